@@ -1,0 +1,64 @@
+/*
+** units.h -- units of measure: parsing, dimensions and scale (DESIGN §5a).
+**
+** A unit is a scale and a vector of integer exponents over three base
+** dimensions: mass, length and energy.  The internal scale is SI-coherent
+** (kg, m, J), with time counted in years and carrying no dimension: a
+** vintage is one year, so t/yr and t agree, and d, h, s are fractions of a
+** year of 365.25 days.  Energy is a base dimension of its own (not kg m^2)
+** so that t*ha can never pass for an energy.  Counts (vehicle, household,
+** stove, head, unit, ...) are dimensionless, and substance tags glued to a
+** mass (tCO2e, kgCH4, tC) name what is weighed without changing the
+** dimension.
+**
+** A value v written in unit u is v * u.scale in the internal scale.
+*/
+#ifndef MRV_UNITS_H
+#define MRV_UNITS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "status.h"
+
+enum { MRV_DIM_MASS, MRV_DIM_LENGTH, MRV_DIM_ENERGY, MRV_NDIM };
+
+typedef struct mrv_unit {
+    double scale;               /* internal value of 1 of this unit */
+    signed char dim[MRV_NDIM];  /* exponents */
+} mrv_unit;
+
+/* The dimensionless unit of scale 1 (written "1"). */
+mrv_unit mrv_unit_one(void);
+
+/* Parses 'text': a product of unit atoms with optional powers, joined by
+** '*' or '/' (left to right, so t/ha/yr is t ha^-1 yr^-1), e.g. "kg/TJ",
+** "tCO2/MWh", "m3/t", "1/yr", "kWh/km", "%", "1", "m^2", "km2".  Spaces
+** around operators are allowed.  On success sets *out and returns MRV_OK.
+** On failure returns MRV_ESYNTAX, sets *bad_offset to the byte offset of
+** the offending text and *why to a static message ("unknown unit 'kt2x'"
+** style messages are formatted by the caller from the offset). */
+mrv_status mrv_unit_parse(const char *text, mrv_unit *out,
+                          size_t *bad_offset, const char **why);
+
+bool mrv_unit_same_dim(mrv_unit a, mrv_unit b);
+bool mrv_unit_dimensionless(mrv_unit a);
+mrv_unit mrv_unit_mul(mrv_unit a, mrv_unit b);
+mrv_unit mrv_unit_div(mrv_unit a, mrv_unit b);
+/* a^n for an integer n; exponents that leave [-127, 127] saturate and
+** make mrv_unit_valid() false. */
+mrv_unit mrv_unit_pow(mrv_unit a, int n);
+/* Square root: true and sets *out when every exponent is even. */
+bool mrv_unit_sqrt(mrv_unit a, mrv_unit *out);
+/* False when an exponent overflowed. */
+bool mrv_unit_valid(mrv_unit a);
+
+/* Writes the dimension in words, e.g. "mass", "mass/energy",
+** "length^3/mass", "dimensionless".  Returns buf. */
+char *mrv_unit_dim_str(mrv_unit a, char *buf, size_t n);
+
+/* Factor that converts a value in unit 'from' to unit 'to' (same
+** dimension): from.scale / to.scale. */
+double mrv_unit_factor(mrv_unit from, mrv_unit to);
+
+#endif /* MRV_UNITS_H */
