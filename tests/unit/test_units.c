@@ -1,0 +1,546 @@
+/*
+** test_units.c -- units of measure (units.h, DESIGN §5a).
+**
+** Table-driven: every atom, prefix, tag and power, the compositions that
+** METHODOLOGIES.md declares, bad units with the byte offset and message
+** each must report, the conversions DESIGN §5a promises, dimension names,
+** and saturation of the algebra.
+*/
+#include "testutil.h"
+
+#include <limits.h>
+#include <string.h>
+
+#include "units.h"
+
+/* Tolerance for scales that are the correctly rounded value of an exact
+** ratio: at most a couple of ulps from the written expectation. */
+#define RTOL 1e-15
+
+typedef struct good_case {
+    const char *text;
+    double scale;
+    signed char dim[MRV_NDIM]; /* mass, length, energy */
+} good_case;
+
+static const good_case good[] = {
+    /* Mass atoms, in kg. */
+    {"g", 1e-3, {1, 0, 0}},
+    {"kg", 1, {1, 0, 0}},
+    {"Mg", 1e3, {1, 0, 0}},
+    {"Gg", 1e6, {1, 0, 0}},
+    {"Tg", 1e9, {1, 0, 0}},
+    {"t", 1e3, {1, 0, 0}},
+    {"kt", 1e6, {1, 0, 0}},
+    {"Mt", 1e9, {1, 0, 0}},
+    {"Gt", 1e12, {1, 0, 0}},
+    /* Energy atoms, in J; watts are joules per year. */
+    {"J", 1, {0, 0, 1}},
+    {"kJ", 1e3, {0, 0, 1}},
+    {"MJ", 1e6, {0, 0, 1}},
+    {"GJ", 1e9, {0, 0, 1}},
+    {"TJ", 1e12, {0, 0, 1}},
+    {"PJ", 1e15, {0, 0, 1}},
+    {"Wh", 3600, {0, 0, 1}},
+    {"kWh", 3.6e6, {0, 0, 1}},
+    {"MWh", 3.6e9, {0, 0, 1}},
+    {"GWh", 3.6e12, {0, 0, 1}},
+    {"TWh", 3.6e15, {0, 0, 1}},
+    {"W", 31557600, {0, 0, 1}},
+    {"kW", 3.15576e10, {0, 0, 1}},
+    {"MW", 3.15576e13, {0, 0, 1}},
+    {"GW", 3.15576e16, {0, 0, 1}},
+    /* Length, area, volume. */
+    {"mm", 1e-3, {0, 1, 0}},
+    {"cm", 1e-2, {0, 1, 0}},
+    {"m", 1, {0, 1, 0}},
+    {"km", 1e3, {0, 1, 0}},
+    {"ha", 1e4, {0, 2, 0}},
+    {"L", 1e-3, {0, 3, 0}},
+    /* Time: years, dimensionless. */
+    {"yr", 1, {0, 0, 0}},
+    {"d", 1 / 365.25, {0, 0, 0}},
+    {"h", 1 / 8766.0, {0, 0, 0}},
+    {"min", 1 / 525960.0, {0, 0, 0}},
+    {"s", 1 / 31557600.0, {0, 0, 0}},
+    /* Pure numbers and counts. */
+    {"1", 1, {0, 0, 0}},
+    {"%", 0.01, {0, 0, 0}},
+    {"ppm", 1e-6, {0, 0, 0}},
+    {"vehicle", 1, {0, 0, 0}},
+    {"household", 1, {0, 0, 0}},
+    {"stove", 1, {0, 0, 0}},
+    {"head", 1, {0, 0, 0}},
+    {"unit", 1, {0, 0, 0}},
+    {"tree", 1, {0, 0, 0}},
+    {"person", 1, {0, 0, 0}},
+    {"package", 1, {0, 0, 0}},
+    {"device", 1, {0, 0, 0}},
+    /* Substance tags keep scale and dimension. */
+    {"tCO2e", 1e3, {1, 0, 0}},
+    {"tCO2", 1e3, {1, 0, 0}},
+    {"tCH4", 1e3, {1, 0, 0}},
+    {"tN2O", 1e3, {1, 0, 0}},
+    {"tC", 1e3, {1, 0, 0}},
+    {"tN", 1e3, {1, 0, 0}},
+    {"tdm", 1e3, {1, 0, 0}},
+    {"kgCH4", 1, {1, 0, 0}},
+    {"kgN2O", 1, {1, 0, 0}},
+    {"GgCO2", 1e6, {1, 0, 0}},
+    {"MtCO2e", 1e9, {1, 0, 0}},
+    {"ktCO2e", 1e6, {1, 0, 0}},
+    {"gCO2e", 1e-3, {1, 0, 0}},
+    {"TgC", 1e9, {1, 0, 0}},
+    {"MgC", 1e3, {1, 0, 0}},
+    /* Powers: glued digits on an untagged atom, or '^' after any. */
+    {"m2", 1, {0, 2, 0}},
+    {"m3", 1, {0, 3, 0}},
+    {"km2", 1e6, {0, 2, 0}},
+    {"cm3", 1e-6, {0, 3, 0}},
+    {"t2", 1e6, {2, 0, 0}},
+    {"m^3", 1, {0, 3, 0}},
+    {"km^-2", 1e-6, {0, -2, 0}},
+    {"yr^-1", 1, {0, 0, 0}},
+    {"d^-1", 365.25, {0, 0, 0}},
+    {"ha^2", 1e8, {0, 4, 0}},
+    {"tCO2^2", 1e6, {2, 0, 0}},
+    {"t^-1", 1e-3, {-1, 0, 0}},
+    {"m^127", 1, {0, 127, 0}},
+    {"1^2", 1, {0, 0, 0}},
+    /* Compositions declared in METHODOLOGIES.md. */
+    {"kg/TJ", 1e-12, {1, 0, -1}},
+    {"tCO2/MWh", 1e3 / 3.6e9, {1, 0, -1}},
+    {"tCO2/TJ", 1e-9, {1, 0, -1}},
+    {"tCO2e/TJ", 1e-9, {1, 0, -1}},
+    {"kgCH4/TJ", 1e-12, {1, 0, -1}},
+    {"kgN2O/TJ", 1e-12, {1, 0, -1}},
+    {"t/ha/yr", 0.1, {1, -2, 0}},
+    {"t/ha", 0.1, {1, -2, 0}},
+    {"m3/t", 1e-3, {-1, 3, 0}},
+    {"TJ/Gg", 1e6, {-1, 0, 1}},
+    {"tCO2e/tCH4", 1, {0, 0, 0}},
+    {"tCO2e/tN2O", 1, {0, 0, 0}},
+    {"kWh/km", 3600, {0, -1, 1}},
+    {"L/km", 1e-6, {0, 2, 0}},
+    {"L/yr", 1e-3, {0, 3, 0}},
+    {"kg/L", 1e3, {1, -3, 0}},
+    {"km/yr", 1e3, {0, 1, 0}},
+    {"GJ/yr", 1e9, {0, 0, 1}},
+    {"MWh/yr", 3.6e9, {0, 0, 1}},
+    {"ha/head", 1e4, {0, 2, 0}},
+    {"tCO2e/ha", 0.1, {1, -2, 0}},
+    {"tC/t", 1, {0, 0, 0}},
+    {"t/yr", 1e3, {1, 0, 0}},
+    {"tCO2e/yr", 1e3, {1, 0, 0}},
+    {"1/yr", 1, {0, 0, 0}},
+    /* Products, spaces and tabs around operators, mixed time units. */
+    {"kg*m", 1, {1, 1, 0}},
+    {"t * km", 1e6, {1, 1, 0}},
+    {"kg / TJ", 1e-12, {1, 0, -1}},
+    {"kg\t/\tTJ", 1e-12, {1, 0, -1}},
+    {"  tCO2e  ", 1e3, {1, 0, 0}},
+    {"1 / yr", 1, {0, 0, 0}},
+    {"MW*h", 3.6e9, {0, 0, 1}},
+    {"kW*h", 3.6e6, {0, 0, 1}},
+    {"km/d", 365250, {0, 1, 0}},
+    {"g/kWh", 1e-3 / 3.6e6, {1, 0, -1}},
+    {"mm/yr", 1e-3, {0, 1, 0}},
+    {"m^3/t/yr", 1e-3, {-1, 3, 0}},
+    {"kg/head/d", 365.25, {1, 0, 0}},
+    {"vehicle*km/yr", 1e3, {0, 1, 0}},
+    {"m^100/m^100", 1, {0, 0, 0}},
+};
+
+static void test_units_parse_good(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+        const good_case *c = &good[i];
+        mrv_unit u;
+        size_t off = 999;
+        const char *why = NULL;
+        mrv_status st = mrv_unit_parse(c->text, &u, &off, &why);
+        if (st != MRV_OK) {
+            fail_msg("'%s': %s at %zu", c->text, why ? why : "?", off);
+        }
+        if (!(fabs(u.scale - c->scale) <= RTOL * fabs(c->scale))) {
+            fail_msg("'%s': scale %.17g, want %.17g", c->text, u.scale,
+                     c->scale);
+        }
+        if (memcmp(u.dim, c->dim, sizeof u.dim) != 0) {
+            fail_msg("'%s': dim {%d,%d,%d}, want {%d,%d,%d}", c->text, u.dim[0],
+                     u.dim[1], u.dim[2], c->dim[0], c->dim[1], c->dim[2]);
+        }
+        assert_true(mrv_unit_valid(u));
+    }
+}
+
+/* Scales that must come out exact, not merely close: the parser keeps
+** atoms as exact ratios and divides once. */
+static void test_units_parse_exact(void **state)
+{
+    static const good_case exact[] = {
+        {"t", 1e3, {1, 0, 0}},
+        {"Gt", 1e12, {1, 0, 0}},
+        {"GW", 3.15576e16, {0, 0, 1}},
+        {"MWh", 3.6e9, {0, 0, 1}},
+        {"MW*h", 3.6e9, {0, 0, 1}},
+        {"kW*h", 3.6e6, {0, 0, 1}},
+        {"W*s", 1, {0, 0, 1}},
+        {"km/d", 365250, {0, 1, 0}},
+        {"t/ha/yr", 0.1, {1, -2, 0}},
+        {"kg/TJ", 1e-12, {1, 0, -1}},
+        {"kg/head/d", 365.25, {1, 0, 0}},
+        {"d^-1", 365.25, {0, 0, 0}},
+        {"km2", 1e6, {0, 2, 0}},
+        {"%", 0.01, {0, 0, 0}},
+        {"h/d", 1 / 24.0, {0, 0, 0}},
+    };
+    (void)state;
+    for (size_t i = 0; i < sizeof exact / sizeof exact[0]; i++) {
+        mrv_unit u;
+        assert_status(mrv_unit_parse(exact[i].text, &u, NULL, NULL), MRV_OK);
+        if (u.scale != exact[i].scale) {
+            fail_msg("'%s': scale %.17g, want exactly %.17g", exact[i].text,
+                     u.scale, exact[i].scale);
+        }
+    }
+}
+
+typedef struct bad_case {
+    const char *text;
+    size_t offset;
+    const char *why; /* the whole message */
+} bad_case;
+
+static const bad_case bad[] = {
+    {"", 0, "empty unit"},
+    {"   ", 0, "empty unit"},
+    {"foo", 0, "unknown unit"},
+    {"kt2x", 0, "unknown unit"},
+    {"kgx", 0, "unknown unit"},
+    {"tCO2ex", 0, "unknown unit"},
+    {"t/kgx", 2, "unknown unit"},
+    {"l", 0, "unknown unit"},
+    {"mg", 0, "unknown unit"},
+    {"10", 0, "unknown unit"},
+    {"1.5", 0, "unknown unit"},
+    {"1yr", 0, "unknown unit"},
+    {"kg.m", 0, "unknown unit"},
+    {"t/", 2, "expected a unit after '/'"},
+    {"t*", 2, "expected a unit after '*'"},
+    {"kg/TJ/", 6, "expected a unit after '/'"},
+    {"t / ", 4, "expected a unit after '/'"},
+    {"t//ha", 2, "expected a unit after '/'"},
+    {"t/*ha", 2, "expected a unit after '/'"},
+    {"t**ha", 2, "expected a unit after '*'"},
+    {"t/ /ha", 3, "expected a unit after '/'"},
+    {"/t", 0, "expected a unit"},
+    {"*t", 0, "expected a unit"},
+    {"t/^2", 2, "expected a unit"},
+    {"t ha", 2, "expected '*' or '/' between units"},
+    {"t\xc2\xb7ha", 1, "expected '*' or '/' between units"},
+    {"kg-1", 2, "expected '*' or '/' between units"},
+    {"tCO22", 4, "digits after a substance tag"},
+    {"kgN2", 3, "digits after a substance tag"},
+    {"JCO2", 1, "substance tag needs a mass unit"},
+    {"hC", 1, "substance tag needs a mass unit"},
+    {"t/kWhCO2", 5, "substance tag needs a mass unit"},
+    {"1C", 1, "substance tag needs a mass unit"},
+    {"m0", 1, "zero exponent"},
+    {"m^0", 2, "zero exponent"},
+    {"m^-0", 3, "zero exponent"},
+    {"m02", 1, "leading zero in exponent"},
+    {"m^-01", 3, "leading zero in exponent"},
+    {"m^", 2, "expected an exponent after '^'"},
+    {"m^-", 3, "expected an exponent after '^'"},
+    {"m^x", 2, "expected an exponent after '^'"},
+    {"m^+2", 2, "expected an exponent after '^'"},
+    {"m^128", 2, "exponent out of range"},
+    {"m^-99999999999999999999", 3, "exponent out of range"},
+    {"m200", 1, "exponent out of range"},
+    {"L^50", 0, "exponent out of range"},
+    {"m^100*m^100", 6, "exponent out of range"},
+    {"m2^3", 2, "unexpected '^' after a power"},
+    {"kg^2^3", 4, "unexpected '^'"},
+    {"Gt^30", 0, "unit scale out of range"},
+    {"kg/s^100", 3, "unit scale out of range"},
+};
+
+static void test_units_parse_bad(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        const bad_case *c = &bad[i];
+        mrv_unit u = {-1.0, {9, 9, 9}};
+        size_t off = 999;
+        const char *why = NULL;
+        mrv_status st = mrv_unit_parse(c->text, &u, &off, &why);
+        if (st != MRV_ESYNTAX) {
+            fail_msg("'%s': %s, want MRV_ESYNTAX", c->text,
+                     mrv_status_name(st));
+        }
+        if (off != c->offset || !why || strcmp(why, c->why) != 0) {
+            fail_msg("'%s': \"%s\" at %zu, want \"%s\" at %zu", c->text,
+                     why ? why : "(null)", off, c->why, c->offset);
+        }
+        /* A failed parse leaves *out alone. */
+        assert_true(u.scale == -1.0 && u.dim[0] == 9);
+    }
+}
+
+static void test_units_parse_null_outputs(void **state)
+{
+    mrv_unit u;
+    (void)state;
+    /* bad_offset and why may be NULL; so may the text, which is empty. */
+    assert_status(mrv_unit_parse("t//", &u, NULL, NULL), MRV_ESYNTAX);
+    assert_status(mrv_unit_parse("t", NULL, NULL, NULL), MRV_OK);
+    size_t off = 999;
+    const char *why = NULL;
+    assert_status(mrv_unit_parse(NULL, &u, &off, &why), MRV_ESYNTAX);
+    assert_int_equal(off, 0);
+    assert_string_equal(why, "empty unit");
+}
+
+static mrv_unit parse_ok(const char *text)
+{
+    mrv_unit u;
+    size_t off = 0;
+    const char *why = NULL;
+    if (mrv_unit_parse(text, &u, &off, &why) != MRV_OK) {
+        fail_msg("'%s': %s at %zu", text, why ? why : "?", off);
+    }
+    return u;
+}
+
+/* The promises of DESIGN §5a, one by one. */
+static void test_units_design_conversions(void **state)
+{
+    (void)state;
+
+    /* 25 km/d read into a km/yr parameter becomes 9131.25. */
+    mrv_unit kmd = parse_ok("km/d"), kmyr = parse_ok("km/yr");
+    assert_true(mrv_unit_same_dim(kmd, kmyr));
+    assert_true(25 * mrv_unit_factor(kmd, kmyr) == 9131.25);
+
+    /* MW times h is MWh: exactly when parsed, to an ulp when multiplied. */
+    mrv_unit mwh = parse_ok("MWh");
+    mrv_unit prod = mrv_unit_mul(parse_ok("MW"), parse_ok("h"));
+    assert_true(mrv_unit_same_dim(prod, mwh));
+    assert_close(prod.scale, mwh.scale, RTOL);
+    assert_true(parse_ok("MW*h").scale == mwh.scale);
+    assert_close(mrv_unit_factor(prod, mwh), 1.0, RTOL);
+
+    /* A factor table in kg/TJ feeds a tCO2/TJ parameter. */
+    mrv_unit kgtj = parse_ok("kg/TJ"), ttj = parse_ok("tCO2/TJ");
+    assert_true(mrv_unit_same_dim(kgtj, ttj));
+    assert_close(69300 * mrv_unit_factor(kgtj, ttj), 69.3, RTOL);
+
+    /* 0.6 tCO2/MWh is 0.6 kg per 3.6 MJ in the internal kg/J. */
+    mrv_unit grid = parse_ok("tCO2/MWh"), kgj = parse_ok("kg/J");
+    assert_true(kgj.scale == 1.0);
+    assert_close(0.6 * mrv_unit_factor(grid, kgj), 0.6e3 / 3.6e9, RTOL);
+
+    /* A vintage is a year: t/yr and t agree in dimension and scale. */
+    mrv_unit tyr = parse_ok("t/yr"), t = parse_ok("t");
+    assert_true(mrv_unit_same_dim(tyr, t));
+    assert_true(tyr.scale == t.scale);
+    assert_true(mrv_unit_factor(tyr, t) == 1.0);
+
+    /* GWP [tCO2e/tCH4] is dimensionless, so GWP * CH4 [t] is a mass. */
+    mrv_unit gwp = parse_ok("tCO2e/tCH4");
+    assert_true(mrv_unit_dimensionless(gwp));
+    assert_true(gwp.scale == 1.0);
+    assert_true(mrv_unit_same_dim(mrv_unit_mul(gwp, parse_ok("tCH4")), t));
+
+    /* Energy is its own dimension: t*ha is no energy. */
+    assert_false(mrv_unit_same_dim(parse_ok("t*ha"), parse_ok("J")));
+
+    /* A few more that methodologies rely on. */
+    assert_true(mrv_unit_factor(parse_ok("MWh"), parse_ok("GJ")) == 3.6);
+    assert_true(mrv_unit_factor(parse_ok("kt"), parse_ok("t")) == 1000);
+    assert_true(mrv_unit_factor(parse_ok("kWh"), parse_ok("MJ")) == 3.6);
+    assert_close(mrv_unit_factor(parse_ok("GW*h"), parse_ok("GWh")), 1.0, RTOL);
+    assert_true(mrv_unit_factor(parse_ok("%"), parse_ok("1")) == 0.01);
+}
+
+static void test_units_factor_mismatch(void **state)
+{
+    (void)state;
+    assert_true(isnan(mrv_unit_factor(parse_ok("t"), parse_ok("TJ"))));
+    assert_true(isnan(mrv_unit_factor(parse_ok("m2"), parse_ok("m3"))));
+}
+
+static void test_units_one(void **state)
+{
+    mrv_unit one = mrv_unit_one();
+    (void)state;
+    assert_true(one.scale == 1.0);
+    assert_true(mrv_unit_dimensionless(one));
+    assert_true(mrv_unit_valid(one));
+    assert_true(mrv_unit_same_dim(one, parse_ok("1")));
+    assert_true(mrv_unit_same_dim(one, parse_ok("household")));
+}
+
+static void test_units_mul_div(void **state)
+{
+    (void)state;
+    mrv_unit q = mrv_unit_div(parse_ok("tCO2"), parse_ok("MWh"));
+    mrv_unit want = parse_ok("tCO2/MWh");
+    assert_true(mrv_unit_same_dim(q, want));
+    assert_close(q.scale, want.scale, RTOL);
+
+    mrv_unit e = mrv_unit_mul(parse_ok("kWh/km"), parse_ok("km/yr"));
+    assert_true(mrv_unit_same_dim(e, parse_ok("MWh/yr")));
+    assert_close(e.scale, 3.6e6, RTOL);
+
+    /* FUEL [L/yr] * RHO [kg/L] * NCV [TJ/Gg] * EF [tCO2/TJ] is a mass. */
+    mrv_unit be = mrv_unit_mul(
+        mrv_unit_mul(mrv_unit_mul(parse_ok("L/yr"), parse_ok("kg/L")),
+                     parse_ok("TJ/Gg")),
+        parse_ok("tCO2/TJ"));
+    assert_true(mrv_unit_same_dim(be, parse_ok("tCO2e/yr")));
+    assert_close(be.scale, 1e-3, RTOL);
+}
+
+typedef struct dim_case {
+    const char *text;
+    const char *want;
+} dim_case;
+
+static void test_units_dim_str(void **state)
+{
+    static const dim_case cases[] = {
+        {"kg", "mass"},
+        {"m", "length"},
+        {"GJ", "energy"},
+        {"kg/TJ", "mass/energy"},
+        {"m3/t", "length^3/mass"},
+        {"t/ha", "mass/length^2"},
+        {"1/TJ", "1/energy"},
+        {"m^-3", "1/length^3"},
+        {"%", "dimensionless"},
+        {"tCO2e/tCH4", "dimensionless"},
+        {"household", "dimensionless"},
+        {"MWh/yr", "energy"},
+        {"kg*m", "mass*length"},
+        {"t*km2*TJ", "mass*length^2*energy"},
+        {"t/ha/GJ", "mass/length^2/energy"},
+        {"kWh/km", "energy/length"},
+        {"TJ/Gg", "energy/mass"},
+        {"1/t/m/J", "1/mass/length/energy"},
+        {"m^127/kg^127", "length^127/mass^127"},
+    };
+    char buf[64];
+    (void)state;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *r = mrv_unit_dim_str(parse_ok(cases[i].text), buf, sizeof buf);
+        assert_ptr_equal(r, buf);
+        assert_string_equal(buf, cases[i].want);
+    }
+    /* An overflowed unit says so. */
+    mrv_unit over = mrv_unit_pow(parse_ok("m"), 200);
+    assert_string_equal(mrv_unit_dim_str(over, buf, sizeof buf), "invalid");
+}
+
+static void test_units_dim_str_truncates(void **state)
+{
+    char buf[8];
+    (void)state;
+    memset(buf, 'x', sizeof buf);
+    mrv_unit_dim_str(parse_ok("kg/TJ"), buf, 5);
+    assert_string_equal(buf, "mass");
+    assert_int_equal(buf[5], 'x');
+    /* n == 0 writes nothing at all. */
+    memset(buf, 'x', sizeof buf);
+    mrv_unit_dim_str(parse_ok("kg"), buf, 0);
+    assert_int_equal(buf[0], 'x');
+    mrv_unit_dim_str(parse_ok("kg"), buf, 1);
+    assert_string_equal(buf, "");
+}
+
+static void test_units_pow_overflow(void **state)
+{
+    (void)state;
+    mrv_unit m = parse_ok("m"), m3 = parse_ok("m3");
+
+    mrv_unit km2 = mrv_unit_pow(parse_ok("km"), 2);
+    assert_true(km2.scale == 1e6);
+    assert_int_equal(km2.dim[MRV_DIM_LENGTH], 2);
+    assert_true(mrv_unit_valid(km2));
+
+    mrv_unit inv = mrv_unit_pow(parse_ok("km"), -1);
+    assert_true(inv.scale == 1e-3);
+    assert_int_equal(inv.dim[MRV_DIM_LENGTH], -1);
+
+    mrv_unit z = mrv_unit_pow(m3, 0);
+    assert_true(mrv_unit_valid(z) && mrv_unit_dimensionless(z));
+
+    assert_true(mrv_unit_valid(mrv_unit_pow(m, 127)));
+    assert_true(mrv_unit_valid(mrv_unit_pow(m, -127)));
+    assert_false(mrv_unit_valid(mrv_unit_pow(m, 128)));
+    assert_false(mrv_unit_valid(mrv_unit_pow(m, -128)));
+    assert_false(mrv_unit_valid(mrv_unit_pow(m3, 50)));
+    assert_false(mrv_unit_valid(mrv_unit_pow(m, INT_MAX)));
+    assert_false(mrv_unit_valid(mrv_unit_pow(m, INT_MIN)));
+
+    /* Overflow sticks through later operations, even ^0 and division. */
+    mrv_unit big = mrv_unit_pow(m, 200);
+    assert_false(mrv_unit_valid(mrv_unit_pow(big, 0)));
+    assert_false(mrv_unit_valid(mrv_unit_pow(big, -1)));
+    assert_false(mrv_unit_valid(mrv_unit_mul(big, mrv_unit_one())));
+    assert_false(mrv_unit_valid(mrv_unit_div(big, big)));
+    assert_false(mrv_unit_dimensionless(big));
+    assert_false(mrv_unit_same_dim(big, big));
+
+    /* Overflow through mul and div of valid units. */
+    mrv_unit m100 = mrv_unit_pow(m, 100);
+    assert_false(mrv_unit_valid(mrv_unit_mul(m100, m100)));
+    assert_false(mrv_unit_valid(mrv_unit_div(m100, mrv_unit_pow(m, -100))));
+    assert_true(mrv_unit_valid(mrv_unit_div(m100, m100)));
+
+    /* A scale that overflows a double is no valid unit either. */
+    assert_false(mrv_unit_valid(mrv_unit_pow(parse_ok("Gt"), 30)));
+}
+
+static void test_units_sqrt(void **state)
+{
+    mrv_unit r;
+    (void)state;
+    assert_true(mrv_unit_sqrt(parse_ok("ha"), &r));
+    assert_true(r.scale == 100.0);
+    assert_true(mrv_unit_same_dim(r, parse_ok("m")));
+
+    assert_true(mrv_unit_sqrt(parse_ok("km2/t^2"), &r));
+    assert_true(r.scale == 1.0);
+    assert_true(mrv_unit_same_dim(r, parse_ok("km/t")));
+
+    assert_true(mrv_unit_sqrt(parse_ok("1/yr"), &r));
+    assert_true(mrv_unit_dimensionless(r));
+
+    r = mrv_unit_one();
+    assert_false(mrv_unit_sqrt(parse_ok("m3"), &r));
+    assert_false(mrv_unit_sqrt(parse_ok("kg/TJ"), &r));
+    assert_false(mrv_unit_sqrt(mrv_unit_pow(parse_ok("m"), 200), &r));
+    assert_true(r.scale == 1.0); /* untouched on failure */
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_units_parse_good),
+        cmocka_unit_test(test_units_parse_exact),
+        cmocka_unit_test(test_units_parse_bad),
+        cmocka_unit_test(test_units_parse_null_outputs),
+        cmocka_unit_test(test_units_design_conversions),
+        cmocka_unit_test(test_units_factor_mismatch),
+        cmocka_unit_test(test_units_one),
+        cmocka_unit_test(test_units_mul_div),
+        cmocka_unit_test(test_units_dim_str),
+        cmocka_unit_test(test_units_dim_str_truncates),
+        cmocka_unit_test(test_units_pow_overflow),
+        cmocka_unit_test(test_units_sqrt),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
