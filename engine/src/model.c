@@ -1,0 +1,663 @@
+/*
+** model.c -- schema of methodology, project and factor-table files.
+**
+** Turns the positioned YAML tree of one file into the typed structs of
+** model.h.  Each loader walks the whole document and records every schema
+** error it meets (unknown or missing keys, wrong types, bad units, formula
+** syntax), so an author sees the complete list at once; *out is set only
+** when there were none.  Parameter values stay YAML nodes here: what they
+** mean depends on the methodology and the project's members, which bind.c
+** knows.  All memory comes from the caller's arena.
+*/
+#include <math.h>
+#include <string.h>
+
+#include "model.h"
+#include "schema.h"
+
+const char *const mrv_result_names[MRV_NRESULTS] = {
+    "baseline", "project", "leakage", "reductions"};
+
+static const char *const reserved_names[] = {
+    "y", "first", "last", "frac", "vintage"};
+
+mrv_filekind mrv_model_kind(const mrv_ydoc *doc)
+{
+    if (!doc || !doc->root || doc->root->kind != MRV_Y_MAP)
+        return MRV_FILE_UNKNOWN;
+    if (mrv_ymap_get(doc->root, "methodology") &&
+        !mrv_ymap_get(doc->root, "project"))
+        return MRV_FILE_METHODOLOGY;
+    if (mrv_ymap_get(doc->root, "project")) return MRV_FILE_PROJECT;
+    if (mrv_ymap_get(doc->root, "table")) return MRV_FILE_TABLE;
+    return MRV_FILE_UNKNOWN;
+}
+
+/* The root of 'doc' as a mapping, or an error for empty/other files. */
+static const mrv_ynode *root_map(const mrv_ydoc *doc, const char *what,
+                                 mrv_diag *d)
+{
+    mrv_srcpos whole = {doc->path, 1, 1};
+    if (!doc->root) {
+        mrv_error(d, whole, MRV_ESCHEMA, "empty file: expected a %s", what);
+        return NULL;
+    }
+    if (doc->root->kind != MRV_Y_MAP) {
+        mrv_error(d, doc->root->pos, MRV_ESCHEMA,
+                  "a %s file must be a mapping at the top level, not a %s",
+                  what, mrv_ykind_name(doc->root->kind));
+        return NULL;
+    }
+    return doc->root;
+}
+
+static bool is_reserved(const char *name)
+{
+    for (size_t i = 0; i < sizeof reserved_names / sizeof *reserved_names; i++)
+        if (strcmp(name, reserved_names[i]) == 0) return true;
+    return mrv_expr_reserved(name);
+}
+
+/* A name declared in the methodology: an identifier, not reserved. */
+static bool decl_name(const mrv_ynode *key, const char *what, mrv_diag *d)
+{
+    const char *s = key->text;
+    if (!mrv__is_ident(s)) {
+        mrv_error(d, key->pos, MRV_ESCHEMA,
+                  "%s name '%s' is not a name: use letters, digits and '_', "
+                  "starting with a letter (at most 64)",
+                  what, s);
+        return false;
+    }
+    if (is_reserved(s)) {
+        mrv_error(d, key->pos, MRV_ESCHEMA,
+                  "%s name '%s' is reserved in formulas", what, s);
+        return false;
+    }
+    return true;
+}
+
+static const char *opt_string(const mrv_ynode *map, const char *key,
+                              const char *what, mrv_diag *d)
+{
+    const mrv_ynode *n = mrv_ymap_get(map, key);
+    const char *s = NULL;
+    if (n) mrv__get_string(n, what, &s, d);
+    return s;
+}
+
+/* ---- formulas ---------------------------------------------------------- */
+
+/* Parses the formula held by scalar 'n' (a number is a formula too). */
+static mrv_ast *parse_formula(const mrv_ynode *n, const char *what,
+                              mrv_arena *a, mrv_diag *d)
+{
+    if (!mrv__expect_scalar(n, what, d)) return NULL;
+    mrv_ast *ast = NULL;
+    mrv_expr_parse(n->text, n->len, n, a, &ast, d);
+    return ast;
+}
+
+/* ---- methodology ------------------------------------------------------- */
+
+static const mrv_keyspec meth_keys[] = {
+    {"methodology", true}, {"title", false},      {"reference", false},
+    {"version", false},    {"description", false}, {"kind", false},
+    {"dimensions", false}, {"parameters", true},  {"equations", true},
+    {"results", true},     {"conservativeness", false}};
+
+static const mrv_keyspec param_keys[] = {
+    {"unit", true},        {"over", false},   {"default", false},
+    {"bounds", false},     {"fill", false},   {"description", false},
+    {"source", false}};
+
+static const mrv_keyspec eq_keys[] = {
+    {"unit", true},    {"formula", true},     {"initial", false},
+    {"description", false}, {"source", false}};
+
+static const mrv_keyspec dim_keys[] = {{"description", false}};
+
+static const mrv_keyspec result_keys[] = {
+    {"baseline", true}, {"project", true}, {"leakage", true},
+    {"reductions", true}};
+
+static void load_dims(const mrv_ynode *n, mrv_methodology *m, mrv_arena *a,
+                      mrv_diag *d)
+{
+    if (!mrv__expect_map(n, "'dimensions'", d)) return;
+    m->dims = mrv_arena_array(a, n->n, sizeof *m->dims);
+    if (!m->dims) return;
+    for (size_t i = 0; i < n->n; i++) {
+        const mrv_ynode *k = n->keys[i], *v = n->vals[i];
+        if (!decl_name(k, "dimension", d)) continue;
+        mrv_dimdecl *dim = &m->dims[m->ndims++];
+        dim->name = k->text;
+        dim->pos = k->pos;
+        if (v->kind == MRV_Y_SCALAR && v->len == 0) continue; /* fleet: */
+        char what[128];
+        snprintf(what, sizeof what, "dimension '%s'", k->text);
+        if (mrv__check_keys(v, what, dim_keys, 1, d))
+            dim->description = opt_string(v, "description", "description", d);
+    }
+}
+
+static void load_over(const mrv_ynode *n, const char *pname,
+                      const mrv_methodology *m, mrv_param *p, mrv_diag *d)
+{
+    char what[160];
+    snprintf(what, sizeof what, "'over' of parameter '%s'", pname);
+    if (!mrv__expect_seq(n, what, d)) return;
+    if (n->n > MRV_MAX_AXES) {
+        mrv_error(d, n->pos, MRV_ESCHEMA,
+                  "parameter '%s' has %zu axes; at most %d are allowed",
+                  pname, n->n, MRV_MAX_AXES);
+        return;
+    }
+    for (size_t i = 0; i < n->n; i++) {
+        const char *ax;
+        if (!mrv__get_string(n->vals[i], what, &ax, d)) return;
+        int idx;
+        if (strcmp(ax, "vintage") == 0) {
+            idx = MRV_AXIS_VINTAGE;
+        } else if ((idx = mrv_methodology_dim(m, ax)) < 0) {
+            mrv_error(d, n->vals[i]->pos, MRV_EREF,
+                      "unknown dimension '%s' in 'over' of parameter '%s' "
+                      "(declare it under 'dimensions', or use 'vintage')",
+                      ax, pname);
+            return;
+        }
+        for (size_t j = 0; j < p->nover; j++) {
+            if (p->over[j] == idx) {
+                mrv_error(d, n->vals[i]->pos, MRV_ESCHEMA,
+                          "axis '%s' appears twice in 'over' of parameter "
+                          "'%s'",
+                          ax, pname);
+                return;
+            }
+        }
+        p->over[p->nover++] = idx;
+    }
+}
+
+static void load_bounds(const mrv_ynode *n, mrv_param *p, mrv_diag *d)
+{
+    char what[160];
+    snprintf(what, sizeof what, "'bounds' of parameter '%s'", p->name);
+    if (!mrv__expect_seq(n, what, d)) return;
+    if (n->n != 2) {
+        mrv_error(d, n->pos, MRV_ESCHEMA,
+                  "%s must be [lower, upper], two numbers", what);
+        return;
+    }
+    double lo, hi;
+    if (!mrv__get_number(n->vals[0], "the lower bound", &lo, d) ||
+        !mrv__get_number(n->vals[1], "the upper bound", &hi, d))
+        return;
+    if (lo > hi) {
+        mrv_error(d, n->vals[0]->pos, MRV_EDOMAIN,
+                  "%s: lower bound %g is above upper bound %g", what, lo, hi);
+        return;
+    }
+    p->has_bounds = true;
+    p->lo = lo * p->unit.scale;
+    p->hi = hi * p->unit.scale;
+}
+
+static void load_param(const mrv_ynode *k, const mrv_ynode *v,
+                       mrv_methodology *m, mrv_diag *d)
+{
+    char what[128];
+    snprintf(what, sizeof what, "parameter '%s'", k->text);
+    if (!decl_name(k, "parameter", d)) return;
+    mrv_param *p = &m->params[m->nparams++];
+    p->name = k->text;
+    p->pos = k->pos;
+    if (!mrv__check_keys(v, what, param_keys,
+                         sizeof param_keys / sizeof *param_keys, d))
+        return;
+    const mrv_ynode *n;
+    if ((n = mrv_ymap_get(v, "unit")))
+        mrv__get_unit(n, "unit", &p->unit, &p->unit_text, d);
+    if ((n = mrv_ymap_get(v, "over"))) load_over(n, p->name, m, p, d);
+    if ((n = mrv_ymap_get(v, "bounds"))) load_bounds(n, p, d);
+    if ((n = mrv_ymap_get(v, "fill"))) {
+        const char *f;
+        if (mrv__get_string(n, "'fill'", &f, d)) {
+            if (strcmp(f, "hold") == 0)
+                p->fill = MRV_FILL_HOLD;
+            else if (strcmp(f, "linear") == 0)
+                p->fill = MRV_FILL_LINEAR;
+            else if (strcmp(f, "none") != 0)
+                mrv_error(d, n->pos, MRV_ESCHEMA,
+                          "'fill' must be hold, linear or none, not '%s'", f);
+        }
+        bool series = false;
+        for (size_t i = 0; i < p->nover; i++)
+            series |= p->over[i] == MRV_AXIS_VINTAGE;
+        if (p->fill != MRV_FILL_NONE && !series)
+            mrv_error(d, n->pos, MRV_ESCHEMA,
+                      "'fill' needs a series: add 'vintage' to 'over' of "
+                      "parameter '%s'",
+                      p->name);
+    }
+    p->default_node = mrv_ymap_get(v, "default");
+    p->description = opt_string(v, "description", "description", d);
+}
+
+static void load_equation(const mrv_ynode *k, const mrv_ynode *v,
+                          mrv_methodology *m, mrv_arena *a, mrv_diag *d)
+{
+    char what[128];
+    snprintf(what, sizeof what, "equation '%s'", k->text);
+    if (!decl_name(k, "equation", d)) return;
+    if (mrv_methodology_param(m, k->text) >= 0) {
+        mrv_error(d, k->pos, MRV_ESCHEMA,
+                  "'%s' is both a parameter and an equation", k->text);
+        return;
+    }
+    mrv_equation *e = &m->eqs[m->neqs++];
+    e->name = k->text;
+    e->pos = k->pos;
+    if (!mrv__check_keys(v, what, eq_keys, sizeof eq_keys / sizeof *eq_keys, d))
+        return;
+    const mrv_ynode *n;
+    if ((n = mrv_ymap_get(v, "unit")))
+        mrv__get_unit(n, "unit", &e->unit, &e->unit_text, d);
+    if ((n = mrv_ymap_get(v, "formula"))) {
+        e->formula_node = n;
+        e->ast = parse_formula(n, "'formula'", a, d);
+    }
+    if ((n = mrv_ymap_get(v, "initial"))) {
+        e->initial_node = n;
+        e->initial_is_number = mrv__is_number(n);
+        e->initial = parse_formula(n, "'initial'", a, d);
+    }
+    e->description = opt_string(v, "description", "description", d);
+}
+
+static void load_results(const mrv_ynode *n, mrv_methodology *m, mrv_diag *d)
+{
+    if (!mrv__check_keys(n, "'results'", result_keys, MRV_NRESULTS, d)) return;
+    for (int r = 0; r < MRV_NRESULTS; r++) {
+        const mrv_ynode *v = mrv_ymap_get(n, mrv_result_names[r]);
+        const char *name;
+        if (!mrv__get_string(v, "a result", &name, d)) continue;
+        m->results_pos[r] = v->pos;
+        m->results[r] = mrv_methodology_equation(m, name);
+        if (m->results[r] < 0)
+            mrv_error(d, v->pos, MRV_EREF,
+                      "result '%s' names '%s', which is not an equation",
+                      mrv_result_names[r], name);
+    }
+}
+
+mrv_status mrv_methodology_load(const mrv_ydoc *doc, mrv_arena *a,
+                                const mrv_methodology **out, mrv_diag *d)
+{
+    size_t errs = mrv_diag_error_count(d);
+    const mrv_ynode *root = root_map(doc, "methodology", d);
+    if (!root) return mrv_diag_status(d);
+    mrv_methodology *m = mrv_arena_alloc(a, sizeof *m);
+    if (!m) return MRV_ENOMEM;
+    m->doc = doc;
+    for (int r = 0; r < MRV_NRESULTS; r++) m->results[r] = -1;
+    mrv__check_keys(root, "a methodology", meth_keys,
+                    sizeof meth_keys / sizeof *meth_keys, d);
+
+    const mrv_ynode *n;
+    if ((n = mrv_ymap_get(root, "methodology")))
+        mrv__get_ident(n, "the methodology id", &m->id, d);
+    m->title = opt_string(root, "title", "'title'", d);
+    m->reference = opt_string(root, "reference", "'reference'", d);
+    m->description = opt_string(root, "description", "'description'", d);
+    if ((n = mrv_ymap_get(root, "version")))
+        mrv__get_int(n, "'version'", 0, 1000000, &m->version, d);
+    if ((n = mrv_ymap_get(root, "kind"))) {
+        const char *kind;
+        if (mrv__get_string(n, "'kind'", &kind, d)) {
+            if (strcmp(kind, "removals") == 0)
+                m->removals = true;
+            else if (strcmp(kind, "reductions") != 0)
+                mrv_error(d, n->pos, MRV_ESCHEMA,
+                          "'kind' must be reductions or removals, not '%s'",
+                          kind);
+        }
+    }
+    if ((n = mrv_ymap_get(root, "dimensions"))) load_dims(n, m, a, d);
+    if ((n = mrv_ymap_get(root, "parameters")) &&
+        mrv__expect_map(n, "'parameters'", d)) {
+        m->params = mrv_arena_array(a, n->n, sizeof *m->params);
+        for (size_t i = 0; m->params && i < n->n; i++) {
+            if (mrv_methodology_dim(m, n->keys[i]->text) >= 0) {
+                mrv_error(d, n->keys[i]->pos, MRV_ESCHEMA,
+                          "'%s' is both a dimension and a parameter",
+                          n->keys[i]->text);
+                continue;
+            }
+            load_param(n->keys[i], n->vals[i], m, d);
+        }
+    }
+    if ((n = mrv_ymap_get(root, "equations")) &&
+        mrv__expect_map(n, "'equations'", d)) {
+        m->eqs = mrv_arena_array(a, n->n, sizeof *m->eqs);
+        for (size_t i = 0; m->eqs && i < n->n; i++) {
+            if (mrv_methodology_dim(m, n->keys[i]->text) >= 0) {
+                mrv_error(d, n->keys[i]->pos, MRV_ESCHEMA,
+                          "'%s' is both a dimension and an equation",
+                          n->keys[i]->text);
+                continue;
+            }
+            load_equation(n->keys[i], n->vals[i], m, a, d);
+        }
+    }
+    if ((n = mrv_ymap_get(root, "results"))) load_results(n, m, d);
+    m->conservativeness = mrv_ymap_get(root, "conservativeness");
+
+    if (mrv_arena_failed(a)) return MRV_ENOMEM;
+    if (mrv_diag_error_count(d) > errs) return mrv_diag_status(d);
+    *out = m;
+    return MRV_OK;
+}
+
+int mrv_methodology_param(const mrv_methodology *m, const char *name)
+{
+    for (size_t i = 0; i < m->nparams; i++)
+        if (strcmp(m->params[i].name, name) == 0) return (int)i;
+    return -1;
+}
+
+int mrv_methodology_equation(const mrv_methodology *m, const char *name)
+{
+    for (size_t i = 0; i < m->neqs; i++)
+        if (strcmp(m->eqs[i].name, name) == 0) return (int)i;
+    return -1;
+}
+
+int mrv_methodology_dim(const mrv_methodology *m, const char *name)
+{
+    for (size_t i = 0; i < m->ndims; i++)
+        if (strcmp(m->dims[i].name, name) == 0) return (int)i;
+    return -1;
+}
+
+/* ---- project ----------------------------------------------------------- */
+
+static const mrv_keyspec project_keys[] = {
+    {"project", true},     {"title", false},          {"description", false},
+    {"methodology", true}, {"host", false},           {"crediting_period", true},
+    {"dimensions", false}, {"parameters", false},     {"factors", false},
+    {"monte_carlo", false}, {"allocation", false},    {"conservativeness", false},
+    {"source", false}};
+
+static const mrv_keyspec period_keys[] = {
+    {"first", false}, {"last", false}, {"start", false}, {"end", false}};
+
+static const mrv_keyspec mc_keys[] = {
+    {"draws", false}, {"seed", false}, {"confidence", false},
+    {"method", false}};
+
+static void load_period(const mrv_ynode *n, mrv_project *p, mrv_diag *d)
+{
+    if (!mrv__check_keys(n, "'crediting_period'", period_keys, 4, d)) return;
+    p->period_pos = n->pos;
+    const mrv_ynode *first = mrv_ymap_get(n, "first"),
+                    *last = mrv_ymap_get(n, "last"),
+                    *start = mrv_ymap_get(n, "start"),
+                    *end = mrv_ymap_get(n, "end");
+    if ((first || last) && (start || end)) {
+        mrv_error(d, n->pos, MRV_ESCHEMA,
+                  "'crediting_period' takes either first/last (years) or "
+                  "start/end (dates), not both");
+        return;
+    }
+    long y0, y1;
+    if (start || end) {
+        if (!start || !end) {
+            mrv_error(d, n->pos, MRV_ESCHEMA,
+                      "'crediting_period' needs both 'start' and 'end'");
+            return;
+        }
+        if (!mrv__get_date(start, "'start'", &p->start, d) ||
+            !mrv__get_date(end, "'end'", &p->end, d))
+            return;
+        p->by_dates = true;
+        y0 = p->start.y;
+        y1 = p->end.y;
+        bool before = p->end.y < p->start.y ||
+                      (p->end.y == p->start.y &&
+                       mrv__day_of_year(p->end) < mrv__day_of_year(p->start));
+        if (before) {
+            mrv_error(d, end->pos, MRV_EDOMAIN,
+                      "the crediting period ends before it starts");
+            return;
+        }
+    } else {
+        if (!first || !last) {
+            mrv_error(d, n->pos, MRV_ESCHEMA,
+                      "'crediting_period' needs 'first' and 'last' years "
+                      "(or 'start' and 'end' dates)");
+            return;
+        }
+        if (!mrv__get_int(first, "'first'", MRV_YEAR_MIN, MRV_YEAR_MAX, &y0, d) ||
+            !mrv__get_int(last, "'last'", MRV_YEAR_MIN, MRV_YEAR_MAX, &y1, d))
+            return;
+        if (y1 < y0) {
+            mrv_error(d, last->pos, MRV_EDOMAIN,
+                      "'last' (%ld) is before 'first' (%ld)", y1, y0);
+            return;
+        }
+    }
+    if (y1 - y0 + 1 > MRV_MAX_VINTAGES) {
+        mrv_error(d, n->pos, MRV_EDOMAIN,
+                  "the crediting period has %ld vintages; at most %d are "
+                  "allowed",
+                  y1 - y0 + 1, MRV_MAX_VINTAGES);
+        return;
+    }
+    p->first = (int)y0;
+    p->last = (int)y1;
+}
+
+static void load_pdims(const mrv_ynode *n, mrv_project *p, mrv_arena *a,
+                       mrv_diag *d)
+{
+    if (!mrv__expect_map(n, "'dimensions'", d)) return;
+    p->dims = mrv_arena_array(a, n->n, sizeof *p->dims);
+    if (!p->dims) return;
+    for (size_t i = 0; i < n->n; i++) {
+        const mrv_ynode *k = n->keys[i], *v = n->vals[i];
+        char what[128];
+        snprintf(what, sizeof what, "dimension '%s'", k->text);
+        if (!mrv__expect_seq(v, what, d)) continue;
+        if (v->n == 0) {
+            mrv_error(d, v->pos, MRV_ESCHEMA, "%s has no members", what);
+            continue;
+        }
+        if (v->n > MRV_MAX_MEMBERS) {
+            mrv_error(d, v->pos, MRV_ESCHEMA,
+                      "%s has %zu members; at most %d are allowed", what, v->n,
+                      MRV_MAX_MEMBERS);
+            continue;
+        }
+        mrv_pdim *pd = &p->dims[p->ndims++];
+        pd->name = k->text;
+        pd->pos = k->pos;
+        pd->members = mrv_arena_array(a, v->n, sizeof *pd->members);
+        pd->member_pos = mrv_arena_array(a, v->n, sizeof *pd->member_pos);
+        if (!pd->members || !pd->member_pos) return;
+        for (size_t j = 0; j < v->n; j++) {
+            const char *mname;
+            if (!mrv__get_ident(v->vals[j], "a member", &mname, d)) continue;
+            bool dup = false;
+            for (size_t t = 0; t < pd->n; t++)
+                dup |= strcmp(pd->members[t], mname) == 0;
+            if (dup) {
+                mrv_error(d, v->vals[j]->pos, MRV_ESCHEMA,
+                          "member '%s' appears twice in %s", mname, what);
+                continue;
+            }
+            pd->member_pos[pd->n] = v->vals[j]->pos;
+            pd->members[pd->n++] = mname;
+        }
+    }
+}
+
+static void load_mc(const mrv_ynode *n, mrv_mcspec *mc, mrv_diag *d)
+{
+    if (!mrv__check_keys(n, "'monte_carlo'", mc_keys, 4, d)) return;
+    mc->given = true;
+    mc->pos = n->pos;
+    const mrv_ynode *v;
+    if ((v = mrv_ymap_get(n, "draws"))) {
+        long draws;
+        if (mrv__get_int(v, "'draws'", 0, 100000000, &draws, d))
+            mc->draws = (uint64_t)draws;
+    }
+    if ((v = mrv_ymap_get(n, "seed"))) mrv__get_u64(v, "'seed'", &mc->seed, d);
+    if ((v = mrv_ymap_get(n, "confidence")) &&
+        mrv__get_number(v, "'confidence'", &mc->confidence, d) &&
+        !(mc->confidence > 0 && mc->confidence < 1))
+        mrv_error(d, v->pos, MRV_EDOMAIN,
+                  "'confidence' must lie strictly between 0 and 1, not %s",
+                  v->text);
+    if ((v = mrv_ymap_get(n, "method"))) {
+        const char *s;
+        if (mrv__get_string(v, "'method'", &s, d)) {
+            if (strcmp(s, "lhs") == 0)
+                mc->method = MRV_SAMPLE_LHS;
+            else if (strcmp(s, "random") != 0)
+                mrv_error(d, v->pos, MRV_ESCHEMA,
+                          "'method' must be random or lhs, not '%s'", s);
+        }
+    }
+}
+
+mrv_status mrv_project_load(const mrv_ydoc *doc, mrv_arena *a,
+                            const mrv_project **out, mrv_diag *d)
+{
+    size_t errs = mrv_diag_error_count(d);
+    const mrv_ynode *root = root_map(doc, "project", d);
+    if (!root) return mrv_diag_status(d);
+    mrv_project *p = mrv_arena_alloc(a, sizeof *p);
+    if (!p) return MRV_ENOMEM;
+    p->doc = doc;
+    p->mc.confidence = 0.95;
+    mrv__check_keys(root, "a project", project_keys,
+                    sizeof project_keys / sizeof *project_keys, d);
+    const mrv_ynode *n;
+    if ((n = mrv_ymap_get(root, "project")))
+        mrv__get_string(n, "the project id", &p->id, d);
+    if (p->id && (strlen(p->id) == 0 || strlen(p->id) > 64 ||
+                  strpbrk(p->id, "/\\ \t") || p->id[0] == '.')) {
+        mrv_error(d, n->pos, MRV_ESCHEMA,
+                  "the project id '%s' must be 1 to 64 characters without "
+                  "slashes or spaces (it names the output folder)",
+                  p->id);
+    }
+    p->title = opt_string(root, "title", "'title'", d);
+    p->description = opt_string(root, "description", "'description'", d);
+    p->host = opt_string(root, "host", "'host'", d);
+    if ((n = mrv_ymap_get(root, "methodology")) &&
+        mrv__get_string(n, "'methodology'", &p->methodology, d))
+        p->methodology_node = n;
+    if ((n = mrv_ymap_get(root, "crediting_period"))) load_period(n, p, d);
+    if ((n = mrv_ymap_get(root, "dimensions"))) load_pdims(n, p, a, d);
+    if ((n = mrv_ymap_get(root, "parameters")) &&
+        mrv__expect_map(n, "'parameters'", d))
+        p->params = n;
+    if ((n = mrv_ymap_get(root, "factors")) &&
+        mrv__expect_seq(n, "'factors'", d)) {
+        p->factors = mrv_arena_array(a, n->n, sizeof *p->factors);
+        for (size_t i = 0; p->factors && i < n->n; i++) {
+            const char *s;
+            if (mrv__get_string(n->vals[i], "a factor table path", &s, d))
+                p->factors[p->nfactors++] = n->vals[i];
+        }
+    }
+    if ((n = mrv_ymap_get(root, "monte_carlo"))) load_mc(n, &p->mc, d);
+    p->allocation = mrv_ymap_get(root, "allocation");
+    p->conservativeness = mrv_ymap_get(root, "conservativeness");
+
+    if (mrv_arena_failed(a)) return MRV_ENOMEM;
+    if (mrv_diag_error_count(d) > errs) return mrv_diag_status(d);
+    *out = p;
+    return MRV_OK;
+}
+
+/* ---- factor tables ----------------------------------------------------- */
+
+static const mrv_keyspec table_keys[] = {
+    {"table", true}, {"source", true}, {"description", false},
+    {"entries", true}};
+
+static const mrv_keyspec entry_keys[] = {
+    {"value", true}, {"unit", true}, {"uncertainty", false},
+    {"source", false}, {"note", false}};
+
+mrv_status mrv_table_load(const mrv_ydoc *doc, mrv_arena *a,
+                          const mrv_table **out, mrv_diag *d)
+{
+    size_t errs = mrv_diag_error_count(d);
+    const mrv_ynode *root = root_map(doc, "factor table", d);
+    if (!root) return mrv_diag_status(d);
+    mrv_table *t = mrv_arena_alloc(a, sizeof *t);
+    if (!t) return MRV_ENOMEM;
+    t->doc = doc;
+    mrv__check_keys(root, "a factor table", table_keys, 4, d);
+    const mrv_ynode *n;
+    if ((n = mrv_ymap_get(root, "table"))) {
+        if (mrv__get_string(n, "the table id", &t->id, d) &&
+            (strlen(t->id) == 0 || strpbrk(t->id, "/ \t\\")))
+            mrv_error(d, n->pos, MRV_ESCHEMA,
+                      "the table id '%s' must not be empty or contain '/', "
+                      "'\\' or spaces",
+                      t->id);
+    }
+    t->source = opt_string(root, "source", "'source'", d);
+    if ((n = mrv_ymap_get(root, "entries")) &&
+        mrv__expect_map(n, "'entries'", d)) {
+        t->entries = mrv_arena_array(a, n->n, sizeof *t->entries);
+        for (size_t i = 0; t->entries && i < n->n; i++) {
+            const mrv_ynode *k = n->keys[i], *v = n->vals[i];
+            char what[160];
+            snprintf(what, sizeof what, "entry '%s'", k->text);
+            if (k->len == 0 || strpbrk(k->text, "/ \t")) {
+                mrv_error(d, k->pos, MRV_ESCHEMA,
+                          "entry name '%s' must not be empty or contain "
+                          "'/' or spaces",
+                          k->text);
+                continue;
+            }
+            if (!mrv__check_keys(v, what, entry_keys, 5, d)) continue;
+            mrv_factor *f = &t->entries[t->n];
+            f->entry = k->text;
+            f->pos = k->pos;
+            f->node = v;
+            bool ok = mrv__get_number(mrv_ymap_get(v, "value"), "'value'",
+                                      &f->value, d);
+            ok &= mrv__get_unit(mrv_ymap_get(v, "unit"), "unit", &f->unit,
+                                &f->unit_text, d);
+            f->uncert_node = mrv_ymap_get(v, "uncertainty");
+            f->source = opt_string(v, "source", "'source'", d);
+            if (!f->source) f->source = t->source;
+            if (!ok) continue;
+            t->n++;
+        }
+    }
+    if (mrv_arena_failed(a)) return MRV_ENOMEM;
+    if (mrv_diag_error_count(d) > errs) return mrv_diag_status(d);
+    for (size_t i = 0; i < t->n; i++) {
+        t->entries[i].id = mrv_arena_printf(a, "%s/%s", t->id,
+                                            t->entries[i].entry);
+        if (!t->entries[i].id) return MRV_ENOMEM;
+    }
+    *out = t;
+    return MRV_OK;
+}
+
+const mrv_factor *mrv_table_entry(const mrv_table *t, const char *entry)
+{
+    for (size_t i = 0; i < t->n; i++)
+        if (strcmp(t->entries[i].entry, entry) == 0) return &t->entries[i];
+    return NULL;
+}

@@ -1,0 +1,368 @@
+/*
+** schema.c -- strict conversion of YAML scalars and maps (internal).
+**
+** YAML 1.1 would read 'yes' as true, '0x10' as 16 and '1_000' as 1000;
+** validators re-run files that others wrote, so we accept exactly one
+** spelling of each kind of value and say what we expected otherwise.
+** Numbers are plain scalars in decimal (with '_' between digits allowed);
+** booleans are true/false; dates are YYYY-MM-DD.  The C locale is assumed
+** (strtod's decimal point); mrv.h documents that requirement.
+*/
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "schema.h"
+
+static mrv_srcpos at(const mrv_ynode *n)
+{
+    return n->pos;
+}
+
+bool mrv__expect_map(const mrv_ynode *n, const char *what, mrv_diag *d)
+{
+    if (n->kind == MRV_Y_MAP) return true;
+    mrv_error(d, at(n), MRV_ESCHEMA, "%s must be a mapping, not a %s", what,
+              mrv_ykind_name(n->kind));
+    return false;
+}
+
+bool mrv__expect_seq(const mrv_ynode *n, const char *what, mrv_diag *d)
+{
+    if (n->kind == MRV_Y_SEQ) return true;
+    mrv_error(d, at(n), MRV_ESCHEMA, "%s must be a sequence, not a %s", what,
+              mrv_ykind_name(n->kind));
+    return false;
+}
+
+bool mrv__expect_scalar(const mrv_ynode *n, const char *what, mrv_diag *d)
+{
+    if (n->kind == MRV_Y_SCALAR) return true;
+    mrv_error(d, at(n), MRV_ESCHEMA, "%s must be a scalar, not a %s", what,
+              mrv_ykind_name(n->kind));
+    return false;
+}
+
+size_t mrv__edit_distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > 63 || lb > 63) return 64;
+    size_t row[64];
+    for (size_t j = 0; j <= lb; j++) row[j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        size_t diag = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            size_t up = row[j];
+            size_t best = diag + (a[i - 1] != b[j - 1]);
+            if (row[j] + 1 < best) best = row[j] + 1;
+            if (row[j - 1] + 1 < best) best = row[j - 1] + 1;
+            row[j] = best;
+            diag = up;
+        }
+    }
+    return row[lb];
+}
+
+const char *mrv__closest(const char *name, const char *const *names, size_t n)
+{
+    const char *best = NULL;
+    size_t bestd = 0;
+    size_t len = strlen(name);
+    size_t limit = len <= 3 ? 1 : len <= 6 ? 2 : 3;
+    for (size_t i = 0; i < n; i++) {
+        if (!names[i]) continue;
+        size_t dist = mrv__edit_distance(name, names[i]);
+        if (dist == 0) continue;
+        if (dist <= limit && (!best || dist < bestd)) {
+            best = names[i];
+            bestd = dist;
+        }
+    }
+    return best;
+}
+
+bool mrv__check_keys(const mrv_ynode *map, const char *what,
+                     const mrv_keyspec *ks, size_t nks, mrv_diag *d)
+{
+    if (!mrv__expect_map(map, what, d)) return false;
+    bool ok = true;
+    for (size_t i = 0; i < map->n; i++) {
+        const char *k = map->keys[i]->text;
+        size_t j;
+        for (j = 0; j < nks; j++)
+            if (strcmp(k, ks[j].key) == 0) break;
+        if (j < nks) continue;
+        const char *names[32];
+        size_t nn = nks < 32 ? nks : 32;
+        for (size_t t = 0; t < nn; t++) names[t] = ks[t].key;
+        const char *hint = mrv__closest(k, names, nn);
+        if (hint)
+            mrv_error(d, map->keys[i]->pos, MRV_ESCHEMA,
+                      "unknown key '%s' in %s (did you mean '%s'?)", k, what,
+                      hint);
+        else
+            mrv_error(d, map->keys[i]->pos, MRV_ESCHEMA,
+                      "unknown key '%s' in %s", k, what);
+        ok = false;
+    }
+    for (size_t j = 0; j < nks; j++) {
+        if (ks[j].required && !mrv_ymap_get(map, ks[j].key)) {
+            mrv_error(d, map->pos, MRV_ESCHEMA, "%s has no '%s'", what,
+                      ks[j].key);
+            ok = false;
+        }
+    }
+    return ok;
+}
+
+/* Copies the digits of a YAML number without '_' separators into buf;
+** false when the text is not a decimal number. */
+static bool clean_number(const char *s, size_t len, char *buf, size_t n)
+{
+    size_t o = 0, i = 0;
+    if (len == 0 || len >= n) return false;
+    if (s[i] == '+' || s[i] == '-') buf[o++] = s[i++];
+    bool digits = false, dot = false, exp = false;
+    for (; i < len; i++) {
+        char c = s[i];
+        if (isdigit((unsigned char)c)) {
+            digits = true;
+            buf[o++] = c;
+        } else if (c == '_') {
+            /* only between two digits */
+            if (i == 0 || i + 1 >= len || !isdigit((unsigned char)s[i - 1]) ||
+                !isdigit((unsigned char)s[i + 1]))
+                return false;
+        } else if (c == '.' && !dot && !exp) {
+            dot = true;
+            buf[o++] = c;
+        } else if ((c == 'e' || c == 'E') && digits && !exp) {
+            exp = true;
+            buf[o++] = c;
+            if (i + 1 < len && (s[i + 1] == '+' || s[i + 1] == '-'))
+                buf[o++] = s[++i];
+            if (i + 1 >= len || !isdigit((unsigned char)s[i + 1])) return false;
+        } else {
+            return false;
+        }
+    }
+    buf[o] = '\0';
+    return digits;
+}
+
+static bool parse_number(const char *s, size_t len, double *out)
+{
+    char buf[128];
+    if (!clean_number(s, len, buf, sizeof buf)) return false;
+    errno = 0;
+    char *end;
+    double v = strtod(buf, &end);
+    if (*end != '\0' || !isfinite(v)) return false;
+    if (errno == ERANGE && v != 0) return false;
+    *out = v;
+    return true;
+}
+
+bool mrv__is_number(const mrv_ynode *n)
+{
+    double v;
+    return n->kind == MRV_Y_SCALAR && n->style == MRV_YS_PLAIN &&
+           parse_number(n->text, n->len, &v);
+}
+
+bool mrv__get_number(const mrv_ynode *n, const char *what, double *out,
+                     mrv_diag *d)
+{
+    if (!mrv__expect_scalar(n, what, d)) return false;
+    if (n->style == MRV_YS_PLAIN && parse_number(n->text, n->len, out))
+        return true;
+    if (n->style != MRV_YS_PLAIN) {
+        double v;
+        if (parse_number(n->text, n->len, &v)) {
+            mrv_error(d, at(n), MRV_ESCHEMA,
+                      "%s must be a number; remove the quotes around '%s'",
+                      what, n->text);
+            return false;
+        }
+    }
+    mrv_error(d, at(n), MRV_ESCHEMA, "%s must be a finite number, not '%s'",
+              what, n->text);
+    return false;
+}
+
+bool mrv__get_int(const mrv_ynode *n, const char *what, long lo, long hi,
+                  long *out, mrv_diag *d)
+{
+    double v;
+    if (!mrv__get_number(n, what, &v, d)) return false;
+    if (v != floor(v) || v < (double)lo || v > (double)hi) {
+        mrv_error(d, at(n), MRV_ESCHEMA,
+                  "%s must be a whole number from %ld to %ld, not %s", what,
+                  lo, hi, n->text);
+        return false;
+    }
+    *out = (long)v;
+    return true;
+}
+
+bool mrv__get_u64(const mrv_ynode *n, const char *what, uint64_t *out,
+                  mrv_diag *d)
+{
+    if (!mrv__expect_scalar(n, what, d)) return false;
+    char buf[64];
+    const char *s = n->text;
+    bool ok = n->style == MRV_YS_PLAIN && clean_number(s, n->len, buf, sizeof buf);
+    if (ok) {
+        for (const char *p = buf; *p; p++)
+            if (!isdigit((unsigned char)*p)) ok = false;
+    }
+    if (ok) {
+        errno = 0;
+        char *end;
+        unsigned long long v = strtoull(buf, &end, 10);
+        if (errno == 0 && *end == '\0') {
+            *out = (uint64_t)v;
+            return true;
+        }
+    }
+    mrv_error(d, at(n), MRV_ESCHEMA,
+              "%s must be a whole number from 0 to 18446744073709551615, not '%s'",
+              what, s);
+    return false;
+}
+
+bool mrv__is_year(const mrv_ynode *n, int *year)
+{
+    if (n->kind != MRV_Y_SCALAR || n->style != MRV_YS_PLAIN || n->len != 4)
+        return false;
+    for (size_t i = 0; i < 4; i++)
+        if (!isdigit((unsigned char)n->text[i])) return false;
+    int y = atoi(n->text);
+    if (y < MRV_YEAR_MIN || y > MRV_YEAR_MAX) return false;
+    *year = y;
+    return true;
+}
+
+bool mrv__get_bool(const mrv_ynode *n, const char *what, bool *out,
+                   mrv_diag *d)
+{
+    if (!mrv__expect_scalar(n, what, d)) return false;
+    if (n->style == MRV_YS_PLAIN && strcmp(n->text, "true") == 0) {
+        *out = true;
+        return true;
+    }
+    if (n->style == MRV_YS_PLAIN && strcmp(n->text, "false") == 0) {
+        *out = false;
+        return true;
+    }
+    mrv_error(d, at(n), MRV_ESCHEMA, "%s must be true or false, not '%s'",
+              what, n->text);
+    return false;
+}
+
+bool mrv__get_string(const mrv_ynode *n, const char *what, const char **out,
+                     mrv_diag *d)
+{
+    if (!mrv__expect_scalar(n, what, d)) return false;
+    if (strlen(n->text) != n->len) {
+        mrv_error(d, at(n), MRV_ESCHEMA, "%s contains a NUL character", what);
+        return false;
+    }
+    *out = n->text;
+    return true;
+}
+
+bool mrv__is_ident(const char *s)
+{
+    if (!(isalpha((unsigned char)*s) || *s == '_')) return false;
+    for (const char *p = s + 1; *p; p++)
+        if (!(isalnum((unsigned char)*p) || *p == '_')) return false;
+    return strlen(s) <= 64;
+}
+
+bool mrv__get_ident(const mrv_ynode *n, const char *what, const char **out,
+                    mrv_diag *d)
+{
+    if (!mrv__get_string(n, what, out, d)) return false;
+    if (!mrv__is_ident(*out)) {
+        mrv_error(d, at(n), MRV_ESCHEMA,
+                  "%s '%s' is not a name: use letters, digits and '_', "
+                  "starting with a letter (at most 64)",
+                  what, *out);
+        return false;
+    }
+    return true;
+}
+
+int mrv__days_in_year(int y)
+{
+    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return leap ? 366 : 365;
+}
+
+static int days_in_month(int y, int m)
+{
+    static const int dm[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    return m == 2 && mrv__days_in_year(y) == 366 ? 29 : dm[m - 1];
+}
+
+bool mrv__date_valid(mrv_date dt)
+{
+    return dt.y >= MRV_YEAR_MIN && dt.y <= MRV_YEAR_MAX && dt.m >= 1 &&
+           dt.m <= 12 && dt.d >= 1 && dt.d <= days_in_month(dt.y, dt.m);
+}
+
+int mrv__day_of_year(mrv_date dt)
+{
+    int doy = dt.d;
+    for (int m = 1; m < dt.m; m++) doy += days_in_month(dt.y, m);
+    return doy;
+}
+
+bool mrv__get_date(const mrv_ynode *n, const char *what, mrv_date *out,
+                   mrv_diag *d)
+{
+    if (!mrv__expect_scalar(n, what, d)) return false;
+    const char *s = n->text;
+    bool shape = n->len == 10 && s[4] == '-' && s[7] == '-';
+    for (size_t i = 0; shape && i < 10; i++)
+        if (i != 4 && i != 7 && !isdigit((unsigned char)s[i])) shape = false;
+    if (shape) {
+        mrv_date dt = {atoi(s), atoi(s + 5), atoi(s + 8)};
+        if (mrv__date_valid(dt)) {
+            *out = dt;
+            return true;
+        }
+    }
+    mrv_error(d, at(n), MRV_ESCHEMA,
+              "%s must be a date written YYYY-MM-DD, not '%s'", what, s);
+    return false;
+}
+
+bool mrv__get_unit(const mrv_ynode *n, const char *what, mrv_unit *out,
+                   const char **text, mrv_diag *d)
+{
+    if (!mrv__get_string(n, what, text, d)) return false;
+    size_t off = 0;
+    const char *why = "bad unit";
+    if (mrv_unit_parse(*text, out, &off, &why) == MRV_OK) return true;
+    mrv_error(d, mrv_yaml_scalar_pos(n, off), MRV_ESYNTAX, "%s '%s': %s", what,
+              *text, why);
+    return false;
+}
+
+bool mrv__split_quantity(const char *s, double *value, const char **unit_text)
+{
+    size_t i = 0;
+    if (s[i] == '+' || s[i] == '-') i++;
+    if (!(isdigit((unsigned char)s[i]) || s[i] == '.')) return false;
+    while (s[i] && !isspace((unsigned char)s[i])) i++;
+    if (!parse_number(s, i, value)) return false;
+    while (isspace((unsigned char)s[i])) i++;
+    *unit_text = s[i] ? s + i : NULL;
+    return true;
+}

@@ -1,0 +1,76 @@
+/*
+** schema.h -- strict reading of YAML nodes into typed values (internal).
+**
+** Every helper records a positioned error in the sink and returns false
+** when the node does not fit, so loaders can keep going and report every
+** schema error of a file in one pass.
+*/
+#ifndef MRV_SCHEMA_H
+#define MRV_SCHEMA_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "diag.h"
+#include "model.h"
+#include "yamlsrc.h"
+
+typedef struct mrv_keyspec {
+    const char *key;
+    bool required;
+} mrv_keyspec;
+
+/* Checks that 'map' is a mapping whose keys are all in 'ks' and that every
+** required key is present.  'what' names the map in messages ("equation
+** 'BE'").  Unknown keys get a "did you mean" hint when one is close. */
+bool mrv__check_keys(const mrv_ynode *map, const char *what,
+                     const mrv_keyspec *ks, size_t nks, mrv_diag *d);
+
+bool mrv__expect_map(const mrv_ynode *n, const char *what, mrv_diag *d);
+bool mrv__expect_seq(const mrv_ynode *n, const char *what, mrv_diag *d);
+bool mrv__expect_scalar(const mrv_ynode *n, const char *what, mrv_diag *d);
+
+/* A plain scalar that is a finite decimal number (YAML '_' digit
+** separators allowed; hex, octal, inf and nan are not). */
+bool mrv__is_number(const mrv_ynode *n);
+bool mrv__get_number(const mrv_ynode *n, const char *what, double *out,
+                     mrv_diag *d);
+/* An integer-valued plain number within [lo, hi]. */
+bool mrv__get_int(const mrv_ynode *n, const char *what, long lo, long hi,
+                  long *out, mrv_diag *d);
+bool mrv__get_u64(const mrv_ynode *n, const char *what, uint64_t *out,
+                  mrv_diag *d);
+/* A plain integer key that is a year (MRV_YEAR_MIN..MRV_YEAR_MAX). */
+bool mrv__is_year(const mrv_ynode *n, int *year);
+bool mrv__get_bool(const mrv_ynode *n, const char *what, bool *out,
+                   mrv_diag *d);
+/* Any scalar as text (a number is accepted as its text). */
+bool mrv__get_string(const mrv_ynode *n, const char *what, const char **out,
+                     mrv_diag *d);
+/* An identifier: [A-Za-z_][A-Za-z0-9_]*, not reserved in formulas. */
+bool mrv__get_ident(const mrv_ynode *n, const char *what, const char **out,
+                    mrv_diag *d);
+bool mrv__is_ident(const char *s);
+/* YYYY-MM-DD, a real calendar date. */
+bool mrv__get_date(const mrv_ynode *n, const char *what, mrv_date *out,
+                   mrv_diag *d);
+/* A unit string parsed with mrv_unit_parse; errors point inside it. */
+bool mrv__get_unit(const mrv_ynode *n, const char *what, mrv_unit *out,
+                   const char **text, mrv_diag *d);
+
+/* Parses "NUMBER" or "NUMBER UNIT" (e.g. "25 km/d").  Returns true and
+** sets *value and *unit_text (NULL when no unit) when 's' starts with a
+** number. */
+bool mrv__split_quantity(const char *s, double *value, const char **unit_text);
+
+/* Levenshtein distance, capped; used for "did you mean" hints. */
+size_t mrv__edit_distance(const char *a, const char *b);
+/* The closest of 'names' to 'name' within a small distance, or NULL. */
+const char *mrv__closest(const char *name, const char *const *names, size_t n);
+
+bool mrv__date_valid(mrv_date dt);
+int mrv__days_in_year(int y);
+/* Day of the year, 1-based. */
+int mrv__day_of_year(mrv_date dt);
+
+#endif /* MRV_SCHEMA_H */
