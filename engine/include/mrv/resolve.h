@@ -1,0 +1,96 @@
+/*
+** resolve.h -- a project bound to its methodology and factor tables.
+**
+** resolve loads the project file, finds its methodology (by id on the
+** search path, or by a relative path ending in .yaml) and every factor
+** table a value refers to, then binds: the dimensions' members, the
+** vintages with their day shares (frac), and each parameter's value tree
+** in the internal unit scale, checked against the parameter's axes,
+** bounds, fill rule and unit.  Everything lives in one arena owned by the
+** mrv_bound and released by mrv_bound_free().
+*/
+#ifndef MRV_RESOLVE_H
+#define MRV_RESOLVE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "arena.h"
+#include "diag.h"
+#include "model.h"
+
+/* Where methodologies and factor tables are looked up by id: each
+** directory in order; DIR/ID.yaml. */
+typedef struct mrv_search {
+    const char *const *meth_dirs;
+    size_t nmeth;
+    const char *const *factor_dirs;
+    size_t nfactor;
+} mrv_search;
+
+typedef struct mrv_input_file {
+    const char *role;        /* "project", "methodology", "factors" */
+    const mrv_ydoc *doc;
+} mrv_input_file;
+
+typedef struct mrv_bound {
+    mrv_arena *arena;               /* owns everything below */
+    const mrv_project *project;
+    const mrv_methodology *meth;
+    size_t nfiles;                  /* every file read, in reading order */
+    mrv_input_file *files;
+    size_t ntables;
+    const mrv_table **tables;
+    int first, last;
+    size_t nvint;                   /* last - first + 1 */
+    double *frac;                   /* frac[v]: share of vintage v's days */
+    size_t ndims;                   /* as the methodology's dims */
+    size_t *nmembers;
+    const char *const **members;
+    mrv_vnode **values;             /* per methodology parameter */
+    const char **value_origin;      /* "project" or "default" per param */
+    size_t nfactors_used;           /* factor entries referenced */
+    const mrv_factor **factors_used;
+} mrv_bound;
+
+/* Loads and binds the project at 'path'.  On success sets *out (free with
+** mrv_bound_free) and returns MRV_OK; otherwise records every error found
+** and returns the first one's status (nothing to free). */
+mrv_status mrv_resolve(const char *path, const mrv_search *search,
+                       mrv_bound **out, mrv_diag *diag);
+void mrv_bound_free(mrv_bound *b);
+
+/* Loads one methodology file on its own (for 'mrv check'), with its own
+** arena returned in *arena_out (free it with mrv_arena_free). */
+mrv_status mrv_resolve_methodology_file(const char *path, mrv_arena **arena_out,
+                                        const mrv_methodology **out,
+                                        mrv_diag *diag);
+
+/* ---- reading a value tree ---------------------------------------------- */
+
+#define MRV_NO_YEAR (-1)
+#define MRV_PICK_MAXREL 8
+
+/* One element of a parameter, as lowering needs it: the value is
+** sum over parts of w * leaf * product of relative multipliers.  A
+** linear fill gives two parts; everything else one. */
+typedef struct mrv_vpick {
+    size_t nparts;
+    struct {
+        double w;
+        const mrv_vnode *leaf;
+        size_t nrel;
+        const mrv_vnode *rel[MRV_PICK_MAXREL];
+    } part[2];
+} mrv_vpick;
+
+/* Picks the element of parameter 'p' (index 'pi') at 'year' (MRV_NO_YEAR
+** if the parameter has no vintage axis) and members 'mem' (one per
+** methodology dimension; only the parameter's axes are read).  Returns
+** MRV_OK, or MRV_EREF when the series has no value for 'year' (with the
+** years it has written into 'why', up to 'nwhy' bytes). */
+mrv_status mrv_bound_pick(const mrv_bound *b, size_t pi, int year,
+                          const size_t *mem, mrv_vpick *out, char *why,
+                          size_t nwhy);
+
+#endif /* MRV_RESOLVE_H */

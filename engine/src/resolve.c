@@ -1,0 +1,498 @@
+/*
+** resolve.c -- bind a project to its methodology and factor tables.
+**
+** Reads the project, finds its methodology and the tables its values
+** refer to, and binds members, vintages and parameter values (values.c).
+** Files are looked up only where the project or the search path says:
+** a methodology id or table id must be a plain name (no '/' or leading
+** '.'), so an untrusted project cannot make us read arbitrary paths by id;
+** a relative .yaml path is resolved against the project's folder, as the
+** author wrote it.  Every file read is recorded with its SHA-256 for the
+** report's provenance.
+*/
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "resolve_int.h"
+#include "schema.h"
+
+typedef struct rctx {
+    mrv__valctx vc;          /* first: values.c gets &rctx->vc */
+    mrv_bound *b;
+    const mrv_search *search;
+    const char *project_dir;
+    mrv_vec files;           /* mrv_input_file */
+    mrv_vec tables;          /* const mrv_table * */
+    mrv_vec failed_tables;   /* const char * ids that failed to load */
+    mrv_vec used;            /* const mrv_factor * */
+} rctx;
+
+static const char *const reserved_members[] = {
+    "value", "uncertainty", "vary", "unit", "source", "note"};
+
+static bool is_file(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* dir + "/" + rel, without "./" noise; rel itself when absolute. */
+static char *join(mrv_arena *a, const char *dir, const char *rel)
+{
+    while (rel[0] == '.' && rel[1] == '/') {
+        rel += 2;
+        while (*rel == '/') rel++;
+    }
+    if (rel[0] == '/' || !dir || !*dir || strcmp(dir, ".") == 0)
+        return mrv_arena_strdup(a, rel);
+    size_t n = strlen(dir);
+    return mrv_arena_printf(a, "%.*s/%s", (int)(dir[n - 1] == '/' ? n - 1 : n),
+                            dir, rel);
+}
+
+static char *dir_of(mrv_arena *a, const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash) return mrv_arena_strdup(a, ".");
+    if (slash == path) return mrv_arena_strdup(a, "/");
+    return mrv_arena_strndup(a, path, (size_t)(slash - path));
+}
+
+/* A name usable as a file name component: [A-Za-z0-9_.-], not starting
+** with '.', at most 128 characters. */
+static bool plain_name(const char *s)
+{
+    if (!*s || *s == '.' || strlen(s) > 128) return false;
+    for (; *s; s++)
+        if (!(isalnum((unsigned char)*s) || *s == '_' || *s == '-' ||
+              *s == '.'))
+            return false;
+    return true;
+}
+
+static bool ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), k = strlen(suffix);
+    return n >= k && strcmp(s + n - k, suffix) == 0;
+}
+
+static const mrv_ydoc *read_file(rctx *r, const char *path, const char *role)
+{
+    const mrv_ydoc *doc = NULL;
+    if (mrv_yaml_load_file(path, r->b->arena, &doc, r->vc.d) != MRV_OK)
+        return NULL;
+    mrv_input_file f = {role, doc};
+    if (!mrv_vec_push(&r->files, &f)) return NULL;
+    return doc;
+}
+
+static void list_dirs(const char *const *dirs, size_t n, char *buf, size_t len)
+{
+    size_t o = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < n && o + 2 < len; i++)
+        o += (size_t)snprintf(buf + o, len - o, "%s%s", i ? ", " : "", dirs[i]);
+    if (n == 0) snprintf(buf, len, "no directories");
+}
+
+/* ---- methodology ------------------------------------------------------- */
+
+static const mrv_methodology *find_methodology(rctx *r)
+{
+    const mrv_project *p = r->b->project;
+    mrv_diag *d = r->vc.d;
+    const mrv_ynode *at = p->methodology_node;
+    const char *ref = p->methodology;
+    const char *path = NULL;
+    bool by_id = !ends_with(ref, ".yaml");
+    if (!by_id) {
+        path = join(r->b->arena, r->project_dir, ref);
+        if (path && !is_file(path)) {
+            mrv_error(d, at->pos, MRV_EREF,
+                      "methodology file '%s' not found (looked for %s)", ref,
+                      path);
+            return NULL;
+        }
+    } else {
+        if (!plain_name(ref)) {
+            mrv_error(d, at->pos, MRV_EREF,
+                      "'%s' is neither a methodology id (letters, digits, "
+                      "'_', '-', '.') nor a path ending in .yaml",
+                      ref);
+            return NULL;
+        }
+        for (size_t i = 0; i < r->search->nmeth && !path; i++) {
+            char *c = mrv_arena_printf(r->b->arena, "%s/%s.yaml",
+                                       r->search->meth_dirs[i], ref);
+            if (c && is_file(c)) path = c;
+        }
+        if (!path) {
+            char dirs[512];
+            list_dirs(r->search->meth_dirs, r->search->nmeth, dirs, sizeof dirs);
+            mrv_error(d, at->pos, MRV_EREF,
+                      "methodology '%s' not found (looked in %s)", ref, dirs);
+            return NULL;
+        }
+    }
+    if (!path) return NULL;
+    const mrv_ydoc *doc = read_file(r, path, "methodology");
+    if (!doc) return NULL;
+    const mrv_methodology *m = NULL;
+    if (mrv_methodology_load(doc, r->b->arena, &m, d) != MRV_OK) return NULL;
+    if (by_id && strcmp(m->id, ref) != 0) {
+        mrv_error(d, mrv_ymap_get(doc->root, "methodology")->pos, MRV_EREF,
+                  "this file declares methodology '%s' but was found as "
+                  "'%s'; the id must equal the file name",
+                  m->id, ref);
+        return NULL;
+    }
+    return m;
+}
+
+/* ---- factor tables ----------------------------------------------------- */
+
+static const mrv_table *table_by_id(rctx *r, const char *id)
+{
+    for (size_t i = 0; i < r->tables.n; i++) {
+        const mrv_table *t = MRV_VEC_AT(&r->tables, const mrv_table *, i);
+        if (strcmp(t->id, id) == 0) return t;
+    }
+    return NULL;
+}
+
+static bool table_failed(rctx *r, const char *id)
+{
+    for (size_t i = 0; i < r->failed_tables.n; i++)
+        if (strcmp(MRV_VEC_AT(&r->failed_tables, const char *, i), id) == 0)
+            return true;
+    return false;
+}
+
+static const mrv_table *load_table(rctx *r, const char *path)
+{
+    const mrv_ydoc *doc = read_file(r, path, "factors");
+    if (!doc) return NULL;
+    const mrv_table *t = NULL;
+    if (mrv_table_load(doc, r->b->arena, &t, r->vc.d) != MRV_OK) return NULL;
+    return t;
+}
+
+static const mrv_factor *find_factor(mrv__valctx *vc, const char *ref,
+                                     const mrv_ynode *at)
+{
+    rctx *r = (rctx *)vc;
+    mrv_diag *d = vc->d;
+    const char *slash = strchr(ref, '/');
+    char *id = mrv_arena_strndup(r->b->arena, ref, (size_t)(slash - ref));
+    const char *entry = slash + 1;
+    if (!id) return NULL;
+    if (!plain_name(id) || !*entry) {
+        mrv_error(d, at->pos, MRV_EREF,
+                  "'%s' is not a factor reference TABLE/ENTRY", ref);
+        return NULL;
+    }
+    if (table_failed(r, id)) return NULL;
+    const mrv_table *t = table_by_id(r, id);
+    if (!t) {
+        const char *path = NULL;
+        for (size_t i = 0; i < r->search->nfactor && !path; i++) {
+            char *c = mrv_arena_printf(r->b->arena, "%s/%s.yaml",
+                                       r->search->factor_dirs[i], id);
+            if (c && is_file(c)) path = c;
+        }
+        if (!path) {
+            char dirs[512];
+            list_dirs(r->search->factor_dirs, r->search->nfactor, dirs,
+                      sizeof dirs);
+            mrv_error(d, at->pos, MRV_EREF,
+                      "factor table '%s' not found (looked in %s)", id, dirs);
+            mrv_vec_push(&r->failed_tables, &id);
+            return NULL;
+        }
+        t = load_table(r, path);
+        if (t && strcmp(t->id, id) != 0) {
+            mrv_error(d, mrv_ymap_get(t->doc->root, "table")->pos, MRV_EREF,
+                      "this file declares table '%s' but was found as '%s'; "
+                      "the id must equal the file name",
+                      t->id, id);
+            t = NULL;
+        }
+        if (!t) {
+            mrv_vec_push(&r->failed_tables, &id);
+            return NULL;
+        }
+        mrv_vec_push(&r->tables, &t);
+    }
+    const mrv_factor *f = mrv_table_entry(t, entry);
+    if (!f) {
+        const char *names[256];
+        size_t n = t->n < 256 ? t->n : 256;
+        for (size_t i = 0; i < n; i++) names[i] = t->entries[i].entry;
+        const char *hint = mrv__closest(entry, names, n);
+        if (hint)
+            mrv_error(d, at->pos, MRV_EREF,
+                      "factor table '%s' has no entry '%s' (did you mean "
+                      "'%s'?)",
+                      id, entry, hint);
+        else
+            mrv_error(d, at->pos, MRV_EREF,
+                      "factor table '%s' has no entry '%s'", id, entry);
+        return NULL;
+    }
+    bool seen = false;
+    for (size_t i = 0; i < r->used.n && !seen; i++)
+        seen = MRV_VEC_AT(&r->used, const mrv_factor *, i) == f;
+    if (!seen) mrv_vec_push(&r->used, &f);
+    return f;
+}
+
+static void project_tables(rctx *r)
+{
+    const mrv_project *p = r->b->project;
+    for (size_t i = 0; i < p->nfactors; i++) {
+        const mrv_ynode *n = p->factors[i];
+        char *path = join(r->b->arena, r->project_dir, n->text);
+        if (!path) return;
+        if (!is_file(path)) {
+            mrv_error(r->vc.d, n->pos, MRV_EREF,
+                      "factor table file '%s' not found (looked for %s)",
+                      n->text, path);
+            continue;
+        }
+        const mrv_table *t = load_table(r, path);
+        if (!t) continue;
+        if (table_by_id(r, t->id)) {
+            mrv_error(r->vc.d, n->pos, MRV_ESCHEMA,
+                      "two of the project's factor tables are named '%s'",
+                      t->id);
+            continue;
+        }
+        mrv_vec_push(&r->tables, &t);
+    }
+}
+
+/* ---- members and vintages ---------------------------------------------- */
+
+static bool bind_dims(rctx *r)
+{
+    mrv_bound *b = r->b;
+    const mrv_project *p = b->project;
+    const mrv_methodology *m = b->meth;
+    mrv_diag *d = r->vc.d;
+    bool ok = true;
+    b->ndims = m->ndims;
+    b->nmembers = mrv_arena_array(b->arena, m->ndims + 1, sizeof *b->nmembers);
+    b->members = mrv_arena_array(b->arena, m->ndims + 1, sizeof *b->members);
+    if (!b->nmembers || !b->members) return false;
+    for (size_t i = 0; i < p->ndims; i++) {
+        if (mrv_methodology_dim(m, p->dims[i].name) < 0) {
+            mrv_error(d, p->dims[i].pos, MRV_EREF,
+                      "methodology '%s' has no dimension '%s'", m->id,
+                      p->dims[i].name);
+            ok = false;
+        }
+        for (size_t j = 0; j < p->dims[i].n; j++) {
+            for (size_t k = 0;
+                 k < sizeof reserved_members / sizeof *reserved_members; k++) {
+                if (strcmp(p->dims[i].members[j], reserved_members[k]) == 0) {
+                    mrv_error(d, p->dims[i].member_pos[j], MRV_ESCHEMA,
+                              "'%s' cannot name a member: it is a key of "
+                              "the value syntax",
+                              p->dims[i].members[j]);
+                    ok = false;
+                }
+            }
+        }
+    }
+    for (size_t k = 0; k < m->ndims; k++) {
+        const mrv_pdim *pd = NULL;
+        for (size_t i = 0; i < p->ndims; i++)
+            if (strcmp(p->dims[i].name, m->dims[k].name) == 0) pd = &p->dims[i];
+        if (!pd) {
+            mrv_srcpos at = {p->doc->path, 1, 1};
+            const mrv_ynode *dn = mrv_ymap_get(p->doc->root, "dimensions");
+            if (dn) at = dn->pos;
+            mrv_error(d, at, MRV_EREF,
+                      "methodology '%s' needs the members of dimension '%s': "
+                      "list them under 'dimensions'",
+                      m->id, m->dims[k].name);
+            ok = false;
+            continue;
+        }
+        b->nmembers[k] = pd->n;
+        b->members[k] = pd->members;
+    }
+    return ok;
+}
+
+static bool bind_vintages(rctx *r)
+{
+    mrv_bound *b = r->b;
+    const mrv_project *p = b->project;
+    b->first = p->first;
+    b->last = p->last;
+    b->nvint = (size_t)(p->last - p->first + 1);
+    b->frac = mrv_arena_array(b->arena, b->nvint, sizeof *b->frac);
+    if (!b->frac) return false;
+    for (size_t v = 0; v < b->nvint; v++) {
+        int y = b->first + (int)v;
+        int n = mrv__days_in_year(y);
+        if (!p->by_dates) {
+            b->frac[v] = 1;
+            continue;
+        }
+        int d0 = y == p->start.y ? mrv__day_of_year(p->start) : 1;
+        int d1 = y == p->end.y ? mrv__day_of_year(p->end) : n;
+        b->frac[v] = (double)(d1 - d0 + 1) / n;
+    }
+    return true;
+}
+
+/* ---- parameters -------------------------------------------------------- */
+
+static bool bind_params(rctx *r)
+{
+    mrv_bound *b = r->b;
+    const mrv_methodology *m = b->meth;
+    const mrv_ynode *pv = b->project->params;
+    mrv_diag *d = r->vc.d;
+    bool ok = true;
+    b->values = mrv_arena_array(b->arena, m->nparams + 1, sizeof *b->values);
+    b->value_origin = mrv_arena_array(b->arena, m->nparams + 1,
+                                      sizeof *b->value_origin);
+    if (!b->values || !b->value_origin) return false;
+    for (size_t i = 0; pv && i < pv->n; i++) {
+        const char *k = pv->keys[i]->text;
+        if (mrv_methodology_param(m, k) >= 0) continue;
+        const char *names[512];
+        size_t n = m->nparams < 512 ? m->nparams : 512;
+        for (size_t j = 0; j < n; j++) names[j] = m->params[j].name;
+        const char *hint = mrv__closest(k, names, n);
+        if (mrv_methodology_equation(m, k) >= 0)
+            mrv_error(d, pv->keys[i]->pos, MRV_EREF,
+                      "'%s' is an equation of methodology '%s', not a "
+                      "parameter; it cannot be given a value",
+                      k, m->id);
+        else if (hint)
+            mrv_error(d, pv->keys[i]->pos, MRV_EREF,
+                      "methodology '%s' has no parameter '%s' (did you mean "
+                      "'%s'?)",
+                      m->id, k, hint);
+        else
+            mrv_error(d, pv->keys[i]->pos, MRV_EREF,
+                      "methodology '%s' has no parameter '%s'", m->id, k);
+        ok = false;
+    }
+    for (size_t i = 0; i < m->nparams; i++) {
+        const mrv_param *p = &m->params[i];
+        const mrv_ynode *n = pv ? mrv_ymap_get(pv, p->name) : NULL;
+        b->value_origin[i] = "project";
+        if (!n) {
+            n = p->default_node;
+            b->value_origin[i] = "default";
+        }
+        if (!n) {
+            mrv_srcpos at = pv ? pv->pos : (mrv_srcpos){b->project->doc->path, 1, 1};
+            mrv_error(d, at, MRV_EREF,
+                      "parameter '%s' has no value: the project gives none "
+                      "and methodology '%s' has no default",
+                      p->name, m->id);
+            ok = false;
+            continue;
+        }
+        b->values[i] = mrv__value_parse(&r->vc, p, n);
+        if (!b->values[i]) ok = false;
+    }
+    return ok;
+}
+
+/* ---- entry points ------------------------------------------------------ */
+
+void mrv_bound_free(mrv_bound *b)
+{
+    if (b) mrv_arena_free(b->arena);
+}
+
+mrv_status mrv_resolve(const char *path, const mrv_search *search,
+                       mrv_bound **out, mrv_diag *d)
+{
+    *out = NULL;
+    mrv_arena *a = mrv_arena_new(NULL, NULL);
+    if (!a) return MRV_ENOMEM;
+    mrv_bound *b = mrv_arena_alloc(a, sizeof *b);
+    if (!b) {
+        mrv_arena_free(a);
+        return MRV_ENOMEM;
+    }
+    b->arena = a;
+    rctx r = {0};
+    r.b = b;
+    r.search = search;
+    r.vc.a = a;
+    r.vc.d = d;
+    r.vc.factor = find_factor;
+    mrv_vec_init(&r.files, sizeof(mrv_input_file));
+    mrv_vec_init(&r.tables, sizeof(const mrv_table *));
+    mrv_vec_init(&r.failed_tables, sizeof(const char *));
+    mrv_vec_init(&r.used, sizeof(const mrv_factor *));
+    size_t errs = mrv_diag_error_count(d);
+
+    const mrv_ydoc *doc = read_file(&r, path, "project");
+    bool ok = doc != NULL;
+    if (ok && mrv_model_kind(doc) == MRV_FILE_METHODOLOGY) {
+        mrv_error(d, doc->root->pos, MRV_ESCHEMA,
+                  "this is a methodology, not a project; run a project that "
+                  "uses it (or 'mrv check' the methodology)");
+        ok = false;
+    }
+    ok = ok && mrv_project_load(doc, a, &b->project, d) == MRV_OK;
+    if (ok) r.project_dir = dir_of(a, path);
+    ok = ok && (b->meth = find_methodology(&r)) != NULL;
+    if (ok) {
+        project_tables(&r);
+        ok = bind_dims(&r);
+        ok = bind_vintages(&r) && ok;
+    }
+    if (ok) {
+        r.vc.m = b->meth;
+        r.vc.nmembers = b->nmembers;
+        r.vc.members = b->members;
+        r.vc.first = b->first;
+        r.vc.last = b->last;
+        ok = bind_params(&r);
+    }
+    b->nfiles = r.files.n;
+    b->files = mrv_vec_freeze(&r.files, a);
+    b->ntables = r.tables.n;
+    b->tables = mrv_vec_freeze(&r.tables, a);
+    b->nfactors_used = r.used.n;
+    b->factors_used = mrv_vec_freeze(&r.used, a);
+    mrv_vec_free(&r.failed_tables);
+
+    if (mrv_arena_failed(a)) {
+        mrv_arena_free(a);
+        return MRV_ENOMEM;
+    }
+    if (!ok || mrv_diag_error_count(d) > errs) {
+        mrv_status st = mrv_diag_status(d);
+        mrv_arena_free(a);
+        return st == MRV_OK ? MRV_EINTERNAL : st;
+    }
+    *out = b;
+    return MRV_OK;
+}
+
+mrv_status mrv_resolve_methodology_file(const char *path, mrv_arena **arena_out,
+                                        const mrv_methodology **out,
+                                        mrv_diag *d)
+{
+    *out = NULL;
+    *arena_out = mrv_arena_new(NULL, NULL);
+    if (!*arena_out) return MRV_ENOMEM;
+    const mrv_ydoc *doc = NULL;
+    mrv_status st = mrv_yaml_load_file(path, *arena_out, &doc, d);
+    if (st == MRV_OK) st = mrv_methodology_load(doc, *arena_out, out, d);
+    return st;
+}
