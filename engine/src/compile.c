@@ -1,0 +1,720 @@
+/*
+** compile.c -- name resolution, dimension checking, equation order.
+**
+** Walks each equation's syntax tree once with a scope of bound indices,
+** writing into every node what its name means (sym, index) and its
+** dimension (unit, any_dim).  Dimensions follow DESIGN §5a: both sides of
+** + - and comparisons agree, as do if-branches and min/max/clamp
+** arguments; exp, ln, log10 and exponents take dimensionless values; a
+** dimensioned base needs a whole-number literal exponent; the literal 0
+** takes whatever dimension its context needs.
+**
+** Then the same-vintage reads between equations form a graph; a read of
+** an equation at a year provably before y (y - 1, an index bounded by
+** y - 1, ...) is not an edge.  A depth-first search orders the graph and
+** reports the first cycle with its full path.
+*/
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "compile.h"
+#include "schema.h"
+
+#define MAX_SCOPE 64
+
+typedef struct scope_var {
+    const char *name;
+    mrv_binder *b;           /* dim binder (b->dim) or a range */
+} scope_var;
+
+typedef struct cctx {
+    const mrv_methodology *m;
+    mrv_diag *d;
+    const mrv_ynode *at;     /* formula scalar, for positions */
+    const char *eqname;      /* equation being compiled */
+    bool in_initial;
+    scope_var scope[MAX_SCOPE];
+    size_t nscope;
+} cctx;
+
+static mrv_srcpos pos(const cctx *c, size_t off)
+{
+    return mrv_expr_pos(c->at, off);
+}
+
+static bool err(cctx *c, size_t off, mrv_status st, const char *fmt, ...)
+    MRV_PRINTF(4, 5);
+static bool err(cctx *c, size_t off, mrv_status st, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    mrv_verror(c->d, pos(c, off), st, fmt, ap);
+    va_end(ap);
+    return false;
+}
+
+static const char *dimstr(mrv_unit u, char *buf, size_t n)
+{
+    return mrv_unit_dim_str(u, buf, n);
+}
+
+static void set_dimless(mrv_ast *n)
+{
+    n->unit = mrv_unit_one();
+    n->any_dim = false;
+}
+
+static scope_var *lookup_var(cctx *c, const char *name)
+{
+    for (size_t i = c->nscope; i-- > 0;)
+        if (strcmp(c->scope[i].name, name) == 0) return &c->scope[i];
+    return NULL;
+}
+
+static bool check(cctx *c, mrv_ast *n);
+
+/* Both operands' dimensions must agree (the literal 0 takes the other's). */
+static bool unify(cctx *c, mrv_ast *n, mrv_ast *a, mrv_ast *b,
+                  const char *what)
+{
+    if (a->any_dim) {
+        n->unit = b->unit;
+        n->any_dim = b->any_dim;
+        return true;
+    }
+    n->unit = a->unit;
+    n->any_dim = false;
+    if (b->any_dim || mrv_unit_same_dim(a->unit, b->unit)) return true;
+    char x[96], y[96];
+    return err(c, n->off, MRV_ESCHEMA, "%s %s and %s", what,
+               dimstr(a->unit, x, sizeof x), dimstr(b->unit, y, sizeof y));
+}
+
+static bool need_dimless(cctx *c, const mrv_ast *a, const char *what)
+{
+    if (a->any_dim || mrv_unit_dimensionless(a->unit)) return true;
+    char x[96];
+    return err(c, a->off, MRV_ESCHEMA, "%s must be dimensionless, not %s",
+               what, dimstr(a->unit, x, sizeof x));
+}
+
+/* A whole-number literal, possibly negated: the exponent of a dimensioned
+** base. */
+static bool int_literal(const mrv_ast *e, int *out)
+{
+    double sign = 1;
+    if (e->kind == MRV_AST_UNARY && e->op == MRV_OP_NEG) {
+        sign = -1;
+        e = e->args[0];
+    }
+    if (e->kind != MRV_AST_NUM || e->num != floor(e->num) || fabs(e->num) > 64)
+        return false;
+    *out = (int)(sign * e->num);
+    return true;
+}
+
+static bool check_name(cctx *c, mrv_ast *n)
+{
+    const mrv_methodology *m = c->m;
+    scope_var *v = lookup_var(c, n->name);
+    set_dimless(n);
+    if (v) {
+        if (v->b->dim)
+            return err(c, n->off, MRV_ESCHEMA,
+                       "'%s' ranges over the members of '%s' and has no "
+                       "numeric value; use it as a subscript",
+                       n->name, v->b->dim);
+        n->sym = MRV_SYM_INDEXVAR;
+        n->index = (int)(v - c->scope);
+        return true;
+    }
+    static const struct {
+        const char *name;
+        mrv_sym_kind sym;
+    } special[] = {{"y", MRV_SYM_Y},
+                   {"first", MRV_SYM_FIRST},
+                   {"last", MRV_SYM_LAST},
+                   {"frac", MRV_SYM_FRAC}};
+    for (size_t i = 0; i < 4; i++) {
+        if (strcmp(n->name, special[i].name) == 0) {
+            n->sym = special[i].sym;
+            return true;
+        }
+    }
+    int k = mrv_methodology_param(m, n->name);
+    if (k >= 0) {
+        const mrv_param *p = &m->params[k];
+        for (size_t i = 0; i < p->nover; i++) {
+            if (p->over[i] != MRV_AXIS_VINTAGE)
+                return err(c, n->off, MRV_ESCHEMA,
+                           "'%s' is over '%s': give a subscript, e.g. "
+                           "%s[i] inside sum(i in %s: ...)",
+                           n->name, m->dims[p->over[i]].name, n->name,
+                           m->dims[p->over[i]].name);
+        }
+        n->sym = MRV_SYM_PARAM;
+        n->index = k;
+        n->unit = p->unit;
+        return true;
+    }
+    k = mrv_methodology_equation(m, n->name);
+    if (k >= 0) {
+        if (c->in_initial)
+            return err(c, n->off, MRV_ESCHEMA,
+                       "an 'initial' formula cannot read equations (it "
+                       "gives the value before the first vintage)");
+        n->sym = MRV_SYM_EQUATION;
+        n->index = k;
+        n->unit = m->eqs[k].unit;
+        return true;
+    }
+    if (mrv_methodology_dim(m, n->name) >= 0)
+        return err(c, n->off, MRV_ESCHEMA,
+                   "'%s' is a dimension; iterate over it with sum(i in %s: "
+                   "...)",
+                   n->name, n->name);
+    /* Unknown: suggest the closest declared name. */
+    const char *names[1024];
+    size_t nn = 0;
+    for (size_t i = 0; i < m->nparams && nn < 1000; i++)
+        names[nn++] = m->params[i].name;
+    for (size_t i = 0; i < m->neqs && nn < 1020; i++)
+        names[nn++] = m->eqs[i].name;
+    for (size_t i = 0; i < c->nscope && nn < 1024; i++)
+        names[nn++] = c->scope[i].name;
+    const char *hint = mrv__closest(n->name, names, nn);
+    if (hint)
+        return err(c, n->off, MRV_EREF, "unknown name '%s' (did you mean '%s'?)",
+                   n->name, hint);
+    return err(c, n->off, MRV_EREF, "unknown name '%s'", n->name);
+}
+
+static bool check_index(cctx *c, mrv_ast *n)
+{
+    const mrv_methodology *m = c->m;
+    int k = mrv_methodology_param(m, n->name);
+    bool ok = true;
+    if (k >= 0) {
+        const mrv_param *p = &m->params[k];
+        bool has_v = false;
+        for (size_t i = 0; i < p->nover; i++)
+            has_v |= p->over[i] == MRV_AXIS_VINTAGE;
+        size_t implicit = (has_v && n->nargs + 1 == p->nover) ? 1 : 0;
+        if (p->nover == 0)
+            return err(c, n->off, MRV_ESCHEMA,
+                       "'%s' has no axes and takes no subscript", n->name);
+        if (n->nargs != p->nover && !implicit) {
+            char axes[256] = "";
+            for (size_t i = 0; i < p->nover; i++) {
+                size_t l = strlen(axes);
+                snprintf(axes + l, sizeof axes - l, "%s%s", i ? ", " : "",
+                         p->over[i] == MRV_AXIS_VINTAGE
+                             ? "vintage"
+                             : m->dims[p->over[i]].name);
+            }
+            return err(c, n->off, MRV_ESCHEMA,
+                       "'%s' is over [%s]: it takes %zu subscript%s%s, not "
+                       "%zu",
+                       n->name, axes, p->nover, p->nover == 1 ? "" : "s",
+                       has_v ? " (or one fewer, reading the vintage y)" : "",
+                       n->nargs);
+        }
+        n->sym = MRV_SYM_PARAM;
+        n->index = k;
+        n->unit = p->unit;
+        n->any_dim = false;
+        size_t a = 0;
+        for (size_t i = 0; i < p->nover; i++) {
+            if (p->over[i] == MRV_AXIS_VINTAGE && implicit) continue;
+            mrv_ast *s = n->args[a++];
+            if (p->over[i] == MRV_AXIS_VINTAGE) {
+                ok &= check(c, s) && need_dimless(c, s, "a year subscript");
+                continue;
+            }
+            const char *dim = m->dims[p->over[i]].name;
+            scope_var *v = s->kind == MRV_AST_NAME ? lookup_var(c, s->name)
+                                                   : NULL;
+            if (!v || !v->b->dim || strcmp(v->b->dim, dim) != 0) {
+                ok = err(c, s->off, MRV_ESCHEMA,
+                         "subscript %zu of '%s' must be an index over '%s', "
+                         "bound by sum(i in %s: ...)",
+                         a, n->name, dim, dim);
+                continue;
+            }
+            s->sym = MRV_SYM_INDEXVAR;
+            s->index = (int)(v - c->scope);
+            set_dimless(s);
+        }
+        return ok;
+    }
+    k = mrv_methodology_equation(m, n->name);
+    if (k >= 0) {
+        if (c->in_initial)
+            return err(c, n->off, MRV_ESCHEMA,
+                       "an 'initial' formula cannot read equations (it "
+                       "gives the value before the first vintage)");
+        if (n->nargs != 1)
+            return err(c, n->off, MRV_ESCHEMA,
+                       "equation '%s' takes one subscript, the year, as in "
+                       "%s[y - 1]",
+                       n->name, n->name);
+        n->sym = MRV_SYM_EQUATION;
+        n->index = k;
+        n->unit = m->eqs[k].unit;
+        n->any_dim = false;
+        return check(c, n->args[0]) &&
+               need_dimless(c, n->args[0], "a year subscript");
+    }
+    if (lookup_var(c, n->name) || mrv_methodology_dim(m, n->name) >= 0)
+        return err(c, n->off, MRV_ESCHEMA, "'%s' cannot be subscripted",
+                   n->name);
+    mrv_ast tmp = *n;
+    tmp.kind = MRV_AST_NAME;
+    return check_name(c, &tmp);
+}
+
+static bool check_call(cctx *c, mrv_ast *n)
+{
+    bool ok = true;
+    for (size_t i = 0; i < n->nargs; i++) ok &= check(c, n->args[i]);
+    if (!ok) return false;
+    mrv_ast **a = n->args;
+    char x[96];
+    switch (n->func) {
+    case MRV_F_IF:
+        if (!need_dimless(c, a[0], "the condition of 'if'")) return false;
+        return unify(c, n, a[1], a[2], "the branches of 'if' differ:");
+    case MRV_F_MIN:
+    case MRV_F_MAX:
+    case MRV_F_CLAMP: {
+        char what[64];
+        snprintf(what, sizeof what, "the arguments of '%s' differ:",
+                 mrv_func_name(n->func));
+        n->unit = a[0]->unit;
+        n->any_dim = a[0]->any_dim;
+        mrv_ast acc = *a[0];
+        for (size_t i = 1; i < n->nargs; i++) {
+            mrv_ast tmp = *n;
+            if (!unify(c, &tmp, &acc, a[i], what)) return false;
+            acc.unit = tmp.unit;
+            acc.any_dim = tmp.any_dim;
+        }
+        n->unit = acc.unit;
+        n->any_dim = acc.any_dim;
+        return true;
+    }
+    case MRV_F_EXP:
+    case MRV_F_LN:
+    case MRV_F_LOG:
+    case MRV_F_LOG10: {
+        char what[64];
+        snprintf(what, sizeof what, "the argument of '%s'",
+                 mrv_func_name(n->func));
+        set_dimless(n);
+        return need_dimless(c, a[0], what);
+    }
+    case MRV_F_FLOOR:
+    case MRV_F_CEIL: {
+        char what[64];
+        snprintf(what, sizeof what, "the argument of '%s'",
+                 mrv_func_name(n->func));
+        set_dimless(n);
+        return need_dimless(c, a[0], what);
+    }
+    case MRV_F_SQRT:
+        n->any_dim = a[0]->any_dim;
+        if (a[0]->any_dim || mrv_unit_sqrt(a[0]->unit, &n->unit)) return true;
+        return err(c, n->off, MRV_ESCHEMA,
+                   "'sqrt' of %s has no dimension (odd exponents)",
+                   dimstr(a[0]->unit, x, sizeof x));
+    case MRV_F_ABS:
+        n->unit = a[0]->unit;
+        n->any_dim = a[0]->any_dim;
+        return true;
+    case MRV_F_COUNT:
+        break;
+    }
+    return err(c, n->off, MRV_EINTERNAL, "unknown function");
+}
+
+static bool check_binary(cctx *c, mrv_ast *n)
+{
+    mrv_ast *a = n->args[0], *b = n->args[1];
+    if (!check(c, a) | !check(c, b)) return false;
+    char x[96], y[96];
+    switch (n->op) {
+    case MRV_OP_ADD:
+        return unify(c, n, a, b, "cannot add");
+    case MRV_OP_SUB:
+        return unify(c, n, a, b, "cannot subtract");
+    case MRV_OP_MUL:
+        n->unit = mrv_unit_mul(a->unit, b->unit);
+        n->any_dim = a->any_dim || b->any_dim;
+        break;
+    case MRV_OP_DIV:
+        n->unit = mrv_unit_div(a->unit, b->unit);
+        n->any_dim = a->any_dim;
+        if (b->any_dim)
+            n->unit = a->unit; /* x / 0: an error at run time, not here */
+        break;
+    case MRV_OP_POW: {
+        if (!need_dimless(c, b, "an exponent")) return false;
+        int k;
+        n->any_dim = false;
+        if (a->any_dim || mrv_unit_dimensionless(a->unit)) {
+            set_dimless(n);
+            return true;
+        }
+        if (!int_literal(b, &k))
+            return err(c, n->off, MRV_ESCHEMA,
+                       "raising %s to a power needs a whole-number literal "
+                       "exponent",
+                       dimstr(a->unit, x, sizeof x));
+        n->unit = mrv_unit_pow(a->unit, k);
+        break;
+    }
+    case MRV_OP_LT:
+    case MRV_OP_LE:
+    case MRV_OP_GT:
+    case MRV_OP_GE:
+    case MRV_OP_EQ:
+    case MRV_OP_NE:
+        if (!unify(c, n, a, b, "cannot compare")) return false;
+        set_dimless(n);
+        return true;
+    case MRV_OP_AND:
+    case MRV_OP_OR:
+        set_dimless(n);
+        return need_dimless(c, a, "an operand of 'and'/'or'") &&
+               need_dimless(c, b, "an operand of 'and'/'or'");
+    default:
+        return err(c, n->off, MRV_EINTERNAL, "unknown operator");
+    }
+    if (!mrv_unit_valid(n->unit))
+        return err(c, n->off, MRV_ESCHEMA, "dimension exponent out of range");
+    (void)y;
+    return true;
+}
+
+static bool check_sum(cctx *c, mrv_ast *n)
+{
+    size_t saved = c->nscope;
+    bool ok = true;
+    for (size_t i = 0; i < n->nbinders && ok; i++) {
+        mrv_binder *b = &n->binders[i];
+        if (b->dim) {
+            b->dim_index = mrv_methodology_dim(c->m, b->dim);
+            if (b->dim_index < 0) {
+                ok = err(c, b->dim_off, MRV_EREF,
+                         "unknown dimension '%s' (declare it under "
+                         "'dimensions')",
+                         b->dim);
+                break;
+            }
+        } else {
+            ok = check(c, b->lo) && need_dimless(c, b->lo, "a range bound") &&
+                 check(c, b->hi) && need_dimless(c, b->hi, "a range bound");
+            if (!ok) break;
+        }
+        if (mrv_methodology_param(c->m, b->name) >= 0 ||
+            mrv_methodology_equation(c->m, b->name) >= 0 ||
+            mrv_methodology_dim(c->m, b->name) >= 0 ||
+            strcmp(b->name, "y") == 0 || strcmp(b->name, "first") == 0 ||
+            strcmp(b->name, "last") == 0 || strcmp(b->name, "frac") == 0) {
+            ok = err(c, b->off, MRV_ESCHEMA,
+                     "the index '%s' hides a name of the methodology; "
+                     "choose another",
+                     b->name);
+            break;
+        }
+        if (lookup_var(c, b->name)) {
+            ok = err(c, b->off, MRV_ESCHEMA,
+                     "the index '%s' is already bound by an enclosing sum",
+                     b->name);
+            break;
+        }
+        if (c->nscope == MAX_SCOPE) {
+            ok = err(c, b->off, MRV_ESCHEMA,
+                     "more than %d nested sum indices", MAX_SCOPE);
+            break;
+        }
+        b->slot = (int)c->nscope;
+        c->scope[c->nscope].name = b->name;
+        c->scope[c->nscope].b = b;
+        c->nscope++;
+    }
+    if (ok) ok = check(c, n->args[0]);
+    if (ok) {
+        n->unit = n->args[0]->unit;
+        n->any_dim = n->args[0]->any_dim;
+    }
+    c->nscope = saved;
+    return ok;
+}
+
+static bool check(cctx *c, mrv_ast *n)
+{
+    switch (n->kind) {
+    case MRV_AST_NUM:
+        set_dimless(n);
+        n->any_dim = n->num == 0;
+        return true;
+    case MRV_AST_NAME:
+        return check_name(c, n);
+    case MRV_AST_INDEX:
+        return check_index(c, n);
+    case MRV_AST_CALL:
+        return check_call(c, n);
+    case MRV_AST_UNARY:
+        if (!check(c, n->args[0])) return false;
+        if (n->op == MRV_OP_NEG) {
+            n->unit = n->args[0]->unit;
+            n->any_dim = n->args[0]->any_dim;
+            return true;
+        }
+        set_dimless(n);
+        return need_dimless(c, n->args[0], "the operand of 'not'");
+    case MRV_AST_BINARY:
+        return check_binary(c, n);
+    case MRV_AST_SUM:
+        return check_sum(c, n);
+    }
+    return false;
+}
+
+static bool check_equation(cctx *c, const mrv_equation *e)
+{
+    c->eqname = e->name;
+    c->nscope = 0;
+    bool ok = true;
+    char x[96], y[96];
+    if (e->ast) {
+        c->at = e->formula_node;
+        c->in_initial = false;
+        if (check(c, e->ast) && !e->ast->any_dim &&
+            !mrv_unit_same_dim(e->ast->unit, e->unit)) {
+            ok = err(c, e->ast->start, MRV_ESCHEMA,
+                     "equation '%s' is declared in '%s' (%s) but its "
+                     "formula gives %s",
+                     e->name, e->unit_text, dimstr(e->unit, x, sizeof x),
+                     dimstr(e->ast->unit, y, sizeof y));
+        }
+    }
+    if (e->initial && !e->initial_is_number) {
+        c->at = e->initial_node;
+        c->in_initial = true;
+        if (check(c, e->initial) && !e->initial->any_dim &&
+            !mrv_unit_same_dim(e->initial->unit, e->unit)) {
+            ok = err(c, e->initial->start, MRV_ESCHEMA,
+                     "the initial value of '%s' gives %s, but the equation "
+                     "is declared in '%s' (%s)",
+                     e->name, dimstr(e->initial->unit, y, sizeof y),
+                     e->unit_text, dimstr(e->unit, x, sizeof x));
+        }
+    }
+    return ok;
+}
+
+/* ---- dependency order -------------------------------------------------- */
+
+/* An upper bound of an integer subscript relative to y: y + *c. */
+typedef struct ubctx {
+    const mrv_binder *vars[MAX_SCOPE];
+    size_t n;
+} ubctx;
+
+static bool upper(const ubctx *u, const mrv_ast *e, double *c)
+{
+    double a, b;
+    switch (e->kind) {
+    case MRV_AST_NAME:
+        if (e->sym == MRV_SYM_Y || e->sym == MRV_SYM_FIRST) {
+            *c = 0; /* first <= y */
+            return true;
+        }
+        if (e->sym == MRV_SYM_INDEXVAR && e->index >= 0 &&
+            (size_t)e->index < u->n && u->vars[e->index] &&
+            u->vars[e->index]->hi)
+            return upper(u, u->vars[e->index]->hi, c);
+        return false;
+    case MRV_AST_BINARY:
+        if (e->op == MRV_OP_ADD && e->args[1]->kind == MRV_AST_NUM &&
+            upper(u, e->args[0], &a)) {
+            *c = a + e->args[1]->num;
+            return true;
+        }
+        if (e->op == MRV_OP_SUB && e->args[1]->kind == MRV_AST_NUM &&
+            upper(u, e->args[0], &a)) {
+            *c = a - e->args[1]->num;
+            return true;
+        }
+        return false;
+    case MRV_AST_CALL:
+        if (e->func == MRV_F_MIN) {
+            bool any = false;
+            for (size_t i = 0; i < e->nargs; i++) {
+                if (upper(u, e->args[i], &b) && (!any || b < *c)) {
+                    *c = b;
+                    any = true;
+                }
+            }
+            return any;
+        }
+        return false;
+    default:
+        return false;
+    }
+}
+
+typedef struct edge {
+    int to;
+    size_t off;      /* where the read is, in the reader's formula */
+} edge;
+
+typedef struct graph {
+    mrv_vec *out;    /* per equation: vec of edge */
+} graph;
+
+static void collect(const mrv_ast *e, ubctx *u, mrv_vec *edges)
+{
+    if (!e) return;
+    if (e->kind == MRV_AST_SUM) {
+        size_t saved = u->n;
+        for (size_t i = 0; i < e->nbinders; i++) {
+            const mrv_binder *b = &e->binders[i];
+            collect(b->lo, u, edges);
+            collect(b->hi, u, edges);
+            if (b->slot >= 0 && (size_t)b->slot < MAX_SCOPE) {
+                while (u->n <= (size_t)b->slot) u->vars[u->n++] = NULL;
+                u->vars[b->slot] = b;
+            }
+        }
+        collect(e->args[0], u, edges);
+        u->n = saved;
+        return;
+    }
+    if (e->sym == MRV_SYM_EQUATION) {
+        double c = 0;
+        bool earlier = e->kind == MRV_AST_INDEX && upper(u, e->args[0], &c) &&
+                       c <= -1;
+        if (!earlier) {
+            edge ed = {e->index, e->off};
+            mrv_vec_push(edges, &ed);
+        }
+    }
+    for (size_t i = 0; i < e->nargs; i++) collect(e->args[i], u, edges);
+}
+
+typedef struct dfs {
+    const mrv_methodology *m;
+    mrv_vec *out;
+    int *color;      /* 0 new, 1 on stack, 2 done */
+    int *stack;
+    size_t *stack_off;
+    size_t nstack;
+    int *order;
+    size_t norder;
+    mrv_diag *d;
+    bool cycle;
+} dfs;
+
+static void visit(dfs *s, int v)
+{
+    s->color[v] = 1;
+    s->stack[s->nstack++] = v;
+    mrv_vec *ev = &s->out[v];
+    for (size_t i = 0; i < ev->n && !s->cycle; i++) {
+        edge e = MRV_VEC_AT(ev, edge, i);
+        s->stack_off[s->nstack - 1] = e.off;
+        if (s->color[e.to] == 1) {
+            /* The cycle is the stack from e.to to the top. */
+            size_t k = s->nstack;
+            while (k > 0 && s->stack[k - 1] != e.to) k--;
+            k--;
+            char path[1024];
+            size_t o = 0;
+            for (size_t j = k; j < s->nstack && o + 80 < sizeof path; j++)
+                o += (size_t)snprintf(path + o, sizeof path - o, "%s -> ",
+                                      s->m->eqs[s->stack[j]].name);
+            snprintf(path + o, sizeof path - o, "%s", s->m->eqs[e.to].name);
+            const mrv_equation *eq = &s->m->eqs[s->stack[k]];
+            mrv_error(s->d, mrv_expr_pos(eq->formula_node, s->stack_off[k]),
+                      MRV_ESCHEMA,
+                      "equations form a cycle: %s (each reads the next in "
+                      "the same vintage; a stock reads its previous year, "
+                      "%s[y - 1], and declares 'initial')",
+                      path, s->m->eqs[e.to].name);
+            s->cycle = true;
+            return;
+        }
+        if (s->color[e.to] == 0) visit(s, e.to);
+    }
+    s->nstack--;
+    s->color[v] = 2;
+    s->order[s->norder++] = v;
+}
+
+mrv_status mrv_compile(const mrv_methodology *m, mrv_arena *a,
+                       const mrv_compiled **out, mrv_diag *d)
+{
+    size_t errs = mrv_diag_error_count(d);
+    cctx c = {0};
+    c.m = m;
+    c.d = d;
+    for (size_t i = 0; i < m->neqs; i++) check_equation(&c, &m->eqs[i]);
+    for (int r = 0; r < MRV_NRESULTS; r++) {
+        int k = m->results[r];
+        if (k < 0) continue;
+        mrv_unit mass = {1, {1, 0, 0}};
+        if (!mrv_unit_same_dim(m->eqs[k].unit, mass)) {
+            char x[96];
+            mrv_error(d, m->results_pos[r], MRV_ESCHEMA,
+                      "result '%s' names '%s', declared in '%s' (%s); "
+                      "results must be masses such as tCO2e",
+                      mrv_result_names[r], m->eqs[k].name,
+                      m->eqs[k].unit_text, dimstr(m->eqs[k].unit, x, sizeof x));
+        }
+    }
+    if (mrv_diag_error_count(d) > errs) return mrv_diag_status(d);
+
+    mrv_compiled *cp = mrv_arena_alloc(a, sizeof *cp);
+    size_t n = m->neqs;
+    mrv_vec *edges = calloc(n + 1, sizeof *edges);
+    int *color = calloc(n + 1, sizeof *color);
+    int *stack = calloc(n + 1, sizeof *stack);
+    size_t *soff = calloc(n + 1, sizeof *soff);
+    int *order = mrv_arena_array(a, n + 1, sizeof *order);
+    mrv_status st = MRV_OK;
+    if (!cp || !edges || !color || !stack || !soff || !order) {
+        st = MRV_ENOMEM;
+        goto done;
+    }
+    for (size_t i = 0; i < n; i++) {
+        ubctx u = {{0}, 0};
+        mrv_vec_init(&edges[i], sizeof(edge));
+        collect(m->eqs[i].ast, &u, &edges[i]);
+        if (edges[i].failed) st = MRV_ENOMEM;
+    }
+    if (st != MRV_OK) goto done;
+    dfs s = {m, edges, color, stack, soff, 0, order, 0, d, false};
+    for (size_t i = 0; i < n && !s.cycle; i++)
+        if (color[i] == 0) visit(&s, (int)i);
+    if (s.cycle) {
+        st = mrv_diag_status(d);
+        goto done;
+    }
+    cp->m = m;
+    cp->neqs = n;
+    cp->order = order;
+    *out = cp;
+done:
+    for (size_t i = 0; edges && i < n; i++) mrv_vec_free(&edges[i]);
+    free(edges);
+    free(color);
+    free(stack);
+    free(soff);
+    return st;
+}
