@@ -1,0 +1,38 @@
+/*
+** lower.h -- lower a compiled methodology and its project to a program.
+**
+** For every vintage in order, and every equation in dependency order,
+** lowering walks the syntax tree with everything that does not depend on a
+** draw known: y, first, last, frac, sum indices, subscripts, certain
+** parameter values.  What is known is folded; what depends on uncertain
+** inputs becomes instructions (program.h).  Sums are unrolled, an 'if'
+** whose condition is known takes one branch only, reads of earlier years
+** use the value already computed (or the equation's 'initial' before the
+** first vintage).  Identical instructions are shared (so an equation that
+** does not change between vintages is computed once), dead ones dropped,
+** and slots reused once their last reader has run.
+**
+** Errors found here are still input errors with positions: a series
+** without the year a formula reads, a subscript that depends on an
+** uncertain input or is not a whole number, a read of a later year, a
+** read before the first vintage without 'initial', a range or a program
+** over its hard limit.
+*/
+#ifndef MRV_LOWER_H
+#define MRV_LOWER_H
+
+#include "compile.h"
+#include "diag.h"
+#include "program.h"
+#include "resolve.h"
+
+#define MRV_MAX_RANGE 100000     /* values in one 'a .. b' range */
+#define MRV_MAX_CODE 4000000     /* instructions before dead-code removal */
+
+/* Lowers 'cp' for the bound project 'b'.  The program is allocated in
+** b->arena.  On success sets *out and returns MRV_OK; otherwise records
+** one positioned error and returns its status. */
+mrv_status mrv_lower(const mrv_bound *b, const mrv_compiled *cp,
+                     const mrv_program **out, mrv_diag *diag);
+
+#endif /* MRV_LOWER_H */

@@ -1,0 +1,115 @@
+/*
+** program.h -- the flat program that evaluates a bound model.
+**
+** Lowering (lower.h) turns every equation at every vintage into straight-
+** line code over "slots": columns of doubles, one element per Monte Carlo
+** draw of the current block.  Sums, subscripts, lags and everything that
+** does not depend on a draw are resolved while lowering, so the VM
+** (eval.h) only runs arithmetic: interpretation costs one dispatch per
+** instruction per block, never per draw (DESIGN §10).
+**
+** Slot layout: [0, ninputs) are the uncertain inputs, filled per block by
+** the sampler (or with their central values); then the constants, filled
+** once; then temporaries.  An instruction never writes a slot it reads.
+*/
+#ifndef MRV_PROGRAM_H
+#define MRV_PROGRAM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "model.h"
+
+/* Opcodes.  ORDER OPS: eval.c's switch and op_names[] follow this list.
+** R[x] is slot x; K is the instruction's constant. */
+typedef enum mrv_opcode {
+    MRV_I_ADD,    /* R[a] := R[b] + R[c] */
+    MRV_I_SUB,    /* R[a] := R[b] - R[c] */
+    MRV_I_MUL,    /* R[a] := R[b] * R[c] */
+    MRV_I_DIV,    /* R[a] := R[b] / R[c] */
+    MRV_I_POW,    /* R[a] := pow(R[b], R[c]) */
+    MRV_I_ADDK,   /* R[a] := R[b] + K */
+    MRV_I_SUBK,   /* R[a] := R[b] - K */
+    MRV_I_RSUBK,  /* R[a] := K - R[b] */
+    MRV_I_MULK,   /* R[a] := R[b] * K */
+    MRV_I_DIVK,   /* R[a] := R[b] / K */
+    MRV_I_RDIVK,  /* R[a] := K / R[b] */
+    MRV_I_POWK,   /* R[a] := pow(R[b], K) */
+    MRV_I_RPOWK,  /* R[a] := pow(K, R[b]) */
+    MRV_I_POWI,   /* R[a] := R[b]^c for the integer c (signed, in c) */
+    MRV_I_NEG,    /* R[a] := -R[b] */
+    MRV_I_ABS,    /* R[a] := |R[b]| */
+    MRV_I_EXP,    /* R[a] := exp(R[b]) */
+    MRV_I_LN,     /* R[a] := ln(R[b]) */
+    MRV_I_LOG10,  /* R[a] := log10(R[b]) */
+    MRV_I_SQRT,   /* R[a] := sqrt(R[b]) */
+    MRV_I_FLOOR,  /* R[a] := floor(R[b]) */
+    MRV_I_CEIL,   /* R[a] := ceil(R[b]) */
+    MRV_I_LT,     /* R[a] := R[b] < R[c] (1 or 0; NaN if either is NaN) */
+    MRV_I_LE,     /* R[a] := R[b] <= R[c] */
+    MRV_I_GT,     /* R[a] := R[b] > R[c] */
+    MRV_I_GE,     /* R[a] := R[b] >= R[c] */
+    MRV_I_EQ,     /* R[a] := R[b] == R[c] */
+    MRV_I_NE,     /* R[a] := R[b] != R[c] */
+    MRV_I_AND,    /* R[a] := R[b] && R[c] (nonzero is true; NaN -> NaN) */
+    MRV_I_OR,     /* R[a] := R[b] || R[c] */
+    MRV_I_NOT,    /* R[a] := !R[b] */
+    MRV_I_MIN,    /* R[a] := min(R[b], R[c]) (NaN if either is NaN) */
+    MRV_I_MAX,    /* R[a] := max(R[b], R[c]) */
+    MRV_I_SEL,    /* R[a] := R[b] ? R[c] : R[d] (NaN condition -> NaN) */
+    MRV_I_CHECK,  /* count non-finite R[b] into check number c */
+    MRV_I_COUNT
+} mrv_opcode;
+
+typedef struct mrv_insn {
+    uint32_t op;
+    uint32_t a, b, c, d;
+    double k;
+    uint32_t site;    /* index into sites: where it came from */
+} mrv_insn;
+
+/* Where an instruction came from: formula of equation 'eq' (its initial
+** formula when 'initial'), at byte 'off' of the formula. */
+typedef struct mrv_site {
+    int eq;
+    bool initial;
+    size_t off;
+} mrv_site;
+
+/* One uncertain input column: a draw of 'unc' for one (year, members)
+** key.  Inputs with the same stream id share their draws. */
+typedef struct mrv_input {
+    const mrv_uncert *unc;
+    const char *stream;   /* unc->stream, "@YEAR" if varying by vintage,
+                          ** "#m1,m2" if varying by member */
+    double center;        /* the central case's value */
+} mrv_input;
+
+/* A non-finite check: equation 'eq' at vintage index 'v'. */
+typedef struct mrv_check {
+    int eq;
+    size_t v;
+} mrv_check;
+
+typedef struct mrv_program {
+    size_t nslots;
+    size_t ninputs;
+    mrv_input *inputs;
+    size_t nconsts;
+    uint32_t *const_slot;
+    double *const_value;
+    size_t ncode;
+    mrv_insn *code;
+    size_t nsites;
+    mrv_site *sites;
+    size_t nchecks;
+    mrv_check *checks;
+    size_t nvint;
+    uint32_t *result_slot;    /* [v * MRV_NRESULTS + r] */
+    double *result_scale;     /* [v * MRV_NRESULTS + r]: frac / unit scale */
+} mrv_program;
+
+const char *mrv_opcode_name(mrv_opcode op);
+
+#endif /* MRV_PROGRAM_H */

@@ -1,0 +1,978 @@
+/*
+** lower.c -- from syntax trees and bound values to a flat program.
+**
+** Works in two passes.  The first walks every equation at every vintage
+** and emits instructions in SSA form: each result is a new virtual value
+** (vid), never overwritten.  A value is either a known constant (folded on
+** the spot when finite) or a vid.  Before emitting, an instruction is
+** simplified (x*1, x+0, a product with a known zero of a value that is
+** surely finite, K1*(K2*x)) and looked up in a table of identical
+** instructions, so shared work is done once across equations and
+** vintages.  The second pass drops instructions whose results reach no
+** check and no result, and maps vids to slots, reusing a temporary slot
+** once its last reader has run and never letting an instruction write a
+** slot it reads.
+**
+** Everything draw-invariant is settled here: the VM never sees a sum, a
+** subscript or a year.
+*/
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "eval.h"
+#include "lower.h"
+
+#define MAX_SCOPE 64
+#define NO_VID UINT32_MAX
+
+typedef struct val {
+    bool k;          /* a known constant */
+    double v;        /* its value */
+    uint32_t id;     /* otherwise its vid */
+} val;
+
+typedef struct vinfo {
+    bool safe;       /* surely finite: inputs, finite constants, and
+                     ** + - * min max abs neg select of safe values */
+    bool checked;
+    bool is_const;   /* a materialised constant */
+    double k;
+    int32_t input;   /* input number, or -1 */
+} vinfo;
+
+typedef struct cse_key {
+    uint32_t op, b, c, d;
+    uint64_t kbits;
+} cse_key;
+
+typedef struct cse_ent {
+    cse_key key;
+    uint32_t vid;    /* NO_VID: empty */
+} cse_ent;
+
+typedef struct str_ent {
+    const char *s;
+    uint32_t idx;
+} str_ent;
+
+typedef struct init_val {
+    int eq, year;
+    val v;
+} init_val;
+
+typedef struct lctx {
+    const mrv_bound *b;
+    const mrv_methodology *m;
+    mrv_diag *d;
+    mrv_arena *a;
+    /* SSA code: insn.a is the destination vid */
+    mrv_vec code;
+    mrv_vec vinfo;
+    mrv_vec inputs;      /* mrv_input */
+    mrv_vec sites;       /* mrv_site */
+    mrv_vec checks;      /* mrv_check */
+    mrv_vec inits;       /* init_val */
+    cse_ent *cse;
+    size_t ncse, capcse;
+    str_ent *istr;       /* input streams -> input index */
+    size_t nistr, capistr;
+    cse_ent *kmap;       /* constant bits -> vid (key.kbits) */
+    size_t nk, capk;
+    /* where we are: saved and restored around an 'initial' formula */
+    struct where {
+        const mrv_ynode *at;
+        int eq;
+        bool initial;
+        int year;
+        long iv[MAX_SCOPE];  /* sum indices: integer or member number */
+    } w;
+    val *eqval;          /* [eq * nvint + v] */
+    bool *eqdone;
+    bool failed;
+} lctx;
+
+/* ---- small hash tables ------------------------------------------------- */
+
+static uint64_t mix(uint64_t h)
+{
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ULL;
+    h ^= h >> 33;
+    return h;
+}
+
+static uint64_t key_hash(const cse_key *k)
+{
+    uint64_t h = mix(k->op * 0x9E3779B97F4A7C15ULL ^ k->b);
+    h = mix(h ^ ((uint64_t)k->c << 32 | k->d));
+    return mix(h ^ k->kbits);
+}
+
+static bool key_eq(const cse_key *x, const cse_key *y)
+{
+    return x->op == y->op && x->b == y->b && x->c == y->c && x->d == y->d &&
+           x->kbits == y->kbits;
+}
+
+/* Finds key in an open-addressed table, growing it when over half full.
+** Returns the entry (empty when the key is new) or NULL when out of
+** memory. */
+static cse_ent *table_find(cse_ent **tab, size_t *n, size_t *cap,
+                           const cse_key *k)
+{
+    if (2 * (*n + 1) > *cap) {
+        size_t ncap = *cap ? 2 * *cap : 1024;
+        cse_ent *nt = malloc(ncap * sizeof *nt);
+        if (!nt) return NULL;
+        for (size_t i = 0; i < ncap; i++) nt[i].vid = NO_VID;
+        for (size_t i = 0; i < *cap; i++) {
+            if ((*tab)[i].vid == NO_VID) continue;
+            size_t j = key_hash(&(*tab)[i].key) & (ncap - 1);
+            while (nt[j].vid != NO_VID) j = (j + 1) & (ncap - 1);
+            nt[j] = (*tab)[i];
+        }
+        free(*tab);
+        *tab = nt;
+        *cap = ncap;
+    }
+    size_t j = key_hash(k) & (*cap - 1);
+    while ((*tab)[j].vid != NO_VID && !key_eq(&(*tab)[j].key, k))
+        j = (j + 1) & (*cap - 1);
+    return &(*tab)[j];
+}
+
+static uint64_t str_hash(const char *s)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    return h;
+}
+
+static str_ent *str_find(lctx *c, const char *s)
+{
+    if (2 * (c->nistr + 1) > c->capistr) {
+        size_t ncap = c->capistr ? 2 * c->capistr : 256;
+        str_ent *nt = calloc(ncap, sizeof *nt);
+        if (!nt) return NULL;
+        for (size_t i = 0; i < c->capistr; i++) {
+            if (!c->istr[i].s) continue;
+            size_t j = str_hash(c->istr[i].s) & (ncap - 1);
+            while (nt[j].s) j = (j + 1) & (ncap - 1);
+            nt[j] = c->istr[i];
+        }
+        free(c->istr);
+        c->istr = nt;
+        c->capistr = ncap;
+    }
+    size_t j = str_hash(s) & (c->capistr - 1);
+    while (c->istr[j].s && strcmp(c->istr[j].s, s) != 0)
+        j = (j + 1) & (c->capistr - 1);
+    return &c->istr[j];
+}
+
+/* ---- errors ------------------------------------------------------------ */
+
+static bool lerr(lctx *c, size_t off, mrv_status st, const char *fmt, ...)
+    MRV_PRINTF(4, 5);
+static bool lerr(lctx *c, size_t off, mrv_status st, const char *fmt, ...)
+{
+    if (c->failed) return false;
+    va_list ap;
+    va_start(ap, fmt);
+    mrv_verror(c->d, mrv_expr_pos(c->w.at, off), st, fmt, ap);
+    va_end(ap);
+    c->failed = true;
+    return false;
+}
+
+static bool nomem(lctx *c)
+{
+    if (!c->failed) {
+        mrv_srcpos none = {NULL, 0, 0};
+        mrv_error(c->d, none, MRV_ENOMEM, "out of memory while compiling");
+    }
+    c->failed = true;
+    return false;
+}
+
+/* ---- values and instructions ------------------------------------------- */
+
+static val konst(double v)
+{
+    val r = {true, v, NO_VID};
+    return r;
+}
+
+static vinfo *info(lctx *c, uint32_t id)
+{
+    return &MRV_VEC_AT(&c->vinfo, vinfo, id);
+}
+
+static uint32_t new_vid(lctx *c, bool safe)
+{
+    vinfo vi = {safe, false, false, 0, -1};
+    if (!mrv_vec_push(&c->vinfo, &vi)) {
+        nomem(c);
+        return NO_VID;
+    }
+    return (uint32_t)(c->vinfo.n - 1);
+}
+
+static uint32_t site_here(lctx *c, size_t off)
+{
+    mrv_site s = {c->w.eq, c->w.initial, off};
+    /* Consecutive instructions mostly share a site. */
+    if (c->sites.n) {
+        mrv_site *last = &MRV_VEC_AT(&c->sites, mrv_site, c->sites.n - 1);
+        if (last->eq == s.eq && last->initial == s.initial && last->off == off)
+            return (uint32_t)(c->sites.n - 1);
+    }
+    if (!mrv_vec_push(&c->sites, &s)) nomem(c);
+    return (uint32_t)(c->sites.n - 1);
+}
+
+/* A constant as a slot operand. */
+static uint32_t const_vid(lctx *c, double v)
+{
+    cse_key k = {UINT32_MAX, 0, 0, 0, 0};
+    memcpy(&k.kbits, &v, sizeof v);
+    cse_ent *e = table_find(&c->kmap, &c->nk, &c->capk, &k);
+    if (!e) return nomem(c), NO_VID;
+    if (e->vid != NO_VID) return e->vid;
+    uint32_t id = new_vid(c, isfinite(v));
+    if (id == NO_VID) return NO_VID;
+    info(c, id)->is_const = true;
+    info(c, id)->k = v;
+    e->key = k;
+    e->vid = id;
+    c->nk++;
+    return id;
+}
+
+static uint32_t operand(lctx *c, val v)
+{
+    return v.k ? const_vid(c, v.v) : v.id;
+}
+
+static bool commutative(uint32_t op)
+{
+    switch (op) {
+    case MRV_I_ADD: case MRV_I_MUL: case MRV_I_MIN: case MRV_I_MAX:
+    case MRV_I_EQ: case MRV_I_NE: case MRV_I_AND: case MRV_I_OR:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* POWI keeps its exponent and CHECK its check number in 'c'. */
+static bool c_is_vid(uint32_t op)
+{
+    return op != MRV_I_POWI && op != MRV_I_CHECK;
+}
+
+static bool keeps_safe(uint32_t op)
+{
+    switch (op) {
+    case MRV_I_ADD: case MRV_I_SUB: case MRV_I_MUL: case MRV_I_ADDK:
+    case MRV_I_SUBK: case MRV_I_RSUBK: case MRV_I_MULK: case MRV_I_NEG:
+    case MRV_I_ABS: case MRV_I_MIN: case MRV_I_MAX: case MRV_I_SEL:
+    case MRV_I_FLOOR: case MRV_I_CEIL:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* Emits op over vids b, c, d (NO_VID where unused) and constant k, after
+** looking for an identical instruction. */
+static val emit(lctx *c, uint32_t op, uint32_t b, uint32_t cc, uint32_t d,
+                double k, size_t off)
+{
+    val r = {false, 0, NO_VID};
+    if (c->failed || b == NO_VID) return r;
+    if (commutative(op) && cc < b) {
+        uint32_t t = b;
+        b = cc;
+        cc = t;
+    }
+    cse_key key = {op, b, cc, d, 0};
+    memcpy(&key.kbits, &k, sizeof k);
+    cse_ent *e = table_find(&c->cse, &c->ncse, &c->capcse, &key);
+    if (!e) return nomem(c), r;
+    if (e->vid != NO_VID) {
+        r.id = e->vid;
+        return r;
+    }
+    if (c->code.n >= MRV_MAX_CODE) {
+        lerr(c, off, MRV_EDOMAIN,
+             "the formulas expand to more than %d operations; reduce the "
+             "ranges or members summed over",
+             MRV_MAX_CODE);
+        return r;
+    }
+    bool safe = keeps_safe(op) && info(c, b)->safe &&
+                (!c_is_vid(op) || cc == NO_VID || info(c, cc)->safe) &&
+                (d == NO_VID || info(c, d)->safe) && isfinite(k);
+    if (op == MRV_I_SEL) safe = info(c, cc)->safe && info(c, d)->safe;
+    uint32_t id = new_vid(c, safe);
+    if (id == NO_VID) return r;
+    mrv_insn in = {op, id, b, cc, d, k, site_here(c, off)};
+    if (!mrv_vec_push(&c->code, &in)) return nomem(c), r;
+    e->key = key;
+    e->vid = id;
+    c->ncse++;
+    r.id = id;
+    return r;
+}
+
+/* Folds op when every operand is known and the result finite. */
+static bool fold(uint32_t op, double b, double cc, double d, double k,
+                 uint32_t ci, double *out)
+{
+    mrv_insn in = {op, 0, 0, ci, 0, k, 0};
+    double r = mrv_eval_op(&in, b, cc, d);
+    if (!isfinite(r)) return false;
+    *out = r;
+    return true;
+}
+
+static bool is_k(val v, double x)
+{
+    return v.k && v.v == x;
+}
+
+static val unary(lctx *c, uint32_t op, val a, size_t off)
+{
+    double r;
+    if (a.k && fold(op, a.v, 0, 0, 0, 0, &r)) return konst(r);
+    return emit(c, op, operand(c, a), NO_VID, NO_VID, 0, off);
+}
+
+static val mulk(lctx *c, val a, double k, size_t off);
+
+static val binary(lctx *c, uint32_t op, val a, val b, size_t off)
+{
+    double r;
+    if (a.k && b.k && fold(op, a.v, b.v, 0, 0, 0, &r)) return konst(r);
+    switch (op) {
+    case MRV_I_ADD:
+        if (is_k(a, 0)) return b;
+        if (is_k(b, 0)) return a;
+        if (a.k) return emit(c, MRV_I_ADDK, b.id, NO_VID, NO_VID, a.v, off);
+        if (b.k) return emit(c, MRV_I_ADDK, a.id, NO_VID, NO_VID, b.v, off);
+        break;
+    case MRV_I_SUB:
+        if (is_k(b, 0)) return a;
+        if (is_k(a, 0)) return unary(c, MRV_I_NEG, b, off);
+        if (a.k) return emit(c, MRV_I_RSUBK, b.id, NO_VID, NO_VID, a.v, off);
+        if (b.k) return emit(c, MRV_I_SUBK, a.id, NO_VID, NO_VID, b.v, off);
+        break;
+    case MRV_I_MUL:
+        if (a.k) return mulk(c, b, a.v, off);
+        if (b.k) return mulk(c, a, b.v, off);
+        break;
+    case MRV_I_DIV:
+        if (is_k(b, 1)) return a;
+        if (b.k && b.v != 0 && isfinite(1 / b.v))
+            return emit(c, MRV_I_DIVK, a.id, NO_VID, NO_VID, b.v, off);
+        if (a.k) return emit(c, MRV_I_RDIVK, b.id, NO_VID, NO_VID, a.v, off);
+        break;
+    case MRV_I_POW:
+        if (b.k && b.v == floor(b.v) && fabs(b.v) <= 64) {
+            if (b.v == 1) return a;
+            if (b.v == 0 && !a.k && info(c, a.id)->safe) return konst(1);
+            if (!a.k)
+                return emit(c, MRV_I_POWI, a.id, (uint32_t)(int32_t)b.v,
+                            NO_VID, 0, off);
+        }
+        if (b.k && !a.k)
+            return emit(c, MRV_I_POWK, a.id, NO_VID, NO_VID, b.v, off);
+        if (a.k && !b.k)
+            return emit(c, MRV_I_RPOWK, b.id, NO_VID, NO_VID, a.v, off);
+        break;
+    default:
+        break;
+    }
+    if (op == MRV_I_POW && b.k && !a.k) /* a non-finite fold of POWI */
+        return emit(c, MRV_I_POWK, a.id, NO_VID, NO_VID, b.v, off);
+    return emit(c, op, operand(c, a), operand(c, b), NO_VID, 0, off);
+}
+
+/* k * a, with K1 * (K2 * x) folded to (K1 K2) * x. */
+static val mulk(lctx *c, val a, double k, size_t off)
+{
+    if (a.k) {
+        double r = a.v * k;
+        if (isfinite(r)) return konst(r);
+        return emit(c, MRV_I_MUL, const_vid(c, a.v), const_vid(c, k), NO_VID,
+                    0, off);
+    }
+    if (k == 1) return a;
+    if (k == 0 && info(c, a.id)->safe) return konst(0);
+    if (!isfinite(k))
+        return emit(c, MRV_I_MUL, a.id, const_vid(c, k), NO_VID, 0, off);
+    /* Look through a MULK that made a. */
+    size_t n = c->code.n;
+    if (n) {
+        /* vids and instructions are not 1:1 (constants take vids), so
+        ** search back a little for a's definition. */
+        for (size_t i = n; i-- > 0 && n - i < 4;) {
+            const mrv_insn *in = &MRV_VEC_AT(&c->code, mrv_insn, i);
+            if (in->a != a.id) continue;
+            if (in->op == MRV_I_MULK && isfinite(in->k * k) && in->k * k != 0)
+                return emit(c, MRV_I_MULK, in->b, NO_VID, NO_VID, in->k * k,
+                            off);
+            break;
+        }
+    }
+    return emit(c, MRV_I_MULK, a.id, NO_VID, NO_VID, k, off);
+}
+
+static val select3(lctx *c, val cond, val a, val b, size_t off)
+{
+    if (!a.k && !b.k && a.id == b.id) return a;
+    if (a.k && b.k && a.v == b.v && !cond.k) {
+        /* still NaN if the condition is: keep the select */
+    }
+    return emit(c, MRV_I_SEL, operand(c, cond), operand(c, a), operand(c, b),
+                0, off);
+}
+
+/* ---- inputs ------------------------------------------------------------ */
+
+static val input(lctx *c, const mrv_uncert *u, int year, const char *members)
+{
+    char buf[512];
+    int n = snprintf(buf, sizeof buf, "%s", u->stream);
+    if ((u->vary & MRV_VARY_VINTAGE) && n >= 0 && (size_t)n < sizeof buf)
+        n += snprintf(buf + n, sizeof buf - (size_t)n, "@%d", year);
+    if ((u->vary & MRV_VARY_MEMBER) && members && n >= 0 &&
+        (size_t)n < sizeof buf)
+        snprintf(buf + n, sizeof buf - (size_t)n, "#%s", members);
+    str_ent *e = str_find(c, buf);
+    if (!e) return nomem(c), konst(0);
+    if (!e->s) {
+        const char *s = mrv_arena_strdup(c->a, buf);
+        if (!s) return nomem(c), konst(0);
+        mrv_input in = {u, s, u->relative ? 1.0 : u->center};
+        if (!mrv_vec_push(&c->inputs, &in)) return nomem(c), konst(0);
+        uint32_t id = new_vid(c, true);
+        if (id == NO_VID) return konst(0);
+        info(c, id)->input = (int32_t)(c->inputs.n - 1);
+        e->s = s;
+        e->idx = id;
+        c->nistr++;
+    }
+    val r = {false, 0, e->idx};
+    return r;
+}
+
+/* ---- reading parameters and equations ---------------------------------- */
+
+static val param_read(lctx *c, int pi, int year, const size_t *mem,
+                      size_t off)
+{
+    const mrv_param *p = &c->m->params[pi];
+    mrv_vpick pk;
+    char why[200];
+    mrv_status st = mrv_bound_pick(c->b, (size_t)pi, year, mem, &pk, why,
+                                   sizeof why);
+    if (st != MRV_OK) {
+        lerr(c, off, MRV_EREF, "'%s' has no value for %d (%s)", p->name, year,
+             why);
+        return konst(0);
+    }
+    char members[256] = "";
+    for (size_t i = 0, o = 0; i < p->nover; i++) {
+        int ax = p->over[i];
+        if (ax == MRV_AXIS_VINTAGE) continue;
+        o += (size_t)snprintf(members + o, sizeof members - o, "%s%s",
+                              o ? "," : "", c->b->members[ax][mem[ax]]);
+        if (o >= sizeof members) break;
+    }
+    bool series = false;
+    for (size_t i = 0; i < p->nover; i++)
+        series |= p->over[i] == MRV_AXIS_VINTAGE;
+    int key_year = series ? year : c->w.year;
+    val sum = konst(0);
+    for (size_t k = 0; k < pk.nparts; k++) {
+        const mrv_vnode *leaf = pk.part[k].leaf;
+        val v = (leaf->unc && !leaf->unc->relative)
+                    ? input(c, leaf->unc, key_year, members)
+                    : konst(leaf->value);
+        for (size_t r = 0; r < pk.part[k].nrel; r++) {
+            val m = input(c, pk.part[k].rel[r]->unc, key_year, members);
+            v = binary(c, MRV_I_MUL, v, m, off);
+        }
+        v = mulk(c, v, pk.part[k].w, off);
+        sum = binary(c, MRV_I_ADD, sum, v, off);
+    }
+    return sum;
+}
+
+static val lower(lctx *c, const mrv_ast *n);
+
+static val eq_initial(lctx *c, int ei, int year, size_t off)
+{
+    const mrv_equation *e = &c->m->eqs[ei];
+    for (size_t i = 0; i < c->inits.n; i++) {
+        init_val *iv = &MRV_VEC_AT(&c->inits, init_val, i);
+        if (iv->eq == ei && iv->year == year) return iv->v;
+    }
+    if (!e->initial) {
+        lerr(c, off, MRV_EREF,
+             "'%s' is read at %d, before the first vintage %d, but declares "
+             "no 'initial'",
+             e->name, year, c->b->first);
+        return konst(0);
+    }
+    val v;
+    if (e->initial_is_number) {
+        v = konst(e->initial->num * e->unit.scale);
+    } else {
+        struct where saved = c->w;
+        c->w.at = e->initial_node;
+        c->w.eq = ei;
+        c->w.initial = true;
+        c->w.year = year;
+        v = lower(c, e->initial);
+        c->w = saved;
+    }
+    init_val iv = {ei, year, v};
+    if (!mrv_vec_push(&c->inits, &iv)) nomem(c);
+    return v;
+}
+
+static val eq_read(lctx *c, int ei, int year, size_t off)
+{
+    const mrv_equation *e = &c->m->eqs[ei];
+    if (year > c->w.year) {
+        lerr(c, off, MRV_EREF,
+             "'%s' is read at %d, after the vintage %d being computed", e->name,
+             year, c->w.year);
+        return konst(0);
+    }
+    if (year < c->b->first) return eq_initial(c, ei, year, off);
+    size_t v = (size_t)(year - c->b->first);
+    size_t k = (size_t)ei * c->b->nvint + v;
+    if (!c->eqdone[k]) {
+        lerr(c, off, MRV_EINTERNAL,
+             "'%s' at %d is read before it is computed (a bug in mrv's "
+             "dependency order)",
+             e->name, year);
+        return konst(0);
+    }
+    return c->eqval[k];
+}
+
+/* A subscript or range bound: known, and a whole number. */
+static bool static_int(lctx *c, const mrv_ast *n, const char *what, long *out)
+{
+    val v = lower(c, n);
+    if (c->failed) return false;
+    if (!v.k)
+        return lerr(c, n->off, MRV_EDOMAIN,
+                    "%s depends on an uncertain input; subscripts and ranges "
+                    "must be known before sampling",
+                    what);
+    if (v.v != floor(v.v) || fabs(v.v) > 1e9)
+        return lerr(c, n->off, MRV_EDOMAIN, "%s is %g, not a whole number",
+                    what, v.v);
+    *out = (long)v.v;
+    return true;
+}
+
+static val lower_index(lctx *c, const mrv_ast *n)
+{
+    if (n->sym == MRV_SYM_EQUATION) {
+        long year;
+        if (!static_int(c, n->args[0], "the year subscript", &year))
+            return konst(0);
+        return eq_read(c, n->index, (int)year, n->args[0]->off);
+    }
+    const mrv_param *p = &c->m->params[n->index];
+    bool has_v = false;
+    for (size_t i = 0; i < p->nover; i++)
+        has_v |= p->over[i] == MRV_AXIS_VINTAGE;
+    bool implicit = has_v && n->nargs + 1 == p->nover;
+    size_t mem[MRV_MAX_AXES + 64] = {0};
+    size_t *memv = mem;
+    size_t *heap = NULL;
+    if (c->m->ndims > sizeof mem / sizeof *mem) {
+        heap = calloc(c->m->ndims, sizeof *heap);
+        if (!heap) return nomem(c), konst(0);
+        memv = heap;
+    }
+    int year = has_v ? c->w.year : MRV_NO_YEAR;
+    size_t year_off = n->off;
+    size_t a = 0;
+    for (size_t i = 0; i < p->nover; i++) {
+        if (p->over[i] == MRV_AXIS_VINTAGE) {
+            if (implicit) continue;
+            long y;
+            if (!static_int(c, n->args[a], "the year subscript", &y)) {
+                free(heap);
+                return konst(0);
+            }
+            year = (int)y;
+            year_off = n->args[a]->off;
+            a++;
+            continue;
+        }
+        memv[p->over[i]] = (size_t)c->w.iv[n->args[a]->index];
+        a++;
+    }
+    val r = param_read(c, n->index, year, memv, year_off);
+    free(heap);
+    return r;
+}
+
+static val lower_sum(lctx *c, const mrv_ast *n, size_t bi)
+{
+    if (c->failed) return konst(0);
+    if (bi == n->nbinders) return lower(c, n->args[0]);
+    const mrv_binder *b = &n->binders[bi];
+    long lo, hi;
+    if (b->dim) {
+        lo = 0;
+        hi = (long)c->b->nmembers[b->dim_index] - 1;
+    } else {
+        if (!static_int(c, b->lo, "a range bound", &lo) ||
+            !static_int(c, b->hi, "a range bound", &hi))
+            return konst(0);
+        if (hi - lo + 1 > MRV_MAX_RANGE) {
+            lerr(c, b->off, MRV_EDOMAIN,
+                 "the range %ld .. %ld has %ld values; at most %d are allowed",
+                 lo, hi, hi - lo + 1, MRV_MAX_RANGE);
+            return konst(0);
+        }
+    }
+    val acc = konst(0);
+    for (long i = lo; i <= hi && !c->failed; i++) {
+        c->w.iv[b->slot] = i;
+        val t = lower_sum(c, n, bi + 1);
+        acc = binary(c, MRV_I_ADD, acc, t, n->off);
+    }
+    return acc;
+}
+
+static double frac_of(const lctx *c, int year)
+{
+    if (year < c->b->first || year > c->b->last) return 0;
+    return c->b->frac[year - c->b->first];
+}
+
+static uint32_t binop_code(mrv_ast_op op)
+{
+    switch (op) {
+    case MRV_OP_ADD: return MRV_I_ADD;
+    case MRV_OP_SUB: return MRV_I_SUB;
+    case MRV_OP_MUL: return MRV_I_MUL;
+    case MRV_OP_DIV: return MRV_I_DIV;
+    case MRV_OP_POW: return MRV_I_POW;
+    case MRV_OP_LT: return MRV_I_LT;
+    case MRV_OP_LE: return MRV_I_LE;
+    case MRV_OP_GT: return MRV_I_GT;
+    case MRV_OP_GE: return MRV_I_GE;
+    case MRV_OP_EQ: return MRV_I_EQ;
+    case MRV_OP_NE: return MRV_I_NE;
+    case MRV_OP_AND: return MRV_I_AND;
+    case MRV_OP_OR: return MRV_I_OR;
+    default: return MRV_I_COUNT;
+    }
+}
+
+static val lower_call(lctx *c, const mrv_ast *n)
+{
+    mrv_ast *const *a = n->args;
+    switch (n->func) {
+    case MRV_F_IF: {
+        val cond = lower(c, a[0]);
+        if (c->failed) return konst(0);
+        if (cond.k) return lower(c, cond.v != 0 ? a[1] : a[2]);
+        val x = lower(c, a[1]);
+        val y = lower(c, a[2]);
+        return select3(c, cond, x, y, n->off);
+    }
+    case MRV_F_MIN:
+    case MRV_F_MAX: {
+        uint32_t op = n->func == MRV_F_MIN ? MRV_I_MIN : MRV_I_MAX;
+        val acc = lower(c, a[0]);
+        for (size_t i = 1; i < n->nargs; i++)
+            acc = binary(c, op, acc, lower(c, a[i]), n->off);
+        return acc;
+    }
+    case MRV_F_CLAMP: {
+        val x = lower(c, a[0]), lo = lower(c, a[1]), hi = lower(c, a[2]);
+        return binary(c, MRV_I_MIN, binary(c, MRV_I_MAX, x, lo, n->off), hi,
+                      n->off);
+    }
+    case MRV_F_EXP: return unary(c, MRV_I_EXP, lower(c, a[0]), n->off);
+    case MRV_F_LN:
+    case MRV_F_LOG: return unary(c, MRV_I_LN, lower(c, a[0]), n->off);
+    case MRV_F_LOG10: return unary(c, MRV_I_LOG10, lower(c, a[0]), n->off);
+    case MRV_F_SQRT: return unary(c, MRV_I_SQRT, lower(c, a[0]), n->off);
+    case MRV_F_ABS: return unary(c, MRV_I_ABS, lower(c, a[0]), n->off);
+    case MRV_F_FLOOR: return unary(c, MRV_I_FLOOR, lower(c, a[0]), n->off);
+    case MRV_F_CEIL: return unary(c, MRV_I_CEIL, lower(c, a[0]), n->off);
+    case MRV_F_COUNT: break;
+    }
+    lerr(c, n->off, MRV_EINTERNAL, "unknown function");
+    return konst(0);
+}
+
+static val lower(lctx *c, const mrv_ast *n)
+{
+    if (c->failed) return konst(0);
+    switch (n->kind) {
+    case MRV_AST_NUM:
+        return konst(n->num);
+    case MRV_AST_NAME:
+        switch (n->sym) {
+        case MRV_SYM_Y: return konst(c->w.year);
+        case MRV_SYM_FIRST: return konst(c->b->first);
+        case MRV_SYM_LAST: return konst(c->b->last);
+        case MRV_SYM_FRAC: return konst(frac_of(c, c->w.year));
+        case MRV_SYM_INDEXVAR: return konst((double)c->w.iv[n->index]);
+        case MRV_SYM_PARAM: {
+            const mrv_param *p = &c->m->params[n->index];
+            bool has_v = p->nover > 0; /* only the vintage axis, if any */
+            size_t mem[1] = {0};
+            return param_read(c, n->index, has_v ? c->w.year : MRV_NO_YEAR, mem,
+                              n->off);
+        }
+        case MRV_SYM_EQUATION: return eq_read(c, n->index, c->w.year, n->off);
+        default: break;
+        }
+        break;
+    case MRV_AST_INDEX:
+        return lower_index(c, n);
+    case MRV_AST_CALL:
+        return lower_call(c, n);
+    case MRV_AST_UNARY: {
+        val a = lower(c, n->args[0]);
+        return unary(c, n->op == MRV_OP_NEG ? MRV_I_NEG : MRV_I_NOT, a,
+                     n->off);
+    }
+    case MRV_AST_BINARY: {
+        val a = lower(c, n->args[0]);
+        if (c->failed) return konst(0);
+        /* 'and'/'or' whose left side is known decide without the right,
+        ** which may then read what does not exist (C[y - 1] at first). */
+        if (n->op == MRV_OP_AND && a.k && a.v == 0) return konst(0);
+        if (n->op == MRV_OP_OR && a.k && a.v != 0 && !isnan(a.v))
+            return konst(1);
+        val b = lower(c, n->args[1]);
+        return binary(c, binop_code(n->op), a, b, n->off);
+    }
+    case MRV_AST_SUM:
+        return lower_sum(c, n, 0);
+    }
+    lerr(c, n->off, MRV_EINTERNAL, "unresolved name '%s'",
+         n->name ? n->name : "?");
+    return konst(0);
+}
+
+/* ---- second pass: dead code, slots ------------------------------------- */
+
+typedef struct finish {
+    lctx *c;
+    mrv_program *p;
+    uint32_t *res_vid;   /* [v * R + r] */
+} finish;
+
+static bool finish_program(finish *f)
+{
+    lctx *c = f->c;
+    mrv_program *p = f->p;
+    size_t nv = c->vinfo.n, ncode = c->code.n;
+    size_t nres = c->b->nvint * MRV_NRESULTS;
+    mrv_insn *code = c->code.data;
+    bool *live = calloc(nv + 1, sizeof *live);
+    bool *keep = calloc(ncode + 1, sizeof *keep);
+    size_t *last = malloc((nv + 1) * sizeof *last);
+    uint32_t *slot = malloc((nv + 1) * sizeof *slot);
+    uint32_t *freel = malloc((nv + 1) * sizeof *freel);
+    bool ok = live && keep && last && slot && freel;
+    if (!ok) goto out;
+
+    for (size_t i = 0; i < nres; i++) live[f->res_vid[i]] = true;
+    for (size_t i = ncode; i-- > 0;) {
+        const mrv_insn *in = &code[i];
+        if (in->op != MRV_I_CHECK && !live[in->a]) continue;
+        keep[i] = true;
+        live[in->b] = true;
+        if (c_is_vid(in->op) && in->c != NO_VID) live[in->c] = true;
+        if (in->d != NO_VID) live[in->d] = true;
+    }
+    /* Slots: inputs keep their index; live constants follow. */
+    size_t ninputs = c->inputs.n, nslots = ninputs;
+    mrv_vec kslot, kval;
+    mrv_vec_init(&kslot, sizeof(uint32_t));
+    mrv_vec_init(&kval, sizeof(double));
+    for (size_t v = 0; v < nv; v++) {
+        slot[v] = UINT32_MAX;
+        last[v] = 0;
+        if (info(c, (uint32_t)v)->input >= 0) {
+            slot[v] = (uint32_t)info(c, (uint32_t)v)->input;
+        } else if (info(c, (uint32_t)v)->is_const && live[v]) {
+            slot[v] = (uint32_t)nslots;
+            uint32_t s = (uint32_t)nslots++;
+            mrv_vec_push(&kslot, &s);
+            mrv_vec_push(&kval, &info(c, (uint32_t)v)->k);
+        }
+    }
+    for (size_t i = 0; i < ncode; i++) {
+        if (!keep[i]) continue;
+        const mrv_insn *in = &code[i];
+        last[in->b] = i;
+        if (c_is_vid(in->op) && in->c != NO_VID) last[in->c] = i;
+        if (in->d != NO_VID) last[in->d] = i;
+    }
+    for (size_t i = 0; i < nres; i++) last[f->res_vid[i]] = SIZE_MAX;
+
+    mrv_vec out;
+    mrv_vec_init(&out, sizeof(mrv_insn));
+    size_t nfree = 0;
+    for (size_t i = 0; i < ncode && ok; i++) {
+        if (!keep[i]) continue;
+        mrv_insn in = code[i];
+        uint32_t ops[3] = {in.b, c_is_vid(in.op) ? in.c : NO_VID, in.d};
+        if (in.op != MRV_I_CHECK) {
+            uint32_t s = nfree ? freel[--nfree] : (uint32_t)nslots++;
+            slot[in.a] = s;
+            in.a = s;
+        } else {
+            in.a = 0;
+        }
+        in.b = slot[ops[0]];
+        if (ops[1] != NO_VID) in.c = slot[ops[1]];
+        if (ops[2] != NO_VID) in.d = slot[ops[2]];
+        ok &= mrv_vec_push(&out, &in);
+        /* Release temporaries read for the last time, once each. */
+        for (int k = 0; k < 3; k++) {
+            uint32_t v = ops[k];
+            if (v == NO_VID || info(c, v)->input >= 0 || info(c, v)->is_const)
+                continue;
+            if (last[v] != i) continue;
+            bool dup = false;
+            for (int j = 0; j < k; j++) dup |= ops[j] == v;
+            if (!dup) freel[nfree++] = slot[v];
+        }
+    }
+    p->nslots = nslots;
+    p->ninputs = ninputs;
+    p->nconsts = kslot.n;
+    p->const_slot = mrv_vec_freeze(&kslot, c->a);
+    p->const_value = mrv_vec_freeze(&kval, c->a);
+    p->ncode = out.n;
+    p->code = mrv_vec_freeze(&out, c->a);
+    p->result_slot = mrv_arena_array(c->a, nres, sizeof *p->result_slot);
+    ok = ok && p->result_slot && !mrv_arena_failed(c->a);
+    for (size_t i = 0; ok && i < nres; i++) p->result_slot[i] = slot[f->res_vid[i]];
+out:
+    free(live);
+    free(keep);
+    free(last);
+    free(slot);
+    free(freel);
+    return ok;
+}
+
+mrv_status mrv_lower(const mrv_bound *b, const mrv_compiled *cp,
+                     const mrv_program **out, mrv_diag *d)
+{
+    *out = NULL;
+    lctx c = {0};
+    c.b = b;
+    c.m = b->meth;
+    c.d = d;
+    c.a = b->arena;
+    mrv_vec_init(&c.code, sizeof(mrv_insn));
+    mrv_vec_init(&c.vinfo, sizeof(vinfo));
+    mrv_vec_init(&c.inputs, sizeof(mrv_input));
+    mrv_vec_init(&c.sites, sizeof(mrv_site));
+    mrv_vec_init(&c.checks, sizeof(mrv_check));
+    mrv_vec_init(&c.inits, sizeof(init_val));
+    size_t nv = b->nvint, ne = c.m->neqs;
+    c.eqval = calloc(ne * nv + 1, sizeof *c.eqval);
+    c.eqdone = calloc(ne * nv + 1, sizeof *c.eqdone);
+    uint32_t *res_vid = calloc(nv * MRV_NRESULTS + 1, sizeof *res_vid);
+    mrv_program *p = mrv_arena_alloc(c.a, sizeof *p);
+    mrv_status st = MRV_OK;
+    if (!c.eqval || !c.eqdone || !res_vid || !p) {
+        nomem(&c);
+        goto done;
+    }
+
+    for (size_t v = 0; v < nv && !c.failed; v++) {
+        c.w.year = b->first + (int)v;
+        for (size_t k = 0; k < cp->neqs && !c.failed; k++) {
+            int ei = cp->order[k];
+            const mrv_equation *e = &c.m->eqs[ei];
+            c.w.at = e->formula_node;
+            c.w.eq = ei;
+            c.w.initial = false;
+            val r = lower(&c, e->ast);
+            if (c.failed) break;
+            c.eqval[(size_t)ei * nv + v] = r;
+            c.eqdone[(size_t)ei * nv + v] = true;
+            if (!r.k && !info(&c, r.id)->checked) {
+                info(&c, r.id)->checked = true;
+                mrv_check ck = {ei, v};
+                if (!mrv_vec_push(&c.checks, &ck)) nomem(&c);
+                emit(&c, MRV_I_CHECK, r.id, (uint32_t)(c.checks.n - 1),
+                     NO_VID, 0, e->ast->start);
+            }
+        }
+        for (int r = 0; r < MRV_NRESULTS && !c.failed; r++) {
+            val rv = c.eqval[(size_t)c.m->results[r] * nv + v];
+            res_vid[v * MRV_NRESULTS + r] = operand(&c, rv);
+        }
+    }
+    if (c.failed) goto done;
+
+    finish f = {&c, p, res_vid};
+    if (!finish_program(&f)) {
+        nomem(&c);
+        goto done;
+    }
+    p->ninputs = c.inputs.n;
+    p->inputs = mrv_vec_freeze(&c.inputs, c.a);
+    p->nsites = c.sites.n;
+    p->sites = mrv_vec_freeze(&c.sites, c.a);
+    p->nchecks = c.checks.n;
+    p->checks = mrv_vec_freeze(&c.checks, c.a);
+    p->nvint = nv;
+    p->result_scale = mrv_arena_array(c.a, nv * MRV_NRESULTS,
+                                      sizeof *p->result_scale);
+    if (!p->result_scale || mrv_arena_failed(c.a)) {
+        nomem(&c);
+        goto done;
+    }
+    for (size_t v = 0; v < nv; v++)
+        for (int r = 0; r < MRV_NRESULTS; r++)
+            p->result_scale[v * MRV_NRESULTS + r] =
+                b->frac[v] / c.m->eqs[c.m->results[r]].unit.scale;
+    *out = p;
+done:
+    if (c.failed) st = mrv_diag_status(d) == MRV_OK ? MRV_EINTERNAL
+                                                     : mrv_diag_status(d);
+    mrv_vec_free(&c.code);
+    mrv_vec_free(&c.vinfo);
+    mrv_vec_free(&c.inputs);
+    mrv_vec_free(&c.sites);
+    mrv_vec_free(&c.checks);
+    mrv_vec_free(&c.inits);
+    free(c.cse);
+    free(c.istr);
+    free(c.kmap);
+    free(c.eqval);
+    free(c.eqdone);
+    free(res_vid);
+    return st;
+}
