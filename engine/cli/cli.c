@@ -1,7 +1,326 @@
-/* cli.c -- placeholder until the command is written. */
+/*
+** cli.c -- the 'mrv' command: arguments, files, printing, exit codes.
+**
+** Everything else is in the library.  This file owns the two process-wide
+** settings the library must not touch: GSL's error handler (off, so a GSL
+** failure is a status we check, never an abort) and the locale (left as
+** "C", so numbers read and print with a '.').  Exit status: 0 ok, 2 bad
+** input, 1 internal or system failure.
+*/
+#define _DEFAULT_SOURCE
+#include <errno.h>
+#include <stdarg.h>
+#include <limits.h>
 #include <stdio.h>
-int main(void)
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <gsl/gsl_errno.h>
+
+#include "report.h"
+#include "run.h"
+
+#ifndef MRV_VERSION_STRING
+#define MRV_VERSION_STRING "0.0.0"
+#endif
+#ifndef MRV_DATADIR
+#define MRV_DATADIR "/usr/local/share/mrv"
+#endif
+
+#define MAX_DIRS 16
+
+static const char usage_main[] =
+    "usage: mrv COMMAND [ARGS]\n"
+    "\n"
+    "MRV calculations for Article 6 mitigation projects: per-vintage\n"
+    "baseline, project emissions, leakage and reductions (or removals)\n"
+    "from a methodology and a project written in YAML.\n"
+    "\n"
+    "commands:\n"
+    "  run PROJECT.yaml     compute every vintage, print a table, write\n"
+    "                       vintages.csv and report.json\n"
+    "  check FILE...        load, bind and compile methodologies, projects\n"
+    "                       and factor tables without running them\n"
+    "\n"
+    "  mrv COMMAND --help   options of a command\n"
+    "  mrv --version        the engine version\n"
+    "\n"
+    "exit status: 0 ok, 2 bad input (FILE:LINE:COL: error: ...), 1 internal\n"
+    "or system failure\n";
+
+static const char usage_run[] =
+    "usage: mrv run PROJECT.yaml [options]\n"
+    "\n"
+    "Computes baseline, project emissions, leakage and reductions for every\n"
+    "vintage of the crediting period and for its total, prints them and\n"
+    "writes DIR/vintages.csv and DIR/report.json (atomically: a failed run\n"
+    "leaves an existing DIR untouched).\n"
+    "\n"
+    "options:\n"
+    "  --out DIR             output folder (default: out/PROJECT-ID)\n"
+    "  --methodologies DIR   search DIR for methodologies by id, before the\n"
+    "                        defaults (repeatable)\n"
+    "  --factors DIR         search DIR for factor tables, before the\n"
+    "                        defaults (repeatable)\n"
+    "  --draws N             Monte Carlo draws (0: central case only)\n"
+    "  --seed S              Monte Carlo seed\n"
+    "  --threads N           worker threads (default: all cores); results\n"
+    "                        do not depend on it\n"
+    "  --quiet               print nothing but errors\n"
+    "  --help                this text\n";
+
+static const char usage_check[] =
+    "usage: mrv check FILE... [--methodologies DIR] [--factors DIR]\n"
+    "\n"
+    "Loads each file (methodology, project or factor table, recognised by\n"
+    "its top-level key), checks its schema, units and formulas, and for a\n"
+    "project binds and compiles it against its methodology, without\n"
+    "evaluating anything.  Prints every error found.\n";
+
+typedef struct cli {
+    const char *cmd;
+    const char *files[256];
+    size_t nfiles;
+    const char *out;
+    const char *meth[MAX_DIRS];
+    size_t nmeth;
+    const char *fact[MAX_DIRS];
+    size_t nfact;
+    mrv_options opt;
+    bool quiet;
+    bool help;
+    char *owned[2 * MAX_DIRS];
+    size_t nowned;
+} cli;
+
+static int fail_usage(const char *fmt, ...) MRV_PRINTF(1, 2);
+static int fail_usage(const char *fmt, ...)
 {
-    puts("mrv");
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "mrv: error: ");
+    vfprintf(stderr, fmt, ap);
+    fprintf(stderr, "\nmrv: see 'mrv --help'\n");
+    va_end(ap);
+    return 2;
+}
+
+static bool parse_u64(const char *s, uint64_t max, uint64_t *out)
+{
+    if (!*s || *s == '-' || *s == '+') return false;
+    errno = 0;
+    char *end;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || *end || v > max) return false;
+    *out = v;
+    return true;
+}
+
+/* 'path' relative to the working directory when it lies below it. */
+static char *display_path(const char *path)
+{
+    char *real = realpath(path, NULL);
+    if (!real) return NULL;
+    char cwd[PATH_MAX];
+    if (getcwd(cwd, sizeof cwd)) {
+        size_t n = strlen(cwd);
+        if (strcmp(real, cwd) == 0) {
+            free(real);
+            return strdup(".");
+        }
+        if (strncmp(real, cwd, n) == 0 && real[n] == '/') {
+            char *rel = strdup(real + n + 1);
+            free(real);
+            return rel;
+        }
+    }
+    return real;
+}
+
+static bool is_dir(const char *p)
+{
+    struct stat st;
+    return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* The default search path: beside the executable (the repository's
+** build/mrv, or PREFIX/bin/mrv), then the compiled-in data folder. */
+static void default_dirs(cli *c, const char *sub_repo, const char *sub_share,
+                         const char **dirs, size_t *n)
+{
+    char exe[PATH_MAX];
+    ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    char cand[3][PATH_MAX + 64];
+    size_t nc = 0;
+    if (len > 0) {
+        exe[len] = '\0';
+        char *slash = strrchr(exe, '/');
+        if (slash) *slash = '\0';
+        snprintf(cand[nc++], sizeof cand[0], "%s/../%s", exe, sub_repo);
+        snprintf(cand[nc++], sizeof cand[0], "%s/../share/mrv/%s", exe, sub_share);
+    }
+    snprintf(cand[nc++], sizeof cand[0], "%s/%s", MRV_DATADIR, sub_share);
+    for (size_t i = 0; i < nc && *n < MAX_DIRS; i++) {
+        if (!is_dir(cand[i])) continue;
+        char *d = display_path(cand[i]);
+        if (!d) continue;
+        bool dup = false;
+        for (size_t j = 0; j < *n; j++) dup |= strcmp(dirs[j], d) == 0;
+        if (dup || c->nowned == 2 * MAX_DIRS) {
+            free(d);
+            continue;
+        }
+        c->owned[c->nowned++] = d;
+        dirs[(*n)++] = d;
+    }
+}
+
+static int parse_args(cli *c, int argc, char **argv)
+{
+    for (int i = 2; i < argc; i++) {
+        const char *a = argv[i];
+        const char *val = i + 1 < argc ? argv[i + 1] : NULL;
+        bool takes = strcmp(a, "--out") == 0 || strcmp(a, "--methodologies") == 0 ||
+                     strcmp(a, "--factors") == 0 || strcmp(a, "--draws") == 0 ||
+                     strcmp(a, "--seed") == 0 || strcmp(a, "--threads") == 0;
+        if (takes && !val) return fail_usage("option %s needs a value", a);
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            c->help = true;
+        } else if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0) {
+            c->quiet = true;
+        } else if (strcmp(a, "--out") == 0) {
+            c->out = val;
+            i++;
+        } else if (strcmp(a, "--methodologies") == 0) {
+            if (c->nmeth == MAX_DIRS) return fail_usage("too many %s", a);
+            c->meth[c->nmeth++] = val;
+            i++;
+        } else if (strcmp(a, "--factors") == 0) {
+            if (c->nfact == MAX_DIRS) return fail_usage("too many %s", a);
+            c->fact[c->nfact++] = val;
+            i++;
+        } else if (strcmp(a, "--draws") == 0) {
+            if (!parse_u64(val, 100000000, &c->opt.draws))
+                return fail_usage("--draws needs a whole number from 0 to "
+                                  "100000000, not '%s'",
+                                  val);
+            c->opt.draws_set = true;
+            i++;
+        } else if (strcmp(a, "--seed") == 0) {
+            if (!parse_u64(val, UINT64_MAX, &c->opt.seed))
+                return fail_usage("--seed needs a whole number from 0 to "
+                                  "18446744073709551615, not '%s'",
+                                  val);
+            c->opt.seed_set = true;
+            i++;
+        } else if (strcmp(a, "--threads") == 0) {
+            uint64_t t;
+            if (!parse_u64(val, 1024, &t) || t == 0)
+                return fail_usage("--threads needs a number from 1 to 1024, "
+                                  "not '%s'",
+                                  val);
+            c->opt.threads = (unsigned)t;
+            i++;
+        } else if (a[0] == '-' && a[1] != '\0') {
+            return fail_usage("unknown option '%s'", a);
+        } else {
+            if (c->nfiles == sizeof c->files / sizeof *c->files)
+                return fail_usage("too many files (from '%s')", a);
+            c->files[c->nfiles++] = a;
+        }
+    }
+    default_dirs(c, "methodologies", "methodologies", c->meth, &c->nmeth);
+    default_dirs(c, "data/factors", "factors", c->fact, &c->nfact);
+    c->opt.search.meth_dirs = c->meth;
+    c->opt.search.nmeth = c->nmeth;
+    c->opt.search.factor_dirs = c->fact;
+    c->opt.search.nfactor = c->nfact;
     return 0;
+}
+
+static int finish(mrv_diag *d, mrv_status st)
+{
+    mrv_diag_print(d, stderr, isatty(2));
+    mrv_diag_free(d);
+    return mrv_status_exit_code(st);
+}
+
+static int cmd_run(cli *c)
+{
+    if (c->help) {
+        fputs(usage_run, stdout);
+        return 0;
+    }
+    if (c->nfiles != 1)
+        return fail_usage("'mrv run' takes one project file%s",
+                          c->nfiles ? ", not several" : "");
+    mrv_diag *d = mrv_diag_new();
+    if (!d) return 1;
+    mrv_run *run = NULL;
+    mrv_status st = mrv_run_new(c->files[0], &c->opt, &run, d);
+    if (st != MRV_OK) return finish(d, st);
+    char dir[PATH_MAX];
+    if (c->out)
+        snprintf(dir, sizeof dir, "%s", c->out);
+    else
+        snprintf(dir, sizeof dir, "out/%s", run->bound->project->id);
+    st = mrv_report_write(run, dir, d);
+    if (st == MRV_OK && !c->quiet) {
+        mrv_report_table(run, stdout);
+        printf("\nwrote %s/vintages.csv and %s/report.json\n", dir, dir);
+    }
+    mrv_run_free(run);
+    return finish(d, st);
+}
+
+static int cmd_check(cli *c)
+{
+    if (c->help) {
+        fputs(usage_check, stdout);
+        return 0;
+    }
+    if (c->nfiles == 0) return fail_usage("'mrv check' needs at least one file");
+    mrv_diag *d = mrv_diag_new();
+    if (!d) return 1;
+    mrv_status worst = MRV_OK;
+    for (size_t i = 0; i < c->nfiles; i++) {
+        mrv_status st = mrv_check_file(c->files[i], &c->opt.search, d);
+        if (st == MRV_OK && !c->quiet) printf("%s: ok\n", c->files[i]);
+        if (st != MRV_OK && worst == MRV_OK) worst = st;
+    }
+    return finish(d, worst);
+}
+
+int main(int argc, char **argv)
+{
+    gsl_set_error_handler_off();
+    if (argc < 2) {
+        fputs(usage_main, stderr);
+        return 2;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 ||
+        strcmp(cmd, "help") == 0) {
+        fputs(usage_main, stdout);
+        return 0;
+    }
+    if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
+        printf("mrv %s\n", MRV_VERSION_STRING);
+        return 0;
+    }
+    cli c = {0};
+    c.cmd = cmd;
+    int rc = parse_args(&c, argc, argv);
+    if (rc == 0) {
+        if (strcmp(cmd, "run") == 0)
+            rc = cmd_run(&c);
+        else if (strcmp(cmd, "check") == 0)
+            rc = cmd_check(&c);
+        else
+            rc = fail_usage("unknown command '%s'", cmd);
+    }
+    for (size_t i = 0; i < c.nowned; i++) free(c.owned[i]);
+    return rc;
 }

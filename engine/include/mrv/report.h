@@ -1,0 +1,49 @@
+/*
+** report.h -- the files and the table a run produces (DESIGN §8).
+**
+** The only code that formats numbers for output.  Files are written
+** atomically: every file goes to a temporary name in the output folder
+** first, and only when all of them are complete are they renamed over the
+** old ones, so a failed run never leaves a half-written or mixed set.
+*/
+#ifndef MRV_REPORT_H
+#define MRV_REPORT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "diag.h"
+#include "run.h"
+
+/* The exact header of vintages.csv. */
+#define MRV_VINTAGES_HEADER "vintage,result,central,mean,sd,lower,median,upper"
+
+/* A set of output files being written: add each, then commit or abort. */
+typedef struct mrv_outset mrv_outset;
+
+/* Starts a set in 'dir' (created, with parents, when missing). */
+mrv_status mrv_outset_open(const char *dir, mrv_outset **out, mrv_diag *d);
+/* Returns a stream for file 'name' (a temporary until commit), or NULL. */
+FILE *mrv_outset_file(mrv_outset *s, const char *name, mrv_diag *d);
+/* Closes every stream, checks for write errors and renames all files into
+** place.  Frees the set. */
+mrv_status mrv_outset_commit(mrv_outset *s, mrv_diag *d);
+/* Removes the temporaries and frees the set; accepts NULL. */
+void mrv_outset_abort(mrv_outset *s);
+
+/* Writers: each returns false on a stream error. */
+bool mrv_report_vintages_csv(const mrv_run *run, FILE *f);
+bool mrv_report_json(const mrv_run *run, FILE *f);
+/* The compact per-vintage table printed by 'mrv run'. */
+void mrv_report_table(const mrv_run *run, FILE *f);
+
+/* Writes vintages.csv and report.json (and, with an allocation, the ledger
+** files) into 'dir' atomically. */
+mrv_status mrv_report_write(const mrv_run *run, const char *dir,
+                            mrv_diag *diag);
+
+/* %.17g, with -0 printed as 0: enough digits to read back the same
+** double.  Returns buf. */
+char *mrv_fmt_g17(double x, char *buf, size_t n);
+
+#endif /* MRV_REPORT_H */

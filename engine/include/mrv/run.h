@@ -1,0 +1,73 @@
+/*
+** run.h -- one run of a project: the whole pipeline behind 'mrv run'.
+**
+** mrv_run_new loads and binds the project (resolve.h), compiles and
+** lowers its methodology (compile.h, lower.h), evaluates the central case
+** (every input at its value) and, when the project asks for draws, the
+** Monte Carlo (mc.h), and summarises every result per vintage and for the
+** crediting-period total (DESIGN §6).  The run owns all of it; free it
+** with mrv_run_free.
+*/
+#ifndef MRV_RUN_H
+#define MRV_RUN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "compile.h"
+#include "diag.h"
+#include "program.h"
+#include "resolve.h"
+
+typedef struct mrv_options {
+    mrv_search search;
+    bool draws_set;          /* --draws overrides the project's */
+    uint64_t draws;
+    bool seed_set;           /* --seed */
+    uint64_t seed;
+    unsigned threads;        /* 0: all cores */
+} mrv_options;
+
+/* The statistics of one result in one vintage (or the total). */
+typedef struct mrv_stat {
+    double central;          /* every input at its value */
+    double mean, sd;         /* sd with n - 1 */
+    double lower, median, upper;  /* type-7 quantiles at (1 -+ c)/2, 0.5 */
+    double se_mean;          /* sd / sqrt(n) */
+    double lower_half, upper_half; /* the bounds from the first half of the
+                             ** draws, to show whether they were enough */
+} mrv_stat;
+
+typedef struct mrv_run {
+    mrv_bound *bound;
+    const mrv_compiled *compiled;
+    const mrv_program *program;
+    uint64_t draws;          /* 0: central case only */
+    uint64_t seed;
+    double confidence;
+    mrv_sampling method;
+    size_t nvint;
+    /* stats[(v * MRV_NRESULTS) + r] for v < nvint; v == nvint is the
+    ** crediting-period total */
+    mrv_stat *stats;
+    /* With draws: every draw of every result, [(v * R + r) * draws + i],
+    ** v == nvint the total.  NULL for the central case. */
+    double *samples;
+    /* With an 'allocation': the ledger (ledger.h), else NULL. */
+    struct mrv_ledger *ledger;
+} mrv_run;
+
+/* Runs the project at 'path'.  On success sets *out and returns MRV_OK;
+** otherwise records positioned errors and returns the first status
+** (nothing to free). */
+mrv_status mrv_run_new(const char *path, const mrv_options *opt,
+                       mrv_run **out, mrv_diag *diag);
+void mrv_run_free(mrv_run *run);
+
+/* Loads, binds, compiles and lowers the file at 'path' without evaluating
+** it: a project, a methodology (compiled alone) or a factor table. */
+mrv_status mrv_check_file(const char *path, const mrv_search *search,
+                          mrv_diag *diag);
+
+#endif /* MRV_RUN_H */

@@ -1,0 +1,446 @@
+/*
+** report.c -- vintages.csv, report.json and the printed table.
+**
+** Numbers in files use %.17g so that every double reads back exactly
+** (DESIGN §8); the table on the terminal rounds for reading.  report.json
+** carries what a validator needs to re-run and compare: the engine
+** version, every input file with its SHA-256, the seed, draws, sampling
+** method and generator, and the factors used with their sources.  Nothing
+** in it changes between identical runs (no time stamps, no thread count).
+**
+** Output sets (mrv_outset) write each file under a temporary name and
+** rename them all only when every one was written without error.
+*/
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ledger.h"
+#include "report.h"
+
+#ifndef MRV_VERSION_STRING
+#define MRV_VERSION_STRING "0.0.0"
+#endif
+
+#define MAX_OUT_FILES 16
+
+struct mrv_outset {
+    char *dir;
+    size_t n;
+    struct {
+        char *name, *tmp;
+        FILE *f;
+    } file[MAX_OUT_FILES];
+};
+
+static mrv_srcpos nopos(void)
+{
+    mrv_srcpos p = {NULL, 0, 0};
+    return p;
+}
+
+static mrv_status mkdirs(const char *dir, mrv_diag *d)
+{
+    char *p = strdup(dir);
+    if (!p) return MRV_ENOMEM;
+    for (char *s = p + 1;; s++) {
+        if (*s != '/' && *s != '\0') continue;
+        char c = *s;
+        *s = '\0';
+        if (mkdir(p, 0777) != 0 && errno != EEXIST) {
+            mrv_status st = mrv_error(d, nopos(), MRV_EIO,
+                                      "cannot create folder '%s': %s", p,
+                                      strerror(errno));
+            free(p);
+            return st;
+        }
+        *s = c;
+        if (c == '\0') break;
+    }
+    struct stat st;
+    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        free(p);
+        return mrv_error(d, nopos(), MRV_EIO, "'%s' is not a folder", dir);
+    }
+    free(p);
+    return MRV_OK;
+}
+
+mrv_status mrv_outset_open(const char *dir, mrv_outset **out, mrv_diag *d)
+{
+    *out = NULL;
+    mrv_status st = mkdirs(dir, d);
+    if (st != MRV_OK) return st;
+    mrv_outset *s = calloc(1, sizeof *s);
+    if (!s || !(s->dir = strdup(dir))) {
+        free(s);
+        return MRV_ENOMEM;
+    }
+    *out = s;
+    return MRV_OK;
+}
+
+FILE *mrv_outset_file(mrv_outset *s, const char *name, mrv_diag *d)
+{
+    if (s->n == MAX_OUT_FILES) return NULL;
+    size_t len = strlen(s->dir) + strlen(name) + 64;
+    char *path = malloc(len), *tmp = malloc(len);
+    if (!path || !tmp) {
+        free(path);
+        free(tmp);
+        return NULL;
+    }
+    snprintf(path, len, "%s/%s", s->dir, name);
+    snprintf(tmp, len, "%s/.%s.tmp.%ld", s->dir, name, (long)getpid());
+    FILE *f = fopen(tmp, "wb");
+    if (!f) {
+        mrv_error(d, nopos(), MRV_EIO, "cannot write '%s': %s", path,
+                  strerror(errno));
+        free(path);
+        free(tmp);
+        return NULL;
+    }
+    s->file[s->n].name = path;
+    s->file[s->n].tmp = tmp;
+    s->file[s->n].f = f;
+    s->n++;
+    return f;
+}
+
+static void outset_free(mrv_outset *s)
+{
+    for (size_t i = 0; i < s->n; i++) {
+        free(s->file[i].name);
+        free(s->file[i].tmp);
+    }
+    free(s->dir);
+    free(s);
+}
+
+void mrv_outset_abort(mrv_outset *s)
+{
+    if (!s) return;
+    for (size_t i = 0; i < s->n; i++) {
+        if (s->file[i].f) fclose(s->file[i].f);
+        remove(s->file[i].tmp);
+    }
+    outset_free(s);
+}
+
+mrv_status mrv_outset_commit(mrv_outset *s, mrv_diag *d)
+{
+    mrv_status st = MRV_OK;
+    for (size_t i = 0; i < s->n; i++) {
+        FILE *f = s->file[i].f;
+        s->file[i].f = NULL;
+        bool bad = ferror(f) != 0;
+        bad |= fflush(f) != 0;
+        bad |= fsync(fileno(f)) != 0 && errno != EINVAL;
+        bad |= fclose(f) != 0;
+        if (bad && st == MRV_OK)
+            st = mrv_error(d, nopos(), MRV_EIO, "cannot write '%s': %s",
+                           s->file[i].name, strerror(errno));
+    }
+    if (st != MRV_OK) {
+        mrv_outset_abort(s);
+        return st;
+    }
+    for (size_t i = 0; i < s->n; i++) {
+        if (rename(s->file[i].tmp, s->file[i].name) != 0) {
+            st = mrv_error(d, nopos(), MRV_EIO, "cannot write '%s': %s",
+                           s->file[i].name, strerror(errno));
+            for (size_t j = i; j < s->n; j++) remove(s->file[j].tmp);
+            break;
+        }
+    }
+    outset_free(s);
+    return st;
+}
+
+/* ---- numbers and strings ----------------------------------------------- */
+
+char *mrv_fmt_g17(double x, char *buf, size_t n)
+{
+    if (x == 0) x = 0; /* -0 -> 0 */
+    snprintf(buf, n, "%.17g", x);
+    return buf;
+}
+
+static void json_str(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
+        switch (*p) {
+        case '"': fputs("\\\"", f); break;
+        case '\\': fputs("\\\\", f); break;
+        case '\n': fputs("\\n", f); break;
+        case '\r': fputs("\\r", f); break;
+        case '\t': fputs("\\t", f); break;
+        default:
+            if (*p < 0x20)
+                fprintf(f, "\\u%04x", *p);
+            else
+                fputc(*p, f);
+        }
+    }
+    fputc('"', f);
+}
+
+static void json_num(FILE *f, double x)
+{
+    char b[40];
+    fputs(isfinite(x) ? mrv_fmt_g17(x, b, sizeof b) : "null", f);
+}
+
+/* ---- vintages.csv ------------------------------------------------------ */
+
+bool mrv_report_vintages_csv(const mrv_run *run, FILE *f)
+{
+    fprintf(f, "%s\n", MRV_VINTAGES_HEADER);
+    const mrv_bound *b = run->bound;
+    for (size_t v = 0; v <= run->nvint; v++) {
+        for (int r = 0; r < MRV_NRESULTS; r++) {
+            const mrv_stat *s = &run->stats[v * MRV_NRESULTS + r];
+            char c[6][40];
+            if (v < run->nvint)
+                fprintf(f, "%d,", b->first + (int)v);
+            else
+                fputs("total,", f);
+            fprintf(f, "%s,%s,%s,%s,%s,%s,%s\n", mrv_result_names[r],
+                    mrv_fmt_g17(s->central, c[0], 40), mrv_fmt_g17(s->mean, c[1], 40),
+                    mrv_fmt_g17(s->sd, c[2], 40), mrv_fmt_g17(s->lower, c[3], 40),
+                    mrv_fmt_g17(s->median, c[4], 40), mrv_fmt_g17(s->upper, c[5], 40));
+        }
+    }
+    return !ferror(f);
+}
+
+/* ---- report.json ------------------------------------------------------- */
+
+static void json_stat(FILE *f, const mrv_stat *s, bool mc)
+{
+    fputs("{\"central\": ", f);
+    json_num(f, s->central);
+    fputs(", \"mean\": ", f);
+    json_num(f, s->mean);
+    fputs(", \"sd\": ", f);
+    json_num(f, s->sd);
+    fputs(", \"lower\": ", f);
+    json_num(f, s->lower);
+    fputs(", \"median\": ", f);
+    json_num(f, s->median);
+    fputs(", \"upper\": ", f);
+    json_num(f, s->upper);
+    if (mc) {
+        fputs(", \"se_mean\": ", f);
+        json_num(f, s->se_mean);
+        fputs(", \"lower_half_draws\": ", f);
+        json_num(f, s->lower_half);
+        fputs(", \"upper_half_draws\": ", f);
+        json_num(f, s->upper_half);
+    }
+    fputc('}', f);
+}
+
+static const char *sampling_name(mrv_sampling m)
+{
+    return m == MRV_SAMPLE_LHS ? "lhs" : "random";
+}
+
+bool mrv_report_json(const mrv_run *run, FILE *f)
+{
+    const mrv_bound *b = run->bound;
+    const mrv_project *p = b->project;
+    const mrv_methodology *m = b->meth;
+    bool mc = run->draws > 0;
+    fputs("{\n  \"engine\": {\"name\": \"mrv\", \"version\": ", f);
+    json_str(f, MRV_VERSION_STRING);
+    fputs("},\n  \"project\": {\"id\": ", f);
+    json_str(f, p->id);
+    fputs(", \"title\": ", f);
+    json_str(f, p->title);
+    fputs(", \"host\": ", f);
+    json_str(f, p->host);
+    fputs("},\n  \"methodology\": {\"id\": ", f);
+    json_str(f, m->id);
+    fputs(", \"title\": ", f);
+    json_str(f, m->title);
+    fputs(", \"reference\": ", f);
+    json_str(f, m->reference);
+    fprintf(f, ", \"version\": %ld, \"kind\": ", m->version);
+    json_str(f, m->removals ? "removals" : "reductions");
+    fputs("},\n  \"crediting_period\": {", f);
+    fprintf(f, "\"first\": %d, \"last\": %d", b->first, b->last);
+    if (p->by_dates)
+        fprintf(f, ", \"start\": \"%04d-%02d-%02d\", \"end\": \"%04d-%02d-%02d\"",
+                p->start.y, p->start.m, p->start.d, p->end.y, p->end.m,
+                p->end.d);
+    fputs("},\n  \"units\": {", f);
+    for (int r = 0; r < MRV_NRESULTS; r++) {
+        if (r) fputs(", ", f);
+        json_str(f, mrv_result_names[r]);
+        fputs(": ", f);
+        json_str(f, m->eqs[m->results[r]].unit_text);
+    }
+    fputs("},\n  \"results\": {", f);
+    for (int r = 0; r < MRV_NRESULTS; r++) {
+        if (r) fputs(", ", f);
+        json_str(f, mrv_result_names[r]);
+        fputs(": ", f);
+        json_str(f, m->eqs[m->results[r]].name);
+    }
+    fputs("},\n  \"vintages\": [", f);
+    for (size_t v = 0; v < run->nvint; v++) {
+        fprintf(f, "%s\n    {\"vintage\": %d, \"frac\": ", v ? "," : "",
+                b->first + (int)v);
+        json_num(f, b->frac[v]);
+        for (int r = 0; r < MRV_NRESULTS; r++) {
+            fputs(", ", f);
+            json_str(f, mrv_result_names[r]);
+            fputs(": ", f);
+            json_stat(f, &run->stats[v * MRV_NRESULTS + r], mc);
+        }
+        fputc('}', f);
+    }
+    fputs("\n  ],\n  \"total\": {", f);
+    for (int r = 0; r < MRV_NRESULTS; r++) {
+        if (r) fputs(", ", f);
+        json_str(f, mrv_result_names[r]);
+        fputs(": ", f);
+        json_stat(f, &run->stats[run->nvint * MRV_NRESULTS + r], mc);
+    }
+    fputs("},\n  \"monte_carlo\": {", f);
+    fprintf(f, "\"draws\": %llu, \"seed\": %llu, \"confidence\": ",
+            (unsigned long long)run->draws, (unsigned long long)run->seed);
+    json_num(f, run->confidence);
+    fputs(", \"method\": ", f);
+    json_str(f, sampling_name(run->method));
+    fputs(", \"quantiles\": \"Hyndman-Fan type 7\"", f);
+    fputs("},\n  \"factors\": [", f);
+    for (size_t i = 0; i < b->nfactors_used; i++) {
+        const mrv_factor *fc = b->factors_used[i];
+        fprintf(f, "%s\n    {\"id\": ", i ? "," : "");
+        json_str(f, fc->id);
+        fputs(", \"value\": ", f);
+        json_num(f, fc->value);
+        fputs(", \"unit\": ", f);
+        json_str(f, fc->unit_text);
+        fputs(", \"source\": ", f);
+        json_str(f, fc->source);
+        fputc('}', f);
+    }
+    fputs("\n  ],\n  \"inputs\": [", f);
+    for (size_t i = 0; i < b->nfiles; i++) {
+        fprintf(f, "%s\n    {\"role\": ", i ? "," : "");
+        json_str(f, b->files[i].role);
+        fputs(", \"path\": ", f);
+        json_str(f, b->files[i].doc->path);
+        fputs(", \"sha256\": ", f);
+        json_str(f, b->files[i].doc->sha256_hex);
+        fputc('}', f);
+    }
+    fputs("\n  ]\n}\n", f);
+    return !ferror(f);
+}
+
+/* ---- the terminal table ------------------------------------------------ */
+
+/* 1234567.8 -> "1,234,568" (whole tonnes) into buf. */
+static char *thousands(double x, char *buf, size_t n)
+{
+    char raw[64];
+    snprintf(raw, sizeof raw, "%.0f", fabs(x) < 0.5 ? 0.0 : x);
+    const char *s = raw;
+    size_t o = 0;
+    if (*s == '-') buf[o++] = *s++;
+    size_t len = strlen(s);
+    for (size_t i = 0; i < len && o + 2 < n; i++) {
+        buf[o++] = s[i];
+        size_t left = len - i - 1;
+        if (left && left % 3 == 0) buf[o++] = ',';
+    }
+    buf[o] = '\0';
+    return buf;
+}
+
+void mrv_report_table(const mrv_run *run, FILE *f)
+{
+    const mrv_bound *b = run->bound;
+    const mrv_project *p = b->project;
+    const mrv_methodology *m = b->meth;
+    fprintf(f, "%s", p->id);
+    if (p->title) fprintf(f, ": %s", p->title);
+    fprintf(f, "\nmethodology %s", m->id);
+    if (m->version) fprintf(f, " v%ld", m->version);
+    if (m->reference) fprintf(f, " (%s)", m->reference);
+    fprintf(f, "\ncrediting period %d-%d, ", b->first, b->last);
+    const char *unit = m->eqs[m->results[MRV_RES_REDUCTIONS]].unit_text;
+    if (run->draws)
+        fprintf(f, "%llu draws (seed %llu), %g%% interval; %s\n\n",
+                (unsigned long long)run->draws, (unsigned long long)run->seed,
+                run->confidence * 100, unit);
+    else
+        fprintf(f, "central case (no Monte Carlo); %s\n\n", unit);
+    static const char *const heads[2][MRV_NRESULTS] = {
+        {"baseline", "project", "leakage", "reductions"},
+        {"baseline", "actual", "leakage", "net removals"}};
+    const char *const *h = heads[m->removals ? 1 : 0];
+    fprintf(f, "%8s %13s %13s %13s %13s", "vintage", h[0], h[1], h[2], h[3]);
+    if (run->draws) fprintf(f, "  %-25s", "interval");
+    fputc('\n', f);
+    for (size_t v = 0; v <= run->nvint; v++) {
+        char lab[16];
+        if (v < run->nvint) {
+            snprintf(lab, sizeof lab, "%d", b->first + (int)v);
+            if (b->frac[v] < 1) {
+                size_t l = strlen(lab);
+                snprintf(lab + l, sizeof lab - l, "*");
+            }
+        } else {
+            snprintf(lab, sizeof lab, "total");
+        }
+        fprintf(f, "%8s", lab);
+        for (int r = 0; r < MRV_NRESULTS; r++) {
+            char x[40];
+            fprintf(f, " %13s",
+                    thousands(run->stats[v * MRV_NRESULTS + r].central, x,
+                              sizeof x));
+        }
+        if (run->draws) {
+            const mrv_stat *s = &run->stats[v * MRV_NRESULTS + MRV_RES_REDUCTIONS];
+            char lo[40], hi[40], iv[96];
+            snprintf(iv, sizeof iv, "[%s, %s]", thousands(s->lower, lo, sizeof lo),
+                     thousands(s->upper, hi, sizeof hi));
+            fprintf(f, "  %-25s", iv);
+        }
+        fputc('\n', f);
+    }
+    bool partial = false;
+    for (size_t v = 0; v < run->nvint; v++) partial |= b->frac[v] < 1;
+    if (partial)
+        fputs("  * partial vintage: results scaled by its share of days\n", f);
+}
+
+mrv_status mrv_report_write(const mrv_run *run, const char *dir,
+                            mrv_diag *d)
+{
+    mrv_outset *s = NULL;
+    mrv_status st = mrv_outset_open(dir, &s, d);
+    if (st != MRV_OK) return st;
+    FILE *f = mrv_outset_file(s, "vintages.csv", d);
+    bool ok = f && mrv_report_vintages_csv(run, f);
+    f = ok ? mrv_outset_file(s, "report.json", d) : NULL;
+    ok = ok && f && mrv_report_json(run, f);
+    if (ok && run->ledger && mrv_ledger_write(run, s, d) != MRV_OK) ok = false;
+    if (!ok) {
+        mrv_outset_abort(s);
+        return mrv_diag_status(d) != MRV_OK
+                   ? mrv_diag_status(d)
+                   : mrv_error(d, nopos(), MRV_EIO, "cannot write into '%s'",
+                               dir);
+    }
+    return mrv_outset_commit(s, d);
+}

@@ -1,0 +1,221 @@
+/*
+** run.c -- the pipeline: resolve, compile, lower, evaluate, summarise.
+**
+** The central case is one lane with every input at its central value.
+** Monte Carlo (mc.c) fills the same program's inputs with draws, block by
+** block.  Either way a non-finite equation value is an input error: the
+** first failing check (earliest vintage, then dependency order) is traced
+** back to the operation that produced it and reported at that formula
+** position, naming the equation, the vintage and how many draws failed.
+*/
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "eval.h"
+#include "ledger.h"
+#include "lower.h"
+#include "mc.h"
+#include "run.h"
+#include "run_int.h"
+
+void mrv_run_free(mrv_run *run)
+{
+    if (!run) return;
+    free(run->stats);
+    free(run->samples);
+    mrv_ledger_free(run->ledger);
+    mrv_bound_free(run->bound);
+    free(run);
+}
+
+/* Reports the first failed check of a central or Monte Carlo evaluation.
+** 'slots' holds the failing block with its inputs; 'lane' the failing
+** lane inside it. */
+mrv_status mrv__report_nonfinite(const mrv_program *p, const mrv_bound *b,
+                                 size_t check, uint64_t nbad, uint64_t ndraws,
+                                 const double *slots, size_t stride,
+                                 size_t lane, mrv_diag *d)
+{
+    const mrv_methodology *m = b->meth;
+    const mrv_check *ck = &p->checks[check];
+    const mrv_equation *e = &m->eqs[ck->eq];
+    int year = b->first + (int)ck->v;
+    char count[96];
+    if (ndraws == 0)
+        snprintf(count, sizeof count, "in the central case");
+    else
+        snprintf(count, sizeof count, "in %llu of %llu draws",
+                 (unsigned long long)nbad, (unsigned long long)ndraws);
+    mrv_trace tr;
+    if (mrv_eval_trace(p, slots, stride, lane, check, &tr) == 0) {
+        const mrv_site *s = &p->sites[tr.site];
+        const mrv_equation *se = &m->eqs[s->eq];
+        const mrv_ynode *at = s->initial ? se->initial_node : se->formula_node;
+        mrv_error(d, mrv_expr_pos(at, s->off), MRV_EDOMAIN,
+                  "'%s' is not finite in vintage %d %s: %s", e->name, year,
+                  count, tr.why);
+        if (s->eq != ck->eq || s->initial)
+            mrv_note(d, mrv_expr_pos(e->formula_node, 0),
+                     "'%s' reads the value made there", e->name);
+        return MRV_EDOMAIN;
+    }
+    return mrv_error(d, mrv_expr_pos(e->formula_node, 0), MRV_EDOMAIN,
+                     "'%s' is not finite in vintage %d %s", e->name, year,
+                     count);
+}
+
+static mrv_status run_central(mrv_run *run, mrv_diag *d)
+{
+    const mrv_program *p = run->program;
+    size_t nres = run->nvint * MRV_NRESULTS;
+    double *slots = calloc(p->nslots + 1, sizeof *slots);
+    uint64_t *bad = calloc(p->nchecks + 1, sizeof *bad);
+    uint64_t *first = malloc((p->nchecks + 1) * sizeof *first);
+    if (!slots || !bad || !first) {
+        free(slots);
+        free(bad);
+        free(first);
+        return MRV_ENOMEM;
+    }
+    for (size_t i = 0; i < p->nchecks; i++) first[i] = UINT64_MAX;
+    for (size_t i = 0; i < p->ninputs; i++) slots[i] = p->inputs[i].center;
+    mrv_eval_fill_consts(p, slots, 1, 1);
+    mrv_eval_run(p, slots, 1, 1, 0, bad, first);
+    mrv_status st = MRV_OK;
+    for (size_t i = 0; i < p->nchecks; i++) {
+        if (bad[i]) {
+            /* Re-fill the inputs: the run may have reused nothing of them,
+            ** but the trace needs them as they were. */
+            for (size_t j = 0; j < p->ninputs; j++) slots[j] = p->inputs[j].center;
+            st = mrv__report_nonfinite(p, run->bound, i, 1, 0, slots, 1, 0, d);
+            break;
+        }
+    }
+    if (st == MRV_OK) {
+        for (size_t k = 0; k < nres; k++) {
+            double x = slots[p->result_slot[k]] * p->result_scale[k];
+            run->stats[k].central = x;
+        }
+        for (int r = 0; r < MRV_NRESULTS; r++) {
+            double t = 0;
+            for (size_t v = 0; v < run->nvint; v++)
+                t += run->stats[v * MRV_NRESULTS + r].central;
+            run->stats[run->nvint * MRV_NRESULTS + r].central = t;
+        }
+    }
+    free(slots);
+    free(bad);
+    free(first);
+    return st;
+}
+
+/* Without draws every statistic is the central value (DESIGN §8). */
+static void central_only_stats(mrv_run *run)
+{
+    for (size_t k = 0; k < (run->nvint + 1) * MRV_NRESULTS; k++) {
+        mrv_stat *s = &run->stats[k];
+        s->mean = s->median = s->lower = s->upper = s->central;
+        s->lower_half = s->upper_half = s->central;
+        s->sd = s->se_mean = 0;
+    }
+}
+
+static mrv_status prepare(const char *path, const mrv_search *search,
+                          mrv_bound **b, const mrv_compiled **cp,
+                          const mrv_program **p, mrv_diag *d)
+{
+    mrv_status st = mrv_resolve(path, search, b, d);
+    if (st != MRV_OK) return st;
+    st = mrv_compile((*b)->meth, (*b)->arena, cp, d);
+    if (st == MRV_OK) st = mrv_lower(*b, *cp, p, d);
+    if (st != MRV_OK) {
+        mrv_bound_free(*b);
+        *b = NULL;
+    }
+    return st;
+}
+
+mrv_status mrv_run_new(const char *path, const mrv_options *opt,
+                       mrv_run **out, mrv_diag *d)
+{
+    *out = NULL;
+    mrv_run *run = calloc(1, sizeof *run);
+    if (!run) return MRV_ENOMEM;
+    mrv_status st = prepare(path, &opt->search, &run->bound, &run->compiled,
+                            &run->program, d);
+    if (st != MRV_OK) {
+        free(run);
+        return st;
+    }
+    const mrv_project *pj = run->bound->project;
+    run->nvint = run->bound->nvint;
+    run->draws = opt->draws_set ? opt->draws : pj->mc.draws;
+    run->seed = opt->seed_set ? opt->seed : pj->mc.seed;
+    run->confidence = pj->mc.confidence;
+    run->method = pj->mc.method;
+    run->stats = calloc((run->nvint + 1) * MRV_NRESULTS, sizeof *run->stats);
+    if (!run->stats) {
+        mrv_run_free(run);
+        return MRV_ENOMEM;
+    }
+    st = run_central(run, d);
+    if (st == MRV_OK) {
+        if (run->draws == 0)
+            central_only_stats(run);
+        else
+            st = mrv_mc_run(run, opt->threads, d);
+    }
+    if (st == MRV_OK && pj->allocation) st = mrv_ledger_build(run, d);
+    if (st != MRV_OK) {
+        mrv_run_free(run);
+        return st;
+    }
+    *out = run;
+    return MRV_OK;
+}
+
+mrv_status mrv_check_file(const char *path, const mrv_search *search,
+                          mrv_diag *d)
+{
+    mrv_arena *a = mrv_arena_new(NULL, NULL);
+    if (!a) return MRV_ENOMEM;
+    const mrv_ydoc *doc = NULL;
+    mrv_status st = mrv_yaml_load_file(path, a, &doc, d);
+    if (st != MRV_OK) {
+        mrv_arena_free(a);
+        return st;
+    }
+    switch (mrv_model_kind(doc)) {
+    case MRV_FILE_METHODOLOGY: {
+        const mrv_methodology *m = NULL;
+        const mrv_compiled *cp = NULL;
+        st = mrv_methodology_load(doc, a, &m, d);
+        if (st == MRV_OK) st = mrv_compile(m, a, &cp, d);
+        break;
+    }
+    case MRV_FILE_TABLE: {
+        const mrv_table *t = NULL;
+        st = mrv_table_load(doc, a, &t, d);
+        break;
+    }
+    case MRV_FILE_PROJECT: {
+        mrv_bound *b = NULL;
+        const mrv_compiled *cp = NULL;
+        const mrv_program *p = NULL;
+        st = prepare(path, search, &b, &cp, &p, d);
+        mrv_bound_free(b);
+        break;
+    }
+    case MRV_FILE_UNKNOWN: {
+        mrv_srcpos at = {path, 1, 1};
+        if (doc->root) at = doc->root->pos;
+        st = mrv_error(d, at, MRV_ESCHEMA,
+                       "not an mrv file: expected a top-level 'methodology', "
+                       "'project' or 'table' key");
+        break;
+    }
+    }
+    mrv_arena_free(a);
+    return st;
+}
