@@ -75,6 +75,8 @@ static bool nomem(loader *L)
     if (L->st != MRV_ENOMEM) {
         mrv_srcpos at = { L->doc->path, 0, 0 };
         fail(L, at, MRV_ENOMEM, "out of memory while reading YAML");
+        /* The tree and the error list are now incomplete; this matters
+        ** more than any syntax error found before. */
         L->st = MRV_ENOMEM;
     }
     return false;
@@ -146,20 +148,28 @@ static mrv_ynode *key_at(const frame *f, size_t i)
     return MRV_VEC_AT(&f->keys, mrv_ynode *, i);
 }
 
-/* Puts key index 'i' into f's hash set (which has room). */
-static void set_put(frame *f, size_t i)
+/* Looks key 'k' up in f's hash set (which has room); returns the index
+** + 1 of an equal key, or 0 after storing 'idx' for it. */
+static size_t set_find_put(frame *f, const mrv_ynode *k, size_t idx)
 {
-    const mrv_ynode *k = key_at(f, i);
     size_t mask = f->nslots - 1;
     size_t h = (size_t)hash(k->text, k->len) & mask;
-    while (f->slots[h]) h = (h + 1) & mask;
-    f->slots[h] = i + 1;
+    for (; f->slots[h]; h = (h + 1) & mask) {
+        const mrv_ynode *o = key_at(f, f->slots[h] - 1);
+        if (o->len == k->len && memcmp(o->text, k->text, k->len) == 0) {
+            return f->slots[h];
+        }
+    }
+    f->slots[h] = idx + 1;
     f->nset++;
+    return 0;
 }
 
 /* A hash set keeps duplicate detection linear even for a hostile map
 ** with a million keys.  Returns the earlier key equal to 'k' (about to be
-** stored at index f->keys.n), or NULL after remembering it; sets *oom. */
+** stored at index f->keys.n), or NULL after remembering it; sets *oom.
+** Duplicates stay in f->keys (keys and values stay paired) but only the
+** first of each is in the set, so the set never holds more than nset. */
 static const mrv_ynode *key_seen(frame *f, const mrv_ynode *k, bool *oom)
 {
     if (2 * (f->nset + 1) > f->nslots) {
@@ -174,20 +184,11 @@ static const mrv_ynode *key_seen(frame *f, const mrv_ynode *k, bool *oom)
         f->nslots = nslots;
         f->nset = 0;
         for (size_t i = 0; i < f->keys.n; i++) {
-            if (key_at(f, i)->text) set_put(f, i);
+            if (key_at(f, i)->text) set_find_put(f, key_at(f, i), i);
         }
     }
-    size_t mask = f->nslots - 1;
-    size_t h = (size_t)hash(k->text, k->len) & mask;
-    for (; f->slots[h]; h = (h + 1) & mask) {
-        const mrv_ynode *o = key_at(f, f->slots[h] - 1);
-        if (o->len == k->len && memcmp(o->text, k->text, k->len) == 0) {
-            return o;
-        }
-    }
-    f->slots[h] = f->keys.n + 1;
-    f->nset++;
-    return NULL;
+    size_t first = set_find_put(f, k, f->keys.n);
+    return first ? key_at(f, first - 1) : NULL;
 }
 
 /* A key as it may appear in a one-line message: control bytes escaped,
@@ -272,8 +273,9 @@ static bool add(loader *L, mrv_ynode *y)
         if (first) {
             char shown[96];
             show_key(shown, sizeof shown, y);
-            fail(L, y->pos, MRV_ESYNTAX, "duplicate key '%s' (first at line %u)",
-                 shown, first->pos.line);
+            fail(L, y->pos, MRV_ESYNTAX,
+                 "duplicate key '%s' (first at line %u)", shown,
+                 first->pos.line);
         }
     }
     if (!mrv_vec_push(key ? &f->keys : &f->vals, &y)) return nomem(L);
@@ -530,7 +532,12 @@ static mrv_status io_error(mrv_diag *diag, const char *path, int err)
     if (strerror_r(err, msg, sizeof msg) != 0) {
         snprintf(msg, sizeof msg, "error %d", err);
     }
-    return mrv_error(diag, at, MRV_EIO, "cannot read file: %s", msg);
+    /* A path that names no readable file is the user's input error (exit
+    ** status 2); only a failing read of a file that is there is I/O. */
+    bool bad_path = err == ENOENT || err == ENOTDIR || err == EISDIR ||
+                    err == ELOOP || err == ENAMETOOLONG || err == EACCES;
+    return mrv_error(diag, at, bad_path ? MRV_EREF : MRV_EIO,
+                     "cannot read file: %s", msg);
 }
 
 mrv_status mrv_yaml_load_file(const char *path, mrv_arena *arena,
@@ -561,20 +568,23 @@ mrv_status mrv_yaml_load_file(const char *path, mrv_arena *arena,
     }
 
     /* Read to EOF whatever stat said, so a file that grows or a pipe is
-    ** still bounded by the limit. */
+    ** still bounded: never more than one byte past the limit. */
     char *buf = malloc(cap);
     size_t n = 0;
-    while (buf) {
+    errno = 0;
+    while (buf && n <= MRV_YAML_MAX_BYTES) {
         if (n == cap) {
-            if (cap > MRV_YAML_MAX_BYTES) break;
-            char *nb = realloc(buf, 2 * cap);
+            size_t ncap = cap > MRV_YAML_MAX_BYTES / 2
+                              ? (size_t)MRV_YAML_MAX_BYTES + 1
+                              : 2 * cap;
+            char *nb = realloc(buf, ncap);
             if (!nb) {
                 free(buf);
                 buf = NULL;
                 break;
             }
             buf = nb;
-            cap *= 2;
+            cap = ncap;
         }
         size_t k = fread(buf + n, 1, cap - n, f);
         n += k;
@@ -671,14 +681,15 @@ static void skip_indent(walk *w)
 }
 
 /* Blanks and line breaks from the cursor on, as folding consumes them;
-** returns the number of breaks. */
+** returns the number of breaks.  Stops before U+2028 or U+2029, which
+** libyaml copies into the value (see kept_break). */
 static size_t skip_folds(walk *w)
 {
     size_t k = 0;
     for (;;) {
         skip_blanks(w);
         size_t b = brk(w->s, w->r, w->n);
-        if (!b) return k;
+        if (!b || b == 3) return k;
         step_break(w, b);
         k++;
     }

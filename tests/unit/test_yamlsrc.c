@@ -374,6 +374,17 @@ static void test_yamlsrc_duplicates_in_big_map(void **state)
     const mrv_diag_entry *e = mrv_diag_first(fx->diag);
     assert_pos(e->pos, (unsigned)nkeys + 1, 1);
     assert_string_equal(e->msg, "duplicate key 'k1234' (first at line 1235)");
+
+    /* Many copies of one key, then many new keys: the set must grow by
+    ** the distinct keys only (found by fuzzing: it once filled up). */
+    o = 0;
+    for (size_t i = 0; i < 40; i++) o += (size_t)sprintf(text + o, "a: 1\n");
+    for (size_t i = 0; i < 40; i++) {
+        o += (size_t)sprintf(text + o, "b%zu: 1\n", i);
+    }
+    assert_status(load_n(fx, text, o), MRV_ESYNTAX);
+    assert_int_equal(mrv_diag_error_count(fx->diag), 39);
+    assert_pos(mrv_diag_get(fx->diag, 38)->pos, 40, 1);
     free(text);
 }
 
@@ -525,7 +536,7 @@ static void test_yamlsrc_files(void **state)
     /* A directory. */
     mrv_diag_reset(fx->diag);
     assert_status(mrv_yaml_load_file(dir, fx->arena, &fx->doc, fx->diag),
-                  MRV_EIO);
+                  MRV_EREF);
     const mrv_diag_entry *e = mrv_diag_first(fx->diag);
     assert_string_equal(e->msg, "cannot read file: Is a directory");
     assert_string_equal(e->pos.file, dir);
@@ -538,7 +549,7 @@ static void test_yamlsrc_files(void **state)
     /* A missing file. */
     mrv_diag_reset(fx->diag);
     assert_status(mrv_yaml_load_file(path, fx->arena, &fx->doc, fx->diag),
-                  MRV_EIO);
+                  MRV_EREF);
     assert_null(fx->doc);
     e = mrv_diag_first(fx->diag);
     assert_string_equal(e->msg, "cannot read file: No such file or directory");
@@ -569,6 +580,58 @@ static void test_yamlsrc_sha256_of_bytes(void **state)
     assert_string_equal(fx->doc->sha256_hex,
                         "e3b0c44298fc1c149afbf4c8996fb924"
                         "27ae41e4649b934ca495991b7852b855");
+}
+
+/* ---- out of memory -------------------------------------------------------- */
+
+struct failing {
+    size_t n, fail_at;      /* allocation number that fails */
+};
+
+static void *failing_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
+{
+    struct failing *f = ud;
+    (void)osize;
+    if (nsize == 0) {
+        free(ptr);
+        return NULL;
+    }
+    return f->n++ == f->fail_at ? NULL : malloc(nsize);
+}
+
+/* Failing each arena allocation in turn gives MRV_ENOMEM, once, and no
+** document; the run under ASan or valgrind shows nothing leaks. */
+static void test_yamlsrc_out_of_memory(void **state)
+{
+    struct fixture *fx = *state;
+    size_t cap = 200000, o = 0;
+    char *text = malloc(cap);
+    assert_non_null(text);
+    for (size_t i = 0; o + 64 < cap; i++) {
+        o += (size_t)sprintf(text + o, "k%zu: [a, {b: \"c\"}]\n", i);
+    }
+    bool done = false;
+    for (size_t n = 1; !done; n++) {
+        struct failing f = { 0, n };
+        mrv_arena *a = mrv_arena_new(failing_alloc, &f);
+        assert_non_null(a);
+        const mrv_ydoc *doc = NULL;
+        mrv_diag_reset(fx->diag);
+        mrv_status st = mrv_yaml_load_string("t.yaml", text, o, a, &doc,
+                                             fx->diag);
+        if (f.n > n) {
+            assert_status(st, MRV_ENOMEM);
+            assert_null(doc);
+            assert_int_equal(mrv_diag_error_count(fx->diag), 1);
+            assert_int_equal(mrv_diag_first(fx->diag)->pos.line, 0);
+        } else {
+            assert_status(st, MRV_OK);
+            assert_non_null(doc);
+            done = true;
+        }
+        mrv_arena_free(a);
+    }
+    free(text);
 }
 
 /* ---- scalar offsets back to the source ----------------------------------- */
@@ -622,6 +685,9 @@ static const struct spos {
     { "cl\xC3\xA9 : 1\nf: 'x'\n", "x", 0, 2, 5 },
     { "f: '\xC3\xA9 + x'\n", "\xC3\xA9 + x", 5, 1, 9 },
     { "f: '\xC3\xA9 + x'\n", "\xC3\xA9 + x", 1, 1, 5 },  /* mid-char */
+    /* U+2028 and U+2029 count as line breaks but stay in the value */
+    { "f: a ;\xE2\x80\xA9 b\n", "a ;\xE2\x80\xA9" "b", 6, 2, 2 },
+    { "f: |\n  a\xE2\x80\xA8  b\n", "a\xE2\x80\xA8" "b\n", 4, 3, 3 },
     /* line ends and a BOM */
     { "f: \"a +\r\n  b\"\r\n", "a + b", 4, 2, 3 },
     { "\xEF\xBB\xBF" "f: a + b\n", "a + b", 4, 1, 8 },
@@ -705,6 +771,7 @@ int main(void)
         T(test_yamlsrc_size_limit),
         T(test_yamlsrc_files),
         T(test_yamlsrc_sha256_of_bytes),
+        T(test_yamlsrc_out_of_memory),
         T(test_yamlsrc_scalar_pos),
         T(test_yamlsrc_scalar_pos_every_offset),
 #undef T

@@ -69,9 +69,11 @@ struct mrv_ydoc {
 /* Reads and parses the YAML file at 'path'.  On success sets *out (arena-
 ** owned) and returns MRV_OK; an empty file (or only comments) gives a doc
 ** with root NULL.  On failure records every error found (with positions)
-** and returns the first one's status: MRV_EIO when the file cannot be read
-** (position: the path, line 0), MRV_ESCHEMA when it exceeds the size limit,
-** MRV_ESYNTAX for YAML errors and the strictness rules above. */
+** and returns the first one's status: MRV_EREF when the path names no
+** readable file (missing, a directory, no permission) and MRV_EIO when
+** reading it fails (position: the path, line 0), MRV_ESCHEMA when it
+** exceeds the size limit, MRV_ESYNTAX for YAML errors and the strictness
+** rules above. */
 mrv_status mrv_yaml_load_file(const char *path, mrv_arena *arena,
                               const mrv_ydoc **out, mrv_diag *diag);
 
