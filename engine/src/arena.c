@@ -29,6 +29,7 @@ struct mrv_arena {
     void *ud;
     chunk *head;
     size_t used;
+    size_t chunk_size;    /* CHUNK_SIZE, or 0: a block per allocation */
     bool failed;
 };
 
@@ -51,7 +52,13 @@ mrv_arena *mrv_arena_new(mrv_allocf f, void *ud)
     memset(a, 0, sizeof *a);
     a->f = f;
     a->ud = ud;
+    a->chunk_size = CHUNK_SIZE;
     return a;
+}
+
+void mrv_arena_set_chunk_size(mrv_arena *a, size_t n)
+{
+    if (a) a->chunk_size = n;
 }
 
 void mrv_arena_free(mrv_arena *a)
@@ -75,12 +82,12 @@ void *mrv_arena_alloc(mrv_arena *a, size_t n)
 
     chunk *c = a->head;
     if (!c || c->size - c->used < n) {
-        size_t size = n > CHUNK_SIZE ? n : CHUNK_SIZE;
+        size_t size = n > a->chunk_size ? n : a->chunk_size;
         chunk *nc = a->f(a->ud, NULL, 0, sizeof *nc + size);
         if (!nc) goto fail;
         nc->size = size;
         nc->used = 0;
-        if (c && n > CHUNK_SIZE) {
+        if (c && n > a->chunk_size) {
             /* A big block goes behind the current chunk so the current
             ** chunk's free space stays usable. */
             nc->next = c->next;

@@ -271,9 +271,13 @@ static bool check_index(cctx *c, mrv_ast *n)
     if (lookup_var(c, n->name) || mrv_methodology_dim(m, n->name) >= 0)
         return err(c, n->off, MRV_ESCHEMA, "'%s' cannot be subscripted",
                    n->name);
+    /* Unknown names get their usual error; y, first, last and frac are
+    ** numbers and cannot be subscripted either. */
     mrv_ast tmp = *n;
     tmp.kind = MRV_AST_NAME;
-    return check_name(c, &tmp);
+    if (!check_name(c, &tmp)) return false;
+    return err(c, n->off, MRV_ESCHEMA, "'%s' cannot be subscripted",
+               n->name);
 }
 
 static bool check_call(cctx *c, mrv_ast *n)
@@ -641,12 +645,22 @@ static void visit(dfs *s, int v)
                                       s->m->eqs[s->stack[j]].name);
             snprintf(path + o, sizeof path - o, "%s", s->m->eqs[e.to].name);
             const mrv_equation *eq = &s->m->eqs[s->stack[k]];
-            mrv_error(s->d, mrv_expr_pos(eq->formula_node, s->stack_off[k]),
-                      MRV_ESCHEMA,
-                      "equations form a cycle: %s (each reads the next in "
-                      "the same vintage; a stock reads its previous year, "
-                      "%s[y - 1], and declares 'initial')",
-                      path, s->m->eqs[e.to].name);
+            if (k + 1 == s->nstack)
+                mrv_error(s->d,
+                          mrv_expr_pos(eq->formula_node, s->stack_off[k]),
+                          MRV_ESCHEMA,
+                          "'%s' reads itself in the same vintage (a stock "
+                          "reads its previous year, %s[y - 1], and declares "
+                          "'initial')",
+                          eq->name, eq->name);
+            else
+                mrv_error(s->d,
+                          mrv_expr_pos(eq->formula_node, s->stack_off[k]),
+                          MRV_ESCHEMA,
+                          "equations form a cycle: %s (each reads the next "
+                          "in the same vintage; a stock reads its previous "
+                          "year, %s[y - 1], and declares 'initial')",
+                          path, s->m->eqs[e.to].name);
             s->cycle = true;
             return;
         }

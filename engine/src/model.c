@@ -9,6 +9,7 @@
 ** mean depends on the methodology and the project's members, which bind.c
 ** knows.  All memory comes from the caller's arena.
 */
+#include <ctype.h>
 #include <math.h>
 #include <string.h>
 
@@ -77,6 +78,17 @@ static bool decl_name(const mrv_ynode *key, const char *what, mrv_diag *d)
     return true;
 }
 
+/* A methodology id: [A-Za-z0-9_.-]{1,64}, not starting with '.'. */
+static bool plain_id(const char *s)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n > 64 || s[0] == '.') return false;
+    for (size_t i = 0; i < n; i++)
+        if (!isalnum((unsigned char)s[i]) && !strchr("_-.", s[i]))
+            return false;
+    return true;
+}
+
 static const char *opt_string(const mrv_ynode *map, const char *key,
                               const char *what, mrv_diag *d)
 {
@@ -121,10 +133,22 @@ static const mrv_keyspec result_keys[] = {
     {"baseline", true}, {"project", true}, {"leakage", true},
     {"reductions", true}};
 
+/* Name lookups are linear and the dependency search recurses along a
+** chain of equations, so a hostile file with 100000 of them would take
+** minutes and the stack; no methodology needs more than a few dozen. */
+static bool few(const mrv_ynode *n, const char *what, mrv_diag *d)
+{
+    if (n->n <= MRV_MAX_DECLS) return true;
+    mrv_error(d, n->pos, MRV_ESCHEMA, "%s has %zu entries; at most %d are "
+              "allowed", what, n->n, MRV_MAX_DECLS);
+    return false;
+}
+
 static void load_dims(const mrv_ynode *n, mrv_methodology *m, mrv_arena *a,
                       mrv_diag *d)
 {
-    if (!mrv__expect_map(n, "'dimensions'", d)) return;
+    if (!mrv__expect_map(n, "'dimensions'", d) || !few(n, "'dimensions'", d))
+        return;
     m->dims = mrv_arena_array(a, n->n, sizeof *m->dims);
     if (!m->dims) return;
     for (size_t i = 0; i < n->n; i++) {
@@ -271,6 +295,12 @@ static void load_equation(const mrv_ynode *k, const mrv_ynode *v,
         e->initial_node = n;
         e->initial_is_number = mrv__is_number(n);
         e->initial = parse_formula(n, "'initial'", a, d);
+        if (e->initial && e->initial_is_number && e->unit_text &&
+            !isfinite(e->initial->num * e->unit.scale))
+            mrv_error(d, n->pos, MRV_EDOMAIN,
+                      "initial value %s is too large: it overflows when "
+                      "converted from '%s'",
+                      n->text, e->unit_text);
     }
     e->description = opt_string(v, "description", "description", d);
 }
@@ -306,7 +336,15 @@ mrv_status mrv_methodology_load(const mrv_ydoc *doc, mrv_arena *a,
 
     const mrv_ynode *n;
     if ((n = mrv_ymap_get(root, "methodology")))
-        mrv__get_ident(n, "the methodology id", &m->id, d);
+        mrv__get_string(n, "the methodology id", &m->id, d);
+    /* The id names the file (METHODOLOGY.yaml), so it takes the characters
+    ** resolve.c accepts in a file name: 'landfill-gas' is an id. */
+    if (m->id && !plain_id(m->id))
+        mrv_error(d, n->pos, MRV_ESCHEMA,
+                  "the methodology id '%s' must be 1 to 64 letters, digits, "
+                  "'_', '-' or '.', not starting with '.' (it names the "
+                  "file)",
+                  m->id);
     m->title = opt_string(root, "title", "'title'", d);
     m->reference = opt_string(root, "reference", "'reference'", d);
     m->description = opt_string(root, "description", "'description'", d);
@@ -324,8 +362,11 @@ mrv_status mrv_methodology_load(const mrv_ydoc *doc, mrv_arena *a,
         }
     }
     if ((n = mrv_ymap_get(root, "dimensions"))) load_dims(n, m, a, d);
+    /* Out of memory, a missing array would pass for missing declarations;
+    ** stop before later sections report them as errors in the file. */
+    if (mrv_arena_failed(a)) return MRV_ENOMEM;
     if ((n = mrv_ymap_get(root, "parameters")) &&
-        mrv__expect_map(n, "'parameters'", d)) {
+        mrv__expect_map(n, "'parameters'", d) && few(n, "'parameters'", d)) {
         m->params = mrv_arena_array(a, n->n, sizeof *m->params);
         for (size_t i = 0; m->params && i < n->n; i++) {
             if (mrv_methodology_dim(m, n->keys[i]->text) >= 0) {
@@ -338,7 +379,7 @@ mrv_status mrv_methodology_load(const mrv_ydoc *doc, mrv_arena *a,
         }
     }
     if ((n = mrv_ymap_get(root, "equations")) &&
-        mrv__expect_map(n, "'equations'", d)) {
+        mrv__expect_map(n, "'equations'", d) && few(n, "'equations'", d)) {
         m->eqs = mrv_arena_array(a, n->n, sizeof *m->eqs);
         for (size_t i = 0; m->eqs && i < n->n; i++) {
             if (mrv_methodology_dim(m, n->keys[i]->text) >= 0) {
@@ -350,7 +391,11 @@ mrv_status mrv_methodology_load(const mrv_ydoc *doc, mrv_arena *a,
             load_equation(n->keys[i], n->vals[i], m, a, d);
         }
     }
-    if ((n = mrv_ymap_get(root, "results"))) load_results(n, m, d);
+    if (mrv_arena_failed(a)) return MRV_ENOMEM;
+    /* Without a readable 'equations' every result would be reported as
+    ** naming no equation: noise after the error that said why. */
+    if ((n = mrv_ymap_get(root, "results")) && m->eqs)
+        load_results(n, m, d);
     m->conservativeness = mrv_ymap_get(root, "conservativeness");
 
     if (mrv_arena_failed(a)) return MRV_ENOMEM;
@@ -428,7 +473,8 @@ static void load_period(const mrv_ynode *n, mrv_project *p, mrv_diag *d)
                        mrv__day_of_year(p->end) < mrv__day_of_year(p->start));
         if (before) {
             mrv_error(d, end->pos, MRV_EDOMAIN,
-                      "the crediting period ends before it starts");
+                      "the crediting period ends (%s) before it starts (%s)",
+                      end->text, start->text);
             return;
         }
     } else {

@@ -419,8 +419,9 @@ mrv_status mrv_resolve(const char *path, const mrv_search *search,
                        mrv_bound **out, mrv_diag *d)
 {
     *out = NULL;
-    mrv_arena *a = mrv_arena_new(NULL, NULL);
+    mrv_arena *a = mrv_arena_new(search->alloc, search->alloc_ud);
     if (!a) return MRV_ENOMEM;
+    if (search->alloc) mrv_arena_set_chunk_size(a, 0);
     mrv_bound *b = mrv_arena_alloc(a, sizeof *b);
     if (!b) {
         mrv_arena_free(a);

@@ -77,6 +77,10 @@ const char *mrv__closest(const char *name, const char *const *names, size_t n)
         if (!names[i]) continue;
         size_t dist = mrv__edit_distance(name, names[i]);
         if (dist == 0) continue;
+        /* Replacing every character is no hint: 'c' is not a typo of
+        ** 'a', though they are one edit apart. */
+        size_t ln = strlen(names[i]);
+        if (dist >= (len > ln ? len : ln)) continue;
         if (dist <= limit && (!best || dist < bestd)) {
             best = names[i];
             bestd = dist;
@@ -198,6 +202,13 @@ bool mrv__get_int(const mrv_ynode *n, const char *what, long lo, long hi,
                   long *out, mrv_diag *d)
 {
     double v;
+    if (n->kind == MRV_Y_SCALAR && n->style == MRV_YS_PLAIN &&
+        !mrv__is_number(n)) {
+        mrv_error(d, at(n), MRV_ESCHEMA,
+                  "%s must be a whole number from %ld to %ld, not '%s'", what,
+                  lo, hi, n->text);
+        return false;
+    }
     if (!mrv__get_number(n, what, &v, d)) return false;
     if (v != floor(v) || v < (double)lo || v > (double)hi) {
         mrv_error(d, at(n), MRV_ESCHEMA,
@@ -337,6 +348,16 @@ bool mrv__get_date(const mrv_ynode *n, const char *what, mrv_date *out,
             *out = dt;
             return true;
         }
+        /* The right shape but no such day (2025-02-29): say so, rather
+        ** than repeat the format the author already followed. */
+        if (dt.y < MRV_YEAR_MIN || dt.y > MRV_YEAR_MAX)
+            mrv_error(d, at(n), MRV_ESCHEMA,
+                      "%s is '%s', but years run from %d to %d", what, s,
+                      MRV_YEAR_MIN, MRV_YEAR_MAX);
+        else
+            mrv_error(d, at(n), MRV_ESCHEMA,
+                      "%s is '%s', which is not a calendar date", what, s);
+        return false;
     }
     mrv_error(d, at(n), MRV_ESCHEMA,
               "%s must be a date written YYYY-MM-DD, not '%s'", what, s);

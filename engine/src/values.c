@@ -326,6 +326,14 @@ static mrv_vnode *parse_value(vctx *v, const mrv_ynode *n, const mrv_unit *unit,
 static mrv_vnode *leaf(vctx *v, const mrv_ynode *n, double value,
                        mrv_unit unit)
 {
+    /* '1e300 Mt' is a finite number in a valid unit, but not in kg. */
+    if (!isfinite(value * unit.scale)) {
+        mrv_error(v->c->d, n->pos, MRV_EDOMAIN,
+                  "value '%s' is too large: it overflows when converted "
+                  "from its unit",
+                  n->text);
+        return (fail(v), NULL);
+    }
     mrv_vnode *l = new_node(v, MRV_V_LEAF, n->pos);
     if (l) l->value = value * unit.scale;
     return l;
@@ -690,6 +698,10 @@ static bool check_cover(vctx *v, const mrv_vnode *n)
     bool ok = true;
     for (size_t i = 0; i < n->n; i++) ok &= check_cover(v, n->kids[i]);
     if (n->kind != MRV_V_YEARS || !ok) return ok;
+    /* A series that ends before the crediting period is history (waste
+    ** deposited before it, say): formulas reach its years by subscript,
+    ** and reading a year it lacks is an error where the read is. */
+    if (n->n > 0 && n->years[n->n - 1] < v->c->first) return true;
     for (int y = v->c->first; y <= v->c->last; y++) {
         size_t i = 0;
         while (i < n->n && n->years[i] < y) i++;

@@ -27,6 +27,11 @@ typedef struct mrv_arena mrv_arena;
 mrv_arena *mrv_arena_new(mrv_allocf f, void *ud);
 /* Releases every block and the arena; accepts NULL. */
 void mrv_arena_free(mrv_arena *a);
+/* Sets the size of the chunks that later allocations are carved from
+** (default 64 KiB).  0 gives every allocation a block of its own from the
+** allocation function: slow, but a test that fails the Nth call of that
+** function then reaches every allocation site in turn. */
+void mrv_arena_set_chunk_size(mrv_arena *a, size_t n);
 
 /* Returns 'n' zeroed bytes aligned for any type, valid until the arena is
 ** freed, or NULL (and sets the sticky failure flag). */

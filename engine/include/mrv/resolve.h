@@ -26,6 +26,12 @@ typedef struct mrv_search {
     size_t nmeth;
     const char *const *factor_dirs;
     size_t nfactor;
+    /* Allocation function of the model's arena (NULL: malloc, in 64 KiB
+    ** chunks).  With one given, every allocation is a block of its own,
+    ** so tests can fail each allocation site of a load in turn (see
+    ** mrv_arena_set_chunk_size). */
+    mrv_allocf alloc;
+    void *alloc_ud;
 } mrv_search;
 
 typedef struct mrv_input_file {

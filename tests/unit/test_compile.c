@@ -1,0 +1,353 @@
+/*
+** test_compile.c -- name resolution, dimension checks and equation order
+** (compile.c, DESIGN 5 and 5a).
+**
+** Table-driven over one equation X of a fixed methodology: good formulas
+** must compile (and give X's declared dimension), bad ones must fail with
+** a message substring at the column of a given token of the formula.
+** Then the dependency order and the cycle messages.
+*/
+#include "testutil.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "compile.h"
+#include "fixture.h"
+
+typedef struct fixture {
+    mrv_arena *arena;
+    mrv_diag *diag;
+    const mrv_methodology *m;
+    const mrv_compiled *cp;
+} fixture;
+
+static int setup(void **state)
+{
+    fixture *fx = calloc(1, sizeof *fx);
+    if (!fx) return -1;
+    fx->arena = mrv_arena_new(NULL, NULL);
+    fx->diag = mrv_diag_new();
+    *state = fx;
+    return fx->arena && fx->diag ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    fixture *fx = *state;
+    mrv_arena_free(fx->arena);
+    mrv_diag_free(fx->diag);
+    free(fx);
+    return 0;
+}
+
+static mrv_status compile_text(fixture *fx, const char *text)
+{
+    const mrv_ydoc *doc = NULL;
+    mrv_diag_reset(fx->diag);
+    fx->m = NULL;
+    fx->cp = NULL;
+    mrv_status st = mrv_yaml_load_string("c.yaml", text, strlen(text),
+                                         fx->arena, &doc, fx->diag);
+    if (st == MRV_OK) st = mrv_methodology_load(doc, fx->arena, &fx->m,
+                                                fx->diag);
+    if (st == MRV_OK) st = mrv_compile(fx->m, fx->arena, &fx->cp, fx->diag);
+    return st;
+}
+
+/* Line 12 is X's; the column of formula byte k is prefix + k + 1. */
+#define LINE_X 12
+static const char meth_fmt[] =
+    "methodology: c\n"                                          /* 1 */
+    "dimensions: {fleet: {}, waste: {}}\n"                      /* 2 */
+    "parameters:\n"                                             /* 3 */
+    "  N: {unit: vehicle, over: [vintage, fleet]}\n"            /* 4 */
+    "  D: {unit: km, over: [fleet]}\n"                          /* 5 */
+    "  A: {unit: t, over: [vintage]}\n"                         /* 6 */
+    "  W: {unit: t, over: [waste, vintage]}\n"                  /* 7 */
+    "  K: {unit: 1}\n"                                          /* 8 */
+    "  L: {unit: km}\n"                                         /* 9 */
+    "  T: {unit: t}\n"                                          /* 10 */
+    "equations:\n"                                              /* 11 */
+    "  X: {unit: %s, formula: \"%s\"}\n"                        /* 12 */
+    "  S: {unit: t, formula: \"S[y - 1] + A\", initial: 0}\n"   /* 13 */
+    "results: {baseline: S, project: S, leakage: S, reductions: S}\n";
+
+static mrv_status compile_x(fixture *fx, const char *unit,
+                            const char *formula)
+{
+    char text[2048];
+    snprintf(text, sizeof text, meth_fmt, unit, formula);
+    return compile_text(fx, text);
+}
+
+static const struct {
+    const char *unit, *formula;
+} good[] = {
+    {"t", "T + 0"},
+    {"t", "0"},
+    {"t", "0 - T"},
+    {"t", "T * 2 - 0 * L"},           /* 0 * L is zero of any dimension */
+    {"t", "T / 0"},                   /* a run-time error, not a unit one */
+    {"km", "sum(i in fleet: D[i])"},
+    {"km2", "L^2"},
+    {"1/km", "L^-1"},
+    {"km^3", "L^3"},
+    {"km", "sqrt(L^2)"},
+    {"km", "sqrt(L * L) + abs(-L)"},
+    {"1", "exp(K) + ln(2) + log10(K) + log(K) + K^K + 2^K"},
+    {"1", "floor(K) + ceil(K)"},
+    {"t", "if(K > 0, T, 0)"},
+    {"t", "if(K > 0, 0, T)"},
+    {"t", "min(T, 0, A) + max(A, T)"},
+    {"t", "clamp(T, 0, A)"},
+    {"t", "A + A[y - 1] + A[first]"},
+    {"t", "sum(x in first - 3 .. y: A[x])"},
+    {"t", "sum(j in waste, x in first .. y: W[j, x])"},
+    {"t", "sum(j in waste: W[j])"},   /* the vintage left out: read at y */
+    {"t", "S[y - 1] + S"},
+    {"vehicle", "sum(i in fleet: N[i] + N[y, i])"},
+    {"1", "y - first + last * frac"},
+    {"1", "K < 1 and not (K > 2) or K == 0"},
+    {"t", "T * (K != 0)"},
+    {"tCO2e", "T * 1"},               /* substance tags: still a mass */
+    {"t/yr", "T"},                    /* time carries no dimension */
+};
+
+static void test_compile_good(void **state)
+{
+    fixture *fx = *state;
+    for (size_t i = 0; i < sizeof good / sizeof *good; i++) {
+        mrv_status st = compile_x(fx, good[i].unit, good[i].formula);
+        if (st != MRV_OK)
+            fail_msg("'%s' in %s: %s", good[i].formula, good[i].unit,
+                     fx_first_msg(fx->diag));
+        const mrv_equation *x = &fx->m->eqs[0];
+        assert_true(x->ast->any_dim ||
+                    mrv_unit_same_dim(x->ast->unit, x->unit));
+    }
+}
+
+static const struct {
+    const char *unit, *formula;
+    const char *needle;     /* the formula token the error points at */
+    mrv_status st;
+    const char *msg;
+} bad[] = {
+    {"t", "T + L", "+", MRV_ESCHEMA, "cannot add mass and length"},
+    {"t", "T - K", "-", MRV_ESCHEMA, "cannot subtract mass and dimensionless"},
+    {"1", "T < L", "<", MRV_ESCHEMA, "cannot compare mass and length"},
+    {"1", "T == 1", "==", MRV_ESCHEMA, "cannot compare mass and dimensionless"},
+    {"t", "if(K, T, L)", "if", MRV_ESCHEMA,
+     "the branches of 'if' differ: mass and length"},
+    {"t", "if(T, T, T)", "T,", MRV_ESCHEMA,
+     "the condition of 'if' must be dimensionless, not mass"},
+    {"t", "min(T, A, L)", "min", MRV_ESCHEMA,
+     "the arguments of 'min' differ: mass and length"},
+    {"t", "clamp(T, 0, K)", "clamp", MRV_ESCHEMA,
+     "the arguments of 'clamp' differ: mass and dimensionless"},
+    {"1", "exp(T)", "T)", MRV_ESCHEMA,
+     "the argument of 'exp' must be dimensionless, not mass"},
+    {"1", "K + ln(L)", "L)", MRV_ESCHEMA,
+     "the argument of 'ln' must be dimensionless, not length"},
+    {"1", "floor(L)", "L)", MRV_ESCHEMA,
+     "the argument of 'floor' must be dimensionless, not length"},
+    {"t", "T^K", "^", MRV_ESCHEMA,
+     "raising mass to a power needs a whole-number literal exponent"},
+    {"t", "T^2.5", "^", MRV_ESCHEMA,
+     "raising mass to a power needs a whole-number literal exponent"},
+    {"1", "2^T", "T", MRV_ESCHEMA,
+     "an exponent must be dimensionless, not mass"},
+    {"km", "sqrt(L)", "sqrt", MRV_ESCHEMA,
+     "'sqrt' of length has no dimension (odd exponents)"},
+    {"1", "not L", "L", MRV_ESCHEMA,
+     "the operand of 'not' must be dimensionless, not length"},
+    {"1", "K and L", "L", MRV_ESCHEMA,
+     "an operand of 'and'/'or' must be dimensionless, not length"},
+    {"t", "L", "L", MRV_ESCHEMA,
+     "equation 'X' is declared in 't' (mass) but its formula gives length"},
+    {"t", "2 * (T + T) * L", "2", MRV_ESCHEMA,
+     "equation 'X' is declared in 't' (mass) but its formula gives "
+     "mass*length"},
+    {"t", "TT", "TT", MRV_EREF, "unknown name 'TT' (did you mean 'T'?)"},
+    {"t", "Q", "Q", MRV_EREF, "unknown name 'Q'"},
+    {"t", "Q[1]", "Q", MRV_EREF, "unknown name 'Q'"},
+    {"t", "sum(idx in fleet: T * idy)", "idy", MRV_EREF,
+     "unknown name 'idy' (did you mean 'idx'?)"},
+    {"km", "D", "D", MRV_ESCHEMA,
+     "'D' is over 'fleet': give a subscript, e.g. D[i] inside sum(i in "
+     "fleet: ...)"},
+    {"t", "W[y]", "y]", MRV_ESCHEMA,
+     "subscript 1 of 'W' must be an index over 'waste'"},
+    {"t", "fleet", "fleet", MRV_ESCHEMA,
+     "'fleet' is a dimension; iterate over it with sum(i in fleet: ...)"},
+    {"t", "sum(i in fleet: i * T)", "i *", MRV_ESCHEMA,
+     "'i' ranges over the members of 'fleet' and has no numeric value"},
+    {"t", "sum(i in flet: T)", "flet", MRV_EREF,
+     "unknown dimension 'flet' (declare it under 'dimensions')"},
+    {"t", "sum(T in fleet: T)", "T in", MRV_ESCHEMA,
+     "the index 'T' hides a name of the methodology; choose another"},
+    {"t", "sum(y in 1 .. 2: T)", "y in", MRV_ESCHEMA,
+     "the index 'y' hides a name of the methodology"},
+    {"t", "sum(i in fleet: sum(i in waste: T))", "i in waste", MRV_ESCHEMA,
+     "the index 'i' is already bound by an enclosing sum"},
+    {"km", "sum(i in waste: D[i])", "i]", MRV_ESCHEMA,
+     "subscript 1 of 'D' must be an index over 'fleet', bound by sum(i in "
+     "fleet: ...)"},
+    {"t", "T * K[1]", "K[", MRV_ESCHEMA, "'K' has no axes and takes no "
+                                         "subscript"},
+    {"vehicle", "sum(i in fleet: N[y, i, i])", "N[", MRV_ESCHEMA,
+     "'N' is over [vintage, fleet]: it takes 2 subscripts (or one fewer, "
+     "reading the vintage y), not 3"},
+    {"t", "S[y - 1, 2]", "S", MRV_ESCHEMA,
+     "equation 'S' takes one subscript, the year, as in S[y - 1]"},
+    {"t", "A[L]", "L]", MRV_ESCHEMA,
+     "a year subscript must be dimensionless, not length"},
+    {"t", "sum(x in 1 .. L: T)", "L:", MRV_ESCHEMA,
+     "a range bound must be dimensionless, not length"},
+    {"t", "T * y[1]", "y[", MRV_ESCHEMA, "'y' cannot be subscripted"},
+    {"t", "T * frac[0]", "frac", MRV_ESCHEMA, "'frac' cannot be subscripted"},
+    {"t", "sum(i in fleet: T * i[1])", "i[", MRV_ESCHEMA,
+     "'i' cannot be subscripted"},
+    {"t", "fleet[1]", "fleet", MRV_ESCHEMA, "'fleet' cannot be subscripted"},
+    {"t", "X", "X", MRV_ESCHEMA,
+     "'X' reads itself in the same vintage (a stock reads its previous "
+     "year, X[y - 1], and declares 'initial')"},
+    {"t", "X[y - 1 + 1]", "X", MRV_ESCHEMA, "'X' reads itself"},
+    {"t", "sum(x in first .. y: X[x])", "X", MRV_ESCHEMA, "'X' reads itself"},
+};
+
+static void test_compile_bad(void **state)
+{
+    fixture *fx = *state;
+    size_t nbad = 0;
+    const size_t prefix = strlen("  X: {unit: ") + strlen(", formula: \"");
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        mrv_status st = compile_x(fx, bad[i].unit, bad[i].formula);
+        const char *at = strstr(bad[i].formula, bad[i].needle);
+        assert_non_null(at);
+        unsigned col = (unsigned)(prefix + strlen(bad[i].unit) +
+                                  (size_t)(at - bad[i].formula) + 1);
+        bool ok = fx_has_error(fx->diag, LINE_X, col, bad[i].msg);
+        if (ok && st != bad[i].st) {
+            print_message("%s, want %s\n", mrv_status_name(st),
+                          mrv_status_name(bad[i].st));
+            ok = false;
+        }
+        if (ok && mrv_diag_error_count(fx->diag) != 1) {
+            print_message("%zu errors, want one\n",
+                          mrv_diag_error_count(fx->diag));
+            ok = false;
+        }
+        if (!ok) {
+            print_message("  ^ '%s' in %s\n", bad[i].formula, bad[i].unit);
+            nbad++;
+        }
+    }
+    if (nbad) fail_msg("%zu of the bad formulas failed", nbad);
+}
+
+/* Equations listed in an order their reads contradict. */
+static const char order_meth[] =
+    "methodology: o\n"
+    "parameters: {A: {unit: t, over: [vintage]}}\n"
+    "equations:\n"
+    "  ER: {unit: t, formula: \"BE - PE - LE\"}\n"
+    "  PE: {unit: t, formula: \"BE * 0.1 + ST[y - 1]\"}\n"
+    "  ST: {unit: t, formula: \"ST[y - 1] + PE + sum(x in first .. y - 1: "
+    "ER[x]) + ER[min(y - 2, last)]\", initial: 0}\n"
+    "  LE: {unit: t, formula: \"0\"}\n"
+    "  BE: {unit: t, formula: \"A\"}\n"
+    "results: {baseline: BE, project: PE, leakage: LE, reductions: ER}\n";
+
+static size_t position(const fixture *fx, const char *name)
+{
+    int e = mrv_methodology_equation(fx->m, name);
+    for (size_t i = 0; i < fx->cp->neqs; i++)
+        if (fx->cp->order[i] == e) return i;
+    fail_msg("'%s' is not in the order", name);
+    return 0;
+}
+
+static void test_compile_order(void **state)
+{
+    fixture *fx = *state;
+    assert_status(compile_text(fx, order_meth), MRV_OK);
+    assert_int_equal(fx->cp->neqs, 5);
+    /* Each equation comes after those it reads in the same vintage; reads
+    ** of earlier years (ST[y - 1], ER[x] for x <= y - 1) are no edges, so
+    ** ST may read PE and ER although they read its past. */
+    assert_true(position(fx, "BE") < position(fx, "PE"));
+    assert_true(position(fx, "PE") < position(fx, "ER"));
+    assert_true(position(fx, "LE") < position(fx, "ER"));
+    assert_true(position(fx, "PE") < position(fx, "ST"));
+    /* every equation exactly once */
+    for (size_t i = 0; i < 5; i++)
+        for (size_t j = i + 1; j < 5; j++)
+            assert_int_not_equal(fx->cp->order[i], fx->cp->order[j]);
+}
+
+static void test_compile_cycle_names_it(void **state)
+{
+    fixture *fx = *state;
+    static const char text[] =
+        "methodology: o\n"
+        "parameters: {A: {unit: t}}\n"
+        "equations:\n"
+        "  BE: {unit: t, formula: \"A + C1\"}\n"
+        "  C1: {unit: t, formula: \"C2 * 2\"}\n"
+        "  C2: {unit: t, formula: \"0.5 * C3[y]\"}\n"
+        "  C3: {unit: t, formula: \"C1 - A\"}\n"
+        "  ER: {unit: t, formula: \"BE\"}\n"
+        "results: {baseline: BE, project: BE, leakage: BE, reductions: ER}\n";
+    assert_status(compile_text(fx, text), MRV_ESCHEMA);
+    assert_int_equal(mrv_diag_error_count(fx->diag), 1);
+    /* At the read that closes the cycle's first edge: C2 in C1. */
+    fx_expect_error(fx->diag, 5, 27,
+                    "equations form a cycle: C1 -> C2 -> C3 -> C1 (each "
+                    "reads the next in the same vintage; a stock reads its "
+                    "previous year, C1[y - 1], and declares 'initial')");
+}
+
+static void test_compile_initial_and_results(void **state)
+{
+    fixture *fx = *state;
+    static const char base[] =
+        "methodology: o\n"
+        "parameters: {A: {unit: t}, L: {unit: km}}\n"
+        "equations:\n"
+        "  S: {unit: t, formula: \"S[y - 1] + A\", initial: %s}\n"
+        "  E: {unit: %s, formula: \"%s\"}\n"
+        "results: {baseline: S, project: E, leakage: S, reductions: S}\n";
+    char text[1024];
+    /* an initial formula reads parameters, not equations */
+    snprintf(text, sizeof text, base, "\"A * 2\"", "t", "0");
+    assert_status(compile_text(fx, text), MRV_OK);
+    snprintf(text, sizeof text, base, "\"E + 1\"", "t", "0");
+    assert_status(compile_text(fx, text), MRV_ESCHEMA);
+    fx_expect_error(fx->diag, 4, 51,
+                    "an 'initial' formula cannot read equations");
+    snprintf(text, sizeof text, base, "\"L\"", "t", "0");
+    assert_status(compile_text(fx, text), MRV_ESCHEMA);
+    fx_expect_error(fx->diag, 4, 51,
+                    "the initial value of 'S' gives length, but the "
+                    "equation is declared in 't' (mass)");
+    /* results are masses */
+    snprintf(text, sizeof text, base, "0", "km", "L");
+    assert_status(compile_text(fx, text), MRV_ESCHEMA);
+    fx_expect_error(fx->diag, 6, 33,
+                    "result 'project' names 'E', declared in 'km' (length); "
+                    "results must be masses such as tCO2e");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_compile_good),
+        cmocka_unit_test(test_compile_bad),
+        cmocka_unit_test(test_compile_order),
+        cmocka_unit_test(test_compile_cycle_names_it),
+        cmocka_unit_test(test_compile_initial_and_results),
+    };
+    return cmocka_run_group_tests_name("compile", tests, setup, teardown);
+}

@@ -1,0 +1,464 @@
+/*
+** test_lower.c -- lowering a bound model to a flat program (lower.c), and
+** the central case run on it (run.c).
+**
+** Each case writes a one-file methodology and its project into a scratch
+** folder, runs the pipeline and looks at the program: what is folded (and
+** only when finite), what is shared (CSE), the simplifications, the slot
+** discipline the VM relies on, which inputs are shared between vintages;
+** then the input errors only lowering can find, and non-finite values
+** traced back to the formula position that made them.
+*/
+#include "testutil.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "fixture.h"
+#include "expr.h"
+#include "lower.h"
+#include "run.h"
+
+typedef struct fixture {
+    char *dir;
+    mrv_diag *diag;
+    mrv_run *run;
+    char *meth_path;
+} fixture;
+
+static int setup(void **state)
+{
+    fixture *fx = calloc(1, sizeof *fx);
+    if (!fx) return -1;
+    fx->dir = fx_mkdtemp();
+    fx->diag = mrv_diag_new();
+    *state = fx;
+    return fx->diag ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    fixture *fx = *state;
+    mrv_run_free(fx->run);
+    mrv_diag_free(fx->diag);
+    free(fx->meth_path);
+    fx_rmtree(fx->dir);
+    free(fx->dir);
+    free(fx);
+    return 0;
+}
+
+/* The equations start on line 9 of m.yaml (10 with one more parameter
+** line); results are BE, PE, LE, ER,
+** with defaults PE: 0, LE: 0, ER: BE - PE - LE unless given. */
+static mrv_status run_with(fixture *fx, const char *params, const char *eqs,
+                           const char *values, const char *period)
+{
+    size_t cap = strlen(params) + strlen(eqs) + 1024;
+    char *text = malloc(cap);
+    assert_non_null(text);
+    snprintf(text, cap,
+             "methodology: l\n"                                   /* 1 */
+             "dimensions: {fleet: {}}\n"                          /* 2 */
+             "parameters:\n"                                      /* 3 */
+             "  X: {unit: t, default: {value: 2, uncertainty: 10%%}}\n"
+             "  C: {unit: t, default: 3}\n"                       /* 5 */
+             "  Z: {unit: 1, default: 0}\n"                       /* 6 */
+             "  U: {unit: 1, default: {value: 2, uncertainty: 1%%}}\n"
+             "%s"                                                 /* 8 */
+             "equations:\n"                                       /* 8, 9 */
+             "%s"                                                 /* 9, 10 */
+             "results: {baseline: BE, project: PE, leakage: LE, "
+             "reductions: ER}\n",
+             params, eqs);
+    free(fx->meth_path);
+    fx->meth_path = fx_write(fx->dir, "m.yaml", text);
+    snprintf(text, cap,
+             "project: l\n"
+             "methodology: ./m.yaml\n"
+             "crediting_period: %s\n"
+             "dimensions: {fleet: [a, b, c]}\n"
+             "parameters: {%s}\n",
+             period ? period : "{first: 2025, last: 2027}",
+             values ? values : "");
+    char *path = fx_write(fx->dir, "p.yaml", text);
+    free(text);
+    mrv_run_free(fx->run);
+    fx->run = NULL;
+    mrv_diag_reset(fx->diag);
+    mrv_options opt;
+    memset(&opt, 0, sizeof opt);
+    opt.search = fx_search();
+    opt.draws_set = true;
+    mrv_status st = mrv_run_new(path, &opt, &fx->run, fx->diag);
+    free(path);
+    return st;
+}
+
+#define STD_TAIL                                                           \
+    "  PE: {unit: t, formula: \"0\"}\n"                                    \
+    "  LE: {unit: t, formula: \"0\"}\n"                                    \
+    "  ER: {unit: t, formula: \"BE - PE - LE\"}\n"
+
+static size_t count_op(const mrv_program *p, mrv_opcode op)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < p->ncode; i++) n += p->code[i].op == op;
+    return n;
+}
+
+static double central(const fixture *fx, size_t v, int r)
+{
+    return fx->run->stats[v * MRV_NRESULTS + r].central;
+}
+
+/* The VM's preconditions: operands are slots, and no instruction writes
+** a slot it reads. */
+static void check_slots(const mrv_program *p)
+{
+    for (size_t i = 0; i < p->ncode; i++) {
+        const mrv_insn *in = &p->code[i];
+        assert_true(in->op < MRV_I_COUNT);
+        assert_true(in->b < p->nslots);
+        bool reads_c = in->op != MRV_I_POWI && in->op != MRV_I_CHECK;
+        if (reads_c) assert_true(in->c < p->nslots);
+        assert_true(in->d < p->nslots);
+        assert_true(in->site < p->nsites);
+        if (in->op == MRV_I_CHECK) {
+            assert_true(in->c < p->nchecks);
+            continue;
+        }
+        assert_true(in->a < p->nslots);
+        assert_true(in->a >= p->ninputs);     /* inputs are never written */
+        assert_true(in->a != in->b);
+        if (reads_c && in->op <= MRV_I_POW) assert_true(in->a != in->c);
+        if (in->op == MRV_I_SEL) {
+            assert_true(in->a != in->c);
+            assert_true(in->a != in->d);
+        }
+    }
+    for (size_t k = 0; k < p->nvint * MRV_NRESULTS; k++)
+        assert_true(p->result_slot[k] < p->nslots);
+}
+
+static void test_lower_folds_certain_models(void **state)
+{
+    fixture *fx = *state;
+    /* Everything certain: nothing is left for the VM. */
+    assert_status(run_with(fx, "",
+                           "  BE: {unit: t, formula: \"C * (2 + sum(x in 1 .. "
+                           "4: x) * y / y + ln(exp(1)))\"}\n" STD_TAIL,
+                           NULL, NULL),
+                  MRV_OK);
+    const mrv_program *p = fx->run->program;
+    check_slots(p);
+    assert_int_equal(p->ninputs, 0);      /* X and U are never read */
+    assert_int_equal(p->ncode, 0);
+    /* 3 t * (2 + 10 + 1) */
+    for (size_t v = 0; v < 3; v++) {
+        assert_close(central(fx, v, MRV_RES_BASELINE), 39, 1e-15);
+        assert_close(central(fx, v, MRV_RES_REDUCTIONS), 39, 1e-15);
+    }
+    assert_close(central(fx, 3, MRV_RES_BASELINE), 117, 1e-15);
+}
+
+static void test_lower_folds_only_finite(void **state)
+{
+    fixture *fx = *state;
+    /* C / Z is C / 0: not folded (it is not finite), so the VM computes it
+    ** and the check reports it at the '/'. */
+    assert_status(run_with(fx, "",
+                           "  BE: {unit: t, formula: \"C / Z + 1 * 0\"}\n"
+                           STD_TAIL,
+                           NULL, NULL),
+                  MRV_EDOMAIN);
+    fx_expect_error(fx->diag, 9, 29,
+                    "'BE' is not finite in vintage 2025 in the central case: "
+                    "division by zero");
+    assert_int_equal(mrv_diag_error_count(fx->diag), 1);
+    /* The same with literals: a huge power. */
+    assert_status(run_with(fx, "",
+                           "  BE: {unit: t, formula: \"C * 10^400\"}\n"
+                           STD_TAIL,
+                           NULL, NULL),
+                  MRV_EDOMAIN);
+    fx_expect_error(fx->diag, 9, 33, "overflow in a power");
+    assert_status(run_with(fx, "",
+                           "  BE: {unit: t, formula: \"C * if(y < 2027, 1, "
+                           "ln(Z))\"}\n" STD_TAIL,
+                           NULL, NULL),
+                  MRV_EDOMAIN);
+    fx_expect_error(fx->diag, 9, 47,
+                    "'BE' is not finite in vintage 2027 in the central case: "
+                    "logarithm of zero");
+}
+
+static void test_lower_shares_work(void **state)
+{
+    fixture *fx = *state;
+    /* X * 2 appears in BE and PE, in every vintage: made once.  X * 1 + 0
+    ** is X itself; 2 * (3 * X) is one multiplication by 6. */
+    assert_status(run_with(fx, "",
+                           "  BE: {unit: t, formula: \"X * 2 + X * 1 + 0\"}\n"
+                           "  PE: {unit: t, formula: \"(X * 2) * 0.5 + 2 * (3 "
+                           "* X)\"}\n"
+                           "  LE: {unit: t, formula: \"0\"}\n"
+                           "  ER: {unit: t, formula: \"BE - PE - LE\"}\n",
+                           NULL, NULL),
+                  MRV_OK);
+    const mrv_program *p = fx->run->program;
+    check_slots(p);
+    assert_int_equal(p->ninputs, 1);
+    size_t ncode = p->ncode;
+    assert_int_equal(count_op(p, MRV_I_MUL), 0);
+    size_t mulk = count_op(p, MRV_I_MULK);
+    bool six = false;
+    for (size_t i = 0; i < p->ncode; i++)
+        six |= p->code[i].op == MRV_I_MULK && p->code[i].k == 6;
+    assert_true(six);
+    assert_close(central(fx, 0, MRV_RES_BASELINE), 6, 1e-15);
+    assert_close(central(fx, 0, MRV_RES_PROJECT), 14, 1e-15);
+    assert_close(central(fx, 2, MRV_RES_REDUCTIONS), -8, 1e-15);
+    assert_close(central(fx, 3, MRV_RES_REDUCTIONS), -24, 1e-15);
+    /* Nothing depends on y: ten vintages need no more code than three. */
+    assert_status(run_with(fx, "",
+                           "  BE: {unit: t, formula: \"X * 2 + X * 1 + 0\"}\n"
+                           "  PE: {unit: t, formula: \"(X * 2) * 0.5 + 2 * (3 "
+                           "* X)\"}\n"
+                           "  LE: {unit: t, formula: \"0\"}\n"
+                           "  ER: {unit: t, formula: \"BE - PE - LE\"}\n",
+                           NULL, "{first: 2021, last: 2030}"),
+                  MRV_OK);
+    assert_int_equal(fx->run->program->ncode, ncode);
+    assert_int_equal(count_op(fx->run->program, MRV_I_MULK), mulk);
+}
+
+static void test_lower_inputs_per_vintage(void **state)
+{
+    fixture *fx = *state;
+    /* A shared draw (the default) is one input for all vintages and
+    ** members; 'vary: vintage' one per vintage; 'vary: member' one per
+    ** member. */
+    const char *params = "  V: {unit: t, over: [fleet]}\n";
+    const char *eqs = "  BE: {unit: t, formula: \"sum(i in fleet: V[i])\"}\n"
+                      STD_TAIL;
+    assert_status(run_with(fx, params, eqs,
+                           "V: {value: 1, uncertainty: 5%}", NULL),
+                  MRV_OK);
+    assert_int_equal(fx->run->program->ninputs, 1);
+    assert_close(central(fx, 0, MRV_RES_BASELINE), 3, 1e-15);
+    assert_status(run_with(fx, params, eqs,
+                           "V: {value: 1, uncertainty: 5%, vary: vintage}",
+                           NULL),
+                  MRV_OK);
+    assert_int_equal(fx->run->program->ninputs, 3);
+    assert_status(run_with(fx, params, eqs,
+                           "V: {value: 1, uncertainty: 5%, vary: member}",
+                           NULL),
+                  MRV_OK);
+    assert_int_equal(fx->run->program->ninputs, 3);
+    assert_status(run_with(fx, params, eqs,
+                           "V: {value: 1, uncertainty: 5%, vary: [vintage, "
+                           "member]}",
+                           NULL),
+                  MRV_OK);
+    assert_int_equal(fx->run->program->ninputs, 9);
+    const mrv_program *p = fx->run->program;
+    check_slots(p);
+    for (size_t i = 0; i < p->ninputs; i++) {
+        assert_close(p->inputs[i].center, 1, 0);   /* relative: around 1 */
+        for (size_t j = 0; j < i; j++)
+            assert_string_not_equal(p->inputs[i].stream,
+                                    p->inputs[j].stream);
+    }
+}
+
+static void test_lower_short_cuts(void **state)
+{
+    fixture *fx = *state;
+    /* 'or' and 'if' with a known left side or condition do not touch what
+    ** they do not need: S[y - 1] at the first vintage, which has no
+    ** initial. */
+    mrv_status st = run_with(fx, "",
+                           "  S: {unit: t, formula: \"if(y == first, C, "
+                           "S[y - 1] * 2)\"}\n"
+                           "  BE: {unit: t, formula: \"S * (y == first or "
+                           "S[y - 1] > 0)\"}\n"
+                           "  PE: {unit: t, formula: \"S * (y > first and "
+                           "S[y - 1] > 100 * C)\"}\n"
+                           "  LE: {unit: t, formula: \"sum(x in y + 1 .. y: "
+                           "S[x])\"}\n"
+                           "  ER: {unit: t, formula: \"BE - PE - LE\"}\n",
+                           NULL, NULL);
+    if (st != MRV_OK) fail_msg("%s", fx_first_msg(fx->diag));
+    /* S = 3, 6, 12; PE is S only once S[y - 1] > 300 t (never); LE sums an
+    ** empty range (y + 1 > y), so reads nothing. */
+    assert_close(central(fx, 0, MRV_RES_BASELINE), 3, 1e-15);
+    assert_close(central(fx, 1, MRV_RES_BASELINE), 6, 1e-15);
+    assert_close(central(fx, 2, MRV_RES_BASELINE), 12, 1e-15);
+    assert_close(central(fx, 2, MRV_RES_PROJECT), 0, 0);
+    assert_close(central(fx, 3, MRV_RES_LEAKAGE), 0, 0);
+    /* A masked branch is not an error: ln of a negative X is never
+    ** chosen. */
+    assert_status(run_with(fx, "",
+                           "  BE: {unit: t, formula: \"if(X > C, C * ln((X - "
+                           "C) / C), X)\"}\n" STD_TAIL,
+                           NULL, NULL),
+                  MRV_OK);
+    assert_close(central(fx, 0, MRV_RES_BASELINE), 2, 1e-15);
+    check_slots(fx->run->program);
+}
+
+static const struct {
+    const char *params, *formula, *values;
+    const char *needle;      /* where in the formula the error points */
+    const char *msg;
+} bad[] = {
+    {"  A: {unit: t, over: [vintage]}\n", "A[y - 5]",
+     "A: {2025: 1, 2026: 1, 2027: 1}", "y -",
+     "'A' has no value for 2020 (years given: 2025-2027)"},
+    {"", "C[y - 1]", NULL, "C[", "'C' has no axes and takes no subscript"},
+    {"  A: {unit: t, over: [vintage]}\n", "A[y - X / X]",
+     "A: {2025: 1, 2026: 1, 2027: 1}", "y -",
+     "the year subscript depends on an uncertain input; subscripts and "
+     "ranges must be known before sampling"},
+    {"  A: {unit: t, over: [vintage]}\n", "A[y - 0.5]",
+     "A: {2025: 1, 2026: 1, 2027: 1}", "y -",
+     "the year subscript is 2024.5, not a whole number"},
+    {"", "sum(x in 1 .. (Z + 3) / 2: C)", NULL, "(Z",
+     "a range bound is 1.5, not a whole number"},
+    {"", "sum(x in 1 .. U: C)", NULL, "U:",
+     "a range bound depends on an uncertain input"},
+    {"", "sum(x in 0 .. 100000: C)", NULL, "x in",
+     "the range 0 .. 100000 has 100001 values; at most 100000 are allowed"},
+    {"", "sum(a in 1 .. 100000, b in 1 .. 1000: C)", NULL, "sum",
+     "the sums expand to more than 20000000 terms"},
+    {"", "C + BE[y - 1]", NULL, "y -",
+     "'BE' is read at 2024, before the first vintage 2025, but declares no "
+     "'initial'"},
+    {"", "C + PE[y + 1] * 0", NULL, "y +",
+     "'PE' is read at 2026, after the vintage 2025 being computed"},
+    {"", "C * 2^(1 + 2000 * (Z + 1))", NULL, "^", "overflow in a power"},
+    {"", "C * sqrt(Z - 1)", NULL, "sqrt",
+     "square root of a negative number"},
+};
+
+static void test_lower_errors(void **state)
+{
+    fixture *fx = *state;
+    size_t nbad = 0;
+    const size_t prefix = strlen("  BE: {unit: t, formula: \"");
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        char eqs[1024];
+        snprintf(eqs, sizeof eqs, "  BE: {unit: t, formula: \"%s\"}\n" STD_TAIL,
+                 bad[i].formula);
+        mrv_status st = run_with(fx, bad[i].params, eqs, bad[i].values, NULL);
+        const char *at = strstr(bad[i].formula, bad[i].needle);
+        assert_non_null(at);
+        unsigned col = (unsigned)(prefix + (size_t)(at - bad[i].formula) + 1);
+        /* Line 9 when no parameter lines are added, else 10. */
+        unsigned line = bad[i].params[0] ? 10 : 9;
+        bool ok = st != MRV_OK && fx->run == NULL &&
+                  fx_has_error(fx->diag, line, col, bad[i].msg) &&
+                  mrv_diag_error_count(fx->diag) == 1;
+        if (!ok) {
+            print_message("  ^ '%s': %s, %zu errors\n", bad[i].formula,
+                          mrv_status_name(st),
+                          mrv_diag_error_count(fx->diag));
+            nbad++;
+        }
+    }
+    if (nbad) fail_msg("%zu of the bad formulas failed", nbad);
+}
+
+static void test_lower_trace_through_initial(void **state)
+{
+    fixture *fx = *state;
+    /* The broken value is made in S's initial formula and read by S's
+    ** formula: the error points at the initial's 'ln', with a note at the
+    ** formula that read it. */
+    assert_status(run_with(fx, "",
+                           "  S: {unit: t, formula: \"S[y - 1] + C\", "
+                           "initial: \"C * ln(Z)\"}\n"
+                           "  BE: {unit: t, formula: \"S\"}\n" STD_TAIL,
+                           NULL, NULL),
+                  MRV_EDOMAIN);
+    fx_expect_error(fx->diag, 9, 55,
+                    "'S' is not finite in vintage 2025 in the central case: "
+                    "logarithm of zero");
+    assert_int_equal(mrv_diag_error_count(fx->diag), 1);
+    const mrv_diag_entry *note = mrv_diag_get(fx->diag, 1);
+    assert_non_null(note);
+    assert_int_equal(note->sev, MRV_SEV_NOTE);
+    assert_int_equal(note->pos.line, 9);
+    assert_int_equal(note->pos.col, 26);
+}
+
+static void test_lower_frac_and_units(void **state)
+{
+    fixture *fx = *state;
+    /* Results in kg, scaled by frac; formulas see frac unscaled. */
+    assert_status(run_with(fx, "",
+                           "  BE: {unit: kg, formula: \"C * frac\"}\n"
+                           "  PE: {unit: t, formula: \"C\"}\n"
+                           "  LE: {unit: t, formula: \"0\"}\n"
+                           "  ER: {unit: kg, formula: \"BE - PE - LE\"}\n",
+                           NULL, "{start: 2024-10-01, end: 2025-12-31}"),
+                  MRV_OK);
+    const mrv_program *p = fx->run->program;
+    assert_int_equal(p->nvint, 2);
+    double f = 92.0 / 366;    /* 1 Oct to 31 Dec of a leap year */
+    assert_close(fx->run->bound->frac[0], f, 1e-15);
+    assert_close(fx->run->bound->frac[1], 1, 0);
+    assert_close(central(fx, 0, MRV_RES_BASELINE), 3000 * f * f, 1e-12);
+    assert_close(central(fx, 0, MRV_RES_PROJECT), 3 * f, 1e-12);
+    assert_close(central(fx, 0, MRV_RES_REDUCTIONS), (3000 * f - 3000) * f,
+                 1e-12);
+    assert_close(central(fx, 1, MRV_RES_BASELINE), 3000, 1e-12);
+    assert_close(central(fx, 2, MRV_RES_PROJECT), 3 * f + 3, 1e-12);
+}
+
+/* 'C+X+X+...+X' as long as a formula may be: a left-leaning tree 8191
+** deep, which lowering must walk without overflowing the stack
+** (under ASan's big frames too). */
+static void test_lower_deep_chain(void **state)
+{
+    fixture *fx = *state;
+    size_t n = (MRV_EXPR_MAX_LEN - 1) / 2;
+    char *eqs = malloc(2 * n + 256);
+    assert_non_null(eqs);
+    size_t o = (size_t)sprintf(eqs, "  BE: {unit: t, formula: \"C");
+    for (size_t i = 0; i < n; i++) {
+        memcpy(eqs + o, "+X", 2);
+        o += 2;
+    }
+    sprintf(eqs + o, "\"}\n" STD_TAIL);
+    if (run_with(fx, "", eqs, NULL, NULL) != MRV_OK)
+        fail_msg("%s", fx_first_msg(fx->diag));
+    assert_close(central(fx, 0, MRV_RES_BASELINE), 3 + 2.0 * (double)n,
+                 1e-12);
+    check_slots(fx->run->program);
+    /* and the same chain of certain values folds to one number */
+    for (char *p = strstr(eqs, "+X"); p; p = strstr(p, "+X")) p[1] = 'C';
+    assert_status(run_with(fx, "", eqs, NULL, NULL), MRV_OK);
+    assert_close(central(fx, 0, MRV_RES_BASELINE), 3 * (1 + (double)n),
+                 1e-12);
+    assert_int_equal(fx->run->program->ncode, 0);
+    free(eqs);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_lower_folds_certain_models),
+        cmocka_unit_test(test_lower_folds_only_finite),
+        cmocka_unit_test(test_lower_shares_work),
+        cmocka_unit_test(test_lower_inputs_per_vintage),
+        cmocka_unit_test(test_lower_short_cuts),
+        cmocka_unit_test(test_lower_errors),
+        cmocka_unit_test(test_lower_trace_through_initial),
+        cmocka_unit_test(test_lower_frac_and_units),
+        cmocka_unit_test(test_lower_deep_chain),
+    };
+    return cmocka_run_group_tests_name("lower", tests, setup, teardown);
+}
