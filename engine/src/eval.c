@@ -49,6 +49,80 @@ static double powi(double x, int n)
     return n < 0 ? 1 / r : r;
 }
 
+#if defined(__GNUC__)
+/* GCC's and Clang's vector extensions, two lanes (one SSE2 register on
+** x86-64): element-wise IEEE arithmetic, so each lane computes exactly
+** what the scalar code computes. */
+typedef double vd2 __attribute__((vector_size(16)));
+typedef long long vi2 __attribute__((vector_size(16)));
+#endif
+
+/* powi over a column: in every lane the same multiplications in the same
+** order as powi, eight lanes at a time, so that the loop over the
+** exponent's bits (the same for all lanes) is paid once per eight lanes
+** rather than per lane. */
+static void powi_col(double *restrict a, const double *restrict x, int n,
+                     size_t nl)
+{
+    size_t i0 = 0;
+#if defined(__GNUC__)
+    unsigned m0 = n < 0 ? (unsigned)(-(long)n) : (unsigned)n;
+    const vd2 one = {1, 1};
+    for (; i0 + 8 <= nl; i0 += 8) {
+        vd2 r0 = one, r1 = one, r2 = one, r3 = one, b0, b1, b2, b3;
+        memcpy(&b0, x + i0, sizeof b0);
+        memcpy(&b1, x + i0 + 2, sizeof b1);
+        memcpy(&b2, x + i0 + 4, sizeof b2);
+        memcpy(&b3, x + i0 + 6, sizeof b3);
+        for (unsigned m = m0; m; m >>= 1) {
+            if (m & 1) {
+                r0 *= b0;
+                r1 *= b1;
+                r2 *= b2;
+                r3 *= b3;
+            }
+            b0 *= b0;
+            b1 *= b1;
+            b2 *= b2;
+            b3 *= b3;
+        }
+        if (n < 0) {
+            r0 = one / r0;
+            r1 = one / r1;
+            r2 = one / r2;
+            r3 = one / r3;
+        }
+        memcpy(a + i0, &r0, sizeof r0);
+        memcpy(a + i0 + 2, &r1, sizeof r1);
+        memcpy(a + i0 + 4, &r2, sizeof r2);
+        memcpy(a + i0 + 6, &r3, sizeof r3);
+    }
+#endif
+    for (; i0 < nl; i0++) a[i0] = powi(x[i0], n);
+}
+
+/* How many of b[0..n) are not finite (x - x is 0 for finite x, NaN for
+** NaN and +-Inf), two lanes at a time where the vector extensions exist:
+** a check runs after every equation of every vintage, and the scalar
+** loop was a tenth of the VM's time. */
+static uint64_t count_nonfinite(const double *b, size_t n)
+{
+    uint64_t nb = 0;
+    size_t i = 0;
+#if defined(__GNUC__)
+    const vd2 zero = {0, 0};
+    vi2 acc = {0, 0};
+    for (; i + 2 <= n; i += 2) {
+        vd2 v;
+        memcpy(&v, b + i, sizeof v);
+        acc -= (vi2)((v - v) != zero);
+    }
+    nb = (uint64_t)(acc[0] + acc[1]);
+#endif
+    for (; i < n; i++) nb += (b[i] - b[i]) != 0;
+    return nb;
+}
+
 #define TRUTH(x) ((x) != 0)
 #define NANOR(b, c, e) (((b) != (b) || (c) != (c)) ? DNAN : (e))
 
@@ -107,86 +181,47 @@ void mrv_eval_fill_consts(const mrv_program *p, double *slots, size_t stride,
 }
 
 /* The loops below are the hot path.  Each is written so that the element
-** expression is the scalar semantics above; keep them in step. */
+** expression is the scalar semantics above; keep them in step.  GCC
+** vectorises a loop at -O2 only if it needs neither a remainder loop nor
+** a run-time check that the columns do not overlap.  They never overlap
+** (columns are whole and lowering gives an instruction no slot it reads),
+** which ivdep tells GCC; the full-block instance of eval_run.h gives the
+** trip count. */
+#if defined(__GNUC__) && !defined(__clang__)
+#define IVDEP _Pragma("GCC ivdep")
+#else
+#define IVDEP
+#endif
 #define LOOP(expr)                                                         \
-    for (size_t i = 0; i < n; i++) a[i] = (expr);                          \
+    IVDEP for (size_t i = 0; i < n; i++) a[i] = (expr);                    \
     break
+
+/* The block loop, from the template eval_run.h: once for any stride and
+** lane count, and once for a full block of MRV_EVAL_BLOCK lanes, where
+** both are constants.  GCC's -O2 cost model vectorises only loops whose
+** trip count it knows, and the arithmetic runs about 1.6 times as fast
+** vectorised (measured on the bench program); the statements, and so the
+** results, are the same. */
+#define EVAL_RUN_NAME run_any
+#define EVAL_RUN_STRIDE stride_
+#define EVAL_RUN_N n_
+#include "eval_run.h"
+
+#define EVAL_RUN_NAME run_full
+#define EVAL_RUN_STRIDE ((size_t)MRV_EVAL_BLOCK)
+#define EVAL_RUN_N ((size_t)MRV_EVAL_BLOCK)
+#include "eval_run.h"
 
 void mrv_eval_run(const mrv_program *p, double *slots, size_t stride,
                   size_t n, uint64_t lane0, uint64_t *bad, uint64_t *first_bad)
 {
-    const mrv_insn *ip = p->code, *end = p->code + p->ncode;
-    for (; ip < end; ip++) {
-        double *restrict a = slots + (size_t)ip->a * stride;
-        const double *restrict b = slots + (size_t)ip->b * stride;
-        const double *restrict c = slots + (size_t)ip->c * stride;
-        const double *restrict d = slots + (size_t)ip->d * stride;
-        const double k = ip->k;
-        switch ((mrv_opcode)ip->op) { /* ORDER OPS */
-        case MRV_I_ADD: LOOP(b[i] + c[i]);
-        case MRV_I_SUB: LOOP(b[i] - c[i]);
-        case MRV_I_MUL: LOOP(b[i] * c[i]);
-        case MRV_I_DIV: LOOP(b[i] / c[i]);
-        case MRV_I_POW: LOOP(pow(b[i], c[i]));
-        case MRV_I_ADDK: LOOP(b[i] + k);
-        case MRV_I_SUBK: LOOP(b[i] - k);
-        case MRV_I_RSUBK: LOOP(k - b[i]);
-        case MRV_I_MULK: LOOP(b[i] * k);
-        case MRV_I_DIVK: LOOP(b[i] / k);
-        case MRV_I_RDIVK: LOOP(k / b[i]);
-        case MRV_I_POWK: LOOP(pow(b[i], k));
-        case MRV_I_RPOWK: LOOP(pow(k, b[i]));
-        case MRV_I_POWI: {
-            int e = (int32_t)ip->c;
-            if (e == 2) {
-                LOOP(b[i] * b[i]);
-            } else if (e == 3) {
-                LOOP(b[i] * b[i] * b[i]);
-            } else {
-                LOOP(powi(b[i], e));
-            }
-        }
-        case MRV_I_NEG: LOOP(-b[i]);
-        case MRV_I_ABS: LOOP(fabs(b[i]));
-        case MRV_I_EXP: LOOP(exp(b[i]));
-        case MRV_I_LN: LOOP(log(b[i]));
-        case MRV_I_LOG10: LOOP(log10(b[i]));
-        case MRV_I_SQRT: LOOP(sqrt(b[i]));
-        case MRV_I_FLOOR: LOOP(floor(b[i]));
-        case MRV_I_CEIL: LOOP(ceil(b[i]));
-        case MRV_I_LT: LOOP(NANOR(b[i], c[i], b[i] < c[i] ? 1.0 : 0.0));
-        case MRV_I_LE: LOOP(NANOR(b[i], c[i], b[i] <= c[i] ? 1.0 : 0.0));
-        case MRV_I_GT: LOOP(NANOR(b[i], c[i], b[i] > c[i] ? 1.0 : 0.0));
-        case MRV_I_GE: LOOP(NANOR(b[i], c[i], b[i] >= c[i] ? 1.0 : 0.0));
-        case MRV_I_EQ: LOOP(NANOR(b[i], c[i], b[i] == c[i] ? 1.0 : 0.0));
-        case MRV_I_NE: LOOP(NANOR(b[i], c[i], b[i] != c[i] ? 1.0 : 0.0));
-        case MRV_I_AND:
-            LOOP(NANOR(b[i], c[i], TRUTH(b[i]) && TRUTH(c[i]) ? 1.0 : 0.0));
-        case MRV_I_OR:
-            LOOP(NANOR(b[i], c[i], TRUTH(b[i]) || TRUTH(c[i]) ? 1.0 : 0.0));
-        case MRV_I_NOT: LOOP(b[i] != b[i] ? DNAN : (TRUTH(b[i]) ? 0.0 : 1.0));
-        case MRV_I_MIN: LOOP(NANOR(b[i], c[i], b[i] < c[i] ? b[i] : c[i]));
-        case MRV_I_MAX: LOOP(NANOR(b[i], c[i], b[i] > c[i] ? b[i] : c[i]));
-        case MRV_I_SEL:
-            LOOP(b[i] != b[i] ? DNAN : (TRUTH(b[i]) ? c[i] : d[i]));
-        case MRV_I_CHECK: {
-            /* x - x is 0 for finite x and NaN for NaN and +-Inf. */
-            uint64_t nb = 0;
-            for (size_t i = 0; i < n; i++) nb += (b[i] - b[i]) != 0;
-            if (nb) {
-                bad[ip->c] += nb;
-                if (first_bad[ip->c] == UINT64_MAX) {
-                    size_t i = 0;
-                    while (i < n && (b[i] - b[i]) == 0) i++;
-                    first_bad[ip->c] = lane0 + i;
-                }
-            }
-            break;
-        }
-        case MRV_I_COUNT:
-            break;
-        }
-    }
+    /* A model folded to constants has no code, and its NULL array may not
+    ** even take 'p->code + 0' (undefined; clang's UBSan says so). */
+    if (p->ncode == 0) return;
+    if (n == MRV_EVAL_BLOCK && stride == MRV_EVAL_BLOCK)
+        run_full(p, slots, stride, n, lane0, bad, first_bad);
+    else
+        run_any(p, slots, stride, n, lane0, bad, first_bad);
 }
 
 /* ---- tracing ----------------------------------------------------------- */
@@ -261,7 +296,11 @@ int mrv_eval_trace(const mrv_program *p, const double *slots, size_t stride,
             }
             continue;
         }
-        double r = mrv_eval_op(ip, reg[ip->b], reg[ip->c], reg[ip->d]);
+        /* Only the operands the opcode reads are slots: POWI keeps its
+        ** exponent in c and unused fields may hold anything. */
+        double cv = reads_c(ip->op) ? reg[ip->c] : 0;
+        double dv = ip->op == MRV_I_SEL ? reg[ip->d] : 0;
+        double r = mrv_eval_op(ip, reg[ip->b], cv, dv);
         val[i] = r;
         reg[ip->a] = r;
         writer[ip->a] = (int64_t)i;

@@ -89,6 +89,7 @@ typedef struct lctx {
     } w;
     val *eqval;          /* [eq * nvint + v] */
     bool *eqdone;
+    uint64_t terms;      /* sum bodies expanded so far (MRV_MAX_TERMS) */
     bool failed;
 } lctx;
 
@@ -293,7 +294,12 @@ static val emit(lctx *c, uint32_t op, uint32_t b, uint32_t cc, uint32_t d,
                 double k, size_t off)
 {
     val r = {false, 0, NO_VID};
-    if (c->failed || b == NO_VID) return r;
+    if (c->failed) return r;
+    if (b == NO_VID) {  /* NEVER: every operand is a vid by now */
+        lerr(c, off, MRV_EINTERNAL, "an operation lost its operand (a bug "
+             "in mrv's lowering)");
+        return r;
+    }
     if (commutative(op) && cc < b) {
         uint32_t t = b;
         b = cc;
@@ -357,7 +363,13 @@ static val mulk(lctx *c, val a, double k, size_t off);
 static val binary(lctx *c, uint32_t op, val a, val b, size_t off)
 {
     double r;
-    if (a.k && b.k && fold(op, a.v, b.v, 0, 0, 0, &r)) return konst(r);
+    if (a.k && b.k) {
+        if (fold(op, a.v, b.v, 0, 0, 0, &r)) return konst(r);
+        /* Not finite (1 / 0): evaluate it at run time, where the check
+        ** catches it and the trace names this operation.  The cases
+        ** below assume one operand is a vid. */
+        return emit(c, op, operand(c, a), operand(c, b), NO_VID, 0, off);
+    }
     switch (op) {
     case MRV_I_ADD:
         if (is_k(a, 0)) return b;
@@ -575,13 +587,13 @@ static bool static_int(lctx *c, const mrv_ast *n, const char *what, long *out)
     val v = lower(c, n);
     if (c->failed) return false;
     if (!v.k)
-        return lerr(c, n->off, MRV_EDOMAIN,
+        return lerr(c, n->start, MRV_EDOMAIN,
                     "%s depends on an uncertain input; subscripts and ranges "
                     "must be known before sampling",
                     what);
     if (v.v != floor(v.v) || fabs(v.v) > 1e9)
-        return lerr(c, n->off, MRV_EDOMAIN, "%s is %g, not a whole number",
-                    what, v.v);
+        return lerr(c, n->start, MRV_EDOMAIN, "%s is %g, %s", what, v.v,
+                    v.v != floor(v.v) ? "not a whole number" : "out of range");
     *out = (long)v.v;
     return true;
 }
@@ -592,7 +604,7 @@ static val lower_index(lctx *c, const mrv_ast *n)
         long year;
         if (!static_int(c, n->args[0], "the year subscript", &year))
             return konst(0);
-        return eq_read(c, n->index, (int)year, n->args[0]->off);
+        return eq_read(c, n->index, (int)year, n->args[0]->start);
     }
     const mrv_param *p = &c->m->params[n->index];
     bool has_v = false;
@@ -619,7 +631,7 @@ static val lower_index(lctx *c, const mrv_ast *n)
                 return konst(0);
             }
             year = (int)y;
-            year_off = n->args[a]->off;
+            year_off = n->args[a]->start;
             a++;
             continue;
         }
@@ -634,7 +646,19 @@ static val lower_index(lctx *c, const mrv_ast *n)
 static val lower_sum(lctx *c, const mrv_ast *n, size_t bi)
 {
     if (c->failed) return konst(0);
-    if (bi == n->nbinders) return lower(c, n->args[0]);
+    if (bi == n->nbinders) {
+        /* Each range is capped, but nested ranges multiply, and a body
+        ** that folds to a constant emits nothing for MRV_MAX_CODE to
+        ** stop: count the terms themselves, so time stays bounded. */
+        if (++c->terms > MRV_MAX_TERMS) {
+            lerr(c, n->off, MRV_EDOMAIN,
+                 "the sums expand to more than %d terms over the crediting "
+                 "period; reduce the ranges or members summed over",
+                 MRV_MAX_TERMS);
+            return konst(0);
+        }
+        return lower(c, n->args[0]);
+    }
     const mrv_binder *b = &n->binders[bi];
     long lo, hi;
     if (b->dim) {
@@ -684,6 +708,43 @@ static uint32_t binop_code(mrv_ast_op op)
     case MRV_OP_OR: return MRV_I_OR;
     default: return MRV_I_COUNT;
     }
+}
+
+/* A left-leaning chain 'a + b + ... + z' is as deep as the formula is
+** long (about 8000 nodes, expr_parse.c), too deep to recurse on with
+** sanitizers' big frames; so its spine of left operands is walked with a
+** loop.  Right operands are one nesting level down each, and nesting is
+** capped by the parser. */
+static val lower_binary(lctx *c, const mrv_ast *n)
+{
+    const mrv_ast *small[32], **spine = small;
+    size_t depth = 0;
+    const mrv_ast *e;
+    for (e = n; e->kind == MRV_AST_BINARY; e = e->args[0]) depth++;
+    if (depth > sizeof small / sizeof *small) {
+        spine = malloc(depth * sizeof *spine);
+        if (!spine) return nomem(c), konst(0);
+    }
+    e = n;
+    for (size_t i = depth; i-- > 0; e = e->args[0]) spine[i] = e;
+    val a = lower(c, e);
+    for (size_t i = 0; i < depth && !c->failed; i++) {
+        const mrv_ast *b = spine[i];
+        /* 'and'/'or' whose left side is known decide without the right,
+        ** which may then read what does not exist (C[y - 1] at first). */
+        if (b->op == MRV_OP_AND && a.k && a.v == 0) {
+            a = konst(0);
+            continue;
+        }
+        if (b->op == MRV_OP_OR && a.k && a.v != 0 && !isnan(a.v)) {
+            a = konst(1);
+            continue;
+        }
+        val r = lower(c, b->args[1]);
+        a = binary(c, binop_code(b->op), a, r, b->off);
+    }
+    if (spine != small) free(spine);
+    return c->failed ? konst(0) : a;
 }
 
 static val lower_call(lctx *c, const mrv_ast *n)
@@ -758,17 +819,8 @@ static val lower(lctx *c, const mrv_ast *n)
         return unary(c, n->op == MRV_OP_NEG ? MRV_I_NEG : MRV_I_NOT, a,
                      n->off);
     }
-    case MRV_AST_BINARY: {
-        val a = lower(c, n->args[0]);
-        if (c->failed) return konst(0);
-        /* 'and'/'or' whose left side is known decide without the right,
-        ** which may then read what does not exist (C[y - 1] at first). */
-        if (n->op == MRV_OP_AND && a.k && a.v == 0) return konst(0);
-        if (n->op == MRV_OP_OR && a.k && a.v != 0 && !isnan(a.v))
-            return konst(1);
-        val b = lower(c, n->args[1]);
-        return binary(c, binop_code(n->op), a, b, n->off);
-    }
+    case MRV_AST_BINARY:
+        return lower_binary(c, n);
     case MRV_AST_SUM:
         return lower_sum(c, n, 0);
     }
@@ -850,8 +902,13 @@ static bool finish_program(finish *f)
             in.a = 0;
         }
         in.b = slot[ops[0]];
-        if (ops[1] != NO_VID) in.c = slot[ops[1]];
-        if (ops[2] != NO_VID) in.d = slot[ops[2]];
+        /* Unused operands name slot 0, so the VM never forms a column
+        ** address outside the slots. */
+        if (ops[1] != NO_VID)
+            in.c = slot[ops[1]];
+        else if (c_is_vid(in.op))
+            in.c = 0;
+        in.d = ops[2] != NO_VID ? slot[ops[2]] : 0;
         ok &= mrv_vec_push(&out, &in);
         /* Release temporaries read for the last time, once each. */
         for (int k = 0; k < 3; k++) {

@@ -178,8 +178,11 @@ mrv_status mrv_run_new(const char *path, const mrv_options *opt,
 mrv_status mrv_check_file(const char *path, const mrv_search *search,
                           mrv_diag *d)
 {
-    mrv_arena *a = mrv_arena_new(NULL, NULL);
+    bool hooked = search && search->alloc;
+    mrv_arena *a = hooked ? mrv_arena_new(search->alloc, search->alloc_ud)
+                          : mrv_arena_new(NULL, NULL);
     if (!a) return MRV_ENOMEM;
+    if (hooked) mrv_arena_set_chunk_size(a, 0);
     const mrv_ydoc *doc = NULL;
     mrv_status st = mrv_yaml_load_file(path, a, &doc, d);
     if (st != MRV_OK) {

@@ -18,6 +18,12 @@
 
 #include "program.h"
 
+/* The lane count the VM is specialised for: mrv_eval_run with n and
+** stride both equal to it runs vectorised loops of a known trip count
+** (any other n works, more slowly).  Monte Carlo blocks have this size
+** (mc.h). */
+#define MRV_EVAL_BLOCK 512
+
 /* Fills the constant slots of lanes [0, n). */
 void mrv_eval_fill_consts(const mrv_program *p, double *slots, size_t stride,
                           size_t n);

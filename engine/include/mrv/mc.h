@@ -3,17 +3,45 @@
 **
 ** Fills the uncertain inputs of a lowered program with draws, block by
 ** block, runs the VM on each block and keeps every result's draws, then
-** summarises them into the run's statistics.
+** summarises them into the run's statistics (stats.h) and sets IPCC
+** Approach 1 beside them (propagate.h).
+**
+** Reproducibility contract: draw i belongs to block i / MRV_MC_BLOCK; the
+** draws of one input in one block come from a generator seeded from
+** (seed, the input's stream id, block) alone.  So results are bit-identical
+** for any thread count, and adding an input never changes another's
+** draws.  Changing MRV_MC_BLOCK or the generator changes every draw: it is
+** recorded in report.json.
 */
 #ifndef MRV_MC_H
 #define MRV_MC_H
 
 #include "diag.h"
+#include "eval.h"
 #include "run.h"
+
+/* Draws per block: the unit of seeding, of work given to a thread, and of
+** one pass of the VM, which is specialised for it. */
+#define MRV_MC_BLOCK MRV_EVAL_BLOCK
+
+/* The generator, as report.json names it. */
+#define MRV_MC_GENERATOR "gsl_rng_taus2"
+
+/* The most memory the draws of a run may take (every result's draws,
+** plus the strata of Latin hypercube sampling); more is refused. */
+#define MRV_MC_MAX_BYTES ((uint64_t)4 << 30)
+
+/* How a distribution is drawn by the random method, and its name, for
+** report.json (dist.c; declared here so that report.c needs no GSL). */
+const char *mrv_mc_sampler_text(mrv_dist d);
+const char *mrv_mc_dist_name(mrv_dist d);
 
 /* Runs run->draws draws with run->seed on 'threads' threads (0: all
 ** cores) and fills run->stats (central values must already be there) and
-** run->samples.  Results do not depend on the thread count. */
+** run->samples.  Results do not depend on the thread count.  Errors: a
+** distribution its bounds leave almost nothing of, too many draws for
+** memory, or a non-finite equation value (reported at the formula, as
+** the central case does); MRV_ENOMEM. */
 mrv_status mrv_mc_run(mrv_run *run, unsigned threads, mrv_diag *diag);
 
 #endif /* MRV_MC_H */

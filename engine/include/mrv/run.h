@@ -19,6 +19,7 @@
 #include "diag.h"
 #include "program.h"
 #include "resolve.h"
+#include "stats.h"
 
 typedef struct mrv_options {
     mrv_search search;
@@ -28,16 +29,6 @@ typedef struct mrv_options {
     uint64_t seed;
     unsigned threads;        /* 0: all cores */
 } mrv_options;
-
-/* The statistics of one result in one vintage (or the total). */
-typedef struct mrv_stat {
-    double central;          /* every input at its value */
-    double mean, sd;         /* sd with n - 1 */
-    double lower, median, upper;  /* type-7 quantiles at (1 -+ c)/2, 0.5 */
-    double se_mean;          /* sd / sqrt(n) */
-    double lower_half, upper_half; /* the bounds from the first half of the
-                             ** draws, to show whether they were enough */
-} mrv_stat;
 
 typedef struct mrv_run {
     mrv_bound *bound;

@@ -1,0 +1,109 @@
+/*
+** dist.h -- samplers for the uncertainty distributions (DESIGN §6).
+**
+** An mrv_sampler is set up once per uncertain input from its mrv_uncert
+** (model.h): the parameters converted to what the samplers need, and the
+** truncation to the parameter's bounds with its acceptance probability.
+** It then draws either at random from a GSL generator (mrv_sampler_fill)
+** or by inverse CDF from a given uniform (mrv_sampler_from_unit, for Latin
+** hypercube sampling).  Both give the truncated distribution: a draw
+** outside [lo, hi] is never clamped.
+**
+** The parameter conversions are separate functions so that each can be
+** unit-tested against hand-worked values.  Nothing here allocates.  This
+** header brings in <gsl/gsl_rng.h>; include it only where GSL may be
+** seen (dist.c, mc.c, propagate.c and the tests).
+*/
+#ifndef MRV_DIST_H
+#define MRV_DIST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <gsl/gsl_rng.h>
+
+#include "model.h"
+
+/* Below this share of the distribution inside its bounds, an uncertainty
+** is an input error rather than something to sample (mrv_sampler_init's
+** accept). */
+#define MRV_DIST_MIN_ACCEPT 1e-6
+
+typedef struct mrv_sampler {
+    mrv_dist dist;
+    double center;        /* value: mean (normal), median (lognormal),
+                          ** mode (triangular, pert); 1 if relative */
+    double mu, sigma;     /* normal: mean, sd; lognormal: zeta = ln median,
+                          ** sigma = ln gsd (of ln X) */
+    double a, c, b;       /* triangular, uniform, pert: min, mode, max */
+    double fc;            /* triangular: F(c) = (c - a) / (b - a) */
+    double wl, wr;        /* triangular: (b - a)(c - a), (b - a)(b - c) */
+    double alpha, beta;   /* pert: the Beta shapes */
+    bool degenerate;      /* sd 0 or gsd 1: every draw is 'center' */
+    double lo, hi;        /* truncation of the drawn value: -inf/+inf */
+    bool truncated;       /* [lo, hi] cuts off part of the support */
+    bool upper_tail;      /* [lo, hi] lies in the upper half: invert the
+                          ** survival function Q for precision */
+    double plo, phi;      /* F(lo), F(hi); or Q(lo), Q(hi) if upper_tail */
+    double accept;        /* F(hi) - F(lo): share of the distribution kept */
+} mrv_sampler;
+
+/* ---- parameter conversions -------------------------------------------- */
+
+/* Lognormal from its median and geometric sd: ln X ~ N(zeta, sigma^2) with
+** zeta = ln median, sigma = ln gsd. */
+void mrv_dist_lognormal_params(double median, double gsd, double *zeta,
+                               double *sigma);
+/* PERT(min a, mode c, max b) = a + (b - a) Beta(alpha, beta), with
+** alpha = 1 + 4 (c - a) / (b - a), beta = 1 + 4 (b - c) / (b - a). */
+void mrv_dist_pert_shape(double a, double c, double b, double *alpha,
+                         double *beta);
+/* Triangular(a, c, b): the CDF at the mode, (c - a) / (b - a). */
+double mrv_dist_triangular_split(double a, double c, double b);
+
+/* Analytic mean and sd of each (untruncated) distribution. */
+void mrv_dist_lognormal_moments(double median, double gsd, double *mean,
+                                double *sd);
+void mrv_dist_triangular_moments(double a, double c, double b, double *mean,
+                                 double *sd);
+void mrv_dist_uniform_moments(double a, double b, double *mean, double *sd);
+void mrv_dist_pert_moments(double a, double c, double b, double *mean,
+                           double *sd);
+
+/* ---- samplers --------------------------------------------------------- */
+
+/* Sets up 's' for 'u' (validated by the loader: sd >= 0, gsd >= 1,
+** min < max, the mode inside).  Always succeeds; the caller must refuse
+** the input when s->accept < MRV_DIST_MIN_ACCEPT. */
+void mrv_sampler_init(mrv_sampler *s, const mrv_uncert *u);
+
+/* The CDF and its inverse of the untruncated distribution. */
+double mrv_sampler_cdf(const mrv_sampler *s, double x);
+double mrv_sampler_quantile(const mrv_sampler *s, double p);
+
+/* Fills out[0..n) with independent draws of the truncated distribution
+** from generator 'r', consuming 'r' in order. */
+void mrv_sampler_fill(const mrv_sampler *s, gsl_rng *r,
+                      double *out, size_t n);
+
+/* Whether mrv_sampler_fill draws each value as a transformation of one
+** gsl_rng_uniform_pos (triangular and uniform, untruncated): then
+** mrv_sampler_from_uniforms turns those uniforms into the same draws. */
+bool mrv_sampler_by_uniform(const mrv_sampler *s);
+/* Replaces u[0..n), the uniforms mrv_sampler_fill would have drawn, with
+** the draws it would have made from them (only when by_uniform). */
+void mrv_sampler_from_uniforms(const mrv_sampler *s, double *u, size_t n);
+
+/* The truncated distribution's quantile at u in (0, 1): u is spread over
+** [F(lo), F(hi)], so a stratified u gives a stratified draw. */
+double mrv_sampler_from_unit(const mrv_sampler *s, double u);
+
+/* Mean and sd of the distribution as drawn (truncation included). */
+void mrv_sampler_moments(const mrv_sampler *s, double *mean, double *sd);
+
+/* "inverse CDF of gsl_rng_uniform_pos", ...: how this distribution is
+** drawn by the random method, for report.json. */
+const char *mrv_dist_sampler_text(mrv_dist d);
+const char *mrv_dist_name(mrv_dist d);
+
+#endif /* MRV_DIST_H */

@@ -1,0 +1,52 @@
+/*
+** propagate.h -- IPCC Approach 1 beside the Monte Carlo (2006 IPCC
+** Guidelines Vol. 1 Ch. 3; METHODOLOGIES.md "Uncertainty and
+** conservativeness").
+**
+** First-order propagation in its general form, sigma_f^2 = sum_i
+** (df/dx_i)^2 sigma_i^2, with every input appearing once: the derivatives
+** are taken numerically on the lowered program itself, so an input that
+** baseline and project share (a grid factor, NCV) moves both at once, and
+** a crediting-period total differentiates the sum of its vintages, which
+** carries the full correlation of a shared draw across years.  Inputs are
+** independent by construction (one stream each), so there are no
+** covariance terms.
+*/
+#ifndef MRV_PROPAGATE_H
+#define MRV_PROPAGATE_H
+
+#include <stddef.h>
+
+#include "program.h"
+#include "stats.h"
+
+/* A bound of Approach 1 "disagrees" with the Monte Carlo when the two
+** differ by more than this share of the Monte Carlo half-width
+** (upper - lower) / 2.  The Monte Carlo bounds' own sampling error is a
+** few per cent of the half-width at 10^4 draws, so 10 % is well clear of
+** noise, yet small enough to catch what Approach 1 cannot see: skewed
+** inputs (a triangular mode is not its mean) and curvature (products of
+** uncertain factors, divisions by 1 - x). */
+#define MRV_IPCC_TOLERANCE 0.10
+
+/* One input of the program, as Approach 1 needs it. */
+typedef struct mrv_ipcc_input {
+    double center;    /* where the derivative is taken (the central case) */
+    double sd;        /* the input's sd as drawn; 0: not uncertain */
+    double lo, hi;    /* its bounds: differences stay inside them */
+} mrv_ipcc_input;
+
+/* Sets ipcc_sd, ipcc_lower, ipcc_upper and ipcc_disagrees of every
+** stats[(v * MRV_NRESULTS) + r] (v == nvint the total); 'central',
+** 'lower' and 'upper' must be filled already.  A result whose
+** derivatives are not finite gets NaN and is not flagged.  'in' has
+** p->ninputs entries.  Returns MRV_OK or MRV_ENOMEM. */
+mrv_status mrv_propagate(const mrv_program *p, const mrv_ipcc_input *in,
+                         double confidence, mrv_stat *stats);
+
+/* The step of the central difference for an input with sd 'sd' at 'x':
+** one sd (Kragten's step; see propagate.c), but at least 1e-8 |x| so that
+** x +- h stay distinct doubles. */
+double mrv_propagate_step(double x, double sd);
+
+#endif /* MRV_PROPAGATE_H */

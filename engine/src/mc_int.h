@@ -1,0 +1,65 @@
+/*
+** mc_int.h -- Monte Carlo internals shared by mc.c and the tests.
+**
+** The random streams: every uncertain input draws block b of its values
+** from its own gsl_rng_taus2 generator, whose whole state is set from a
+** hash of (run seed, the input's stream id, b).  Nothing else feeds the
+** generator, so a draw depends only on those three and never on threads,
+** evaluation order or the other inputs.
+*/
+#ifndef MRV_MC_INT_H
+#define MRV_MC_INT_H
+
+#include <stdint.h>
+
+#include <gsl/gsl_rng.h>
+
+/* The block index reserved for the stream that shuffles an input's Latin
+** hypercube strata (no block of draws can have it). */
+#define MRV__MC_PERM_BLOCK UINT64_MAX
+
+/* SplitMix64's finaliser (Steele, Lea and Flood 2014): a bijection of
+** 64-bit words whose outputs pass BigCrush even for counter inputs. */
+uint64_t mrv__splitmix64(uint64_t x);
+
+/* The key of one input's stream: FNV-1a 64 of 'stream' mixed with
+** 'seed'. */
+uint64_t mrv__mc_stream_key(uint64_t seed, const char *stream);
+
+/* The taus2 state (s1, s2, s3) for block 'block' of the stream 'key':
+** 96 hashed bits, each word below 2^32 and raised past the degenerate
+** values L'Ecuyer excludes (s1 >= 2, s2 >= 8, s3 >= 16). */
+void mrv__mc_block_state(uint64_t key, uint64_t block, uint32_t s[3]);
+
+/* A taus2 generator for mrv__mc_seed, or NULL when out of memory or when
+** GSL's taus2 state is not the three unsigned longs mrv__mc_seed writes
+** (checked once here, so a different GSL fails loudly, not silently). */
+gsl_rng *mrv__mc_rng_new(void);
+
+/* Sets 'r' (from mrv__mc_rng_new) to the start of block 'block' of the
+** stream 'key'. */
+void mrv__mc_seed(gsl_rng *r, uint64_t key, uint64_t block);
+
+/* GSL's taus2 step (rng/taus.c, taus_get) on a state s[3] as
+** mrv__mc_block_state makes it: the same outputs as gsl_rng_get on a
+** generator seeded by mrv__mc_seed (test_dist checks it), without the
+** call through the generator's function pointer. */
+static inline uint32_t mrv__taus2_next(uint32_t s[3])
+{
+    s[0] = ((s[0] & 4294967294u) << 12) ^ (((s[0] << 13) ^ s[0]) >> 19);
+    s[1] = ((s[1] & 4294967288u) << 4) ^ (((s[1] << 2) ^ s[1]) >> 25);
+    s[2] = ((s[2] & 4294967280u) << 17) ^ (((s[2] << 3) ^ s[2]) >> 11);
+    return s[0] ^ s[1] ^ s[2];
+}
+
+/* gsl_rng_uniform_pos of taus2: the output over 2^32, again while 0. */
+static inline double mrv__taus2_uniform_pos(uint32_t s[3])
+{
+    double x;
+    do
+        x = mrv__taus2_next(s) / 4294967296.0;
+    while (x == 0);
+    return x;
+}
+
+#endif /* MRV_MC_INT_H */
