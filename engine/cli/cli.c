@@ -19,6 +19,7 @@
 
 #include <gsl/gsl_errno.h>
 
+#include "ledger.h"
 #include "report.h"
 #include "run.h"
 
@@ -43,6 +44,9 @@ static const char usage_main[] =
     "                       vintages.csv and report.json\n"
     "  check FILE...        load, bind and compile methodologies, projects\n"
     "                       and factor tables without running them\n"
+    "  allocate PROJECT.yaml  the allocation ledger for working groups: what\n"
+    "                       the host keeps and the buyer receives, per\n"
+    "                       vintage; --sweep over any agreement number\n"
     "\n"
     "  mrv COMMAND --help   options of a command\n"
     "  mrv --version        the engine version\n"
@@ -71,6 +75,33 @@ static const char usage_run[] =
     "  --quiet               print nothing but errors\n"
     "  --help                this text\n";
 
+static const char usage_allocate[] =
+    "usage: mrv allocate PROJECT.yaml [--sweep KEY=FROM:TO:STEP] [options]\n"
+    "\n"
+    "Runs the project as 'mrv run' does, writes the same files (with the\n"
+    "ledger: ledger.csv, serials.csv, adjustments.csv, aef.csv and\n"
+    "conservativeness.csv) and prints its allocation: per vintage and in\n"
+    "total, the creditable estimate, the units issued, each deduction,\n"
+    "what the host keeps and what the buyer receives.  With Monte Carlo\n"
+    "draws the agreement also runs on every draw: the probability that the\n"
+    "buyer receives its contracted volume and the spread of each share.\n"
+    "\n"
+    "options:\n"
+    "  --sweep KEY=FROM:TO:STEP\n"
+    "                        per-party totals for each value of one number\n"
+    "                        of the agreement, in exact decimal steps; KEY is\n"
+    "                        split.buyer_share, split.buyer_volume,\n"
+    "                        split.host_volume, deductions.NAME.rate or\n"
+    "                        authorized (e.g. split.buyer_share=0.4:0.8:0.1)\n"
+    "  --out DIR             output folder (default: out/PROJECT-ID)\n"
+    "  --methodologies DIR   search DIR for methodologies by id (repeatable)\n"
+    "  --factors DIR         search DIR for factor tables (repeatable)\n"
+    "  --draws N             Monte Carlo draws (0: central case only)\n"
+    "  --seed S              Monte Carlo seed\n"
+    "  --threads N           worker threads (default: all cores)\n"
+    "  --quiet               print nothing but errors\n"
+    "  --help                this text\n";
+
 static const char usage_check[] =
     "usage: mrv check FILE... [--methodologies DIR] [--factors DIR]\n"
     "\n"
@@ -89,6 +120,7 @@ typedef struct cli {
     const char *fact[MAX_DIRS];
     size_t nfact;
     mrv_options opt;
+    const char *sweep;       /* allocate --sweep KEY=FROM:TO:STEP */
     bool quiet;
     bool help;
     char *owned[2 * MAX_DIRS];
@@ -182,9 +214,13 @@ static int parse_args(cli *c, int argc, char **argv)
     for (int i = 2; i < argc; i++) {
         const char *a = argv[i];
         const char *val = i + 1 < argc ? argv[i + 1] : NULL;
+        /* --sweep belongs to 'allocate'; elsewhere it is unknown. */
+        bool sweep = strcmp(a, "--sweep") == 0 &&
+                     strcmp(c->cmd, "allocate") == 0;
         bool takes = strcmp(a, "--out") == 0 || strcmp(a, "--methodologies") == 0 ||
                      strcmp(a, "--factors") == 0 || strcmp(a, "--draws") == 0 ||
-                     strcmp(a, "--seed") == 0 || strcmp(a, "--threads") == 0;
+                     strcmp(a, "--seed") == 0 || strcmp(a, "--threads") == 0 ||
+                     sweep;
         if (takes && !val) return fail_usage("option %s needs a value", a);
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             c->help = true;
@@ -192,6 +228,10 @@ static int parse_args(cli *c, int argc, char **argv)
             c->quiet = true;
         } else if (strcmp(a, "--out") == 0) {
             c->out = val;
+            i++;
+        } else if (sweep) {
+            if (c->sweep) return fail_usage("--sweep may be given once");
+            c->sweep = val;
             i++;
         } else if (strcmp(a, "--methodologies") == 0) {
             if (c->nmeth == MAX_DIRS) return fail_usage("too many %s", a);
@@ -243,6 +283,11 @@ static int parse_args(cli *c, int argc, char **argv)
 static int finish(mrv_diag *d, mrv_status st)
 {
     mrv_diag_print(d, stderr, isatty(2));
+    /* Running out of memory is not always recorded (the arena's flag is
+    ** enough for the library); a failure must never be silent. */
+    if (st != MRV_OK && mrv_diag_error_count(d) == 0)
+        fprintf(stderr, "mrv: error: %s\n",
+                st == MRV_ENOMEM ? "out of memory" : mrv_status_name(st));
     mrv_diag_free(d);
     return mrv_status_exit_code(st);
 }
@@ -271,6 +316,49 @@ static int cmd_run(cli *c)
         mrv_report_table(run, stdout);
         printf("\nwrote %s/vintages.csv and %s/report.json\n", dir, dir);
     }
+    mrv_run_free(run);
+    return finish(d, st);
+}
+
+static int cmd_allocate(cli *c)
+{
+    if (c->help) {
+        fputs(usage_allocate, stdout);
+        return 0;
+    }
+    if (c->nfiles != 1)
+        return fail_usage("'mrv allocate' takes one project file%s",
+                          c->nfiles ? ", not several" : "");
+    mrv_diag *d = mrv_diag_new();
+    if (!d) return 1;
+    mrv_run *run = NULL;
+    mrv_status st = mrv_run_new(c->files[0], &c->opt, &run, d);
+    if (st != MRV_OK) return finish(d, st);
+    if (!run->ledger) {
+        mrv_srcpos whole = {c->files[0], 0, 0};
+        st = mrv_error(d, whole, MRV_ESCHEMA,
+                       "the project has no 'allocation' to allocate");
+        mrv_run_free(run);
+        return finish(d, st);
+    }
+    /* The sweep is checked before anything is written, so a bad KEY or
+    ** range leaves the output folder as it was. */
+    mrv_sweep *sw = NULL;
+    if (c->sweep) st = mrv_ledger_sweep(run, c->sweep, &sw, d);
+    char dir[PATH_MAX];
+    if (c->out)
+        snprintf(dir, sizeof dir, "%s", c->out);
+    else
+        snprintf(dir, sizeof dir, "out/%s", run->bound->project->id);
+    if (st == MRV_OK) st = mrv_report_write(run, dir, d);
+    if (st == MRV_OK && !c->quiet) {
+        mrv_ledger_print(run, stdout);
+        if (sw) mrv_ledger_sweep_print(run, sw, stdout);
+        printf("\nwrote %s/ledger.csv, serials.csv, adjustments.csv, aef.csv,"
+               "\nconservativeness.csv, vintages.csv and report.json\n",
+               dir);
+    }
+    mrv_sweep_free(sw);
     mrv_run_free(run);
     return finish(d, st);
 }
@@ -318,6 +406,8 @@ int main(int argc, char **argv)
             rc = cmd_run(&c);
         else if (strcmp(cmd, "check") == 0)
             rc = cmd_check(&c);
+        else if (strcmp(cmd, "allocate") == 0)
+            rc = cmd_allocate(&c);
         else
             rc = fail_usage("unknown command '%s'", cmd);
     }

@@ -1,26 +1,1306 @@
 /*
-** ledger.c -- placeholder until the allocation waterfall lands (issue 5):
-** a project with an 'allocation' gets a clear error rather than a run that
-** silently ignores its agreement.
+** ledger.c -- the agreement and the conservativeness rule, read strictly
+** from YAML, and the ledger built from a run's statistics (DESIGN §7).
+**
+** mrv_ledger_build reads the project's 'allocation' into an mrv_agreement
+** and the 'conservativeness' rule of the project (or else of the
+** methodology), reporting every schema error with its position before
+** giving up, as the model loaders do.  Then, per vintage: the basis
+** estimate of reductions (central, mean or lower), the programme rule
+** applied once (conservativeness.csv shows the unadjusted estimate and
+** each adjustment), issuance in whole tonnes, and the waterfall of
+** ledger_calc.c.  With Monte Carlo draws, the same agreement runs on every
+** draw (mrv__ledger_draws).  The YAML schema is documented in ledger.h.
+**
+** The ledger owns one arena (its arrays); strings and YAML nodes are
+** borrowed from the run's bound model, which outlives it.  The sweep
+** (mrv_ledger_sweep) copies the agreement, changes one number and runs the
+** waterfall again on the issued units; issuance does not depend on the
+** agreement, so it is never recomputed.
 */
-#include "ledger.h"
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
 
-mrv_status mrv_ledger_build(mrv_run *run, mrv_diag *d)
+#include "ledger_int.h"
+#include "schema.h"
+
+const char *const mrv__rule_names[] = {"none", "ar_tool14", "lower_bound",
+                                       "art_trees", "fcpf"};
+const char *const mrv__basis_names[] = {"central", "mean", "lower"};
+const char *const mrv__rounding_names[] = {"floor", "ceil", "nearest"};
+const char *const mrv__dbase_names[] = {"issued", "remaining", "authorized"};
+const char *const mrv__event_names[] = {"issuance", "authorization", "transfer",
+                                        "use"};
+
+#define NRULES  5
+#define NEVENTS MRV_NEVENTS
+
+/* Accounts every agreement may send units to; 'host' is the host's own. */
+static const char *const builtin_accounts[] = {"adaptation_fund", "buffer_pool",
+                                               "cancellation", "host"};
+#define NBUILTIN 4
+
+/* Ledger column names a deduction may not take. */
+static const char *const reserved_columns[] = {"vintage", "estimate", "issued",
+                                               "host",    "buyer",    "total"};
+
+/* AR-Tool14 discount bands (Appendix 2, Table 1) and the FCPF Carbon
+** Fund set-aside, both on the relative 90 % half-width, upper-inclusive
+** (METHODOLOGIES.md, "Programme rules"). */
+static const struct band {
+    double upto, take;
+} ar_tool14_bands[] = {
+    {0.10, 0.00}, {0.15, 0.25}, {0.20, 0.50}, {0.30, 0.75}, {INFINITY, 1.00}};
+static const struct band fcpf_bands[] = {
+    {0.15, 0.00}, {0.30, 0.04}, {0.60, 0.08}, {1.00, 0.12}, {INFINITY, 0.15}};
+/* ART-TREES v2.0: UA = 0.524417 * HW90 / 1.645006. */
+#define ART_TREES_Z70 0.524417
+#define ART_TREES_Z95 1.645006
+
+static const mrv_keyspec alloc_keys[] = {
+    {"host", false},       {"buyer", true},     {"basis", false},
+    {"source", false},     {"accounts", false}, {"authorized", false},
+    {"deductions", false}, {"split", true},     {"first_transfer", false},
+    {"years", false}};
+static const mrv_keyspec ded_keys[] = {{"name", true}, {"rate", true},
+                                       {"to", true},   {"rounding", false},
+                                       {"of", false},  {"units", false}};
+static const mrv_keyspec split_keys[] = {{"buyer_share", false},
+                                         {"buyer_volume", false},
+                                         {"host_volume", false},
+                                         {"order", false},
+                                         {"rounding", false}};
+static const mrv_keyspec years_keys[] = {{"issuance", false},
+                                         {"authorization", false},
+                                         {"transfer", false},
+                                         {"use", false}};
+static const mrv_keyspec lag_keys[] = {{"lag", true}};
+static const mrv_keyspec rule_keys[] = {
+    {"rule", true}, {"confidence", false}, {"precision", false}};
+
+#define NKEYS(ks) (sizeof ks / sizeof *ks)
+
+/* ---- small readers ----------------------------------------------------- */
+
+/* Checks keys when 'n' is a map; false only when it is not one, so the
+** known keys of a map with a stray key are still read and checked. */
+static bool map_keys(const mrv_ynode *n, const char *what,
+                     const mrv_keyspec *ks, size_t nks, mrv_diag *d)
 {
-    return mrv_error(d, run->bound->project->allocation->pos, MRV_EINTERNAL,
-                     "allocation is not implemented yet");
+    if (!mrv__expect_map(n, what, d)) return false;
+    mrv__check_keys(n, what, ks, nks, d);
+    return true;
 }
+
+/* "a, b or c" into buf. */
+static const char *list_names(const char *const *names, size_t n, char *buf,
+                              size_t len)
+{
+    size_t o = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < n && o < len; i++) {
+        const char *sep = i == 0 ? "" : i + 1 == n ? " or " : ", ";
+        o += (size_t)snprintf(buf + o, len - o, "%s%s", sep, names[i]);
+    }
+    return buf;
+}
+
+/* One of 'names' (its index in *out), with a hint when close to one. */
+static bool get_enum(const mrv_ynode *n, const char *what,
+                     const char *const *names, size_t nn, int *out, mrv_diag *d)
+{
+    const char *s;
+    if (!mrv__get_string(n, what, &s, d)) return false;
+    for (size_t i = 0; i < nn; i++) {
+        if (strcmp(s, names[i]) == 0) {
+            *out = (int)i;
+            return true;
+        }
+    }
+    char all[256];
+    const char *hint = mrv__closest(s, names, nn);
+    list_names(names, nn, all, sizeof all);
+    if (hint)
+        mrv_error(d, n->pos, MRV_ESCHEMA,
+                  "%s must be %s, not '%s' (did you mean '%s'?)", what, all, s,
+                  hint);
+    else
+        mrv_error(d, n->pos, MRV_ESCHEMA, "%s must be %s, not '%s'", what, all,
+                  s);
+    return false;
+}
+
+/* A plain decimal scalar, read exactly. */
+static bool get_dec(const mrv_ynode *n, const char *what, mrv_dec *out,
+                    mrv_diag *d)
+{
+    if (!mrv__expect_scalar(n, what, d)) return false;
+    const char *why = "not a decimal number";
+    bool ok = mrv_dec_parse(n->text, n->len, out, &why);
+    if (ok && n->style == MRV_YS_PLAIN) return true;
+    if (ok)
+        mrv_error(d, n->pos, MRV_ESCHEMA,
+                  "%s must be a number; remove the quotes around '%s'", what,
+                  n->text);
+    else
+        mrv_error(d, n->pos, MRV_ESCHEMA,
+                  "%s must be a decimal number such as 0.05, not '%s' (%s)",
+                  what, n->text, why);
+    return false;
+}
+
+static bool dec_in_unit(mrv_dec x)
+{
+    return x.num >= 0 && x.num <= mrv__pow10[x.k];
+}
+
+/* A rate or share: a decimal from 0 to 1. */
+static bool get_rate(const mrv_ynode *n, const char *what, mrv_dec *out,
+                     mrv_diag *d)
+{
+    if (!get_dec(n, what, out, d)) return false;
+    if (dec_in_unit(*out)) return true;
+    mrv_error(d, n->pos, MRV_EDOMAIN, "%s must be from 0 to 1, not %s", what,
+              n->text);
+    return false;
+}
+
+/* Whole tonnes from 0 to 10^15. */
+static bool get_tonnes(const mrv_ynode *n, const char *what, int64_t *out,
+                       mrv_diag *d)
+{
+    mrv_dec x;
+    if (!get_dec(n, what, &x, d)) return false;
+    if (x.k == 0 && x.num >= 0 && x.num <= MRV_LEDGER_MAX_TONNES) {
+        *out = x.num;
+        return true;
+    }
+    mrv_error(d, n->pos, MRV_EDOMAIN,
+              "%s must be a whole number of tonnes from 0 to 10^15, not %s",
+              what, n->text);
+    return false;
+}
+
+/* A party code: ISO 3166-1 alpha-3, as in serial numbers. */
+static bool get_party(const mrv_ynode *n, const char *what, const char **out,
+                      mrv_diag *d)
+{
+    if (!mrv__get_string(n, what, out, d)) return false;
+    const char *s = *out;
+    bool ok = strlen(s) == 3;
+    for (size_t i = 0; ok && i < 3; i++) ok = s[i] >= 'A' && s[i] <= 'Z';
+    if (ok) return true;
+    mrv_error(d, n->pos, MRV_ESCHEMA,
+              "%s must be an ISO 3166-1 alpha-3 code such as KOR, not '%s'",
+              what, s);
+    return false;
+}
+
+static bool in_list(const char *s, const char *const *names, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (names[i] && strcmp(s, names[i]) == 0) return true;
+    return false;
+}
+
+/* ---- the agreement ----------------------------------------------------- */
+
+typedef struct loader {
+    mrv_ledger *l;
+    const mrv_bound *b;
+    const mrv_run *run; /* NULL for mrv_ledger_check: no results yet */
+    mrv_diag *d;
+    const mrv_ynode *alloc;
+    const mrv_ynode *basis_node;
+    const mrv_ynode *ft_node;
+    const mrv_ynode *years_node;
+    const mrv_ynode *year_nodes[NEVENTS];
+    bool split_ok;
+} loader;
+
+/* Reports the first vintage 'seen' lacks (and how many more), for maps
+** that must cover the whole crediting period. */
+static void missing_vintages(const loader *L, const mrv_ynode *n,
+                             const char *what, const bool *seen)
+{
+    size_t nmiss = 0, first = 0;
+    for (size_t v = 0; v < L->l->nvint; v++) {
+        if (seen[v]) continue;
+        if (nmiss++ == 0) first = v;
+    }
+    if (nmiss == 0) return;
+    int y = L->l->first + (int)first;
+    if (nmiss == 1)
+        mrv_error(L->d, n->pos, MRV_ESCHEMA,
+                  "%s has no value for vintage %d; it needs every vintage "
+                  "of the crediting period",
+                  what, y);
+    else
+        mrv_error(L->d, n->pos, MRV_ESCHEMA,
+                  "%s has no value for vintage %d nor for %zu more; it needs "
+                  "every vintage of the crediting period",
+                  what, y, nmiss - 1);
+}
+
+/* A year map key: a vintage of the crediting period.  Returns its index
+** or -1 (with an error). */
+static long vintage_key(const loader *L, const mrv_ynode *k, const char *what)
+{
+    int y;
+    if (!mrv__is_year(k, &y)) {
+        mrv_error(L->d, k->pos, MRV_ESCHEMA,
+                  "the keys of %s must be vintages (years), not '%s'", what,
+                  k->text);
+        return -1;
+    }
+    if (y < L->l->first || y >= L->l->first + (int)L->l->nvint) {
+        mrv_error(L->d, k->pos, MRV_EDOMAIN,
+                  "vintage %d in %s is outside the crediting period %d-%d", y,
+                  what, L->l->first, L->l->first + (int)L->l->nvint - 1);
+        return -1;
+    }
+    return y - L->l->first;
+}
+
+static void load_authorized(loader *L, const mrv_ynode *n)
+{
+    mrv_ledger *l = L->l;
+    mrv_agreement *a = &l->agr;
+    if (n->kind == MRV_Y_SCALAR) {
+        if (get_tonnes(n, "'authorized'", &a->auth_total, L->d))
+            a->auth = MRV_AUTH_TOTAL;
+        return;
+    }
+    if (n->kind != MRV_Y_MAP) {
+        mrv_error(L->d, n->pos, MRV_ESCHEMA,
+                  "'authorized' must be a number of tonnes or a map from "
+                  "vintage to tonnes, not a %s",
+                  mrv_ykind_name(n->kind));
+        return;
+    }
+    int64_t *cap = mrv_arena_array(l->arena, l->nvint, sizeof *cap);
+    bool *seen = mrv_arena_array(l->arena, l->nvint, sizeof *seen);
+    if (!cap || !seen) return;
+    bool ok = true;
+    for (size_t i = 0; i < n->n; i++) {
+        long v = vintage_key(L, n->keys[i], "'authorized'");
+        if (v < 0) {
+            ok = false;
+            continue;
+        }
+        char what[64];
+        snprintf(what, sizeof what, "'authorized' for %s", n->keys[i]->text);
+        ok &= get_tonnes(n->vals[i], what, &cap[v], L->d);
+        seen[v] = true;
+    }
+    size_t before = mrv_diag_error_count(L->d);
+    missing_vintages(L, n, "'authorized'", seen);
+    if (ok && mrv_diag_error_count(L->d) == before) {
+        a->auth = MRV_AUTH_VINTAGE;
+        a->auth_v = cap;
+    }
+}
+
+static void load_accounts(loader *L, const mrv_ynode *n)
+{
+    mrv_ledger *l = L->l;
+    if (!mrv__expect_seq(n, "'accounts'", L->d)) return;
+    for (size_t i = 0; i < n->n; i++) {
+        const char *s;
+        if (!mrv__get_ident(n->vals[i], "an account", &s, L->d)) continue;
+        if (in_list(s, builtin_accounts, NBUILTIN) ||
+            in_list(s, l->accounts, l->naccounts)) {
+            mrv_error(L->d, n->vals[i]->pos, MRV_ESCHEMA,
+                      "account '%s' is already known", s);
+            continue;
+        }
+        if (l->naccounts == MRV_LEDGER_MAX_ACCOUNTS) {
+            mrv_error(L->d, n->vals[i]->pos, MRV_ESCHEMA,
+                      "at most %d accounts may be listed",
+                      MRV_LEDGER_MAX_ACCOUNTS);
+            return;
+        }
+        l->accounts[l->naccounts++] = s;
+    }
+}
+
+static void load_destination(loader *L, const mrv_ynode *n, const char *what,
+                             mrv_deduction *dd)
+{
+    mrv_ledger *l = L->l;
+    const char *s;
+    if (!mrv__get_string(n, what, &s, L->d)) return;
+    const char *names[NBUILTIN + MRV_LEDGER_MAX_ACCOUNTS];
+    size_t nn = 0;
+    for (size_t i = 0; i < NBUILTIN; i++) names[nn++] = builtin_accounts[i];
+    for (size_t i = 0; i < l->naccounts; i++) names[nn++] = l->accounts[i];
+    if (in_list(s, names, nn)) {
+        dd->to = s;
+        dd->to_host = strcmp(s, "host") == 0;
+        return;
+    }
+    const char *hint = mrv__closest(s, names, nn);
+    if (hint)
+        mrv_error(L->d, n->pos, MRV_ESCHEMA,
+                  "unknown destination '%s' in %s (did you mean '%s'?)", s,
+                  what, hint);
+    else
+        mrv_error(L->d, n->pos, MRV_ESCHEMA,
+                  "unknown destination '%s' in %s; use adaptation_fund, "
+                  "buffer_pool, cancellation, host or an account listed in "
+                  "'accounts'",
+                  s, what);
+}
+
+static void load_deduction(loader *L, const mrv_ynode *n, size_t idx)
+{
+    mrv_agreement *a = &L->l->agr;
+    mrv_deduction *dd = &a->ded[idx];
+    dd->rounding = MRV_ROUND_FLOOR;
+    dd->of = MRV_OF_ISSUED;
+    dd->units = true;
+    char what[128];
+    snprintf(what, sizeof what, "deduction %zu", idx + 1);
+    const mrv_ynode *nm = n->kind == MRV_Y_MAP ? mrv_ymap_get(n, "name") : NULL;
+    if (nm && nm->kind == MRV_Y_SCALAR)
+        snprintf(what, sizeof what, "deduction '%s'", nm->text);
+    if (!map_keys(n, what, ded_keys, NKEYS(ded_keys), L->d)) return;
+    const mrv_ynode *v;
+    if ((v = mrv_ymap_get(n, "name")) &&
+        mrv__get_ident(v, "the deduction name", &dd->name, L->d)) {
+        if (in_list(dd->name, reserved_columns, NKEYS(reserved_columns))) {
+            mrv_error(L->d, v->pos, MRV_ESCHEMA,
+                      "'%s' is a ledger column already; name the deduction "
+                      "otherwise",
+                      dd->name);
+            dd->name = NULL;
+        } else {
+            for (size_t j = 0; j < idx; j++) {
+                if (a->ded[j].name && strcmp(a->ded[j].name, dd->name) == 0) {
+                    mrv_error(L->d, v->pos, MRV_ESCHEMA,
+                              "two deductions are named '%s'", dd->name);
+                    break;
+                }
+            }
+        }
+    }
+    char sub[160];
+    if ((v = mrv_ymap_get(n, "rate"))) {
+        snprintf(sub, sizeof sub, "'rate' of %s", what);
+        get_rate(v, sub, &dd->rate, L->d);
+    }
+    if ((v = mrv_ymap_get(n, "to"))) load_destination(L, v, what, dd);
+    int e;
+    if ((v = mrv_ymap_get(n, "rounding"))) {
+        snprintf(sub, sizeof sub, "'rounding' of %s", what);
+        if (get_enum(v, sub, mrv__rounding_names, 3, &e, L->d))
+            dd->rounding = (mrv_rounding)e;
+    }
+    if ((v = mrv_ymap_get(n, "of"))) {
+        snprintf(sub, sizeof sub, "'of' of %s", what);
+        if (get_enum(v, sub, mrv__dbase_names, 3, &e, L->d)) {
+            dd->of = (mrv_dbase)e;
+            if (dd->of == MRV_OF_AUTHORIZED &&
+                !mrv_ymap_get(L->alloc, "authorized"))
+                mrv_error(L->d, v->pos, MRV_ESCHEMA,
+                          "'of: authorized' needs the agreement's "
+                          "'authorized' volume (the Letter of "
+                          "Authorization's cap)");
+        }
+    }
+    if ((v = mrv_ymap_get(n, "units"))) {
+        snprintf(sub, sizeof sub, "'units' of %s", what);
+        mrv__get_bool(v, sub, &dd->units, L->d);
+    }
+}
+
+static void load_deductions(loader *L, const mrv_ynode *n)
+{
+    mrv_agreement *a = &L->l->agr;
+    if (!mrv__expect_seq(n, "'deductions'", L->d)) return;
+    if (n->n > MRV_LEDGER_MAX_DEDUCTIONS) {
+        mrv_error(L->d, n->pos, MRV_ESCHEMA,
+                  "%zu deductions; at most %d are allowed", n->n,
+                  MRV_LEDGER_MAX_DEDUCTIONS);
+        return;
+    }
+    size_t before = mrv_diag_error_count(L->d);
+    for (size_t i = 0; i < n->n; i++) load_deduction(L, n->vals[i], i);
+    a->nded = n->n;
+    if (mrv_diag_error_count(L->d) > before) return;
+    mrv_dec sum;
+    if (!mrv_agreement_rates_ok(a, &sum)) {
+        char s[48], terms[512];
+        size_t o = 0;
+        terms[0] = '\0';
+        for (size_t j = 0; j < a->nded && o < sizeof terms; j++) {
+            const mrv_deduction *dd = &a->ded[j];
+            if (!dd->units || dd->of == MRV_OF_REMAINING) continue;
+            char r[48];
+            o += (size_t)snprintf(terms + o, sizeof terms - o, "%s%s %s",
+                                  o ? " + " : "", dd->name,
+                                  mrv_dec_format(dd->rate, r, sizeof r));
+        }
+        mrv_error(L->d, n->pos, MRV_EDOMAIN,
+                  "the deductions of issued and authorized units take %s "
+                  "of each tonne (%s); together they may take at most 1",
+                  mrv_dec_format(sum, s, sizeof s), terms);
+    }
+}
+
+static void load_split(loader *L, const mrv_ynode *n)
+{
+    mrv_agreement *a = &L->l->agr;
+    if (!map_keys(n, "'split'", split_keys, NKEYS(split_keys), L->d)) return;
+    static const char *const kinds[3] = {"buyer_share", "buyer_volume",
+                                         "host_volume"};
+    const mrv_ynode *given[3];
+    int ngiven = 0, kind = -1;
+    for (int i = 0; i < 3; i++) {
+        given[i] = mrv_ymap_get(n, kinds[i]);
+        if (!given[i]) continue;
+        if (ngiven++ == 0) {
+            kind = i;
+            continue;
+        }
+        mrv_error(L->d, mrv_ymap_key_of(n, given[i])->pos, MRV_ESCHEMA,
+                  "'split' takes one of buyer_share, buyer_volume or "
+                  "host_volume, not both %s and %s",
+                  kinds[kind], kinds[i]);
+    }
+    if (ngiven == 0) {
+        mrv_error(L->d, n->pos, MRV_ESCHEMA,
+                  "'split' needs one of buyer_share, buyer_volume or "
+                  "host_volume");
+        return;
+    }
+    bool ok = ngiven == 1;
+    const mrv_ynode *order = mrv_ymap_get(n, "order"),
+                    *rnd = mrv_ymap_get(n, "rounding");
+    a->share_rounding = MRV_ROUND_NEAREST;
+    switch (kind) {
+    case 0:
+        a->split = MRV_SPLIT_SHARE;
+        ok &= get_rate(given[0], "'buyer_share'", &a->share, L->d);
+        if (order) {
+            mrv_error(L->d, order->pos, MRV_ESCHEMA,
+                      "'order' applies to buyer_volume and host_volume, not "
+                      "to buyer_share");
+            ok = false;
+        }
+        if (rnd) {
+            int e;
+            if (get_enum(rnd, "'rounding' of the buyer's share",
+                         mrv__rounding_names, 3, &e, L->d))
+                a->share_rounding = (mrv_rounding)e;
+            else
+                ok = false;
+        }
+        break;
+    case 1:
+    case 2: {
+        static const char *const orders[2] = {"buyer_first", "host_first"};
+        a->split = kind == 1 ? MRV_SPLIT_BUYER_VOLUME : MRV_SPLIT_HOST_VOLUME;
+        ok &= get_tonnes(given[kind],
+                         kind == 1 ? "'buyer_volume'" : "'host_volume'",
+                         &a->volume, L->d);
+        int e;
+        if (order && get_enum(order, "'order'", orders, 2, &e, L->d) &&
+            e != kind - 1) {
+            mrv_error(L->d, order->pos, MRV_ESCHEMA,
+                      "'order: %s' does not go with %s: a buyer_volume is "
+                      "delivered buyer_first, a host_volume kept host_first",
+                      orders[e], kinds[kind]);
+            ok = false;
+        }
+        if (rnd) {
+            mrv_error(L->d, rnd->pos, MRV_ESCHEMA,
+                      "'rounding' applies to buyer_share; a volume is whole "
+                      "tonnes");
+            ok = false;
+        }
+        break;
+    }
+    }
+    L->split_ok = ok;
+}
+
+/* The year of an event for each vintage: {lag: N}, YYYY or {VINTAGE:
+** YEAR}.  Returns an arena array of nvint years, or NULL (with errors). */
+static int *load_when(loader *L, const mrv_ynode *n, const char *what)
+{
+    mrv_ledger *l = L->l;
+    int *y = mrv_arena_array(l->arena, l->nvint, sizeof *y);
+    bool *seen = mrv_arena_array(l->arena, l->nvint, sizeof *seen);
+    if (!y || !seen) return NULL;
+    int year;
+    if (mrv__is_year(n, &year)) {
+        for (size_t v = 0; v < l->nvint; v++) y[v] = year;
+        return y;
+    }
+    if (n->kind != MRV_Y_MAP) {
+        mrv_error(L->d, n->pos, MRV_ESCHEMA,
+                  "%s must be {lag: N}, a year, or {VINTAGE: YEAR} for every "
+                  "vintage, not '%s'",
+                  what,
+                  n->kind == MRV_Y_SCALAR ? n->text : mrv_ykind_name(n->kind));
+        return NULL;
+    }
+    const mrv_ynode *lag = mrv_ymap_get(n, "lag");
+    if (lag) {
+        long k;
+        if (!mrv__check_keys(n, what, lag_keys, 1, L->d) ||
+            !mrv__get_int(lag, "'lag'", 0, MRV_LEDGER_MAX_LAG, &k, L->d))
+            return NULL;
+        for (size_t v = 0; v < l->nvint; v++) y[v] = l->first + (int)v + (int)k;
+        return y;
+    }
+    bool ok = true;
+    for (size_t i = 0; i < n->n; i++) {
+        long v = vintage_key(L, n->keys[i], what);
+        if (v < 0) {
+            ok = false;
+            continue;
+        }
+        if (!mrv__is_year(n->vals[i], &y[v])) {
+            mrv_error(L->d, n->vals[i]->pos, MRV_ESCHEMA,
+                      "%s for vintage %s must be a year, not '%s'", what,
+                      n->keys[i]->text,
+                      n->vals[i]->kind == MRV_Y_SCALAR
+                          ? n->vals[i]->text
+                          : mrv_ykind_name(n->vals[i]->kind));
+            ok = false;
+        }
+        seen[v] = true;
+    }
+    size_t before = mrv_diag_error_count(L->d);
+    missing_vintages(L, n, what, seen);
+    return ok && mrv_diag_error_count(L->d) == before ? y : NULL;
+}
+
+static void load_years(loader *L, const mrv_ynode *n)
+{
+    mrv_ledger *l = L->l;
+    if (!map_keys(n, "'years'", years_keys, NKEYS(years_keys), L->d)) return;
+    for (int e = 0; e < NEVENTS; e++) {
+        const mrv_ynode *v = mrv_ymap_get(n, mrv__event_names[e]);
+        if (!v) continue;
+        char what[64];
+        snprintf(what, sizeof what, "'years.%s'", mrv__event_names[e]);
+        L->year_nodes[e] = v;
+        l->years[e] = load_when(L, v, what);
+    }
+}
+
+/* The calendar must make sense: units are issued no earlier than their
+** vintage, transferred no earlier than issued, used no earlier than
+** transferred.  An authorization may precede everything. */
+static void check_years(loader *L)
+{
+    mrv_ledger *l = L->l;
+    static const int chain[3] = {MRV_EV_ISSUANCE, MRV_EV_TRANSFER, MRV_EV_USE};
+    for (int c = 0; c < 3; c++) {
+        int e = chain[c];
+        if (!l->years[e]) continue;
+        for (size_t v = 0; v < l->nvint; v++) {
+            int vint = l->first + (int)v, y = l->years[e][v];
+            const char *bad = NULL;
+            int other = 0;
+            if (y < vint) {
+                bad = "the vintage";
+                other = vint;
+            }
+            for (int p = 0; !bad && p < c; p++) {
+                if (l->years[chain[p]] && y < l->years[chain[p]][v]) {
+                    bad = mrv__event_names[chain[p]];
+                    other = l->years[chain[p]][v];
+                }
+            }
+            if (bad) {
+                mrv_error(L->d, L->year_nodes[e]->pos, MRV_EDOMAIN,
+                          "vintage %d: %s in %d comes before %s (%d)", vint,
+                          mrv__event_names[e], y, bad, other);
+                break;
+            }
+        }
+    }
+}
+
+/* What first_transfer needs from the calendar, and the warning when the
+** agreement leaves the corresponding adjustments keyed by vintage only. */
+static void check_first_transfer(loader *L)
+{
+    mrv_ledger *l = L->l;
+    if (!L->ft_node) {
+        if (L->years_node)
+            mrv_error(L->d, mrv_ymap_key_of(L->alloc, L->years_node)->pos,
+                      MRV_ESCHEMA,
+                      "'years' dates the first transfer and needs "
+                      "'first_transfer' (transfer, authorization, issuance "
+                      "or use)");
+        return;
+    }
+    if (l->ft == MRV_FT_NONE) return;
+    const mrv_ynode *at = L->years_node ? L->years_node : L->ft_node;
+    if (!L->year_nodes[l->ft])
+        mrv_error(L->d, at->pos, MRV_ESCHEMA,
+                  "first transfer at %s needs 'years.%s': the year each "
+                  "vintage is first transferred",
+                  mrv__event_names[l->ft], mrv__event_names[l->ft]);
+    if (l->ft != MRV_EV_USE && !L->year_nodes[MRV_EV_USE])
+        mrv_error(L->d, at->pos, MRV_ESCHEMA,
+                  "the buyer's corresponding adjustment needs 'years.use': "
+                  "the year it uses each vintage toward its NDC");
+    bool cancels = false;
+    for (size_t j = 0; j < l->agr.nded; j++)
+        cancels |= l->agr.ded[j].units && l->agr.ded[j].to &&
+                   strcmp(l->agr.ded[j].to, "cancellation") == 0;
+    if (cancels && !L->year_nodes[MRV_EV_ISSUANCE])
+        mrv_error(L->d, at->pos, MRV_ESCHEMA,
+                  "units are cancelled at issuance: the actions report needs "
+                  "'years.issuance'");
+}
+
+static void load_allocation(loader *L, const mrv_ynode *n)
+{
+    mrv_ledger *l = L->l;
+    mrv_agreement *a = &l->agr;
+    const mrv_project *pj = L->b->project;
+    L->alloc = n;
+    l->ft = MRV_FT_NONE;
+    if (!map_keys(n, "'allocation'", alloc_keys, NKEYS(alloc_keys), L->d))
+        return;
+    const mrv_ynode *v;
+    if ((v = mrv_ymap_get(n, "host"))) {
+        if (get_party(v, "the host", &a->host, L->d) && pj->host &&
+            strcmp(pj->host, a->host) != 0) {
+            mrv_error(L->d, v->pos, MRV_ESCHEMA,
+                      "the allocation's host '%s' is not the project's host "
+                      "'%s'",
+                      a->host, pj->host);
+        }
+    } else if (!pj->host) {
+        mrv_error(L->d, n->pos, MRV_ESCHEMA,
+                  "'allocation' has no 'host' and the project names none");
+    } else {
+        /* The project's host becomes the serials' prefix: it must be a
+        ** party code too. */
+        get_party(mrv_ymap_get(pj->doc->root, "host"),
+                  "the project's host (used by the allocation)", &a->host,
+                  L->d);
+    }
+    if ((v = mrv_ymap_get(n, "buyer")) &&
+        get_party(v, "the buyer", &a->buyer, L->d) && a->host &&
+        strcmp(a->host, a->buyer) == 0)
+        mrv_error(L->d, v->pos, MRV_ESCHEMA,
+                  "the buyer '%s' is the host; a transfer needs two Parties",
+                  a->buyer);
+    int e;
+    if ((v = mrv_ymap_get(n, "basis"))) {
+        L->basis_node = v;
+        if (get_enum(v, "'basis'", mrv__basis_names, 3, &e, L->d))
+            l->basis = (mrv_basis)e;
+    }
+    if ((v = mrv_ymap_get(n, "source")))
+        mrv__get_string(v, "'source'", &l->source, L->d);
+    if ((v = mrv_ymap_get(n, "accounts"))) load_accounts(L, v);
+    if ((v = mrv_ymap_get(n, "authorized"))) load_authorized(L, v);
+    if ((v = mrv_ymap_get(n, "deductions"))) load_deductions(L, v);
+    if ((v = mrv_ymap_get(n, "split"))) load_split(L, v);
+    if ((v = mrv_ymap_get(n, "first_transfer"))) {
+        L->ft_node = v;
+        if (get_enum(v, "the first-transfer definition", mrv__event_names,
+                     NEVENTS, &e, L->d))
+            l->ft = (mrv_ftdef)e;
+    }
+    if ((v = mrv_ymap_get(n, "years"))) {
+        L->years_node = v;
+        load_years(L, v);
+        check_years(L);
+    }
+    check_first_transfer(L);
+}
+
+/* ---- the conservativeness rule ----------------------------------------- */
+
+typedef struct rule_spec {
+    mrv_rule rule;
+    double confidence, precision;
+    const mrv_ynode *node;
+} rule_spec;
+
+static bool load_rule(const mrv_ynode *n, rule_spec *r, mrv_diag *d)
+{
+    size_t before = mrv_diag_error_count(d);
+    r->rule = MRV_RULE_NONE;
+    r->confidence = 0.90;
+    r->precision = NAN;
+    r->node = n;
+    int e;
+    if (n->kind == MRV_Y_SCALAR) {
+        if (get_enum(n, "'conservativeness'", mrv__rule_names, NRULES, &e, d))
+            r->rule = (mrv_rule)e;
+        return mrv_diag_error_count(d) == before;
+    }
+    if (!map_keys(n, "'conservativeness'", rule_keys, NKEYS(rule_keys), d))
+        return false;
+    const mrv_ynode *v;
+    if ((v = mrv_ymap_get(n, "rule")) &&
+        get_enum(v, "the conservativeness rule", mrv__rule_names, NRULES, &e,
+                 d))
+        r->rule = (mrv_rule)e;
+    static const char *const params[2] = {"confidence", "precision"};
+    for (int i = 0; i < 2; i++) {
+        if (!(v = mrv_ymap_get(n, params[i]))) continue;
+        double x;
+        if (!mrv__get_number(v, params[i], &x, d)) continue;
+        if (r->rule != MRV_RULE_LOWER_BOUND) {
+            mrv_error(d, mrv_ymap_key_of(n, v)->pos, MRV_ESCHEMA,
+                      "'%s' applies to the lower_bound rule only; the other "
+                      "rules use their published parameters",
+                      params[i]);
+        } else if (i == 0 && !(x >= 0.5 && x < 1)) {
+            mrv_error(d, v->pos, MRV_EDOMAIN,
+                      "'confidence' of a one-sided lower bound must be at "
+                      "least 0.5 and below 1, not %s",
+                      v->text);
+        } else if (i == 1 && !(x > 0 && x <= 1)) {
+            mrv_error(d, v->pos, MRV_EDOMAIN,
+                      "'precision' must be above 0 and at most 1, not %s",
+                      v->text);
+        } else if (i == 0) {
+            r->confidence = x;
+        } else {
+            r->precision = x;
+        }
+    }
+    return mrv_diag_error_count(d) == before;
+}
+
+mrv_status mrv_ledger_check_rule(const mrv_ynode *node, mrv_diag *d)
+{
+    rule_spec r;
+    if (!node || load_rule(node, &r, d)) return MRV_OK;
+    return mrv_diag_status(d);
+}
+
+static double band_take(const struct band *b, double u)
+{
+    size_t i = 0;
+    while (!(u <= b[i].upto)) i++;
+    return b[i].take;
+}
+
+/* Applies the rule to vintage v's unadjusted estimate; 'x' holds the
+** vintage's draws (reordered here), NULL when there are none. */
+static void apply_rule(const mrv_ledger *l, mrv_conserv *c, double *x, size_t n)
+{
+    double u = c->unadjusted;
+    c->half_width = c->relative = c->factor = NAN;
+    c->rule_adj = 0;
+    if (l->rule != MRV_RULE_NONE && x) {
+        double conf = l->rule == MRV_RULE_LOWER_BOUND ? l->lb_confidence : 0.90;
+        double lo = mrv__quantile(x, n, (1 - conf) / 2);
+        double hi = mrv__quantile(x, n, (1 + conf) / 2);
+        c->half_width = (hi - lo) / 2;
+        /* A vintage with no positive estimate issues nothing; the rules
+        ** have nothing to take from it. */
+        if (u > 0) {
+            double rel = c->half_width / u;
+            c->relative = rel;
+            switch (l->rule) {
+            case MRV_RULE_NONE:
+                break;
+            case MRV_RULE_AR_TOOL14:
+                /* d of the absolute half-width, not of the relative one
+                ** (Guardian's implementation gets this wrong). */
+                c->factor = band_take(ar_tool14_bands, rel);
+                c->rule_adj = c->factor * c->half_width;
+                break;
+            case MRV_RULE_ART_TREES:
+                c->factor = ART_TREES_Z70 * rel / ART_TREES_Z95;
+                c->rule_adj = u * c->factor;
+                break;
+            case MRV_RULE_FCPF:
+                c->factor = band_take(fcpf_bands, rel);
+                c->rule_adj = u * c->factor;
+                break;
+            case MRV_RULE_LOWER_BOUND:
+                if (!(rel <= l->lb_precision)) {
+                    double lb = mrv__quantile(x, n, 1 - l->lb_confidence);
+                    /* The rule never raises the estimate. */
+                    c->rule_adj = u > lb ? u - lb : 0;
+                }
+                break;
+            }
+        }
+    }
+    c->creditable = u - c->rule_adj;
+}
+
+/* Basis, rule and issuance of every vintage; the total row sums them. */
+static mrv_status conserve(loader *L)
+{
+    mrv_ledger *l = L->l;
+    const mrv_run *run = L->run;
+    bool mc = run->draws > 0 && run->samples;
+    size_t nd = mc ? (size_t)run->draws : 0;
+    double *x = NULL;
+    if (mc && l->rule != MRV_RULE_NONE) {
+        x = malloc(nd * sizeof *x);
+        if (!x) return MRV_ENOMEM;
+    }
+    mrv_conserv *tot = &l->cons[l->nvint];
+    memset(tot, 0, sizeof *tot);
+    for (size_t v = 0; v < l->nvint; v++) {
+        const mrv_stat *s = &run->stats[v * MRV_NRESULTS + MRV_RES_REDUCTIONS];
+        mrv_conserv *c = &l->cons[v];
+        c->central = s->central;
+        double b = s->central;
+        if (mc && l->basis == MRV_BASIS_MEAN) b = s->mean;
+        if (mc && l->basis == MRV_BASIS_LOWER) b = s->lower;
+        c->basis_adj = c->central - b;
+        c->unadjusted = b;
+        if (x) {
+            size_t col = v * MRV_NRESULTS + MRV_RES_REDUCTIONS;
+            memcpy(x, run->samples + col * nd, nd * sizeof *x);
+        }
+        apply_rule(l, c, x, nd);
+        if (!isfinite(c->creditable) ||
+            c->creditable >= (double)MRV_LEDGER_MAX_TONNES) {
+            free(x);
+            return mrv_error(L->d, L->alloc->pos, MRV_EDOMAIN,
+                             "the creditable estimate of vintage %d (%g t) "
+                             "is beyond 10^15 t",
+                             l->first + (int)v, c->creditable);
+        }
+        l->issued[v] = mrv_ledger_issue(c->creditable);
+        l->issued[l->nvint] += l->issued[v];
+        /* Each draw gives up the same tonnes as the reported estimate:
+        ** the rule's deduction reflects the monitoring's precision, not
+        ** the realisation.  basis: lower is such a rule; mean is only the
+        ** choice of estimator, and a draw is its own estimate. */
+        l->draw_adj[v] = c->rule_adj;
+        if (mc && l->basis == MRV_BASIS_LOWER) l->draw_adj[v] += c->basis_adj;
+        tot->central += c->central;
+        tot->basis_adj += c->basis_adj;
+        tot->unadjusted += c->unadjusted;
+        tot->rule_adj += c->rule_adj;
+        tot->creditable += c->creditable;
+    }
+    tot->half_width = tot->relative = tot->factor = NAN;
+    free(x);
+    return MRV_OK;
+}
+
+/* Which rule acts, and whether it can act in this run. */
+static void choose_rule(loader *L)
+{
+    mrv_ledger *l = L->l;
+    const mrv_run *run = L->run;
+    const mrv_ynode *pn = L->b->project->conservativeness,
+                    *mn = L->b->meth->conservativeness;
+    rule_spec pr = {MRV_RULE_NONE, 0.9, NAN, NULL},
+              mr = {MRV_RULE_NONE, 0.9, NAN, NULL};
+    bool ok = true;
+    if (mn) ok &= load_rule(mn, &mr, L->d);
+    if (pn) ok &= load_rule(pn, &pr, L->d);
+    if (!ok) return;
+    /* The project knows the programme it is registered under, so its rule
+    ** replaces the methodology's (one rule, applied once). */
+    const rule_spec *r = pn ? &pr : mn ? &mr : NULL;
+    if (!r) return;
+    l->rule = r->rule;
+    l->rule_from = pn ? "project" : "methodology";
+    l->lb_confidence = r->confidence;
+    l->lb_precision = r->precision;
+    if (l->rule == MRV_RULE_NONE) return;
+    if (l->basis == MRV_BASIS_LOWER && L->basis_node) {
+        mrv_error(L->d, L->basis_node->pos, MRV_ESCHEMA,
+                  "'basis: lower' is a conservativeness rule itself, and the "
+                  "%s applies '%s' already; the programme's rule is applied "
+                  "once",
+                  l->rule_from, mrv__rule_names[l->rule]);
+        mrv_note(L->d, r->node->pos, "the %s's rule is here", l->rule_from);
+    }
+    if (run && (run->draws == 0 || !run->samples))
+        mrv_error(L->d, r->node->pos, MRV_EDOMAIN,
+                  "the conservativeness rule '%s' reads the spread of the "
+                  "Monte Carlo draws, and this run has none (draws: 0)",
+                  mrv__rule_names[l->rule]);
+}
+
+/* ---- the ledger -------------------------------------------------------- */
 
 void mrv_ledger_free(mrv_ledger *l)
 {
-    (void)l;
+    if (!l) return;
+    mrv_arena_free(l->arena);
 }
 
-mrv_status mrv_ledger_write(const mrv_run *run, mrv_outset *set,
-                            mrv_diag *d)
+static mrv_ledger *ledger_new(const mrv_bound *b, double confidence)
 {
-    (void)run;
-    (void)set;
-    (void)d;
+    mrv_arena *a = mrv_arena_new(NULL, NULL);
+    if (!a) return NULL;
+    mrv_ledger *l = mrv_arena_alloc(a, sizeof *l);
+    if (!l) {
+        mrv_arena_free(a);
+        return NULL;
+    }
+    l->arena = a;
+    l->project = b->project->id;
+    l->first = b->first;
+    l->nvint = b->nvint;
+    l->confidence = confidence;
+    l->lb_confidence = 0.90;
+    l->lb_precision = NAN;
+    l->cons = mrv_arena_array(a, l->nvint + 1, sizeof *l->cons);
+    l->draw_adj = mrv_arena_array(a, l->nvint, sizeof *l->draw_adj);
+    l->issued = mrv_arena_array(a, l->nvint + 1, sizeof *l->issued);
+    l->authorized = mrv_arena_array(a, l->nvint, sizeof *l->authorized);
+    if (mrv_arena_failed(a)) {
+        mrv_arena_free(a);
+        return NULL;
+    }
+    return l;
+}
+
+/* Runs the agreement on the issued units: the cells and their total row. */
+static bool fill_cells(mrv_ledger *l)
+{
+    size_t nc = MRV_LEDGER_NCOLS(&l->agr);
+    l->cells = mrv_arena_array(l->arena, (l->nvint + 1) * nc, sizeof *l->cells);
+    if (!l->cells) return false;
+    mrv_ledger_waterfall(&l->agr, l->nvint, l->issued, l->cells, l->authorized);
+    int64_t *tot = l->cells + l->nvint * nc;
+    for (size_t v = 0; v < l->nvint; v++)
+        for (size_t c = 0; c < nc; c++) tot[c] += l->cells[v * nc + c];
+    return true;
+}
+
+mrv_status mrv_ledger_build(mrv_run *run, mrv_diag *d)
+{
+    size_t errs = mrv_diag_error_count(d);
+    mrv_ledger *l = ledger_new(run->bound, run->confidence);
+    if (!l) return MRV_ENOMEM;
+    loader L = {0};
+    L.l = l;
+    L.b = run->bound;
+    L.run = run;
+    L.d = d;
+    load_allocation(&L, run->bound->project->allocation);
+    choose_rule(&L);
+    if (mrv_diag_error_count(d) > errs || mrv_arena_failed(l->arena)) {
+        mrv_status st =
+            mrv_arena_failed(l->arena) ? MRV_ENOMEM : mrv_diag_status(d);
+        mrv_ledger_free(l);
+        return st;
+    }
+    mrv_status st = conserve(&L);
+    if (st == MRV_OK && !fill_cells(l)) st = MRV_ENOMEM;
+    if (st == MRV_OK && run->draws > 0 && run->samples) {
+        st = mrv__ledger_draws(l, &l->agr, run->samples, run->draws, &l->mc);
+        l->has_mc = st == MRV_OK;
+    }
+    if (st != MRV_OK) {
+        mrv_ledger_free(l);
+        return st;
+    }
+    if (run->draws == 0 && l->basis != MRV_BASIS_CENTRAL) {
+        l->basis_fallback = true;
+        mrv_warning(d, L.basis_node->pos,
+                    "'basis: %s' without Monte Carlo draws is the central "
+                    "estimate",
+                    mrv__basis_names[l->basis]);
+    }
+    if (!L.ft_node)
+        mrv_warning(d, L.alloc->pos,
+                    "the agreement has no 'first_transfer': adjustments.csv "
+                    "is keyed by vintage only and aef.csv lists no actions");
+    run->ledger = l;
+    return MRV_OK;
+}
+
+mrv_status mrv_ledger_check(const mrv_bound *b, mrv_diag *d)
+{
+    size_t errs = mrv_diag_error_count(d);
+    if (!b->project->allocation) {
+        mrv_ledger_check_rule(b->meth->conservativeness, d);
+        mrv_ledger_check_rule(b->project->conservativeness, d);
+        return mrv_diag_error_count(d) > errs ? mrv_diag_status(d) : MRV_OK;
+    }
+    /* The same reading as mrv_ledger_build, with no results: only what
+    ** the files say is checked (the draws may come from --draws). */
+    mrv_ledger *l = ledger_new(b, 0.95);
+    if (!l) return MRV_ENOMEM;
+    loader L = {0};
+    L.l = l;
+    L.b = b;
+    L.d = d;
+    load_allocation(&L, b->project->allocation);
+    choose_rule(&L);
+    mrv_status st = mrv_arena_failed(l->arena) ? MRV_ENOMEM
+                    : mrv_diag_error_count(d) > errs ? mrv_diag_status(d)
+                                                     : MRV_OK;
+    mrv_ledger_free(l);
+    return st;
+}
+
+/* ---- sweeps ------------------------------------------------------------ */
+
+typedef enum {
+    SW_RATE,
+    SW_SHARE,
+    SW_BUYER_VOLUME,
+    SW_HOST_VOLUME,
+    SW_AUTHORIZED
+} sweep_kind;
+
+static mrv_srcpos nopos(void)
+{
+    mrv_srcpos p = {NULL, 0, 0};
+    return p;
+}
+
+/* The decimal x at scale 10^k (k >= x.k). */
+static int64_t at_scale(mrv_dec x, unsigned k)
+{
+    return x.num * mrv__pow10[k - x.k];
+}
+
+/* Finds what KEY names in the agreement; errors name the keys it has. */
+static bool sweep_target(const mrv_agreement *a, const char *key,
+                         sweep_kind *kind, size_t *ded, mrv_diag *d)
+{
+    static const char *const split_key[3] = {
+        "split.buyer_share", "split.buyer_volume", "split.host_volume"};
+    const char *has = split_key[a->split];
+    for (int i = 0; i < 3; i++) {
+        if (strcmp(key, split_key[i]) != 0) continue;
+        if ((int)a->split != i) {
+            mrv_error(d, nopos(), MRV_ESCHEMA,
+                      "cannot sweep %s: the agreement's split is %s", key,
+                      has + 6);
+            return false;
+        }
+        *kind = i == 0 ? SW_SHARE : i == 1 ? SW_BUYER_VOLUME : SW_HOST_VOLUME;
+        return true;
+    }
+    if (strcmp(key, "authorized") == 0) {
+        if (a->auth != MRV_AUTH_TOTAL) {
+            mrv_error(d, nopos(), MRV_ESCHEMA,
+                      "cannot sweep authorized: the agreement has %s",
+                      a->auth == MRV_AUTH_NONE
+                          ? "no authorized volume"
+                          : "an authorized volume per vintage");
+            return false;
+        }
+        *kind = SW_AUTHORIZED;
+        return true;
+    }
+    size_t kl = strlen(key);
+    if (strncmp(key, "deductions.", 11) == 0 && kl > 16 &&
+        strcmp(key + kl - 5, ".rate") == 0) {
+        for (size_t j = 0; j < a->nded; j++) {
+            const char *nm = a->ded[j].name;
+            if (strlen(nm) == kl - 16 && strncmp(key + 11, nm, kl - 16) == 0) {
+                *kind = SW_RATE;
+                *ded = j;
+                return true;
+            }
+        }
+    }
+    char keys[1024];
+    size_t o = (size_t)snprintf(keys, sizeof keys, "%s", has);
+    for (size_t j = 0; j < a->nded && o < sizeof keys; j++)
+        o += (size_t)snprintf(keys + o, sizeof keys - o, ", deductions.%s.rate",
+                              a->ded[j].name);
+    if (a->auth == MRV_AUTH_TOTAL && o < sizeof keys)
+        snprintf(keys + o, sizeof keys - o, ", authorized");
+    mrv_error(d, nopos(), MRV_ESCHEMA,
+              "cannot sweep '%s': this agreement's numbers are %s", key, keys);
+    return false;
+}
+
+/* Sets value x (valid for 'kind') in a copy of the agreement. */
+static bool sweep_set(mrv_agreement *a, sweep_kind kind, size_t ded, mrv_dec x,
+                      const char *key, mrv_diag *d)
+{
+    char s[48];
+    mrv_dec_format(x, s, sizeof s);
+    switch (kind) {
+    case SW_RATE:
+    case SW_SHARE:
+        if (!dec_in_unit(x)) {
+            mrv_error(d, nopos(), MRV_EDOMAIN, "%s must be from 0 to 1, not %s",
+                      key, s);
+            return false;
+        }
+        if (kind == SW_SHARE) {
+            a->share = x;
+            return true;
+        }
+        a->ded[ded].rate = x;
+        if (!mrv_agreement_rates_ok(a, NULL)) {
+            mrv_error(d, nopos(), MRV_EDOMAIN,
+                      "at %s=%s the deductions of issued and authorized "
+                      "units take more than 1 of each tonne",
+                      key, s);
+            return false;
+        }
+        return true;
+    case SW_BUYER_VOLUME:
+    case SW_HOST_VOLUME:
+    case SW_AUTHORIZED: {
+        /* A step like 0.5 over a volume lands between tonnes. */
+        int64_t p = mrv__pow10[x.k];
+        if (x.num < 0 || x.num % p != 0 || x.num / p > MRV_LEDGER_MAX_TONNES) {
+            mrv_error(d, nopos(), MRV_EDOMAIN,
+                      "%s must be a whole number of tonnes from 0 to 10^15, "
+                      "not %s",
+                      key, s);
+            return false;
+        }
+        if (kind == SW_AUTHORIZED)
+            a->auth_total = x.num / p;
+        else
+            a->volume = x.num / p;
+        return true;
+    }
+    }
+    return false;
+}
+
+void mrv_sweep_free(mrv_sweep *s)
+{
+    if (!s) return;
+    free(s->key);
+    free(s->values);
+    free(s->totals);
+    free(s->mc);
+    free(s);
+}
+
+/* Parses FROM:TO:STEP into n values at one common decimal scale. */
+static bool sweep_range(const char *range, const char *key, mrv_sweep *s,
+                        mrv_diag *d)
+{
+    mrv_dec x[3];
+    const char *p = range;
+    for (int i = 0; i < 3; i++) {
+        const char *end = i < 2 ? strchr(p, ':') : p + strlen(p);
+        const char *why = "not a decimal number";
+        if (!end || !mrv_dec_parse(p, (size_t)(end - p), &x[i], &why)) {
+            mrv_error(d, nopos(), MRV_ESCHEMA,
+                      "--sweep %s=%s: expected FROM:TO:STEP, three decimal "
+                      "numbers such as 0.4:0.8:0.1 (%s)",
+                      key, range, end ? why : "missing ':'");
+            return false;
+        }
+        p = end + 1;
+    }
+    unsigned k = x[0].k;
+    if (x[1].k > k) k = x[1].k;
+    if (x[2].k > k) k = x[2].k;
+    /* Values are bounded by 10^18 at their own scale; at the common one
+    ** they must still fit. */
+    int64_t lim = INT64_MAX / 4;
+    for (int i = 0; i < 3; i++) {
+        if (x[i].num > lim / mrv__pow10[k - x[i].k] ||
+            x[i].num < -lim / mrv__pow10[k - x[i].k]) {
+            mrv_error(d, nopos(), MRV_EDOMAIN, "--sweep %s=%s: too large", key,
+                      range);
+            return false;
+        }
+    }
+    int64_t from = at_scale(x[0], k), to = at_scale(x[1], k),
+            step = at_scale(x[2], k);
+    if (step <= 0 || to < from) {
+        mrv_error(d, nopos(), MRV_EDOMAIN,
+                  "--sweep %s=%s: STEP must be positive and FROM at most TO",
+                  key, range);
+        return false;
+    }
+    int64_t n = (to - from) / step + 1;
+    if (n > MRV_SWEEP_MAX_STEPS) {
+        mrv_error(d, nopos(), MRV_EDOMAIN,
+                  "--sweep %s=%s gives %lld values; at most %d are allowed",
+                  key, range, (long long)n, MRV_SWEEP_MAX_STEPS);
+        return false;
+    }
+    s->n = (size_t)n;
+    s->values = malloc(s->n * sizeof *s->values);
+    if (!s->values) return false;
+    for (size_t j = 0; j < s->n; j++) {
+        s->values[j].num = from + (int64_t)j * step;
+        s->values[j].k = k;
+    }
+    return true;
+}
+
+mrv_status mrv_ledger_sweep(const mrv_run *run, const char *spec,
+                            mrv_sweep **out, mrv_diag *d)
+{
+    *out = NULL;
+    const mrv_ledger *l = run->ledger;
+    if (!l)
+        return mrv_error(d, nopos(), MRV_ESCHEMA,
+                         "--sweep needs a project with an 'allocation'");
+    const char *eq = strchr(spec, '=');
+    if (!eq || eq == spec)
+        return mrv_error(d, nopos(), MRV_ESCHEMA,
+                         "--sweep takes KEY=FROM:TO:STEP, such as "
+                         "split.buyer_share=0.4:0.8:0.1, not '%s'",
+                         spec);
+    mrv_sweep *s = calloc(1, sizeof *s);
+    if (!s) return MRV_ENOMEM;
+    s->key = malloc((size_t)(eq - spec) + 1);
+    if (!s->key) {
+        mrv_sweep_free(s);
+        return MRV_ENOMEM;
+    }
+    memcpy(s->key, spec, (size_t)(eq - spec));
+    s->key[eq - spec] = '\0';
+    sweep_kind kind;
+    size_t ded = 0;
+    size_t errs = mrv_diag_error_count(d);
+    if (!sweep_target(&l->agr, s->key, &kind, &ded, d) ||
+        !sweep_range(eq + 1, s->key, s, d)) {
+        mrv_sweep_free(s);
+        return mrv_diag_error_count(d) > errs ? mrv_diag_status(d) : MRV_ENOMEM;
+    }
+    size_t nc = MRV_LEDGER_NCOLS(&l->agr);
+    s->ncols = nc + 1;
+    s->totals = calloc(s->n * s->ncols, sizeof *s->totals);
+    int64_t *cells = malloc(l->nvint * nc * sizeof *cells);
+    s->has_mc = l->has_mc;
+    if (s->has_mc) s->mc = calloc(s->n, sizeof *s->mc);
+    mrv_status st = MRV_OK;
+    if (!s->totals || !cells || (s->has_mc && !s->mc)) st = MRV_ENOMEM;
+    /* Check every value first, so a bad range reports all of its
+    ** problems before any work. */
+    for (size_t j = 0; st == MRV_OK && j < s->n; j++) {
+        mrv_agreement a = l->agr;
+        if (!sweep_set(&a, kind, ded, s->values[j], s->key, d))
+            st = mrv_diag_status(d);
+    }
+    for (size_t j = 0; st == MRV_OK && j < s->n; j++) {
+        mrv_agreement a = l->agr;
+        sweep_set(&a, kind, ded, s->values[j], s->key, d);
+        mrv_ledger_waterfall(&a, l->nvint, l->issued, cells, NULL);
+        int64_t *t = s->totals + j * s->ncols;
+        t[0] = l->issued[l->nvint];
+        for (size_t v = 0; v < l->nvint; v++)
+            for (size_t c = 0; c < nc; c++) t[1 + c] += cells[v * nc + c];
+        if (s->has_mc)
+            st = mrv__ledger_draws(l, &a, run->samples, run->draws, &s->mc[j]);
+    }
+    free(cells);
+    if (st != MRV_OK) {
+        mrv_sweep_free(s);
+        return st;
+    }
+    *out = s;
     return MRV_OK;
 }

@@ -19,6 +19,8 @@
 #include <unistd.h>
 
 #include "ledger.h"
+#include "mc.h"
+#include "propagate.h"
 #include "report.h"
 
 #ifndef MRV_VERSION_STRING
@@ -144,6 +146,16 @@ mrv_status mrv_outset_commit(mrv_outset *s, mrv_diag *d)
             st = mrv_error(d, nopos(), MRV_EIO, "cannot write '%s': %s",
                            s->file[i].name, strerror(errno));
     }
+    /* The renames cannot be one atomic step; refuse before the first one
+    ** what would make a later one fail (a folder where a file goes), so a
+    ** failed run does not leave a mixed set. */
+    for (size_t i = 0; i < s->n && st == MRV_OK; i++) {
+        struct stat sb;
+        if (stat(s->file[i].name, &sb) == 0 && S_ISDIR(sb.st_mode))
+            st = mrv_error(d, nopos(), MRV_EIO,
+                           "cannot write '%s': it is a folder",
+                           s->file[i].name);
+    }
     if (st != MRV_OK) {
         mrv_outset_abort(s);
         return st;
@@ -220,6 +232,11 @@ bool mrv_report_vintages_csv(const mrv_run *run, FILE *f)
 
 /* ---- report.json ------------------------------------------------------- */
 
+static const char *sampling_name(mrv_sampling m)
+{
+    return m == MRV_SAMPLE_LHS ? "lhs" : "random";
+}
+
 static void json_stat(FILE *f, const mrv_stat *s, bool mc)
 {
     fputs("{\"central\": ", f);
@@ -241,13 +258,101 @@ static void json_stat(FILE *f, const mrv_stat *s, bool mc)
         json_num(f, s->lower_half);
         fputs(", \"upper_half_draws\": ", f);
         json_num(f, s->upper_half);
+        fputs(", \"ipcc_approach1\": {\"sd\": ", f);
+        json_num(f, s->ipcc_sd);
+        fputs(", \"lower\": ", f);
+        json_num(f, s->ipcc_lower);
+        fputs(", \"upper\": ", f);
+        json_num(f, s->ipcc_upper);
+        fprintf(f, ", \"disagrees\": %s}",
+                s->ipcc_disagrees ? "true" : "false");
     }
     fputc('}', f);
 }
 
-static const char *sampling_name(mrv_sampling m)
+/* The draws are enough when the bounds of the first half of them are
+** within CONVERGED of the mean of the bounds of all of them
+** (METHODOLOGIES.md: the 2.5th and 97.5th percentiles move by less than
+** 0.5 % of the mean when the draws double).  Finds the column where they
+** move most, relative to |mean|; columns with a zero mean are skipped.
+** Returns that shift (0 when none). */
+#define CONVERGED 0.005
+static double worst_shift(const mrv_run *run, size_t *at)
 {
-    return m == MRV_SAMPLE_LHS ? "lhs" : "random";
+    double worst = 0;
+    *at = 0;
+    for (size_t k = 0; k < (run->nvint + 1) * MRV_NRESULTS; k++) {
+        const mrv_stat *s = &run->stats[k];
+        if (s->mean == 0) continue;
+        double sh = fmax(fabs(s->lower_half - s->lower),
+                         fabs(s->upper_half - s->upper)) / fabs(s->mean);
+        if (sh > worst) {
+            worst = sh;
+            *at = k;
+        }
+    }
+    return worst;
+}
+
+/* report.json's "monte_carlo": the settings that reproduce the draws, how
+** each distribution is drawn, the convergence check and the IPCC
+** Approach 1 tolerance.  Nothing here depends on the thread count. */
+static void json_monte_carlo(const mrv_run *run, FILE *f)
+{
+    fputs("\"monte_carlo\": {", f);
+    fprintf(f, "\"draws\": %llu, \"seed\": %llu, \"confidence\": ",
+            (unsigned long long)run->draws, (unsigned long long)run->seed);
+    json_num(f, run->confidence);
+    fputs(", \"method\": ", f);
+    json_str(f, sampling_name(run->method));
+    fputs(", \"quantiles\": \"Hyndman-Fan type 7\"", f);
+    if (run->draws == 0) {
+        fputc('}', f);
+        return;
+    }
+    fprintf(f, ",\n    \"generator\": \"%s\", \"block_size\": %d,\n"
+               "    \"streams\": \"one per uncertain input and block: the "
+               "whole taus2 state from SplitMix64 of (seed, FNV-1a 64 of the "
+               "input's stream id, block)\",\n    \"samplers\": {",
+            MRV_MC_GENERATOR, MRV_MC_BLOCK);
+    static const mrv_dist dists[] = {MRV_DIST_NORMAL, MRV_DIST_LOGNORMAL,
+                                     MRV_DIST_TRIANGULAR, MRV_DIST_UNIFORM,
+                                     MRV_DIST_PERT};
+    for (size_t i = 0; i < sizeof dists / sizeof *dists; i++) {
+        fprintf(f, "%s\"%s\": ", i ? ", " : "", mrv_mc_dist_name(dists[i]));
+        json_str(f, mrv_mc_sampler_text(dists[i]));
+    }
+    fputs("},\n    \"truncation\": \"a draw outside the parameter's bounds "
+          "is drawn again (by inverse CDF over [F(lo), F(hi)] when less than "
+          "half the distribution is inside)\"", f);
+    if (run->method == MRV_SAMPLE_LHS)
+        fputs(",\n    \"lhs\": \"per input a random permutation of draws "
+              "equal-probability strata, a uniform jitter inside each, then "
+              "the inverse CDF (gsl_cdf_*_Pinv, gsl_cdf_beta_Pinv)\"", f);
+    size_t at;
+    double sh = worst_shift(run, &at);
+    fputs(",\n    \"convergence\": {\"check\": \"bounds from the first half "
+          "of the draws against all draws, relative to |mean|\", "
+          "\"threshold\": ", f);
+    json_num(f, CONVERGED);
+    fputs(", \"worst_shift\": ", f);
+    json_num(f, sh);
+    fputs(", \"worst_vintage\": ", f);
+    if (at / MRV_NRESULTS < run->nvint)
+        fprintf(f, "%d", run->bound->first + (int)(at / MRV_NRESULTS));
+    else
+        fputs("\"total\"", f);
+    fputs(", \"worst_result\": ", f);
+    json_str(f, mrv_result_names[at % MRV_NRESULTS]);
+    fprintf(f, ", \"stable\": %s}", sh <= CONVERGED ? "true" : "false");
+    fputs(",\n    \"ipcc_approach1\": {\"method\": \"first-order "
+          "propagation, central -+ z sd, sd^2 = sum (df/dx_i sd_i)^2 with "
+          "the derivatives by central differences of the program over -+ "
+          "one sd of each input (Kragten), each input once\", "
+          "\"flag_tolerance\": ", f);
+    json_num(f, MRV_IPCC_TOLERANCE);
+    fputs(", \"flag_rule\": \"a bound differs from the Monte Carlo bound "
+          "by more than flag_tolerance of the Monte Carlo half-width\"}}", f);
 }
 
 bool mrv_report_json(const mrv_run *run, FILE *f)
@@ -312,14 +417,9 @@ bool mrv_report_json(const mrv_run *run, FILE *f)
         fputs(": ", f);
         json_stat(f, &run->stats[run->nvint * MRV_NRESULTS + r], mc);
     }
-    fputs("},\n  \"monte_carlo\": {", f);
-    fprintf(f, "\"draws\": %llu, \"seed\": %llu, \"confidence\": ",
-            (unsigned long long)run->draws, (unsigned long long)run->seed);
-    json_num(f, run->confidence);
-    fputs(", \"method\": ", f);
-    json_str(f, sampling_name(run->method));
-    fputs(", \"quantiles\": \"Hyndman-Fan type 7\"", f);
-    fputs("},\n  \"factors\": [", f);
+    fputs("},\n  ", f);
+    json_monte_carlo(run, f);
+    fputs(",\n  \"factors\": [", f);
     for (size_t i = 0; i < b->nfactors_used; i++) {
         const mrv_factor *fc = b->factors_used[i];
         fprintf(f, "%s\n    {\"id\": ", i ? "," : "");
@@ -342,7 +442,9 @@ bool mrv_report_json(const mrv_run *run, FILE *f)
         json_str(f, b->files[i].doc->sha256_hex);
         fputc('}', f);
     }
-    fputs("\n  ]\n}\n", f);
+    fputs("\n  ]", f);
+    mrv_ledger_json(run, f); /* ",\n  \"ledger\": {...}" or nothing */
+    fputs("\n}\n", f);
     return !ferror(f);
 }
 
@@ -388,8 +490,35 @@ void mrv_report_table(const mrv_run *run, FILE *f)
         {"baseline", "project", "leakage", "reductions"},
         {"baseline", "actual", "leakage", "net removals"}};
     const char *const *h = heads[m->removals ? 1 : 0];
+    /* With draws, the reductions' interval and IPCC Approach 1 beside
+    ** it, as central +- half-width, '!' where the two disagree. */
+    size_t ivw = 0;
+    char (*iv)[96] = NULL, (*ip)[48] = NULL;
+    bool flagged = false;
+    if (run->draws) {
+        iv = calloc(run->nvint + 1, sizeof *iv);
+        ip = calloc(run->nvint + 1, sizeof *ip);
+    }
+    for (size_t v = 0; iv && ip && v <= run->nvint; v++) {
+        const mrv_stat *s = &run->stats[v * MRV_NRESULTS + MRV_RES_REDUCTIONS];
+        char lo[40], hi[40];
+        snprintf(iv[v], sizeof iv[v], "[%s, %s]",
+                 thousands(s->lower, lo, sizeof lo),
+                 thousands(s->upper, hi, sizeof hi));
+        if (isfinite(s->ipcc_sd))
+            snprintf(ip[v], sizeof ip[v], "+-%s%s",
+                     thousands(s->ipcc_upper - s->central, lo, sizeof lo),
+                     s->ipcc_disagrees ? " !" : "");
+        else
+            snprintf(ip[v], sizeof ip[v], "n/a");
+        flagged |= s->ipcc_disagrees;
+        if (strlen(iv[v]) > ivw) ivw = strlen(iv[v]);
+    }
+    char ivh[48];
+    snprintf(ivh, sizeof ivh, "%g%% interval", run->confidence * 100);
+    if (strlen(ivh) > ivw) ivw = strlen(ivh);
     fprintf(f, "%8s %13s %13s %13s %13s", "vintage", h[0], h[1], h[2], h[3]);
-    if (run->draws) fprintf(f, "  %-25s", "interval");
+    if (iv && ip) fprintf(f, "  %-*s  %s", (int)ivw, ivh, "IPCC A1");
     fputc('\n', f);
     for (size_t v = 0; v <= run->nvint; v++) {
         char lab[16];
@@ -409,14 +538,37 @@ void mrv_report_table(const mrv_run *run, FILE *f)
                     thousands(run->stats[v * MRV_NRESULTS + r].central, x,
                               sizeof x));
         }
-        if (run->draws) {
-            const mrv_stat *s = &run->stats[v * MRV_NRESULTS + MRV_RES_REDUCTIONS];
-            char lo[40], hi[40], iv[96];
-            snprintf(iv, sizeof iv, "[%s, %s]", thousands(s->lower, lo, sizeof lo),
-                     thousands(s->upper, hi, sizeof hi));
-            fprintf(f, "  %-25s", iv);
-        }
+        if (iv && ip) fprintf(f, "  %-*s  %s", (int)ivw, iv[v], ip[v]);
         fputc('\n', f);
+    }
+    free(iv);
+    free(ip);
+    if (run->draws) {
+        fprintf(f, "  IPCC A1: IPCC Approach 1 (first-order propagation), "
+                   "central +- half-width%s\n",
+                flagged ? ";" : "");
+        if (flagged)
+            fprintf(f, "  ! where it differs from the Monte Carlo bounds by "
+                       "more than %g%% of their half-width\n",
+                    MRV_IPCC_TOLERANCE * 100);
+        size_t at;
+        double sh = worst_shift(run, &at);
+        char where[64];
+        if (at / MRV_NRESULTS < run->nvint)
+            snprintf(where, sizeof where, "%s %d",
+                     mrv_result_names[at % MRV_NRESULTS],
+                     b->first + (int)(at / MRV_NRESULTS));
+        else
+            snprintf(where, sizeof where, "%s total",
+                     mrv_result_names[at % MRV_NRESULTS]);
+        if (sh <= CONVERGED)
+            fprintf(f, "  bounds from half the draws are within %.2g%% of "
+                       "the mean of those from all: enough draws\n",
+                    sh * 100);
+        else
+            fprintf(f, "  bounds from half the draws move by %.2g%% of the "
+                       "mean (%s), more than %g%%: use more draws\n",
+                    sh * 100, where, CONVERGED * 100);
     }
     bool partial = false;
     for (size_t v = 0; v < run->nvint; v++) partial |= b->frac[v] < 1;

@@ -1,0 +1,382 @@
+/*
+** ledger_calc.c -- the arithmetic of the ledger: exact decimals, the
+** waterfall of DESIGN §7, and the allocation run on every Monte Carlo draw.
+**
+** Rates and shares are kept as the decimals they were written as
+** (mrv_dec: num / 10^k), and every product of a rate and a tonnage is
+** computed in 64-bit integers, so 0.07 x 100 is 7 and never
+** 7.000000000000001: a working group checking the ledger by hand must find
+** the same tonne.  Tonnages are int64_t and stay below 10^15 per vintage
+** (MRV_LEDGER_MAX_TONNES), which leaves room for every product and sum.
+** Nothing here allocates except mrv__ledger_draws (its scratch, freed
+** before it returns); nothing here reads YAML.
+**
+** Invariants of mrv_ledger_waterfall for a valid agreement, checked by
+** tests/unit/test_ledger.c: every entry is >= 0; per vintage the
+** unit-moving deductions, host and buyer sum to the units issued; with
+** buyer_share and no authorized cap, the buyer's running total after each
+** vintage is round(s x running remainder) to the tonne.
+*/
+#include <math.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ledger_int.h"
+
+const int64_t mrv__pow10[19] = {1LL,
+                                10LL,
+                                100LL,
+                                1000LL,
+                                10000LL,
+                                100000LL,
+                                1000000LL,
+                                10000000LL,
+                                100000000LL,
+                                1000000000LL,
+                                10000000000LL,
+                                100000000000LL,
+                                1000000000000LL,
+                                10000000000000LL,
+                                100000000000000LL,
+                                1000000000000000LL,
+                                10000000000000000LL,
+                                100000000000000000LL,
+                                1000000000000000000LL};
+
+/* ---- exact decimals ---------------------------------------------------- */
+
+static bool is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+bool mrv_dec_parse(const char *s, size_t len, mrv_dec *out, const char **why)
+{
+    /* num stays below 10^18 so that one more digit still fits. */
+    const int64_t limit = (mrv__pow10[18] - 10) / 10;
+    size_t i = 0;
+    bool neg = false, dot = false, digits = false;
+    int64_t num = 0;
+    unsigned k = 0, zeros = 0; /* zeros: fraction zeros not yet taken */
+    if (i < len && (s[i] == '+' || s[i] == '-')) neg = s[i++] == '-';
+    for (; i < len; i++) {
+        char c = s[i];
+        if (c == '_') {
+            /* Only between two digits, as the schema allows elsewhere. */
+            if (i == 0 || i + 1 >= len || !is_digit(s[i - 1]) ||
+                !is_digit(s[i + 1])) {
+                *why = "'_' may only stand between two digits";
+                return false;
+            }
+            continue;
+        }
+        if (c == '.' && !dot) {
+            dot = true;
+            continue;
+        }
+        if (!is_digit(c)) {
+            *why = "not a decimal number";
+            return false;
+        }
+        digits = true;
+        if (dot && c == '0') {
+            /* Trailing zeros are no precision: keep them pending. */
+            zeros++;
+            continue;
+        }
+        for (; zeros; zeros--) {
+            if (k == MRV_DEC_MAX_DIGITS) goto too_many;
+            if (num > limit) goto too_large;
+            num *= 10;
+            k++;
+        }
+        if (dot && k == MRV_DEC_MAX_DIGITS) goto too_many;
+        if (num > limit) goto too_large;
+        num = num * 10 + (c - '0');
+        if (dot) k++;
+    }
+    if (!digits) {
+        *why = "not a decimal number";
+        return false;
+    }
+    out->num = neg ? -num : num;
+    out->k = k;
+    return true;
+too_many:
+    *why = "more than 9 decimals";
+    return false;
+too_large:
+    *why = "too large";
+    return false;
+}
+
+int64_t mrv_dec_mul(mrv_dec rate, int64_t base, mrv_rounding r)
+{
+    /* base = q 10^k + rem, so rate x base = num q + num rem / 10^k.  With
+    ** num <= 10^k, num q <= base, and num rem < 10^18: no overflow. */
+    int64_t p = mrv__pow10[rate.k];
+    int64_t q = base / p, rem = base % p;
+    int64_t lo = rate.num * rem;
+    int64_t whole = lo / p, frac = lo % p;
+    switch (r) {
+    case MRV_ROUND_FLOOR:
+        break;
+    case MRV_ROUND_CEIL:
+        whole += frac > 0;
+        break;
+    case MRV_ROUND_NEAREST:
+        whole += 2 * frac >= p; /* ties half up */
+        break;
+    }
+    return rate.num * q + whole;
+}
+
+char *mrv_dec_format(mrv_dec x, char *buf, size_t n)
+{
+    int64_t p = mrv__pow10[x.k];
+    int64_t a = x.num < 0 ? -x.num : x.num;
+    const char *sign = x.num < 0 ? "-" : "";
+    if (x.k == 0) {
+        snprintf(buf, n, "%s%lld", sign, (long long)a);
+        return buf;
+    }
+    char frac[24];
+    snprintf(frac, sizeof frac, "%0*lld", (int)x.k, (long long)(a % p));
+    /* Decimals are normalised when parsed, but a sweep step may leave
+    ** trailing zeros: drop them for the canonical text. */
+    size_t fl = strlen(frac);
+    while (fl > 0 && frac[fl - 1] == '0') frac[--fl] = '\0';
+    if (fl == 0)
+        snprintf(buf, n, "%s%lld", sign, (long long)(a / p));
+    else
+        snprintf(buf, n, "%s%lld.%s", sign, (long long)(a / p), frac);
+    return buf;
+}
+
+/* ---- the waterfall ----------------------------------------------------- */
+
+int64_t mrv_ledger_issue(double estimate)
+{
+    if (!(estimate > 0)) return 0; /* negative (or NaN): nothing issued */
+    if (estimate >= (double)MRV_LEDGER_MAX_TONNES) return MRV_LEDGER_MAX_TONNES;
+    return (int64_t)floor(estimate);
+}
+
+bool mrv_agreement_rates_ok(const mrv_agreement *a, mrv_dec *sum)
+{
+    int64_t s = 0; /* at scale 10^9 */
+    for (size_t j = 0; j < a->nded; j++) {
+        const mrv_deduction *d = &a->ded[j];
+        if (!d->units || d->of == MRV_OF_REMAINING) continue;
+        s += d->rate.num * mrv__pow10[MRV_DEC_MAX_DIGITS - d->rate.k];
+    }
+    if (sum) {
+        sum->num = s;
+        sum->k = MRV_DEC_MAX_DIGITS;
+    }
+    return s <= mrv__pow10[MRV_DEC_MAX_DIGITS];
+}
+
+static int64_t min64(int64_t a, int64_t b)
+{
+    return a < b ? a : b;
+}
+
+void mrv_ledger_waterfall(const mrv_agreement *a, size_t nvint,
+                          const int64_t *issued, int64_t *cells,
+                          int64_t *authorized)
+{
+    size_t nc = MRV_LEDGER_NCOLS(a);
+    int64_t auth_left = a->auth_total;
+    int64_t cum_rem = 0, cum_buyer = 0; /* buyer_share's running totals */
+    int64_t given = 0;                  /* a volume delivered so far */
+    for (size_t v = 0; v < nvint; v++) {
+        int64_t iss = issued[v], *row = cells + v * nc;
+        int64_t auth = iss;
+        if (a->auth == MRV_AUTH_TOTAL) {
+            auth = min64(iss, auth_left);
+            auth_left -= auth;
+        } else if (a->auth == MRV_AUTH_VINTAGE) {
+            auth = min64(iss, a->auth_v[v]);
+        }
+        if (authorized) authorized[v] = auth;
+
+        int64_t rem = iss, from_auth = 0;
+        for (size_t j = 0; j < a->nded; j++) {
+            const mrv_deduction *d = &a->ded[j];
+            int64_t base = d->of == MRV_OF_ISSUED      ? iss
+                           : d->of == MRV_OF_REMAINING ? rem
+                                                       : auth;
+            int64_t x = mrv_dec_mul(d->rate, base, d->rounding);
+            if (d->units) {
+                /* Ceil rounding on several deductions may ask for a
+                ** tonne more than is left; the last one gives way. */
+                x = min64(x, rem);
+                rem -= x;
+                if (d->of == MRV_OF_AUTHORIZED) from_auth += x;
+            }
+            row[j] = x;
+        }
+
+        /* Only authorized units may be first transferred: the buyer's
+        ** cap is what the authorization leaves after the deductions
+        ** taken from it. */
+        int64_t cap = rem;
+        if (a->auth != MRV_AUTH_NONE) {
+            int64_t left = auth - from_auth;
+            cap = left < 0 ? 0 : min64(left, rem);
+        }
+        int64_t buyer = 0;
+        switch (a->split) {
+        case MRV_SPLIT_SHARE: {
+            /* Cumulative rounding: the running total is rounded, not
+            ** each vintage, so the period honours the share exactly. */
+            cum_rem += rem;
+            int64_t now = mrv_dec_mul(a->share, cum_rem, a->share_rounding);
+            buyer = now - cum_buyer;
+            cum_buyer = now;
+            break;
+        }
+        case MRV_SPLIT_BUYER_VOLUME:
+            buyer = min64(min64(rem, a->volume - given), cap);
+            given += buyer;
+            break;
+        case MRV_SPLIT_HOST_VOLUME: {
+            int64_t host = min64(rem, a->volume - given);
+            given += host;
+            buyer = rem - host;
+            break;
+        }
+        }
+        /* Unauthorized units stay with the host. */
+        if (buyer > cap) buyer = cap;
+        row[a->nded] = rem - buyer;
+        row[a->nded + 1] = buyer;
+    }
+}
+
+int64_t mrv__host_keeps(const mrv_agreement *a, const int64_t *row)
+{
+    int64_t h = row[a->nded];
+    for (size_t j = 0; j < a->nded; j++)
+        if (a->ded[j].units && a->ded[j].to_host) h += row[j];
+    return h;
+}
+
+/* ---- quantiles by selection -------------------------------------------- */
+
+static void swap(double *x, size_t i, size_t j)
+{
+    double t = x[i];
+    x[i] = x[j];
+    x[j] = t;
+}
+
+/* Places the k-th smallest of x[0..n-1] at x[k], smaller ones before it
+** and larger ones after (Hoare's FIND, as Wirth writes it, with a
+** median-of-three pivot so that the scans stop inside the range). */
+static void select_k(double *x, size_t n, size_t k)
+{
+    ptrdiff_t lo = 0, hi = (ptrdiff_t)n - 1, kk = (ptrdiff_t)k;
+    while (hi > lo) {
+        ptrdiff_t mid = lo + (hi - lo) / 2;
+        if (x[mid] < x[lo]) swap(x, (size_t)mid, (size_t)lo);
+        if (x[hi] < x[lo]) swap(x, (size_t)hi, (size_t)lo);
+        if (x[hi] < x[mid]) swap(x, (size_t)hi, (size_t)mid);
+        double pivot = x[mid];
+        ptrdiff_t i = lo, j = hi;
+        while (i <= j) {
+            while (x[i] < pivot) i++;
+            while (x[j] > pivot) j--;
+            if (i <= j) {
+                swap(x, (size_t)i, (size_t)j);
+                i++;
+                j--;
+            }
+        }
+        /* Now x[lo..j] <= pivot <= x[i..hi], and anything between equals
+        ** the pivot. */
+        if (kk <= j)
+            hi = j;
+        else if (kk >= i)
+            lo = i;
+        else
+            return;
+    }
+}
+
+double mrv__quantile(double *x, size_t n, double p)
+{
+    double h = (double)(n - 1) * p;
+    size_t lo = (size_t)floor(h);
+    if (lo >= n - 1) lo = n - 1;
+    select_k(x, n, lo);
+    double a = x[lo];
+    if (lo + 1 >= n) return a;
+    /* After the selection everything right of lo is >= x[lo]; the next
+    ** order statistic is their minimum. */
+    double b = x[lo + 1];
+    for (size_t i = lo + 2; i < n; i++)
+        if (x[i] < b) b = x[i];
+    return a + (h - (double)lo) * (b - a);
+}
+
+/* ---- the allocation on every draw -------------------------------------- */
+
+mrv_status mrv__ledger_draws(const mrv_ledger *l, const mrv_agreement *a,
+                             const double *samples, uint64_t draws,
+                             mrv_ledger_mc *mc)
+{
+    size_t nv = l->nvint, nc = MRV_LEDGER_NCOLS(a);
+    int64_t *issued = malloc(nv * sizeof *issued);
+    int64_t *cells = malloc(nv * nc * sizeof *cells);
+    double *host = malloc(draws * sizeof *host);
+    double *buyer = malloc(draws * sizeof *buyer);
+    if (!issued || !cells || !host || !buyer) {
+        free(issued);
+        free(cells);
+        free(host);
+        free(buyer);
+        return MRV_ENOMEM;
+    }
+    uint64_t hit = 0;
+    double hsum = 0, bsum = 0;
+    for (uint64_t i = 0; i < draws; i++) {
+        for (size_t v = 0; v < nv; v++) {
+            size_t col = v * MRV_NRESULTS + MRV_RES_REDUCTIONS;
+            double x = samples[col * draws + i] - l->draw_adj[v];
+            /* mrv_ledger_issue caps a draw at 10^15 t, far beyond any
+            ** project, so the integer arithmetic stays exact. */
+            issued[v] = mrv_ledger_issue(x);
+        }
+        mrv_ledger_waterfall(a, nv, issued, cells, NULL);
+        int64_t h = 0, b = 0;
+        for (size_t v = 0; v < nv; v++) {
+            h += mrv__host_keeps(a, cells + v * nc);
+            b += cells[v * nc + a->nded + 1];
+        }
+        host[i] = (double)h;
+        buyer[i] = (double)b;
+        hsum += (double)h;
+        bsum += (double)b;
+        if (a->split == MRV_SPLIT_BUYER_VOLUME && b >= a->volume) hit++;
+    }
+    static const double ps[3] = {0.05, 0.50, 0.95};
+    mc->draws = draws;
+    mc->p_volume = a->split == MRV_SPLIT_BUYER_VOLUME
+                       ? (double)hit / (double)draws
+                       : (double)NAN;
+    for (int q = 0; q < 3; q++) {
+        mc->host_q[q] = mrv__quantile(host, (size_t)draws, ps[q]);
+        mc->buyer_q[q] = mrv__quantile(buyer, (size_t)draws, ps[q]);
+    }
+    mc->host_mean = hsum / (double)draws;
+    mc->buyer_mean = bsum / (double)draws;
+    free(issued);
+    free(cells);
+    free(host);
+    free(buyer);
+    return MRV_OK;
+}

@@ -1,0 +1,38 @@
+/*
+** ledger_int.h -- shared between ledger.c, ledger_calc.c and
+** ledger_out.c (internal).
+*/
+#ifndef MRV_LEDGER_INT_H
+#define MRV_LEDGER_INT_H
+
+#include "ledger.h"
+
+/* Names as written in agreements and printed in files.  ORDER RULES,
+** ORDER EVENTS: keep in step with the enums of ledger.h. */
+extern const char *const mrv__rule_names[];     /* by mrv_rule */
+extern const char *const mrv__basis_names[];    /* by mrv_basis */
+extern const char *const mrv__rounding_names[]; /* by mrv_rounding */
+extern const char *const mrv__dbase_names[];    /* by mrv_dbase */
+extern const char *const mrv__event_names[];    /* by mrv_ftdef */
+
+/* 10^k for k = 0 .. 18. */
+extern const int64_t mrv__pow10[19];
+
+/* The type-7 quantile at probability p of x[0..n-1] (n > 0), by
+** selection; reorders x. */
+double mrv__quantile(double *x, size_t n, double p);
+
+/* Runs agreement 'a' on each of the 'draws' draws of reductions in
+** 'samples' (the run's layout, [(v * MRV_NRESULTS + r) * draws + i]),
+** taking l->draw_adj[v] tonnes from every draw of vintage v, and
+** summarises the crediting-period totals into *mc.  Returns MRV_ENOMEM
+** when scratch memory is missing. */
+mrv_status mrv__ledger_draws(const mrv_ledger *l, const mrv_agreement *a,
+                             const double *samples, uint64_t draws,
+                             mrv_ledger_mc *mc);
+
+/* The crediting-period total of what the host keeps in a ledger row:
+** its column plus every unit-moving deduction to: host. */
+int64_t mrv__host_keeps(const mrv_agreement *a, const int64_t *row);
+
+#endif /* MRV_LEDGER_INT_H */

@@ -1,0 +1,754 @@
+/*
+** ledger_out.c -- the ledger's files, its part of report.json, and the
+** tables 'mrv allocate' prints.
+**
+** Files (headers in ledger.h; the first two columns of each identify a
+** row, as tests/run-cases keys them):
+**
+**   ledger.csv        DESIGN §8: one row per vintage and a 'total' row;
+**                     'estimate' is the creditable estimate, every other
+**                     column whole tonnes.
+**   serials.csv       DESIGN §8: per vintage, units numbered 1..issued,
+**                     blocks in ledger column order (unit-moving
+**                     deductions, host, buyer), no row for an empty block.
+**                     The account is the deduction's 'to' as written, or
+**                     the host's or the buyer's code; the block is
+**                     HOST-PROJECT-VINTAGE-FIRST-LAST.
+**   adjustments.csv   the corresponding adjustments of the units first
+**                     transferred to the buyer, one row per party and
+**                     year: the host adds them (by_vintage: keyed by their
+**                     vintage; by_first_transfer: by the year of first
+**                     transfer), the buyer subtracts them (by_vintage, a
+**                     view; by_use: in the year it uses them).  A column
+**                     that does not apply to the party, or whose year the
+**                     agreement does not give, is empty; years with
+**                     nothing are left out.
+**   aef.csv           the actions a Party reports in the Agreed Electronic
+**                     Format, by serial block: each buyer block's first
+**                     transfer (action: the definition's event;
+**                     first_transfer yes), its use toward the buyer's NDC,
+**                     and each cancellation block (purpose OMGE, in the
+**                     issuance year).  Units sent to other accounts stay
+**                     in the host's registry: no action of this agreement.
+**   conservativeness.csv  the rule, the basis, the central (unadjusted)
+**                     estimate, the basis's adjustment, the estimate
+**                     before the rule, the half-width the rule read (empty
+**                     when none), its relative value, the band factor, the
+**                     rule's adjustment and the creditable estimate.
+**
+** Doubles are printed with the fewest digits that read back to the same
+** value (so 1000.25 is "1000.25", and every value still round-trips).
+** Borrows the run and its ledger; writes only to the streams it is given.
+*/
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ledger_int.h"
+
+/* ---- formatting -------------------------------------------------------- */
+
+static const char *col_name(const mrv_agreement *a, size_t c)
+{
+    return c < a->nded ? a->ded[c].name : c == a->nded ? "host" : "buyer";
+}
+
+/* The account a ledger column's units go to (serials.csv): DESIGN §8's
+** "a deduction's to:", as written, so a statutory share reads 'host'
+** beside the host's own block under its code. */
+static const char *col_account(const mrv_agreement *a, size_t c)
+{
+    if (c < a->nded) return a->ded[c].to;
+    return c == a->nded ? a->host : a->buyer;
+}
+
+static bool moves_units(const mrv_agreement *a, size_t c)
+{
+    return c >= a->nded || a->ded[c].units;
+}
+
+/* The shortest %g text that reads back to x exactly (C locale). */
+static char *shortest(double x, char *buf, size_t n)
+{
+    if (x == 0) x = 0; /* -0 -> 0 */
+    /* Whole tonnes read as such, never as 6e+04. */
+    if (x == floor(x) && fabs(x) < 1e15) {
+        snprintf(buf, n, "%.0f", x);
+        return buf;
+    }
+    for (int p = 1; p <= 17; p++) {
+        snprintf(buf, n, "%.*g", p, x);
+        if (strtod(buf, NULL) == x) break;
+    }
+    return buf;
+}
+
+/* A number for a CSV cell, empty when not finite (no value). */
+static const char *cell(double x, char *buf, size_t n)
+{
+    if (!isfinite(x)) {
+        buf[0] = '\0';
+        return buf;
+    }
+    return shortest(x, buf, n);
+}
+
+/* 1234567 -> "1,234,567". */
+static char *thousands(int64_t x, char *buf, size_t n)
+{
+    char raw[32];
+    snprintf(raw, sizeof raw, "%lld", (long long)(x < 0 ? -x : x));
+    size_t len = strlen(raw), o = 0;
+    if (x < 0 && o + 1 < n) buf[o++] = '-';
+    for (size_t i = 0; i < len && o + 2 < n; i++) {
+        buf[o++] = raw[i];
+        size_t left = len - i - 1;
+        if (left && left % 3 == 0) buf[o++] = ',';
+    }
+    buf[o] = '\0';
+    return buf;
+}
+
+/* A tonnage with one decimal and thousands separators. */
+static char *tonnes1(double x, char *buf, size_t n)
+{
+    if (!isfinite(x)) {
+        snprintf(buf, n, "-");
+        return buf;
+    }
+    double r = round(fabs(x) * 10);
+    char whole[40];
+    thousands((int64_t)(r / 10), whole, sizeof whole);
+    snprintf(buf, n, "%s%s.%d", x < 0 && r > 0 ? "-" : "", whole,
+             (int)fmod(r, 10));
+    return buf;
+}
+
+/* A rate as a percentage, exactly: 0.055 -> "5.5 %". */
+static char *percent(mrv_dec x, char *buf, size_t n)
+{
+    mrv_dec p = x;
+    if (p.k >= 2)
+        p.k -= 2;
+    else {
+        p.num *= mrv__pow10[2 - p.k];
+        p.k = 0;
+    }
+    mrv_dec_format(p, buf, n);
+    size_t l = strlen(buf);
+    snprintf(buf + l, n - l, " %%");
+    return buf;
+}
+
+/* ---- CSV files ---------------------------------------------------------- */
+
+bool mrv_ledger_csv(const mrv_ledger *l, FILE *f)
+{
+    const mrv_agreement *a = &l->agr;
+    size_t nc = MRV_LEDGER_NCOLS(a);
+    fputs(MRV_LEDGER_HEADER_HEAD, f);
+    for (size_t c = 0; c < nc; c++) fprintf(f, ",%s", col_name(a, c));
+    fputc('\n', f);
+    for (size_t v = 0; v <= l->nvint; v++) {
+        char e[40];
+        if (v < l->nvint)
+            fprintf(f, "%d,", l->first + (int)v);
+        else
+            fputs("total,", f);
+        fprintf(f, "%s,%lld", shortest(l->cons[v].creditable, e, sizeof e),
+                (long long)l->issued[v]);
+        for (size_t c = 0; c < nc; c++)
+            fprintf(f, ",%lld", (long long)l->cells[v * nc + c]);
+        fputc('\n', f);
+    }
+    return !ferror(f);
+}
+
+/* Calls 'fn' for each non-empty unit block of vintage v, in ledger column
+** order; units are numbered from 1. */
+typedef void block_fn(const mrv_ledger *l, size_t v, size_t c, int64_t first,
+                      int64_t count, const char *block, FILE *f);
+
+static void each_block(const mrv_ledger *l, size_t v, block_fn *fn, FILE *f)
+{
+    const mrv_agreement *a = &l->agr;
+    size_t nc = MRV_LEDGER_NCOLS(a);
+    const int64_t *row = l->cells + v * nc;
+    int64_t next = 1;
+    int vint = l->first + (int)v;
+    for (size_t c = 0; c < nc; c++) {
+        if (!moves_units(a, c) || row[c] == 0) continue;
+        char block[256];
+        snprintf(block, sizeof block, "%s-%s-%d-%lld-%lld", a->host, l->project,
+                 vint, (long long)next, (long long)(next + row[c] - 1));
+        fn(l, v, c, next, row[c], block, f);
+        next += row[c];
+    }
+}
+
+static void serial_row(const mrv_ledger *l, size_t v, size_t c, int64_t first,
+                       int64_t count, const char *block, FILE *f)
+{
+    fprintf(f, "%d,%s,%lld,%lld,%lld,%s\n", l->first + (int)v,
+            col_account(&l->agr, c), (long long)first,
+            (long long)(first + count - 1), (long long)count, block);
+}
+
+bool mrv_ledger_serials_csv(const mrv_ledger *l, FILE *f)
+{
+    fprintf(f, "%s\n", MRV_SERIALS_HEADER);
+    for (size_t v = 0; v < l->nvint; v++) each_block(l, v, serial_row, f);
+    return !ferror(f);
+}
+
+/* The buyer's units of vintage v. */
+static int64_t transferred(const mrv_ledger *l, size_t v)
+{
+    return l->cells[v * MRV_LEDGER_NCOLS(&l->agr) + l->agr.nded + 1];
+}
+
+/* The year of vintage v in a keying: the vintage itself, or the year an
+** event happens to it. */
+static int key_year(const mrv_ledger *l, const int *years, size_t v)
+{
+    return years ? years[v] : l->first + (int)v;
+}
+
+/* Sum of the buyer's units whose key year is y. */
+static int64_t sum_in(const mrv_ledger *l, const int *years, int y)
+{
+    int64_t q = 0;
+    for (size_t v = 0; v < l->nvint; v++)
+        if (key_year(l, years, v) == y) q += transferred(l, v);
+    return q;
+}
+
+/* One party's rows: every year some of its keyings (by vintage, and by
+** 'second', the first-transfer or use years, when given) has units,
+** ascending.  'second_col' is 1 for by_first_transfer, 2 for by_use. */
+static void party_rows(const mrv_ledger *l, const char *party, const char *role,
+                       int64_t sign, const int *second, int second_col, FILE *f)
+{
+    int prev = INT32_MIN;
+    for (;;) {
+        /* The next year above prev in either keying; a crediting period
+        ** has at most MRV_MAX_VINTAGES, so the scan stays small. */
+        int y = INT32_MAX;
+        for (size_t v = 0; v < l->nvint; v++) {
+            if (transferred(l, v) == 0) continue;
+            int a = key_year(l, NULL, v);
+            if (a > prev && a < y) y = a;
+            if (second && (a = key_year(l, second, v)) > prev && a < y) y = a;
+        }
+        if (y == INT32_MAX) break;
+        int64_t byv = sum_in(l, NULL, y);
+        char cols[2][32] = {"", ""};
+        if (second)
+            snprintf(cols[second_col - 1], sizeof cols[0], "%lld",
+                     (long long)(sign * sum_in(l, second, y)));
+        fprintf(f, "%s,%d,%s,%lld,%s,%s\n", party, y, role,
+                (long long)(sign * byv), cols[0], cols[1]);
+        prev = y;
+    }
+}
+
+bool mrv_ledger_adjustments_csv(const mrv_ledger *l, FILE *f)
+{
+    const mrv_agreement *a = &l->agr;
+    bool ft = l->ft != MRV_FT_NONE;
+    fprintf(f, "%s\n", MRV_ADJUSTMENTS_HEADER);
+    party_rows(l, a->host, "host", 1, ft ? l->years[l->ft] : NULL, 1, f);
+    party_rows(l, a->buyer, "buyer", -1, ft ? l->years[MRV_EV_USE] : NULL, 2,
+               f);
+    return !ferror(f);
+}
+
+static void aef_row(const mrv_ledger *l, size_t v, size_t c, int64_t first,
+                    int64_t count, const char *block, FILE *f)
+{
+    const mrv_agreement *a = &l->agr;
+    int vint = l->first + (int)v;
+    (void)first;
+    if (c < a->nded) {
+        if (strcmp(a->ded[c].to, "cancellation") != 0) return;
+        fprintf(f, "%s,cancellation,%d,%d,%lld,tCO2e,no,OMGE,%s,%s,\n", block,
+                l->years[MRV_EV_ISSUANCE][v], vint, (long long)count, a->host,
+                a->host);
+        return;
+    }
+    if (c == a->nded) return; /* the host's own units: no action */
+    fprintf(f, "%s,%s,%d,%d,%lld,tCO2e,yes,NDC,%s,%s,%s\n", block,
+            mrv__event_names[l->ft], l->years[l->ft][v], vint, (long long)count,
+            a->host, a->host, a->buyer);
+    if (l->ft != MRV_EV_USE)
+        fprintf(f, "%s,use,%d,%d,%lld,tCO2e,no,NDC,%s,,%s\n", block,
+                l->years[MRV_EV_USE][v], vint, (long long)count, a->host,
+                a->buyer);
+}
+
+bool mrv_ledger_aef_csv(const mrv_ledger *l, FILE *f)
+{
+    fprintf(f, "%s\n", MRV_AEF_HEADER);
+    /* Without a first-transfer definition no action has a year. */
+    if (l->ft != MRV_FT_NONE)
+        for (size_t v = 0; v < l->nvint; v++) each_block(l, v, aef_row, f);
+    return !ferror(f);
+}
+
+static const char *effective_basis(const mrv_ledger *l)
+{
+    return mrv__basis_names[l->basis_fallback ? MRV_BASIS_CENTRAL : l->basis];
+}
+
+bool mrv_ledger_conserv_csv(const mrv_ledger *l, FILE *f)
+{
+    fprintf(f, "%s\n", MRV_CONSERV_HEADER);
+    for (size_t v = 0; v <= l->nvint; v++) {
+        const mrv_conserv *c = &l->cons[v];
+        char b[8][40];
+        if (v < l->nvint)
+            fprintf(f, "%d,", l->first + (int)v);
+        else
+            fputs("total,", f);
+        fprintf(f, "%s,%s,%s,%s,%s,%s,%s,%s,%s,%s\n", mrv__rule_names[l->rule],
+                effective_basis(l), cell(c->central, b[0], 40),
+                cell(c->basis_adj, b[1], 40), cell(c->unadjusted, b[2], 40),
+                cell(c->half_width, b[3], 40), cell(c->relative, b[4], 40),
+                cell(c->factor, b[5], 40), cell(c->rule_adj, b[6], 40),
+                cell(c->creditable, b[7], 40));
+    }
+    return !ferror(f);
+}
+
+mrv_status mrv_ledger_write(const mrv_run *run, mrv_outset *set, mrv_diag *d)
+{
+    const mrv_ledger *l = run->ledger;
+    if (!l) return MRV_OK;
+    static const struct {
+        const char *name;
+        bool (*write)(const mrv_ledger *, FILE *);
+    } files[] = {
+        {"ledger.csv", mrv_ledger_csv},
+        {"serials.csv", mrv_ledger_serials_csv},
+        {"adjustments.csv", mrv_ledger_adjustments_csv},
+        {"aef.csv", mrv_ledger_aef_csv},
+        {"conservativeness.csv", mrv_ledger_conserv_csv},
+    };
+    for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+        FILE *f = mrv_outset_file(set, files[i].name, d);
+        if (!f) {
+            mrv_status st = mrv_diag_status(d);
+            return st != MRV_OK ? st : MRV_ENOMEM;
+        }
+        if (!files[i].write(l, f)) {
+            mrv_srcpos nowhere = {NULL, 0, 0};
+            return mrv_error(d, nowhere, MRV_EIO, "cannot write %s",
+                             files[i].name);
+        }
+    }
+    return MRV_OK;
+}
+
+/* ---- report.json ------------------------------------------------------- */
+
+static void json_str(FILE *f, const char *s)
+{
+    if (!s) {
+        fputs("null", f);
+        return;
+    }
+    fputc('"', f);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p == '"' || *p == '\\')
+            fprintf(f, "\\%c", *p);
+        else if (*p < 0x20)
+            fprintf(f, "\\u%04x", *p);
+        else
+            fputc(*p, f);
+    }
+    fputc('"', f);
+}
+
+static void json_num(FILE *f, double x)
+{
+    char b[40];
+    fputs(isfinite(x) ? shortest(x, b, sizeof b) : "null", f);
+}
+
+static void json_dec(FILE *f, mrv_dec x)
+{
+    char b[48];
+    fputs(mrv_dec_format(x, b, sizeof b), f);
+}
+
+static void json_row(FILE *f, const mrv_ledger *l, size_t v)
+{
+    const mrv_agreement *a = &l->agr;
+    const mrv_conserv *c = &l->cons[v];
+    size_t nc = MRV_LEDGER_NCOLS(a);
+    if (v < l->nvint) fprintf(f, "\"vintage\": %d, ", l->first + (int)v);
+    fputs("\"central\": ", f);
+    json_num(f, c->central);
+    fputs(", \"basis_adjustment\": ", f);
+    json_num(f, c->basis_adj);
+    fputs(", \"unadjusted\": ", f);
+    json_num(f, c->unadjusted);
+    fputs(", \"half_width\": ", f);
+    json_num(f, c->half_width);
+    fputs(", \"relative_half_width\": ", f);
+    json_num(f, c->relative);
+    fputs(", \"factor\": ", f);
+    json_num(f, c->factor);
+    fputs(", \"rule_adjustment\": ", f);
+    json_num(f, c->rule_adj);
+    fputs(", \"estimate\": ", f);
+    json_num(f, c->creditable);
+    fprintf(f, ", \"issued\": %lld", (long long)l->issued[v]);
+    if (v < l->nvint)
+        fprintf(f, ", \"authorized\": %lld", (long long)l->authorized[v]);
+    for (size_t k = 0; k < nc; k++) {
+        fputs(", ", f);
+        json_str(f, col_name(a, k));
+        fprintf(f, ": %lld", (long long)l->cells[v * nc + k]);
+    }
+}
+
+static void json_spread(FILE *f, const double *q, double mean)
+{
+    fputs("{\"p05\": ", f);
+    json_num(f, q[0]);
+    fputs(", \"p50\": ", f);
+    json_num(f, q[1]);
+    fputs(", \"p95\": ", f);
+    json_num(f, q[2]);
+    fputs(", \"mean\": ", f);
+    json_num(f, mean);
+    fputc('}', f);
+}
+
+void mrv_ledger_json(const mrv_run *run, FILE *f)
+{
+    const mrv_ledger *l = run->ledger;
+    if (!l) return;
+    const mrv_agreement *a = &l->agr;
+    fputs(",\n  \"ledger\": {\n    \"host\": ", f);
+    json_str(f, a->host);
+    fputs(", \"buyer\": ", f);
+    json_str(f, a->buyer);
+    fputs(", \"source\": ", f);
+    json_str(f, l->source);
+    fputs(",\n    \"basis\": ", f);
+    json_str(f, mrv__basis_names[l->basis]);
+    fprintf(f, ", \"basis_fallback_to_central\": %s",
+            l->basis_fallback ? "true" : "false");
+    fputs(", \"confidence\": ", f);
+    json_num(f, l->confidence);
+    fputs(",\n    \"conservativeness\": {\"rule\": ", f);
+    json_str(f, mrv__rule_names[l->rule]);
+    fputs(", \"from\": ", f);
+    json_str(f, l->rule_from);
+    if (l->rule == MRV_RULE_LOWER_BOUND) {
+        fputs(", \"confidence\": ", f);
+        json_num(f, l->lb_confidence);
+        fputs(", \"precision\": ", f);
+        json_num(f, l->lb_precision);
+    }
+    fputs("},\n    \"deductions\": [", f);
+    for (size_t j = 0; j < a->nded; j++) {
+        const mrv_deduction *dd = &a->ded[j];
+        fputs(j ? ",\n      {\"name\": " : "\n      {\"name\": ", f);
+        json_str(f, dd->name);
+        fputs(", \"rate\": ", f);
+        json_dec(f, dd->rate);
+        fputs(", \"to\": ", f);
+        json_str(f, dd->to);
+        fputs(", \"rounding\": ", f);
+        json_str(f, mrv__rounding_names[dd->rounding]);
+        fputs(", \"of\": ", f);
+        json_str(f, mrv__dbase_names[dd->of]);
+        fprintf(f, ", \"units\": %s}", dd->units ? "true" : "false");
+    }
+    fputs(a->nded ? "\n    ],\n    \"split\": {" : "],\n    \"split\": {", f);
+    switch (a->split) {
+    case MRV_SPLIT_SHARE:
+        fputs("\"buyer_share\": ", f);
+        json_dec(f, a->share);
+        fputs(", \"rounding\": ", f);
+        json_str(f, mrv__rounding_names[a->share_rounding]);
+        fputs(", \"cumulative\": true", f);
+        break;
+    case MRV_SPLIT_BUYER_VOLUME:
+        fprintf(f, "\"buyer_volume\": %lld, \"order\": \"buyer_first\"",
+                (long long)a->volume);
+        break;
+    case MRV_SPLIT_HOST_VOLUME:
+        fprintf(f, "\"host_volume\": %lld, \"order\": \"host_first\"",
+                (long long)a->volume);
+        break;
+    }
+    fputs("},\n    \"authorized\": ", f);
+    if (a->auth == MRV_AUTH_NONE) {
+        fputs("null", f);
+    } else if (a->auth == MRV_AUTH_TOTAL) {
+        fprintf(f, "%lld", (long long)a->auth_total);
+    } else {
+        fputc('{', f);
+        for (size_t v = 0; v < l->nvint; v++)
+            fprintf(f, "%s\"%d\": %lld", v ? ", " : "", l->first + (int)v,
+                    (long long)a->auth_v[v]);
+        fputc('}', f);
+    }
+    fputs(",\n    \"first_transfer\": ", f);
+    json_str(f, l->ft == MRV_FT_NONE ? NULL : mrv__event_names[l->ft]);
+    fputs(",\n    \"years\": {", f);
+    bool any = false;
+    for (int e = 0; e < MRV_NEVENTS; e++) {
+        if (!l->years[e]) continue;
+        fprintf(f, "%s\"%s\": [", any ? ", " : "", mrv__event_names[e]);
+        for (size_t v = 0; v < l->nvint; v++)
+            fprintf(f, "%s%d", v ? ", " : "", l->years[e][v]);
+        fputc(']', f);
+        any = true;
+    }
+    fputs("},\n    \"columns\": [", f);
+    for (size_t c = 0; c < MRV_LEDGER_NCOLS(a); c++) {
+        if (c) fputs(", ", f);
+        json_str(f, col_name(a, c));
+    }
+    fputs("],\n    \"vintages\": [", f);
+    for (size_t v = 0; v < l->nvint; v++) {
+        fputs(v ? ",\n      {" : "\n      {", f);
+        json_row(f, l, v);
+        fputc('}', f);
+    }
+    fputs("\n    ],\n    \"total\": {", f);
+    json_row(f, l, l->nvint);
+    fputs("},\n    \"monte_carlo\": ", f);
+    if (!l->has_mc) {
+        fputs("null", f);
+    } else {
+        fprintf(f, "{\"draws\": %llu, \"p_buyer_volume\": ",
+                (unsigned long long)l->mc.draws);
+        json_num(f, l->mc.p_volume);
+        fputs(", \"host_keeps\": ", f);
+        json_spread(f, l->mc.host_q, l->mc.host_mean);
+        fputs(", \"buyer_receives\": ", f);
+        json_spread(f, l->mc.buyer_q, l->mc.buyer_mean);
+        fputs(", \"quantiles\": \"Hyndman-Fan type 7\"}", f);
+    }
+    fputs("\n  }", f);
+}
+
+/* ---- the printed ledger ------------------------------------------------ */
+
+static const char *of_text(mrv_dbase of)
+{
+    return of == MRV_OF_ISSUED      ? "of issued units"
+           : of == MRV_OF_REMAINING ? "of what remains"
+                                    : "of authorized units";
+}
+
+/* Column widths: wide enough for the name and for a 10^12 t total. */
+static int col_width(const char *name)
+{
+    int w = (int)strlen(name);
+    return w < 11 ? 11 : w;
+}
+
+static void print_spread(FILE *f, const char *who, const char *verb,
+                         const double *q)
+{
+    char a[40], b[40], c[40];
+    fprintf(f, "  %s %s %s t (5 %%), %s t (median), %s t (95 %%)\n", who, verb,
+            thousands((int64_t)llround(q[0]), a, sizeof a),
+            thousands((int64_t)llround(q[1]), b, sizeof b),
+            thousands((int64_t)llround(q[2]), c, sizeof c));
+}
+
+/* The vintage in which a running total first reaches 'target', or -1. */
+static int reached_in(const mrv_ledger *l, size_t col, int64_t target)
+{
+    size_t nc = MRV_LEDGER_NCOLS(&l->agr);
+    int64_t sum = 0;
+    for (size_t v = 0; v < l->nvint; v++) {
+        sum += l->cells[v * nc + col];
+        if (sum >= target) return l->first + (int)v;
+    }
+    return -1;
+}
+
+static void print_split(const mrv_ledger *l, FILE *f)
+{
+    const mrv_agreement *a = &l->agr;
+    size_t nc = MRV_LEDGER_NCOLS(a);
+    const int64_t *tot = l->cells + l->nvint * nc;
+    int64_t buyer = tot[a->nded + 1], host = tot[a->nded];
+    int64_t keeps = mrv__host_keeps(a, tot);
+    char x[40], y[40], z[40];
+    switch (a->split) {
+    case MRV_SPLIT_SHARE: {
+        char s[48];
+        fprintf(f,
+                "%s receives %s t, %s of what the deductions leave "
+                "(%s t), rounded cumulatively.\n",
+                a->buyer, thousands(buyer, x, sizeof x),
+                percent(a->share, s, sizeof s),
+                thousands(host + buyer, y, sizeof y));
+        break;
+    }
+    case MRV_SPLIT_BUYER_VOLUME: {
+        int when = reached_in(l, a->nded + 1, a->volume);
+        if (buyer >= a->volume && when > 0)
+            fprintf(f,
+                    "%s receives all of its %s t, complete in vintage "
+                    "%d.\n",
+                    a->buyer, thousands(a->volume, x, sizeof x), when);
+        else
+            fprintf(f, "%s receives %s of its %s t: short by %s t.\n", a->buyer,
+                    thousands(buyer, x, sizeof x),
+                    thousands(a->volume, y, sizeof y),
+                    thousands(a->volume - buyer, z, sizeof z));
+        break;
+    }
+    case MRV_SPLIT_HOST_VOLUME: {
+        int when = reached_in(l, a->nded, a->volume);
+        if (host >= a->volume && when > 0)
+            fprintf(f,
+                    "%s keeps its %s t first, complete in vintage %d; %s "
+                    "receives %s t.\n",
+                    a->host, thousands(a->volume, x, sizeof x), when, a->buyer,
+                    thousands(buyer, y, sizeof y));
+        else
+            fprintf(f, "%s keeps %s of its %s t; %s receives nothing.\n",
+                    a->host, thousands(host, x, sizeof x),
+                    thousands(a->volume, y, sizeof y), a->buyer);
+        break;
+    }
+    }
+    fprintf(f, "%s keeps %s t in all (its column plus deductions to it).\n",
+            a->host, thousands(keeps, x, sizeof x));
+}
+
+void mrv_ledger_print(const mrv_run *run, FILE *f)
+{
+    const mrv_ledger *l = run->ledger;
+    if (!l) return;
+    const mrv_agreement *a = &l->agr;
+    size_t nc = MRV_LEDGER_NCOLS(a);
+    char x[48], y[48];
+    fprintf(f, "%s: allocation between %s (host) and %s (buyer)\n", l->project,
+            a->host, a->buyer);
+    if (l->source) fprintf(f, "agreement: %s\n", l->source);
+    fprintf(f, "estimate: %s %s%s; conservativeness: %s", effective_basis(l),
+            run->bound->meth->removals ? "net removals" : "reductions",
+            l->basis_fallback ? " (no draws)" : "", mrv__rule_names[l->rule]);
+    if (l->rule_from) fprintf(f, " (from the %s)", l->rule_from);
+    fputc('\n', f);
+    for (size_t j = 0; j < a->nded; j++) {
+        const mrv_deduction *dd = &a->ded[j];
+        fprintf(f, "  %-12s %s %s, %s", dd->name,
+                percent(dd->rate, x, sizeof x), of_text(dd->of),
+                mrv__rounding_names[dd->rounding]);
+        if (dd->units)
+            fprintf(f, ", to %s\n", dd->to_host ? a->host : dd->to);
+        else
+            fprintf(f, ", paid in value to %s (moves no units)\n", dd->to);
+    }
+    if (a->auth == MRV_AUTH_TOTAL)
+        fprintf(f, "authorized: %s t in all, consumed in vintage order\n",
+                thousands(a->auth_total, x, sizeof x));
+    else if (a->auth == MRV_AUTH_VINTAGE)
+        fputs("authorized: a cap per vintage\n", f);
+    if (l->ft != MRV_FT_NONE) {
+        static const char *const ft_text[MRV_NEVENTS] = {
+            /* ORDER EVENTS */
+            "issuance", "authorization", "the first international transfer",
+            "use toward the buyer's NDC"};
+        fprintf(f,
+                "first transfer: %s (corresponding adjustments by that "
+                "year in adjustments.csv)\n",
+                ft_text[l->ft]);
+    }
+
+    fprintf(f, "\n%8s %14s %12s", "vintage", "estimate", "issued");
+    for (size_t c = 0; c < nc; c++) {
+        const char *h = c < a->nded    ? a->ded[c].name
+                        : c == a->nded ? a->host
+                                       : a->buyer;
+        fprintf(f, " %*s", col_width(col_name(a, c)), h);
+    }
+    fputc('\n', f);
+    for (size_t v = 0; v <= l->nvint; v++) {
+        char lab[16];
+        if (v < l->nvint)
+            snprintf(lab, sizeof lab, "%d", l->first + (int)v);
+        else
+            snprintf(lab, sizeof lab, "total");
+        fprintf(f, "%8s %14s %12s", lab,
+                tonnes1(l->cons[v].creditable, x, sizeof x),
+                thousands(l->issued[v], y, sizeof y));
+        for (size_t c = 0; c < nc; c++)
+            fprintf(f, " %*s", col_width(col_name(a, c)),
+                    thousands(l->cells[v * nc + c], x, sizeof x));
+        fputc('\n', f);
+    }
+    fputc('\n', f);
+    print_split(l, f);
+    if (l->has_mc) {
+        fprintf(f, "\nthe agreement on each of %s Monte Carlo draws:\n",
+                thousands((int64_t)l->mc.draws, x, sizeof x));
+        if (a->split == MRV_SPLIT_BUYER_VOLUME)
+            fprintf(f, "  %s receives all of its %s t in %.1f %% of draws\n",
+                    a->buyer, thousands(a->volume, y, sizeof y),
+                    100 * l->mc.p_volume);
+        print_spread(f, a->host, "keeps", l->mc.host_q);
+        print_spread(f, a->buyer, "receives", l->mc.buyer_q);
+    }
+}
+
+void mrv_ledger_sweep_print(const mrv_run *run, const mrv_sweep *s, FILE *f)
+{
+    const mrv_ledger *l = run->ledger;
+    if (!l || !s) return;
+    const mrv_agreement *a = &l->agr;
+    char x[48], y[48], z[48];
+    size_t nc = s->ncols - 1;
+    fprintf(f, "\nsweep of %s from %s to %s: crediting-period totals, t\n",
+            s->key, mrv_dec_format(s->values[0], x, sizeof x),
+            mrv_dec_format(s->values[s->n - 1], y, sizeof y));
+    int kw = (int)strlen(s->key);
+    if (kw < 8) kw = 8;
+    fprintf(f, "%*s %12s", kw, s->key, "issued");
+    for (size_t c = 0; c < nc; c++) {
+        const char *h = c < a->nded    ? a->ded[c].name
+                        : c == a->nded ? a->host
+                                       : a->buyer;
+        fprintf(f, " %*s", col_width(col_name(a, c)), h);
+    }
+    bool pv = s->has_mc && a->split == MRV_SPLIT_BUYER_VOLUME;
+    if (pv) fprintf(f, " %10s", "P(volume)");
+    if (s->has_mc)
+        fprintf(f, " %12s %12s %12s", "host 5 %", "host median",
+                "host 95 %"); /* what the host keeps, over the draws */
+    fputc('\n', f);
+    for (size_t j = 0; j < s->n; j++) {
+        const int64_t *t = s->totals + j * s->ncols;
+        fprintf(f, "%*s %12s", kw, mrv_dec_format(s->values[j], x, sizeof x),
+                thousands(t[0], y, sizeof y));
+        for (size_t c = 0; c < nc; c++)
+            fprintf(f, " %*s", col_width(col_name(a, c)),
+                    thousands(t[1 + c], z, sizeof z));
+        if (pv) fprintf(f, " %8.1f %%", 100 * s->mc[j].p_volume);
+        if (s->has_mc)
+            for (int q = 0; q < 3; q++)
+                fprintf(f, " %12s",
+                        thousands((int64_t)llround(s->mc[j].host_q[q]), x,
+                                  sizeof x));
+        fputc('\n', f);
+    }
+    if (pv)
+        fprintf(f,
+                "P(volume): share of the %s draws in which %s receives "
+                "its whole buyer_volume\n",
+                thousands((int64_t)s->mc[0].draws, x, sizeof x), a->buyer);
+}
