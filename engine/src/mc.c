@@ -150,6 +150,7 @@ struct shared {
                               ** being calloc'd, and not summarised */
     uint64_t *key;            /* per input: its stream key */
     uint32_t **perm;          /* LHS: per input, the stratum of each draw */
+    mrv_zig zig;              /* the normal sampler's tables */
     uint64_t ndraws, nblocks;
     size_t ncols;             /* (nvint + 1) * MRV_NRESULTS */
     item_fn fn;
@@ -239,6 +240,16 @@ static void fill_inputs(const shared *sh, gsl_rng *r, double *slots,
             ** transformation: the same values. */
             for (size_t i = 0; i < n; i++) col[i] = mrv__taus2_uniform_pos(st);
             mrv_sampler_from_uniforms(s, col, n);
+            continue;
+        }
+        if (!sh->perm && mrv_sampler_by_zig(s)) {
+            /* Normal and lognormal: the ziggurat on the inline stream. */
+            for (size_t i = 0; i < n; i++) col[i] = mrv__zig_normal(&sh->zig, st);
+            double mu = s->mu, sigma = s->sigma;
+            if (s->dist == MRV_DIST_LOGNORMAL)
+                for (size_t i = 0; i < n; i++) col[i] = exp(mu + sigma * col[i]);
+            else
+                for (size_t i = 0; i < n; i++) col[i] = mu + sigma * col[i];
             continue;
         }
         if (!sh->perm) {
@@ -581,6 +592,7 @@ mrv_status mrv_mc_run(mrv_run *run, unsigned threads, mrv_diag *d)
     mrv_status st = check_memory(run, sh.ncols, p->ninputs, d);
     if (st != MRV_OK) return st;
 
+    mrv_zig_init(&sh.zig);
     sh.samp = calloc(p->ninputs + 1, sizeof *sh.samp);
     sh.key = calloc(p->ninputs + 1, sizeof *sh.key);
     sh.live = calloc(p->ninputs + 1, sizeof *sh.live);

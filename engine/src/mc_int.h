@@ -12,7 +12,11 @@
 
 #include <stdint.h>
 
+#include <math.h>
+
 #include <gsl/gsl_rng.h>
+
+#include "dist.h"
 
 /* The block index reserved for the stream that shuffles an input's Latin
 ** hypercube strata (no block of draws can have it). */
@@ -60,6 +64,30 @@ static inline double mrv__taus2_uniform_pos(uint32_t s[3])
         x = mrv__taus2_next(s) / 4294967296.0;
     while (x == 0);
     return x;
+}
+
+/* A standard normal from the ziggurat 'z' (dist.h) on the taus2 stream
+** 's'.  The tail beyond r is Marsaglia's (1964) exponential rejection;
+** the wedges test a uniform height against the curve. */
+static inline double mrv__zig_normal(const mrv_zig *z, uint32_t s[3])
+{
+    for (;;) {
+        uint32_t u = mrv__taus2_next(s);
+        uint32_t i = u & 0x7f, j = u >> 8;
+        double sign = (u & 0x80) ? -1.0 : 1.0;
+        double x = j * z->w[i];
+        if (j < z->k[i]) return sign * x;
+        if (i == 0) {
+            double a, b;
+            do {
+                a = -log(mrv__taus2_uniform_pos(s)) / MRV_ZIG_R;
+                b = -log(mrv__taus2_uniform_pos(s));
+            } while (b + b < a * a);
+            return sign * (MRV_ZIG_R + a);
+        }
+        double h = z->f[i] + mrv__taus2_uniform_pos(s) * (z->f[i - 1] - z->f[i]);
+        if (h < exp(-0.5 * x * x)) return sign * x;
+    }
 }
 
 #endif /* MRV_MC_INT_H */

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <gsl/gsl_cdf.h>
 #include <gsl/gsl_errno.h>
 
 #include "dist.h"
@@ -504,6 +505,88 @@ static void test_dist_inline_uniforms_match_gsl(void **state)
     gsl_rng_free(r);
 }
 
+/* ---- the inlined ziggurat ---------------------------------------------- */
+
+/* Geometry: layer i spans [0, x_i] x [f(x_i), f(x_(i-1))] and has area v,
+** the top layer too (that closing is what r and v were chosen for); the
+** bottom strip is v / f(r) wide.  x_i = w[i] * 2^24. */
+static void test_dist_ziggurat_tables(void **state)
+{
+    (void)state;
+    mrv_zig z;
+    mrv_zig_init(&z);
+    const double m = 16777216.0;
+    assert_close(z.w[MRV_ZIG_N - 1] * m, MRV_ZIG_R, 1e-15);
+    assert_close(z.w[0] * m * exp(-0.5 * MRV_ZIG_R * MRV_ZIG_R), MRV_ZIG_V,
+                 1e-12);
+    for (int i = 1; i < MRV_ZIG_N; i++) {
+        double x = z.w[i] * m;
+        assert_close(z.f[i], exp(-0.5 * x * x), 1e-15);
+        assert_close(x * (z.f[i - 1] - z.f[i]), MRV_ZIG_V, 1e-6);
+        if (i + 1 < MRV_ZIG_N)
+            assert_in_range(z.k[i + 1], (uint32_t)(x / (z.w[i + 1] * m) * m) - 1,
+                            (uint32_t)(x / (z.w[i + 1] * m) * m));
+    }
+    assert_int_equal(z.k[1], 0);
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Moments, quantiles out to the tail beyond r (drawn by the exponential
+** rejection) and a Kolmogorov-Smirnov distance against Phi below its 1 %
+** critical value 1.63 / sqrt(n). */
+static void test_dist_ziggurat_normal(void **state)
+{
+    (void)state;
+    enum { NZ = 2000000 };
+    mrv_zig z;
+    mrv_zig_init(&z);
+    double *x = malloc(NZ * sizeof *x);
+    assert_non_null(x);
+    uint32_t st[3];
+    uint64_t key = mrv__mc_stream_key(20261121, "zig");
+    for (size_t b = 0; b * 1000 < NZ; b++) {
+        mrv__mc_block_state(key, b, st);
+        for (size_t i = 0; i < 1000; i++) x[b * 1000 + i] = mrv__zig_normal(&z, st);
+    }
+    double m = 0, m2 = 0, m4 = 0;
+    for (size_t i = 0; i < NZ; i++) m += x[i];
+    m /= NZ;
+    for (size_t i = 0; i < NZ; i++) {
+        double d = (x[i] - m) * (x[i] - m);
+        m2 += d;
+        m4 += d * d;
+    }
+    double var = m2 / (NZ - 1);
+    /* se(mean) = 1/sqrt(n); se(s^2) = sqrt((3 - 1) / n) for the normal */
+    assert_true(fabs(m) < K / sqrt((double)NZ));
+    assert_true(fabs(var - 1) < K * sqrt(2.0 / NZ));
+    assert_close(m4 / NZ, 3.0, K * sqrt(96.0 / NZ)); /* var(z^4) = 105 - 9 */
+    static const double zs[] = {-4.0, -3.6, -3.44, -2.0, -1.0, 0.0, 0.5,
+                                1.96, 3.0, 3.44, 3.6, 4.0};
+    for (size_t j = 0; j < sizeof zs / sizeof *zs; j++) {
+        double p = gsl_cdf_ugaussian_P(zs[j]);
+        size_t below = 0;
+        for (size_t i = 0; i < NZ; i++) below += x[i] < zs[j];
+        double share = (double)below / NZ, se = sqrt(p * (1 - p) / NZ);
+        if (fabs(share - p) > K * se + 1e-12)
+            fail_msg("P(Z < %g) = %.7g, want %.7g", zs[j], share, p);
+    }
+    qsort(x, NZ, sizeof *x, cmp_double);
+    double dks = 0;
+    for (size_t i = 0; i < NZ; i++) {
+        double f = gsl_cdf_ugaussian_P(x[i]);
+        dks = fmax(dks, fmax(fabs(f - (double)i / NZ),
+                             fabs((double)(i + 1) / NZ - f)));
+    }
+    assert_true(dks < 1.63 / sqrt((double)NZ));
+    free(x);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -525,6 +608,8 @@ int main(void)
         cmocka_unit_test(test_dist_lhs_strata),
         cmocka_unit_test(test_dist_stream_seeding),
         cmocka_unit_test(test_dist_inline_uniforms_match_gsl),
+        cmocka_unit_test(test_dist_ziggurat_tables),
+        cmocka_unit_test(test_dist_ziggurat_normal),
     };
     gsl_set_error_handler_off();
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -19,6 +19,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include <gsl/gsl_rng.h>
 
@@ -47,6 +48,31 @@ typedef struct mrv_sampler {
     double plo, phi;      /* F(lo), F(hi); or Q(lo), Q(hi) if upper_tail */
     double accept;        /* F(hi) - F(lo): share of the distribution kept */
 } mrv_sampler;
+
+/* ---- the ziggurat ------------------------------------------------------ */
+
+/* Marsaglia and Tsang's ziggurat (J. Stat. Softw. 5(8), 2000) for the
+** standard normal, with GSL's layout of one 32-bit generator output: 7
+** bits pick one of 128 layers of equal area under exp(-x^2/2), one bit
+** the sign, 24 bits the abscissa.  mrv_zig_init builds the tables from
+** the paper's recurrence; mrv__zig_normal (mc_int.h) draws with the
+** generator step inlined. */
+#define MRV_ZIG_N 128
+#define MRV_ZIG_R 3.442619855899          /* right edge of the bottom layer */
+#define MRV_ZIG_V 9.91256303526217e-3     /* area of every layer */
+
+typedef struct mrv_zig {
+    uint32_t k[MRV_ZIG_N];  /* j < k[i]: the point lies under the curve */
+    double w[MRV_ZIG_N];    /* x = j w[i] */
+    double f[MRV_ZIG_N];    /* exp(-x_i^2 / 2) at layer i's right edge */
+} mrv_zig;
+
+void mrv_zig_init(mrv_zig *z);
+
+/* True when Monte Carlo draws this sampler's values as mu + sigma Z (or
+** exp of it) with Z from mrv__zig_normal: untruncated normal and
+** lognormal inputs. */
+bool mrv_sampler_by_zig(const mrv_sampler *s);
 
 /* ---- parameter conversions -------------------------------------------- */
 

@@ -21,7 +21,8 @@
 
 #include "model.h"
 
-/* Opcodes.  ORDER OPS: eval.c's switch and op_names[] follow this list.
+/* Opcodes.  ORDER OPS: eval_run.h's switch and eval.c's op_names[] follow
+** this list.
 ** R[x] is slot x; K is the instruction's constant. */
 typedef enum mrv_opcode {
     MRV_I_ADD,    /* R[a] := R[b] + R[c] */
