@@ -311,10 +311,11 @@ static int cmd_run(cli *c)
         snprintf(dir, sizeof dir, "%s", c->out);
     else
         snprintf(dir, sizeof dir, "out/%s", run->bound->project->id);
-    st = mrv_report_write(run, dir, d);
+    char names[512];
+    st = mrv_report_write_named(run, dir, names, sizeof names, d);
     if (st == MRV_OK && !c->quiet) {
         mrv_report_table(run, stdout);
-        printf("\nwrote %s/vintages.csv and %s/report.json\n", dir, dir);
+        printf("\nwrote into %s/: %s\n", dir, names);
     }
     mrv_run_free(run);
     return finish(d, st);
@@ -350,13 +351,13 @@ static int cmd_allocate(cli *c)
         snprintf(dir, sizeof dir, "%s", c->out);
     else
         snprintf(dir, sizeof dir, "out/%s", run->bound->project->id);
-    if (st == MRV_OK) st = mrv_report_write(run, dir, d);
+    char names[512];
+    if (st == MRV_OK)
+        st = mrv_report_write_named(run, dir, names, sizeof names, d);
     if (st == MRV_OK && !c->quiet) {
         mrv_ledger_print(run, stdout);
         if (sw) mrv_ledger_sweep_print(run, sw, stdout);
-        printf("\nwrote %s/ledger.csv, serials.csv, adjustments.csv, aef.csv,"
-               "\nconservativeness.csv, vintages.csv and report.json\n",
-               dir);
+        printf("\nwrote into %s/: %s\n", dir, names);
     }
     mrv_sweep_free(sw);
     mrv_run_free(run);

@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "ledger_int.h"
+#include "stats.h"
 #include "schema.h"
 
 const char *const mrv__rule_names[] = {"none", "ar_tool14", "lower_bound",
@@ -801,8 +802,9 @@ static void apply_rule(const mrv_ledger *l, mrv_conserv *c, double *x, size_t n)
     c->rule_adj = 0;
     if (l->rule != MRV_RULE_NONE && x) {
         double conf = l->rule == MRV_RULE_LOWER_BOUND ? l->lb_confidence : 0.90;
-        double lo = mrv__quantile(x, n, (1 - conf) / 2);
-        double hi = mrv__quantile(x, n, (1 + conf) / 2);
+        double ps[2] = {(1 - conf) / 2, (1 + conf) / 2}, q[2];
+        mrv_stats_quantiles(x, n, ps, 2, q);
+        double lo = q[0], hi = q[1];
         c->half_width = (hi - lo) / 2;
         /* A vintage with no positive estimate issues nothing; the rules
         ** have nothing to take from it. */
@@ -828,7 +830,8 @@ static void apply_rule(const mrv_ledger *l, mrv_conserv *c, double *x, size_t n)
                 break;
             case MRV_RULE_LOWER_BOUND:
                 if (!(rel <= l->lb_precision)) {
-                    double lb = mrv__quantile(x, n, 1 - l->lb_confidence);
+                    double p = 1 - l->lb_confidence, lb;
+                    mrv_stats_quantiles(x, n, &p, 1, &lb);
                     /* The rule never raises the estimate. */
                     c->rule_adj = u > lb ? u - lb : 0;
                 }

@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "ledger_int.h"
+#include "stats.h"
 
 const int64_t mrv__pow10[19] = {1LL,
                                 10LL,
@@ -265,64 +266,6 @@ int64_t mrv__host_keeps(const mrv_agreement *a, const int64_t *row)
     return h;
 }
 
-/* ---- quantiles by selection -------------------------------------------- */
-
-static void swap(double *x, size_t i, size_t j)
-{
-    double t = x[i];
-    x[i] = x[j];
-    x[j] = t;
-}
-
-/* Places the k-th smallest of x[0..n-1] at x[k], smaller ones before it
-** and larger ones after (Hoare's FIND, as Wirth writes it, with a
-** median-of-three pivot so that the scans stop inside the range). */
-static void select_k(double *x, size_t n, size_t k)
-{
-    ptrdiff_t lo = 0, hi = (ptrdiff_t)n - 1, kk = (ptrdiff_t)k;
-    while (hi > lo) {
-        ptrdiff_t mid = lo + (hi - lo) / 2;
-        if (x[mid] < x[lo]) swap(x, (size_t)mid, (size_t)lo);
-        if (x[hi] < x[lo]) swap(x, (size_t)hi, (size_t)lo);
-        if (x[hi] < x[mid]) swap(x, (size_t)hi, (size_t)mid);
-        double pivot = x[mid];
-        ptrdiff_t i = lo, j = hi;
-        while (i <= j) {
-            while (x[i] < pivot) i++;
-            while (x[j] > pivot) j--;
-            if (i <= j) {
-                swap(x, (size_t)i, (size_t)j);
-                i++;
-                j--;
-            }
-        }
-        /* Now x[lo..j] <= pivot <= x[i..hi], and anything between equals
-        ** the pivot. */
-        if (kk <= j)
-            hi = j;
-        else if (kk >= i)
-            lo = i;
-        else
-            return;
-    }
-}
-
-double mrv__quantile(double *x, size_t n, double p)
-{
-    double h = (double)(n - 1) * p;
-    size_t lo = (size_t)floor(h);
-    if (lo >= n - 1) lo = n - 1;
-    select_k(x, n, lo);
-    double a = x[lo];
-    if (lo + 1 >= n) return a;
-    /* After the selection everything right of lo is >= x[lo]; the next
-    ** order statistic is their minimum. */
-    double b = x[lo + 1];
-    for (size_t i = lo + 2; i < n; i++)
-        if (x[i] < b) b = x[i];
-    return a + (h - (double)lo) * (b - a);
-}
-
 /* ---- the allocation on every draw -------------------------------------- */
 
 mrv_status mrv__ledger_draws(const mrv_ledger *l, const mrv_agreement *a,
@@ -368,10 +311,8 @@ mrv_status mrv__ledger_draws(const mrv_ledger *l, const mrv_agreement *a,
     mc->p_volume = a->split == MRV_SPLIT_BUYER_VOLUME
                        ? (double)hit / (double)draws
                        : (double)NAN;
-    for (int q = 0; q < 3; q++) {
-        mc->host_q[q] = mrv__quantile(host, (size_t)draws, ps[q]);
-        mc->buyer_q[q] = mrv__quantile(buyer, (size_t)draws, ps[q]);
-    }
+    mrv_stats_quantiles(host, (size_t)draws, ps, 3, mc->host_q);
+    mrv_stats_quantiles(buyer, (size_t)draws, ps, 3, mc->buyer_q);
     mc->host_mean = hsum / (double)draws;
     mc->buyer_mean = bsum / (double)draws;
     free(issued);

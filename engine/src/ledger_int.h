@@ -18,10 +18,6 @@ extern const char *const mrv__event_names[];    /* by mrv_ftdef */
 /* 10^k for k = 0 .. 18. */
 extern const int64_t mrv__pow10[19];
 
-/* The type-7 quantile at probability p of x[0..n-1] (n > 0), by
-** selection; reorders x. */
-double mrv__quantile(double *x, size_t n, double p);
-
 /* Runs agreement 'a' on each of the 'draws' draws of reductions in
 ** 'samples' (the run's layout, [(v * MRV_NRESULTS + r) * draws + i]),
 ** taking l->draw_adj[v] tonnes from every draw of vintage v, and

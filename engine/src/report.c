@@ -579,6 +579,12 @@ void mrv_report_table(const mrv_run *run, FILE *f)
 mrv_status mrv_report_write(const mrv_run *run, const char *dir,
                             mrv_diag *d)
 {
+    return mrv_report_write_named(run, dir, NULL, 0, d);
+}
+
+mrv_status mrv_report_write_named(const mrv_run *run, const char *dir,
+                                  char *names, size_t n, mrv_diag *d)
+{
     mrv_outset *s = NULL;
     mrv_status st = mrv_outset_open(dir, &s, d);
     if (st != MRV_OK) return st;
@@ -593,6 +599,18 @@ mrv_status mrv_report_write(const mrv_run *run, const char *dir,
                    ? mrv_diag_status(d)
                    : mrv_error(d, nopos(), MRV_EIO, "cannot write into '%s'",
                                dir);
+    }
+    if (names && n) {
+        /* Taken before the commit frees the set: the files it renames. */
+        size_t o = 0;
+        names[0] = '\0';
+        for (size_t i = 0; i < s->n && o + 1 < n; i++) {
+            const char *base = strrchr(s->file[i].name, '/');
+            base = base ? base + 1 : s->file[i].name;
+            int k = snprintf(names + o, n - o, "%s%s", i ? ", " : "", base);
+            if (k < 0) break;
+            o += (size_t)k;
+        }
     }
     return mrv_outset_commit(s, d);
 }

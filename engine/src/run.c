@@ -167,6 +167,14 @@ mrv_status mrv_run_new(const char *path, const mrv_options *opt,
             st = mrv_mc_run(run, opt->threads, d);
     }
     if (st == MRV_OK && pj->allocation) st = mrv_ledger_build(run, d);
+    /* A rule turns estimates into issued units; with no allocation there
+    ** is nothing for it to act on, and silence would hide a typo'd key. */
+    const mrv_ynode *rule = pj->conservativeness ? pj->conservativeness
+                                                 : run->bound->meth->conservativeness;
+    if (st == MRV_OK && !pj->allocation && rule)
+        mrv_warning(d, rule->pos,
+                    "'conservativeness' applies only to issued units; without "
+                    "an 'allocation' it has no effect on this run");
     if (st != MRV_OK) {
         mrv_run_free(run);
         return st;
@@ -195,6 +203,8 @@ mrv_status mrv_check_file(const char *path, const mrv_search *search,
         const mrv_compiled *cp = NULL;
         st = mrv_methodology_load(doc, a, &m, d);
         if (st == MRV_OK) st = mrv_compile(m, a, &cp, d);
+        if (st == MRV_OK && m->conservativeness)
+            st = mrv_ledger_check_rule(m->conservativeness, d);
         break;
     }
     case MRV_FILE_TABLE: {
@@ -207,6 +217,7 @@ mrv_status mrv_check_file(const char *path, const mrv_search *search,
         const mrv_compiled *cp = NULL;
         const mrv_program *p = NULL;
         st = prepare(path, search, &b, &cp, &p, d);
+        if (st == MRV_OK) st = mrv_ledger_check(b, d);
         mrv_bound_free(b);
         break;
     }

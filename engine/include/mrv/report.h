@@ -41,6 +41,10 @@ void mrv_report_table(const mrv_run *run, FILE *f);
 ** files) into 'dir' atomically. */
 mrv_status mrv_report_write(const mrv_run *run, const char *dir,
                             mrv_diag *diag);
+/* The same, and on success the names of the files written, joined by
+** ", ", into 'names' (n bytes; truncated to fit), for the CLI's message. */
+mrv_status mrv_report_write_named(const mrv_run *run, const char *dir,
+                                  char *names, size_t n, mrv_diag *diag);
 
 /* %.17g, with -0 printed as 0: enough digits to read back the same
 ** double.  Returns buf. */

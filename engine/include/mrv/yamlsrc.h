@@ -21,7 +21,7 @@
 
 #define MRV_YAML_MAX_BYTES (16u * 1024u * 1024u) /* per file */
 #define MRV_YAML_MAX_DEPTH 32                    /* nested collections */
-#define MRV_YAML_MAX_NODES 2000000u              /* per file */
+#define MRV_YAML_MAX_NODES 250000u   /* per file: about 30 MB of nodes */
 
 typedef enum mrv_ykind {
     MRV_Y_SCALAR,
