@@ -313,14 +313,9 @@ static bool check_call(cctx *c, mrv_ast *n)
     case MRV_F_EXP:
     case MRV_F_LN:
     case MRV_F_LOG:
-    case MRV_F_LOG10: {
-        char what[64];
-        snprintf(what, sizeof what, "the argument of '%s'",
-                 mrv_func_name(n->func));
-        set_dimless(n);
-        return need_dimless(c, a[0], what);
-    }
-    case MRV_F_FLOOR:
+    case MRV_F_LOG10:
+    case MRV_F_FLOOR:   /* floor and ceil of a dimensioned value would
+                        ** depend on the unit it is written in */
     case MRV_F_CEIL: {
         char what[64];
         snprintf(what, sizeof what, "the argument of '%s'",
