@@ -29,7 +29,7 @@ void fx_rmtree(const char *dir)
         if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
             continue;
         char *p = fx_path(dir, de->d_name);
-        if (unlink(p) != 0) rmdir(p);
+        if (unlink(p) != 0) fx_rmtree(p); /* a folder: empty it first */
         free(p);
     }
     closedir(dp);

@@ -341,19 +341,12 @@ static void test_report_write_atomic(void **state)
     s = slurp(deep_csv);
     assert_string_equal(s, tiny_golden);
     free(s);
-    unlink(deep_csv);
-    char *rep = fx_path(deep, "report.json");
-    unlink(rep);
-    free(rep);
     free(deep_csv);
-    rmdir(deep);
     free(deep);
-    char *ab = fx_path(out, "a/b");
-    rmdir(ab);
-    free(ab);
-    ab = fx_path(out, "a");
-    rmdir(ab);
-    free(ab);
+    /* Whatever files the report set holds, the whole tree goes. */
+    char *a = fx_path(out, "a");
+    fx_rmtree(a);
+    free(a);
     mrv_diag_reset(fx->diag);
     assert_status(mrv_report_write(fx->run, old_csv, fx->diag), MRV_EIO);
     assert_non_null(strstr(fx_first_msg(fx->diag), "is not a folder"));
