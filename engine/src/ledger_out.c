@@ -320,20 +320,28 @@ bool mrv_ledger_conserv_csv(const mrv_ledger *l, FILE *f)
     return !ferror(f);
 }
 
+/* The files of mrv_ledger_write, in the order written; report.html lists
+** them from here. */
+static const struct {
+    const char *name;
+    bool (*write)(const mrv_ledger *, FILE *);
+} files[] = {
+    {"ledger.csv", mrv_ledger_csv},
+    {"serials.csv", mrv_ledger_serials_csv},
+    {"adjustments.csv", mrv_ledger_adjustments_csv},
+    {"aef.csv", mrv_ledger_aef_csv},
+    {"conservativeness.csv", mrv_ledger_conserv_csv},
+};
+
+const char *mrv_ledger_file_name(size_t i)
+{
+    return i < sizeof files / sizeof *files ? files[i].name : NULL;
+}
+
 mrv_status mrv_ledger_write(const mrv_run *run, mrv_outset *set, mrv_diag *d)
 {
     const mrv_ledger *l = run->ledger;
     if (!l) return MRV_OK;
-    static const struct {
-        const char *name;
-        bool (*write)(const mrv_ledger *, FILE *);
-    } files[] = {
-        {"ledger.csv", mrv_ledger_csv},
-        {"serials.csv", mrv_ledger_serials_csv},
-        {"adjustments.csv", mrv_ledger_adjustments_csv},
-        {"aef.csv", mrv_ledger_aef_csv},
-        {"conservativeness.csv", mrv_ledger_conserv_csv},
-    };
     for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
         FILE *f = mrv_outset_file(set, files[i].name, d);
         if (!f) {
@@ -575,6 +583,18 @@ static int reached_in(const mrv_ledger *l, size_t col, int64_t target)
         if (sum >= target) return l->first + (int)v;
     }
     return -1;
+}
+
+mrv_ledger_outcome mrv_ledger_outcome_of(const mrv_ledger *l)
+{
+    const mrv_agreement *a = &l->agr;
+    const int64_t *tot = l->cells + l->nvint * MRV_LEDGER_NCOLS(a);
+    mrv_ledger_outcome o = {mrv__host_keeps(a, tot), tot[a->nded + 1], -1};
+    if (a->split == MRV_SPLIT_BUYER_VOLUME && o.buyer >= a->volume)
+        o.volume_done = reached_in(l, a->nded + 1, a->volume);
+    else if (a->split == MRV_SPLIT_HOST_VOLUME && tot[a->nded] >= a->volume)
+        o.volume_done = reached_in(l, a->nded, a->volume);
+    return o;
 }
 
 static void print_split(const mrv_ledger *l, FILE *f)

@@ -351,6 +351,22 @@ void mrv_ledger_json(const mrv_run *run, FILE *f);
 ** the probability of the contracted volume and the spread of the shares. */
 void mrv_ledger_print(const mrv_run *run, FILE *f);
 
+/* What the split delivered over the crediting period, as 'mrv allocate'
+** states it, for writers other than this module's (report.html). */
+typedef struct mrv_ledger_outcome {
+    int64_t host_keeps;      /* the host column plus the unit-moving
+                             ** deductions to: host */
+    int64_t buyer;           /* the buyer column */
+    int volume_done;         /* the vintage in which the contracted volume
+                             ** (buyer_volume or host_volume) is complete;
+                             ** -1 when it never is, or for buyer_share */
+} mrv_ledger_outcome;
+mrv_ledger_outcome mrv_ledger_outcome_of(const mrv_ledger *l);
+
+/* The name of the i-th file mrv_ledger_write adds ("ledger.csv" first),
+** or NULL past the last. */
+const char *mrv_ledger_file_name(size_t i);
+
 /* ---- sweeps ------------------------------------------------------------ */
 
 /* Per-party crediting-period totals over a range of one agreement number,

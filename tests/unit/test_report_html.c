@@ -1,0 +1,632 @@
+/*
+** test_report_html.c -- report.html (report_html.c, DESIGN §8).
+**
+** Small projects are written into a scratch folder and run through the
+** whole pipeline: one with Monte Carlo draws, an allocation, a negative
+** vintage and hostile strings in every free-text field it has; one
+** central-only with partial vintages; one removals methodology.  A run
+** built by hand carries NaN and infinities in its statistics.  Every page
+** must be well formed (tags balanced, only the elements the writer emits),
+** carry no NaN or inf, show every hostile string as text, and be the same
+** bytes however often and with however many threads it is made.
+*/
+#include "testutil.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <gsl/gsl_errno.h>
+
+#include "fixture.h"
+#include "ledger.h"
+#include "report.h"
+#include "run.h"
+
+/* ---- inputs ------------------------------------------------------------ */
+
+static const char meth_reductions[] =
+    "methodology: given\n"
+    "title: \"Given <b>reductions</b> & 'quotes'\"\n"
+    "reference: \"ref <i>AMS</i> v1\"\n"
+    "version: 2\n"
+    "parameters:\n"
+    "  X: {unit: tCO2e, over: [vintage]}\n"
+    "  K: {unit: 1}\n"
+    "equations:\n"
+    "  BE: {unit: tCO2e, formula: \"X * K\"}\n"
+    "  PE: {unit: tCO2e, formula: \"0\"}\n"
+    "  LE: {unit: tCO2e, formula: \"0\"}\n"
+    "  ER: {unit: tCO2e, formula: \"BE - PE - LE\"}\n"
+    "results: {baseline: BE, project: PE, leakage: LE, reductions: ER}\n";
+
+static const char table_hostile[] =
+    "table: tbl\n"
+    "source: \"<script>alert('source')</script>\"\n"
+    "entries:\n"
+    "  k: {value: 1, unit: 1}\n";
+
+/* Monte Carlo, an allocation with a buyer volume, a negative vintage
+** (2027 issues nothing) and hostile text wherever a project has any. */
+static const char project_mc[] =
+    "project: hostile\n"
+    "title: \"<script>alert(1)</script> & Co\"\n"
+    "description: \"</p><img src=x onerror=alert(2)>\"\n"
+    "methodology: ./m.yaml\n"
+    "host: KHM\n"
+    "crediting_period: {first: 2025, last: 2028}\n"
+    "factors: [./t.yaml]\n"
+    "parameters:\n"
+    "  X: {value: {2025: 1000000, 2026: 2000000, 2027: -500000, "
+    "2028: 1500000}, uncertainty: 10%}\n"
+    "  K: tbl/k\n"
+    "monte_carlo: {draws: 2000, seed: 7, confidence: 0.9}\n"
+    "allocation:\n"
+    "  buyer: KOR\n"
+    "  source: \"<iframe>LoA</iframe>\"\n"
+    "  deductions:\n"
+    "    - {name: sop, rate: 0.05, to: adaptation_fund}\n"
+    "  split: {buyer_volume: 2000000, order: buyer_first}\n";
+
+/* Central case only, partial first and last vintages, one negative. */
+static const char project_partial[] =
+    "project: partial\n"
+    "methodology: ./m.yaml\n"
+    "crediting_period: {start: 2024-07-01, end: 2026-03-31}\n"
+    "parameters:\n"
+    "  X: {2024: 300, 2025: -650, 2026: 170}\n"
+    "  K: 1\n";
+
+static const char meth_removals[] =
+    "methodology: sink\n"
+    "kind: removals\n"
+    "parameters:\n"
+    "  G: {unit: tCO2e, over: [vintage]}\n"
+    "equations:\n"
+    "  BSL: {unit: tCO2e, formula: \"0\"}\n"
+    "  ACT: {unit: tCO2e, formula: \"G\"}\n"
+    "  LK: {unit: tCO2e, formula: \"G * 0.1\"}\n"
+    "  NET: {unit: tCO2e, formula: \"ACT - BSL - LK\"}\n"
+    "results: {baseline: BSL, project: ACT, leakage: LK, reductions: NET}\n";
+
+static const char project_removals[] =
+    "project: sink-project\n"
+    "methodology: ./r.yaml\n"
+    "host: MNG\n"
+    "crediting_period: {first: 2026, last: 2030}\n"
+    "parameters:\n"
+    "  G: {value: {2026: 10, 2027: 400, 2028: 900, 2029: 1300, 2030: 1600},"
+    " uncertainty: 20%}\n"
+    "monte_carlo: {draws: 1000, seed: 3}\n"
+    "allocation:\n"
+    "  buyer: KOR\n"
+    "  deductions:\n"
+    "    - {name: buffer, rate: 0.2, to: buffer_pool}\n"
+    "  split: {buyer_share: 0.5}\n";
+
+/* ---- helpers ----------------------------------------------------------- */
+
+typedef struct fixture {
+    char *dir;
+    mrv_diag *diag;
+} fixture;
+
+static int setup(void **state)
+{
+    fixture *fx = calloc(1, sizeof *fx);
+    if (!fx) return -1;
+    fx->dir = fx_mkdtemp();
+    free(fx_write(fx->dir, "m.yaml", meth_reductions));
+    free(fx_write(fx->dir, "r.yaml", meth_removals));
+    free(fx_write(fx->dir, "t.yaml", table_hostile));
+    free(fx_write(fx->dir, "mc.yaml", project_mc));
+    free(fx_write(fx->dir, "partial.yaml", project_partial));
+    free(fx_write(fx->dir, "removals.yaml", project_removals));
+    fx->diag = mrv_diag_new();
+    *state = fx;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *fx = *state;
+    char *out = fx_path(fx->dir, "out");
+    fx_rmtree(out);
+    free(out);
+    fx_rmtree(fx->dir);
+    free(fx->dir);
+    mrv_diag_free(fx->diag);
+    free(fx);
+    return 0;
+}
+
+/* Runs project file 'name' of the fixture on 'threads' threads. */
+static mrv_run *run_project(fixture *fx, const char *name, unsigned threads)
+{
+    char *path = fx_path(fx->dir, name);
+    mrv_options opt;
+    memset(&opt, 0, sizeof opt);
+    opt.search = fx_search();
+    opt.threads = threads;
+    mrv_run *run = NULL;
+    mrv_diag_reset(fx->diag);
+    mrv_status st = mrv_run_new(path, &opt, &run, fx->diag);
+    if (st != MRV_OK) {
+        char msg[512];
+        const mrv_diag_entry *e = mrv_diag_first(fx->diag);
+        if (e) mrv_diag_format(e, msg, sizeof msg);
+        fail_msg("%s: %s", name, e ? msg : "failed");
+    }
+    free(path);
+    return run;
+}
+
+static char *html_of(const mrv_run *run)
+{
+    char *buf = NULL;
+    size_t n = 0;
+    FILE *f = open_memstream(&buf, &n);
+    assert_non_null(f);
+    assert_true(mrv_report_html(run, f));
+    assert_int_equal(fclose(f), 0);
+    return buf;
+}
+
+static size_t count(const char *s, const char *sub)
+{
+    size_t n = 0;
+    for (const char *p = s; (p = strstr(p, sub)); p += strlen(sub)) n++;
+    return n;
+}
+
+/* The elements report_html.c emits; anything else is injected markup. */
+static const char *const allowed_tags[] = {
+    "html", "head", "meta",   "title",   "style",    "body",       "header",
+    "h1",   "h2",   "h3",     "p",       "code",     "dl",         "dt",
+    "dd",   "div",  "strong", "section", "figure",   "figcaption", "svg",
+    "g",    "line", "text",   "polygon", "polyline", "circle",     "rect",
+    "path", "ul",   "li",     "span",    "table",    "thead",      "tbody",
+    "tr",   "th",   "td",     "br"};
+static const char *const void_tags[] = {"meta", "br"};
+
+static bool in_list(const char *name, const char *const *list, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(name, list[i]) == 0) return true;
+    return false;
+}
+
+/* Fails unless the page starts with the doctype, ends with </html>, every
+** element is one of allowed_tags, and every element opened is closed in
+** order (void elements and '/>' excepted).  No '<' may appear except as
+** a tag. */
+static void assert_well_formed(const char *html)
+{
+    assert_true(strncmp(html, "<!DOCTYPE html>\n", 16) == 0);
+    size_t len = strlen(html);
+    assert_true(len > 8 && strcmp(html + len - 8, "</html>\n") == 0);
+    char stack[64][16];
+    size_t depth = 0;
+    for (const char *p = html; (p = strchr(p, '<'));) {
+        if (strncmp(p, "<!DOCTYPE", 9) == 0) {
+            p = strchr(p, '>');
+            assert_non_null(p);
+            continue;
+        }
+        bool closing = p[1] == '/';
+        const char *s = p + (closing ? 2 : 1);
+        size_t k = 0;
+        char name[16];
+        while (isalnum((unsigned char)s[k]) && k + 1 < sizeof name) {
+            name[k] = s[k];
+            k++;
+        }
+        name[k] = '\0';
+        if (!in_list(name, allowed_tags,
+                     sizeof allowed_tags / sizeof *allowed_tags))
+            fail_msg("unexpected element <%s%s> at offset %ld",
+                     closing ? "/" : "", name, (long)(p - html));
+        const char *end = strchr(s, '>');
+        assert_non_null(end);
+        /* An attribute never holds '<' (it is escaped). */
+        const char *lt = strchr(s, '<');
+        assert_true(lt == NULL || lt > end);
+        if (closing) {
+            if (depth == 0 || strcmp(stack[depth - 1], name) != 0)
+                fail_msg("</%s> closes <%s> at offset %ld", name,
+                         depth ? stack[depth - 1] : "(nothing)",
+                         (long)(p - html));
+            depth--;
+        } else if (end[-1] != '/' &&
+                   !in_list(name, void_tags,
+                            sizeof void_tags / sizeof *void_tags)) {
+            assert_true(depth < 64);
+            strcpy(stack[depth++], name);
+        }
+        p = end + 1;
+    }
+    if (depth) fail_msg("<%s> is never closed", stack[depth - 1]);
+}
+
+/* Fails when "nan" or "inf" appears as a word (not inside one, as in
+** "information"), in any case. */
+static void assert_no_nonfinite(const char *html)
+{
+    static const char *const bad[] = {"nan", "inf"};
+    for (const char *p = html; *p; p++)
+        for (int i = 0; i < 2; i++) {
+            if (strncasecmp(p, bad[i], 3) != 0) continue;
+            bool before = p > html && isalpha((unsigned char)p[-1]);
+            bool after = isalpha((unsigned char)p[3]);
+            if (!before && !after)
+                fail_msg("'%.3s' at offset %ld: ...%.40s", p, (long)(p - html),
+                         p > html + 20 ? p - 20 : html);
+        }
+}
+
+/* The numbers of every points="..." and of every x, y, cx, cy, width and
+** height attribute must lie inside the drawing (0..760 x 0..320). */
+static void assert_coordinates_inside(const char *html)
+{
+    static const char *const attrs[] = {
+        " x=\"",      " y=\"",  " cx=\"", " cy=\"", " width=\"",
+        " height=\"", " x1=\"", " y1=\"", " x2=\"", " y2=\""};
+    const char *svg = strstr(html, "<svg viewBox");
+    for (; svg; svg = strstr(svg + 1, "<svg viewBox")) {
+        const char *end = strstr(svg, "</svg>");
+        assert_non_null(end);
+        for (size_t i = 0; i < sizeof attrs / sizeof *attrs; i++)
+            for (const char *p = svg; (p = strstr(p, attrs[i])) && p < end;
+                 p++) {
+                double v = strtod(p + strlen(attrs[i]), NULL);
+                if (!(v >= 0 && v <= 760))
+                    fail_msg("%s%g out of the drawing", attrs[i], v);
+            }
+        for (const char *p = svg; (p = strstr(p, "points=\"")) && p < end;
+             p++) {
+            char *q = (char *)p + 8;
+            while (*q != '"') {
+                double v = strtod(q, &q);
+                if (!(v >= 0 && v <= 760)) fail_msg("point %g outside", v);
+                if (*q == ',' || *q == ' ') q++;
+            }
+        }
+    }
+}
+
+static double attr_after(const char *p, const char *attr)
+{
+    const char *a = strstr(p, attr);
+    assert_non_null(a);
+    return strtod(a + strlen(attr), NULL);
+}
+
+/* ---- tests ------------------------------------------------------------- */
+
+static void test_report_html_escapes_hostile_strings(void **state)
+{
+    fixture *fx = *state;
+    mrv_run *run = run_project(fx, "mc.yaml", 1);
+    char *html = html_of(run);
+    assert_well_formed(html);
+    /* Every hostile string shows as text. */
+    assert_non_null(strstr(html, "&lt;script&gt;alert(1)&lt;/script&gt; "
+                                 "&amp; Co"));
+    assert_non_null(strstr(html, "&lt;/p&gt;&lt;img src=x onerror=alert(2)"
+                                 "&gt;"));
+    assert_non_null(strstr(html, "&lt;iframe&gt;LoA&lt;/iframe&gt;"));
+    assert_non_null(strstr(html, "Given &lt;b&gt;reductions&lt;/b&gt; "
+                                 "&amp; &#39;quotes&#39;"));
+    assert_non_null(strstr(html, "ref &lt;i&gt;AMS&lt;/i&gt; v1"));
+    assert_non_null(strstr(html, "&lt;script&gt;alert(&#39;source&#39;)"));
+    assert_null(strstr(html, "<script"));
+    assert_null(strstr(html, "<img"));
+    assert_null(strstr(html, "<iframe"));
+    assert_null(strstr(html, "<b>"));
+    free(html);
+    mrv_run_free(run);
+}
+
+static void test_report_html_band_and_bars(void **state)
+{
+    fixture *fx = *state;
+    mrv_run *run = run_project(fx, "mc.yaml", 1);
+    assert_non_null(run->ledger);
+    char *html = html_of(run);
+    assert_well_formed(html);
+    assert_no_nonfinite(html);
+    assert_coordinates_inside(html);
+    /* Chart 1: one band over the four vintages, the central line, a point
+    ** per vintage with its interval; 90 % as the project asks. */
+    assert_int_equal(count(html, "<polygon class=\"band\""), 1);
+    assert_int_equal(count(html, "<polyline class=\"central\""), 1);
+    assert_int_equal(count(html, "</title></circle>"), 4);
+    assert_non_null(strstr(html, "90 % interval of 2,000 Monte Carlo "
+                                 "draws"));
+    assert_non_null(strstr(html, "<title>2025: 1,000,000 tCO2e; 90 % "
+                                 "interval "));
+    /* Thousands separators on the axis. */
+    assert_non_null(strstr(html, "text-anchor=\"end\">2,000,000</text>"));
+    /* Chart 2: a legend entry and colour per destination, stacked bars
+    ** with the numbers of each, the buyer's volume marked. */
+    assert_non_null(strstr(html, "sop (5 %) to adaptation_fund"));
+    assert_non_null(strstr(html, "KHM (host)"));
+    assert_non_null(strstr(html, "KOR (buyer)"));
+    assert_non_null(strstr(html, "fill=\"#e0833a\"/>"));
+    assert_non_null(strstr(html, "2027: issued 0 (sop 0; KHM 0; KOR 0)"));
+    assert_non_null(strstr(html, "KOR&#8217;s 2,000,000 t complete"));
+    assert_non_null(strstr(html, "It is complete in vintage 2026."));
+    assert_non_null(strstr(html, "receives all of its contracted volume in "
+                                 "<strong>"));
+    /* The ledger table, the ledger's files, provenance. */
+    assert_non_null(strstr(html, "<h2>Allocation ledger</h2>"));
+    assert_non_null(strstr(html, "<code>conservativeness.csv</code>"));
+    assert_non_null(strstr(html, run->bound->files[0].doc->sha256_hex));
+    assert_non_null(strstr(html, "<code>tbl/k</code></td><td>1</td>"));
+    assert_non_null(strstr(html, "2,000 draws, seed 7, random sampling"));
+    assert_non_null(strstr(html, "mrv run "));
+
+    mrv_ledger_outcome o = mrv_ledger_outcome_of(run->ledger);
+    assert_int_equal(o.volume_done, 2026);
+    assert_int_equal(o.buyer, 2000000);
+    assert_string_equal(mrv_ledger_file_name(0), "ledger.csv");
+    size_t nfiles = 0;
+    while (mrv_ledger_file_name(nfiles)) nfiles++;
+    assert_int_equal(nfiles, 5);
+    free(html);
+    mrv_run_free(run);
+}
+
+static void test_report_html_negative_and_zero(void **state)
+{
+    fixture *fx = *state;
+    mrv_run *run = run_project(fx, "mc.yaml", 1);
+    char *html = html_of(run);
+    /* The negative vintage is drawn below the zero line, in red. */
+    const char *zero = strstr(html, "<line class=\"zero\"");
+    assert_non_null(zero);
+    double y0 = attr_after(zero, " y1=\"");
+    const char *neg = strstr(html, "fill=\"#b2182b\"><title>2027:");
+    assert_non_null(neg);
+    while (neg > html && strncmp(neg, "<circle", 7) != 0) neg--;
+    assert_true(attr_after(neg, " cy=\"") > y0);
+    assert_non_null(strstr(html, "<title>2027: -500,000 tCO2e"));
+    assert_non_null(strstr(html, "below zero"));
+    /* It issues nothing: a '0' at the foot of its empty bar. */
+    assert_non_null(strstr(html, "class=\"small\">0</text>"));
+    assert_non_null(strstr(html, "<tr><td>2027</td><td>-500,000.0</td>"
+                                 "<td>0</td>"));
+    free(html);
+    mrv_run_free(run);
+}
+
+static void test_report_html_central_only_partial(void **state)
+{
+    fixture *fx = *state;
+    mrv_run *run = run_project(fx, "partial.yaml", 1);
+    assert_int_equal(run->draws, 0);
+    char *html = html_of(run);
+    assert_well_formed(html);
+    assert_no_nonfinite(html);
+    assert_coordinates_inside(html);
+    /* No band, no interval column, no allocation. */
+    assert_null(strstr(html, "class=\"band\""));
+    assert_null(strstr(html, "% interval"));
+    assert_null(strstr(html, "Allocation"));
+    assert_null(strstr(html, "ledger.csv"));
+    assert_non_null(strstr(html, "central case only (no Monte Carlo "
+                                 "draws)"));
+    assert_non_null(strstr(html, "Central case only: the run had no Monte "
+                                 "Carlo draws, so there is no uncertainty "
+                                 "band."));
+    /* Partial vintages: starred, hollow points, their shares. */
+    assert_non_null(strstr(html, "<td>2024*</td>"));
+    assert_non_null(strstr(html, "<td>2026*</td>"));
+    assert_non_null(strstr(html, "<td>2025</td>"));
+    assert_non_null(strstr(html, "partial vintage (*)"));
+    assert_non_null(strstr(html, "2024: 50.27 %; 2026: 24.66 %"));
+    assert_int_equal(count(html, "fill=\"#fff\" stroke="), 2 + 1);
+    /* The dates of the crediting period. */
+    assert_non_null(strstr(html, "(2024-07-01 to 2026-03-31)"));
+    /* 300 t x 184/366 + -650 t + 170 t x 90/365; the axis goes below
+    ** zero. */
+    assert_non_null(strstr(html, "<td>-650</td>"));
+    assert_non_null(strstr(html, "<strong>Reductions over the crediting "
+                                 "period: -457 tCO2e</strong>"));
+    assert_non_null(strstr(html, "text-anchor=\"end\">-"));
+    free(html);
+    mrv_run_free(run);
+}
+
+static void test_report_html_removals(void **state)
+{
+    fixture *fx = *state;
+    mrv_run *run = run_project(fx, "removals.yaml", 1);
+    char *html = html_of(run);
+    assert_well_formed(html);
+    assert_no_nonfinite(html);
+    assert_coordinates_inside(html);
+    assert_non_null(strstr(html, "<h2>Net removals per vintage</h2>"));
+    assert_non_null(strstr(html, "Net removals over the crediting period"));
+    assert_non_null(strstr(html, ">Baseline removals<"));
+    assert_non_null(strstr(html, ">Actual removals<"));
+    assert_null(strstr(html, "Reductions"));
+    assert_non_null(strstr(html, "buffer (20 %) to buffer_pool"));
+    assert_non_null(strstr(html, "50 % of what the deductions leave"));
+    assert_int_equal(count(html, "<polygon class=\"band\""), 1);
+    free(html);
+    mrv_run_free(run);
+}
+
+static void test_report_html_deterministic(void **state)
+{
+    fixture *fx = *state;
+    mrv_run *a = run_project(fx, "mc.yaml", 1);
+    mrv_run *b = run_project(fx, "mc.yaml", 3);
+    char *h1 = html_of(a), *h2 = html_of(a), *h3 = html_of(b);
+    assert_string_equal(h1, h2);
+    assert_string_equal(h1, h3);
+
+    /* Through the output set: report.html after report.json, and the
+    ** same bytes. */
+    char *out = fx_path(fx->dir, "out");
+    char names[512];
+    mrv_diag_reset(fx->diag);
+    assert_status(mrv_report_write_named(a, out, names, sizeof names, fx->diag),
+                  MRV_OK);
+    assert_non_null(strstr(names, "vintages.csv, report.json, report.html, "
+                                  "ledger.csv"));
+    char *path = fx_path(out, "report.html");
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    char *disk = calloc(1, strlen(h1) + 2);
+    assert_non_null(disk);
+    size_t n = fread(disk, 1, strlen(h1) + 1, f);
+    fclose(f);
+    assert_int_equal(n, strlen(h1));
+    assert_string_equal(disk, h1);
+    free(disk);
+    free(path);
+    free(out);
+    free(h1);
+    free(h2);
+    free(h3);
+    mrv_run_free(a);
+    mrv_run_free(b);
+}
+
+/* A failed set leaves no report.html (nor anything else) behind. */
+static void test_report_html_failed_write_leaves_nothing(void **state)
+{
+    fixture *fx = *state;
+    mrv_run *run = run_project(fx, "partial.yaml", 1);
+    char *out = fx_path(fx->dir, "out-fail");
+    assert_int_equal(mkdir(out, 0777), 0);
+    char tmpname[64];
+    snprintf(tmpname, sizeof tmpname, ".report.html.tmp.%ld", (long)getpid());
+    char *blocker = fx_path(out, tmpname);
+    assert_int_equal(mkdir(blocker, 0777), 0);
+    mrv_diag_reset(fx->diag);
+    assert_status(mrv_report_write(run, out, fx->diag), MRV_EIO);
+    static const char *const names[] = {"report.html", "report.json",
+                                        "vintages.csv"};
+    for (size_t i = 0; i < 3; i++) {
+        char *p = fx_path(out, names[i]);
+        struct stat st;
+        assert_int_not_equal(stat(p, &st), 0);
+        free(p);
+    }
+    assert_int_equal(rmdir(blocker), 0);
+    free(blocker);
+    fx_rmtree(out);
+    free(out);
+    mrv_run_free(run);
+}
+
+/* Statistics that went non-finite (they never should) print as "n/a"
+** and stay out of the charts. */
+static void test_report_html_guards_non_finite(void **state)
+{
+    (void)state;
+    mrv_project p;
+    memset(&p, 0, sizeof p);
+    p.id = "by-hand";
+    mrv_equation eqs[MRV_NRESULTS];
+    memset(eqs, 0, sizeof eqs);
+    for (int r = 0; r < MRV_NRESULTS; r++) eqs[r].unit_text = "tCO2e/yr";
+    mrv_methodology m;
+    memset(&m, 0, sizeof m);
+    m.id = "hand";
+    m.eqs = eqs;
+    m.neqs = MRV_NRESULTS;
+    for (int r = 0; r < MRV_NRESULTS; r++) m.results[r] = r;
+    double frac[3] = {1, 1, 1};
+    /* Factor values with the digits they were written with. */
+    static const double values[] = {67500, 0.000123, 1e-9, 44.3, -0.0};
+    mrv_factor fac[5];
+    const mrv_factor *used[5];
+    memset(fac, 0, sizeof fac);
+    for (size_t i = 0; i < 5; i++) {
+        fac[i].id = "t/f";
+        fac[i].value = values[i];
+        fac[i].unit_text = "kg/TJ";
+        used[i] = &fac[i];
+    }
+    mrv_bound b;
+    memset(&b, 0, sizeof b);
+    b.nfactors_used = 5;
+    b.factors_used = used;
+    b.project = &p;
+    b.meth = &m;
+    b.first = 2030;
+    b.last = 2032;
+    b.nvint = 3;
+    b.frac = frac;
+    mrv_stat stats[4 * MRV_NRESULTS];
+    memset(stats, 0, sizeof stats);
+    for (size_t k = 0; k < 4 * MRV_NRESULTS; k++) {
+        stats[k].central = stats[k].mean = stats[k].median = 1000.0 * k;
+        stats[k].lower = 900.0 * k;
+        stats[k].upper = 1100.0 * k;
+        stats[k].ipcc_sd = NAN;
+        stats[k].ipcc_lower = stats[k].ipcc_upper = NAN;
+    }
+    stats[1 * MRV_NRESULTS + MRV_RES_REDUCTIONS].central = NAN;
+    stats[1 * MRV_NRESULTS + MRV_RES_REDUCTIONS].upper = INFINITY;
+    stats[2 * MRV_NRESULTS + MRV_RES_BASELINE].central = -INFINITY;
+    stats[3 * MRV_NRESULTS + MRV_RES_REDUCTIONS].lower = NAN;
+    mrv_run run;
+    memset(&run, 0, sizeof run);
+    run.bound = &b;
+    run.nvint = 3;
+    run.stats = stats;
+    run.draws = 100;
+    run.confidence = 0.95;
+    char *html = html_of(&run);
+    assert_well_formed(html);
+    assert_no_nonfinite(html);
+    assert_coordinates_inside(html);
+    assert_non_null(strstr(html, "n/a"));
+    assert_non_null(strstr(html, "<td>67,500</td>"));
+    assert_non_null(strstr(html, "<td>0.000123</td>"));
+    assert_non_null(strstr(html, "<td>1e-09</td>"));
+    assert_non_null(strstr(html, "<td>44.3</td>"));
+    assert_non_null(strstr(html, "<td>0</td><td class=\"l\">kg/TJ"));
+    assert_non_null(strstr(html, "<td class=\"l\">not given</td>"));
+    /* The total is "tCO2e", not "tCO2e/yr". */
+    assert_non_null(strstr(html, "over the crediting period: 15,000 "
+                                 "tCO2e</strong>"));
+    /* The band is broken at the vintage without bounds: two single-vintage
+    ** pieces; the line too (no polyline of one point). */
+    assert_int_equal(count(html, "<rect class=\"band\""), 2);
+    assert_int_equal(count(html, "<polyline class=\"central\""), 0);
+    assert_int_equal(count(html, "</title></circle>"), 2);
+
+    /* Everything zero: still an axis, no division by zero. */
+    memset(stats, 0, sizeof stats);
+    char *zero = html_of(&run);
+    assert_well_formed(zero);
+    assert_no_nonfinite(zero);
+    assert_coordinates_inside(zero);
+    free(zero);
+    free(html);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_report_html_escapes_hostile_strings),
+        cmocka_unit_test(test_report_html_band_and_bars),
+        cmocka_unit_test(test_report_html_negative_and_zero),
+        cmocka_unit_test(test_report_html_central_only_partial),
+        cmocka_unit_test(test_report_html_removals),
+        cmocka_unit_test(test_report_html_deterministic),
+        cmocka_unit_test(test_report_html_failed_write_leaves_nothing),
+        cmocka_unit_test(test_report_html_guards_non_finite),
+    };
+    gsl_set_error_handler_off();
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
