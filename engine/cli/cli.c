@@ -19,9 +19,11 @@
 
 #include <gsl/gsl_errno.h>
 
+#include "explain.h"
 #include "ledger.h"
 #include "report.h"
 #include "run.h"
+#include "verify.h"
 
 #ifndef MRV_VERSION_STRING
 #define MRV_VERSION_STRING "0.0.0"
@@ -47,6 +49,12 @@ static const char usage_main[] =
     "  allocate PROJECT.yaml  the allocation ledger for working groups: what\n"
     "                       the host keeps and the buyer receives, per\n"
     "                       vintage; --sweep over any agreement number\n"
+    "  explain PROJECT.yaml NAME --vintage Y\n"
+    "                       how one equation's value was formed: its formula\n"
+    "                       with every value substituted, down to the inputs\n"
+    "                       and their sources\n"
+    "  verify report.json   re-run a report's recorded inputs and settings;\n"
+    "                       any difference fails\n"
     "\n"
     "  mrv COMMAND --help   options of a command\n"
     "  mrv --version        the engine version\n"
@@ -102,6 +110,54 @@ static const char usage_allocate[] =
     "  --quiet               print nothing but errors\n"
     "  --help                this text\n";
 
+static const char usage_explain[] =
+    "usage: mrv explain PROJECT.yaml NAME --vintage YEAR [--depth N] "
+    "[options]\n"
+    "\n"
+    "Runs the project's central case (every input at its value) and shows\n"
+    "how NAME's value in vintage YEAR was formed.  NAME is an equation of\n"
+    "the methodology (or a result: baseline, project, leakage, reductions):\n"
+    "its formula with its file:line:col, its value in its declared unit,\n"
+    "the formula with the values substituted, each sum's range and terms,\n"
+    "and every distinct input it reads (parameter elements with where each\n"
+    "value was given and its uncertainty) and every equation it reads, each\n"
+    "explained in turn below it.  NAME may also be a parameter: its value\n"
+    "in YEAR, member by member, with its sources.\n"
+    "\n"
+    "options:\n"
+    "  --vintage YEAR        the vintage (a year of the crediting period)\n"
+    "  --depth N             explain equations N levels deep (1: NAME only;\n"
+    "                        default: all the way to the inputs)\n"
+    "  --methodologies DIR   search DIR for methodologies by id (repeatable)\n"
+    "  --factors DIR         search DIR for factor tables (repeatable)\n"
+    "  --help                this text\n";
+
+static const char usage_verify[] =
+    "usage: mrv verify report.json [--project PATH] [options]\n"
+    "\n"
+    "Re-runs the run a report.json records and compares: every input file\n"
+    "must still have its recorded SHA-256, and every number of the report\n"
+    "(per-vintage and total statistics, equations, ledger) must come out\n"
+    "bit for bit the same with the recorded seed, draws, method and\n"
+    "confidence.  Paths in the report are as the run was given them, read\n"
+    "from the current folder.  Prints a summary, or every difference.\n"
+    "\n"
+    "options:\n"
+    "  --project PATH        the project file to re-run instead of the\n"
+    "                        recorded path (its methodology and factor tables\n"
+    "                        are then found as a run finds them, and must\n"
+    "                        still have the recorded SHA-256)\n"
+    "  --methodologies DIR   search DIR for methodologies by id, before the\n"
+    "                        recorded search path (repeatable)\n"
+    "  --factors DIR         search DIR for factor tables, likewise\n"
+    "  --threads N           worker threads; results do not depend on it\n"
+    "  --quiet               print only differences and errors\n"
+    "  --help                this text\n"
+    "\n"
+    "exit status: 0 identical, 1 any difference (inputs or numbers) or a\n"
+    "re-run that fails, 2 report.json unreadable, malformed or not an mrv\n"
+    "report (or a --project that cannot be read)\n";
+
 static const char usage_check[] =
     "usage: mrv check FILE... [--methodologies DIR] [--factors DIR]\n"
     "\n"
@@ -121,8 +177,12 @@ typedef struct cli {
     size_t nfact;
     mrv_options opt;
     const char *sweep;       /* allocate --sweep KEY=FROM:TO:STEP */
+    int vintage;             /* explain --vintage; MRV_NO_YEAR: none */
+    unsigned depth;          /* explain --depth; 0: no limit */
+    const char *project;     /* verify --project */
     bool quiet;
     bool help;
+    size_t nmeth_given, nfact_given;  /* given by options, before defaults */
     char *owned[2 * MAX_DIRS];
     size_t nowned;
 } cli;
@@ -217,10 +277,17 @@ static int parse_args(cli *c, int argc, char **argv)
         /* --sweep belongs to 'allocate'; elsewhere it is unknown. */
         bool sweep = strcmp(a, "--sweep") == 0 &&
                      strcmp(c->cmd, "allocate") == 0;
+        /* Likewise --vintage and --depth belong to 'explain', --project
+        ** to 'verify'. */
+        bool explain = strcmp(c->cmd, "explain") == 0;
+        bool vintage = explain && strcmp(a, "--vintage") == 0;
+        bool depth = explain && strcmp(a, "--depth") == 0;
+        bool project = strcmp(c->cmd, "verify") == 0 &&
+                       strcmp(a, "--project") == 0;
         bool takes = strcmp(a, "--out") == 0 || strcmp(a, "--methodologies") == 0 ||
                      strcmp(a, "--factors") == 0 || strcmp(a, "--draws") == 0 ||
                      strcmp(a, "--seed") == 0 || strcmp(a, "--threads") == 0 ||
-                     sweep;
+                     sweep || vintage || depth || project;
         if (takes && !val) return fail_usage("option %s needs a value", a);
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             c->help = true;
@@ -232,6 +299,26 @@ static int parse_args(cli *c, int argc, char **argv)
         } else if (sweep) {
             if (c->sweep) return fail_usage("--sweep may be given once");
             c->sweep = val;
+            i++;
+        } else if (vintage) {
+            uint64_t y;
+            if (!parse_u64(val, MRV_YEAR_MAX, &y) || y < MRV_YEAR_MIN)
+                return fail_usage("--vintage needs a year from %d to %d, "
+                                  "not '%s'",
+                                  MRV_YEAR_MIN, MRV_YEAR_MAX, val);
+            c->vintage = (int)y;
+            i++;
+        } else if (depth) {
+            uint64_t n;
+            if (!parse_u64(val, 1000000, &n) || n == 0)
+                return fail_usage("--depth needs a number from 1 to "
+                                  "1000000, not '%s'",
+                                  val);
+            c->depth = (unsigned)n;
+            i++;
+        } else if (project) {
+            if (c->project) return fail_usage("--project may be given once");
+            c->project = val;
             i++;
         } else if (strcmp(a, "--methodologies") == 0) {
             if (c->nmeth == MAX_DIRS) return fail_usage("too many %s", a);
@@ -271,6 +358,8 @@ static int parse_args(cli *c, int argc, char **argv)
             c->files[c->nfiles++] = a;
         }
     }
+    c->nmeth_given = c->nmeth;
+    c->nfact_given = c->nfact;
     default_dirs(c, "methodologies", "methodologies", c->meth, &c->nmeth);
     default_dirs(c, "data/factors", "factors", c->fact, &c->nfact);
     c->opt.search.meth_dirs = c->meth;
@@ -364,6 +453,57 @@ static int cmd_allocate(cli *c)
     return finish(d, st);
 }
 
+static int cmd_explain(cli *c)
+{
+    if (c->help) {
+        fputs(usage_explain, stdout);
+        return 0;
+    }
+    if (c->nfiles != 2)
+        return fail_usage("'mrv explain' takes a project file and a name "
+                          "(mrv explain PROJECT.yaml NAME --vintage YEAR)");
+    mrv_diag *d = mrv_diag_new();
+    if (!d) return 1;
+    /* Only the central case is explained: no draws, no ledger. */
+    c->opt.central_only = true;
+    mrv_run *run = NULL;
+    mrv_status st = mrv_run_new(c->files[0], &c->opt, &run, d);
+    if (st == MRV_OK) {
+        mrv_explain_opts xo = {c->files[1], c->vintage, c->depth};
+        st = mrv_explain(run, &xo, stdout, d);
+    }
+    mrv_run_free(run);
+    return finish(d, st);
+}
+
+static int cmd_verify(cli *c)
+{
+    if (c->help) {
+        fputs(usage_verify, stdout);
+        return 0;
+    }
+    if (c->nfiles != 1)
+        return fail_usage("'mrv verify' takes one report.json%s",
+                          c->nfiles ? ", not several" : "");
+    mrv_diag *d = mrv_diag_new();
+    if (!d) return 1;
+    mrv_verify_opts vo;
+    memset(&vo, 0, sizeof vo);
+    vo.report = c->files[0];
+    vo.project = c->project;
+    vo.search = c->opt.search;
+    vo.nextra_meth = c->nmeth_given;
+    vo.nextra_factor = c->nfact_given;
+    vo.threads = c->opt.threads;
+    vo.quiet = c->quiet;
+    mrv_verify_result res;
+    mrv_status st = mrv_verify(&vo, stdout, &res, d);
+    if (st != MRV_OK) return finish(d, st);
+    mrv_diag_print(d, stderr, isatty(2));
+    mrv_diag_free(d);
+    return res.identical ? 0 : 1;
+}
+
 static int cmd_check(cli *c)
 {
     if (c->help) {
@@ -401,6 +541,7 @@ int main(int argc, char **argv)
     }
     cli c = {0};
     c.cmd = cmd;
+    c.vintage = MRV_NO_YEAR;
     int rc = parse_args(&c, argc, argv);
     if (rc == 0) {
         if (strcmp(cmd, "run") == 0)
@@ -409,6 +550,10 @@ int main(int argc, char **argv)
             rc = cmd_check(&c);
         else if (strcmp(cmd, "allocate") == 0)
             rc = cmd_allocate(&c);
+        else if (strcmp(cmd, "explain") == 0)
+            rc = cmd_explain(&c);
+        else if (strcmp(cmd, "verify") == 0)
+            rc = cmd_verify(&c);
         else
             rc = fail_usage("unknown command '%s'", cmd);
     }

@@ -913,6 +913,8 @@ typedef struct finish {
     lctx *c;
     mrv_program *p;
     uint32_t *res_vid;   /* [v * R + r] */
+    uint32_t *keep_vid;  /* [e * nvint + v] with keep_equations, or NULL */
+    size_t nkeep;
 } finish;
 
 static bool finish_program(finish *f)
@@ -931,6 +933,7 @@ static bool finish_program(finish *f)
     if (!ok) goto out;
 
     for (size_t i = 0; i < nres; i++) live[f->res_vid[i]] = true;
+    for (size_t i = 0; i < f->nkeep; i++) live[f->keep_vid[i]] = true;
     for (size_t i = ncode; i-- > 0;) {
         const mrv_insn *in = &code[i];
         if (in->op != MRV_I_CHECK && !live[in->a]) continue;
@@ -964,6 +967,7 @@ static bool finish_program(finish *f)
         if (in->d != NO_VID) last[in->d] = i;
     }
     for (size_t i = 0; i < nres; i++) last[f->res_vid[i]] = SIZE_MAX;
+    for (size_t i = 0; i < f->nkeep; i++) last[f->keep_vid[i]] = SIZE_MAX;
 
     mrv_vec out;
     mrv_vec_init(&out, sizeof(mrv_insn));
@@ -1009,6 +1013,12 @@ static bool finish_program(finish *f)
     p->result_slot = mrv_arena_array(c->a, nres, sizeof *p->result_slot);
     ok = ok && p->result_slot && !mrv_arena_failed(c->a);
     for (size_t i = 0; ok && i < nres; i++) p->result_slot[i] = slot[f->res_vid[i]];
+    if (ok && f->nkeep) {
+        p->eq_slot = mrv_arena_array(c->a, f->nkeep, sizeof *p->eq_slot);
+        ok = p->eq_slot != NULL;
+        for (size_t i = 0; ok && i < f->nkeep; i++)
+            p->eq_slot[i] = slot[f->keep_vid[i]];
+    }
 out:
     free(live);
     free(keep);
@@ -1021,7 +1031,15 @@ out:
 mrv_status mrv_lower(const mrv_bound *b, const mrv_compiled *cp,
                      const mrv_program **out, mrv_diag *d)
 {
+    return mrv_lower_with(b, cp, NULL, out, d);
+}
+
+mrv_status mrv_lower_with(const mrv_bound *b, const mrv_compiled *cp,
+                          const mrv_lower_opts *opts,
+                          const mrv_program **out, mrv_diag *d)
+{
     *out = NULL;
+    bool keep = opts && opts->keep_equations;
     lctx c = {0};
     c.b = b;
     c.m = b->meth;
@@ -1037,9 +1055,10 @@ mrv_status mrv_lower(const mrv_bound *b, const mrv_compiled *cp,
     c.eqval = calloc(ne * nv + 1, sizeof *c.eqval);
     c.eqdone = calloc(ne * nv + 1, sizeof *c.eqdone);
     uint32_t *res_vid = calloc(nv * MRV_NRESULTS + 1, sizeof *res_vid);
+    uint32_t *keep_vid = keep ? calloc(ne * nv + 1, sizeof *keep_vid) : NULL;
     mrv_program *p = mrv_arena_alloc(c.a, sizeof *p);
     mrv_status st = MRV_OK;
-    if (!c.eqval || !c.eqdone || !res_vid || !p) {
+    if (!c.eqval || !c.eqdone || !res_vid || !p || (keep && !keep_vid)) {
         nomem(&c);
         goto done;
     }
@@ -1069,9 +1088,13 @@ mrv_status mrv_lower(const mrv_bound *b, const mrv_compiled *cp,
             res_vid[v * MRV_NRESULTS + r] = operand(&c, rv);
         }
     }
+    /* Every equation was lowered at every vintage; a known value becomes
+    ** a constant slot, as a result's does. */
+    for (size_t k = 0; keep && k < ne * nv && !c.failed; k++)
+        keep_vid[k] = operand(&c, c.eqval[k]);
     if (c.failed) goto done;
 
-    finish f = {&c, p, res_vid};
+    finish f = {&c, p, res_vid, keep_vid, keep ? ne * nv : 0};
     if (!finish_program(&f)) {
         nomem(&c);
         goto done;
@@ -1109,5 +1132,6 @@ done:
     free(c.eqval);
     free(c.eqdone);
     free(res_vid);
+    free(keep_vid);
     return st;
 }

@@ -4,9 +4,12 @@
 ** Numbers in files use %.17g so that every double reads back exactly
 ** (DESIGN §8); the table on the terminal rounds for reading.  report.json
 ** carries what a validator needs to re-run and compare: the engine
-** version, every input file with its SHA-256, the seed, draws, sampling
-** method and generator, and the factors used with their sources.  Nothing
-** in it changes between identical runs (no time stamps, no thread count).
+** version, every input file with its SHA-256, the search path the files
+** were found on, the seed, draws, sampling method and generator, the
+** factors used with their sources, and the central value of every
+** equation (not only the four results) at every vintage.  Nothing in it
+** changes between identical runs (no time stamps, no thread count);
+** 'mrv verify' (verify.c) re-runs it and compares every number.
 **
 ** Output sets (mrv_outset) write each file under a temporary name and
 ** rename them all only when every one was written without error.
@@ -355,6 +358,60 @@ static void json_monte_carlo(const mrv_run *run, FILE *f)
           "by more than flag_tolerance of the Monte Carlo half-width\"}}", f);
 }
 
+/* report.json's "equations": every equation's central value at every
+** vintage in its declared unit (mrv_run_equation_value: for a result with
+** frac 1, the very bits of vintages.csv's central), so intermediate
+** quantities (a landfill's CH4_gen, say) can be seen and checked. */
+static void json_equations(const mrv_run *run, FILE *f)
+{
+    const mrv_bound *b = run->bound;
+    const mrv_methodology *m = b->meth;
+    fputs("\"equations\": [", f);
+    for (size_t e = 0; e < m->neqs; e++) {
+        const mrv_equation *eq = &m->eqs[e];
+        fprintf(f, "%s\n    {\"name\": ", e ? "," : "");
+        json_str(f, eq->name);
+        fputs(", \"unit\": ", f);
+        json_str(f, eq->unit_text);
+        fputs(", \"description\": ", f);
+        if (eq->description)
+            json_str(f, eq->description);
+        else
+            fputs("null", f);
+        for (int r = 0; r < MRV_NRESULTS; r++) {
+            if (m->results[r] != (int)e) continue;
+            fputs(", \"result\": ", f);
+            json_str(f, mrv_result_names[r]);
+            break;
+        }
+        fputs(",\n     \"central\": {", f);
+        for (size_t v = 0; run->eq_central && v < run->nvint; v++) {
+            fprintf(f, "%s\"%d\": ", v ? ", " : "", b->first + (int)v);
+            json_num(f, mrv_run_equation_value(run, e, v));
+        }
+        fputs("}}", f);
+    }
+    fputs("\n  ]", f);
+}
+
+/* report.json's "search": where methodologies and factor tables were
+** looked up by id, in order, as the run was given them (relative to its
+** working directory), so a re-run finds the same files. */
+static void json_search(const mrv_run *run, FILE *f)
+{
+    fputs("\"search\": {\"methodologies\": [", f);
+    for (size_t i = 0; i < run->search.nmeth; i++) {
+        if (i) fputs(", ", f);
+        json_str(f, run->search.meth_dirs[i]);
+    }
+    fputs("], \"factors\": [", f);
+    for (size_t i = 0; i < run->search.nfactor; i++) {
+        if (i) fputs(", ", f);
+        json_str(f, run->search.factor_dirs[i]);
+    }
+    fputs("]}", f);
+}
+
 bool mrv_report_json(const mrv_run *run, FILE *f)
 {
     const mrv_bound *b = run->bound;
@@ -418,6 +475,8 @@ bool mrv_report_json(const mrv_run *run, FILE *f)
         json_stat(f, &run->stats[run->nvint * MRV_NRESULTS + r], mc);
     }
     fputs("},\n  ", f);
+    json_equations(run, f);
+    fputs(",\n  ", f);
     json_monte_carlo(run, f);
     fputs(",\n  \"factors\": [", f);
     for (size_t i = 0; i < b->nfactors_used; i++) {
@@ -432,7 +491,9 @@ bool mrv_report_json(const mrv_run *run, FILE *f)
         json_str(f, fc->source);
         fputc('}', f);
     }
-    fputs("\n  ],\n  \"inputs\": [", f);
+    fputs("\n  ],\n  ", f);
+    json_search(run, f);
+    fputs(",\n  \"inputs\": [", f);
     for (size_t i = 0; i < b->nfiles; i++) {
         fprintf(f, "%s\n    {\"role\": ", i ? "," : "");
         json_str(f, b->files[i].role);
@@ -592,6 +653,8 @@ mrv_status mrv_report_write_named(const mrv_run *run, const char *dir,
     bool ok = f && mrv_report_vintages_csv(run, f);
     f = ok ? mrv_outset_file(s, "report.json", d) : NULL;
     ok = ok && f && mrv_report_json(run, f);
+    f = ok ? mrv_outset_file(s, "report.html", d) : NULL;
+    ok = ok && f && mrv_report_html(run, f);
     if (ok && run->ledger && mrv_ledger_write(run, s, d) != MRV_OK) ok = false;
     if (!ok) {
         mrv_outset_abort(s);

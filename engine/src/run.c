@@ -7,6 +7,11 @@
 ** first failing check (earliest vintage, then dependency order) is traced
 ** back to the operation that produced it and reported at that formula
 ** position, naming the equation, the vintage and how many draws failed.
+**
+** A second program, lowered to keep every equation's value (not only the
+** four results), is run once on the central inputs for report.json's
+** equations and 'mrv explain'; its results must be bit for bit those of
+** the first, which is checked.
 */
 #include <math.h>
 #include <stdlib.h>
@@ -24,6 +29,7 @@ void mrv_run_free(mrv_run *run)
     if (!run) return;
     free(run->stats);
     free(run->samples);
+    free(run->eq_central);
     mrv_ledger_free(run->ledger);
     mrv_bound_free(run->bound);
     free(run);
@@ -110,6 +116,82 @@ static mrv_status run_central(mrv_run *run, mrv_diag *d)
     return st;
 }
 
+/* Every equation at every vintage, central case, from the program lowered
+** with keep_equations.  The results in it are computed by the same
+** instructions as in run->program, so they must equal the central values
+** already found bit for bit; anything else is a bug in lowering. */
+static mrv_status run_equations(mrv_run *run, mrv_diag *d)
+{
+    mrv_lower_opts lo = {true};
+    mrv_status st = mrv_lower_with(run->bound, run->compiled, &lo,
+                                   &run->eq_program, d);
+    if (st != MRV_OK) return st;
+    const mrv_program *p = run->eq_program;
+    const mrv_methodology *m = run->bound->meth;
+    size_t nv = run->nvint, ne = m->neqs;
+    double *slots = calloc(p->nslots + 1, sizeof *slots);
+    uint64_t *bad = calloc(p->nchecks + 1, sizeof *bad);
+    uint64_t *first = malloc((p->nchecks + 1) * sizeof *first);
+    run->eq_central = malloc((ne * nv + 1) * sizeof *run->eq_central);
+    if (!slots || !bad || !first || !run->eq_central) {
+        st = MRV_ENOMEM;
+        goto out;
+    }
+    for (size_t i = 0; i < p->nchecks; i++) first[i] = UINT64_MAX;
+    for (size_t i = 0; i < p->ninputs; i++) slots[i] = p->inputs[i].center;
+    mrv_eval_fill_consts(p, slots, 1, 1);
+    mrv_eval_run(p, slots, 1, 1, 0, bad, first);
+    for (size_t k = 0; k < ne * nv; k++)
+        run->eq_central[k] = slots[p->eq_slot[k]];
+    for (size_t v = 0; v < nv && st == MRV_OK; v++) {
+        for (int r = 0; r < MRV_NRESULTS; r++) {
+            size_t k = v * MRV_NRESULTS + r;
+            double x = slots[p->result_slot[k]] * p->result_scale[k];
+            double want = run->stats[k].central;
+            if (memcmp(&x, &want, sizeof x) != 0) {
+                mrv_srcpos none = {NULL, 0, 0};
+                st = mrv_error(d, none, MRV_EINTERNAL,
+                               "the equations' program gives %.17g for %s "
+                               "in %d, the results' program %.17g (a bug "
+                               "in mrv's lowering)",
+                               x, mrv_result_names[r],
+                               run->bound->first + (int)v, want);
+                break;
+            }
+        }
+    }
+out:
+    free(slots);
+    free(bad);
+    free(first);
+    return st;
+}
+
+double mrv_run_equation_value(const mrv_run *run, size_t e, size_t v)
+{
+    const mrv_equation *eq = &run->bound->meth->eqs[e];
+    return run->eq_central[e * run->nvint + v] * (1.0 / eq->unit.scale);
+}
+
+/* The search path, copied into the bound's arena: the caller's strings
+** need not outlive the call, the run's report needs them. */
+static bool keep_search(mrv_run *run, const mrv_search *s)
+{
+    mrv_arena *a = run->bound->arena;
+    const char **md = mrv_arena_array(a, s->nmeth + 1, sizeof *md);
+    const char **fd = mrv_arena_array(a, s->nfactor + 1, sizeof *fd);
+    if (!md || !fd) return false;
+    for (size_t i = 0; i < s->nmeth; i++)
+        if (!(md[i] = mrv_arena_strdup(a, s->meth_dirs[i]))) return false;
+    for (size_t i = 0; i < s->nfactor; i++)
+        if (!(fd[i] = mrv_arena_strdup(a, s->factor_dirs[i]))) return false;
+    run->search.meth_dirs = md;
+    run->search.nmeth = s->nmeth;
+    run->search.factor_dirs = fd;
+    run->search.nfactor = s->nfactor;
+    return true;
+}
+
 /* Without draws every statistic is the central value (DESIGN §8). */
 static void central_only_stats(mrv_run *run)
 {
@@ -152,26 +234,30 @@ mrv_status mrv_run_new(const char *path, const mrv_options *opt,
     run->nvint = run->bound->nvint;
     run->draws = opt->draws_set ? opt->draws : pj->mc.draws;
     run->seed = opt->seed_set ? opt->seed : pj->mc.seed;
-    run->confidence = pj->mc.confidence;
-    run->method = pj->mc.method;
+    run->confidence = opt->confidence_set ? opt->confidence
+                                          : pj->mc.confidence;
+    run->method = opt->method_set ? opt->method : pj->mc.method;
+    if (opt->central_only) run->draws = 0;
     run->stats = calloc((run->nvint + 1) * MRV_NRESULTS, sizeof *run->stats);
-    if (!run->stats) {
+    if (!run->stats || !keep_search(run, &opt->search)) {
         mrv_run_free(run);
         return MRV_ENOMEM;
     }
     st = run_central(run, d);
+    if (st == MRV_OK) st = run_equations(run, d);
     if (st == MRV_OK) {
         if (run->draws == 0)
             central_only_stats(run);
         else
             st = mrv_mc_run(run, opt->threads, d);
     }
-    if (st == MRV_OK && pj->allocation) st = mrv_ledger_build(run, d);
+    if (st == MRV_OK && pj->allocation && !opt->central_only)
+        st = mrv_ledger_build(run, d);
     /* A rule turns estimates into issued units; with no allocation there
     ** is nothing for it to act on, and silence would hide a typo'd key. */
     const mrv_ynode *rule = pj->conservativeness ? pj->conservativeness
                                                  : run->bound->meth->conservativeness;
-    if (st == MRV_OK && !pj->allocation && rule)
+    if (st == MRV_OK && !pj->allocation && rule && !opt->central_only)
         mrv_warning(d, rule->pos,
                     "'conservativeness' applies only to issued units; without "
                     "an 'allocation' it has no effect on this run");

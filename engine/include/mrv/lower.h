@@ -21,6 +21,8 @@
 #ifndef MRV_LOWER_H
 #define MRV_LOWER_H
 
+#include <stdbool.h>
+
 #include "compile.h"
 #include "diag.h"
 #include "program.h"
@@ -35,5 +37,21 @@
 ** one positioned error and returns its status. */
 mrv_status mrv_lower(const mrv_bound *b, const mrv_compiled *cp,
                      const mrv_program **out, mrv_diag *diag);
+
+typedef struct mrv_lower_opts {
+    /* Keep every equation's value at every vintage live, as the results
+    ** are, and record where in program->eq_slot.  Dead-code removal then
+    ** keeps everything, and the slots of those values are never reused:
+    ** a program for one central evaluation ('mrv explain', report.json's
+    ** equations), not for the Monte Carlo. */
+    bool keep_equations;
+} mrv_lower_opts;
+
+/* mrv_lower with options; 'opts' NULL is mrv_lower.  The instructions
+** computing any one value are the same with or without keep_equations,
+** so a value is bit-identical in both programs. */
+mrv_status mrv_lower_with(const mrv_bound *b, const mrv_compiled *cp,
+                          const mrv_lower_opts *opts,
+                          const mrv_program **out, mrv_diag *diag);
 
 #endif /* MRV_LOWER_H */

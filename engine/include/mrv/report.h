@@ -34,11 +34,17 @@ void mrv_outset_abort(mrv_outset *s);
 /* Writers: each returns false on a stream error. */
 bool mrv_report_vintages_csv(const mrv_run *run, FILE *f);
 bool mrv_report_json(const mrv_run *run, FILE *f);
+/* report.html (report_html.c): one self-contained page with the run's
+** settings, inline SVG charts of the reductions per vintage (with the
+** uncertainty band) and of the allocation, the per-vintage and ledger
+** tables, the files written and the provenance.  Every string from an
+** input file is HTML-escaped; the same run gives the same bytes. */
+bool mrv_report_html(const mrv_run *run, FILE *f);
 /* The compact per-vintage table printed by 'mrv run'. */
 void mrv_report_table(const mrv_run *run, FILE *f);
 
-/* Writes vintages.csv and report.json (and, with an allocation, the ledger
-** files) into 'dir' atomically. */
+/* Writes vintages.csv, report.json and report.html (and, with an
+** allocation, the ledger files) into 'dir' atomically. */
 mrv_status mrv_report_write(const mrv_run *run, const char *dir,
                             mrv_diag *diag);
 /* The same, and on success the names of the files written, joined by

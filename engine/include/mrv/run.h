@@ -27,7 +27,14 @@ typedef struct mrv_options {
     uint64_t draws;
     bool seed_set;           /* --seed */
     uint64_t seed;
+    bool confidence_set;     /* overrides the project's (mrv verify) */
+    double confidence;
+    bool method_set;         /* overrides the project's (mrv verify) */
+    mrv_sampling method;
     unsigned threads;        /* 0: all cores */
+    /* The central case and the equations' values only: no draws and no
+    ** ledger ('mrv explain'). */
+    bool central_only;
 } mrv_options;
 
 typedef struct mrv_run {
@@ -47,6 +54,16 @@ typedef struct mrv_run {
     double *samples;
     /* With an 'allocation': the ledger (ledger.h), else NULL. */
     struct mrv_ledger *ledger;
+    /* The program lowered with keep_equations (lower.h), run once on the
+    ** central inputs: eq_central[e * nvint + v] is equation e's value at
+    ** vintage index v in the internal scale (divide by the equation's
+    ** unit scale for its declared unit; mrv_run_equation_value).  Before
+    ** any 'frac': the results are these times frac. */
+    const mrv_program *eq_program;
+    double *eq_central;
+    /* The search path the run used (strings in the bound's arena), for
+    ** report.json: a re-run must look where this one looked. */
+    mrv_search search;
 } mrv_run;
 
 /* Runs the project at 'path'.  On success sets *out and returns MRV_OK;
@@ -55,6 +72,12 @@ typedef struct mrv_run {
 mrv_status mrv_run_new(const char *path, const mrv_options *opt,
                        mrv_run **out, mrv_diag *diag);
 void mrv_run_free(mrv_run *run);
+
+/* Equation 'e''s central value at vintage index 'v' in its declared unit:
+** the internal value times 1 / scale, the same operation that gives a
+** result's central value in vintages.csv when frac is 1, so the two are
+** bit-identical. */
+double mrv_run_equation_value(const mrv_run *run, size_t e, size_t v);
 
 /* Loads, binds, compiles and lowers the file at 'path' without evaluating
 ** it: a project, a methodology (compiled alone) or a factor table. */

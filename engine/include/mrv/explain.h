@@ -1,0 +1,51 @@
+/*
+** explain.h -- how one number of a run was formed ('mrv explain').
+**
+** For an equation at a vintage, mrv_explain prints its formula as written
+** (with its file:line:col), its central value in its declared unit, the
+** formula again with the values of its names substituted, every sum's
+** binders, terms and value, and every distinct thing it reads at that
+** vintage: parameter elements with their subscripts resolved, value, unit
+** and where the value was given (a project line, a methodology default or
+** a factor table entry with its source) and uncertainty; and the
+** equations it reads, with the year read, each then explained the same
+** way below it, down to the inputs (each equation at each year once; as
+** deep as 'depth' allows).  For a parameter it prints its value at the
+** vintage, member by member, with the same provenance.
+**
+** The values come from the run's central case: equation values from the
+** program lowered with keep_equations (run.h), so they are the very
+** numbers report.json and vintages.csv carry.  Sub-expression and sum
+** values are recomputed by walking the syntax tree on the central inputs;
+** each equation's recomputed value must agree with the program's (to
+** rounding: lowering reorders sums) or the explanation fails with an
+** internal error rather than print numbers that do not add up.
+*/
+#ifndef MRV_EXPLAIN_H
+#define MRV_EXPLAIN_H
+
+#include <stdio.h>
+
+#include "diag.h"
+#include "run.h"
+
+typedef struct mrv_explain_opts {
+    const char *name; /* an equation, a parameter, or a result name
+                      ** (baseline, project, leakage, reductions) */
+    int year;         /* the vintage; MRV_NO_YEAR when not given (only a
+                      ** parameter without a vintage axis needs none) */
+    unsigned depth;   /* levels of equations explained, 1 being 'name'
+                      ** alone; 0: no limit */
+} mrv_explain_opts;
+
+/* Writes the explanation to 'out' (borrowed; written only on success, so
+** a failure leaves nothing half-printed).  'run' must come from
+** mrv_run_new (its equations' central values are read).  Errors: an
+** unknown name (MRV_EREF, with a "did you mean"), a vintage outside the
+** crediting period or missing where one is needed (MRV_EREF, at the
+** project's crediting period), MRV_EINTERNAL when the recomputed value of
+** an equation disagrees with the program's, MRV_ENOMEM. */
+mrv_status mrv_explain(const mrv_run *run, const mrv_explain_opts *opts,
+                       FILE *out, mrv_diag *diag);
+
+#endif /* MRV_EXPLAIN_H */

@@ -1,0 +1,59 @@
+/*
+** verify.h -- re-run a recorded run and compare ('mrv verify').
+**
+** A report.json (report.c) records every input file with its SHA-256, the
+** search path the files were found on, and the settings that make a run
+** reproducible: seed, draws, sampling method, confidence.  mrv_verify
+** reads it back (json.h), checks that each input file still has its
+** recorded digest, re-runs the project with the recorded settings (the
+** thread count does not matter: results are bit-identical), writes the
+** report the re-run would write, and compares the two value by value:
+** every number must be the same double (per-vintage and total statistics
+** of every result, every equation's central values, the ledger, the
+** factors), every string and flag the same.  Paths in report.json are as
+** the run was given them and are read relative to the current folder.
+*/
+#ifndef MRV_VERIFY_H
+#define MRV_VERIFY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "diag.h"
+#include "resolve.h"
+
+typedef struct mrv_verify_opts {
+    const char *report;  /* path of report.json */
+    const char *project; /* re-run this project file instead of the
+                         ** recorded one; NULL: the recorded path */
+    /* The caller's search path.  Its first nextra_meth methodology folders
+    ** and nextra_factor factor folders (given explicitly) are tried before
+    ** the recorded search path, the rest (defaults) after it. */
+    mrv_search search;
+    size_t nextra_meth, nextra_factor;
+    unsigned threads; /* 0: all cores */
+    bool quiet;       /* print differences only, no summary or notes */
+} mrv_verify_opts;
+
+typedef struct mrv_verify_result {
+    bool identical;        /* inputs unchanged, re-run ran, all equal */
+    bool rerun_failed;     /* the re-run stopped with errors (in diag) */
+    size_t inputs;         /* input files recorded */
+    size_t inputs_changed; /* changed, missing, or not read the same */
+    size_t numbers;        /* numbers compared and found identical */
+    size_t differences;    /* values (numbers or other) that differ */
+} mrv_verify_result;
+
+/* Verifies the report at opts->report, printing each difference and a
+** summary to 'out' (borrowed).  Returns MRV_OK when the comparison could
+** be made, whatever it found (see *res; a re-run that fails leaves its
+** errors in 'diag' and sets res->rerun_failed).  Returns an input error,
+** with a positioned diagnostic, when report.json itself is unusable
+** (MRV_EREF unreadable, MRV_ESYNTAX malformed JSON, MRV_ESCHEMA not an
+** mrv report) or opts->project names no readable file (MRV_EREF);
+** MRV_ENOMEM or MRV_EIO on system failure. */
+mrv_status mrv_verify(const mrv_verify_opts *opts, FILE *out,
+                      mrv_verify_result *res, mrv_diag *diag);
+
+#endif /* MRV_VERIFY_H */

@@ -1,0 +1,598 @@
+/*
+** verify.c -- 'mrv verify': re-run what a report.json records, compare.
+**
+** Three steps.  (1) The report is read with the strict JSON reader and
+** checked to be ours: an "engine" named mrv, "inputs" with role, path and
+** a 64-digit SHA-256 each, "monte_carlo" with draws, seed, confidence and
+** method, "vintages" and "total".  (2) Every recorded input file is hashed
+** again where it was (relative to the current folder); with --project the
+** project is taken from the path given and the methodology and tables are
+** found as a run finds them, so only their digests must match.  (3) The
+** project is re-run with the recorded settings and search path, the
+** report it would write is produced in memory, parsed back, and compared
+** with the recorded one member by member.
+**
+** Comparing the two parsed trees, rather than a list of known fields,
+** covers every number the report holds, including sections added later
+** (the ledger, the equations), and any edit to the file, numbers or not.
+** Two numbers are the same when their text is (the writer prints %.17g, or
+** %llu for counts and the seed), or when both are non-integers that read
+** back to the same double; integers compare as text, because a seed above
+** 2^53 does not survive a double.  Two members are skipped: "inputs"
+** (compared by digest in step 2, since paths may legitimately differ) and
+** "search" (a re-run may be given more folders).
+**
+** Nothing is kept between calls; everything read lives in one arena freed
+** before returning.
+*/
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json.h"
+#include "report.h"
+#include "run.h"
+#include "sha256.h"
+#include "verify.h"
+
+#ifndef MRV_VERSION_STRING
+#define MRV_VERSION_STRING "0.0.0"
+#endif
+
+#define MAX_SHOWN 50 /* differences printed before "... more" */
+
+typedef struct rec_input {
+    const char *role, *path, *sha;
+    bool reported; /* a difference was printed for it already */
+} rec_input;
+
+typedef struct vctx {
+    FILE *out;
+    mrv_diag *d;
+    mrv_verify_result *res;
+    size_t shown;
+} vctx;
+
+static void diff(vctx *v, const char *fmt, ...) MRV_PRINTF(2, 3);
+static void diff(vctx *v, const char *fmt, ...)
+{
+    v->res->differences++;
+    if (v->shown++ >= MAX_SHOWN) return;
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(v->out, fmt, ap);
+    va_end(ap);
+    fputc('\n', v->out);
+}
+
+/* ---- reading the report ------------------------------------------------ */
+
+static mrv_status not_ours(mrv_diag *d, const mrv_json *at, const char *fmt,
+                           ...) MRV_PRINTF(3, 4);
+static mrv_status not_ours(mrv_diag *d, const mrv_json *at, const char *fmt,
+                           ...)
+{
+    char msg[400];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    return mrv_error(d, at->pos, MRV_ESCHEMA, "not an mrv report: %s", msg);
+}
+
+/* Member 'key' of 'obj' of kind 'kind', or an error at 'obj'. */
+static const mrv_json *need(mrv_diag *d, const mrv_json *obj, const char *key,
+                            mrv_json_kind kind, mrv_status *st)
+{
+    const mrv_json *v = mrv_json_get(obj, key);
+    if (*st != MRV_OK) return v;
+    if (!v)
+        *st = not_ours(d, obj, "no \"%s\" member", key);
+    else if (v->kind != kind)
+        *st = not_ours(d, v, "\"%s\" should be %s %s, not %s %s", key,
+                       kind == MRV_J_ARRAY || kind == MRV_J_OBJECT ? "an" : "a",
+                       mrv_json_kind_name(kind),
+                       v->kind == MRV_J_ARRAY || v->kind == MRV_J_OBJECT ? "an"
+                                                                         : "a",
+                       mrv_json_kind_name(v->kind));
+    return *st == MRV_OK ? v : NULL;
+}
+
+static bool is_hex64(const char *s)
+{
+    size_t n = 0;
+    for (; s[n]; n++)
+        if (!((s[n] >= '0' && s[n] <= '9') || (s[n] >= 'a' && s[n] <= 'f')))
+            return false;
+    return n == 64;
+}
+
+static bool get_u64(const mrv_json *v, uint64_t *out)
+{
+    if (!v || v->kind != MRV_J_NUMBER || v->text[0] == '-') return false;
+    for (const char *s = v->text; *s; s++)
+        if (*s < '0' || *s > '9') return false;
+    errno = 0;
+    unsigned long long x = strtoull(v->text, NULL, 10);
+    if (errno) return false;
+    *out = x;
+    return true;
+}
+
+typedef struct recorded {
+    const mrv_json *root;
+    const char *version;
+    size_t ninputs;
+    rec_input *inputs;   /* arena */
+    const char *project; /* path of the first "project" input */
+    uint64_t draws, seed;
+    double confidence;
+    mrv_sampling method;
+    const mrv_json *search; /* NULL in reports older than it */
+} recorded;
+
+static mrv_status read_report(const mrv_json *root, mrv_arena *a, recorded *r,
+                              mrv_diag *d)
+{
+    mrv_status st = MRV_OK;
+    memset(r, 0, sizeof *r);
+    r->root = root;
+    if (root->kind != MRV_J_OBJECT)
+        return not_ours(d, root, "the top level is %s %s, not an object",
+                        root->kind == MRV_J_ARRAY ? "an" : "a",
+                        mrv_json_kind_name(root->kind));
+    const mrv_json *eng = need(d, root, "engine", MRV_J_OBJECT, &st);
+    const mrv_json *name = eng ? need(d, eng, "name", MRV_J_STRING, &st) : NULL;
+    if (st == MRV_OK && strcmp(name->text, "mrv") != 0)
+        st = not_ours(d, name, "the engine is \"%s\"", name->text);
+    const mrv_json *ver =
+        eng ? need(d, eng, "version", MRV_J_STRING, &st) : NULL;
+    if (ver) r->version = ver->text;
+    const mrv_json *in = need(d, root, "inputs", MRV_J_ARRAY, &st);
+    const mrv_json *mc = need(d, root, "monte_carlo", MRV_J_OBJECT, &st);
+    need(d, root, "vintages", MRV_J_ARRAY, &st);
+    need(d, root, "total", MRV_J_OBJECT, &st);
+    if (st != MRV_OK) return st;
+
+    r->ninputs = in->n;
+    r->inputs = mrv_arena_array(a, in->n + 1, sizeof *r->inputs);
+    if (!r->inputs) return MRV_ENOMEM;
+    for (size_t i = 0; i < in->n && st == MRV_OK; i++) {
+        const mrv_json *it = in->items[i];
+        if (it->kind != MRV_J_OBJECT)
+            return not_ours(d, it, "an input should be an object");
+        const mrv_json *role = need(d, it, "role", MRV_J_STRING, &st);
+        const mrv_json *path = need(d, it, "path", MRV_J_STRING, &st);
+        const mrv_json *sha = need(d, it, "sha256", MRV_J_STRING, &st);
+        if (st != MRV_OK) return st;
+        if (!is_hex64(sha->text))
+            return not_ours(d, sha,
+                            "\"%s\" is not a SHA-256 (64 lowercase "
+                            "hex digits)",
+                            sha->text);
+        if (!path->text[0]) return not_ours(d, path, "an input has no path");
+        r->inputs[i].role = role->text;
+        r->inputs[i].path = path->text;
+        r->inputs[i].sha = sha->text;
+        if (!r->project && strcmp(role->text, "project") == 0)
+            r->project = path->text;
+    }
+    if (!r->project)
+        return not_ours(d, in, "no input has the role \"project\"");
+
+    const mrv_json *dr = need(d, mc, "draws", MRV_J_NUMBER, &st);
+    const mrv_json *sd = need(d, mc, "seed", MRV_J_NUMBER, &st);
+    const mrv_json *cf = need(d, mc, "confidence", MRV_J_NUMBER, &st);
+    const mrv_json *me = need(d, mc, "method", MRV_J_STRING, &st);
+    if (st != MRV_OK) return st;
+    if (!get_u64(dr, &r->draws) || r->draws > 100000000)
+        return not_ours(d, dr, "\"draws\" is not a count up to 100000000");
+    if (!get_u64(sd, &r->seed))
+        return not_ours(d, sd,
+                        "\"seed\" is not a whole number from 0 to "
+                        "18446744073709551615");
+    r->confidence = cf->num;
+    if (!(r->confidence > 0 && r->confidence < 1))
+        return not_ours(d, cf, "\"confidence\" is not between 0 and 1");
+    if (strcmp(me->text, "random") == 0)
+        r->method = MRV_SAMPLE_RANDOM;
+    else if (strcmp(me->text, "lhs") == 0)
+        r->method = MRV_SAMPLE_LHS;
+    else
+        return not_ours(d, me, "unknown sampling method \"%s\"", me->text);
+
+    r->search = mrv_json_get(root, "search");
+    if (r->search) {
+        const mrv_json *sm =
+            need(d, r->search, "methodologies", MRV_J_ARRAY, &st);
+        const mrv_json *sf = need(d, r->search, "factors", MRV_J_ARRAY, &st);
+        for (size_t i = 0; st == MRV_OK && i < sm->n + sf->n; i++) {
+            const mrv_json *x = i < sm->n ? sm->items[i] : sf->items[i - sm->n];
+            if (x->kind != MRV_J_STRING)
+                st = not_ours(d, x, "a search folder should be a string");
+        }
+    }
+    return st;
+}
+
+/* ---- input files ------------------------------------------------------- */
+
+/* SHA-256 of the file at 'path' as hex; false (errno set) when it cannot
+** be read. */
+static bool file_sha256(const char *path, char hex[65])
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return false;
+    mrv_sha256 c;
+    mrv_sha256_init(&c);
+    unsigned char buf[65536];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+        mrv_sha256_update(&c, buf, n);
+    bool ok = !ferror(f);
+    int e = errno;
+    fclose(f);
+    if (!ok) {
+        errno = e ? e : EIO;
+        return false;
+    }
+    unsigned char dg[32];
+    mrv_sha256_final(&c, dg);
+    for (int i = 0; i < 32; i++) snprintf(hex + 2 * i, 3, "%02x", dg[i]);
+    return true;
+}
+
+/* Step 2: each recorded file, where it was.  With a --project, only the
+** project (from its new path): the others are found by the re-run. */
+static void check_inputs(vctx *v, recorded *r, const char *project)
+{
+    for (size_t i = 0; i < r->ninputs; i++) {
+        rec_input *in = &r->inputs[i];
+        bool is_project = in->path == r->project;
+        if (project && !is_project) continue;
+        const char *path = project && is_project ? project : in->path;
+        char now[65];
+        if (!file_sha256(path, now)) {
+            diff(v, "input %s (%s) cannot be read: %s; recorded sha256 %s",
+                 path, in->role, strerror(errno), in->sha);
+            in->reported = true;
+            v->res->inputs_changed++;
+        } else if (strcmp(now, in->sha) != 0) {
+            diff(v, "input %s (%s) changed: sha256 recorded %s, now %s", path,
+                 in->role, in->sha, now);
+            in->reported = true;
+            v->res->inputs_changed++;
+        }
+    }
+}
+
+/* After the re-run: the files it read, in order, against the recorded
+** ones.  Contents decide; a different path with the same digest is only
+** a note. */
+static void compare_files(vctx *v, recorded *r, const mrv_bound *b, bool quiet)
+{
+    size_t n = b->nfiles < r->ninputs ? b->nfiles : r->ninputs;
+    for (size_t i = 0; i < n; i++) {
+        rec_input *in = &r->inputs[i];
+        const mrv_ydoc *doc = b->files[i].doc;
+        const char *role = b->files[i].role;
+        if (strcmp(role, in->role) != 0) {
+            diff(v,
+                 "input %zu: the re-run read %s (%s) where the report "
+                 "records %s (%s)",
+                 i + 1, doc->path, role, in->path, in->role);
+            v->res->inputs_changed++;
+        } else if (strcmp(doc->sha256_hex, in->sha) != 0) {
+            if (!in->reported) {
+                diff(v,
+                     "input %s (%s) differs: sha256 recorded %s, the "
+                     "re-run read %s with %s",
+                     in->path, in->role, in->sha, doc->path, doc->sha256_hex);
+                v->res->inputs_changed++;
+            }
+        } else if (strcmp(doc->path, in->path) != 0 && !quiet) {
+            fprintf(v->out, "note: %s %s read from %s; same sha256\n", in->role,
+                    in->path, doc->path);
+        }
+    }
+    for (size_t i = n; i < r->ninputs; i++) {
+        diff(v, "input %s (%s) was not read by the re-run", r->inputs[i].path,
+             r->inputs[i].role);
+        v->res->inputs_changed++;
+    }
+    for (size_t i = n; i < b->nfiles; i++) {
+        diff(v, "input %s (%s) was read by the re-run but is not recorded",
+             b->files[i].doc->path, b->files[i].role);
+        v->res->inputs_changed++;
+    }
+}
+
+/* ---- comparing two reports --------------------------------------------- */
+
+static bool integer_text(const char *s)
+{
+    if (*s == '-') s++;
+    for (; *s; s++)
+        if (*s < '0' || *s > '9') return false;
+    return true;
+}
+
+static bool same_number(const mrv_json *a, const mrv_json *b)
+{
+    if (strcmp(a->text, b->text) == 0) return true;
+    if (integer_text(a->text) && integer_text(b->text)) return false;
+    return memcmp(&a->num, &b->num, sizeof a->num) == 0;
+}
+
+/* A value for a message: numbers as written, strings quoted and cut. */
+static const char *show(const mrv_json *x, char *buf, size_t n)
+{
+    switch (x->kind) {
+    case MRV_J_NULL:
+        snprintf(buf, n, "null");
+        break;
+    case MRV_J_BOOL:
+        snprintf(buf, n, x->b ? "true" : "false");
+        break;
+    case MRV_J_NUMBER:
+        snprintf(buf, n, "%s", x->text);
+        break;
+    case MRV_J_STRING:
+        if (x->len > 60)
+            snprintf(buf, n, "\"%.57s...\"", x->text);
+        else
+            snprintf(buf, n, "\"%s\"", x->text);
+        break;
+    case MRV_J_ARRAY:
+        snprintf(buf, n, "an array of %zu", x->n);
+        break;
+    case MRV_J_OBJECT:
+        snprintf(buf, n, "an object");
+        break;
+    }
+    return buf;
+}
+
+/* "[2027]", "[ER]" or "[3]": how an array item is named in a path, by the
+** member that identifies it. */
+static void item_name(const mrv_json *it, size_t i, char *buf, size_t n)
+{
+    static const char *const ids[] = {"vintage", "name", "id", "account"};
+    for (size_t k = 0; k < sizeof ids / sizeof *ids; k++) {
+        const mrv_json *x = mrv_json_get(it, ids[k]);
+        if (x && (x->kind == MRV_J_NUMBER || x->kind == MRV_J_STRING)) {
+            snprintf(buf, n, "[%s]", x->text);
+            return;
+        }
+    }
+    snprintf(buf, n, "[%zu]", i);
+}
+
+static void compare(vctx *v, const mrv_json *a, const mrv_json *b, char *path,
+                    size_t plen, size_t cap, unsigned depth)
+{
+    char x[96], y[96];
+    if (a->kind != b->kind) {
+        diff(v, "%s: recorded %s, now %s", path, show(a, x, sizeof x),
+             show(b, y, sizeof y));
+        return;
+    }
+    switch (a->kind) {
+    case MRV_J_NUMBER:
+        if (same_number(a, b))
+            v->res->numbers++;
+        else
+            diff(v, "%s: recorded %s, now %s", path, a->text, b->text);
+        return;
+    case MRV_J_STRING:
+        if (strcmp(a->text, b->text) != 0)
+            diff(v, "%s: recorded %s, now %s", path, show(a, x, sizeof x),
+                 show(b, y, sizeof y));
+        return;
+    case MRV_J_BOOL:
+        if (a->b != b->b)
+            diff(v, "%s: recorded %s, now %s", path, show(a, x, sizeof x),
+                 show(b, y, sizeof y));
+        return;
+    case MRV_J_NULL:
+        return;
+    case MRV_J_ARRAY:
+    case MRV_J_OBJECT:
+        break;
+    }
+    /* Members (or items) of a, then members only b has. */
+    bool obj = a->kind == MRV_J_OBJECT;
+    size_t na = a->n, nb = b->n;
+    for (size_t i = 0; i < (obj ? na + nb : (na > nb ? na : nb)); i++) {
+        const mrv_json *ai = NULL, *bi = NULL;
+        char name[160];
+        const char *key = NULL;
+        if (obj) {
+            key = i < na ? a->keys[i] : b->keys[i - na];
+            if (depth == 0 &&
+                (strcmp(key, "inputs") == 0 || strcmp(key, "search") == 0))
+                continue;
+            if (i < na) {
+                ai = a->items[i];
+                bi = mrv_json_get(b, key);
+            } else {
+                if (mrv_json_get(a, key)) continue;
+                bi = b->items[i - na];
+            }
+            snprintf(name, sizeof name, "%s%s", plen ? "." : "", key);
+        } else {
+            ai = i < na ? a->items[i] : NULL;
+            bi = i < nb ? b->items[i] : NULL;
+            item_name(ai ? ai : bi, i, name, sizeof name);
+        }
+        size_t k = strlen(name);
+        if (plen + k + 1 > cap) k = cap - plen - 1;
+        memcpy(path + plen, name, k);
+        path[plen + k] = '\0';
+        if (ai && bi)
+            compare(v, ai, bi, path, plen + k, cap, depth + 1);
+        else if (ai)
+            diff(v, "%s: recorded %s, now missing", path,
+                 show(ai, x, sizeof x));
+        else
+            diff(v, "%s: not recorded, now %s", path, show(bi, y, sizeof y));
+        path[plen] = '\0';
+    }
+}
+
+/* ---- the re-run -------------------------------------------------------- */
+
+/* dirs = first nextra of 'given', then the recorded ones, then the rest of
+** 'given', without repeats.  Strings are borrowed. */
+static const char **merge_dirs(const char *const *given, size_t ngiven,
+                               size_t nextra, const mrv_json *rec, size_t *n)
+{
+    size_t nrec = rec ? rec->n : 0;
+    const char **d = malloc((ngiven + nrec + 1) * sizeof *d);
+    if (!d) return NULL;
+    *n = 0;
+    for (size_t pass = 0; pass < 3; pass++) {
+        size_t lo = pass == 0 ? 0 : pass == 1 ? 0 : nextra;
+        size_t hi = pass == 0 ? nextra : pass == 1 ? nrec : ngiven;
+        for (size_t i = lo; i < hi; i++) {
+            const char *s = pass == 1 ? rec->items[i]->text : given[i];
+            bool dup = false;
+            for (size_t j = 0; j < *n && !dup; j++) dup = strcmp(d[j], s) == 0;
+            if (!dup) d[(*n)++] = s;
+        }
+    }
+    return d;
+}
+
+/* The report the re-run would write, parsed. */
+static mrv_status rerun_report(const mrv_run *run, mrv_arena *a,
+                               const mrv_json **out, mrv_diag *d)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    if (!f) return MRV_ENOMEM;
+    bool ok = mrv_report_json(run, f);
+    ok = fclose(f) == 0 && ok;
+    mrv_status st = ok ? mrv_json_parse("(re-run report)", text, len, a, out, d)
+                       : MRV_ENOMEM;
+    free(text);
+    /* Our own writer produced it: failing to read it back is our bug. */
+    if (st != MRV_OK && st != MRV_ENOMEM) st = MRV_EINTERNAL;
+    return st;
+}
+
+mrv_status mrv_verify(const mrv_verify_opts *o, FILE *out,
+                      mrv_verify_result *res, mrv_diag *d)
+{
+    memset(res, 0, sizeof *res);
+    /* A --project that names no file is a mistake on the command line,
+    ** not a difference found in the run. */
+    if (o->project) {
+        FILE *pf = fopen(o->project, "rb");
+        mrv_srcpos at = {o->project, 0, 0};
+        if (!pf)
+            return mrv_error(d, at, MRV_EREF,
+                             "cannot read the project "
+                             "given with --project: %s",
+                             strerror(errno));
+        fclose(pf);
+    }
+    mrv_arena *a = mrv_arena_new(NULL, NULL);
+    if (!a) return MRV_ENOMEM;
+    const mrv_json *root = NULL;
+    recorded r;
+    mrv_status st = mrv_json_load_file(o->report, a, &root, d);
+    if (st == MRV_OK) st = read_report(root, a, &r, d);
+    if (st != MRV_OK) {
+        mrv_arena_free(a);
+        return st;
+    }
+    vctx v = {out, d, res, 0};
+    res->inputs = r.ninputs;
+    if (!o->quiet && strcmp(r.version, MRV_VERSION_STRING) != 0)
+        fprintf(out,
+                "note: the report was written by mrv %s; this is mrv "
+                "%s\n",
+                r.version, MRV_VERSION_STRING);
+    check_inputs(&v, &r, o->project);
+
+    mrv_options opt;
+    memset(&opt, 0, sizeof opt);
+    size_t nm = 0, nf = 0;
+    const char **md =
+        merge_dirs(o->search.meth_dirs, o->search.nmeth, o->nextra_meth,
+                   mrv_json_get(r.search, "methodologies"), &nm);
+    const char **fd =
+        merge_dirs(o->search.factor_dirs, o->search.nfactor, o->nextra_factor,
+                   mrv_json_get(r.search, "factors"), &nf);
+    if (!md || !fd) {
+        free(md);
+        free(fd);
+        mrv_arena_free(a);
+        return MRV_ENOMEM;
+    }
+    opt.search.meth_dirs = md;
+    opt.search.nmeth = nm;
+    opt.search.factor_dirs = fd;
+    opt.search.nfactor = nf;
+    opt.draws_set = opt.seed_set = true;
+    opt.draws = r.draws;
+    opt.seed = r.seed;
+    opt.confidence_set = opt.method_set = true;
+    opt.confidence = r.confidence;
+    opt.method = r.method;
+    opt.threads = o->threads;
+    mrv_run *run = NULL;
+    const char *project = o->project ? o->project : r.project;
+    st = mrv_run_new(project, &opt, &run, d);
+    free(md);
+    free(fd);
+    if (st == MRV_ENOMEM || st == MRV_EINTERNAL) {
+        mrv_arena_free(a);
+        return st;
+    }
+    if (st != MRV_OK) {
+        res->rerun_failed = true;
+        fprintf(out,
+                "verification failed: the recorded inputs no longer "
+                "run (%s; errors below)\n",
+                project);
+        mrv_arena_free(a);
+        return MRV_OK;
+    }
+    compare_files(&v, &r, run->bound, o->quiet);
+    const mrv_json *now = NULL;
+    st = rerun_report(run, a, &now, d);
+    if (st == MRV_OK) {
+        char path[512] = "";
+        compare(&v, root, now, path, 0, sizeof path, 0);
+    }
+    mrv_run_free(run);
+    mrv_arena_free(a);
+    if (st != MRV_OK) return st;
+    if (v.shown > MAX_SHOWN)
+        fprintf(out, "... and %zu more differences\n", v.shown - MAX_SHOWN);
+    size_t ndiff_numbers = res->differences - res->inputs_changed;
+    res->identical = res->differences == 0;
+    if (res->identical) {
+        if (!o->quiet)
+            fprintf(out,
+                    "verified: %zu numbers identical, inputs unchanged "
+                    "(%zu files)\n",
+                    res->numbers, res->inputs);
+    } else {
+        fprintf(out, "verification failed: ");
+        if (res->inputs_changed)
+            fprintf(out, "%zu input%s changed%s", res->inputs_changed,
+                    res->inputs_changed == 1 ? "" : "s",
+                    ndiff_numbers ? ", " : "");
+        if (ndiff_numbers)
+            fprintf(out, "%zu value%s differ%s", ndiff_numbers,
+                    ndiff_numbers == 1 ? "" : "s",
+                    ndiff_numbers == 1 ? "s" : "");
+        fprintf(out, " (%zu numbers identical)\n", res->numbers);
+    }
+    return MRV_OK;
+}

@@ -1,0 +1,548 @@
+/*
+** test_explain.c -- 'mrv explain' (explain.c) and the equations' central
+** values behind it (lower.c keep_equations, run.c, report.c).
+**
+** A hand-checkable project: two vehicle classes, KM = sum(i: N[i] *
+** DD[i]) = 20 * 1000 + 2 * 50000 = 120,000 km in 2026, BE = KM * EF with
+** EF from a project factor table (200 g/km), PE = BE * SH, a stock ST
+** with a lag, an 'initial' and a held series.  Its explanation is
+** checked line by line: values, units, sources, uncertainty, sums and
+** their terms, each equation explained once, depth, errors.  Then the
+** numbers explain prints must be those of vintages.csv and of
+** report.json's "equations" (bit for bit), and every equation at every
+** vintage of every demo project must explain without the walk disagreeing
+** with the program.
+*/
+#include "testutil.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_errno.h>
+
+#include "explain.h"
+#include "fixture.h"
+#include "json.h"
+#include "program.h"
+#include "report.h"
+#include "run.h"
+
+static const char meth[] =
+    "methodology: tiny\n"
+    "title: A hand-checkable methodology\n"
+    "dimensions:\n"
+    "  fleet: {description: vehicle classes}\n"
+    "parameters:\n"
+    "  N:  {unit: vehicle, over: [vintage, fleet], description: vehicles in "
+    "use}\n"
+    "  DD: {unit: km/yr, over: [fleet]}\n"
+    "  EF: {unit: kg/km, default: tbl/ef, description: emission factor}\n"
+    "  SH: {unit: 1, default: 0.5}\n"
+    "  K:  {unit: t, over: [vintage], fill: hold}\n"
+    "equations:\n"
+    "  KM: {unit: km/yr, formula: \"sum(i in fleet: N[i] * DD[i])\", "
+    "description: distance driven}\n"
+    "  BE: {unit: t, formula: \"KM * EF\"}\n"
+    "  PE: {unit: t, formula: \"BE * SH\"}\n"
+    "  ST: {unit: t, formula: \"ST[y - 1] + K\", initial: 0}\n"
+    "  LE: {unit: t, formula: \"0\"}\n"
+    "  ER: {unit: t, formula: \"BE - PE - LE\", description: reductions}\n"
+    "results: {baseline: BE, project: PE, leakage: LE, reductions: ER}\n";
+
+static const char table[] =
+    "table: tbl\n"
+    "source: Test source\n"
+    "entries:\n"
+    "  ef: {value: 200, unit: g/km, uncertainty: {dist: triangular, min: "
+    "150, max: 250}}\n";
+
+/* Columns below are those of this text: N[2026, car] at 7:29, N[2026,
+** bus] at 7:55, DD[car] at 8:13, DD[bus] at 8:32, K at 9:13. */
+static const char project[] =
+    "project: tiny\n"
+    "methodology: ./m.yaml\n"
+    "factors: [t.yaml]\n"
+    "crediting_period: %s\n"
+    "dimensions: {fleet: [car, bus]}\n"
+    "parameters:\n"
+    "  N: {car: {2025: 10, 2026: 20}, bus: {2025: 1, 2026: 2}}\n"
+    "  DD: {car: 1000, bus: {value: 50000, uncertainty: {dist: normal, sd: "
+    "5000}}}\n"
+    "  K: {2025: 3}\n";
+
+typedef struct fixture {
+    char *dir;
+    char *project;
+    mrv_diag *diag;
+    mrv_run *run;
+    char *out; /* the last explanation */
+} fixture;
+
+static void write_project(fixture *fx, const char *period)
+{
+    char text[1024];
+    snprintf(text, sizeof text, project, period);
+    free(fx->project);
+    fx->project = fx_write(fx->dir, "p.yaml", text);
+}
+
+static mrv_status run_project(fixture *fx)
+{
+    mrv_run_free(fx->run);
+    fx->run = NULL;
+    mrv_diag_reset(fx->diag);
+    mrv_options opt;
+    memset(&opt, 0, sizeof opt);
+    opt.search = fx_search();
+    opt.central_only = true;
+    return mrv_run_new(fx->project, &opt, &fx->run, fx->diag);
+}
+
+static int setup(void **state)
+{
+    fixture *fx = calloc(1, sizeof *fx);
+    if (!fx) return -1;
+    fx->dir = fx_mkdtemp();
+    free(fx_write(fx->dir, "m.yaml", meth));
+    free(fx_write(fx->dir, "t.yaml", table));
+    write_project(fx, "{first: 2025, last: 2026}");
+    fx->diag = mrv_diag_new();
+    *state = fx;
+    return fx->diag && run_project(fx) == MRV_OK ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    fixture *fx = *state;
+    mrv_run_free(fx->run);
+    mrv_diag_free(fx->diag);
+    fx_rmtree(fx->dir);
+    free(fx->dir);
+    free(fx->project);
+    free(fx->out);
+    free(fx);
+    return 0;
+}
+
+static mrv_status explain(fixture *fx, const char *name, int year,
+                          unsigned depth)
+{
+    free(fx->out);
+    fx->out = NULL;
+    size_t n = 0;
+    FILE *f = open_memstream(&fx->out, &n);
+    assert_non_null(f);
+    mrv_explain_opts o = {name, year, depth};
+    mrv_diag_reset(fx->diag);
+    mrv_status st = mrv_explain(fx->run, &o, f, fx->diag);
+    fclose(f);
+    return st;
+}
+
+/* Fails unless the explanation holds 'pattern', where each "%s" stands
+** for the scratch folder. */
+static void has(const fixture *fx, const char *pattern)
+{
+    char want[1024];
+    size_t o = 0;
+    for (const char *p = pattern; *p && o + 1 < sizeof want; p++) {
+        if (p[0] == '%' && p[1] == 's') {
+            size_t k = strlen(fx->dir);
+            if (o + k + 1 > sizeof want) break;
+            memcpy(want + o, fx->dir, k);
+            o += k;
+            p++;
+            continue;
+        }
+        want[o++] = *p;
+    }
+    want[o] = '\0';
+    if (!strstr(fx->out, want))
+        fail_msg("no '%s' in the explanation:\n%s", want, fx->out);
+}
+
+static size_t count(const char *text, const char *sub)
+{
+    size_t n = 0;
+    for (const char *p = text; (p = strstr(p, sub)); p++) n++;
+    return n;
+}
+
+/* The number printed after 'label' ("ER[2026] = "), commas dropped. */
+static double number_after(const fixture *fx, const char *label)
+{
+    const char *p = strstr(fx->out, label);
+    if (!p) fail_msg("no '%s' in the explanation:\n%s", label, fx->out);
+    p += strlen(label);
+    char buf[64];
+    size_t o = 0;
+    for (; *p && *p != ' ' && *p != '\n' && o + 1 < sizeof buf; p++)
+        if (*p != ',') buf[o++] = *p;
+    buf[o] = '\0';
+    return strtod(buf, NULL);
+}
+
+/* ---- the hand-checked tree --------------------------------------------- */
+
+static void test_explain_tree_by_hand(void **state)
+{
+    fixture *fx = *state;
+    assert_status(explain(fx, "ER", 2026, 0), MRV_OK);
+    /* ER = BE - PE - LE = 24 - 12 - 0 */
+    assert_close(number_after(fx, "ER[2026] = "), 12, 1e-14);
+    has(fx, "\nER[2026] = ");
+    has(fx, "  reductions\n");
+    has(fx, "  result    reductions\n");
+    has(fx, "  formula   BE - PE - LE\n            at %s/m.yaml:17:27\n");
+    has(fx, "  values    24 [t] - 12 [t] - 0 [t]\n");
+    has(fx, "  reads     BE[2026] = ");
+    /* BE = KM * EF, EF from the project's table in its declared unit */
+    assert_close(number_after(fx, "  BE[2026] = "), 24, 1e-14);
+    has(fx, "    values    120000 [km/yr] * 0.2 [kg/km]\n");
+    has(fx, "    reads     KM[2026] = 120,000 km/yr\n");
+    has(fx, "              EF = 0.2 kg/km  (default tbl/ef: Test source; "
+            "uncertainty triangular 0.15 .. 0.25)\n");
+    /* KM: the sum, its members, terms and the elements it read */
+    has(fx, "    KM[2026] = 120,000 km/yr\n      distance driven\n");
+    has(fx, "      values    (sum = 120000 [km/yr])\n");
+    has(fx, "      sum       i in fleet (car, bus): 2 terms = 120,000 km/yr\n"
+            "                  i = car: 20,000 km/yr\n"
+            "                  i = bus: 100,000 km/yr\n");
+    has(fx, "      reads     N[2026, car] = 20 vehicle  (%s/p.yaml:7:29)\n");
+    has(fx, "                N[2026, bus] = 2 vehicle  (%s/p.yaml:7:55)\n");
+    has(fx, "                DD[car] = 1,000 km/yr  (%s/p.yaml:8:13)\n");
+    has(fx, "                DD[bus] = 50,000 km/yr  (%s/p.yaml:8:32; "
+            "uncertainty normal sd 5,000)\n");
+    /* PE reads BE again: explained once, above */
+    has(fx, "    values    24 [t] * 0.5\n");
+    has(fx, "              SH = 0.5  (methodology default, %s/m.yaml:9:26)\n");
+    assert_int_equal(count(fx->out, "BE[2026] = "), 3);
+    assert_int_equal(count(fx->out, "(explained above)"), 1);
+    assert_int_equal(count(fx->out, "\n  BE[2026] = "), 1);
+    /* LE is "0": nothing to substitute, nothing read */
+    has(fx, "  LE[2026] = 0 t\n    result    leakage\n    formula   0\n");
+    /* Only what ER reads: ST is not part of it. */
+    assert_null(strstr(fx->out, "ST["));
+}
+
+static void test_explain_lags_initial_and_fill(void **state)
+{
+    fixture *fx = *state;
+    assert_status(explain(fx, "ST", 2026, 0), MRV_OK);
+    /* ST[2026] = ST[2025] + K[2026] = (0 + 3) + 3, K held from 2025 */
+    has(fx, "\nST[2026] = 6 t\n");
+    has(fx, "  values    3 [t] + 3 [t]\n");
+    has(fx, "  reads     ST[2025] = 3 t\n");
+    has(fx, "            K[2026] = 3 t  (%s/p.yaml:9:13; fill: hold from "
+            "2025)\n");
+    has(fx, "\n  ST[2025] = 3 t\n");
+    has(fx, "    values    0 [t] + 3 [t]\n");
+    has(fx, "    reads     ST[2024] = 0 t  (initial, %s/m.yaml:15:52)\n");
+    has(fx, "              K[2025] = 3 t  (%s/p.yaml:9:13)\n");
+}
+
+static void test_explain_depth(void **state)
+{
+    fixture *fx = *state;
+    assert_status(explain(fx, "ER", 2026, 1), MRV_OK);
+    has(fx, "  reads     BE[2026] = ");
+    assert_int_equal(count(fx->out, "(not expanded: --depth 1)"), 3);
+    assert_null(strstr(fx->out, "KM["));
+    assert_status(explain(fx, "ER", 2026, 2), MRV_OK);
+    has(fx, "    reads     KM[2026] = 120,000 km/yr  (not expanded: --depth "
+            "2)\n");
+    assert_null(strstr(fx->out, "distance driven"));
+    /* a result's name stands for its equation */
+    assert_status(explain(fx, "baseline", 2025, 1), MRV_OK);
+    has(fx, "\nBE[2025] = ");
+    /* 10 * 1000 + 1 * 50000 = 60000 km at 0.2 kg/km */
+    assert_close(number_after(fx, "BE[2025] = "), 12, 1e-14);
+}
+
+static void test_explain_parameter(void **state)
+{
+    fixture *fx = *state;
+    assert_status(explain(fx, "N", 2025, 0), MRV_OK);
+    has(fx, "N [vehicle] over vintage, fleet, parameter of methodology tiny "
+            "(%s/m.yaml:6:3)\n  vehicles in use\n  given by  the project\n");
+    has(fx, "  N[2025, car] = 10 vehicle  (%s/p.yaml:7:19)\n");
+    has(fx, "  N[2025, bus] = 1 vehicle  (%s/p.yaml:7:46)\n");
+    /* no vintage axis: no --vintage needed */
+    assert_status(explain(fx, "EF", MRV_NO_YEAR, 0), MRV_OK);
+    has(fx, "  given by  the methodology's default\n");
+    has(fx, "  EF = 0.2 kg/km  (default tbl/ef: Test source; uncertainty "
+            "triangular 0.15 .. 0.25)\n");
+    assert_status(explain(fx, "SH", MRV_NO_YEAR, 0), MRV_OK);
+    has(fx, "  SH = 0.5  (methodology default, %s/m.yaml:9:26)\n");
+}
+
+static void test_explain_errors(void **state)
+{
+    fixture *fx = *state;
+    char *mpath = fx_path(fx->dir, "m.yaml");
+    assert_status(explain(fx, "BF", 2026, 0), MRV_EREF);
+    fx_expect_error(fx->diag, 0, 0,
+                    "has no equation or parameter 'BF' (did "
+                    "you mean 'BE'?)");
+    assert_string_equal(mrv_diag_first(fx->diag)->pos.file, mpath);
+    assert_status(explain(fx, "ER", 2027, 0), MRV_EREF);
+    fx_expect_error(fx->diag, 4, 19,
+                    "vintage 2027 is outside the crediting "
+                    "period 2025-2026");
+    assert_status(explain(fx, "ER", 2024, 0), MRV_EREF);
+    assert_status(explain(fx, "ER", MRV_NO_YEAR, 0), MRV_EREF);
+    fx_expect_error(fx->diag, 4, 19, "--vintage YEAR");
+    assert_status(explain(fx, "N", MRV_NO_YEAR, 0), MRV_EREF);
+    /* nothing half-printed */
+    assert_string_equal(fx->out, "");
+    free(mpath);
+}
+
+/* A partial vintage: the equation's value is the formula's, the result
+** is it times frac. */
+static void test_explain_partial_vintage(void **state)
+{
+    fixture *fx = *state;
+    write_project(fx, "{start: 2025-07-02, end: 2026-12-31}");
+    assert_status(run_project(fx), MRV_OK);
+    assert_status(explain(fx, "ER", 2025, 1), MRV_OK);
+    /* 2025-07-02 .. 2025-12-31 is 183 of 365 days */
+    has(fx, "  result    reductions: times frac 0.5013698630136987 (the "
+            "vintage's share of days) = ");
+    double shown = number_after(fx, "(the vintage's share of days) = ");
+    double csv = fx->run->stats[MRV_RES_REDUCTIONS].central;
+    assert_memory_equal(&shown, &csv, sizeof shown);
+    /* the equation itself is the whole year's: 12 - 6 - 0 */
+    assert_close(number_after(fx, "ER[2025] = "), 6, 1e-14);
+    assert_close(shown, 6 * 183.0 / 365, 1e-14);
+}
+
+/* ---- the program behind the equations' values -------------------------- */
+
+/* The Monte Carlo program keeps only the results; the second one keeps
+** every equation, and computes the results with the same instructions. */
+static void test_explain_keep_equations_program(void **state)
+{
+    fixture *fx = *state;
+    const mrv_program *mc = fx->run->program, *eq = fx->run->eq_program;
+    const mrv_methodology *m = fx->run->bound->meth;
+    size_t nv = fx->run->nvint;
+    assert_null(mc->eq_slot);
+    assert_non_null(eq);
+    assert_non_null(eq->eq_slot);
+    assert_true(eq->ncode >= mc->ncode);
+    assert_int_equal(eq->ninputs, mc->ninputs);
+    /* KM is no result: only the second program holds it.  120,000 km a
+    ** year in 2026 is 1.2e8 m in the internal scale. */
+    int km = mrv_methodology_equation(m, "KM");
+    assert_true(km >= 0);
+    assert_close(fx->run->eq_central[(size_t)km * nv + 1], 1.2e8, 1e-15);
+    assert_close(mrv_run_equation_value(fx->run, (size_t)km, 1), 120000, 1e-15);
+    /* ST is a stock: 3 t, then 6 t (internal kg). */
+    int st = mrv_methodology_equation(m, "ST");
+    assert_close(fx->run->eq_central[(size_t)st * nv], 3000, 1e-15);
+    assert_close(fx->run->eq_central[(size_t)st * nv + 1], 6000, 1e-15);
+    for (size_t i = 0; i < m->neqs * nv; i++)
+        assert_true(eq->eq_slot[i] < eq->nslots);
+}
+
+/* ---- explain, vintages.csv and report.json agree ------------------------ */
+
+/* The central column of vintages.csv for vintage 'v' (a year) and
+** 'result', as the text written. */
+static double csv_central(const char *csv, int year, const char *result)
+{
+    char key[64];
+    snprintf(key, sizeof key, "\n%d,%s,", year, result);
+    const char *p = strstr(csv, key);
+    if (!p) fail_msg("no row %d,%s", year, result);
+    return strtod(p + strlen(key), NULL);
+}
+
+static void check_agreement(const mrv_run *run)
+{
+    const mrv_bound *b = run->bound;
+    const mrv_methodology *m = b->meth;
+    char *csv = NULL, *json = NULL;
+    size_t ncsv = 0, njson = 0;
+    FILE *f = open_memstream(&csv, &ncsv);
+    assert_true(mrv_report_vintages_csv(run, f));
+    fclose(f);
+    f = open_memstream(&json, &njson);
+    assert_true(mrv_report_json(run, f));
+    fclose(f);
+    mrv_arena *a = mrv_arena_new(NULL, NULL);
+    mrv_diag *d = mrv_diag_new();
+    const mrv_json *root = NULL;
+    assert_status(mrv_json_parse("report.json", json, njson, a, &root, d),
+                  MRV_OK);
+    const mrv_json *eqs = mrv_json_get(root, "equations");
+    assert_non_null(eqs);
+    assert_int_equal(eqs->n, m->neqs);
+    for (size_t e = 0; e < m->neqs; e++) {
+        const mrv_json *ej = eqs->items[e];
+        assert_string_equal(mrv_json_get(ej, "name")->text, m->eqs[e].name);
+        assert_string_equal(mrv_json_get(ej, "unit")->text,
+                            m->eqs[e].unit_text);
+        const mrv_json *c = mrv_json_get(ej, "central");
+        assert_int_equal(c->n, b->nvint);
+        for (size_t v = 0; v < b->nvint; v++) {
+            double x = mrv_run_equation_value(run, e, v);
+            assert_memory_equal(&c->items[v]->num, &x, sizeof x);
+        }
+    }
+    /* For results (whole vintages here) the equation's value is the very
+    ** number vintages.csv reports, and explain prints it. */
+    for (int r = 0; r < MRV_NRESULTS; r++) {
+        const mrv_json *ej = eqs->items[m->results[r]];
+        assert_string_equal(mrv_json_get(ej, "result")->text,
+                            mrv_result_names[r]);
+        const mrv_json *c = mrv_json_get(ej, "central");
+        for (size_t v = 0; v < b->nvint; v++) {
+            if (b->frac[v] != 1) continue;
+            double want =
+                csv_central(csv, b->first + (int)v, mrv_result_names[r]);
+            assert_memory_equal(&c->items[v]->num, &want, sizeof want);
+            char *text = NULL;
+            size_t n = 0;
+            f = open_memstream(&text, &n);
+            mrv_explain_opts o = {m->eqs[m->results[r]].name, b->first + (int)v,
+                                  1};
+            assert_status(mrv_explain(run, &o, f, d), MRV_OK);
+            fclose(f);
+            char label[128];
+            snprintf(label, sizeof label, "%s[%d] = ", o.name, o.year);
+            const char *p = strstr(text, label);
+            assert_non_null(p);
+            char num[64];
+            size_t k = 0;
+            for (p += strlen(label); *p != ' ' && k + 1 < sizeof num; p++)
+                if (*p != ',') num[k++] = *p;
+            num[k] = '\0';
+            double shown = strtod(num, NULL);
+            assert_memory_equal(&shown, &want, sizeof want);
+            free(text);
+        }
+    }
+    mrv_diag_free(d);
+    mrv_arena_free(a);
+    free(csv);
+    free(json);
+}
+
+static void test_explain_agrees_with_reports(void **state)
+{
+    fixture *fx = *state;
+    check_agreement(fx->run);
+}
+
+/* Every equation at every vintage of every demo project explains: the
+** walk of its formula agrees with the program, and the results agree with
+** vintages.csv and report.json. */
+static void test_explain_every_demo_equation(void **state)
+{
+    (void)state;
+    static const char *const projects[] = {
+        "data/projects/cambodia-emotorcycles.yaml",
+        "data/projects/mongolia-reforestation.yaml",
+        "data/projects/moron-coal-conversion.yaml",
+        "data/projects/ulaanbaatar-ger-heating.yaml",
+        "data/projects/ulaanbaatar-landfill.yaml",
+    };
+    static const char *const meths[] = {"methodologies"};
+    mrv_diag *d = mrv_diag_new();
+    for (size_t i = 0; i < sizeof projects / sizeof *projects; i++) {
+        mrv_options opt;
+        memset(&opt, 0, sizeof opt);
+        opt.search = fx_search();
+        opt.search.meth_dirs = meths;
+        opt.search.nmeth = 1;
+        opt.central_only = true;
+        mrv_run *run = NULL;
+        mrv_diag_reset(d);
+        if (mrv_run_new(projects[i], &opt, &run, d) != MRV_OK)
+            fail_msg("%s: %s", projects[i], fx_first_msg(d));
+        const mrv_methodology *m = run->bound->meth;
+        for (size_t e = 0; e < m->neqs; e++) {
+            for (size_t v = 0; v < run->nvint; v++) {
+                char *text = NULL;
+                size_t n = 0;
+                FILE *f = open_memstream(&text, &n);
+                mrv_explain_opts o = {m->eqs[e].name,
+                                      run->bound->first + (int)v, 0};
+                mrv_status st = mrv_explain(run, &o, f, d);
+                fclose(f);
+                if (st != MRV_OK)
+                    fail_msg("%s %s %d: %s", projects[i], o.name, o.year,
+                             fx_first_msg(d));
+                free(text);
+            }
+        }
+        check_agreement(run);
+        mrv_run_free(run);
+    }
+    mrv_diag_free(d);
+}
+
+/* The landfill's CH4_gen, needed for the plausibility flag, is now seen:
+** its sum runs over 2009 .. y, both seasons and six waste types. */
+static void test_explain_landfill_methane(void **state)
+{
+    (void)state;
+    static const char *const meths[] = {"methodologies"};
+    mrv_options opt;
+    memset(&opt, 0, sizeof opt);
+    opt.search = fx_search();
+    opt.search.meth_dirs = meths;
+    opt.search.nmeth = 1;
+    opt.central_only = true;
+    mrv_diag *d = mrv_diag_new();
+    mrv_run *run = NULL;
+    assert_status(
+        mrv_run_new("data/projects/ulaanbaatar-landfill.yaml", &opt, &run, d),
+        MRV_OK);
+    char *text = NULL;
+    size_t n = 0;
+    FILE *f = open_memstream(&text, &n);
+    mrv_explain_opts o = {"CH4_gen", 2027, 0};
+    assert_status(mrv_explain(run, &o, f, d), MRV_OK);
+    fclose(f);
+    assert_non_null(strstr(text, "  sum       x in x0 .. y (2009 .. 2027), "
+                                 "s in season (winter, summer), j in waste "
+                                 "(food, paper, textiles, garden, wood, "
+                                 "inert): 228 terms = "));
+    /* 19 years x 2 seasons of W, listed (under the cut of 40) */
+    assert_non_null(strstr(text, "W[2009, winter] = 95,000 t  "
+                                 "(data/projects/ulaanbaatar-landfill.yaml:"));
+    assert_non_null(strstr(text, "W[2027, summer] = 0 t"));
+    assert_non_null(strstr(text, "DOC[food] = 0.15 tC/t  (data/projects/"
+                                 "ulaanbaatar-landfill.yaml:75:15, factor "
+                                 "cdm.tool04/doc.food: "));
+    free(text);
+    mrv_run_free(run);
+    mrv_diag_free(d);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_explain_tree_by_hand, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_explain_lags_initial_and_fill,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_explain_depth, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_explain_parameter, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_explain_errors, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_explain_partial_vintage, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_explain_keep_equations_program,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_explain_agrees_with_reports, setup,
+                                        teardown),
+        cmocka_unit_test(test_explain_every_demo_equation),
+        cmocka_unit_test(test_explain_landfill_methane),
+    };
+    gsl_set_error_handler_off(); /* process-wide; never in the library */
+    return cmocka_run_group_tests_name("explain", tests, NULL, NULL);
+}

@@ -1,0 +1,475 @@
+/*
+** test_verify.c -- 'mrv verify' (verify.c): re-run a report.json and
+** compare.
+**
+** A small project with Monte Carlo draws is run and its report written;
+** verifying it must find every number identical, on any thread count.
+** Then each way a verification must fail: a number of report.json moved
+** by one ulp, the seed edited, an input file changed (even by a comment,
+** which changes no number), a factor table changed, an input gone; and
+** --project pointing at a moved copy (same contents: passes; a changed
+** methodology next to it: fails).  A report.json that is not JSON, or not
+** ours, is an input error with its position.  The Cambodia demo, with its
+** ledger, verifies too, and an edit in the ledger is found.
+*/
+#include "testutil.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <gsl/gsl_errno.h>
+
+#include "fixture.h"
+#include "report.h"
+#include "run.h"
+#include "verify.h"
+
+static const char meth[] =
+    "methodology: tiny\n"
+    "dimensions:\n"
+    "  fleet: {description: vehicle classes}\n"
+    "parameters:\n"
+    "  N:  {unit: vehicle, over: [vintage, fleet]}\n"
+    "  DD: {unit: km/yr, over: [fleet]}\n"
+    "  EF: {unit: kg/km, default: tbl/ef}\n"
+    "  SH: {unit: 1, default: 0.5}\n"
+    "equations:\n"
+    "  KM: {unit: km/yr, formula: \"sum(i in fleet: N[i] * DD[i])\"}\n"
+    "  BE: {unit: t, formula: \"KM * EF\"}\n"
+    "  PE: {unit: t, formula: \"BE * SH\"}\n"
+    "  LE: {unit: t, formula: \"0\"}\n"
+    "  ER: {unit: t, formula: \"BE - PE - LE\"}\n"
+    "results: {baseline: BE, project: PE, leakage: LE, reductions: ER}\n";
+
+static const char table[] =
+    "table: tbl\n"
+    "source: Test source\n"
+    "entries:\n"
+    "  ef: {value: 200, unit: g/km, uncertainty: {dist: triangular, min: "
+    "150, max: 250}}\n";
+
+static const char project[] =
+    "project: tiny\n"
+    "methodology: ./m.yaml\n"
+    "factors: [t.yaml]\n"
+    "crediting_period: {first: 2025, last: 2027}\n"
+    "dimensions: {fleet: [car, bus]}\n"
+    "parameters:\n"
+    "  N: {car: {2025: 10, 2026: 20, 2027: 30}, bus: {2025: 1, 2026: 2, "
+    "2027: 2}}\n"
+    "  DD: {car: 1000, bus: {value: 50000, uncertainty: {dist: normal, sd: "
+    "5000}}}\n"
+    "  SH: {value: 0.5, uncertainty: {dist: uniform, min: 0.4, max: 0.6}}\n"
+    "monte_carlo: {draws: 3000, seed: 7, confidence: 0.9}\n";
+
+typedef struct fixture {
+    char *dir;
+    char *report;
+    mrv_diag *diag;
+    char *out; /* what the last verification printed */
+    mrv_verify_result res;
+} fixture;
+
+static mrv_search search(void)
+{
+    static const char *const meths[] = {"methodologies"};
+    mrv_search s = fx_search();
+    s.meth_dirs = meths;
+    s.nmeth = 1;
+    return s;
+}
+
+/* Runs 'path' as 'mrv run' does and writes its files into 'outdir'. */
+static void run_and_write(const char *path, uint64_t draws, bool set,
+                          const char *outdir, mrv_diag *d)
+{
+    mrv_options opt;
+    memset(&opt, 0, sizeof opt);
+    opt.search = search();
+    opt.draws_set = set;
+    opt.draws = draws;
+    mrv_run *run = NULL;
+    if (mrv_run_new(path, &opt, &run, d) != MRV_OK)
+        fail_msg("%s: %s", path, fx_first_msg(d));
+    assert_status(mrv_report_write(run, outdir, d), MRV_OK);
+    mrv_run_free(run);
+}
+
+static int setup(void **state)
+{
+    fixture *fx = calloc(1, sizeof *fx);
+    if (!fx) return -1;
+    fx->dir = fx_mkdtemp();
+    free(fx_write(fx->dir, "m.yaml", meth));
+    free(fx_write(fx->dir, "t.yaml", table));
+    char *p = fx_write(fx->dir, "p.yaml", project);
+    fx->diag = mrv_diag_new();
+    char *out = fx_path(fx->dir, "out");
+    run_and_write(p, 0, false, out, fx->diag);
+    fx->report = fx_path(out, "report.json");
+    free(out);
+    free(p);
+    *state = fx;
+    return 0;
+}
+
+static void rmtree2(const char *dir, const char *sub)
+{
+    char *p = fx_path(dir, sub);
+    fx_rmtree(p);
+    free(p);
+}
+
+static int teardown(void **state)
+{
+    fixture *fx = *state;
+    rmtree2(fx->dir, "out");
+    rmtree2(fx->dir, "moved");
+    fx_rmtree(fx->dir);
+    free(fx->dir);
+    free(fx->report);
+    free(fx->out);
+    mrv_diag_free(fx->diag);
+    free(fx);
+    return 0;
+}
+
+static mrv_status verify(fixture *fx, const char *report, const char *proj,
+                         unsigned threads)
+{
+    free(fx->out);
+    fx->out = NULL;
+    size_t n = 0;
+    FILE *f = open_memstream(&fx->out, &n);
+    assert_non_null(f);
+    mrv_verify_opts o;
+    memset(&o, 0, sizeof o);
+    o.report = report;
+    o.project = proj;
+    o.search = search();
+    o.threads = threads;
+    mrv_diag_reset(fx->diag);
+    mrv_status st = mrv_verify(&o, f, &fx->res, fx->diag);
+    fclose(f);
+    return st;
+}
+
+static void printed(const fixture *fx, const char *sub)
+{
+    if (!strstr(fx->out, sub)) fail_msg("no '%s' in:\n%s", sub, fx->out);
+}
+
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *s = malloc((size_t)n + 1);
+    assert_non_null(s);
+    assert_int_equal(fread(s, 1, (size_t)n, f), (size_t)n);
+    s[n] = '\0';
+    fclose(f);
+    return s;
+}
+
+static void spill(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+/* Moves the number after the anchors (each found after the one before)
+** to the next double up, the smallest edit there is; returns the old and
+** new text in 'was' and 'now'. */
+static void nudge(const char *path, const char *const *anchors, size_t n,
+                  char *was, char *now)
+{
+    char *s = slurp(path);
+    char *p = s;
+    for (size_t i = 0; i < n; i++) {
+        p = strstr(p, anchors[i]);
+        if (!p) fail_msg("no '%s' in %s", anchors[i], path);
+        p += strlen(anchors[i]);
+    }
+    char *end;
+    double x = strtod(p, &end);
+    snprintf(was, 64, "%.*s", (int)(end - p), p);
+    snprintf(now, 64, "%.17g", nextafter(x, INFINITY));
+    size_t len = strlen(s) + 64;
+    char *t = malloc(len);
+    assert_non_null(t);
+    snprintf(t, len, "%.*s%s%s", (int)(p - s), s, now, end);
+    spill(path, t);
+    free(t);
+    free(s);
+}
+
+/* ---- passing ----------------------------------------------------------- */
+
+static void test_verify_fresh_report(void **state)
+{
+    fixture *fx = *state;
+    assert_status(verify(fx, fx->report, NULL, 0), MRV_OK);
+    if (!fx->res.identical) fail_msg("%s", fx->out);
+    assert_int_equal(fx->res.inputs, 3);
+    assert_int_equal(fx->res.inputs_changed, 0);
+    assert_int_equal(fx->res.differences, 0);
+    assert_false(fx->res.rerun_failed);
+    /* 3 vintages and the total, 4 results, 13 statistics each, at least */
+    assert_true(fx->res.numbers > 4 * 4 * 13);
+    char want[128];
+    snprintf(want, sizeof want,
+             "verified: %zu numbers identical, inputs "
+             "unchanged (3 files)\n",
+             fx->res.numbers);
+    assert_string_equal(fx->out, want);
+}
+
+static void test_verify_any_thread_count(void **state)
+{
+    fixture *fx = *state;
+    size_t numbers = 0;
+    for (unsigned t = 1; t <= 4; t += 3) {
+        assert_status(verify(fx, fx->report, NULL, t), MRV_OK);
+        assert_true(fx->res.identical);
+        if (numbers) assert_int_equal(fx->res.numbers, numbers);
+        numbers = fx->res.numbers;
+    }
+}
+
+/* ---- failing: the report was edited ------------------------------------ */
+
+static void test_verify_edited_number(void **state)
+{
+    fixture *fx = *state;
+    static const char *const at[] = {"\"vintage\": 2026",
+                                     "\"reductions\": ", "\"mean\": "};
+    char was[64], now[64];
+    nudge(fx->report, at, 3, was, now);
+    assert_status(verify(fx, fx->report, NULL, 0), MRV_OK);
+    assert_false(fx->res.identical);
+    assert_int_equal(fx->res.differences, 1);
+    assert_int_equal(fx->res.inputs_changed, 0);
+    char want[256];
+    snprintf(want, sizeof want,
+             "vintages[2026].reductions.mean: recorded "
+             "%s, now %s\n",
+             now, was);
+    printed(fx, want);
+    printed(fx, "verification failed: 1 value differs (");
+}
+
+static void test_verify_edited_equation_and_seed(void **state)
+{
+    fixture *fx = *state;
+    static const char *const eq[] = {"\"name\": \"KM\"", "\"2027\": "};
+    char was[64], now[64];
+    nudge(fx->report, eq, 2, was, now);
+    assert_status(verify(fx, fx->report, NULL, 0), MRV_OK);
+    assert_int_equal(fx->res.differences, 1);
+    printed(fx, "equations[KM].central.2027: recorded ");
+
+    /* A different seed draws different numbers: the statistics differ,
+    ** though the report's seed is what the re-run used. */
+    char *text = slurp(fx->report);
+    char *seed = strstr(text, "\"seed\": 7,");
+    assert_non_null(seed);
+    seed[8] = '8';
+    spill(fx->report, text);
+    free(text);
+    assert_status(verify(fx, fx->report, NULL, 0), MRV_OK);
+    assert_false(fx->res.identical);
+    assert_true(fx->res.differences > 10);
+    assert_null(strstr(fx->out, "monte_carlo.seed"));
+    printed(fx, "... and ");
+}
+
+/* ---- failing: an input changed ----------------------------------------- */
+
+static void test_verify_changed_input(void **state)
+{
+    fixture *fx = *state;
+    /* A comment changes no number, but the file is not the one recorded. */
+    char *p = fx_path(fx->dir, "p.yaml");
+    char *text = slurp(p);
+    size_t len = strlen(text) + 64;
+    char *t = malloc(len);
+    snprintf(t, len, "%s# edited\n", text);
+    spill(p, t);
+    assert_status(verify(fx, fx->report, NULL, 0), MRV_OK);
+    assert_false(fx->res.identical);
+    assert_int_equal(fx->res.inputs_changed, 1);
+    assert_int_equal(fx->res.differences, 1);
+    char want[512];
+    snprintf(want, sizeof want, "input %s (project) changed: sha256 recorded ",
+             p);
+    printed(fx, want);
+    printed(fx, "verification failed: 1 input changed (");
+    spill(p, text);
+    assert_status(verify(fx, fx->report, NULL, 0), MRV_OK);
+    assert_true(fx->res.identical);
+
+    /* A factor table's value: the input and the numbers differ. */
+    char *tp = fx_path(fx->dir, "t.yaml");
+    char *tt = slurp(tp);
+    spill(tp, "table: tbl\nsource: Test source\nentries:\n"
+              "  ef: {value: 210, unit: g/km, uncertainty: {dist: "
+              "triangular, min: 150, max: 250}}\n");
+    assert_status(verify(fx, fx->report, NULL, 0), MRV_OK);
+    assert_false(fx->res.identical);
+    assert_int_equal(fx->res.inputs_changed, 1);
+    assert_true(fx->res.differences > 1);
+    printed(fx, "(factors) changed: sha256 recorded ");
+    printed(fx, "vintages[2025].baseline.central: recorded ");
+
+    /* Gone: reported, and the re-run cannot load it. */
+    unlink(tp);
+    assert_status(verify(fx, fx->report, NULL, 0), MRV_OK);
+    assert_false(fx->res.identical);
+    assert_true(fx->res.rerun_failed);
+    snprintf(want, sizeof want, "input %s (factors) cannot be read: ", tp);
+    printed(fx, want);
+    printed(fx, "verification failed: the recorded inputs no longer run");
+    assert_true(mrv_diag_error_count(fx->diag) > 0);
+    spill(tp, tt);
+    free(tt);
+    free(tp);
+    free(t);
+    free(text);
+    free(p);
+}
+
+/* --project: the project from elsewhere, its methodology and table found
+** beside it as a run finds them; contents decide. */
+static void test_verify_project_elsewhere(void **state)
+{
+    fixture *fx = *state;
+    char *moved = fx_path(fx->dir, "moved");
+    assert_int_equal(mkdir(moved, 0777), 0);
+    free(fx_write(moved, "m.yaml", meth));
+    free(fx_write(moved, "t.yaml", table));
+    char *p = fx_write(moved, "p.yaml", project);
+    assert_status(verify(fx, fx->report, p, 0), MRV_OK);
+    if (!fx->res.identical) fail_msg("%s", fx->out);
+    printed(fx, "note: project ");
+    printed(fx, "; same sha256\n");
+    printed(fx, "verified: ");
+
+    /* the methodology beside it differs (a comment): found, and named */
+    char *mtext = malloc(sizeof meth + 16);
+    snprintf(mtext, sizeof meth + 16, "%s# edited\n", meth);
+    char *mp = fx_write(moved, "m.yaml", mtext);
+    assert_status(verify(fx, fx->report, p, 0), MRV_OK);
+    assert_false(fx->res.identical);
+    assert_int_equal(fx->res.inputs_changed, 1);
+    printed(fx, "(methodology) differs: sha256 recorded ");
+    printed(fx, mp);
+    free(mp);
+    free(mtext);
+    free(p);
+    free(moved);
+}
+
+/* ---- report.json unusable: input errors -------------------------------- */
+
+static void test_verify_bad_reports(void **state)
+{
+    fixture *fx = *state;
+    char *bad = fx_path(fx->dir, "bad.json");
+    spill(bad, "{\n  \"engine\": {\"name\": \"mrv\", \"version\": \"0.1.0\"},\n"
+               "  \"inputs\": [\n    {\"role\": \"project\" \"path\": \"p\"}\n"
+               "  ]\n}\n");
+    assert_status(verify(fx, bad, NULL, 0), MRV_ESYNTAX);
+    fx_expect_error(fx->diag, 4, 24,
+                    "expected ',' or '}' after an object "
+                    "member");
+    assert_string_equal(fx->out, "");
+
+    static const struct {
+        const char *text;
+        unsigned line, col;
+        const char *msg;
+    } notours[] = {
+        {"[]", 1, 1, "the top level is an array, not an object"},
+        {"{}", 1, 1, "no \"engine\" member"},
+        {"{\"engine\": {\"name\": \"other\", \"version\": \"1\"}}", 1, 21,
+         "the engine is \"other\""},
+        {"{\"engine\": {\"name\": \"mrv\", \"version\": \"1\"}, \"inputs\": "
+         "{}}",
+         1, 55, "\"inputs\" should be an array, not an object"},
+        {"{\"engine\": {\"name\": \"mrv\", \"version\": \"1\"}, \"inputs\": "
+         "[{\"role\": \"project\", \"path\": \"p.yaml\", \"sha256\": \"abc\"}],"
+         " \"monte_carlo\": {}, \"vintages\": [], \"total\": {}}",
+         1, 104, "\"abc\" is not a SHA-256"},
+    };
+    for (size_t i = 0; i < sizeof notours / sizeof *notours; i++) {
+        spill(bad, notours[i].text);
+        assert_status(verify(fx, bad, NULL, 0), MRV_ESCHEMA);
+        fx_expect_error(fx->diag, notours[i].line, notours[i].col,
+                        notours[i].msg);
+        fx_expect_error(fx->diag, 0, 0, "not an mrv report: ");
+    }
+    unlink(bad);
+    assert_status(verify(fx, bad, NULL, 0), MRV_EREF);
+    fx_expect_error(fx->diag, 0, 0, "cannot read");
+    /* a --project that is not there is the command line's fault */
+    assert_status(verify(fx, fx->report, bad, 0), MRV_EREF);
+    fx_expect_error(fx->diag, 0, 0,
+                    "cannot read the project given with "
+                    "--project");
+    assert_string_equal(fx->out, "");
+    free(bad);
+}
+
+/* ---- the Cambodia demo, with its ledger -------------------------------- */
+
+static void test_verify_demo_with_ledger(void **state)
+{
+    fixture *fx = *state;
+    char *out = fx_path(fx->dir, "out");
+    run_and_write("data/projects/cambodia-emotorcycles.yaml", 1500, true, out,
+                  fx->diag);
+    assert_status(verify(fx, fx->report, NULL, 2), MRV_OK);
+    if (!fx->res.identical) fail_msg("%s", fx->out);
+    assert_int_equal(fx->res.inputs, 3);
+    static const char *const at[] = {"\"ledger\": ", "\"vintage\": 2027",
+                                     "\"estimate\": "};
+    char was[64], now[64];
+    nudge(fx->report, at, 3, was, now);
+    assert_status(verify(fx, fx->report, NULL, 0), MRV_OK);
+    assert_false(fx->res.identical);
+    assert_int_equal(fx->res.differences, 1);
+    printed(fx, "ledger.");
+    printed(fx, "[2027].estimate: recorded ");
+    free(out);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_verify_fresh_report, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_verify_any_thread_count, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_verify_edited_number, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_verify_edited_equation_and_seed,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_verify_changed_input, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_verify_project_elsewhere, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_verify_bad_reports, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_verify_demo_with_ledger, setup,
+                                        teardown),
+    };
+    gsl_set_error_handler_off(); /* process-wide; never in the library */
+    return cmocka_run_group_tests_name("verify", tests, NULL, NULL);
+}
