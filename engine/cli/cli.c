@@ -381,27 +381,52 @@ static int finish(mrv_diag *d, mrv_status st)
     return mrv_status_exit_code(st);
 }
 
+/* The output folder: --out, else out/PROJECT-ID. */
+static void out_dir(const cli *c, const mrv_run *run, char *dir, size_t n)
+{
+    if (c->out)
+        snprintf(dir, n, "%s", c->out);
+    else
+        snprintf(dir, n, "out/%s", run->bound->project->id);
+}
+
+/* What 'run' and 'allocate' share: one project file, run it.  Returns
+** the run, or NULL with *rc set (usage error, or the run's errors
+** printed). */
+static mrv_run *start_run(cli *c, const char *cmd, mrv_diag **d, int *rc)
+{
+    *d = NULL;
+    if (c->nfiles != 1) {
+        *rc = fail_usage("'mrv %s' takes one project file%s", cmd,
+                         c->nfiles ? ", not several" : "");
+        return NULL;
+    }
+    if (!(*d = mrv_diag_new())) {
+        *rc = 1;
+        return NULL;
+    }
+    mrv_run *run = NULL;
+    mrv_status st = mrv_run_new(c->files[0], &c->opt, &run, *d);
+    if (st != MRV_OK) {
+        *rc = finish(*d, st);
+        return NULL;
+    }
+    return run;
+}
+
 static int cmd_run(cli *c)
 {
     if (c->help) {
         fputs(usage_run, stdout);
         return 0;
     }
-    if (c->nfiles != 1)
-        return fail_usage("'mrv run' takes one project file%s",
-                          c->nfiles ? ", not several" : "");
-    mrv_diag *d = mrv_diag_new();
-    if (!d) return 1;
-    mrv_run *run = NULL;
-    mrv_status st = mrv_run_new(c->files[0], &c->opt, &run, d);
-    if (st != MRV_OK) return finish(d, st);
-    char dir[PATH_MAX];
-    if (c->out)
-        snprintf(dir, sizeof dir, "%s", c->out);
-    else
-        snprintf(dir, sizeof dir, "out/%s", run->bound->project->id);
-    char names[512];
-    st = mrv_report_write_named(run, dir, names, sizeof names, d);
+    mrv_diag *d;
+    int rc;
+    mrv_run *run = start_run(c, "run", &d, &rc);
+    if (!run) return rc;
+    char dir[PATH_MAX], names[512];
+    out_dir(c, run, dir, sizeof dir);
+    mrv_status st = mrv_report_write_named(run, dir, names, sizeof names, d);
     if (st == MRV_OK && !c->quiet) {
         mrv_report_table(run, stdout);
         printf("\nwrote into %s/: %s\n", dir, names);
@@ -416,14 +441,11 @@ static int cmd_allocate(cli *c)
         fputs(usage_allocate, stdout);
         return 0;
     }
-    if (c->nfiles != 1)
-        return fail_usage("'mrv allocate' takes one project file%s",
-                          c->nfiles ? ", not several" : "");
-    mrv_diag *d = mrv_diag_new();
-    if (!d) return 1;
-    mrv_run *run = NULL;
-    mrv_status st = mrv_run_new(c->files[0], &c->opt, &run, d);
-    if (st != MRV_OK) return finish(d, st);
+    mrv_diag *d;
+    int rc;
+    mrv_run *run = start_run(c, "allocate", &d, &rc);
+    if (!run) return rc;
+    mrv_status st = MRV_OK;
     if (!run->ledger) {
         mrv_srcpos whole = {c->files[0], 0, 0};
         st = mrv_error(d, whole, MRV_ESCHEMA,
@@ -435,12 +457,8 @@ static int cmd_allocate(cli *c)
     ** range leaves the output folder as it was. */
     mrv_sweep *sw = NULL;
     if (c->sweep) st = mrv_ledger_sweep(run, c->sweep, &sw, d);
-    char dir[PATH_MAX];
-    if (c->out)
-        snprintf(dir, sizeof dir, "%s", c->out);
-    else
-        snprintf(dir, sizeof dir, "out/%s", run->bound->project->id);
-    char names[512];
+    char dir[PATH_MAX], names[512];
+    out_dir(c, run, dir, sizeof dir);
     if (st == MRV_OK)
         st = mrv_report_write_named(run, dir, names, sizeof names, d);
     if (st == MRV_OK && !c->quiet) {

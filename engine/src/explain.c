@@ -36,6 +36,8 @@
 
 #include "eval.h"
 #include "explain.h"
+#include "report.h"
+#include "hash.h"
 #include "schema.h"
 
 #define MAX_SCOPE         64   /* sum index slots, as in lower.c */
@@ -160,21 +162,11 @@ static void walk_free(walk *w)
 
 /* ---- small hash tables ------------------------------------------------- */
 
-static uint64_t mix(uint64_t h)
-{
-    h ^= h >> 33;
-    h *= 0xff51afd7ed558ccdULL;
-    h ^= h >> 33;
-    h *= 0xc4ceb9fe1a85ec53ULL;
-    h ^= h >> 33;
-    return h;
-}
-
 static uint64_t key_hash(const xkey *k)
 {
-    uint64_t h = mix((uint64_t)(uint32_t)k->kind << 32 | (uint32_t)k->idx);
-    h = mix(h ^ (uint32_t)k->year);
-    for (int i = 0; i < MRV_MAX_AXES; i++) h = mix(h ^ k->mem[i]);
+    uint64_t h = mrv__splitmix64((uint64_t)(uint32_t)k->kind << 32 | (uint32_t)k->idx);
+    h = mrv__splitmix64(h ^ (uint32_t)k->year);
+    for (int i = 0; i < MRV_MAX_AXES; i++) h = mrv__splitmix64(h ^ k->mem[i]);
     return h;
 }
 
@@ -231,7 +223,7 @@ static void put_value(walk *w, const mrv_ast *n, double v)
         }
         for (size_t i = 0; i < w->capnv; i++) {
             if (!w->nv[i].n) continue;
-            size_t j = mix((uintptr_t)w->nv[i].n) & (cap - 1);
+            size_t j = mrv__splitmix64((uintptr_t)w->nv[i].n) & (cap - 1);
             while (t[j].n) j = (j + 1) & (cap - 1);
             t[j] = w->nv[i];
         }
@@ -239,7 +231,7 @@ static void put_value(walk *w, const mrv_ast *n, double v)
         w->nv = t;
         w->capnv = cap;
     }
-    size_t j = mix((uintptr_t)n) & (w->capnv - 1);
+    size_t j = mrv__splitmix64((uintptr_t)n) & (w->capnv - 1);
     while (w->nv[j].n && w->nv[j].n != n) j = (j + 1) & (w->capnv - 1);
     if (!w->nv[j].n) w->nnv++;
     w->nv[j].n = n;
@@ -249,7 +241,7 @@ static void put_value(walk *w, const mrv_ast *n, double v)
 static bool get_value(const walk *w, const mrv_ast *n, double *v)
 {
     if (!w->capnv) return false;
-    size_t j = mix((uintptr_t)n) & (w->capnv - 1);
+    size_t j = mrv__splitmix64((uintptr_t)n) & (w->capnv - 1);
     while (w->nv[j].n) {
         if (w->nv[j].n == n) {
             *v = w->nv[j].v;
@@ -729,16 +721,7 @@ static char *fmt_num(double x, int maxsig, int group, char *buf, size_t n)
     if (group == NOGROUP || strchr(raw, 'e') ||
         (group == GROUP_NOT_YEARS && fabs(x) < 10000 && x == floor(x)))
         return snprintf(buf, n, "%s", raw), buf;
-    const char *s = raw;
-    size_t o = 0;
-    if (*s == '-' && o + 1 < n) buf[o++] = *s++;
-    size_t ndig = strcspn(s, ".");
-    for (size_t i = 0; s[i] && o + 2 < n; i++) {
-        buf[o++] = s[i];
-        if (i + 1 < ndig && (ndig - i - 1) % 3 == 0) buf[o++] = ',';
-    }
-    buf[o] = '\0';
-    return buf;
+    return mrv_fmt_group(raw, buf, n);
 }
 
 /* " UNIT" for a declared unit, "" for a dimensionless "1". */

@@ -97,31 +97,19 @@ static const char *cell(double x, char *buf, size_t n)
 static char *thousands(int64_t x, char *buf, size_t n)
 {
     char raw[32];
-    snprintf(raw, sizeof raw, "%lld", (long long)(x < 0 ? -x : x));
-    size_t len = strlen(raw), o = 0;
-    if (x < 0 && o + 1 < n) buf[o++] = '-';
-    for (size_t i = 0; i < len && o + 2 < n; i++) {
-        buf[o++] = raw[i];
-        size_t left = len - i - 1;
-        if (left && left % 3 == 0) buf[o++] = ',';
-    }
-    buf[o] = '\0';
-    return buf;
+    snprintf(raw, sizeof raw, "%lld", (long long)x);
+    return mrv_fmt_group(raw, buf, n);
 }
 
-/* A tonnage with one decimal and thousands separators. */
+/* A tonnage with one decimal and thousands separators ("-" when there is
+** none, as for a half-width without draws). */
 static char *tonnes1(double x, char *buf, size_t n)
 {
     if (!isfinite(x)) {
         snprintf(buf, n, "-");
         return buf;
     }
-    double r = round(fabs(x) * 10);
-    char whole[40];
-    thousands((int64_t)(r / 10), whole, sizeof whole);
-    snprintf(buf, n, "%s%s.%d", x < 0 && r > 0 ? "-" : "", whole,
-             (int)fmod(r, 10));
-    return buf;
+    return mrv_fmt_num(x, 1, buf, n);
 }
 
 /* A rate as a percentage, exactly: 0.055 -> "5.5 %". */
@@ -359,30 +347,6 @@ mrv_status mrv_ledger_write(const mrv_run *run, mrv_outset *set, mrv_diag *d)
 
 /* ---- report.json ------------------------------------------------------- */
 
-static void json_str(FILE *f, const char *s)
-{
-    if (!s) {
-        fputs("null", f);
-        return;
-    }
-    fputc('"', f);
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p == '"' || *p == '\\')
-            fprintf(f, "\\%c", *p);
-        else if (*p < 0x20)
-            fprintf(f, "\\u%04x", *p);
-        else
-            fputc(*p, f);
-    }
-    fputc('"', f);
-}
-
-static void json_num(FILE *f, double x)
-{
-    char b[40];
-    fputs(isfinite(x) ? shortest(x, b, sizeof b) : "null", f);
-}
-
 static void json_dec(FILE *f, mrv_dec x)
 {
     char b[48];
@@ -396,27 +360,27 @@ static void json_row(FILE *f, const mrv_ledger *l, size_t v)
     size_t nc = MRV_LEDGER_NCOLS(a);
     if (v < l->nvint) fprintf(f, "\"vintage\": %d, ", l->first + (int)v);
     fputs("\"central\": ", f);
-    json_num(f, c->central);
+    mrv_json_num(f, c->central);
     fputs(", \"basis_adjustment\": ", f);
-    json_num(f, c->basis_adj);
+    mrv_json_num(f, c->basis_adj);
     fputs(", \"unadjusted\": ", f);
-    json_num(f, c->unadjusted);
+    mrv_json_num(f, c->unadjusted);
     fputs(", \"half_width\": ", f);
-    json_num(f, c->half_width);
+    mrv_json_num(f, c->half_width);
     fputs(", \"relative_half_width\": ", f);
-    json_num(f, c->relative);
+    mrv_json_num(f, c->relative);
     fputs(", \"factor\": ", f);
-    json_num(f, c->factor);
+    mrv_json_num(f, c->factor);
     fputs(", \"rule_adjustment\": ", f);
-    json_num(f, c->rule_adj);
+    mrv_json_num(f, c->rule_adj);
     fputs(", \"estimate\": ", f);
-    json_num(f, c->creditable);
+    mrv_json_num(f, c->creditable);
     fprintf(f, ", \"issued\": %lld", (long long)l->issued[v]);
     if (v < l->nvint)
         fprintf(f, ", \"authorized\": %lld", (long long)l->authorized[v]);
     for (size_t k = 0; k < nc; k++) {
         fputs(", ", f);
-        json_str(f, col_name(a, k));
+        mrv_json_str(f, col_name(a, k));
         fprintf(f, ": %lld", (long long)l->cells[v * nc + k]);
     }
 }
@@ -424,13 +388,13 @@ static void json_row(FILE *f, const mrv_ledger *l, size_t v)
 static void json_spread(FILE *f, const double *q, double mean)
 {
     fputs("{\"p05\": ", f);
-    json_num(f, q[0]);
+    mrv_json_num(f, q[0]);
     fputs(", \"p50\": ", f);
-    json_num(f, q[1]);
+    mrv_json_num(f, q[1]);
     fputs(", \"p95\": ", f);
-    json_num(f, q[2]);
+    mrv_json_num(f, q[2]);
     fputs(", \"mean\": ", f);
-    json_num(f, mean);
+    mrv_json_num(f, mean);
     fputc('}', f);
 }
 
@@ -440,40 +404,40 @@ void mrv_ledger_json(const mrv_run *run, FILE *f)
     if (!l) return;
     const mrv_agreement *a = &l->agr;
     fputs(",\n  \"ledger\": {\n    \"host\": ", f);
-    json_str(f, a->host);
+    mrv_json_str(f, a->host);
     fputs(", \"buyer\": ", f);
-    json_str(f, a->buyer);
+    mrv_json_str(f, a->buyer);
     fputs(", \"source\": ", f);
-    json_str(f, l->source);
+    mrv_json_str(f, l->source);
     fputs(",\n    \"basis\": ", f);
-    json_str(f, mrv__basis_names[l->basis]);
+    mrv_json_str(f, mrv__basis_names[l->basis]);
     fprintf(f, ", \"basis_fallback_to_central\": %s",
             l->basis_fallback ? "true" : "false");
     fputs(", \"confidence\": ", f);
-    json_num(f, l->confidence);
+    mrv_json_num(f, l->confidence);
     fputs(",\n    \"conservativeness\": {\"rule\": ", f);
-    json_str(f, mrv__rule_names[l->rule]);
+    mrv_json_str(f, mrv__rule_names[l->rule]);
     fputs(", \"from\": ", f);
-    json_str(f, l->rule_from);
+    mrv_json_str(f, l->rule_from);
     if (l->rule == MRV_RULE_LOWER_BOUND) {
         fputs(", \"confidence\": ", f);
-        json_num(f, l->lb_confidence);
+        mrv_json_num(f, l->lb_confidence);
         fputs(", \"precision\": ", f);
-        json_num(f, l->lb_precision);
+        mrv_json_num(f, l->lb_precision);
     }
     fputs("},\n    \"deductions\": [", f);
     for (size_t j = 0; j < a->nded; j++) {
         const mrv_deduction *dd = &a->ded[j];
         fputs(j ? ",\n      {\"name\": " : "\n      {\"name\": ", f);
-        json_str(f, dd->name);
+        mrv_json_str(f, dd->name);
         fputs(", \"rate\": ", f);
         json_dec(f, dd->rate);
         fputs(", \"to\": ", f);
-        json_str(f, dd->to);
+        mrv_json_str(f, dd->to);
         fputs(", \"rounding\": ", f);
-        json_str(f, mrv__rounding_names[dd->rounding]);
+        mrv_json_str(f, mrv__rounding_names[dd->rounding]);
         fputs(", \"of\": ", f);
-        json_str(f, mrv__dbase_names[dd->of]);
+        mrv_json_str(f, mrv__dbase_names[dd->of]);
         fprintf(f, ", \"units\": %s}", dd->units ? "true" : "false");
     }
     fputs(a->nded ? "\n    ],\n    \"split\": {" : "],\n    \"split\": {", f);
@@ -482,7 +446,7 @@ void mrv_ledger_json(const mrv_run *run, FILE *f)
         fputs("\"buyer_share\": ", f);
         json_dec(f, a->share);
         fputs(", \"rounding\": ", f);
-        json_str(f, mrv__rounding_names[a->share_rounding]);
+        mrv_json_str(f, mrv__rounding_names[a->share_rounding]);
         fputs(", \"cumulative\": true", f);
         break;
     case MRV_SPLIT_BUYER_VOLUME:
@@ -507,7 +471,7 @@ void mrv_ledger_json(const mrv_run *run, FILE *f)
         fputc('}', f);
     }
     fputs(",\n    \"first_transfer\": ", f);
-    json_str(f, l->ft == MRV_FT_NONE ? NULL : mrv__event_names[l->ft]);
+    mrv_json_str(f, l->ft == MRV_FT_NONE ? NULL : mrv__event_names[l->ft]);
     fputs(",\n    \"years\": {", f);
     bool any = false;
     for (int e = 0; e < MRV_NEVENTS; e++) {
@@ -521,7 +485,7 @@ void mrv_ledger_json(const mrv_run *run, FILE *f)
     fputs("},\n    \"columns\": [", f);
     for (size_t c = 0; c < MRV_LEDGER_NCOLS(a); c++) {
         if (c) fputs(", ", f);
-        json_str(f, col_name(a, c));
+        mrv_json_str(f, col_name(a, c));
     }
     fputs("],\n    \"vintages\": [", f);
     for (size_t v = 0; v < l->nvint; v++) {
@@ -537,7 +501,7 @@ void mrv_ledger_json(const mrv_run *run, FILE *f)
     } else {
         fprintf(f, "{\"draws\": %llu, \"p_buyer_volume\": ",
                 (unsigned long long)l->mc.draws);
-        json_num(f, l->mc.p_volume);
+        mrv_json_num(f, l->mc.p_volume);
         fputs(", \"host_keeps\": ", f);
         json_spread(f, l->mc.host_q, l->mc.host_mean);
         fputs(", \"buyer_receives\": ", f);

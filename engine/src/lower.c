@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "eval.h"
+#include "hash.h"
 #include "lower.h"
 
 #define MAX_SCOPE 64
@@ -95,21 +96,11 @@ typedef struct lctx {
 
 /* ---- small hash tables ------------------------------------------------- */
 
-static uint64_t mix(uint64_t h)
-{
-    h ^= h >> 33;
-    h *= 0xff51afd7ed558ccdULL;
-    h ^= h >> 33;
-    h *= 0xc4ceb9fe1a85ec53ULL;
-    h ^= h >> 33;
-    return h;
-}
-
 static uint64_t key_hash(const cse_key *k)
 {
-    uint64_t h = mix(k->op * 0x9E3779B97F4A7C15ULL ^ k->b);
-    h = mix(h ^ ((uint64_t)k->c << 32 | k->d));
-    return mix(h ^ k->kbits);
+    uint64_t h = mrv__splitmix64(k->op * 0x9E3779B97F4A7C15ULL ^ k->b);
+    h = mrv__splitmix64(h ^ ((uint64_t)k->c << 32 | k->d));
+    return mrv__splitmix64(h ^ k->kbits);
 }
 
 static bool key_eq(const cse_key *x, const cse_key *y)
@@ -145,13 +136,6 @@ static cse_ent *table_find(cse_ent **tab, size_t *n, size_t *cap,
     return &(*tab)[j];
 }
 
-static uint64_t str_hash(const char *s)
-{
-    uint64_t h = 1469598103934665603ULL;
-    for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-    return h;
-}
-
 static str_ent *str_find(lctx *c, const char *s)
 {
     if (2 * (c->nistr + 1) > c->capistr) {
@@ -160,7 +144,7 @@ static str_ent *str_find(lctx *c, const char *s)
         if (!nt) return NULL;
         for (size_t i = 0; i < c->capistr; i++) {
             if (!c->istr[i].s) continue;
-            size_t j = str_hash(c->istr[i].s) & (ncap - 1);
+            size_t j = mrv__fnv1a_str(c->istr[i].s) & (ncap - 1);
             while (nt[j].s) j = (j + 1) & (ncap - 1);
             nt[j] = c->istr[i];
         }
@@ -168,7 +152,7 @@ static str_ent *str_find(lctx *c, const char *s)
         c->istr = nt;
         c->capistr = ncap;
     }
-    size_t j = str_hash(s) & (c->capistr - 1);
+    size_t j = mrv__fnv1a_str(s) & (c->capistr - 1);
     while (c->istr[j].s && strcmp(c->istr[j].s, s) != 0)
         j = (j + 1) & (c->capistr - 1);
     return &c->istr[j];

@@ -54,22 +54,9 @@
 
 /* ---- streams and seeds ------------------------------------------------- */
 
-uint64_t mrv__splitmix64(uint64_t x)
-{
-    x += 0x9e3779b97f4a7c15u;
-    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9u;
-    x = (x ^ (x >> 27)) * 0x94d049bb133111ebu;
-    return x ^ (x >> 31);
-}
-
 uint64_t mrv__mc_stream_key(uint64_t seed, const char *stream)
 {
-    uint64_t h = 0xcbf29ce484222325u; /* FNV-1a 64 */
-    for (const unsigned char *p = (const unsigned char *)stream; *p; p++) {
-        h ^= *p;
-        h *= 0x100000001b3u;
-    }
-    return mrv__splitmix64(seed ^ mrv__splitmix64(h));
+    return mrv__splitmix64(seed ^ mrv__splitmix64(mrv__fnv1a_str(stream)));
 }
 
 void mrv__mc_block_state(uint64_t key, uint64_t block, uint32_t s[3])

@@ -17,14 +17,11 @@
 #include <gsl/gsl_rng.h>
 
 #include "dist.h"
+#include "hash.h"
 
 /* The block index reserved for the stream that shuffles an input's Latin
 ** hypercube strata (no block of draws can have it). */
 #define MRV__MC_PERM_BLOCK UINT64_MAX
-
-/* SplitMix64's finaliser (Steele, Lea and Flood 2014): a bijection of
-** 64-bit words whose outputs pass BigCrush even for counter inputs. */
-uint64_t mrv__splitmix64(uint64_t x);
 
 /* The key of one input's stream: FNV-1a 64 of 'stream' mixed with
 ** 'seed'. */

@@ -184,7 +184,7 @@ char *mrv_fmt_g17(double x, char *buf, size_t n)
     return buf;
 }
 
-static void json_str(FILE *f, const char *s)
+void mrv_json_str(FILE *f, const char *s)
 {
     fputc('"', f);
     for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
@@ -204,7 +204,7 @@ static void json_str(FILE *f, const char *s)
     fputc('"', f);
 }
 
-static void json_num(FILE *f, double x)
+void mrv_json_num(FILE *f, double x)
 {
     char b[40];
     fputs(isfinite(x) ? mrv_fmt_g17(x, b, sizeof b) : "null", f);
@@ -243,30 +243,30 @@ static const char *sampling_name(mrv_sampling m)
 static void json_stat(FILE *f, const mrv_stat *s, bool mc)
 {
     fputs("{\"central\": ", f);
-    json_num(f, s->central);
+    mrv_json_num(f, s->central);
     fputs(", \"mean\": ", f);
-    json_num(f, s->mean);
+    mrv_json_num(f, s->mean);
     fputs(", \"sd\": ", f);
-    json_num(f, s->sd);
+    mrv_json_num(f, s->sd);
     fputs(", \"lower\": ", f);
-    json_num(f, s->lower);
+    mrv_json_num(f, s->lower);
     fputs(", \"median\": ", f);
-    json_num(f, s->median);
+    mrv_json_num(f, s->median);
     fputs(", \"upper\": ", f);
-    json_num(f, s->upper);
+    mrv_json_num(f, s->upper);
     if (mc) {
         fputs(", \"se_mean\": ", f);
-        json_num(f, s->se_mean);
+        mrv_json_num(f, s->se_mean);
         fputs(", \"lower_half_draws\": ", f);
-        json_num(f, s->lower_half);
+        mrv_json_num(f, s->lower_half);
         fputs(", \"upper_half_draws\": ", f);
-        json_num(f, s->upper_half);
+        mrv_json_num(f, s->upper_half);
         fputs(", \"ipcc_approach1\": {\"sd\": ", f);
-        json_num(f, s->ipcc_sd);
+        mrv_json_num(f, s->ipcc_sd);
         fputs(", \"lower\": ", f);
-        json_num(f, s->ipcc_lower);
+        mrv_json_num(f, s->ipcc_lower);
         fputs(", \"upper\": ", f);
-        json_num(f, s->ipcc_upper);
+        mrv_json_num(f, s->ipcc_upper);
         fprintf(f, ", \"disagrees\": %s}",
                 s->ipcc_disagrees ? "true" : "false");
     }
@@ -305,9 +305,9 @@ static void json_monte_carlo(const mrv_run *run, FILE *f)
     fputs("\"monte_carlo\": {", f);
     fprintf(f, "\"draws\": %llu, \"seed\": %llu, \"confidence\": ",
             (unsigned long long)run->draws, (unsigned long long)run->seed);
-    json_num(f, run->confidence);
+    mrv_json_num(f, run->confidence);
     fputs(", \"method\": ", f);
-    json_str(f, sampling_name(run->method));
+    mrv_json_str(f, sampling_name(run->method));
     fputs(", \"quantiles\": \"Hyndman-Fan type 7\"", f);
     if (run->draws == 0) {
         fputc('}', f);
@@ -323,7 +323,7 @@ static void json_monte_carlo(const mrv_run *run, FILE *f)
                                      MRV_DIST_PERT};
     for (size_t i = 0; i < sizeof dists / sizeof *dists; i++) {
         fprintf(f, "%s\"%s\": ", i ? ", " : "", mrv_mc_dist_name(dists[i]));
-        json_str(f, mrv_mc_sampler_text(dists[i]));
+        mrv_json_str(f, mrv_mc_sampler_text(dists[i]));
     }
     fputs("},\n    \"truncation\": \"a draw outside the parameter's bounds "
           "is drawn again (by inverse CDF over [F(lo), F(hi)] when less than "
@@ -337,23 +337,23 @@ static void json_monte_carlo(const mrv_run *run, FILE *f)
     fputs(",\n    \"convergence\": {\"check\": \"bounds from the first half "
           "of the draws against all draws, relative to |mean|\", "
           "\"threshold\": ", f);
-    json_num(f, CONVERGED);
+    mrv_json_num(f, CONVERGED);
     fputs(", \"worst_shift\": ", f);
-    json_num(f, sh);
+    mrv_json_num(f, sh);
     fputs(", \"worst_vintage\": ", f);
     if (at / MRV_NRESULTS < run->nvint)
         fprintf(f, "%d", run->bound->first + (int)(at / MRV_NRESULTS));
     else
         fputs("\"total\"", f);
     fputs(", \"worst_result\": ", f);
-    json_str(f, mrv_result_names[at % MRV_NRESULTS]);
+    mrv_json_str(f, mrv_result_names[at % MRV_NRESULTS]);
     fprintf(f, ", \"stable\": %s}", sh <= CONVERGED ? "true" : "false");
     fputs(",\n    \"ipcc_approach1\": {\"method\": \"first-order "
           "propagation, central -+ z sd, sd^2 = sum (df/dx_i sd_i)^2 with "
           "the derivatives by central differences of the program over -+ "
           "one sd of each input (Kragten), each input once\", "
           "\"flag_tolerance\": ", f);
-    json_num(f, MRV_IPCC_TOLERANCE);
+    mrv_json_num(f, MRV_IPCC_TOLERANCE);
     fputs(", \"flag_rule\": \"a bound differs from the Monte Carlo bound "
           "by more than flag_tolerance of the Monte Carlo half-width\"}}", f);
 }
@@ -370,24 +370,24 @@ static void json_equations(const mrv_run *run, FILE *f)
     for (size_t e = 0; e < m->neqs; e++) {
         const mrv_equation *eq = &m->eqs[e];
         fprintf(f, "%s\n    {\"name\": ", e ? "," : "");
-        json_str(f, eq->name);
+        mrv_json_str(f, eq->name);
         fputs(", \"unit\": ", f);
-        json_str(f, eq->unit_text);
+        mrv_json_str(f, eq->unit_text);
         fputs(", \"description\": ", f);
         if (eq->description)
-            json_str(f, eq->description);
+            mrv_json_str(f, eq->description);
         else
             fputs("null", f);
         for (int r = 0; r < MRV_NRESULTS; r++) {
             if (m->results[r] != (int)e) continue;
             fputs(", \"result\": ", f);
-            json_str(f, mrv_result_names[r]);
+            mrv_json_str(f, mrv_result_names[r]);
             break;
         }
         fputs(",\n     \"central\": {", f);
         for (size_t v = 0; run->eq_central && v < run->nvint; v++) {
             fprintf(f, "%s\"%d\": ", v ? ", " : "", b->first + (int)v);
-            json_num(f, mrv_run_equation_value(run, e, v));
+            mrv_json_num(f, mrv_run_equation_value(run, e, v));
         }
         fputs("}}", f);
     }
@@ -402,12 +402,12 @@ static void json_search(const mrv_run *run, FILE *f)
     fputs("\"search\": {\"methodologies\": [", f);
     for (size_t i = 0; i < run->search.nmeth; i++) {
         if (i) fputs(", ", f);
-        json_str(f, run->search.meth_dirs[i]);
+        mrv_json_str(f, run->search.meth_dirs[i]);
     }
     fputs("], \"factors\": [", f);
     for (size_t i = 0; i < run->search.nfactor; i++) {
         if (i) fputs(", ", f);
-        json_str(f, run->search.factor_dirs[i]);
+        mrv_json_str(f, run->search.factor_dirs[i]);
     }
     fputs("]}", f);
 }
@@ -419,21 +419,21 @@ bool mrv_report_json(const mrv_run *run, FILE *f)
     const mrv_methodology *m = b->meth;
     bool mc = run->draws > 0;
     fputs("{\n  \"engine\": {\"name\": \"mrv\", \"version\": ", f);
-    json_str(f, MRV_VERSION_STRING);
+    mrv_json_str(f, MRV_VERSION_STRING);
     fputs("},\n  \"project\": {\"id\": ", f);
-    json_str(f, p->id);
+    mrv_json_str(f, p->id);
     fputs(", \"title\": ", f);
-    json_str(f, p->title);
+    mrv_json_str(f, p->title);
     fputs(", \"host\": ", f);
-    json_str(f, p->host);
+    mrv_json_str(f, p->host);
     fputs("},\n  \"methodology\": {\"id\": ", f);
-    json_str(f, m->id);
+    mrv_json_str(f, m->id);
     fputs(", \"title\": ", f);
-    json_str(f, m->title);
+    mrv_json_str(f, m->title);
     fputs(", \"reference\": ", f);
-    json_str(f, m->reference);
+    mrv_json_str(f, m->reference);
     fprintf(f, ", \"version\": %ld, \"kind\": ", m->version);
-    json_str(f, m->removals ? "removals" : "reductions");
+    mrv_json_str(f, m->removals ? "removals" : "reductions");
     fputs("},\n  \"crediting_period\": {", f);
     fprintf(f, "\"first\": %d, \"last\": %d", b->first, b->last);
     if (p->by_dates)
@@ -443,25 +443,25 @@ bool mrv_report_json(const mrv_run *run, FILE *f)
     fputs("},\n  \"units\": {", f);
     for (int r = 0; r < MRV_NRESULTS; r++) {
         if (r) fputs(", ", f);
-        json_str(f, mrv_result_names[r]);
+        mrv_json_str(f, mrv_result_names[r]);
         fputs(": ", f);
-        json_str(f, m->eqs[m->results[r]].unit_text);
+        mrv_json_str(f, m->eqs[m->results[r]].unit_text);
     }
     fputs("},\n  \"results\": {", f);
     for (int r = 0; r < MRV_NRESULTS; r++) {
         if (r) fputs(", ", f);
-        json_str(f, mrv_result_names[r]);
+        mrv_json_str(f, mrv_result_names[r]);
         fputs(": ", f);
-        json_str(f, m->eqs[m->results[r]].name);
+        mrv_json_str(f, m->eqs[m->results[r]].name);
     }
     fputs("},\n  \"vintages\": [", f);
     for (size_t v = 0; v < run->nvint; v++) {
         fprintf(f, "%s\n    {\"vintage\": %d, \"frac\": ", v ? "," : "",
                 b->first + (int)v);
-        json_num(f, b->frac[v]);
+        mrv_json_num(f, b->frac[v]);
         for (int r = 0; r < MRV_NRESULTS; r++) {
             fputs(", ", f);
-            json_str(f, mrv_result_names[r]);
+            mrv_json_str(f, mrv_result_names[r]);
             fputs(": ", f);
             json_stat(f, &run->stats[v * MRV_NRESULTS + r], mc);
         }
@@ -470,7 +470,7 @@ bool mrv_report_json(const mrv_run *run, FILE *f)
     fputs("\n  ],\n  \"total\": {", f);
     for (int r = 0; r < MRV_NRESULTS; r++) {
         if (r) fputs(", ", f);
-        json_str(f, mrv_result_names[r]);
+        mrv_json_str(f, mrv_result_names[r]);
         fputs(": ", f);
         json_stat(f, &run->stats[run->nvint * MRV_NRESULTS + r], mc);
     }
@@ -482,13 +482,13 @@ bool mrv_report_json(const mrv_run *run, FILE *f)
     for (size_t i = 0; i < b->nfactors_used; i++) {
         const mrv_factor *fc = b->factors_used[i];
         fprintf(f, "%s\n    {\"id\": ", i ? "," : "");
-        json_str(f, fc->id);
+        mrv_json_str(f, fc->id);
         fputs(", \"value\": ", f);
-        json_num(f, fc->value);
+        mrv_json_num(f, fc->value);
         fputs(", \"unit\": ", f);
-        json_str(f, fc->unit_text);
+        mrv_json_str(f, fc->unit_text);
         fputs(", \"source\": ", f);
-        json_str(f, fc->source);
+        mrv_json_str(f, fc->source);
         fputc('}', f);
     }
     fputs("\n  ],\n  ", f);
@@ -496,11 +496,11 @@ bool mrv_report_json(const mrv_run *run, FILE *f)
     fputs(",\n  \"inputs\": [", f);
     for (size_t i = 0; i < b->nfiles; i++) {
         fprintf(f, "%s\n    {\"role\": ", i ? "," : "");
-        json_str(f, b->files[i].role);
+        mrv_json_str(f, b->files[i].role);
         fputs(", \"path\": ", f);
-        json_str(f, b->files[i].doc->path);
+        mrv_json_str(f, b->files[i].doc->path);
         fputs(", \"sha256\": ", f);
-        json_str(f, b->files[i].doc->sha256_hex);
+        mrv_json_str(f, b->files[i].doc->sha256_hex);
         fputc('}', f);
     }
     fputs("\n  ]", f);
@@ -511,22 +511,40 @@ bool mrv_report_json(const mrv_run *run, FILE *f)
 
 /* ---- the terminal table ------------------------------------------------ */
 
-/* 1234567.8 -> "1,234,568" (whole tonnes) into buf. */
-static char *thousands(double x, char *buf, size_t n)
+char *mrv_fmt_group(const char *raw, char *buf, size_t n)
 {
-    char raw[64];
-    snprintf(raw, sizeof raw, "%.0f", fabs(x) < 0.5 ? 0.0 : x);
-    const char *s = raw;
     size_t o = 0;
-    if (*s == '-') buf[o++] = *s++;
-    size_t len = strlen(s);
-    for (size_t i = 0; i < len && o + 2 < n; i++) {
-        buf[o++] = s[i];
-        size_t left = len - i - 1;
-        if (left && left % 3 == 0) buf[o++] = ',';
+    if (*raw == '-' && o + 1 < n) buf[o++] = *raw++;
+    size_t ilen = strcspn(raw, ".");
+    for (size_t i = 0; raw[i] && o + 2 < n; i++) {
+        buf[o++] = raw[i];
+        size_t left = ilen - i - 1;
+        if (i < ilen && left && left % 3 == 0) buf[o++] = ',';
     }
     buf[o] = '\0';
     return buf;
+}
+
+char *mrv_fmt_num(double x, int dec, char *buf, size_t n)
+{
+    if (!isfinite(x)) {
+        snprintf(buf, n, "n/a");
+        return buf;
+    }
+    if (fabs(x) >= 1e18) {
+        snprintf(buf, n, "%.3g", x);
+        return buf;
+    }
+    char raw[64];
+    snprintf(raw, sizeof raw, "-%.*f", dec, fabs(x));
+    bool zero = strspn(raw + 1, "0.") == strlen(raw + 1);
+    return mrv_fmt_group(x < 0 && !zero ? raw : raw + 1, buf, n);
+}
+
+/* Whole tonnes with thousands separators: the table's unit of reading. */
+static char *thousands(double x, char *buf, size_t n)
+{
+    return mrv_fmt_num(x, 0, buf, n);
 }
 
 void mrv_report_table(const mrv_run *run, FILE *f)

@@ -67,41 +67,6 @@ static void esc(FILE *f, const char *s)
     }
 }
 
-/* Digits as printf wrote them ("-1234567.8") into buf with thousands
-** separators in the whole part ("-1,234,567.8"). */
-static char *group(const char *raw, char *buf, size_t n)
-{
-    size_t o = 0;
-    if (*raw == '-' && o + 1 < n) buf[o++] = *raw++;
-    size_t ilen = strcspn(raw, ".");
-    for (size_t i = 0; raw[i] && o + 2 < n; i++) {
-        buf[o++] = raw[i];
-        size_t left = ilen - i - 1;
-        if (i < ilen && left && left % 3 == 0) buf[o++] = ',';
-    }
-    buf[o] = '\0';
-    return buf;
-}
-
-/* 'x' rounded to 'dec' decimals with thousands separators ("1,234,567.8");
-** no minus sign on what rounds to zero; "n/a" when not finite.  Beyond
-** 10^18 the whole digits would be noise: three significant ones. */
-static char *num(double x, int dec, char *buf, size_t n)
-{
-    if (!isfinite(x)) {
-        snprintf(buf, n, "n/a");
-        return buf;
-    }
-    if (fabs(x) >= 1e18) {
-        snprintf(buf, n, "%.3g", x);
-        return buf;
-    }
-    char raw[64];
-    snprintf(raw, sizeof raw, "-%.*f", dec, fabs(x));
-    bool zero = strspn(raw + 1, "0.") == strlen(raw + 1);
-    return group(x < 0 && !zero ? raw : raw + 1, buf, n);
-}
-
 /* Decimals that read well for values up to 'maxabs': whole tonnes for
 ** real projects, a few digits for the small numbers of a test or a pilot. */
 static int decimals_for(double maxabs)
@@ -134,7 +99,7 @@ static char *shortest(double x, char *buf, size_t n)
     int lead = ax == 0 ? 0 : (int)floor(log10(ax));
     int dec = p - 1 - lead;
     snprintf(raw, sizeof raw, "%.*f", dec < 0 ? 0 : dec, x);
-    return group(raw, buf, n);
+    return mrv_fmt_group(raw, buf, n);
 }
 
 /* A confidence or a share of days as a percentage, as few digits as it
@@ -179,7 +144,7 @@ static char *rate_pct(mrv_dec x, char *buf, size_t n)
 static void tonnes_int(FILE *f, int64_t x)
 {
     char b[48];
-    fputs(num((double)x, 0, b, sizeof b), f);
+    fputs(mrv_fmt_num((double)x, 0, b, sizeof b), f);
 }
 
 /* The unit of a crediting-period total: a vintage's flow "per year" summed
@@ -291,7 +256,7 @@ static void frame_set(frame *fr, double lo, double hi, size_t nslot)
         double y = fr->lo + i * step;
         if (y > fr->hi + step / 2) break;
         char b[48];
-        size_t k = strlen(num(y, fr->dec, b, sizeof b));
+        size_t k = strlen(mrv_fmt_num(y, fr->dec, b, sizeof b));
         if (k > w) w = k;
     }
     fr->left = 14 + 7.2 * (double)w;
@@ -341,7 +306,7 @@ static void y_axis(FILE *f, const frame *fr, const char *unit)
                 "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>"
                 "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%s</text>\n",
                 fr->left, py, fr->right, py, fr->left - 6, py + 4,
-                num(y, fr->dec, b, sizeof b));
+                mrv_fmt_num(y, fr->dec, b, sizeof b));
     }
     fputs("</g>\n", f);
     fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" class=\"unit\">", fr->left - 6,
@@ -524,12 +489,12 @@ static void chart_reductions(FILE *f, const page *g)
         fputs("><title>", f);
         char a[48], b1[48], c[48];
         vintage_label(f, g, v);
-        fprintf(f, ": %s ", num(s->central, g->dec, a, sizeof a));
+        fprintf(f, ": %s ", mrv_fmt_num(s->central, g->dec, a, sizeof a));
         esc(f, g->unit);
         if (g->mc)
             fprintf(f, "; %s %% interval %s to %s", g->conf,
-                    num(s->lower, g->dec, b1, sizeof b1),
-                    num(s->upper, g->dec, c, sizeof c));
+                    mrv_fmt_num(s->lower, g->dec, b1, sizeof b1),
+                    mrv_fmt_num(s->upper, g->dec, c, sizeof c));
         fputs("</title></circle>\n", f);
     }
     fputs("</svg>\n<figcaption>\n<ul class=\"legend\">\n", f);
@@ -538,7 +503,7 @@ static void chart_reductions(FILE *f, const page *g)
     if (g->mc) {
         char d[48], text[200];
         snprintf(text, sizeof text, "%s %% interval of %s Monte Carlo draws",
-                 g->conf, num((double)g->run->draws, 0, d, sizeof d));
+                 g->conf, mrv_fmt_num((double)g->run->draws, 0, d, sizeof d));
         legend_item(f, "box", C_BAND, text);
     }
     if (neg) legend_item(f, "dot", C_NEG, "below zero");
@@ -820,7 +785,7 @@ static void facts(FILE *f, const page *g)
         fprintf(f,
                 "Monte Carlo, %s draws, seed %llu, %s sampling; %s %% "
                 "interval (quantiles of Hyndman&#8211;Fan type 7)",
-                num((double)run->draws, 0, d, sizeof d),
+                mrv_fmt_num((double)run->draws, 0, d, sizeof d),
                 (unsigned long long)run->seed,
                 run->method == MRV_SAMPLE_LHS ? "Latin hypercube" : "random",
                 g->conf);
@@ -840,13 +805,13 @@ static void facts(FILE *f, const page *g)
     fputs("<div class=\"headline\">\n<p><strong>", f);
     esc(f, result_label(g, MRV_RES_REDUCTIONS));
     fprintf(f, " over the crediting period: %s ",
-            num(t->central, g->dec, a, sizeof a));
+            mrv_fmt_num(t->central, g->dec, a, sizeof a));
     period_unit(f, g->unit);
     fputs("</strong>", f);
     if (g->mc)
         fprintf(f, " (%s %% interval %s to %s)", g->conf,
-                num(t->lower, g->dec, b, sizeof b),
-                num(t->upper, g->dec, c, sizeof c));
+                mrv_fmt_num(t->lower, g->dec, b, sizeof b),
+                mrv_fmt_num(t->upper, g->dec, c, sizeof c));
     fputs(".</p>\n", f);
     if (g->l) {
         const mrv_ledger *l = g->l;
@@ -929,7 +894,7 @@ static void split_text(FILE *f, const page *g)
     fprintf(f,
             "<p>The same agreement applied to each of the %s Monte Carlo "
             "draws",
-            num((double)l->mc.draws, 0, d, sizeof d));
+            mrv_fmt_num((double)l->mc.draws, 0, d, sizeof d));
     if (a->split == MRV_SPLIT_BUYER_VOLUME && isfinite(l->mc.p_volume)) {
         fputs(": ", f);
         esc(f, a->buyer);
@@ -951,9 +916,9 @@ static void split_text(FILE *f, const page *g)
         fputs(k ? " receives" : " keeps", f);
         fputs("</td>", f);
         for (int i = 0; i < 3; i++)
-            fprintf(f, "<td>%s</td>", num(qs[i], 0, q, sizeof q));
+            fprintf(f, "<td>%s</td>", mrv_fmt_num(qs[i], 0, q, sizeof q));
         fprintf(f, "<td>%s</td></tr>\n",
-                num(k ? l->mc.buyer_mean : l->mc.host_mean, 0, q, sizeof q));
+                mrv_fmt_num(k ? l->mc.buyer_mean : l->mc.host_mean, 0, q, sizeof q));
     }
     fputs("</tbody>\n</table>\n</div>\n", f);
 }
@@ -1061,14 +1026,14 @@ static void section_results_table(FILE *f, const page *g)
         fputs("</td>", f);
         for (int r = 0; r < MRV_NRESULTS; r++)
             fprintf(f, "<td>%s</td>",
-                    num(stat_at(g, v, r)->central, g->dec, a, sizeof a));
+                    mrv_fmt_num(stat_at(g, v, r)->central, g->dec, a, sizeof a));
         if (g->mc) {
             const mrv_stat *s = stat_at(g, v, MRV_RES_REDUCTIONS);
-            fprintf(f, "<td>%s to ", num(s->lower, g->dec, a, sizeof a));
-            fprintf(f, "%s</td>", num(s->upper, g->dec, b, sizeof b));
+            fprintf(f, "<td>%s to ", mrv_fmt_num(s->lower, g->dec, a, sizeof a));
+            fprintf(f, "%s</td>", mrv_fmt_num(s->upper, g->dec, b, sizeof b));
             if (isfinite(s->ipcc_sd) && isfinite(s->ipcc_upper))
                 fprintf(f, "<td>&#177;%s%s</td>",
-                        num(s->ipcc_upper - s->central, g->dec, a, sizeof a),
+                        mrv_fmt_num(s->ipcc_upper - s->central, g->dec, a, sizeof a),
                         s->ipcc_disagrees ? " !" : "");
             else
                 fputs("<td>n/a</td>", f);
@@ -1137,7 +1102,7 @@ static void section_ledger_table(FILE *f, const page *g)
         else
             fputs("Total", f);
         fprintf(f, "</td><td>%s</td><td>",
-                num(l->cons[v].creditable, 1, e, sizeof e));
+                mrv_fmt_num(l->cons[v].creditable, 1, e, sizeof e));
         tonnes_int(f, l->issued[v]);
         fputs("</td>", f);
         if (auth) {

@@ -31,6 +31,7 @@
 #include <yaml.h>
 
 #include "sha256.h"
+#include "hash.h"
 #include "yamlsrc.h"
 
 /* One open collection. */
@@ -133,16 +134,6 @@ static void advance_to(const unsigned char *s, size_t n, size_t from,
 
 /* ---- building -------------------------------------------------------- */
 
-static uint64_t hash(const char *s, size_t n)
-{
-    uint64_t h = 14695981039346656037u;     /* FNV-1a */
-    for (size_t i = 0; i < n; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 1099511628211u;
-    }
-    return h;
-}
-
 static mrv_ynode *key_at(const frame *f, size_t i)
 {
     return MRV_VEC_AT(&f->keys, mrv_ynode *, i);
@@ -153,7 +144,7 @@ static mrv_ynode *key_at(const frame *f, size_t i)
 static size_t set_find_put(frame *f, const mrv_ynode *k, size_t idx)
 {
     size_t mask = f->nslots - 1;
-    size_t h = (size_t)hash(k->text, k->len) & mask;
+    size_t h = (size_t)mrv__fnv1a(k->text, k->len) & mask;
     for (; f->slots[h]; h = (h + 1) & mask) {
         const mrv_ynode *o = key_at(f, f->slots[h] - 1);
         if (o->len == k->len && memcmp(o->text, k->text, k->len) == 0) {

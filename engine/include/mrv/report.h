@@ -56,4 +56,17 @@ mrv_status mrv_report_write_named(const mrv_run *run, const char *dir,
 ** double.  Returns buf. */
 char *mrv_fmt_g17(double x, char *buf, size_t n);
 
+/* 'raw', a number as printf wrote it ("-1234567.8"), with ',' between
+** the thousands of its whole part ("-1,234,567.8").  Returns buf. */
+char *mrv_fmt_group(const char *raw, char *buf, size_t n);
+
+/* 'x' rounded to 'dec' decimals, with thousands separators, for people:
+** no minus sign on what rounds to zero, "n/a" when not finite, three
+** significant digits beyond 10^18.  Returns buf. */
+char *mrv_fmt_num(double x, int dec, char *buf, size_t n);
+
+/* JSON: a string, escaped; a number as %.17g (null when not finite). */
+void mrv_json_str(FILE *f, const char *s);
+void mrv_json_num(FILE *f, double x);
+
 #endif /* MRV_REPORT_H */

@@ -1,0 +1,45 @@
+/*
+** hash.h -- the 64-bit hashes mrv uses (internal).
+**
+** FNV-1a for strings, and SplitMix64's finaliser (Steele, Lea and Flood
+** 2014), a bijection whose outputs pass BigCrush even for counter
+** inputs.  The hash tables of the loader and the compiler use them, and
+** so do the random streams (mc.c): there a change would change every
+** draw, so these functions are frozen.
+*/
+#ifndef MRV_HASH_H
+#define MRV_HASH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+static inline uint64_t mrv__fnv1a(const void *data, size_t n)
+{
+    const unsigned char *p = data;
+    uint64_t h = 0xcbf29ce484222325u;
+    for (size_t i = 0; i < n; i++) {
+        h ^= p[i];
+        h *= 0x100000001b3u;
+    }
+    return h;
+}
+
+static inline uint64_t mrv__fnv1a_str(const char *s)
+{
+    uint64_t h = 0xcbf29ce484222325u;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        h ^= *p;
+        h *= 0x100000001b3u;
+    }
+    return h;
+}
+
+static inline uint64_t mrv__splitmix64(uint64_t x)
+{
+    x += 0x9e3779b97f4a7c15u;
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9u;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebu;
+    return x ^ (x >> 31);
+}
+
+#endif /* MRV_HASH_H */
