@@ -484,16 +484,3 @@ mrv_status mrv_resolve(const char *path, const mrv_search *search,
     *out = b;
     return MRV_OK;
 }
-
-mrv_status mrv_resolve_methodology_file(const char *path, mrv_arena **arena_out,
-                                        const mrv_methodology **out,
-                                        mrv_diag *d)
-{
-    *out = NULL;
-    *arena_out = mrv_arena_new(NULL, NULL);
-    if (!*arena_out) return MRV_ENOMEM;
-    const mrv_ydoc *doc = NULL;
-    mrv_status st = mrv_yaml_load_file(path, *arena_out, &doc, d);
-    if (st == MRV_OK) st = mrv_methodology_load(doc, *arena_out, out, d);
-    return st;
-}

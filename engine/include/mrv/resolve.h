@@ -66,12 +66,6 @@ mrv_status mrv_resolve(const char *path, const mrv_search *search,
                        mrv_bound **out, mrv_diag *diag);
 void mrv_bound_free(mrv_bound *b);
 
-/* Loads one methodology file on its own (for 'mrv check'), with its own
-** arena returned in *arena_out (free it with mrv_arena_free). */
-mrv_status mrv_resolve_methodology_file(const char *path, mrv_arena **arena_out,
-                                        const mrv_methodology **out,
-                                        mrv_diag *diag);
-
 /* ---- reading a value tree ---------------------------------------------- */
 
 #define MRV_NO_YEAR (-1)
