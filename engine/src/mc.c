@@ -491,7 +491,7 @@ static mrv_status report_checks(shared *sh, worker *ws, unsigned nt,
         fill_inputs(sh, ws[0].rng, ws[0].slots, blk,
                     (size_t)(first % MRV_MC_BLOCK) + 1);
         return mrv__report_nonfinite(p, sh->run->bound, c, nbad, sh->ndraws,
-                                     ws[0].slots, MRV_MC_BLOCK,
+                                     first, ws[0].slots, MRV_MC_BLOCK,
                                      (size_t)(first % MRV_MC_BLOCK), d);
     }
     uint64_t over = UINT64_MAX;

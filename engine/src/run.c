@@ -40,8 +40,8 @@ void mrv_run_free(mrv_run *run)
 ** lane inside it. */
 mrv_status mrv__report_nonfinite(const mrv_program *p, const mrv_bound *b,
                                  size_t check, uint64_t nbad, uint64_t ndraws,
-                                 const double *slots, size_t stride,
-                                 size_t lane, mrv_diag *d)
+                                 uint64_t first_draw, const double *slots,
+                                 size_t stride, size_t lane, mrv_diag *d)
 {
     const mrv_methodology *m = b->meth;
     const mrv_check *ck = &p->checks[check];
@@ -51,8 +51,10 @@ mrv_status mrv__report_nonfinite(const mrv_program *p, const mrv_bound *b,
     if (ndraws == 0)
         snprintf(count, sizeof count, "in the central case");
     else
-        snprintf(count, sizeof count, "in %llu of %llu draws",
-                 (unsigned long long)nbad, (unsigned long long)ndraws);
+        snprintf(count, sizeof count, "in %llu of %llu draws (the first is "
+                 "draw %llu)",
+                 (unsigned long long)nbad, (unsigned long long)ndraws,
+                 (unsigned long long)first_draw + 1);
     mrv_trace tr;
     if (mrv_eval_trace(p, slots, stride, lane, check, &tr) == 0) {
         const mrv_site *s = &p->sites[tr.site];
@@ -94,7 +96,8 @@ static mrv_status run_central(mrv_run *run, mrv_diag *d)
             /* Re-fill the inputs: the run may have reused nothing of them,
             ** but the trace needs them as they were. */
             for (size_t j = 0; j < p->ninputs; j++) slots[j] = p->inputs[j].center;
-            st = mrv__report_nonfinite(p, run->bound, i, 1, 0, slots, 1, 0, d);
+            st = mrv__report_nonfinite(p, run->bound, i, 1, 0, 0, slots, 1, 0,
+                                       d);
             break;
         }
     }
