@@ -20,6 +20,31 @@ char *fx_mkdtemp(void)
     return s;
 }
 
+int fx_base_new(void **state, size_t size)
+{
+    fx_base *fx = calloc(1, size);
+    if (!fx) return -1;
+    fx->arena = mrv_arena_new(NULL, NULL);
+    fx->diag = mrv_diag_new();
+    *state = fx;
+    return fx->arena && fx->diag ? 0 : -1;
+}
+
+int fx_base_setup(void **state)
+{
+    return fx_base_new(state, sizeof(fx_base));
+}
+
+int fx_base_teardown(void **state)
+{
+    fx_base *fx = *state;
+    if (!fx) return 0;
+    mrv_arena_free(fx->arena);
+    mrv_diag_free(fx->diag);
+    free(fx);
+    return 0;
+}
+
 void fx_rmtree(const char *dir)
 {
     DIR *dp = opendir(dir);

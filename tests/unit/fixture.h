@@ -12,11 +12,33 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "arena.h"
+#include "diag.h"
 #include "resolve.h"
+
+/* The start of every module test's fixture: an arena and a diagnostics
+** sink (STYLE 2.10).  A fixture with more fields begins with FX_BASE:
+**     typedef struct fixture { FX_BASE; const mrv_ydoc *doc; } fixture;
+*/
+#define FX_BASE                                                            \
+    mrv_arena *arena;                                                      \
+    mrv_diag *diag
+typedef struct fx_base {
+    FX_BASE;
+} fx_base;
+
+/* Allocates a zeroed fixture of 'size' bytes beginning with FX_BASE,
+** makes its arena and sink, and stores it in *state; 0 or -1 (cmocka's
+** setup convention). */
+int fx_base_new(void **state, size_t size);
+/* cmocka setup/teardown for a plain fx_base, or for any fixture that
+** begins with FX_BASE and owns nothing else. */
+int fx_base_setup(void **state);
+int fx_base_teardown(void **state);
 
 /* Creates /tmp/mrv-test-XXXXXX and returns its path. */
 char *fx_mkdtemp(void);
-/* Removes every file in 'dir' (not recursive) and the folder itself. */
+/* Removes 'dir' and everything below it. */
 void fx_rmtree(const char *dir);
 /* dir/name, malloc'd. */
 char *fx_path(const char *dir, const char *name);

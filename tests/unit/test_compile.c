@@ -16,29 +16,19 @@
 #include "fixture.h"
 
 typedef struct fixture {
-    mrv_arena *arena;
-    mrv_diag *diag;
+    FX_BASE;
     const mrv_methodology *m;
     const mrv_compiled *cp;
 } fixture;
 
 static int setup(void **state)
 {
-    fixture *fx = calloc(1, sizeof *fx);
-    if (!fx) return -1;
-    fx->arena = mrv_arena_new(NULL, NULL);
-    fx->diag = mrv_diag_new();
-    *state = fx;
-    return fx->arena && fx->diag ? 0 : -1;
+    return fx_base_new(state, sizeof(fixture));
 }
 
 static int teardown(void **state)
 {
-    fixture *fx = *state;
-    mrv_arena_free(fx->arena);
-    mrv_diag_free(fx->diag);
-    free(fx);
-    return 0;
+    return fx_base_teardown(state);
 }
 
 static mrv_status compile_text(fixture *fx, const char *text)

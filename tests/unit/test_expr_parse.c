@@ -15,30 +15,9 @@
 #include <string.h>
 
 #include "expr.h"
+#include "fixture.h"
 
-typedef struct fixture {
-    mrv_arena *arena;
-    mrv_diag *diag;
-} fixture;
-
-static int setup(void **state)
-{
-    fixture *fx = calloc(1, sizeof *fx);
-    if (!fx) return -1;
-    fx->arena = mrv_arena_new(NULL, NULL);
-    fx->diag = mrv_diag_new();
-    *state = fx;
-    return fx->arena && fx->diag ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    fixture *fx = *state;
-    mrv_arena_free(fx->arena);
-    mrv_diag_free(fx->diag);
-    free(fx);
-    return 0;
-}
+typedef fx_base fixture;
 
 static mrv_ast *parse_ok(fixture *fx, const char *src)
 {
@@ -764,7 +743,7 @@ static void test_expr_parse_yaml_positions(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+#define T(f) cmocka_unit_test_setup_teardown(f, fx_base_setup, fx_base_teardown)
         T(test_expr_parse_good),
         T(test_expr_parse_bad),
         T(test_expr_parse_embedded_nul),

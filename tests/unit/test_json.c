@@ -20,29 +20,7 @@
 #include "report.h"
 #include "run.h"
 
-typedef struct fixture {
-    mrv_arena *arena;
-    mrv_diag *diag;
-} fixture;
-
-static int setup(void **state)
-{
-    fixture *fx = calloc(1, sizeof *fx);
-    if (!fx) return -1;
-    fx->arena = mrv_arena_new(NULL, NULL);
-    fx->diag = mrv_diag_new();
-    *state = fx;
-    return fx->arena && fx->diag ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    fixture *fx = *state;
-    mrv_arena_free(fx->arena);
-    mrv_diag_free(fx->diag);
-    free(fx);
-    return 0;
-}
+typedef fx_base fixture;
 
 static const mrv_json *parse(fixture *fx, const char *text, mrv_status *st)
 {
@@ -330,15 +308,16 @@ static void test_json_reads_a_report(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_json_reads_good_documents, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_json_rejects_bad_documents, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_json_rejects_nul_bytes, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_json_limits, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_json_reads_a_report, setup,
-                                        teardown),
+        cmocka_unit_test_setup_teardown(test_json_reads_good_documents, fx_base_setup,
+                                        fx_base_teardown),
+        cmocka_unit_test_setup_teardown(test_json_rejects_bad_documents, fx_base_setup,
+                                        fx_base_teardown),
+        cmocka_unit_test_setup_teardown(test_json_rejects_nul_bytes, fx_base_setup,
+                                        fx_base_teardown),
+        cmocka_unit_test_setup_teardown(test_json_limits, fx_base_setup,
+                                        fx_base_teardown),
+        cmocka_unit_test_setup_teardown(test_json_reads_a_report, fx_base_setup,
+                                        fx_base_teardown),
     };
     gsl_set_error_handler_off(); /* process-wide; never in the library */
     return cmocka_run_group_tests_name("json", tests, NULL, NULL);

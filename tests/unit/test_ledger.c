@@ -15,14 +15,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fixture.h"
 #include "ledger.h"
 #include "yamlsrc.h"
 
 #define MAXV 16
 
 struct fixture {
-    mrv_arena *arena;
-    mrv_diag *diag;
+    FX_BASE;
     mrv_project pj;
     mrv_methodology meth;
     mrv_bound bound;
@@ -33,13 +33,7 @@ struct fixture {
 
 static int setup(void **state)
 {
-    struct fixture *fx = calloc(1, sizeof *fx);
-    if (!fx) return -1;
-    fx->arena = mrv_arena_new(NULL, NULL);
-    fx->diag = mrv_diag_new();
-    if (!fx->arena || !fx->diag) return -1;
-    *state = fx;
-    return 0;
+    return fx_base_new(state, sizeof(struct fixture));
 }
 
 static int teardown(void **state)
@@ -47,10 +41,7 @@ static int teardown(void **state)
     struct fixture *fx = *state;
     mrv_ledger_free(fx->run.ledger);
     free(fx->samples);
-    mrv_arena_free(fx->arena);
-    mrv_diag_free(fx->diag);
-    free(fx);
-    return 0;
+    return fx_base_teardown(state);
 }
 
 static mrv_stat *red(struct fixture *fx, size_t v)

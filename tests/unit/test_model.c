@@ -15,29 +15,7 @@
 #include "fixture.h"
 #include "model.h"
 
-typedef struct fixture {
-    mrv_arena *arena;
-    mrv_diag *diag;
-} fixture;
-
-static int setup(void **state)
-{
-    fixture *fx = calloc(1, sizeof *fx);
-    if (!fx) return -1;
-    fx->arena = mrv_arena_new(NULL, NULL);
-    fx->diag = mrv_diag_new();
-    *state = fx;
-    return fx->arena && fx->diag ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    fixture *fx = *state;
-    mrv_arena_free(fx->arena);
-    mrv_diag_free(fx->diag);
-    free(fx);
-    return 0;
-}
+typedef fx_base fixture;
 
 typedef enum { METH, PROJ, TABLE } kind;
 
@@ -543,19 +521,20 @@ static void test_model_kind(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_model_bad_documents, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_model_collects_every_error,
-                                        setup, teardown),
-        cmocka_unit_test_setup_teardown(test_model_methodology_fields, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_model_project_fields, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_model_table_fields, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_model_declaration_cap, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_model_kind, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_model_bad_documents, fx_base_setup,
+                                        fx_base_teardown),
+        cmocka_unit_test_setup_teardown(test_model_collects_every_error, fx_base_setup,
+                                        fx_base_teardown),
+        cmocka_unit_test_setup_teardown(test_model_methodology_fields, fx_base_setup,
+                                        fx_base_teardown),
+        cmocka_unit_test_setup_teardown(test_model_project_fields, fx_base_setup,
+                                        fx_base_teardown),
+        cmocka_unit_test_setup_teardown(test_model_table_fields, fx_base_setup,
+                                        fx_base_teardown),
+        cmocka_unit_test_setup_teardown(test_model_declaration_cap, fx_base_setup,
+                                        fx_base_teardown),
+        cmocka_unit_test_setup_teardown(test_model_kind, fx_base_setup,
+                                        fx_base_teardown),
     };
     return cmocka_run_group_tests_name("model", tests, NULL, NULL);
 }

@@ -10,34 +10,24 @@
 #include <unistd.h>
 
 #include "arena.h"
+#include "fixture.h"
 #include "diag.h"
 #include "sha256.h"
 #include "yamlsrc.h"
 
 struct fixture {
-    mrv_arena *arena;
-    mrv_diag *diag;
+    FX_BASE;
     const mrv_ydoc *doc;
 };
 
 static int setup(void **state)
 {
-    struct fixture *fx = calloc(1, sizeof *fx);
-    if (!fx) return -1;
-    fx->arena = mrv_arena_new(NULL, NULL);
-    fx->diag = mrv_diag_new();
-    if (!fx->arena || !fx->diag) return -1;
-    *state = fx;
-    return 0;
+    return fx_base_new(state, sizeof(struct fixture));
 }
 
 static int teardown(void **state)
 {
-    struct fixture *fx = *state;
-    mrv_arena_free(fx->arena);
-    mrv_diag_free(fx->diag);
-    free(fx);
-    return 0;
+    return fx_base_teardown(state);
 }
 
 static mrv_status load_n(struct fixture *fx, const char *text, size_t len)
