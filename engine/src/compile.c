@@ -116,6 +116,15 @@ static bool int_literal(const mrv_ast *e, int *out)
     return true;
 }
 
+/* An 'initial' gives an equation's value before the first vintage, where
+** no equation has one to read. */
+static bool initial_reads_equation(cctx *c, const mrv_ast *n)
+{
+    return err(c, n->off, MRV_ESCHEMA,
+               "an 'initial' formula cannot read equations (it gives the "
+               "value before the first vintage)");
+}
+
 static bool check_name(cctx *c, mrv_ast *n)
 {
     const mrv_methodology *m = c->m;
@@ -162,10 +171,7 @@ static bool check_name(cctx *c, mrv_ast *n)
     }
     k = mrv_methodology_equation(m, n->name);
     if (k >= 0) {
-        if (c->in_initial)
-            return err(c, n->off, MRV_ESCHEMA,
-                       "an 'initial' formula cannot read equations (it "
-                       "gives the value before the first vintage)");
+        if (c->in_initial) return initial_reads_equation(c, n);
         n->sym = MRV_SYM_EQUATION;
         n->index = k;
         n->unit = m->eqs[k].unit;
@@ -252,10 +258,7 @@ static bool check_index(cctx *c, mrv_ast *n)
     }
     k = mrv_methodology_equation(m, n->name);
     if (k >= 0) {
-        if (c->in_initial)
-            return err(c, n->off, MRV_ESCHEMA,
-                       "an 'initial' formula cannot read equations (it "
-                       "gives the value before the first vintage)");
+        if (c->in_initial) return initial_reads_equation(c, n);
         if (n->nargs != 1)
             return err(c, n->off, MRV_ESCHEMA,
                        "equation '%s' takes one subscript, the year, as in "
