@@ -40,7 +40,7 @@ TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 TEST_HELP := $(filter-out $(TEST_SRC),$(wildcard tests/unit/*.c))
 
 .PHONY: all check test unit cases bad demo asan valgrind bench install \
-        uninstall clean deps format
+        uninstall clean deps format format-check
 all: $(BUILD)/mrv $(BUILD)/libmrv.a
 
 deps:
@@ -127,8 +127,15 @@ uninstall:
 	rm -rf $(DESTDIR)$(PREFIX)/bin/mrv $(DESTDIR)$(PREFIX)/lib/libmrv.a \
 	    $(DESTDIR)$(PREFIX)/include/mrv $(DESTDIR)$(PREFIX)/share/mrv
 
+FORMAT_SRC = engine/*/*.c engine/src/*.h engine/include/mrv/*.h \
+             tests/unit/*.[ch] tools/fuzz/*.c
+
 format:
-	clang-format -i engine/*/*.c engine/src/*.h engine/include/mrv/*.h tests/unit/*.[ch]
+	clang-format -i $(FORMAT_SRC)
+
+# Fails when any source differs from what clang-format makes of it (CI).
+format-check:
+	clang-format --dry-run --Werror $(FORMAT_SRC)
 
 clean:
 	rm -rf $(BUILD) build-asan out

@@ -179,13 +179,13 @@ typedef struct cli {
     const char *fact[MAX_DIRS];
     size_t nfact;
     mrv_options opt;
-    const char *sweep;       /* allocate --sweep KEY=FROM:TO:STEP */
-    int vintage;             /* explain --vintage; MRV_NO_YEAR: none */
-    unsigned depth;          /* explain --depth; 0: no limit */
-    const char *project;     /* verify --project */
+    const char *sweep;   /* allocate --sweep KEY=FROM:TO:STEP */
+    int vintage;         /* explain --vintage; MRV_NO_YEAR: none */
+    unsigned depth;      /* explain --depth; 0: no limit */
+    const char *project; /* verify --project */
     bool quiet;
     bool help;
-    size_t nmeth_given, nfact_given;  /* given by options, before defaults */
+    size_t nmeth_given, nfact_given; /* given by options, before defaults */
     char *owned[2 * MAX_DIRS];
     size_t nowned;
 } cli;
@@ -254,7 +254,8 @@ static void default_dirs(cli *c, const char *sub_repo, const char *sub_share,
         char *slash = strrchr(exe, '/');
         if (slash) *slash = '\0';
         snprintf(cand[nc++], sizeof cand[0], "%s/../%s", exe, sub_repo);
-        snprintf(cand[nc++], sizeof cand[0], "%s/../share/mrv/%s", exe, sub_share);
+        snprintf(cand[nc++], sizeof cand[0], "%s/../share/mrv/%s", exe,
+                 sub_share);
     }
     snprintf(cand[nc++], sizeof cand[0], "%s/%s", MRV_DATADIR, sub_share);
     for (size_t i = 0; i < nc && *n < MAX_DIRS; i++) {
@@ -278,16 +279,17 @@ static int parse_args(cli *c, int argc, char **argv)
         const char *a = argv[i];
         const char *val = i + 1 < argc ? argv[i + 1] : NULL;
         /* --sweep belongs to 'allocate'; elsewhere it is unknown. */
-        bool sweep = strcmp(a, "--sweep") == 0 &&
-                     strcmp(c->cmd, "allocate") == 0;
+        bool sweep =
+            strcmp(a, "--sweep") == 0 && strcmp(c->cmd, "allocate") == 0;
         /* Likewise --vintage and --depth belong to 'explain', --project
         ** to 'verify'. */
         bool explain = strcmp(c->cmd, "explain") == 0;
         bool vintage = explain && strcmp(a, "--vintage") == 0;
         bool depth = explain && strcmp(a, "--depth") == 0;
-        bool project = strcmp(c->cmd, "verify") == 0 &&
-                       strcmp(a, "--project") == 0;
-        bool takes = strcmp(a, "--out") == 0 || strcmp(a, "--methodologies") == 0 ||
+        bool project =
+            strcmp(c->cmd, "verify") == 0 && strcmp(a, "--project") == 0;
+        bool takes = strcmp(a, "--out") == 0 ||
+                     strcmp(a, "--methodologies") == 0 ||
                      strcmp(a, "--factors") == 0 || strcmp(a, "--draws") == 0 ||
                      strcmp(a, "--seed") == 0 || strcmp(a, "--threads") == 0 ||
                      sweep || vintage || depth || project;
@@ -531,7 +533,8 @@ static int cmd_check(cli *c)
         fputs(usage_check, stdout);
         return 0;
     }
-    if (c->nfiles == 0) return fail_usage("'mrv check' needs at least one file");
+    if (c->nfiles == 0)
+        return fail_usage("'mrv check' needs at least one file");
     mrv_diag *d = mrv_diag_new();
     if (!d) return 1;
     mrv_status worst = MRV_OK;

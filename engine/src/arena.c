@@ -15,13 +15,13 @@
 #include "arena.h"
 
 #define CHUNK_SIZE (64u * 1024u)
-#define ALIGN (sizeof(max_align_t))
+#define ALIGN      (sizeof(max_align_t))
 
 typedef struct chunk {
     struct chunk *next;
-    size_t size;          /* bytes in 'mem' */
+    size_t size; /* bytes in 'mem' */
     size_t used;
-    max_align_t mem[];    /* aligned payload */
+    max_align_t mem[]; /* aligned payload */
 } chunk;
 
 struct mrv_arena {
@@ -29,7 +29,7 @@ struct mrv_arena {
     void *ud;
     chunk *head;
     size_t used;
-    size_t chunk_size;    /* CHUNK_SIZE, or 0: a block per allocation */
+    size_t chunk_size; /* CHUNK_SIZE, or 0: a block per allocation */
     bool failed;
 };
 

@@ -27,14 +27,14 @@
 
 typedef struct scope_var {
     const char *name;
-    mrv_binder *b;           /* dim binder (b->dim) or a range */
+    mrv_binder *b; /* dim binder (b->dim) or a range */
 } scope_var;
 
 typedef struct cctx {
     const mrv_methodology *m;
     mrv_diag *d;
-    const mrv_ynode *at;     /* formula scalar, for positions */
-    const char *eqname;      /* equation being compiled */
+    const mrv_ynode *at; /* formula scalar, for positions */
+    const char *eqname;  /* equation being compiled */
     bool in_initial;
     scope_var scope[MAX_SCOPE];
     size_t nscope;
@@ -77,8 +77,7 @@ static scope_var *lookup_var(cctx *c, const char *name)
 static bool check(cctx *c, mrv_ast *n);
 
 /* Both operands' dimensions must agree (the literal 0 takes the other's). */
-static bool unify(cctx *c, mrv_ast *n, mrv_ast *a, mrv_ast *b,
-                  const char *what)
+static bool unify(cctx *c, mrv_ast *n, mrv_ast *a, mrv_ast *b, const char *what)
 {
     if (a->any_dim) {
         n->unit = b->unit;
@@ -97,8 +96,8 @@ static bool need_dimless(cctx *c, const mrv_ast *a, const char *what)
 {
     if (a->any_dim || mrv_unit_dimensionless(a->unit)) return true;
     char x[96];
-    return err(c, a->off, MRV_ESCHEMA, "%s must be dimensionless, not %s",
-               what, dimstr(a->unit, x, sizeof x));
+    return err(c, a->off, MRV_ESCHEMA, "%s must be dimensionless, not %s", what,
+               dimstr(a->unit, x, sizeof x));
 }
 
 /* A whole-number literal, possibly negated: the exponent of a dimensioned
@@ -193,8 +192,8 @@ static bool check_name(cctx *c, mrv_ast *n)
         names[nn++] = c->scope[i].name;
     const char *hint = mrv__closest(n->name, names, nn);
     if (hint)
-        return err(c, n->off, MRV_EREF, "unknown name '%s' (did you mean '%s'?)",
-                   n->name, hint);
+        return err(c, n->off, MRV_EREF,
+                   "unknown name '%s' (did you mean '%s'?)", n->name, hint);
     return err(c, n->off, MRV_EREF, "unknown name '%s'", n->name);
 }
 
@@ -241,8 +240,8 @@ static bool check_index(cctx *c, mrv_ast *n)
                 continue;
             }
             const char *dim = m->dims[p->over[i]].name;
-            scope_var *v = s->kind == MRV_AST_NAME ? lookup_var(c, s->name)
-                                                   : NULL;
+            scope_var *v =
+                s->kind == MRV_AST_NAME ? lookup_var(c, s->name) : NULL;
             if (!v || !v->b->dim || strcmp(v->b->dim, dim) != 0) {
                 ok = err(c, s->off, MRV_ESCHEMA,
                          "subscript %zu of '%s' must be an index over '%s', "
@@ -279,8 +278,7 @@ static bool check_index(cctx *c, mrv_ast *n)
     mrv_ast tmp = *n;
     tmp.kind = MRV_AST_NAME;
     if (!check_name(c, &tmp)) return false;
-    return err(c, n->off, MRV_ESCHEMA, "'%s' cannot be subscripted",
-               n->name);
+    return err(c, n->off, MRV_ESCHEMA, "'%s' cannot be subscripted", n->name);
 }
 
 static bool check_call(cctx *c, mrv_ast *n)
@@ -298,8 +296,8 @@ static bool check_call(cctx *c, mrv_ast *n)
     case MRV_F_MAX:
     case MRV_F_CLAMP: {
         char what[64];
-        snprintf(what, sizeof what, "the arguments of '%s' differ:",
-                 mrv_func_name(n->func));
+        snprintf(what, sizeof what,
+                 "the arguments of '%s' differ:", mrv_func_name(n->func));
         n->unit = a[0]->unit;
         n->any_dim = a[0]->any_dim;
         mrv_ast acc = *a[0];
@@ -317,8 +315,8 @@ static bool check_call(cctx *c, mrv_ast *n)
     case MRV_F_LN:
     case MRV_F_LOG:
     case MRV_F_LOG10:
-    case MRV_F_FLOOR:   /* floor and ceil of a dimensioned value would
-                        ** depend on the unit it is written in */
+    case MRV_F_FLOOR: /* floor and ceil of a dimensioned value would
+                      ** depend on the unit it is written in */
     case MRV_F_CEIL: {
         char what[64];
         snprintf(what, sizeof what, "the argument of '%s'",
@@ -439,8 +437,8 @@ static bool check_sum(cctx *c, mrv_ast *n)
             break;
         }
         if (c->nscope == MAX_SCOPE) {
-            ok = err(c, b->off, MRV_ESCHEMA,
-                     "more than %d nested sum indices", MAX_SCOPE);
+            ok = err(c, b->off, MRV_ESCHEMA, "more than %d nested sum indices",
+                     MAX_SCOPE);
             break;
         }
         b->slot = (int)c->nscope;
@@ -573,11 +571,11 @@ static bool upper(const ubctx *u, const mrv_ast *e, double *c)
 
 typedef struct edge {
     int to;
-    size_t off;      /* where the read is, in the reader's formula */
+    size_t off; /* where the read is, in the reader's formula */
 } edge;
 
 typedef struct graph {
-    mrv_vec *out;    /* per equation: vec of edge */
+    mrv_vec *out; /* per equation: vec of edge */
 } graph;
 
 static void collect(const mrv_ast *e, ubctx *u, mrv_vec *edges)
@@ -600,8 +598,8 @@ static void collect(const mrv_ast *e, ubctx *u, mrv_vec *edges)
     }
     if (e->sym == MRV_SYM_EQUATION) {
         double c = 0;
-        bool earlier = e->kind == MRV_AST_INDEX && upper(u, e->args[0], &c) &&
-                       c <= -1;
+        bool earlier =
+            e->kind == MRV_AST_INDEX && upper(u, e->args[0], &c) && c <= -1;
         if (!earlier) {
             edge ed = {e->index, e->off};
             mrv_vec_push(edges, &ed);
@@ -613,7 +611,7 @@ static void collect(const mrv_ast *e, ubctx *u, mrv_vec *edges)
 typedef struct dfs {
     const mrv_methodology *m;
     mrv_vec *out;
-    int *color;      /* 0 new, 1 on stack, 2 done */
+    int *color; /* 0 new, 1 on stack, 2 done */
     int *stack;
     size_t *stack_off;
     size_t nstack;
@@ -644,16 +642,14 @@ static void visit(dfs *s, int v)
             snprintf(path + o, sizeof path - o, "%s", s->m->eqs[e.to].name);
             const mrv_equation *eq = &s->m->eqs[s->stack[k]];
             if (k + 1 == s->nstack)
-                mrv_error(s->d,
-                          mrv_expr_pos(eq->formula_node, s->stack_off[k]),
+                mrv_error(s->d, mrv_expr_pos(eq->formula_node, s->stack_off[k]),
                           MRV_ESCHEMA,
                           "'%s' reads itself in the same vintage (a stock "
                           "reads its previous year, %s[y - 1], and declares "
                           "'initial')",
                           eq->name, eq->name);
             else
-                mrv_error(s->d,
-                          mrv_expr_pos(eq->formula_node, s->stack_off[k]),
+                mrv_error(s->d, mrv_expr_pos(eq->formula_node, s->stack_off[k]),
                           MRV_ESCHEMA,
                           "equations form a cycle: %s (each reads the next "
                           "in the same vintage; a stock reads its previous "
@@ -686,8 +682,8 @@ mrv_status mrv_compile(const mrv_methodology *m, mrv_arena *a,
             mrv_error(d, m->results_pos[r], MRV_ESCHEMA,
                       "result '%s' names '%s', declared in '%s' (%s); "
                       "results must be masses such as tCO2e",
-                      mrv_result_names[r], m->eqs[k].name,
-                      m->eqs[k].unit_text, dimstr(m->eqs[k].unit, x, sizeof x));
+                      mrv_result_names[r], m->eqs[k].name, m->eqs[k].unit_text,
+                      dimstr(m->eqs[k].unit, x, sizeof x));
         }
     }
     if (mrv_diag_error_count(d) > errs) return mrv_diag_status(d);

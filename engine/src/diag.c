@@ -18,7 +18,7 @@ struct mrv_diag {
     mrv_diag_entry *e;
     size_t n, cap;
     size_t nerrors;
-    mrv_status first;   /* code of the first error */
+    mrv_status first; /* code of the first error */
     bool nomem;
 };
 
@@ -94,7 +94,8 @@ mrv_status mrv_verror(mrv_diag *d, mrv_srcpos pos, mrv_status code,
     if (!d) return code;
     if (d->nerrors == 0) d->first = code;
     d->nerrors++;
-    if (d->nerrors <= MRV_DIAG_MAX_ERRORS) record(d, pos, MRV_SEV_ERROR, code, fmt, ap);
+    if (d->nerrors <= MRV_DIAG_MAX_ERRORS)
+        record(d, pos, MRV_SEV_ERROR, code, fmt, ap);
     return code;
 }
 
@@ -158,7 +159,9 @@ mrv_status mrv_diag_status(const mrv_diag *d)
 
 static const char *sev_name(mrv_severity s)
 {
-    return s == MRV_SEV_ERROR ? "error" : s == MRV_SEV_WARNING ? "warning" : "note";
+    return s == MRV_SEV_ERROR     ? "error"
+           : s == MRV_SEV_WARNING ? "warning"
+                                  : "note";
 }
 
 void mrv_diag_format(const mrv_diag_entry *e, char *buf, size_t n)
@@ -174,7 +177,8 @@ void mrv_diag_format(const mrv_diag_entry *e, char *buf, size_t n)
 
 /* Prints line 'line' of 'file' and a caret under character column 'col'
 ** (UTF-8 continuation bytes do not count as columns). */
-static void print_context(FILE *out, const char *file, unsigned line, unsigned col)
+static void print_context(FILE *out, const char *file, unsigned line,
+                          unsigned col)
 {
     FILE *f = fopen(file, "rb");
     if (!f) return;

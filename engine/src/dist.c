@@ -154,8 +154,10 @@ double mrv_sampler_cdf(const mrv_sampler *s, double x)
     case MRV_DIST_UNIFORM:
         return x <= s->a ? 0 : x >= s->b ? 1 : (x - s->a) / (s->b - s->a);
     case MRV_DIST_PERT:
-        return x <= s->a ? 0 : x >= s->b ? 1
-               : gsl_cdf_beta_P((x - s->a) / (s->b - s->a), s->alpha, s->beta);
+        return x <= s->a   ? 0
+               : x >= s->b ? 1
+                           : gsl_cdf_beta_P((x - s->a) / (s->b - s->a),
+                                            s->alpha, s->beta);
     case MRV_DIST_NONE:
         break;
     }
@@ -173,8 +175,10 @@ static double survival(const mrv_sampler *s, double x)
     case MRV_DIST_LOGNORMAL:
         return x <= 0 ? 1 : gsl_cdf_lognormal_Q(x, s->mu, s->sigma);
     case MRV_DIST_PERT:
-        return x <= s->a ? 1 : x >= s->b ? 0
-               : gsl_cdf_beta_Q((x - s->a) / (s->b - s->a), s->alpha, s->beta);
+        return x <= s->a   ? 1
+               : x >= s->b ? 0
+                           : gsl_cdf_beta_Q((x - s->a) / (s->b - s->a),
+                                            s->alpha, s->beta);
     default:
         return 1 - mrv_sampler_cdf(s, x);
     }
@@ -357,12 +361,18 @@ static double draw_pert(const mrv_sampler *s, gsl_rng *r)
 static double draw_raw(const mrv_sampler *s, gsl_rng *r)
 {
     switch (s->dist) {
-    case MRV_DIST_NORMAL: return draw_normal(s, r);
-    case MRV_DIST_LOGNORMAL: return draw_lognormal(s, r);
-    case MRV_DIST_TRIANGULAR: return draw_triangular(s, r);
-    case MRV_DIST_UNIFORM: return draw_uniform(s, r);
-    case MRV_DIST_PERT: return draw_pert(s, r);
-    case MRV_DIST_NONE: break;
+    case MRV_DIST_NORMAL:
+        return draw_normal(s, r);
+    case MRV_DIST_LOGNORMAL:
+        return draw_lognormal(s, r);
+    case MRV_DIST_TRIANGULAR:
+        return draw_triangular(s, r);
+    case MRV_DIST_UNIFORM:
+        return draw_uniform(s, r);
+    case MRV_DIST_PERT:
+        return draw_pert(s, r);
+    case MRV_DIST_NONE:
+        break;
     }
     return s->center;
 }
@@ -395,8 +405,8 @@ void mrv_sampler_from_uniforms(const mrv_sampler *s, double *u, size_t n)
 
 /* The loops are per distribution so that the common untruncated case
 ** runs without a switch per draw. */
-#define FILL(expr)                                                         \
-    for (size_t i = 0; i < n; i++) out[i] = (expr);                        \
+#define FILL(expr)                                                             \
+    for (size_t i = 0; i < n; i++) out[i] = (expr);                            \
     break
 
 void mrv_sampler_fill(const mrv_sampler *s, gsl_rng *r, double *out, size_t n)
@@ -420,7 +430,8 @@ void mrv_sampler_fill(const mrv_sampler *s, gsl_rng *r, double *out, size_t n)
     ** transformations (a square root, an exp) no longer wait on the
     ** generator call between them, and overlap. */
     switch (s->dist) {
-    case MRV_DIST_NORMAL: FILL(draw_normal(s, r));
+    case MRV_DIST_NORMAL:
+        FILL(draw_normal(s, r));
     case MRV_DIST_LOGNORMAL:
         for (size_t i = 0; i < n; i++)
             out[i] = gsl_ran_gaussian_ziggurat(r, s->sigma);
@@ -430,8 +441,10 @@ void mrv_sampler_fill(const mrv_sampler *s, gsl_rng *r, double *out, size_t n)
         for (size_t i = 0; i < n; i++) out[i] = gsl_rng_uniform_pos(r);
         mrv_sampler_from_uniforms(s, out, n);
         break;
-    case MRV_DIST_PERT: FILL(draw_pert(s, r));
-    case MRV_DIST_NONE: FILL(s->center);
+    case MRV_DIST_PERT:
+        FILL(draw_pert(s, r));
+    case MRV_DIST_NONE:
+        FILL(s->center);
     }
 }
 
@@ -449,11 +462,14 @@ static double pdf(const mrv_sampler *s, double x)
 {
     double w = s->b - s->a;
     switch (s->dist) {
-    case MRV_DIST_TRIANGULAR: return tri_pdf(s, x);
-    case MRV_DIST_UNIFORM: return x < s->a || x > s->b ? 0 : 1 / w;
+    case MRV_DIST_TRIANGULAR:
+        return tri_pdf(s, x);
+    case MRV_DIST_UNIFORM:
+        return x < s->a || x > s->b ? 0 : 1 / w;
     case MRV_DIST_PERT:
         return gsl_ran_beta_pdf((x - s->a) / w, s->alpha, s->beta) / w;
-    default: return 0;
+    default:
+        return 0;
     }
 }
 
@@ -556,12 +572,18 @@ void mrv_sampler_moments(const mrv_sampler *s, double *mean, double *sd)
 const char *mrv_dist_name(mrv_dist d)
 {
     switch (d) {
-    case MRV_DIST_NORMAL: return "normal";
-    case MRV_DIST_LOGNORMAL: return "lognormal";
-    case MRV_DIST_TRIANGULAR: return "triangular";
-    case MRV_DIST_UNIFORM: return "uniform";
-    case MRV_DIST_PERT: return "pert";
-    case MRV_DIST_NONE: break;
+    case MRV_DIST_NORMAL:
+        return "normal";
+    case MRV_DIST_LOGNORMAL:
+        return "lognormal";
+    case MRV_DIST_TRIANGULAR:
+        return "triangular";
+    case MRV_DIST_UNIFORM:
+        return "uniform";
+    case MRV_DIST_PERT:
+        return "pert";
+    case MRV_DIST_NONE:
+        break;
     }
     return "none";
 }

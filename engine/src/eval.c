@@ -27,10 +27,10 @@
 
 static const char *const op_names[MRV_I_COUNT] = {
     /* ORDER OPS */
-    "add", "sub", "mul", "div", "pow", "addk", "subk", "rsubk", "mulk", "divk",
-    "rdivk", "powk", "rpowk", "powi", "neg", "abs", "exp", "ln", "log10",
-    "sqrt", "floor", "ceil", "lt", "le", "gt", "ge", "eq", "ne", "and", "or",
-    "not", "min", "max", "sel", "check"};
+    "add",   "sub",   "mul",   "div",   "pow",  "addk", "subk", "rsubk", "mulk",
+    "divk",  "rdivk", "powk",  "rpowk", "powi", "neg",  "abs",  "exp",   "ln",
+    "log10", "sqrt",  "floor", "ceil",  "lt",   "le",   "gt",   "ge",    "eq",
+    "ne",    "and",   "or",    "not",   "min",  "max",  "sel",  "check"};
 
 const char *mrv_opcode_name(mrv_opcode op)
 {
@@ -123,49 +123,84 @@ static uint64_t count_nonfinite(const double *b, size_t n)
     return nb;
 }
 
-#define TRUTH(x) ((x) != 0)
+#define TRUTH(x)       ((x) != 0)
 #define NANOR(b, c, e) (((b) != (b) || (c) != (c)) ? DNAN : (e))
 
 double mrv_eval_op(const mrv_insn *ip, double b, double c, double d)
 {
     double k = ip->k;
     switch ((mrv_opcode)ip->op) {
-    case MRV_I_ADD: return b + c;
-    case MRV_I_SUB: return b - c;
-    case MRV_I_MUL: return b * c;
-    case MRV_I_DIV: return b / c;
-    case MRV_I_POW: return pow(b, c);
-    case MRV_I_ADDK: return b + k;
-    case MRV_I_SUBK: return b - k;
-    case MRV_I_RSUBK: return k - b;
-    case MRV_I_MULK: return b * k;
-    case MRV_I_DIVK: return b / k;
-    case MRV_I_RDIVK: return k / b;
-    case MRV_I_POWK: return pow(b, k);
-    case MRV_I_RPOWK: return pow(k, b);
-    case MRV_I_POWI: return powi(b, (int32_t)ip->c);
-    case MRV_I_NEG: return -b;
-    case MRV_I_ABS: return fabs(b);
-    case MRV_I_EXP: return exp(b);
-    case MRV_I_LN: return log(b);
-    case MRV_I_LOG10: return log10(b);
-    case MRV_I_SQRT: return sqrt(b);
-    case MRV_I_FLOOR: return floor(b);
-    case MRV_I_CEIL: return ceil(b);
-    case MRV_I_LT: return NANOR(b, c, b < c ? 1.0 : 0.0);
-    case MRV_I_LE: return NANOR(b, c, b <= c ? 1.0 : 0.0);
-    case MRV_I_GT: return NANOR(b, c, b > c ? 1.0 : 0.0);
-    case MRV_I_GE: return NANOR(b, c, b >= c ? 1.0 : 0.0);
-    case MRV_I_EQ: return NANOR(b, c, b == c ? 1.0 : 0.0);
-    case MRV_I_NE: return NANOR(b, c, b != c ? 1.0 : 0.0);
-    case MRV_I_AND: return NANOR(b, c, TRUTH(b) && TRUTH(c) ? 1.0 : 0.0);
-    case MRV_I_OR: return NANOR(b, c, TRUTH(b) || TRUTH(c) ? 1.0 : 0.0);
-    case MRV_I_NOT: return b != b ? DNAN : (TRUTH(b) ? 0.0 : 1.0);
-    case MRV_I_MIN: return NANOR(b, c, b < c ? b : c);
-    case MRV_I_MAX: return NANOR(b, c, b > c ? b : c);
-    case MRV_I_SEL: return b != b ? DNAN : (TRUTH(b) ? c : d);
+    case MRV_I_ADD:
+        return b + c;
+    case MRV_I_SUB:
+        return b - c;
+    case MRV_I_MUL:
+        return b * c;
+    case MRV_I_DIV:
+        return b / c;
+    case MRV_I_POW:
+        return pow(b, c);
+    case MRV_I_ADDK:
+        return b + k;
+    case MRV_I_SUBK:
+        return b - k;
+    case MRV_I_RSUBK:
+        return k - b;
+    case MRV_I_MULK:
+        return b * k;
+    case MRV_I_DIVK:
+        return b / k;
+    case MRV_I_RDIVK:
+        return k / b;
+    case MRV_I_POWK:
+        return pow(b, k);
+    case MRV_I_RPOWK:
+        return pow(k, b);
+    case MRV_I_POWI:
+        return powi(b, (int32_t)ip->c);
+    case MRV_I_NEG:
+        return -b;
+    case MRV_I_ABS:
+        return fabs(b);
+    case MRV_I_EXP:
+        return exp(b);
+    case MRV_I_LN:
+        return log(b);
+    case MRV_I_LOG10:
+        return log10(b);
+    case MRV_I_SQRT:
+        return sqrt(b);
+    case MRV_I_FLOOR:
+        return floor(b);
+    case MRV_I_CEIL:
+        return ceil(b);
+    case MRV_I_LT:
+        return NANOR(b, c, b < c ? 1.0 : 0.0);
+    case MRV_I_LE:
+        return NANOR(b, c, b <= c ? 1.0 : 0.0);
+    case MRV_I_GT:
+        return NANOR(b, c, b > c ? 1.0 : 0.0);
+    case MRV_I_GE:
+        return NANOR(b, c, b >= c ? 1.0 : 0.0);
+    case MRV_I_EQ:
+        return NANOR(b, c, b == c ? 1.0 : 0.0);
+    case MRV_I_NE:
+        return NANOR(b, c, b != c ? 1.0 : 0.0);
+    case MRV_I_AND:
+        return NANOR(b, c, TRUTH(b) && TRUTH(c) ? 1.0 : 0.0);
+    case MRV_I_OR:
+        return NANOR(b, c, TRUTH(b) || TRUTH(c) ? 1.0 : 0.0);
+    case MRV_I_NOT:
+        return b != b ? DNAN : (TRUTH(b) ? 0.0 : 1.0);
+    case MRV_I_MIN:
+        return NANOR(b, c, b < c ? b : c);
+    case MRV_I_MAX:
+        return NANOR(b, c, b > c ? b : c);
+    case MRV_I_SEL:
+        return b != b ? DNAN : (TRUTH(b) ? c : d);
     case MRV_I_CHECK:
-    case MRV_I_COUNT: break;
+    case MRV_I_COUNT:
+        break;
     }
     return DNAN;
 }
@@ -192,8 +227,8 @@ void mrv_eval_fill_consts(const mrv_program *p, double *slots, size_t stride,
 #else
 #define IVDEP
 #endif
-#define LOOP(expr)                                                         \
-    IVDEP for (size_t i = 0; i < n; i++) a[i] = (expr);                    \
+#define LOOP(expr)                                                             \
+    IVDEP for (size_t i = 0; i < n; i++) a[i] = (expr);                        \
     break
 
 /* The block loop, from the template eval_run.h: once for any stride and
@@ -202,18 +237,18 @@ void mrv_eval_fill_consts(const mrv_program *p, double *slots, size_t stride,
 ** trip count it knows, and the arithmetic runs about 1.6 times as fast
 ** vectorised (measured on the bench program); the statements, and so the
 ** results, are the same. */
-#define EVAL_RUN_NAME run_any
+#define EVAL_RUN_NAME   run_any
 #define EVAL_RUN_STRIDE stride_
-#define EVAL_RUN_N n_
+#define EVAL_RUN_N      n_
 #include "eval_run.h"
 
-#define EVAL_RUN_NAME run_full
+#define EVAL_RUN_NAME   run_full
 #define EVAL_RUN_STRIDE ((size_t)MRV_EVAL_BLOCK)
-#define EVAL_RUN_N ((size_t)MRV_EVAL_BLOCK)
+#define EVAL_RUN_N      ((size_t)MRV_EVAL_BLOCK)
 #include "eval_run.h"
 
-void mrv_eval_run(const mrv_program *p, double *slots, size_t stride,
-                  size_t n, uint64_t lane0, uint64_t *bad, uint64_t *first_bad)
+void mrv_eval_run(const mrv_program *p, double *slots, size_t stride, size_t n,
+                  uint64_t lane0, uint64_t *bad, uint64_t *first_bad)
 {
     /* A model folded to constants has no code, and its NULL array may not
     ** even take 'p->code + 0' (undefined; clang's UBSan says so). */
@@ -229,10 +264,22 @@ void mrv_eval_run(const mrv_program *p, double *slots, size_t stride,
 static bool reads_c(uint32_t op)
 {
     switch (op) {
-    case MRV_I_ADD: case MRV_I_SUB: case MRV_I_MUL: case MRV_I_DIV:
-    case MRV_I_POW: case MRV_I_LT: case MRV_I_LE: case MRV_I_GT:
-    case MRV_I_GE: case MRV_I_EQ: case MRV_I_NE: case MRV_I_AND:
-    case MRV_I_OR: case MRV_I_MIN: case MRV_I_MAX: case MRV_I_SEL:
+    case MRV_I_ADD:
+    case MRV_I_SUB:
+    case MRV_I_MUL:
+    case MRV_I_DIV:
+    case MRV_I_POW:
+    case MRV_I_LT:
+    case MRV_I_LE:
+    case MRV_I_GT:
+    case MRV_I_GE:
+    case MRV_I_EQ:
+    case MRV_I_NE:
+    case MRV_I_AND:
+    case MRV_I_OR:
+    case MRV_I_MIN:
+    case MRV_I_MAX:
+    case MRV_I_SEL:
         return true;
     default:
         return false;
@@ -244,14 +291,19 @@ static const char *why(const mrv_insn *ip, double b, double c)
 {
     double k = ip->k;
     switch ((mrv_opcode)ip->op) {
-    case MRV_I_DIV: return c == 0 ? "division by zero" : "overflow in a division";
-    case MRV_I_DIVK: return "division by zero";
-    case MRV_I_RDIVK: return b == 0 ? "division by zero" : "overflow in a division";
+    case MRV_I_DIV:
+        return c == 0 ? "division by zero" : "overflow in a division";
+    case MRV_I_DIVK:
+        return "division by zero";
+    case MRV_I_RDIVK:
+        return b == 0 ? "division by zero" : "overflow in a division";
     case MRV_I_LN:
     case MRV_I_LOG10:
         return b == 0 ? "logarithm of zero" : "logarithm of a negative number";
-    case MRV_I_SQRT: return "square root of a negative number";
-    case MRV_I_EXP: return "exp overflows";
+    case MRV_I_SQRT:
+        return "square root of a negative number";
+    case MRV_I_EXP:
+        return "exp overflows";
     case MRV_I_POW:
     case MRV_I_POWK:
     case MRV_I_RPOWK: {
@@ -262,9 +314,11 @@ static const char *why(const mrv_insn *ip, double b, double c)
         if (x == 0 && e < 0) return "zero raised to a negative power";
         return "overflow in a power";
     }
-    case MRV_I_POWI: return b == 0 ? "zero raised to a negative power"
-                                    : "overflow in a power";
-    default: return "overflow";
+    case MRV_I_POWI:
+        return b == 0 ? "zero raised to a negative power"
+                      : "overflow in a power";
+    default:
+        return "overflow";
     }
 }
 
@@ -275,7 +329,7 @@ int mrv_eval_trace(const mrv_program *p, const double *slots, size_t stride,
     double *reg = malloc((ns + 1) * sizeof *reg);
     double *val = malloc((nc + 1) * sizeof *val);
     int64_t *writer = malloc((ns + 1) * sizeof *writer);
-    int64_t (*opw)[3] = malloc((nc + 1) * sizeof *opw);
+    int64_t(*opw)[3] = malloc((nc + 1) * sizeof *opw);
     int rc = -1;
     if (!reg || !val || !writer || !opw) goto out;
     for (size_t s = 0; s < ns; s++) {
@@ -310,18 +364,22 @@ int mrv_eval_trace(const mrv_program *p, const double *slots, size_t stride,
         const mrv_insn *ip = &p->code[target];
         int64_t next = -1;
         double ob[3];
-        for (int k = 0; k < 3; k++) ob[k] = opw[target][k] >= 0 ? val[opw[target][k]] : 0;
+        for (int k = 0; k < 3; k++)
+            ob[k] = opw[target][k] >= 0 ? val[opw[target][k]] : 0;
         if (ip->op == MRV_I_SEL) {
             int pick = ob[0] != ob[0] ? 0 : (ob[0] != 0 ? 1 : 2);
             if (opw[target][pick] >= 0 && !isfinite(ob[pick]))
                 next = opw[target][pick];
         } else {
             for (int k = 0; k < 3 && next < 0; k++)
-                if (opw[target][k] >= 0 && !isfinite(ob[k])) next = opw[target][k];
+                if (opw[target][k] >= 0 && !isfinite(ob[k]))
+                    next = opw[target][k];
         }
         if (next < 0) {
             double bv = opw[target][0] >= 0 ? ob[0] : reg[ip->b];
-            double cv = opw[target][1] >= 0 ? ob[1] : (reads_c(ip->op) ? reg[ip->c] : 0);
+            double cv = opw[target][1] >= 0
+                            ? ob[1]
+                            : (reads_c(ip->op) ? reg[ip->c] : 0);
             out->site = ip->site;
             out->why = why(ip, bv, cv);
             out->value = val[target];

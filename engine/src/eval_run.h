@@ -7,9 +7,9 @@
 ** Semantics: mrv_eval_run in eval.h; each loop's element expression is
 ** mrv_eval_op's scalar meaning (keep them in step).
 */
-static void EVAL_RUN_NAME(const mrv_program *p, double *slots,
-                          size_t stride_, size_t n_, uint64_t lane0,
-                          uint64_t *bad, uint64_t *first_bad)
+static void EVAL_RUN_NAME(const mrv_program *p, double *slots, size_t stride_,
+                          size_t n_, uint64_t lane0, uint64_t *bad,
+                          uint64_t *first_bad)
 {
     const size_t stride = EVAL_RUN_STRIDE, n = EVAL_RUN_N;
     (void)stride_;
@@ -22,19 +22,32 @@ static void EVAL_RUN_NAME(const mrv_program *p, double *slots,
         const double *restrict d = slots + (size_t)ip->d * stride;
         const double k = ip->k;
         switch ((mrv_opcode)ip->op) { /* ORDER OPS */
-        case MRV_I_ADD: LOOP(b[i] + c[i]);
-        case MRV_I_SUB: LOOP(b[i] - c[i]);
-        case MRV_I_MUL: LOOP(b[i] * c[i]);
-        case MRV_I_DIV: LOOP(b[i] / c[i]);
-        case MRV_I_POW: LOOP(pow(b[i], c[i]));
-        case MRV_I_ADDK: LOOP(b[i] + k);
-        case MRV_I_SUBK: LOOP(b[i] - k);
-        case MRV_I_RSUBK: LOOP(k - b[i]);
-        case MRV_I_MULK: LOOP(b[i] * k);
-        case MRV_I_DIVK: LOOP(b[i] / k);
-        case MRV_I_RDIVK: LOOP(k / b[i]);
-        case MRV_I_POWK: LOOP(pow(b[i], k));
-        case MRV_I_RPOWK: LOOP(pow(k, b[i]));
+        case MRV_I_ADD:
+            LOOP(b[i] + c[i]);
+        case MRV_I_SUB:
+            LOOP(b[i] - c[i]);
+        case MRV_I_MUL:
+            LOOP(b[i] * c[i]);
+        case MRV_I_DIV:
+            LOOP(b[i] / c[i]);
+        case MRV_I_POW:
+            LOOP(pow(b[i], c[i]));
+        case MRV_I_ADDK:
+            LOOP(b[i] + k);
+        case MRV_I_SUBK:
+            LOOP(b[i] - k);
+        case MRV_I_RSUBK:
+            LOOP(k - b[i]);
+        case MRV_I_MULK:
+            LOOP(b[i] * k);
+        case MRV_I_DIVK:
+            LOOP(b[i] / k);
+        case MRV_I_RDIVK:
+            LOOP(k / b[i]);
+        case MRV_I_POWK:
+            LOOP(pow(b[i], k));
+        case MRV_I_RPOWK:
+            LOOP(pow(k, b[i]));
         case MRV_I_POWI: {
             int e = (int32_t)ip->c;
             if (e == 2) {
@@ -46,27 +59,44 @@ static void EVAL_RUN_NAME(const mrv_program *p, double *slots,
                 break;
             }
         }
-        case MRV_I_NEG: LOOP(-b[i]);
-        case MRV_I_ABS: LOOP(fabs(b[i]));
-        case MRV_I_EXP: LOOP(exp(b[i]));
-        case MRV_I_LN: LOOP(log(b[i]));
-        case MRV_I_LOG10: LOOP(log10(b[i]));
-        case MRV_I_SQRT: LOOP(sqrt(b[i]));
-        case MRV_I_FLOOR: LOOP(floor(b[i]));
-        case MRV_I_CEIL: LOOP(ceil(b[i]));
-        case MRV_I_LT: LOOP(NANOR(b[i], c[i], b[i] < c[i] ? 1.0 : 0.0));
-        case MRV_I_LE: LOOP(NANOR(b[i], c[i], b[i] <= c[i] ? 1.0 : 0.0));
-        case MRV_I_GT: LOOP(NANOR(b[i], c[i], b[i] > c[i] ? 1.0 : 0.0));
-        case MRV_I_GE: LOOP(NANOR(b[i], c[i], b[i] >= c[i] ? 1.0 : 0.0));
-        case MRV_I_EQ: LOOP(NANOR(b[i], c[i], b[i] == c[i] ? 1.0 : 0.0));
-        case MRV_I_NE: LOOP(NANOR(b[i], c[i], b[i] != c[i] ? 1.0 : 0.0));
+        case MRV_I_NEG:
+            LOOP(-b[i]);
+        case MRV_I_ABS:
+            LOOP(fabs(b[i]));
+        case MRV_I_EXP:
+            LOOP(exp(b[i]));
+        case MRV_I_LN:
+            LOOP(log(b[i]));
+        case MRV_I_LOG10:
+            LOOP(log10(b[i]));
+        case MRV_I_SQRT:
+            LOOP(sqrt(b[i]));
+        case MRV_I_FLOOR:
+            LOOP(floor(b[i]));
+        case MRV_I_CEIL:
+            LOOP(ceil(b[i]));
+        case MRV_I_LT:
+            LOOP(NANOR(b[i], c[i], b[i] < c[i] ? 1.0 : 0.0));
+        case MRV_I_LE:
+            LOOP(NANOR(b[i], c[i], b[i] <= c[i] ? 1.0 : 0.0));
+        case MRV_I_GT:
+            LOOP(NANOR(b[i], c[i], b[i] > c[i] ? 1.0 : 0.0));
+        case MRV_I_GE:
+            LOOP(NANOR(b[i], c[i], b[i] >= c[i] ? 1.0 : 0.0));
+        case MRV_I_EQ:
+            LOOP(NANOR(b[i], c[i], b[i] == c[i] ? 1.0 : 0.0));
+        case MRV_I_NE:
+            LOOP(NANOR(b[i], c[i], b[i] != c[i] ? 1.0 : 0.0));
         case MRV_I_AND:
             LOOP(NANOR(b[i], c[i], TRUTH(b[i]) && TRUTH(c[i]) ? 1.0 : 0.0));
         case MRV_I_OR:
             LOOP(NANOR(b[i], c[i], TRUTH(b[i]) || TRUTH(c[i]) ? 1.0 : 0.0));
-        case MRV_I_NOT: LOOP(b[i] != b[i] ? DNAN : (TRUTH(b[i]) ? 0.0 : 1.0));
-        case MRV_I_MIN: LOOP(NANOR(b[i], c[i], b[i] < c[i] ? b[i] : c[i]));
-        case MRV_I_MAX: LOOP(NANOR(b[i], c[i], b[i] > c[i] ? b[i] : c[i]));
+        case MRV_I_NOT:
+            LOOP(b[i] != b[i] ? DNAN : (TRUTH(b[i]) ? 0.0 : 1.0));
+        case MRV_I_MIN:
+            LOOP(NANOR(b[i], c[i], b[i] < c[i] ? b[i] : c[i]));
+        case MRV_I_MAX:
+            LOOP(NANOR(b[i], c[i], b[i] > c[i] ? b[i] : c[i]));
         case MRV_I_SEL:
             LOOP(b[i] != b[i] ? DNAN : (TRUTH(b[i]) ? c[i] : d[i]));
         case MRV_I_CHECK: {

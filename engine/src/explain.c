@@ -164,7 +164,8 @@ static void walk_free(walk *w)
 
 static uint64_t key_hash(const xkey *k)
 {
-    uint64_t h = mrv__splitmix64((uint64_t)(uint32_t)k->kind << 32 | (uint32_t)k->idx);
+    uint64_t h =
+        mrv__splitmix64((uint64_t)(uint32_t)k->kind << 32 | (uint32_t)k->idx);
     h = mrv__splitmix64(h ^ (uint32_t)k->year);
     for (int i = 0; i < MRV_MAX_AXES; i++) h = mrv__splitmix64(h ^ k->mem[i]);
     return h;

@@ -1043,7 +1043,7 @@ mrv_status mrv_ledger_check(const mrv_bound *b, mrv_diag *d)
     L.d = d;
     load_allocation(&L, b->project->allocation);
     choose_rule(&L);
-    mrv_status st = mrv_arena_failed(l->arena) ? MRV_ENOMEM
+    mrv_status st = mrv_arena_failed(l->arena)       ? MRV_ENOMEM
                     : mrv_diag_error_count(d) > errs ? mrv_diag_status(d)
                                                      : MRV_OK;
     mrv_ledger_free(l);

@@ -25,21 +25,21 @@
 #include "lower.h"
 
 #define MAX_SCOPE 64
-#define NO_VID UINT32_MAX
+#define NO_VID    UINT32_MAX
 
 typedef struct val {
-    bool k;          /* a known constant */
-    double v;        /* its value */
-    uint32_t id;     /* otherwise its vid */
+    bool k;      /* a known constant */
+    double v;    /* its value */
+    uint32_t id; /* otherwise its vid */
 } val;
 
 typedef struct vinfo {
-    bool safe;       /* surely finite: inputs, finite constants, and
-                     ** + - * min max abs neg select of safe values */
+    bool safe; /* surely finite: inputs, finite constants, and
+               ** + - * min max abs neg select of safe values */
     bool checked;
-    bool is_const;   /* a materialised constant */
+    bool is_const; /* a materialised constant */
     double k;
-    int32_t input;   /* input number, or -1 */
+    int32_t input; /* input number, or -1 */
 } vinfo;
 
 typedef struct cse_key {
@@ -49,7 +49,7 @@ typedef struct cse_key {
 
 typedef struct cse_ent {
     cse_key key;
-    uint32_t vid;    /* NO_VID: empty */
+    uint32_t vid; /* NO_VID: empty */
 } cse_ent;
 
 typedef struct str_ent {
@@ -70,15 +70,15 @@ typedef struct lctx {
     /* SSA code: insn.a is the destination vid */
     mrv_vec code;
     mrv_vec vinfo;
-    mrv_vec inputs;      /* mrv_input */
-    mrv_vec sites;       /* mrv_site */
-    mrv_vec checks;      /* mrv_check */
-    mrv_vec inits;       /* init_val */
+    mrv_vec inputs; /* mrv_input */
+    mrv_vec sites;  /* mrv_site */
+    mrv_vec checks; /* mrv_check */
+    mrv_vec inits;  /* init_val */
     cse_ent *cse;
     size_t ncse, capcse;
-    str_ent *istr;       /* input streams -> input index */
+    str_ent *istr; /* input streams -> input index */
     size_t nistr, capistr;
-    cse_ent *kmap;       /* constant bits -> vid (key.kbits) */
+    cse_ent *kmap; /* constant bits -> vid (key.kbits) */
     size_t nk, capk;
     /* where we are: saved and restored around an 'initial' formula */
     struct where {
@@ -86,11 +86,11 @@ typedef struct lctx {
         int eq;
         bool initial;
         int year;
-        long iv[MAX_SCOPE];  /* sum indices: integer or member number */
+        long iv[MAX_SCOPE]; /* sum indices: integer or member number */
     } w;
-    val *eqval;          /* [eq * nvint + v] */
+    val *eqval; /* [eq * nvint + v] */
     bool *eqdone;
-    uint64_t terms;      /* sum bodies expanded so far (MRV_MAX_TERMS) */
+    uint64_t terms; /* sum bodies expanded so far (MRV_MAX_TERMS) */
     bool failed;
 } lctx;
 
@@ -245,8 +245,14 @@ static uint32_t operand(lctx *c, val v)
 static bool commutative(uint32_t op)
 {
     switch (op) {
-    case MRV_I_ADD: case MRV_I_MUL: case MRV_I_MIN: case MRV_I_MAX:
-    case MRV_I_EQ: case MRV_I_NE: case MRV_I_AND: case MRV_I_OR:
+    case MRV_I_ADD:
+    case MRV_I_MUL:
+    case MRV_I_MIN:
+    case MRV_I_MAX:
+    case MRV_I_EQ:
+    case MRV_I_NE:
+    case MRV_I_AND:
+    case MRV_I_OR:
         return true;
     default:
         return false;
@@ -262,10 +268,20 @@ static bool c_is_vid(uint32_t op)
 static bool keeps_safe(uint32_t op)
 {
     switch (op) {
-    case MRV_I_ADD: case MRV_I_SUB: case MRV_I_MUL: case MRV_I_ADDK:
-    case MRV_I_SUBK: case MRV_I_RSUBK: case MRV_I_MULK: case MRV_I_NEG:
-    case MRV_I_ABS: case MRV_I_MIN: case MRV_I_MAX: case MRV_I_SEL:
-    case MRV_I_FLOOR: case MRV_I_CEIL:
+    case MRV_I_ADD:
+    case MRV_I_SUB:
+    case MRV_I_MUL:
+    case MRV_I_ADDK:
+    case MRV_I_SUBK:
+    case MRV_I_RSUBK:
+    case MRV_I_MULK:
+    case MRV_I_NEG:
+    case MRV_I_ABS:
+    case MRV_I_MIN:
+    case MRV_I_MAX:
+    case MRV_I_SEL:
+    case MRV_I_FLOOR:
+    case MRV_I_CEIL:
         return true;
     default:
         return false;
@@ -279,8 +295,9 @@ static val emit(lctx *c, uint32_t op, uint32_t b, uint32_t cc, uint32_t d,
 {
     val r = {false, 0, NO_VID};
     if (c->failed) return r;
-    if (b == NO_VID) {  /* NEVER: every operand is a vid by now */
-        lerr(c, off, MRV_EINTERNAL, "an operation lost its operand (a bug "
+    if (b == NO_VID) { /* NEVER: every operand is a vid by now */
+        lerr(c, off, MRV_EINTERNAL,
+             "an operation lost its operand (a bug "
              "in mrv's lowering)");
         return r;
     }
@@ -382,8 +399,8 @@ static val binary(lctx *c, uint32_t op, val a, val b, size_t off)
             if (b.v == 1) return a;
             if (b.v == 0 && !a.k && info(c, a.id)->safe) return konst(1);
             if (!a.k)
-                return emit(c, MRV_I_POWI, a.id, (uint32_t)(int32_t)b.v,
-                            NO_VID, 0, off);
+                return emit(c, MRV_I_POWI, a.id, (uint32_t)(int32_t)b.v, NO_VID,
+                            0, off);
         }
         if (b.k && !a.k)
             return emit(c, MRV_I_POWK, a.id, NO_VID, NO_VID, b.v, off);
@@ -404,8 +421,8 @@ static val mulk(lctx *c, val a, double k, size_t off)
     if (a.k) {
         double r = a.v * k;
         if (isfinite(r)) return konst(r);
-        return emit(c, MRV_I_MUL, const_vid(c, a.v), const_vid(c, k), NO_VID,
-                    0, off);
+        return emit(c, MRV_I_MUL, const_vid(c, a.v), const_vid(c, k), NO_VID, 0,
+                    off);
     }
     if (k == 1) return a;
     if (k == 0 && info(c, a.id)->safe) return konst(0);
@@ -434,8 +451,8 @@ static val select3(lctx *c, val cond, val a, val b, size_t off)
     if (a.k && b.k && a.v == b.v && !cond.k) {
         /* still NaN if the condition is: keep the select */
     }
-    return emit(c, MRV_I_SEL, operand(c, cond), operand(c, a), operand(c, b),
-                0, off);
+    return emit(c, MRV_I_SEL, operand(c, cond), operand(c, a), operand(c, b), 0,
+                off);
 }
 
 /* ---- inputs ------------------------------------------------------------ */
@@ -469,14 +486,13 @@ static val input(lctx *c, const mrv_uncert *u, int year, const char *members)
 
 /* ---- reading parameters and equations ---------------------------------- */
 
-static val param_read(lctx *c, int pi, int year, const size_t *mem,
-                      size_t off)
+static val param_read(lctx *c, int pi, int year, const size_t *mem, size_t off)
 {
     const mrv_param *p = &c->m->params[pi];
     mrv_vpick pk;
     char why[200];
-    mrv_status st = mrv_bound_pick(c->b, (size_t)pi, year, mem, &pk, why,
-                                   sizeof why);
+    mrv_status st =
+        mrv_bound_pick(c->b, (size_t)pi, year, mem, &pk, why, sizeof why);
     if (st != MRV_OK) {
         lerr(c, off, MRV_EREF, "'%s' has no value for %d (%s)", p->name, year,
              why);
@@ -642,7 +658,7 @@ static val lower_index(lctx *c, const mrv_ast *n)
 
 typedef struct factors {
     const mrv_ast *f[MAX_FACTORS];
-    uint64_t uses[MAX_FACTORS];  /* bit s: mentions sum index slot s */
+    uint64_t uses[MAX_FACTORS]; /* bit s: mentions sum index slot s */
     size_t n;
 } factors;
 
@@ -683,8 +699,8 @@ static val product(lctx *c, const factors *fs, const bool *take, size_t off)
 }
 
 /* The sum over binders bi.. of the product of the factors in 'live'. */
-static val lower_sum_at(lctx *c, const mrv_ast *n, size_t bi,
-                        const factors *fs, const bool *live)
+static val lower_sum_at(lctx *c, const mrv_ast *n, size_t bi, const factors *fs,
+                        const bool *live)
 {
     if (c->failed) return konst(0);
     if (bi == n->nbinders) {
@@ -755,20 +771,34 @@ static double frac_of(const lctx *c, int year)
 static uint32_t binop_code(mrv_ast_op op)
 {
     switch (op) {
-    case MRV_OP_ADD: return MRV_I_ADD;
-    case MRV_OP_SUB: return MRV_I_SUB;
-    case MRV_OP_MUL: return MRV_I_MUL;
-    case MRV_OP_DIV: return MRV_I_DIV;
-    case MRV_OP_POW: return MRV_I_POW;
-    case MRV_OP_LT: return MRV_I_LT;
-    case MRV_OP_LE: return MRV_I_LE;
-    case MRV_OP_GT: return MRV_I_GT;
-    case MRV_OP_GE: return MRV_I_GE;
-    case MRV_OP_EQ: return MRV_I_EQ;
-    case MRV_OP_NE: return MRV_I_NE;
-    case MRV_OP_AND: return MRV_I_AND;
-    case MRV_OP_OR: return MRV_I_OR;
-    default: return MRV_I_COUNT;
+    case MRV_OP_ADD:
+        return MRV_I_ADD;
+    case MRV_OP_SUB:
+        return MRV_I_SUB;
+    case MRV_OP_MUL:
+        return MRV_I_MUL;
+    case MRV_OP_DIV:
+        return MRV_I_DIV;
+    case MRV_OP_POW:
+        return MRV_I_POW;
+    case MRV_OP_LT:
+        return MRV_I_LT;
+    case MRV_OP_LE:
+        return MRV_I_LE;
+    case MRV_OP_GT:
+        return MRV_I_GT;
+    case MRV_OP_GE:
+        return MRV_I_GE;
+    case MRV_OP_EQ:
+        return MRV_I_EQ;
+    case MRV_OP_NE:
+        return MRV_I_NE;
+    case MRV_OP_AND:
+        return MRV_I_AND;
+    case MRV_OP_OR:
+        return MRV_I_OR;
+    default:
+        return MRV_I_COUNT;
     }
 }
 
@@ -834,15 +864,23 @@ static val lower_call(lctx *c, const mrv_ast *n)
         return binary(c, MRV_I_MIN, binary(c, MRV_I_MAX, x, lo, n->off), hi,
                       n->off);
     }
-    case MRV_F_EXP: return unary(c, MRV_I_EXP, lower(c, a[0]), n->off);
+    case MRV_F_EXP:
+        return unary(c, MRV_I_EXP, lower(c, a[0]), n->off);
     case MRV_F_LN:
-    case MRV_F_LOG: return unary(c, MRV_I_LN, lower(c, a[0]), n->off);
-    case MRV_F_LOG10: return unary(c, MRV_I_LOG10, lower(c, a[0]), n->off);
-    case MRV_F_SQRT: return unary(c, MRV_I_SQRT, lower(c, a[0]), n->off);
-    case MRV_F_ABS: return unary(c, MRV_I_ABS, lower(c, a[0]), n->off);
-    case MRV_F_FLOOR: return unary(c, MRV_I_FLOOR, lower(c, a[0]), n->off);
-    case MRV_F_CEIL: return unary(c, MRV_I_CEIL, lower(c, a[0]), n->off);
-    case MRV_F_COUNT: break;
+    case MRV_F_LOG:
+        return unary(c, MRV_I_LN, lower(c, a[0]), n->off);
+    case MRV_F_LOG10:
+        return unary(c, MRV_I_LOG10, lower(c, a[0]), n->off);
+    case MRV_F_SQRT:
+        return unary(c, MRV_I_SQRT, lower(c, a[0]), n->off);
+    case MRV_F_ABS:
+        return unary(c, MRV_I_ABS, lower(c, a[0]), n->off);
+    case MRV_F_FLOOR:
+        return unary(c, MRV_I_FLOOR, lower(c, a[0]), n->off);
+    case MRV_F_CEIL:
+        return unary(c, MRV_I_CEIL, lower(c, a[0]), n->off);
+    case MRV_F_COUNT:
+        break;
     }
     lerr(c, n->off, MRV_EINTERNAL, "unknown function");
     return konst(0);
@@ -856,11 +894,16 @@ static val lower(lctx *c, const mrv_ast *n)
         return konst(n->num);
     case MRV_AST_NAME:
         switch (n->sym) {
-        case MRV_SYM_Y: return konst(c->w.year);
-        case MRV_SYM_FIRST: return konst(c->b->first);
-        case MRV_SYM_LAST: return konst(c->b->last);
-        case MRV_SYM_FRAC: return konst(frac_of(c, c->w.year));
-        case MRV_SYM_INDEXVAR: return konst((double)c->w.iv[n->index]);
+        case MRV_SYM_Y:
+            return konst(c->w.year);
+        case MRV_SYM_FIRST:
+            return konst(c->b->first);
+        case MRV_SYM_LAST:
+            return konst(c->b->last);
+        case MRV_SYM_FRAC:
+            return konst(frac_of(c, c->w.year));
+        case MRV_SYM_INDEXVAR:
+            return konst((double)c->w.iv[n->index]);
         case MRV_SYM_PARAM: {
             const mrv_param *p = &c->m->params[n->index];
             bool has_v = p->nover > 0; /* only the vintage axis, if any */
@@ -868,8 +911,10 @@ static val lower(lctx *c, const mrv_ast *n)
             return param_read(c, n->index, has_v ? c->w.year : MRV_NO_YEAR, mem,
                               n->off);
         }
-        case MRV_SYM_EQUATION: return eq_read(c, n->index, c->w.year, n->off);
-        default: break;
+        case MRV_SYM_EQUATION:
+            return eq_read(c, n->index, c->w.year, n->off);
+        default:
+            break;
         }
         break;
     case MRV_AST_INDEX:
@@ -878,8 +923,7 @@ static val lower(lctx *c, const mrv_ast *n)
         return lower_call(c, n);
     case MRV_AST_UNARY: {
         val a = lower(c, n->args[0]);
-        return unary(c, n->op == MRV_OP_NEG ? MRV_I_NEG : MRV_I_NOT, a,
-                     n->off);
+        return unary(c, n->op == MRV_OP_NEG ? MRV_I_NEG : MRV_I_NOT, a, n->off);
     }
     case MRV_AST_BINARY:
         return lower_binary(c, n);
@@ -896,8 +940,8 @@ static val lower(lctx *c, const mrv_ast *n)
 typedef struct finish {
     lctx *c;
     mrv_program *p;
-    uint32_t *res_vid;   /* [v * R + r] */
-    uint32_t *keep_vid;  /* [e * nvint + v] with keep_equations, or NULL */
+    uint32_t *res_vid;  /* [v * R + r] */
+    uint32_t *keep_vid; /* [e * nvint + v] with keep_equations, or NULL */
     size_t nkeep;
 } finish;
 
@@ -996,7 +1040,8 @@ static bool finish_program(finish *f)
     p->code = mrv_vec_freeze(&out, c->a);
     p->result_slot = mrv_arena_array(c->a, nres, sizeof *p->result_slot);
     ok = ok && p->result_slot && !mrv_arena_failed(c->a);
-    for (size_t i = 0; ok && i < nres; i++) p->result_slot[i] = slot[f->res_vid[i]];
+    for (size_t i = 0; ok && i < nres; i++)
+        p->result_slot[i] = slot[f->res_vid[i]];
     if (ok && f->nkeep) {
         p->eq_slot = mrv_arena_array(c->a, f->nkeep, sizeof *p->eq_slot);
         ok = p->eq_slot != NULL;
@@ -1019,8 +1064,8 @@ mrv_status mrv_lower(const mrv_bound *b, const mrv_compiled *cp,
 }
 
 mrv_status mrv_lower_with(const mrv_bound *b, const mrv_compiled *cp,
-                          const mrv_lower_opts *opts,
-                          const mrv_program **out, mrv_diag *d)
+                          const mrv_lower_opts *opts, const mrv_program **out,
+                          mrv_diag *d)
 {
     *out = NULL;
     bool keep = opts && opts->keep_equations;
@@ -1063,8 +1108,8 @@ mrv_status mrv_lower_with(const mrv_bound *b, const mrv_compiled *cp,
                 info(&c, r.id)->checked = true;
                 mrv_check ck = {ei, v};
                 if (!mrv_vec_push(&c.checks, &ck)) nomem(&c);
-                emit(&c, MRV_I_CHECK, r.id, (uint32_t)(c.checks.n - 1),
-                     NO_VID, 0, e->ast->start);
+                emit(&c, MRV_I_CHECK, r.id, (uint32_t)(c.checks.n - 1), NO_VID,
+                     0, e->ast->start);
             }
         }
         for (int r = 0; r < MRV_NRESULTS && !c.failed; r++) {
@@ -1090,8 +1135,8 @@ mrv_status mrv_lower_with(const mrv_bound *b, const mrv_compiled *cp,
     p->nchecks = c.checks.n;
     p->checks = mrv_vec_freeze(&c.checks, c.a);
     p->nvint = nv;
-    p->result_scale = mrv_arena_array(c.a, nv * MRV_NRESULTS,
-                                      sizeof *p->result_scale);
+    p->result_scale =
+        mrv_arena_array(c.a, nv * MRV_NRESULTS, sizeof *p->result_scale);
     if (!p->result_scale || mrv_arena_failed(c.a)) {
         nomem(&c);
         goto done;
@@ -1102,8 +1147,8 @@ mrv_status mrv_lower_with(const mrv_bound *b, const mrv_compiled *cp,
                 b->frac[v] / c.m->eqs[c.m->results[r]].unit.scale;
     *out = p;
 done:
-    if (c.failed) st = mrv_diag_status(d) == MRV_OK ? MRV_EINTERNAL
-                                                     : mrv_diag_status(d);
+    if (c.failed)
+        st = mrv_diag_status(d) == MRV_OK ? MRV_EINTERNAL : mrv_diag_status(d);
     mrv_vec_free(&c.code);
     mrv_vec_free(&c.vinfo);
     mrv_vec_free(&c.inputs);

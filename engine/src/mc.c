@@ -129,17 +129,17 @@ typedef void (*item_fn)(worker *w, uint64_t item);
 struct shared {
     mrv_run *run;
     const mrv_program *p;
-    mrv_sampler *samp;        /* per input */
-    bool *live;               /* per input: read by the program */
-    bool *zero;               /* per column: +0 in every draw (a result
-                              ** lowered to the constant 0, like most
-                              ** leakage): never written, the samples
-                              ** being calloc'd, and not summarised */
-    uint64_t *key;            /* per input: its stream key */
-    uint32_t **perm;          /* LHS: per input, the stratum of each draw */
-    mrv_zig zig;              /* the normal sampler's tables */
+    mrv_sampler *samp; /* per input */
+    bool *live;        /* per input: read by the program */
+    bool *zero;        /* per column: +0 in every draw (a result
+                       ** lowered to the constant 0, like most
+                       ** leakage): never written, the samples
+                       ** being calloc'd, and not summarised */
+    uint64_t *key;     /* per input: its stream key */
+    uint32_t **perm;   /* LHS: per input, the stratum of each draw */
+    mrv_zig zig;       /* the normal sampler's tables */
     uint64_t ndraws, nblocks;
-    size_t ncols;             /* (nvint + 1) * MRV_NRESULTS */
+    size_t ncols; /* (nvint + 1) * MRV_NRESULTS */
     item_fn fn;
     uint64_t nitems;
     atomic_uint_fast64_t next;
@@ -148,11 +148,11 @@ struct shared {
 struct worker {
     shared *sh;
     gsl_rng *rng;
-    double *slots;            /* nslots x MRV_MC_BLOCK */
-    uint64_t *bad, *first;    /* per check: count, first failing draw */
-    uint64_t overflow;        /* first draw whose results overflowed, or
-                              ** UINT64_MAX */
-    mrv_stats_ws *ws;         /* made on the first column */
+    double *slots;         /* nslots x MRV_MC_BLOCK */
+    uint64_t *bad, *first; /* per check: count, first failing draw */
+    uint64_t overflow;     /* first draw whose results overflowed, or
+                           ** UINT64_MAX */
+    mrv_stats_ws *ws;      /* made on the first column */
     mrv_status st;
     pthread_t tid;
     bool started;
@@ -180,8 +180,8 @@ static void run_phase(shared *sh, worker *ws, unsigned nt, item_fn fn,
     sh->nitems = nitems;
     atomic_store(&sh->next, 0);
     for (unsigned t = 1; t < nt && (uint64_t)t < nitems; t++)
-        ws[t].started = pthread_create(&ws[t].tid, NULL, worker_main,
-                                       &ws[t]) == 0;
+        ws[t].started =
+            pthread_create(&ws[t].tid, NULL, worker_main, &ws[t]) == 0;
     worker_main(&ws[0]);
     for (unsigned t = 1; t < nt; t++) {
         if (ws[t].started) pthread_join(ws[t].tid, NULL);
@@ -231,10 +231,12 @@ static void fill_inputs(const shared *sh, gsl_rng *r, double *slots,
         }
         if (!sh->perm && mrv_sampler_by_zig(s)) {
             /* Normal and lognormal: the ziggurat on the inline stream. */
-            for (size_t i = 0; i < n; i++) col[i] = mrv__zig_normal(&sh->zig, st);
+            for (size_t i = 0; i < n; i++)
+                col[i] = mrv__zig_normal(&sh->zig, st);
             double mu = s->mu, sigma = s->sigma;
             if (s->dist == MRV_DIST_LOGNORMAL)
-                for (size_t i = 0; i < n; i++) col[i] = exp(mu + sigma * col[i]);
+                for (size_t i = 0; i < n; i++)
+                    col[i] = exp(mu + sigma * col[i]);
             else
                 for (size_t i = 0; i < n; i++) col[i] = mu + sigma * col[i];
             continue;
@@ -343,9 +345,9 @@ static void summarise(worker *w, uint64_t c)
         s->se_mean = s->lower_half = s->upper_half = 0;
         return;
     }
-    mrv_status st = mrv_stats_column(run->samples + c * sh->ndraws,
-                                     (size_t)sh->ndraws, run->confidence,
-                                     w->ws, &run->stats[c]);
+    mrv_status st =
+        mrv_stats_column(run->samples + c * sh->ndraws, (size_t)sh->ndraws,
+                         run->confidence, w->ws, &run->stats[c]);
     if (st != MRV_OK) w->st = st;
 }
 
@@ -431,7 +433,8 @@ static mrv_status setup_samplers(const mrv_run *run, shared *sh, mrv_diag *d)
             b = pm->hi;
             sc = pm->unit.scale;
             unit = pm->unit_text && strcmp(pm->unit_text, "1") != 0
-                       ? pm->unit_text : "";
+                       ? pm->unit_text
+                       : "";
         }
         st = mrv_error(d, u->pos, MRV_EDOMAIN,
                        "bounds [%g, %g]%s%s of '%s' leave almost none of this "
@@ -452,8 +455,8 @@ static unsigned thread_count(unsigned threads)
 }
 
 /* Refuses runs whose draws would not fit in MRV_MC_MAX_BYTES. */
-static mrv_status check_memory(const mrv_run *run, size_t ncols,
-                               size_t ninputs, mrv_diag *d)
+static mrv_status check_memory(const mrv_run *run, size_t ncols, size_t ninputs,
+                               mrv_diag *d)
 {
     uint64_t per_draw = (uint64_t)ncols * sizeof(double);
     if (run->method == MRV_SAMPLE_LHS) per_draw += ninputs * sizeof(uint32_t);
@@ -465,9 +468,8 @@ static mrv_status check_memory(const mrv_run *run, size_t ncols,
                      "%llu draws of %d results over %zu vintages and the "
                      "total need %.1f GiB, more than the %llu GiB limit; use "
                      "at most %llu draws",
-                     (unsigned long long)run->draws, MRV_NRESULTS,
-                     run->nvint, gib,
-                     (unsigned long long)(MRV_MC_MAX_BYTES >> 30),
+                     (unsigned long long)run->draws, MRV_NRESULTS, run->nvint,
+                     gib, (unsigned long long)(MRV_MC_MAX_BYTES >> 30),
                      (unsigned long long)most);
 }
 

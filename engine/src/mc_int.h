@@ -57,8 +57,7 @@ static inline uint32_t mrv__taus2_next(uint32_t s[3])
 static inline double mrv__taus2_uniform_pos(uint32_t s[3])
 {
     double x;
-    do
-        x = mrv__taus2_next(s) / 4294967296.0;
+    do x = mrv__taus2_next(s) / 4294967296.0;
     while (x == 0);
     return x;
 }
@@ -82,7 +81,8 @@ static inline double mrv__zig_normal(const mrv_zig *z, uint32_t s[3])
             } while (b + b < a * a);
             return sign * (MRV_ZIG_R + a);
         }
-        double h = z->f[i] + mrv__taus2_uniform_pos(s) * (z->f[i - 1] - z->f[i]);
+        double h =
+            z->f[i] + mrv__taus2_uniform_pos(s) * (z->f[i - 1] - z->f[i]);
         if (h < exp(-0.5 * x * x)) return sign * x;
     }
 }

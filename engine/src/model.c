@@ -16,11 +16,11 @@
 #include "model.h"
 #include "schema.h"
 
-const char *const mrv_result_names[MRV_NRESULTS] = {
-    "baseline", "project", "leakage", "reductions"};
+const char *const mrv_result_names[MRV_NRESULTS] = {"baseline", "project",
+                                                    "leakage", "reductions"};
 
-static const char *const reserved_names[] = {
-    "y", "first", "last", "frac", "vintage"};
+static const char *const reserved_names[] = {"y", "first", "last", "frac",
+                                             "vintage"};
 
 mrv_filekind mrv_model_kind(const mrv_ydoc *doc)
 {
@@ -84,8 +84,7 @@ static bool plain_id(const char *s)
     size_t n = strlen(s);
     if (n == 0 || n > 64 || s[0] == '.') return false;
     for (size_t i = 0; i < n; i++)
-        if (!isalnum((unsigned char)s[i]) && !strchr("_-.", s[i]))
-            return false;
+        if (!isalnum((unsigned char)s[i]) && !strchr("_-.", s[i])) return false;
     return true;
 }
 
@@ -113,25 +112,28 @@ static mrv_ast *parse_formula(const mrv_ynode *n, const char *what,
 /* ---- methodology ------------------------------------------------------- */
 
 static const mrv_keyspec meth_keys[] = {
-    {"methodology", true}, {"title", false},      {"reference", false},
-    {"version", false},    {"description", false}, {"kind", false},
-    {"dimensions", false}, {"parameters", true},  {"equations", true},
+    {"methodology", true}, {"title", false},           {"reference", false},
+    {"version", false},    {"description", false},     {"kind", false},
+    {"dimensions", false}, {"parameters", true},       {"equations", true},
     {"results", true},     {"conservativeness", false}};
 
 static const mrv_keyspec param_keys[] = {
-    {"unit", true},        {"over", false},   {"default", false},
-    {"bounds", false},     {"fill", false},   {"description", false},
+    {"unit", true},    {"over", false}, {"default", false},
+    {"bounds", false}, {"fill", false}, {"description", false},
     {"source", false}};
 
-static const mrv_keyspec eq_keys[] = {
-    {"unit", true},    {"formula", true},     {"initial", false},
-    {"description", false}, {"source", false}};
+static const mrv_keyspec eq_keys[] = {{"unit", true},
+                                      {"formula", true},
+                                      {"initial", false},
+                                      {"description", false},
+                                      {"source", false}};
 
 static const mrv_keyspec dim_keys[] = {{"description", false}};
 
-static const mrv_keyspec result_keys[] = {
-    {"baseline", true}, {"project", true}, {"leakage", true},
-    {"reductions", true}};
+static const mrv_keyspec result_keys[] = {{"baseline", true},
+                                          {"project", true},
+                                          {"leakage", true},
+                                          {"reductions", true}};
 
 /* Name lookups are linear and the dependency search recurses along a
 ** chain of equations, so a hostile file with 100000 of them would take
@@ -139,8 +141,10 @@ static const mrv_keyspec result_keys[] = {
 static bool few(const mrv_ynode *n, const char *what, mrv_diag *d)
 {
     if (n->n <= MRV_MAX_DECLS) return true;
-    mrv_error(d, n->pos, MRV_ESCHEMA, "%s has %zu entries; at most %d are "
-              "allowed", what, n->n, MRV_MAX_DECLS);
+    mrv_error(d, n->pos, MRV_ESCHEMA,
+              "%s has %zu entries; at most %d are "
+              "allowed",
+              what, n->n, MRV_MAX_DECLS);
     return false;
 }
 
@@ -173,8 +177,8 @@ static void load_over(const mrv_ynode *n, const char *pname,
     if (!mrv__expect_seq(n, what, d)) return;
     if (n->n > MRV_MAX_AXES) {
         mrv_error(d, n->pos, MRV_ESCHEMA,
-                  "parameter '%s' has %zu axes; at most %d are allowed",
-                  pname, n->n, MRV_MAX_AXES);
+                  "parameter '%s' has %zu axes; at most %d are allowed", pname,
+                  n->n, MRV_MAX_AXES);
         return;
     }
     for (size_t i = 0; i < n->n; i++) {
@@ -394,8 +398,7 @@ mrv_status mrv_methodology_load(const mrv_ydoc *doc, mrv_arena *a,
     if (mrv_arena_failed(a)) return MRV_ENOMEM;
     /* Without a readable 'equations' every result would be reported as
     ** naming no equation: noise after the error that said why. */
-    if ((n = mrv_ymap_get(root, "results")) && m->eqs)
-        load_results(n, m, d);
+    if ((n = mrv_ymap_get(root, "results")) && m->eqs) load_results(n, m, d);
     m->conservativeness = mrv_ymap_get(root, "conservativeness");
 
     if (mrv_arena_failed(a)) return MRV_ENOMEM;
@@ -428,18 +431,19 @@ int mrv_methodology_dim(const mrv_methodology *m, const char *name)
 /* ---- project ----------------------------------------------------------- */
 
 static const mrv_keyspec project_keys[] = {
-    {"project", true},     {"title", false},          {"description", false},
-    {"methodology", true}, {"host", false},           {"crediting_period", true},
-    {"dimensions", false}, {"parameters", false},     {"factors", false},
-    {"monte_carlo", false}, {"allocation", false},    {"conservativeness", false},
+    {"project", true},      {"title", false},      {"description", false},
+    {"methodology", true},  {"host", false},       {"crediting_period", true},
+    {"dimensions", false},  {"parameters", false}, {"factors", false},
+    {"monte_carlo", false}, {"allocation", false}, {"conservativeness", false},
     {"source", false}};
 
 static const mrv_keyspec period_keys[] = {
     {"first", false}, {"last", false}, {"start", false}, {"end", false}};
 
-static const mrv_keyspec mc_keys[] = {
-    {"draws", false}, {"seed", false}, {"confidence", false},
-    {"method", false}};
+static const mrv_keyspec mc_keys[] = {{"draws", false},
+                                      {"seed", false},
+                                      {"confidence", false},
+                                      {"method", false}};
 
 static void load_period(const mrv_ynode *n, mrv_project *p, mrv_diag *d)
 {
@@ -484,7 +488,8 @@ static void load_period(const mrv_ynode *n, mrv_project *p, mrv_diag *d)
                       "(or 'start' and 'end' dates)");
             return;
         }
-        if (!mrv__get_int(first, "'first'", MRV_YEAR_MIN, MRV_YEAR_MAX, &y0, d) ||
+        if (!mrv__get_int(first, "'first'", MRV_YEAR_MIN, MRV_YEAR_MAX, &y0,
+                          d) ||
             !mrv__get_int(last, "'last'", MRV_YEAR_MIN, MRV_YEAR_MAX, &y1, d))
             return;
         if (y1 < y0) {
@@ -632,13 +637,16 @@ mrv_status mrv_project_load(const mrv_ydoc *doc, mrv_arena *a,
 
 /* ---- factor tables ----------------------------------------------------- */
 
-static const mrv_keyspec table_keys[] = {
-    {"table", true}, {"source", true}, {"description", false},
-    {"entries", true}};
+static const mrv_keyspec table_keys[] = {{"table", true},
+                                         {"source", true},
+                                         {"description", false},
+                                         {"entries", true}};
 
-static const mrv_keyspec entry_keys[] = {
-    {"value", true}, {"unit", true}, {"uncertainty", false},
-    {"source", false}, {"note", false}};
+static const mrv_keyspec entry_keys[] = {{"value", true},
+                                         {"unit", true},
+                                         {"uncertainty", false},
+                                         {"source", false},
+                                         {"note", false}};
 
 mrv_status mrv_table_load(const mrv_ydoc *doc, mrv_arena *a,
                           const mrv_table **out, mrv_diag *d)
@@ -693,8 +701,8 @@ mrv_status mrv_table_load(const mrv_ydoc *doc, mrv_arena *a,
     if (mrv_arena_failed(a)) return MRV_ENOMEM;
     if (mrv_diag_error_count(d) > errs) return mrv_diag_status(d);
     for (size_t i = 0; i < t->n; i++) {
-        t->entries[i].id = mrv_arena_printf(a, "%s/%s", t->id,
-                                            t->entries[i].entry);
+        t->entries[i].id =
+            mrv_arena_printf(a, "%s/%s", t->id, t->entries[i].entry);
         if (!t->entries[i].id) return MRV_ENOMEM;
     }
     *out = t;

@@ -39,7 +39,7 @@ double mrv_propagate_step(double x, double sd)
 /* One perturbed input: its lanes' input values. */
 typedef struct pert {
     size_t input;
-    double xm, xp;    /* values in lanes 1 + 2q and 2 + 2q */
+    double xm, xp; /* values in lanes 1 + 2q and 2 + 2q */
 } pert;
 
 /* The value of column c (v * R + r; v == nvint the total) in lane l. */

@@ -56,9 +56,9 @@ static mrv_status mkdirs(const char *dir, mrv_diag *d)
         char c = *s;
         *s = '\0';
         if (mkdir(p, 0777) != 0 && errno != EEXIST) {
-            mrv_status st = mrv_error(d, nopos(), MRV_EIO,
-                                      "cannot create folder '%s': %s", p,
-                                      strerror(errno));
+            mrv_status st =
+                mrv_error(d, nopos(), MRV_EIO, "cannot create folder '%s': %s",
+                          p, strerror(errno));
             free(p);
             return st;
         }
@@ -155,9 +155,9 @@ mrv_status mrv_outset_commit(mrv_outset *s, mrv_diag *d)
     for (size_t i = 0; i < s->n && st == MRV_OK; i++) {
         struct stat sb;
         if (stat(s->file[i].name, &sb) == 0 && S_ISDIR(sb.st_mode))
-            st = mrv_error(d, nopos(), MRV_EIO,
-                           "cannot write '%s': it is a folder",
-                           s->file[i].name);
+            st =
+                mrv_error(d, nopos(), MRV_EIO,
+                          "cannot write '%s': it is a folder", s->file[i].name);
     }
     if (st != MRV_OK) {
         mrv_outset_abort(s);
@@ -187,13 +187,24 @@ char *mrv_fmt_g17(double x, char *buf, size_t n)
 void mrv_json_str(FILE *f, const char *s)
 {
     fputc('"', f);
-    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
+    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p;
+         p++) {
         switch (*p) {
-        case '"': fputs("\\\"", f); break;
-        case '\\': fputs("\\\\", f); break;
-        case '\n': fputs("\\n", f); break;
-        case '\r': fputs("\\r", f); break;
-        case '\t': fputs("\\t", f); break;
+        case '"':
+            fputs("\\\"", f);
+            break;
+        case '\\':
+            fputs("\\\\", f);
+            break;
+        case '\n':
+            fputs("\\n", f);
+            break;
+        case '\r':
+            fputs("\\r", f);
+            break;
+        case '\t':
+            fputs("\\t", f);
+            break;
         default:
             if (*p < 0x20)
                 fprintf(f, "\\u%04x", *p);
@@ -225,9 +236,12 @@ bool mrv_report_vintages_csv(const mrv_run *run, FILE *f)
             else
                 fputs("total,", f);
             fprintf(f, "%s,%s,%s,%s,%s,%s,%s\n", mrv_result_names[r],
-                    mrv_fmt_g17(s->central, c[0], 40), mrv_fmt_g17(s->mean, c[1], 40),
-                    mrv_fmt_g17(s->sd, c[2], 40), mrv_fmt_g17(s->lower, c[3], 40),
-                    mrv_fmt_g17(s->median, c[4], 40), mrv_fmt_g17(s->upper, c[5], 40));
+                    mrv_fmt_g17(s->central, c[0], 40),
+                    mrv_fmt_g17(s->mean, c[1], 40),
+                    mrv_fmt_g17(s->sd, c[2], 40),
+                    mrv_fmt_g17(s->lower, c[3], 40),
+                    mrv_fmt_g17(s->median, c[4], 40),
+                    mrv_fmt_g17(s->upper, c[5], 40));
         }
     }
     return !ferror(f);
@@ -288,7 +302,8 @@ static double worst_shift(const mrv_run *run, size_t *at)
         const mrv_stat *s = &run->stats[k];
         if (s->mean == 0) continue;
         double sh = fmax(fabs(s->lower_half - s->lower),
-                         fabs(s->upper_half - s->upper)) / fabs(s->mean);
+                         fabs(s->upper_half - s->upper)) /
+                    fabs(s->mean);
         if (sh > worst) {
             worst = sh;
             *at = k;
@@ -313,10 +328,11 @@ static void json_monte_carlo(const mrv_run *run, FILE *f)
         fputc('}', f);
         return;
     }
-    fprintf(f, ",\n    \"generator\": \"%s\", \"block_size\": %d,\n"
-               "    \"streams\": \"one per uncertain input and block: the "
-               "whole taus2 state from SplitMix64 of (seed, FNV-1a 64 of the "
-               "input's stream id, block)\",\n    \"samplers\": {",
+    fprintf(f,
+            ",\n    \"generator\": \"%s\", \"block_size\": %d,\n"
+            "    \"streams\": \"one per uncertain input and block: the "
+            "whole taus2 state from SplitMix64 of (seed, FNV-1a 64 of the "
+            "input's stream id, block)\",\n    \"samplers\": {",
             MRV_MC_GENERATOR, MRV_MC_BLOCK);
     static const mrv_dist dists[] = {MRV_DIST_NORMAL, MRV_DIST_LOGNORMAL,
                                      MRV_DIST_TRIANGULAR, MRV_DIST_UNIFORM,
@@ -327,16 +343,19 @@ static void json_monte_carlo(const mrv_run *run, FILE *f)
     }
     fputs("},\n    \"truncation\": \"a draw outside the parameter's bounds "
           "is drawn again (by inverse CDF over [F(lo), F(hi)] when less than "
-          "half the distribution is inside)\"", f);
+          "half the distribution is inside)\"",
+          f);
     if (run->method == MRV_SAMPLE_LHS)
         fputs(",\n    \"lhs\": \"per input a random permutation of draws "
               "equal-probability strata, a uniform jitter inside each, then "
-              "the inverse CDF (gsl_cdf_*_Pinv, gsl_cdf_beta_Pinv)\"", f);
+              "the inverse CDF (gsl_cdf_*_Pinv, gsl_cdf_beta_Pinv)\"",
+              f);
     size_t at;
     double sh = worst_shift(run, &at);
     fputs(",\n    \"convergence\": {\"check\": \"bounds from the first half "
           "of the draws against all draws, relative to |mean|\", "
-          "\"threshold\": ", f);
+          "\"threshold\": ",
+          f);
     mrv_json_num(f, CONVERGED);
     fputs(", \"worst_shift\": ", f);
     mrv_json_num(f, sh);
@@ -352,10 +371,12 @@ static void json_monte_carlo(const mrv_run *run, FILE *f)
           "propagation, central -+ z sd, sd^2 = sum (df/dx_i sd_i)^2 with "
           "the derivatives by central differences of the program over -+ "
           "one sd of each input (Kragten), each input once\", "
-          "\"flag_tolerance\": ", f);
+          "\"flag_tolerance\": ",
+          f);
     mrv_json_num(f, MRV_IPCC_TOLERANCE);
     fputs(", \"flag_rule\": \"a bound differs from the Monte Carlo bound "
-          "by more than flag_tolerance of the Monte Carlo half-width\"}}", f);
+          "by more than flag_tolerance of the Monte Carlo half-width\"}}",
+          f);
 }
 
 /* report.json's "equations": every equation's central value at every
@@ -437,9 +458,9 @@ bool mrv_report_json(const mrv_run *run, FILE *f)
     fputs("},\n  \"crediting_period\": {", f);
     fprintf(f, "\"first\": %d, \"last\": %d", b->first, b->last);
     if (p->by_dates)
-        fprintf(f, ", \"start\": \"%04d-%02d-%02d\", \"end\": \"%04d-%02d-%02d\"",
-                p->start.y, p->start.m, p->start.d, p->end.y, p->end.m,
-                p->end.d);
+        fprintf(
+            f, ", \"start\": \"%04d-%02d-%02d\", \"end\": \"%04d-%02d-%02d\"",
+            p->start.y, p->start.m, p->start.d, p->end.y, p->end.m, p->end.d);
     fputs("},\n  \"units\": {", f);
     for (int r = 0; r < MRV_NRESULTS; r++) {
         if (r) fputs(", ", f);
@@ -572,7 +593,7 @@ void mrv_report_table(const mrv_run *run, FILE *f)
     /* With draws, the reductions' interval and IPCC Approach 1 beside
     ** it, as central +- half-width, '!' where the two disagree. */
     size_t ivw = 0;
-    char (*iv)[96] = NULL, (*ip)[48] = NULL;
+    char(*iv)[96] = NULL, (*ip)[48] = NULL;
     bool flagged = false;
     if (run->draws) {
         iv = calloc(run->nvint + 1, sizeof *iv);
@@ -623,12 +644,14 @@ void mrv_report_table(const mrv_run *run, FILE *f)
     free(iv);
     free(ip);
     if (run->draws) {
-        fprintf(f, "  IPCC A1: IPCC Approach 1 (first-order propagation), "
-                   "central +- half-width%s\n",
+        fprintf(f,
+                "  IPCC A1: IPCC Approach 1 (first-order propagation), "
+                "central +- half-width%s\n",
                 flagged ? ";" : "");
         if (flagged)
-            fprintf(f, "  ! where it differs from the Monte Carlo bounds by "
-                       "more than %g%% of their half-width\n",
+            fprintf(f,
+                    "  ! where it differs from the Monte Carlo bounds by "
+                    "more than %g%% of their half-width\n",
                     MRV_IPCC_TOLERANCE * 100);
         size_t at;
         double sh = worst_shift(run, &at);
@@ -641,12 +664,14 @@ void mrv_report_table(const mrv_run *run, FILE *f)
             snprintf(where, sizeof where, "%s total",
                      mrv_result_names[at % MRV_NRESULTS]);
         if (sh <= CONVERGED)
-            fprintf(f, "  bounds from half the draws are within %.2g%% of "
-                       "the mean of those from all: enough draws\n",
+            fprintf(f,
+                    "  bounds from half the draws are within %.2g%% of "
+                    "the mean of those from all: enough draws\n",
                     sh * 100);
         else
-            fprintf(f, "  bounds from half the draws move by %.2g%% of the "
-                       "mean (%s), more than %g%%: use more draws\n",
+            fprintf(f,
+                    "  bounds from half the draws move by %.2g%% of the "
+                    "mean (%s), more than %g%%: use more draws\n",
                     sh * 100, where, CONVERGED * 100);
     }
     bool partial = false;
@@ -655,8 +680,7 @@ void mrv_report_table(const mrv_run *run, FILE *f)
         fputs("  * partial vintage: results scaled by its share of days\n", f);
 }
 
-mrv_status mrv_report_write(const mrv_run *run, const char *dir,
-                            mrv_diag *d)
+mrv_status mrv_report_write(const mrv_run *run, const char *dir, mrv_diag *d)
 {
     return mrv_report_write_named(run, dir, NULL, 0, d);
 }

@@ -918,7 +918,8 @@ static void split_text(FILE *f, const page *g)
         for (int i = 0; i < 3; i++)
             fprintf(f, "<td>%s</td>", mrv_fmt_num(qs[i], 0, q, sizeof q));
         fprintf(f, "<td>%s</td></tr>\n",
-                mrv_fmt_num(k ? l->mc.buyer_mean : l->mc.host_mean, 0, q, sizeof q));
+                mrv_fmt_num(k ? l->mc.buyer_mean : l->mc.host_mean, 0, q,
+                            sizeof q));
     }
     fputs("</tbody>\n</table>\n</div>\n", f);
 }
@@ -1025,15 +1026,18 @@ static void section_results_table(FILE *f, const page *g)
             fputs("Total", f);
         fputs("</td>", f);
         for (int r = 0; r < MRV_NRESULTS; r++)
-            fprintf(f, "<td>%s</td>",
-                    mrv_fmt_num(stat_at(g, v, r)->central, g->dec, a, sizeof a));
+            fprintf(
+                f, "<td>%s</td>",
+                mrv_fmt_num(stat_at(g, v, r)->central, g->dec, a, sizeof a));
         if (g->mc) {
             const mrv_stat *s = stat_at(g, v, MRV_RES_REDUCTIONS);
-            fprintf(f, "<td>%s to ", mrv_fmt_num(s->lower, g->dec, a, sizeof a));
+            fprintf(f, "<td>%s to ",
+                    mrv_fmt_num(s->lower, g->dec, a, sizeof a));
             fprintf(f, "%s</td>", mrv_fmt_num(s->upper, g->dec, b, sizeof b));
             if (isfinite(s->ipcc_sd) && isfinite(s->ipcc_upper))
                 fprintf(f, "<td>&#177;%s%s</td>",
-                        mrv_fmt_num(s->ipcc_upper - s->central, g->dec, a, sizeof a),
+                        mrv_fmt_num(s->ipcc_upper - s->central, g->dec, a,
+                                    sizeof a),
                         s->ipcc_disagrees ? " !" : "");
             else
                 fputs("<td>n/a</td>", f);

@@ -19,18 +19,18 @@
 #include "schema.h"
 
 typedef struct rctx {
-    mrv__valctx vc;          /* first: values.c gets &rctx->vc */
+    mrv__valctx vc; /* first: values.c gets &rctx->vc */
     mrv_bound *b;
     const mrv_search *search;
     const char *project_dir;
-    mrv_vec files;           /* mrv_input_file */
-    mrv_vec tables;          /* const mrv_table * */
-    mrv_vec failed_tables;   /* const char * ids that failed to load */
-    mrv_vec used;            /* const mrv_factor * */
+    mrv_vec files;         /* mrv_input_file */
+    mrv_vec tables;        /* const mrv_table * */
+    mrv_vec failed_tables; /* const char * ids that failed to load */
+    mrv_vec used;          /* const mrv_factor * */
 } rctx;
 
-static const char *const reserved_members[] = {
-    "value", "uncertainty", "vary", "unit", "source", "note"};
+static const char *const reserved_members[] = {"value", "uncertainty", "vary",
+                                               "unit",  "source",      "note"};
 
 static bool is_file(const char *path)
 {
@@ -130,7 +130,8 @@ static const mrv_methodology *find_methodology(rctx *r)
         }
         if (!path) {
             char dirs[512];
-            list_dirs(r->search->meth_dirs, r->search->nmeth, dirs, sizeof dirs);
+            list_dirs(r->search->meth_dirs, r->search->nmeth, dirs,
+                      sizeof dirs);
             mrv_error(d, at->pos, MRV_EREF,
                       "methodology '%s' not found (looked in %s)", ref, dirs);
             return NULL;
@@ -360,8 +361,8 @@ static bool bind_params(rctx *r)
     mrv_diag *d = r->vc.d;
     bool ok = true;
     b->values = mrv_arena_array(b->arena, m->nparams + 1, sizeof *b->values);
-    b->value_origin = mrv_arena_array(b->arena, m->nparams + 1,
-                                      sizeof *b->value_origin);
+    b->value_origin =
+        mrv_arena_array(b->arena, m->nparams + 1, sizeof *b->value_origin);
     if (!b->values || !b->value_origin) return false;
     for (size_t i = 0; pv && i < pv->n; i++) {
         const char *k = pv->keys[i]->text;
@@ -394,7 +395,8 @@ static bool bind_params(rctx *r)
             b->value_origin[i] = "default";
         }
         if (!n) {
-            mrv_srcpos at = pv ? pv->pos : (mrv_srcpos){b->project->doc->path, 1, 1};
+            mrv_srcpos at =
+                pv ? pv->pos : (mrv_srcpos){b->project->doc->path, 1, 1};
             mrv_error(d, at, MRV_EREF,
                       "parameter '%s' has no value: the project gives none "
                       "and methodology '%s' has no default",

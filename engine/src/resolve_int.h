@@ -11,7 +11,7 @@ struct mrv__valctx {
     mrv_arena *a;
     mrv_diag *d;
     const mrv_methodology *m;
-    const size_t *nmembers;            /* per methodology dimension */
+    const size_t *nmembers; /* per methodology dimension */
     const char *const *const *members;
     int first, last;
     /* Finds "TABLE/ENTRY" (loading the table on first use); records a

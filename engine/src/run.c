@@ -51,7 +51,8 @@ mrv_status mrv__report_nonfinite(const mrv_program *p, const mrv_bound *b,
     if (ndraws == 0)
         snprintf(count, sizeof count, "in the central case");
     else
-        snprintf(count, sizeof count, "in %llu of %llu draws (the first is "
+        snprintf(count, sizeof count,
+                 "in %llu of %llu draws (the first is "
                  "draw %llu)",
                  (unsigned long long)nbad, (unsigned long long)ndraws,
                  (unsigned long long)first_draw + 1);
@@ -95,7 +96,8 @@ static mrv_status run_central(mrv_run *run, mrv_diag *d)
         if (bad[i]) {
             /* Re-fill the inputs: the run may have reused nothing of them,
             ** but the trace needs them as they were. */
-            for (size_t j = 0; j < p->ninputs; j++) slots[j] = p->inputs[j].center;
+            for (size_t j = 0; j < p->ninputs; j++)
+                slots[j] = p->inputs[j].center;
             st = mrv__report_nonfinite(p, run->bound, i, 1, 0, 0, slots, 1, 0,
                                        d);
             break;
@@ -126,8 +128,8 @@ static mrv_status run_central(mrv_run *run, mrv_diag *d)
 static mrv_status run_equations(mrv_run *run, mrv_diag *d)
 {
     mrv_lower_opts lo = {true};
-    mrv_status st = mrv_lower_with(run->bound, run->compiled, &lo,
-                                   &run->eq_program, d);
+    mrv_status st =
+        mrv_lower_with(run->bound, run->compiled, &lo, &run->eq_program, d);
     if (st != MRV_OK) return st;
     const mrv_program *p = run->eq_program;
     const mrv_methodology *m = run->bound->meth;
@@ -221,8 +223,8 @@ static mrv_status prepare(const char *path, const mrv_search *search,
     return st;
 }
 
-mrv_status mrv_run_new(const char *path, const mrv_options *opt,
-                       mrv_run **out, mrv_diag *d)
+mrv_status mrv_run_new(const char *path, const mrv_options *opt, mrv_run **out,
+                       mrv_diag *d)
 {
     *out = NULL;
     mrv_run *run = calloc(1, sizeof *run);
@@ -237,8 +239,7 @@ mrv_status mrv_run_new(const char *path, const mrv_options *opt,
     run->nvint = run->bound->nvint;
     run->draws = opt->draws_set ? opt->draws : pj->mc.draws;
     run->seed = opt->seed_set ? opt->seed : pj->mc.seed;
-    run->confidence = opt->confidence_set ? opt->confidence
-                                          : pj->mc.confidence;
+    run->confidence = opt->confidence_set ? opt->confidence : pj->mc.confidence;
     run->method = opt->method_set ? opt->method : pj->mc.method;
     if (opt->central_only) run->draws = 0;
     run->stats = calloc((run->nvint + 1) * MRV_NRESULTS, sizeof *run->stats);
@@ -258,8 +259,9 @@ mrv_status mrv_run_new(const char *path, const mrv_options *opt,
         st = mrv_ledger_build(run, d);
     /* A rule turns estimates into issued units; with no allocation there
     ** is nothing for it to act on, and silence would hide a typo'd key. */
-    const mrv_ynode *rule = pj->conservativeness ? pj->conservativeness
-                                                 : run->bound->meth->conservativeness;
+    const mrv_ynode *rule = pj->conservativeness
+                                ? pj->conservativeness
+                                : run->bound->meth->conservativeness;
     if (st == MRV_OK && !pj->allocation && rule && !opt->central_only)
         mrv_warning(d, rule->pos,
                     "'conservativeness' applies only to issued units; without "

@@ -212,8 +212,8 @@ bool mrv__get_int(const mrv_ynode *n, const char *what, long lo, long hi,
     if (!mrv__get_number(n, what, &v, d)) return false;
     if (v != floor(v) || v < (double)lo || v > (double)hi) {
         mrv_error(d, at(n), MRV_ESCHEMA,
-                  "%s must be a whole number from %ld to %ld, not %s", what,
-                  lo, hi, n->text);
+                  "%s must be a whole number from %ld to %ld, not %s", what, lo,
+                  hi, n->text);
         return false;
     }
     *out = (long)v;
@@ -226,7 +226,8 @@ bool mrv__get_u64(const mrv_ynode *n, const char *what, uint64_t *out,
     if (!mrv__expect_scalar(n, what, d)) return false;
     char buf[64];
     const char *s = n->text;
-    bool ok = n->style == MRV_YS_PLAIN && clean_number(s, n->len, buf, sizeof buf);
+    bool ok =
+        n->style == MRV_YS_PLAIN && clean_number(s, n->len, buf, sizeof buf);
     if (ok) {
         for (const char *p = buf; *p; p++)
             if (!isdigit((unsigned char)*p)) ok = false;
@@ -240,9 +241,10 @@ bool mrv__get_u64(const mrv_ynode *n, const char *what, uint64_t *out,
             return true;
         }
     }
-    mrv_error(d, at(n), MRV_ESCHEMA,
-              "%s must be a whole number from 0 to 18446744073709551615, not '%s'",
-              what, s);
+    mrv_error(
+        d, at(n), MRV_ESCHEMA,
+        "%s must be a whole number from 0 to 18446744073709551615, not '%s'",
+        what, s);
     return false;
 }
 
@@ -258,8 +260,7 @@ bool mrv__is_year(const mrv_ynode *n, int *year)
     return true;
 }
 
-bool mrv__get_bool(const mrv_ynode *n, const char *what, bool *out,
-                   mrv_diag *d)
+bool mrv__get_bool(const mrv_ynode *n, const char *what, bool *out, mrv_diag *d)
 {
     if (!mrv__expect_scalar(n, what, d)) return false;
     if (n->style == MRV_YS_PLAIN && strcmp(n->text, "true") == 0) {
@@ -270,8 +271,8 @@ bool mrv__get_bool(const mrv_ynode *n, const char *what, bool *out,
         *out = false;
         return true;
     }
-    mrv_error(d, at(n), MRV_ESCHEMA, "%s must be true or false, not '%s'",
-              what, n->text);
+    mrv_error(d, at(n), MRV_ESCHEMA, "%s must be true or false, not '%s'", what,
+              n->text);
     return false;
 }
 

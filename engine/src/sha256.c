@@ -24,8 +24,7 @@ static const uint32_t K[64] = {
     0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
     0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a,
     0x5b9cca4f, 0x682e6ff3, 0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208,
-    0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2
-};
+    0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2};
 
 #define ROTR(x, n) (((x) >> (n)) | ((x) << (32 - (n))))
 
@@ -38,10 +37,10 @@ static void block(uint32_t h[8], const unsigned char *p)
                (uint32_t)p[4 * t + 2] << 8 | (uint32_t)p[4 * t + 3];
     }
     for (int t = 16; t < 64; t++) {
-        uint32_t s0 = ROTR(w[t - 15], 7) ^ ROTR(w[t - 15], 18) ^
-                      (w[t - 15] >> 3);
-        uint32_t s1 = ROTR(w[t - 2], 17) ^ ROTR(w[t - 2], 19) ^
-                      (w[t - 2] >> 10);
+        uint32_t s0 =
+            ROTR(w[t - 15], 7) ^ ROTR(w[t - 15], 18) ^ (w[t - 15] >> 3);
+        uint32_t s1 =
+            ROTR(w[t - 2], 17) ^ ROTR(w[t - 2], 19) ^ (w[t - 2] >> 10);
         w[t] = w[t - 16] + s0 + w[t - 7] + s1;
     }
     uint32_t a = h[0], b = h[1], c = h[2], d = h[3];
@@ -72,10 +71,9 @@ static void block(uint32_t h[8], const unsigned char *p)
 
 void mrv_sha256_init(mrv_sha256 *c)
 {
-    static const uint32_t h0[8] = {
-        0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
-        0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19
-    };
+    static const uint32_t h0[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372,
+                                   0xa54ff53a, 0x510e527f, 0x9b05688c,
+                                   0x1f83d9ab, 0x5be0cd19};
     memcpy(c->h, h0, sizeof h0);
     c->nbytes = 0;
     c->nbuf = 0;
@@ -84,7 +82,7 @@ void mrv_sha256_init(mrv_sha256 *c)
 void mrv_sha256_update(mrv_sha256 *c, const void *data, size_t n)
 {
     const unsigned char *p = data;
-    if (n == 0) return;     /* 'data' may then be NULL */
+    if (n == 0) return; /* 'data' may then be NULL */
     c->nbytes += n;
     if (c->nbuf) {
         size_t take = 64 - c->nbuf < n ? 64 - c->nbuf : n;

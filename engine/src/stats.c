@@ -41,14 +41,14 @@
 #define FAST_MIN (4 * SAMPLE_N)
 /* Half-width of a bracket in sd of the subsample rank (binomial), plus a
 ** few ranks so that the neighbour x(k + 1) is inside too. */
-#define BRACKET_SDS 3.5
+#define BRACKET_SDS   3.5
 #define BRACKET_SLACK 3.0
 
 struct mrv_stats_ws {
-    size_t n;          /* the column length it was made for */
-    double *copy;      /* n doubles: the fallback's scratch copy */
-    double *sample;    /* SAMPLE_N doubles */
-    double *buf;       /* bracket buffers, 'nbuf' doubles in all */
+    size_t n;       /* the column length it was made for */
+    double *copy;   /* n doubles: the fallback's scratch copy */
+    double *sample; /* SAMPLE_N doubles */
+    double *buf;    /* bracket buffers, 'nbuf' doubles in all */
     size_t nbuf;
 };
 
@@ -203,8 +203,7 @@ static void moments_add(moments *mo, const double *x, size_t i0, size_t i1)
     }
 }
 
-static void moments_end(const moments *mo, size_t n, double *mean,
-                        double *ss)
+static void moments_end(const moments *mo, size_t n, double *mean, double *ss)
 {
     double s1 = (mo->a[0] + mo->a[1]) + (mo->a[2] + mo->a[3]);
     double s2 = (mo->q[0] + mo->q[1]) + (mo->q[2] + mo->q[3]);
@@ -220,7 +219,7 @@ typedef struct bracket {
     double p;
     double lo, hi;
     size_t below, nin, kept, cap;
-    size_t below_h, nin_h;        /* the same after the first half */
+    size_t below_h, nin_h; /* the same after the first half */
     double *buf;
 } bracket;
 
@@ -229,12 +228,12 @@ typedef struct bracket {
 ** which only advances when the draw is inside the bracket (a data-
 ** dependent branch mispredicted often enough to cost more than the
 ** comparisons).  Draws are finite, so v >= lo is !(v < lo). */
-#define STEP(b)                                                            \
-    do {                                                                   \
-        size_t lt_ = v < (b).lo;                                           \
-        (b).below += lt_;                                                  \
-        (b).buf[(b).kept] = v;                                             \
-        (b).kept += (size_t)(v <= (b).hi) & (lt_ ^ 1);                     \
+#define STEP(b)                                                                \
+    do {                                                                       \
+        size_t lt_ = v < (b).lo;                                               \
+        (b).below += lt_;                                                      \
+        (b).buf[(b).kept] = v;                                                 \
+        (b).kept += (size_t)(v <= (b).hi) & (lt_ ^ 1);                         \
     } while (0)
 
 /* Draws per chunk of the pass: room for a whole chunk in every buffer is
@@ -259,19 +258,19 @@ typedef long long vi2 __attribute__((vector_size(16)));
 
 /* One group of two draws: counts, and keeps the draws if one of them is
 ** inside some bracket (a few per cent of the draws are). */
-#define PAIR(v, j)                                                         \
-    do {                                                                   \
-        vi2 lta = (vi2)((v) < la), ltb = (vi2)((v) < lb),                  \
-            ltc = (vi2)((v) < lc);                                         \
-        na -= lta;                                                         \
-        nb -= ltb;                                                         \
-        nc -= ltc;                                                         \
-        vi2 in = ((vi2)((v) <= ha) & ~lta) | ((vi2)((v) <= hb) & ~ltb) |   \
-                 ((vi2)((v) <= hc) & ~ltc);                                \
-        if (in[0] | in[1]) {                                               \
-            keep3(a, b, c, x[j]);                                          \
-            keep3(a, b, c, x[(j) + 1]);                                    \
-        }                                                                  \
+#define PAIR(v, j)                                                             \
+    do {                                                                       \
+        vi2 lta = (vi2)((v) < la), ltb = (vi2)((v) < lb),                      \
+            ltc = (vi2)((v) < lc);                                             \
+        na -= lta;                                                             \
+        nb -= ltb;                                                             \
+        nc -= ltc;                                                             \
+        vi2 in = ((vi2)((v) <= ha) & ~lta) | ((vi2)((v) <= hb) & ~ltb) |       \
+                 ((vi2)((v) <= hc) & ~ltc);                                    \
+        if (in[0] | in[1]) {                                                   \
+            keep3(a, b, c, x[j]);                                              \
+            keep3(a, b, c, x[(j) + 1]);                                        \
+        }                                                                      \
     } while (0)
 
 /* A chunk four draws at a time: the moments (draws i % 4 == 0, 1 in the
@@ -353,8 +352,8 @@ static void chunk_fast(const double *x, size_t i0, size_t i1, bracket *a,
 ** fill within a chunk, the chunk is done draw by draw with the room
 ** checked, and a full buffer stops keeping draws but goes on counting
 ** them in nin, so the overflow shows as nin > cap. */
-static void classify_range(const double *x, size_t from, size_t to,
-                           bracket *g, moments *mo)
+static void classify_range(const double *x, size_t from, size_t to, bracket *g,
+                           moments *mo)
 {
     bracket a = g[0], b = g[1], c = g[2];
     for (size_t i0 = from; i0 < to; i0 += CHUNK) {
@@ -405,8 +404,7 @@ static void classify(const double *x, size_t n, size_t nh, bracket *g,
 ** the ranks are not inside (or the buffer overflowed), by selecting on a
 ** copy of x[0..n). */
 static double quantile_in(const double *x, size_t n, double p, size_t below,
-                          size_t nin, size_t cap, double *buf,
-                          mrv_stats_ws *w)
+                          size_t nin, size_t cap, double *buf, mrv_stats_ws *w)
 {
     size_t k, r[2], nr;
     double t, v[2];
@@ -523,9 +521,9 @@ mrv_status mrv_stats_column(const double *x, size_t n, double confidence,
         for (size_t j = 0; j < 3; j++) {
             /* Twice the expected share inside, plus slack: at most 5 %
             ** of n (p = 1/2), so the three fit in w->nbuf (n/2 + 8192). */
-            double share = 2 * (2 * BRACKET_SDS *
-                                    sqrt(g[j].p * (1 - g[j].p) / SAMPLE_N) +
-                                2 * BRACKET_SLACK / SAMPLE_N);
+            double share =
+                2 * (2 * BRACKET_SDS * sqrt(g[j].p * (1 - g[j].p) / SAMPLE_N) +
+                     2 * BRACKET_SLACK / SAMPLE_N);
             size_t cap = (size_t)(share * (double)n) + 512;
             if (cap + 1 > w->nbuf - used) cap = w->nbuf - used - 1;
             g[j].cap = cap;
@@ -541,12 +539,12 @@ mrv_status mrv_stats_column(const double *x, size_t n, double confidence,
                                       g[0].cap, g[0].buf, w);
         out->upper_half = quantile_in(x, nh, phi, g[2].below_h, g[2].nin_h,
                                       g[2].cap, g[2].buf, w);
-        out->lower = quantile_in(x, n, plo, g[0].below, g[0].nin, g[0].cap,
-                                 g[0].buf, w);
-        out->median = quantile_in(x, n, 0.5, g[1].below, g[1].nin, g[1].cap,
-                                  g[1].buf, w);
-        out->upper = quantile_in(x, n, phi, g[2].below, g[2].nin, g[2].cap,
-                                 g[2].buf, w);
+        out->lower =
+            quantile_in(x, n, plo, g[0].below, g[0].nin, g[0].cap, g[0].buf, w);
+        out->median =
+            quantile_in(x, n, 0.5, g[1].below, g[1].nin, g[1].cap, g[1].buf, w);
+        out->upper =
+            quantile_in(x, n, phi, g[2].below, g[2].nin, g[2].cap, g[2].buf, w);
     }
     out->mean = mean;
     out->sd = n > 1 ? sqrt(ss / (double)(n - 1)) : 0;

@@ -29,7 +29,7 @@
 typedef struct vctx {
     mrv__valctx *c;
     const mrv_param *p;
-    unsigned axes_left;     /* bit i: axis over[i] not yet given */
+    unsigned axes_left; /* bit i: axis over[i] not yet given */
 } vctx;
 
 static const mrv_keyspec wrap_keys[] = {
@@ -37,7 +37,7 @@ static const mrv_keyspec wrap_keys[] = {
     {"unit", false}, {"source", false},      {"note", false}};
 
 static const mrv_keyspec unc_keys[] = {
-    {"dist", true}, {"sd", false}, {"gsd", false}, {"min", false},
+    {"dist", true}, {"sd", false},       {"gsd", false}, {"min", false},
     {"max", false}, {"relative", false}, {"vary", false}};
 
 static bool fail(vctx *v)
@@ -156,8 +156,8 @@ static bool get_pos_number(vctx *v, const mrv_ynode *map, const char *key,
 ** (internal scale; ignored for maps), written in a unit of 'scale'.
 ** 'on_map' forces the relative form. */
 static const mrv_uncert *parse_uncert(vctx *v, const mrv_ynode *n,
-                                      double center, double scale,
-                                      bool on_map, const char *stream,
+                                      double center, double scale, bool on_map,
+                                      const char *stream,
                                       const mrv_ynode *vary_node)
 {
     mrv_diag *d = v->c->d;
@@ -231,14 +231,14 @@ static const mrv_uncert *parse_uncert(vctx *v, const mrv_ynode *n,
         static const char *const params[] = {"sd", "gsd", "min", "max"};
         for (size_t i = 0; i < 4; i++) {
             const mrv_ynode *kn = mrv_ymap_get(n, params[i]);
-            bool wanted = (dists[k].keys[0] &&
-                           strcmp(dists[k].keys[0], params[i]) == 0) ||
-                          (dists[k].keys[1] &&
-                           strcmp(dists[k].keys[1], params[i]) == 0);
+            bool wanted =
+                (dists[k].keys[0] &&
+                 strcmp(dists[k].keys[0], params[i]) == 0) ||
+                (dists[k].keys[1] && strcmp(dists[k].keys[1], params[i]) == 0);
             if (kn && !wanted) {
                 mrv_error(d, mrv_ymap_key_of(n, kn)->pos, MRV_ESCHEMA,
-                          "'%s' does not apply to a %s distribution",
-                          params[i], dist);
+                          "'%s' does not apply to a %s distribution", params[i],
+                          dist);
                 fail(v);
                 return NULL;
             }
@@ -297,7 +297,8 @@ static const mrv_uncert *parse_uncert(vctx *v, const mrv_ynode *n,
             if (ok && (u->center < u->min || u->center > u->max)) {
                 mrv_error(d, n->pos, MRV_EDOMAIN,
                           "the %s %g lies outside [min, max] = [%g, %g]",
-                          u->dist == MRV_DIST_UNIFORM ? "value" : "mode (the value)",
+                          u->dist == MRV_DIST_UNIFORM ? "value"
+                                                      : "mode (the value)",
                           u->center / s, u->min / s, u->max / s);
                 ok = fail(v);
             }
@@ -323,8 +324,7 @@ static const mrv_uncert *parse_uncert(vctx *v, const mrv_ynode *n,
 static mrv_vnode *parse_value(vctx *v, const mrv_ynode *n, const mrv_unit *unit,
                               const char *unit_text, const char *stream);
 
-static mrv_vnode *leaf(vctx *v, const mrv_ynode *n, double value,
-                       mrv_unit unit)
+static mrv_vnode *leaf(vctx *v, const mrv_ynode *n, double value, mrv_unit unit)
 {
     /* '1e300 Mt' is a finite number in a valid unit, but not in kg. */
     if (!isfinite(value * unit.scale)) {
@@ -382,8 +382,7 @@ static mrv_vnode *scalar_value(vctx *v, const mrv_ynode *n,
         if (!check_dim(v, qu, ut, n->pos, "the value")) return NULL;
         return leaf(v, n, x, qu);
     }
-    if (n->style == MRV_YS_PLAIN && strchr(n->text, '/') &&
-        n->text[0] != '/') {
+    if (n->style == MRV_YS_PLAIN && strchr(n->text, '/') && n->text[0] != '/') {
         if (unit) {
             mrv_error(d, n->pos, MRV_ESCHEMA,
                       "a factor reference carries its own unit; remove "
@@ -520,9 +519,8 @@ static mrv_vnode *years_map(vctx *v, const mrv_ynode *n, const mrv_unit *unit,
     return ok ? s : NULL;
 }
 
-static mrv_vnode *members_map(vctx *v, const mrv_ynode *n,
-                              const mrv_unit *unit, const char *unit_text,
-                              const char *stream)
+static mrv_vnode *members_map(vctx *v, const mrv_ynode *n, const mrv_unit *unit,
+                              const char *unit_text, const char *stream)
 {
     mrv__valctx *c = v->c;
     /* Which remaining axis do these keys belong to? */
@@ -598,8 +596,8 @@ static mrv_vnode *members_map(vctx *v, const mrv_ynode *n,
     for (size_t m = 0; ok && m < nm; m++) {
         if (!s->kids[m]) {
             mrv_error(c->d, n->pos, MRV_EREF,
-                      "'%s' has no value for member '%s' of '%s'",
-                      v->p->name, c->members[dim][m], c->m->dims[dim].name);
+                      "'%s' has no value for member '%s' of '%s'", v->p->name,
+                      c->members[dim][m], c->m->dims[dim].name);
             ok = fail(v);
         }
     }
@@ -623,8 +621,9 @@ static mrv_vnode *parse_value(vctx *v, const mrv_ynode *n, const mrv_unit *unit,
         break;
     }
     if (n->n == 0) {
-        mrv_error(d, n->pos, MRV_ESCHEMA, "empty mapping where a value was "
-                                          "expected");
+        mrv_error(d, n->pos, MRV_ESCHEMA,
+                  "empty mapping where a value was "
+                  "expected");
         return (fail(v), NULL);
     }
     if (mrv_ymap_get(n, "value")) return wrapper(v, n, unit, unit_text, stream);
@@ -669,8 +668,8 @@ static bool check_tree(vctx *v, mrv_vnode *n)
         if (p->has_bounds && (n->value < p->lo || n->value > p->hi)) {
             mrv_error(v->c->d, n->pos, MRV_EDOMAIN,
                       "value %g of '%s' is outside its bounds [%g, %g]",
-                      n->value / p->unit.scale, p->name,
-                      p->lo / p->unit.scale, p->hi / p->unit.scale);
+                      n->value / p->unit.scale, p->name, p->lo / p->unit.scale,
+                      p->hi / p->unit.scale);
             ok = fail(v);
         }
     } else {
@@ -761,9 +760,9 @@ mrv_vnode *mrv__value_parse(mrv__valctx *c, const mrv_param *p,
 /* ---- picking an element ------------------------------------------------ */
 
 static mrv_status pick(const mrv_vnode *n, const mrv_param *p, int year,
-                       const size_t *mem, double w, mrv_vpick *out,
-                       size_t part, size_t nrel, const mrv_vnode **rel,
-                       char *why, size_t nwhy)
+                       const size_t *mem, double w, mrv_vpick *out, size_t part,
+                       size_t nrel, const mrv_vnode **rel, char *why,
+                       size_t nwhy)
 {
     for (;;) {
         if (n->unc && (n->kind != MRV_V_LEAF || n->unc->relative)) {
@@ -797,8 +796,8 @@ static mrv_status pick(const mrv_vnode *n, const mrv_param *p, int year,
             const mrv_vnode *saved[MRV_PICK_MAXREL];
             memcpy(saved, rel, nrel * sizeof *rel);
             out->nparts = 2;
-            mrv_status st = pick(n->kids[i - 1], p, year, mem, w * (1 - t),
-                                 out, 0, nrel, rel, why, nwhy);
+            mrv_status st = pick(n->kids[i - 1], p, year, mem, w * (1 - t), out,
+                                 0, nrel, rel, why, nwhy);
             if (st != MRV_OK) return st;
             return pick(n->kids[i], p, year, mem, w * t, out, 1, nrel, saved,
                         why, nwhy);
@@ -823,6 +822,6 @@ mrv_status mrv_bound_pick(const mrv_bound *b, size_t pi, int year,
     memset(out, 0, sizeof *out);
     out->nparts = 1;
     if (why && nwhy) why[0] = '\0';
-    return pick(b->values[pi], &b->meth->params[pi], year, mem, 1.0, out, 0,
-                0, rel, why, nwhy);
+    return pick(b->values[pi], &b->meth->params[pi], year, mem, 1.0, out, 0, 0,
+                rel, why, nwhy);
 }

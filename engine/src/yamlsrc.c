@@ -37,31 +37,31 @@
 /* One open collection. */
 typedef struct frame {
     mrv_ynode *node;
-    mrv_vec keys, vals;     /* of mrv_ynode * */
-    bool want_key;          /* maps: the next child is a key */
-    size_t *slots;          /* maps: hash set of key index + 1, or 0 */
-    size_t nslots, nset;    /* nslots is 0 or a power of two */
+    mrv_vec keys, vals;  /* of mrv_ynode * */
+    bool want_key;       /* maps: the next child is a key */
+    size_t *slots;       /* maps: hash set of key index + 1, or 0 */
+    size_t nslots, nset; /* nslots is 0 or a power of two */
 } frame;
 
 typedef struct loader {
     mrv_ydoc *doc;
     mrv_arena *arena;
     mrv_diag *diag;
-    size_t base;            /* bytes before libyaml's input (a BOM) */
+    size_t base; /* bytes before libyaml's input (a BOM) */
     frame stack[MRV_YAML_MAX_DEPTH];
     size_t depth;
     size_t nnodes;
     unsigned ndocs;
-    mrv_status st;          /* first error, or MRV_OK */
+    mrv_status st; /* first error, or MRV_OK */
 } loader;
 
 /* ---- errors ---------------------------------------------------------- */
 
-static void fail(loader *L, mrv_srcpos pos, mrv_status code,
-                 const char *fmt, ...) MRV_PRINTF(4, 5);
+static void fail(loader *L, mrv_srcpos pos, mrv_status code, const char *fmt,
+                 ...) MRV_PRINTF(4, 5);
 
-static void fail(loader *L, mrv_srcpos pos, mrv_status code,
-                 const char *fmt, ...)
+static void fail(loader *L, mrv_srcpos pos, mrv_status code, const char *fmt,
+                 ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -74,7 +74,7 @@ static void fail(loader *L, mrv_srcpos pos, mrv_status code,
 static bool nomem(loader *L)
 {
     if (L->st != MRV_ENOMEM) {
-        mrv_srcpos at = { L->doc->path, 0, 0 };
+        mrv_srcpos at = {L->doc->path, 0, 0};
         fail(L, at, MRV_ENOMEM, "out of memory while reading YAML");
         /* The tree and the error list are now incomplete; this matters
         ** more than any syntax error found before. */
@@ -85,8 +85,7 @@ static bool nomem(loader *L)
 
 static mrv_srcpos pos_from_mark(const loader *L, yaml_mark_t m)
 {
-    mrv_srcpos p = { L->doc->path, (unsigned)m.line + 1,
-                     (unsigned)m.column + 1 };
+    mrv_srcpos p = {L->doc->path, (unsigned)m.line + 1, (unsigned)m.column + 1};
     return p;
 }
 
@@ -250,8 +249,8 @@ static bool add(loader *L, mrv_ynode *y)
 {
     if (L->depth == 0) {
         /* "---" alone yields an empty plain scalar: no content. */
-        bool empty = y->kind == MRV_Y_SCALAR && y->style == MRV_YS_PLAIN &&
-                     y->len == 0;
+        bool empty =
+            y->kind == MRV_Y_SCALAR && y->style == MRV_YS_PLAIN && y->len == 0;
         L->doc->root = empty ? NULL : y;
         return true;
     }
@@ -287,15 +286,25 @@ static bool on_scalar(loader *L, const yaml_event_t *e)
     mrv_ynode *y = new_node(L, MRV_Y_SCALAR, e);
     if (!y) return false;
     switch (e->data.scalar.style) {
-    case YAML_SINGLE_QUOTED_SCALAR_STYLE: y->style = MRV_YS_SINGLE; break;
-    case YAML_DOUBLE_QUOTED_SCALAR_STYLE: y->style = MRV_YS_DOUBLE; break;
-    case YAML_LITERAL_SCALAR_STYLE: y->style = MRV_YS_LITERAL; break;
-    case YAML_FOLDED_SCALAR_STYLE: y->style = MRV_YS_FOLDED; break;
-    default: y->style = MRV_YS_PLAIN; break;
+    case YAML_SINGLE_QUOTED_SCALAR_STYLE:
+        y->style = MRV_YS_SINGLE;
+        break;
+    case YAML_DOUBLE_QUOTED_SCALAR_STYLE:
+        y->style = MRV_YS_DOUBLE;
+        break;
+    case YAML_LITERAL_SCALAR_STYLE:
+        y->style = MRV_YS_LITERAL;
+        break;
+    case YAML_FOLDED_SCALAR_STYLE:
+        y->style = MRV_YS_FOLDED;
+        break;
+    default:
+        y->style = MRV_YS_PLAIN;
+        break;
     }
     y->len = e->data.scalar.length;
-    y->text = mrv_arena_strndup(L->arena, (const char *)e->data.scalar.value,
-                                y->len);
+    y->text =
+        mrv_arena_strndup(L->arena, (const char *)e->data.scalar.value, y->len);
     if (!y->text) return nomem(L);
     return add(L, y);
 }
@@ -342,7 +351,7 @@ static bool on_start(loader *L, const yaml_event_t *e, mrv_ykind kind)
 
 static bool on_end(loader *L, const yaml_event_t *e)
 {
-    if (L->depth == 0) {    /* NEVER: libyaml pairs them */
+    if (L->depth == 0) { /* NEVER: libyaml pairs them */
         fail(L, pos_from_mark(L, e->start_mark), MRV_EINTERNAL,
              "unbalanced YAML collection events");
         return false;
@@ -412,13 +421,13 @@ static void parse_error(loader *L, const yaml_parser_t *p)
             while (off > L->base && (s[off - 1] & 0xC0) == 0x80) off--;
             if (off > L->base && s[off - 1] >= 0xC0) off--;
         }
-        mrv_srcpos at = { L->doc->path, 1, 1 };
+        mrv_srcpos at = {L->doc->path, 1, 1};
         advance_to(s, L->doc->size, L->base, off, &at.line, &at.col);
         if (p->problem_value < 0) {
             fail(L, at, MRV_ESYNTAX, "invalid YAML: %s", problem);
         } else if (strstr(problem, "UTF-8")) {
-            fail(L, at, MRV_ESYNTAX, "invalid YAML: %s (byte 0x%02X)",
-                 problem, (unsigned)p->problem_value);
+            fail(L, at, MRV_ESYNTAX, "invalid YAML: %s (byte 0x%02X)", problem,
+                 (unsigned)p->problem_value);
         } else {
             fail(L, at, MRV_ESYNTAX, "invalid YAML: %s (U+%04X)", problem,
                  (unsigned)p->problem_value);
@@ -446,9 +455,9 @@ static void parse(loader *L)
         nomem(L);
         return;
     }
-    yaml_parser_set_input_string(
-        &p, (const unsigned char *)L->doc->buf + L->base,
-        L->doc->size - L->base);
+    yaml_parser_set_input_string(&p,
+                                 (const unsigned char *)L->doc->buf + L->base,
+                                 L->doc->size - L->base);
     /* Only UTF-8: otherwise libyaml would switch to UTF-16 on a BOM, and
     ** our byte offsets and columns would no longer match its marks. */
     yaml_parser_set_encoding(&p, YAML_UTF8_ENCODING);
@@ -468,17 +477,16 @@ static void parse(loader *L)
 
 static mrv_status too_large(mrv_diag *diag, const char *name)
 {
-    mrv_srcpos at = { name, 0, 0 };
+    mrv_srcpos at = {name, 0, 0};
     return mrv_error(diag, at, MRV_ESCHEMA,
                      "file is larger than the %u MiB limit",
                      MRV_YAML_MAX_BYTES / (1024u * 1024u));
 }
 
 static mrv_status load(const char *name, const char *bytes, size_t len,
-                       mrv_arena *arena, const mrv_ydoc **out,
-                       mrv_diag *diag)
+                       mrv_arena *arena, const mrv_ydoc **out, mrv_diag *diag)
 {
-    mrv_srcpos at = { name, 0, 0 };
+    mrv_srcpos at = {name, 0, 0};
     if (len > MRV_YAML_MAX_BYTES) return too_large(diag, name);
     mrv_ydoc *doc = mrv_arena_alloc(arena, sizeof *doc);
     char *buf = mrv_arena_strndup(arena, len ? bytes : "", len);
@@ -498,7 +506,7 @@ static mrv_status load(const char *name, const char *bytes, size_t len,
         snprintf(doc->sha256_hex + 2 * i, 3, "%02x", doc->sha256[i]);
     }
 
-    loader L = { .doc = doc, .arena = arena, .diag = diag };
+    loader L = {.doc = doc, .arena = arena, .diag = diag};
     if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0) L.base = 3;
     parse(&L);
     if (L.st != MRV_OK) return L.st;
@@ -508,9 +516,9 @@ static mrv_status load(const char *name, const char *bytes, size_t len,
 
 /* ---- public ---------------------------------------------------------- */
 
-mrv_status mrv_yaml_load_string(const char *name, const char *buf,
-                                size_t len, mrv_arena *arena,
-                                const mrv_ydoc **out, mrv_diag *diag)
+mrv_status mrv_yaml_load_string(const char *name, const char *buf, size_t len,
+                                mrv_arena *arena, const mrv_ydoc **out,
+                                mrv_diag *diag)
 {
     *out = NULL;
     return load(name ? name : "<string>", buf, len, arena, out, diag);
@@ -519,7 +527,7 @@ mrv_status mrv_yaml_load_string(const char *name, const char *buf,
 static mrv_status io_error(mrv_diag *diag, const char *path, int err)
 {
     char msg[128];
-    mrv_srcpos at = { path, 0, 0 };
+    mrv_srcpos at = {path, 0, 0};
     if (strerror_r(err, msg, sizeof msg) != 0) {
         snprintf(msg, sizeof msg, "error %d", err);
     }
@@ -534,7 +542,7 @@ static mrv_status io_error(mrv_diag *diag, const char *path, int err)
 mrv_status mrv_yaml_load_file(const char *path, mrv_arena *arena,
                               const mrv_ydoc **out, mrv_diag *diag)
 {
-    mrv_srcpos at = { path, 0, 0 };
+    mrv_srcpos at = {path, 0, 0};
     *out = NULL;
     FILE *f = fopen(path, "rb");
     if (!f) return io_error(diag, path, errno);
@@ -587,8 +595,8 @@ mrv_status mrv_yaml_load_file(const char *path, mrv_arena *arena,
         return mrv_error(diag, at, MRV_ENOMEM,
                          "out of memory while reading YAML");
     }
-    mrv_status st = err ? io_error(diag, path, err)
-                        : load(path, buf, n, arena, out, diag);
+    mrv_status st =
+        err ? io_error(diag, path, err) : load(path, buf, n, arena, out, diag);
     free(buf);
     return st;
 }
@@ -616,9 +624,12 @@ const mrv_ynode *mrv_ymap_key_of(const mrv_ynode *map, const mrv_ynode *val)
 const char *mrv_ykind_name(mrv_ykind k)
 {
     switch (k) {
-    case MRV_Y_SCALAR: return "scalar";
-    case MRV_Y_MAP: return "mapping";
-    case MRV_Y_SEQ: return "sequence";
+    case MRV_Y_SCALAR:
+        return "scalar";
+    case MRV_Y_MAP:
+        return "mapping";
+    case MRV_Y_SEQ:
+        return "sequence";
     }
     return "node";
 }
@@ -631,8 +642,8 @@ typedef struct walk {
     size_t n, r;
     unsigned line, col;
     mrv_ystyle style;
-    size_t indent;          /* block scalars: content indentation */
-    size_t plain_until;     /* blanks before here end in no line break */
+    size_t indent;      /* block scalars: content indentation */
+    size_t plain_until; /* blanks before here end in no line break */
 } walk;
 
 static void step_break(walk *w, size_t len)
@@ -644,8 +655,7 @@ static void step_break(walk *w, size_t len)
 
 /* libyaml keeps a line or paragraph separator (U+2028, U+2029) in the
 ** value where other line breaks fold: one unit of three bytes. */
-static bool kept_break(walk *w, const unsigned char *v, size_t m,
-                       size_t *vl)
+static bool kept_break(walk *w, const unsigned char *v, size_t m, size_t *vl)
 {
     size_t b = brk(w->s, w->r, w->n);
     if (b != 3 || m < 3 || memcmp(w->s + w->r, v, 3) != 0) return false;
@@ -664,8 +674,7 @@ static void skip_blanks(walk *w)
 
 static void skip_indent(walk *w)
 {
-    for (size_t k = 0; k < w->indent && w->r < w->n && w->s[w->r] == ' ';
-         k++) {
+    for (size_t k = 0; k < w->indent && w->r < w->n && w->s[w->r] == ' '; k++) {
         w->r++;
         w->col++;
     }
@@ -707,8 +716,7 @@ static int hexval(unsigned char c)
 
 /* A backslash escape in a double-quoted scalar: one unit whose value
 ** bytes are what the escape produced. */
-static bool escape_unit(walk *w, const unsigned char *v, size_t m,
-                        size_t *vl)
+static bool escape_unit(walk *w, const unsigned char *v, size_t m, size_t *vl)
 {
     const unsigned char *s = w->s;
     size_t r = w->r;
@@ -727,12 +735,25 @@ static bool escape_unit(walk *w, const unsigned char *v, size_t m,
     }
     size_t nhex = 0, out = 1;
     switch (s[r + 1]) {
-    case 'x': nhex = 2; break;
-    case 'u': nhex = 4; break;
-    case 'U': nhex = 8; break;
-    case 'N': case '_': out = 2; break;     /* U+0085, U+00A0 */
-    case 'L': case 'P': out = 3; break;     /* U+2028, U+2029 */
-    default: break;
+    case 'x':
+        nhex = 2;
+        break;
+    case 'u':
+        nhex = 4;
+        break;
+    case 'U':
+        nhex = 8;
+        break;
+    case 'N':
+    case '_':
+        out = 2;
+        break; /* U+0085, U+00A0 */
+    case 'L':
+    case 'P':
+        out = 3;
+        break; /* U+2028, U+2029 */
+    default:
+        break;
     }
     if (nhex) {
         unsigned long cp = 0;
@@ -797,7 +818,7 @@ static bool flow_unit(walk *w, const unsigned char *v, size_t m, size_t *vl)
         *vl = k;
         return true;
     }
-    if (c == ' ' || c == '\t') {    /* a blank the scalar stripped */
+    if (c == ' ' || c == '\t') { /* a blank the scalar stripped */
         w->r++;
         w->col++;
         *vl = 0;
@@ -854,7 +875,7 @@ static bool block_start(walk *w, const unsigned char *v, size_t len)
     size_t i = 0, vs = 0;
     while (i < len && v[i] == '\n') i++;
     if (i == len) {
-        w->indent = SIZE_MAX;       /* only line breaks: any indentation */
+        w->indent = SIZE_MAX; /* only line breaks: any indentation */
     } else {
         while (i + vs < len && v[i + vs] == ' ') vs++;
         size_t r = w->r, rs = 0;
@@ -873,7 +894,7 @@ static bool block_start(walk *w, const unsigned char *v, size_t len)
 
 mrv_srcpos mrv_yaml_scalar_pos(const mrv_ynode *s, size_t offset)
 {
-    mrv_srcpos none = { NULL, 0, 0 };
+    mrv_srcpos none = {NULL, 0, 0};
     if (!s) return none;
     const mrv_ydoc *doc = s->doc;
     if (s->kind != MRV_Y_SCALAR || !doc || !doc->buf || !s->text) {
@@ -881,8 +902,11 @@ mrv_srcpos mrv_yaml_scalar_pos(const mrv_ynode *s, size_t offset)
     }
     if (offset > s->len) offset = s->len;
 
-    walk w = { .s = (const unsigned char *)doc->buf, .n = doc->size,
-               .line = s->pos.line, .col = s->pos.col, .style = s->style };
+    walk w = {.s = (const unsigned char *)doc->buf,
+              .n = doc->size,
+              .line = s->pos.line,
+              .col = s->pos.col,
+              .style = s->style};
     /* The scalar's first byte: its mark counts characters from the start
     ** of libyaml's input, which began after any BOM. */
     size_t r = doc->size >= 3 && memcmp(doc->buf, "\xEF\xBB\xBF", 3) == 0;
@@ -899,7 +923,7 @@ mrv_srcpos mrv_yaml_scalar_pos(const mrv_ynode *s, size_t offset)
     if (block) {
         if (!block_start(&w, v, s->len)) return s->pos;
     } else if (s->style != MRV_YS_PLAIN) {
-        w.r++;                      /* the opening quote */
+        w.r++; /* the opening quote */
         w.col++;
     }
 
@@ -914,6 +938,6 @@ mrv_srcpos mrv_yaml_scalar_pos(const mrv_ynode *s, size_t offset)
         w = nw;
         i += vl;
     }
-    mrv_srcpos at = { doc->path, w.line, w.col };
+    mrv_srcpos at = {doc->path, w.line, w.col};
     return at;
 }

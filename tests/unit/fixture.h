@@ -20,8 +20,8 @@
 ** sink (STYLE 2.10).  A fixture with more fields begins with FX_BASE:
 **     typedef struct fixture { FX_BASE; const mrv_ydoc *doc; } fixture;
 */
-#define FX_BASE                                                            \
-    mrv_arena *arena;                                                      \
+#define FX_BASE                                                                \
+    mrv_arena *arena;                                                          \
     mrv_diag *diag
 typedef struct fx_base {
     FX_BASE;

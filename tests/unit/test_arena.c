@@ -58,7 +58,7 @@ static void test_arena_alloc_zeroed_aligned(void **state)
         assert_non_null(p);
         assert_int_equal((uintptr_t)p % alignof(max_align_t), 0);
         for (size_t j = 0; j < sizes[i]; j++) assert_int_equal(p[j], 0);
-        memset(p, 0xAB, sizes[i]);    /* ASan: the whole block is ours */
+        memset(p, 0xAB, sizes[i]); /* ASan: the whole block is ours */
         total += sizes[i];
     }
     assert_true(mrv_arena_used(a) >= total);
@@ -123,12 +123,12 @@ static void test_arena_allocator_hook(void **state)
     l = (limit){0, 3, 0, false};
     mrv_arena *a = mrv_arena_new(limited, &l);
     assert_non_null(a);
-    assert_non_null(mrv_arena_alloc(a, 10));    /* chunk: allocation 2 */
-    assert_non_null(mrv_arena_alloc(a, 10));    /* same chunk */
-    assert_null(mrv_arena_alloc(a, 100000));    /* own chunk: number 3 */
+    assert_non_null(mrv_arena_alloc(a, 10)); /* chunk: allocation 2 */
+    assert_non_null(mrv_arena_alloc(a, 10)); /* same chunk */
+    assert_null(mrv_arena_alloc(a, 100000)); /* own chunk: number 3 */
     assert_true(mrv_arena_failed(a));
     assert_null(mrv_arena_alloc(a, 1));
-    assert_int_equal(l.n, 3);                   /* no retry after failure */
+    assert_int_equal(l.n, 3); /* no retry after failure */
     mrv_arena_free(a);
     assert_int_equal(l.live, 0);
 
@@ -158,7 +158,7 @@ static void test_arena_vec(void **state)
     int *frozen = mrv_vec_freeze(&v, a);
     assert_non_null(frozen);
     for (int i = 0; i < 1000; i++) assert_int_equal(frozen[i], i);
-    assert_int_equal(v.n, 0);           /* reset, own memory freed */
+    assert_int_equal(v.n, 0); /* reset, own memory freed */
     assert_null(v.data);
     assert_null(mrv_vec_freeze(&v, a)); /* empty */
     mrv_vec_init(&v, sizeof(int));
@@ -217,13 +217,12 @@ static const char oom_project[] =
 typedef mrv_status (*load_fn)(const char *path, const mrv_search *s,
                               mrv_diag *d);
 
-static mrv_status load_run(const char *path, const mrv_search *s,
-                           mrv_diag *d)
+static mrv_status load_run(const char *path, const mrv_search *s, mrv_diag *d)
 {
     mrv_options opt;
     memset(&opt, 0, sizeof opt);
     opt.search = *s;
-    opt.draws_set = true;    /* the central case: no Monte Carlo here */
+    opt.draws_set = true; /* the central case: no Monte Carlo here */
     mrv_run *run = NULL;
     mrv_status st = mrv_run_new(path, &opt, &run, d);
     if (st == MRV_OK) {
@@ -236,8 +235,7 @@ static mrv_status load_run(const char *path, const mrv_search *s,
     return st;
 }
 
-static mrv_status load_check(const char *path, const mrv_search *s,
-                             mrv_diag *d)
+static mrv_status load_check(const char *path, const mrv_search *s, mrv_diag *d)
 {
     return mrv_check_file(path, s, d);
 }
@@ -272,12 +270,10 @@ static void every_failure(const char *path, load_fn load)
         for (size_t i = 0; i < mrv_diag_count(d); i++) {
             const mrv_diag_entry *e = mrv_diag_get(d, i);
             if (e->sev == MRV_SEV_ERROR && e->code != MRV_ENOMEM)
-                fail_msg("failing allocation %zu: bogus error '%s'", n,
-                         e->msg);
+                fail_msg("failing allocation %zu: bogus error '%s'", n, e->msg);
         }
         if (l.live != 0)
-            fail_msg("failing allocation %zu: %zu blocks leaked", n,
-                     l.live);
+            fail_msg("failing allocation %zu: %zu blocks leaked", n, l.live);
     }
     mrv_diag_free(d);
 }

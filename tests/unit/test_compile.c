@@ -39,8 +39,8 @@ static mrv_status compile_text(fixture *fx, const char *text)
     fx->cp = NULL;
     mrv_status st = mrv_yaml_load_string("c.yaml", text, strlen(text),
                                          fx->arena, &doc, fx->diag);
-    if (st == MRV_OK) st = mrv_methodology_load(doc, fx->arena, &fx->m,
-                                                fx->diag);
+    if (st == MRV_OK)
+        st = mrv_methodology_load(doc, fx->arena, &fx->m, fx->diag);
     if (st == MRV_OK) st = mrv_compile(fx->m, fx->arena, &fx->cp, fx->diag);
     return st;
 }
@@ -48,23 +48,22 @@ static mrv_status compile_text(fixture *fx, const char *text)
 /* Line 12 is X's; the column of formula byte k is prefix + k + 1. */
 #define LINE_X 12
 static const char meth_fmt[] =
-    "methodology: c\n"                                          /* 1 */
-    "dimensions: {fleet: {}, waste: {}}\n"                      /* 2 */
-    "parameters:\n"                                             /* 3 */
-    "  N: {unit: vehicle, over: [vintage, fleet]}\n"            /* 4 */
-    "  D: {unit: km, over: [fleet]}\n"                          /* 5 */
-    "  A: {unit: t, over: [vintage]}\n"                         /* 6 */
-    "  W: {unit: t, over: [waste, vintage]}\n"                  /* 7 */
-    "  K: {unit: 1}\n"                                          /* 8 */
-    "  L: {unit: km}\n"                                         /* 9 */
-    "  T: {unit: t}\n"                                          /* 10 */
-    "equations:\n"                                              /* 11 */
-    "  X: {unit: %s, formula: \"%s\"}\n"                        /* 12 */
-    "  S: {unit: t, formula: \"S[y - 1] + A\", initial: 0}\n"   /* 13 */
+    "methodology: c\n"                                        /* 1 */
+    "dimensions: {fleet: {}, waste: {}}\n"                    /* 2 */
+    "parameters:\n"                                           /* 3 */
+    "  N: {unit: vehicle, over: [vintage, fleet]}\n"          /* 4 */
+    "  D: {unit: km, over: [fleet]}\n"                        /* 5 */
+    "  A: {unit: t, over: [vintage]}\n"                       /* 6 */
+    "  W: {unit: t, over: [waste, vintage]}\n"                /* 7 */
+    "  K: {unit: 1}\n"                                        /* 8 */
+    "  L: {unit: km}\n"                                       /* 9 */
+    "  T: {unit: t}\n"                                        /* 10 */
+    "equations:\n"                                            /* 11 */
+    "  X: {unit: %s, formula: \"%s\"}\n"                      /* 12 */
+    "  S: {unit: t, formula: \"S[y - 1] + A\", initial: 0}\n" /* 13 */
     "results: {baseline: S, project: S, leakage: S, reductions: S}\n";
 
-static mrv_status compile_x(fixture *fx, const char *unit,
-                            const char *formula)
+static mrv_status compile_x(fixture *fx, const char *unit, const char *formula)
 {
     char text[2048];
     snprintf(text, sizeof text, meth_fmt, unit, formula);
@@ -77,8 +76,8 @@ static const struct {
     {"t", "T + 0"},
     {"t", "0"},
     {"t", "0 - T"},
-    {"t", "T * 2 - 0 * L"},           /* 0 * L is zero of any dimension */
-    {"t", "T / 0"},                   /* a run-time error, not a unit one */
+    {"t", "T * 2 - 0 * L"}, /* 0 * L is zero of any dimension */
+    {"t", "T / 0"},         /* a run-time error, not a unit one */
     {"km", "sum(i in fleet: D[i])"},
     {"km2", "L^2"},
     {"1/km", "L^-1"},
@@ -94,14 +93,14 @@ static const struct {
     {"t", "A + A[y - 1] + A[first]"},
     {"t", "sum(x in first - 3 .. y: A[x])"},
     {"t", "sum(j in waste, x in first .. y: W[j, x])"},
-    {"t", "sum(j in waste: W[j])"},   /* the vintage left out: read at y */
+    {"t", "sum(j in waste: W[j])"}, /* the vintage left out: read at y */
     {"t", "S[y - 1] + S"},
     {"vehicle", "sum(i in fleet: N[i] + N[y, i])"},
     {"1", "y - first + last * frac"},
     {"1", "K < 1 and not (K > 2) or K == 0"},
     {"t", "T * (K != 0)"},
-    {"tCO2e", "T * 1"},               /* substance tags: still a mass */
-    {"t/yr", "T"},                    /* time carries no dimension */
+    {"tCO2e", "T * 1"}, /* substance tags: still a mass */
+    {"t/yr", "T"},      /* time carries no dimension */
 };
 
 static void test_compile_good(void **state)
@@ -120,7 +119,7 @@ static void test_compile_good(void **state)
 
 static const struct {
     const char *unit, *formula;
-    const char *needle;     /* the formula token the error points at */
+    const char *needle; /* the formula token the error points at */
     mrv_status st;
     const char *msg;
 } bad[] = {
@@ -184,8 +183,9 @@ static const struct {
     {"km", "sum(i in waste: D[i])", "i]", MRV_ESCHEMA,
      "subscript 1 of 'D' must be an index over 'fleet', bound by sum(i in "
      "fleet: ...)"},
-    {"t", "T * K[1]", "K[", MRV_ESCHEMA, "'K' has no axes and takes no "
-                                         "subscript"},
+    {"t", "T * K[1]", "K[", MRV_ESCHEMA,
+     "'K' has no axes and takes no "
+     "subscript"},
     {"vehicle", "sum(i in fleet: N[y, i, i])", "N[", MRV_ESCHEMA,
      "'N' is over [vintage, fleet]: it takes 2 subscripts (or one fewer, "
      "reading the vintage y), not 3"},

@@ -125,7 +125,7 @@ static void test_diag_copies_file_names(void **state)
     char name[] = "first.yaml";
     mrv_srcpos p = {name, 4, 2};
     mrv_error(d, p, MRV_ESCHEMA, "%s", "x");
-    memcpy(name, "XXXXX", 5);    /* the sink must hold its own copy */
+    memcpy(name, "XXXXX", 5); /* the sink must hold its own copy */
     assert_string_equal(mrv_diag_first(d)->pos.file, "first.yaml");
     assert_true(mrv_diag_first(d)->pos.file != name);
 }

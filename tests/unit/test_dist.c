@@ -22,8 +22,8 @@
 #include "dist.h"
 #include "mc_int.h"
 
-#define N 200000
-#define K 5.0
+#define N  200000
+#define K  5.0
 #define PI 3.14159265358979323846
 
 static mrv_uncert unc(mrv_dist d, double center, double p1, double p2)
@@ -393,10 +393,9 @@ static void test_dist_lhs_strata(void **state)
     ** exact to 1/n, and the mean of a symmetric distribution is its center
     ** far more closely than random draws' se of sd / sqrt(n). */
     enum { NS = 1000 };
-    mrv_uncert us[] = {unc(MRV_DIST_NORMAL, 5, 2, 0),
-                       unc(MRV_DIST_TRIANGULAR, 1, 0, 2),
-                       unc(MRV_DIST_PERT, 3, 1, 5),
-                       unc(MRV_DIST_UNIFORM, 0, -1, 1)};
+    mrv_uncert us[] = {
+        unc(MRV_DIST_NORMAL, 5, 2, 0), unc(MRV_DIST_TRIANGULAR, 1, 0, 2),
+        unc(MRV_DIST_PERT, 3, 1, 5), unc(MRV_DIST_UNIFORM, 0, -1, 1)};
     for (size_t j = 0; j < sizeof us / sizeof *us; j++) {
         mrv_sampler s;
         mrv_sampler_init(&s, &us[j]);
@@ -524,7 +523,8 @@ static void test_dist_ziggurat_tables(void **state)
         assert_close(z.f[i], exp(-0.5 * x * x), 1e-15);
         assert_close(x * (z.f[i - 1] - z.f[i]), MRV_ZIG_V, 1e-6);
         if (i + 1 < MRV_ZIG_N)
-            assert_in_range(z.k[i + 1], (uint32_t)(x / (z.w[i + 1] * m) * m) - 1,
+            assert_in_range(z.k[i + 1],
+                            (uint32_t)(x / (z.w[i + 1] * m) * m) - 1,
                             (uint32_t)(x / (z.w[i + 1] * m) * m));
     }
     assert_int_equal(z.k[1], 0);
@@ -551,7 +551,8 @@ static void test_dist_ziggurat_normal(void **state)
     uint64_t key = mrv__mc_stream_key(20261121, "zig");
     for (size_t b = 0; b * 1000 < NZ; b++) {
         mrv__mc_block_state(key, b, st);
-        for (size_t i = 0; i < 1000; i++) x[b * 1000 + i] = mrv__zig_normal(&z, st);
+        for (size_t i = 0; i < 1000; i++)
+            x[b * 1000 + i] = mrv__zig_normal(&z, st);
     }
     double m = 0, m2 = 0, m4 = 0;
     for (size_t i = 0; i < NZ; i++) m += x[i];
@@ -566,8 +567,8 @@ static void test_dist_ziggurat_normal(void **state)
     assert_true(fabs(m) < K / sqrt((double)NZ));
     assert_true(fabs(var - 1) < K * sqrt(2.0 / NZ));
     assert_close(m4 / NZ, 3.0, K * sqrt(96.0 / NZ)); /* var(z^4) = 105 - 9 */
-    static const double zs[] = {-4.0, -3.6, -3.44, -2.0, -1.0, 0.0, 0.5,
-                                1.96, 3.0, 3.44, 3.6, 4.0};
+    static const double zs[] = {-4.0, -3.6, -3.44, -2.0, -1.0, 0.0,
+                                0.5,  1.96, 3.0,   3.44, 3.6,  4.0};
     for (size_t j = 0; j < sizeof zs / sizeof *zs; j++) {
         double p = gsl_cdf_ugaussian_P(zs[j]);
         size_t below = 0;

@@ -28,7 +28,7 @@ static bool same(double a, double b)
 static const struct {
     mrv_opcode op;
     double b, c, d, k;
-    int e;           /* POWI's exponent */
+    int e; /* POWI's exponent */
     double want;
 } ops[] = {
     {MRV_I_ADD, 1.5, 2, 0, 0, 0, 3.5},
@@ -83,7 +83,7 @@ static const struct {
     {MRV_I_NE, DNAN, 3, 0, 0, 0, DNAN},
     {MRV_I_AND, 2, 3, 0, 0, 0, 1},
     {MRV_I_AND, 0, 3, 0, 0, 0, 0},
-    {MRV_I_AND, 0, DNAN, 0, 0, 0, DNAN},    /* no short cut past a NaN */
+    {MRV_I_AND, 0, DNAN, 0, 0, 0, DNAN}, /* no short cut past a NaN */
     {MRV_I_OR, 0, 0, 0, 0, 0, 0},
     {MRV_I_OR, 0, -1, 0, 0, 0, 1},
     {MRV_I_OR, 1, DNAN, 0, 0, 0, DNAN},
@@ -91,7 +91,7 @@ static const struct {
     {MRV_I_NOT, 5, 0, 0, 0, 0, 0},
     {MRV_I_NOT, DNAN, 0, 0, 0, 0, DNAN},
     {MRV_I_MIN, 1, 2, 0, 0, 0, 1},
-    {MRV_I_MIN, DNAN, 2, 0, 0, 0, DNAN},    /* unlike fmin */
+    {MRV_I_MIN, DNAN, 2, 0, 0, 0, DNAN}, /* unlike fmin */
     {MRV_I_MIN, 2, DNAN, 0, 0, 0, DNAN},
     {MRV_I_MIN, -DINF, 2, 0, 0, 0, -DINF},
     {MRV_I_MAX, 1, 2, 0, 0, 0, 2},
@@ -101,7 +101,7 @@ static const struct {
     {MRV_I_SEL, 0, 5, 7, 0, 0, 7},
     {MRV_I_SEL, -2, 5, 7, 0, 0, 5},
     {MRV_I_SEL, DNAN, 5, 7, 0, 0, DNAN},
-    {MRV_I_SEL, 1, 5, DNAN, 0, 0, 5},       /* the unchosen branch drops */
+    {MRV_I_SEL, 1, 5, DNAN, 0, 0, 5}, /* the unchosen branch drops */
     {MRV_I_SEL, 0, DINF, 7, 0, 0, 7},
     {MRV_I_SEL, 0, 5, DNAN, 0, 0, DNAN},
 };
@@ -142,8 +142,8 @@ static void test_eval_op_table(void **state)
         for (size_t l = 0; l < LANES; l++)
             if (!same(slots[3 * LANES + l], ops[i].want))
                 fail_msg("row %zu (%s): lane %zu gives %g, want %g", i,
-                         mrv_opcode_name(ops[i].op), l,
-                         slots[3 * LANES + l], ops[i].want);
+                         mrv_opcode_name(ops[i].op), l, slots[3 * LANES + l],
+                         ops[i].want);
     }
 }
 
@@ -152,8 +152,8 @@ static void test_eval_op_table(void **state)
 static void test_eval_lanes_independent(void **state)
 {
     (void)state;
-    static const double vals[] = {-2, -0.5, 0, 0.5, 1, 3, DNAN, DINF,
-                                  -DINF, 1e308};
+    static const double vals[] = {-2, -0.5, 0,    0.5,   1,
+                                  3,  DNAN, DINF, -DINF, 1e308};
     enum { N = sizeof vals / sizeof *vals };
     double slots[5 * N];
     uint64_t bad[1] = {0}, first[1] = {UINT64_MAX};
@@ -172,8 +172,8 @@ static void test_eval_lanes_independent(void **state)
         p.code = &in;
         mrv_eval_run(&p, slots, N, N, 0, bad, first);
         for (size_t l = 0; l < N; l++) {
-            double want = mrv_eval_op(&in, slots[l], slots[N + l],
-                                      slots[2 * N + l]);
+            double want =
+                mrv_eval_op(&in, slots[l], slots[N + l], slots[2 * N + l]);
             if (!same(slots[3 * N + l], want))
                 fail_msg("%s lane %zu: %g, want %g",
                          mrv_opcode_name((mrv_opcode)op), l, slots[3 * N + l],
@@ -301,10 +301,8 @@ static void test_eval_trace_finds_origin(void **state)
 
     /* ln(x - y) * 2: the logarithm made the NaN, not the product. */
     const mrv_insn ln[] = {
-        insn(MRV_I_SUB, 4, 0, 1, 0, 0),
-        insn(MRV_I_LN, 5, 4, 0, 0, 0),
-        insn(MRV_I_MULK, 6, 5, 0, 0, 2),
-        insn(MRV_I_ADD, 7, 6, 0, 0, 0),
+        insn(MRV_I_SUB, 4, 0, 1, 0, 0),   insn(MRV_I_LN, 5, 4, 0, 0, 0),
+        insn(MRV_I_MULK, 6, 5, 0, 0, 2),  insn(MRV_I_ADD, 7, 6, 0, 0, 0),
         insn(MRV_I_CHECK, 0, 7, 0, 0, 0),
     };
     build(&b, ln, 5);

@@ -308,12 +308,12 @@ static void test_json_reads_a_report(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_json_reads_good_documents, fx_base_setup,
-                                        fx_base_teardown),
-        cmocka_unit_test_setup_teardown(test_json_rejects_bad_documents, fx_base_setup,
-                                        fx_base_teardown),
-        cmocka_unit_test_setup_teardown(test_json_rejects_nul_bytes, fx_base_setup,
-                                        fx_base_teardown),
+        cmocka_unit_test_setup_teardown(test_json_reads_good_documents,
+                                        fx_base_setup, fx_base_teardown),
+        cmocka_unit_test_setup_teardown(test_json_rejects_bad_documents,
+                                        fx_base_setup, fx_base_teardown),
+        cmocka_unit_test_setup_teardown(test_json_rejects_nul_bytes,
+                                        fx_base_setup, fx_base_teardown),
         cmocka_unit_test_setup_teardown(test_json_limits, fx_base_setup,
                                         fx_base_teardown),
         cmocka_unit_test_setup_teardown(test_json_reads_a_report, fx_base_setup,

@@ -58,16 +58,16 @@ static mrv_status run_with(fixture *fx, const char *params, const char *eqs,
     char *text = malloc(cap);
     assert_non_null(text);
     snprintf(text, cap,
-             "methodology: l\n"                                   /* 1 */
-             "dimensions: {fleet: {}}\n"                          /* 2 */
-             "parameters:\n"                                      /* 3 */
+             "methodology: l\n"          /* 1 */
+             "dimensions: {fleet: {}}\n" /* 2 */
+             "parameters:\n"             /* 3 */
              "  X: {unit: t, default: {value: 2, uncertainty: 10%%}}\n"
-             "  C: {unit: t, default: 3}\n"                       /* 5 */
-             "  Z: {unit: 1, default: 0}\n"                       /* 6 */
+             "  C: {unit: t, default: 3}\n" /* 5 */
+             "  Z: {unit: 1, default: 0}\n" /* 6 */
              "  U: {unit: 1, default: {value: 2, uncertainty: 1%%}}\n"
-             "%s"                                                 /* 8 */
-             "equations:\n"                                       /* 8, 9 */
-             "%s"                                                 /* 9, 10 */
+             "%s"           /* 8 */
+             "equations:\n" /* 8, 9 */
+             "%s"           /* 9, 10 */
              "results: {baseline: BE, project: PE, leakage: LE, "
              "reductions: ER}\n",
              params, eqs);
@@ -95,9 +95,9 @@ static mrv_status run_with(fixture *fx, const char *params, const char *eqs,
     return st;
 }
 
-#define STD_TAIL                                                           \
-    "  PE: {unit: t, formula: \"0\"}\n"                                    \
-    "  LE: {unit: t, formula: \"0\"}\n"                                    \
+#define STD_TAIL                                                               \
+    "  PE: {unit: t, formula: \"0\"}\n"                                        \
+    "  LE: {unit: t, formula: \"0\"}\n"                                        \
     "  ER: {unit: t, formula: \"BE - PE - LE\"}\n"
 
 static size_t count_op(const mrv_program *p, mrv_opcode op)
@@ -129,7 +129,7 @@ static void check_slots(const mrv_program *p)
             continue;
         }
         assert_true(in->a < p->nslots);
-        assert_true(in->a >= p->ninputs);     /* inputs are never written */
+        assert_true(in->a >= p->ninputs); /* inputs are never written */
         assert_true(in->a != in->b);
         if (reads_c && in->op <= MRV_I_POW) assert_true(in->a != in->c);
         if (in->op == MRV_I_SEL) {
@@ -152,7 +152,7 @@ static void test_lower_folds_certain_models(void **state)
                   MRV_OK);
     const mrv_program *p = fx->run->program;
     check_slots(p);
-    assert_int_equal(p->ninputs, 0);      /* X and U are never read */
+    assert_int_equal(p->ninputs, 0); /* X and U are never read */
     assert_int_equal(p->ncode, 0);
     /* 3 t * (2 + 10 + 1) */
     for (size_t v = 0; v < 3; v++) {
@@ -167,21 +167,20 @@ static void test_lower_folds_only_finite(void **state)
     fixture *fx = *state;
     /* C / Z is C / 0: not folded (it is not finite), so the VM computes it
     ** and the check reports it at the '/'. */
-    assert_status(run_with(fx, "",
-                           "  BE: {unit: t, formula: \"C / Z + 1 * 0\"}\n"
-                           STD_TAIL,
-                           NULL, NULL),
-                  MRV_EDOMAIN);
+    assert_status(
+        run_with(fx, "",
+                 "  BE: {unit: t, formula: \"C / Z + 1 * 0\"}\n" STD_TAIL, NULL,
+                 NULL),
+        MRV_EDOMAIN);
     fx_expect_error(fx->diag, 9, 29,
                     "'BE' is not finite in vintage 2025 in the central case: "
                     "division by zero");
     assert_int_equal(mrv_diag_error_count(fx->diag), 1);
     /* The same with literals: a huge power. */
-    assert_status(run_with(fx, "",
-                           "  BE: {unit: t, formula: \"C * 10^400\"}\n"
-                           STD_TAIL,
-                           NULL, NULL),
-                  MRV_EDOMAIN);
+    assert_status(
+        run_with(fx, "", "  BE: {unit: t, formula: \"C * 10^400\"}\n" STD_TAIL,
+                 NULL, NULL),
+        MRV_EDOMAIN);
     fx_expect_error(fx->diag, 9, 33, "overflow in a power");
     assert_status(run_with(fx, "",
                            "  BE: {unit: t, formula: \"C * if(y < 2027, 1, "
@@ -240,11 +239,11 @@ static void test_lower_inputs_per_vintage(void **state)
     ** members; 'vary: vintage' one per vintage; 'vary: member' one per
     ** member. */
     const char *params = "  V: {unit: t, over: [fleet]}\n";
-    const char *eqs = "  BE: {unit: t, formula: \"sum(i in fleet: V[i])\"}\n"
-                      STD_TAIL;
-    assert_status(run_with(fx, params, eqs,
-                           "V: {value: 1, uncertainty: 5%}", NULL),
-                  MRV_OK);
+    const char *eqs =
+        "  BE: {unit: t, formula: \"sum(i in fleet: V[i])\"}\n" STD_TAIL;
+    assert_status(
+        run_with(fx, params, eqs, "V: {value: 1, uncertainty: 5%}", NULL),
+        MRV_OK);
     assert_int_equal(fx->run->program->ninputs, 1);
     assert_close(central(fx, 0, MRV_RES_BASELINE), 3, 1e-15);
     assert_status(run_with(fx, params, eqs,
@@ -266,10 +265,9 @@ static void test_lower_inputs_per_vintage(void **state)
     const mrv_program *p = fx->run->program;
     check_slots(p);
     for (size_t i = 0; i < p->ninputs; i++) {
-        assert_close(p->inputs[i].center, 1, 0);   /* relative: around 1 */
+        assert_close(p->inputs[i].center, 1, 0); /* relative: around 1 */
         for (size_t j = 0; j < i; j++)
-            assert_string_not_equal(p->inputs[i].stream,
-                                    p->inputs[j].stream);
+            assert_string_not_equal(p->inputs[i].stream, p->inputs[j].stream);
     }
 }
 
@@ -280,16 +278,16 @@ static void test_lower_short_cuts(void **state)
     ** they do not need: S[y - 1] at the first vintage, which has no
     ** initial. */
     mrv_status st = run_with(fx, "",
-                           "  S: {unit: t, formula: \"if(y == first, C, "
-                           "S[y - 1] * 2)\"}\n"
-                           "  BE: {unit: t, formula: \"S * (y == first or "
-                           "S[y - 1] > 0)\"}\n"
-                           "  PE: {unit: t, formula: \"S * (y > first and "
-                           "S[y - 1] > 100 * C)\"}\n"
-                           "  LE: {unit: t, formula: \"sum(x in y + 1 .. y: "
-                           "S[x])\"}\n"
-                           "  ER: {unit: t, formula: \"BE - PE - LE\"}\n",
-                           NULL, NULL);
+                             "  S: {unit: t, formula: \"if(y == first, C, "
+                             "S[y - 1] * 2)\"}\n"
+                             "  BE: {unit: t, formula: \"S * (y == first or "
+                             "S[y - 1] > 0)\"}\n"
+                             "  PE: {unit: t, formula: \"S * (y > first and "
+                             "S[y - 1] > 100 * C)\"}\n"
+                             "  LE: {unit: t, formula: \"sum(x in y + 1 .. y: "
+                             "S[x])\"}\n"
+                             "  ER: {unit: t, formula: \"BE - PE - LE\"}\n",
+                             NULL, NULL);
     if (st != MRV_OK) fail_msg("%s", fx_first_msg(fx->diag));
     /* S = 3, 6, 12; PE is S only once S[y - 1] > 300 t (never); LE sums an
     ** empty range (y + 1 > y), so reads nothing. */
@@ -311,7 +309,7 @@ static void test_lower_short_cuts(void **state)
 
 static const struct {
     const char *params, *formula, *values;
-    const char *needle;      /* where in the formula the error points */
+    const char *needle; /* where in the formula the error points */
     const char *msg;
 } bad[] = {
     {"  A: {unit: t, over: [vintage]}\n", "A[y - 5]",
@@ -327,8 +325,8 @@ static const struct {
      "the year subscript is 2024.5, not a whole number"},
     {"", "sum(x in 1 .. (Z + 3) / 2: C)", NULL, "(Z",
      "a range bound is 1.5, not a whole number"},
-    {"", "sum(x in 1 .. U: C)", NULL, "U:",
-     "a range bound depends on an uncertain input"},
+    {"", "sum(x in 1 .. U: C)", NULL,
+     "U:", "a range bound depends on an uncertain input"},
     {"", "sum(x in 0 .. 100000: C)", NULL, "x in",
      "the range 0 .. 100000 has 100001 values; at most 100000 are allowed"},
     {"", "sum(a in 1 .. 100000, b in 1 .. 1000: C)", NULL, "sum",
@@ -339,8 +337,7 @@ static const struct {
     {"", "C + PE[y + 1] * 0", NULL, "y +",
      "'PE' is read at 2026, after the vintage 2025 being computed"},
     {"", "C * 2^(1 + 2000 * (Z + 1))", NULL, "^", "overflow in a power"},
-    {"", "C * sqrt(Z - 1)", NULL, "sqrt",
-     "square root of a negative number"},
+    {"", "C * sqrt(Z - 1)", NULL, "sqrt", "square root of a negative number"},
 };
 
 static void test_lower_errors(void **state)
@@ -363,8 +360,7 @@ static void test_lower_errors(void **state)
                   mrv_diag_error_count(fx->diag) == 1;
         if (!ok) {
             print_message("  ^ '%s': %s, %zu errors\n", bad[i].formula,
-                          mrv_status_name(st),
-                          mrv_diag_error_count(fx->diag));
+                          mrv_status_name(st), mrv_diag_error_count(fx->diag));
             nbad++;
         }
     }
@@ -407,7 +403,7 @@ static void test_lower_frac_and_units(void **state)
                   MRV_OK);
     const mrv_program *p = fx->run->program;
     assert_int_equal(p->nvint, 2);
-    double f = 92.0 / 366;    /* 1 Oct to 31 Dec of a leap year */
+    double f = 92.0 / 366; /* 1 Oct to 31 Dec of a leap year */
     assert_close(fx->run->bound->frac[0], f, 1e-15);
     assert_close(fx->run->bound->frac[1], 1, 0);
     assert_close(central(fx, 0, MRV_RES_BASELINE), 3000 * f * f, 1e-12);
@@ -435,14 +431,12 @@ static void test_lower_deep_chain(void **state)
     sprintf(eqs + o, "\"}\n" STD_TAIL);
     if (run_with(fx, "", eqs, NULL, NULL) != MRV_OK)
         fail_msg("%s", fx_first_msg(fx->diag));
-    assert_close(central(fx, 0, MRV_RES_BASELINE), 3 + 2.0 * (double)n,
-                 1e-12);
+    assert_close(central(fx, 0, MRV_RES_BASELINE), 3 + 2.0 * (double)n, 1e-12);
     check_slots(fx->run->program);
     /* and the same chain of certain values folds to one number */
     for (char *p = strstr(eqs, "+X"); p; p = strstr(p, "+X")) p[1] = 'C';
     assert_status(run_with(fx, "", eqs, NULL, NULL), MRV_OK);
-    assert_close(central(fx, 0, MRV_RES_BASELINE), 3 * (1 + (double)n),
-                 1e-12);
+    assert_close(central(fx, 0, MRV_RES_BASELINE), 3 * (1 + (double)n), 1e-12);
     assert_int_equal(fx->run->program->ncode, 0);
     free(eqs);
 }

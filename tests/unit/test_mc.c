@@ -121,8 +121,7 @@ static void check_threads(const char *mc)
 {
     proj pj = {0};
     char *path = write_project(&pj, "rich", rich, mc);
-    mrv_run *r1 = run_it(path, 1), *r2 = run_it(path, 2),
-            *r3 = run_it(path, 3);
+    mrv_run *r1 = run_it(path, 1), *r2 = run_it(path, 2), *r3 = run_it(path, 3);
     char *c1 = csv(r1), *c2 = csv(r2), *c3 = csv(r3);
     assert_string_equal(c1, c2);
     assert_string_equal(c1, c3);
@@ -216,10 +215,11 @@ static void test_mc_total_sd_shared_vs_per_vintage(void **state)
     ** every one of the 10 vintages, so the total is 10 A and
     ** sd(total) = 10 sd(A) = 10: linear in the vintages.  Per vintage:
     ** the A_v are independent, Var(total) = 10 Var(A), sd = sqrt(10). */
-    char *p1 = write_project(
-        &pj, "shared", "  A: {value: 100, uncertainty: {dist: normal, sd: 1}}\n"
-                       "  Z: 0\n",
-        "{draws: 20000, seed: 3}");
+    char *p1 =
+        write_project(&pj, "shared",
+                      "  A: {value: 100, uncertainty: {dist: normal, sd: 1}}\n"
+                      "  Z: 0\n",
+                      "{draws: 20000, seed: 3}");
     char *p2 = write_project(
         &pj, "pervintage",
         "  A: {value: 100, uncertainty: {dist: normal, sd: 1}, vary: vintage}\n"
@@ -298,8 +298,7 @@ static void test_mc_truncation_by_bounds(void **state)
         "{draws: 20000, seed: 4}");
     mrv_run *r = run_it(p, 0);
     const double *be = column(r, 0, MRV_RES_BASELINE);
-    for (size_t i = 0; i < r->draws; i++)
-        assert_true(be[i] >= 0 && be[i] <= 1);
+    for (size_t i = 0; i < r->draws; i++) assert_true(be[i] >= 0 && be[i] <= 1);
     double al = -4.5, bt = 0.5;
     double pa = exp(-al * al / 2) / sqrt(2 * 3.14159265358979323846);
     double pb = exp(-bt * bt / 2) / sqrt(2 * 3.14159265358979323846);
@@ -321,10 +320,11 @@ static void test_mc_lhs_stratifies(void **state)
     ** of a linear result is its expectation far more closely than random
     ** draws' standard error sd / sqrt(N) = 3 / sqrt(1000) = 0.095. */
     proj pj = {0};
-    char *p = write_project(
-        &pj, "lhs", "  A: {value: 100, uncertainty: {dist: normal, sd: 3}}\n"
-                    "  Z: 0\n",
-        "{draws: 1000, seed: 8, method: lhs}");
+    char *p =
+        write_project(&pj, "lhs",
+                      "  A: {value: 100, uncertainty: {dist: normal, sd: 3}}\n"
+                      "  Z: 0\n",
+                      "{draws: 1000, seed: 8, method: lhs}");
     mrv_run *r = run_it(p, 0);
     const mrv_stat *s = &r->stats[MRV_RES_BASELINE];
     assert_true(fabs(s->mean - 100) < 0.05 * 3 / sqrt(1000.0));

@@ -43,14 +43,13 @@ static mrv_status load(fixture *fx, kind k, const char *text)
 }
 
 /* A methodology whose parameters and equations sections are given. */
-#define METH_DOC(params, eqs)                                              \
-    "methodology: m\n"                  /* 1 */                            \
-    "dimensions:\n"                     /* 2 */                            \
-    "  fleet: {description: classes}\n" /* 3 */                            \
-    "parameters:\n"                     /* 4 */                            \
-    params                              /* 5 */                            \
-    "equations:\n"                                                         \
-    eqs                                                                    \
+#define METH_DOC(params, eqs)                                                  \
+    "methodology: m\n"                  /* 1 */                                \
+    "dimensions:\n"                     /* 2 */                                \
+    "  fleet: {description: classes}\n" /* 3 */                                \
+    "parameters:\n"                     /* 4 */                                \
+        params                          /* 5 */                                \
+    "equations:\n" eqs                                                         \
     "results: {baseline: E, project: E, leakage: E, reductions: E}\n"
 
 #define EQ_E "  E: {unit: t, formula: \"0\"}\n"
@@ -67,8 +66,8 @@ static const struct {
     {METH, MRV_ESCHEMA, "- a\n- b\n", 1, 1,
      "a methodology file must be a mapping at the top level, not a "
      "sequence"},
-    {METH, MRV_ESCHEMA, "methodology: m\nparameters: {}\nequations: {}\n", 1,
-     1, "a methodology has no 'results'"},
+    {METH, MRV_ESCHEMA, "methodology: m\nparameters: {}\nequations: {}\n", 1, 1,
+     "a methodology has no 'results'"},
     {METH, MRV_ESCHEMA,
      "methodology: m\ntitel: T\nparameters: {}\nequations: {E: {unit: t, "
      "formula: '0'}}\nresults: {baseline: E, project: E, leakage: E, "
@@ -86,12 +85,12 @@ static const struct {
      "parameter 'A' has no 'unit'"},
     {METH, MRV_ESYNTAX, METH_DOC("  A: {unit: kg/TJJ}\n", EQ_E), 5, 16,
      "unit 'kg/TJJ'"},
-    {METH, MRV_EREF, METH_DOC("  A: {unit: t, over: [vintage, region]}\n",
-                              EQ_E),
-     5, 32, "unknown dimension 'region' in 'over' of parameter 'A'"},
-    {METH, MRV_ESCHEMA, METH_DOC("  A: {unit: t, over: [fleet, fleet]}\n",
-                                 EQ_E),
-     5, 30, "axis 'fleet' appears twice in 'over' of parameter 'A'"},
+    {METH, MRV_EREF,
+     METH_DOC("  A: {unit: t, over: [vintage, region]}\n", EQ_E), 5, 32,
+     "unknown dimension 'region' in 'over' of parameter 'A'"},
+    {METH, MRV_ESCHEMA,
+     METH_DOC("  A: {unit: t, over: [fleet, fleet]}\n", EQ_E), 5, 30,
+     "axis 'fleet' appears twice in 'over' of parameter 'A'"},
     {METH, MRV_ESCHEMA,
      METH_DOC("  A: {unit: t, over: [vintage, fleet, fleet, fleet, "
               "vintage]}\n",
@@ -99,10 +98,10 @@ static const struct {
      5, 22, "parameter 'A' has 5 axes; at most 4 are allowed"},
     {METH, MRV_EDOMAIN, METH_DOC("  A: {unit: t, bounds: [2, 1]}\n", EQ_E), 5,
      25, "lower bound 2 is above upper bound 1"},
-    {METH, MRV_ESCHEMA, METH_DOC("  A: {unit: t, bounds: [2]}\n", EQ_E), 5,
-     24, "must be [lower, upper], two numbers"},
-    {METH, MRV_ESCHEMA, METH_DOC("  A: {unit: t, bounds: [0, '1']}\n", EQ_E),
-     5, 28, "remove the quotes around '1'"},
+    {METH, MRV_ESCHEMA, METH_DOC("  A: {unit: t, bounds: [2]}\n", EQ_E), 5, 24,
+     "must be [lower, upper], two numbers"},
+    {METH, MRV_ESCHEMA, METH_DOC("  A: {unit: t, bounds: [0, '1']}\n", EQ_E), 5,
+     28, "remove the quotes around '1'"},
     {METH, MRV_ESCHEMA, METH_DOC("  A: {unit: t, fill: hold}\n", EQ_E), 5, 22,
      "'fill' needs a series"},
     {METH, MRV_ESCHEMA,
@@ -116,19 +115,17 @@ static const struct {
      "parameter name '2x' is not a name"},
     {METH, MRV_ESCHEMA, METH_DOC("  fleet: {unit: t}\n", EQ_E), 5, 3,
      "'fleet' is both a dimension and a parameter"},
-    {METH, MRV_ESCHEMA,
-     METH_DOC("  E: {unit: t}\n", EQ_E), 7, 3,
+    {METH, MRV_ESCHEMA, METH_DOC("  E: {unit: t}\n", EQ_E), 7, 3,
      "'E' is both a parameter and an equation"},
     {METH, MRV_ESYNTAX,
      METH_DOC("  A: {unit: t}\n", "  E: {unit: t, formula: \"A +* 2\"}\n"), 7,
      29, "expected an operand before '*'"},
     {METH, MRV_ESYNTAX,
-     METH_DOC("  A: {unit: t}\n",
-              "  E:\n"                  /* 7 */
-              "    unit: t\n"           /* 8 */
-              "    formula: |\n"        /* 9 */
-              "      A * 2 +\n"         /* 10 */
-              "        (A - 1))\n"),    /* 11 */
+     METH_DOC("  A: {unit: t}\n", "  E:\n"               /* 7 */
+                                  "    unit: t\n"        /* 8 */
+                                  "    formula: |\n"     /* 9 */
+                                  "      A * 2 +\n"      /* 10 */
+                                  "        (A - 1))\n"), /* 11 */
      11, 16, "unmatched ')'"},
     {METH, MRV_ESYNTAX,
      METH_DOC("  A: {unit: t}\n", "  E: {unit: t, formula: \"\"}\n"), 7, 26,
@@ -156,19 +153,18 @@ static const struct {
     {METH, MRV_ESYNTAX, "methodology: m\nmethodology: n\n", 2, 1,
      "duplicate key 'methodology' (first at line 1)"},
 
-    /* ---- projects ---- */
+/* ---- projects ---- */
 #define PROJ_HEAD "project: p\nmethodology: m\n"
     {PROJ, MRV_ESCHEMA, "", 1, 1, "empty file: expected a project"},
-    {PROJ, MRV_ESCHEMA, "project: p\n", 1, 1,
-     "a project has no 'methodology'"},
+    {PROJ, MRV_ESCHEMA, "project: p\n", 1, 1, "a project has no 'methodology'"},
     {PROJ, MRV_ESCHEMA, PROJ_HEAD "crediting_period: {first: 2025}\n", 3, 19,
      "'crediting_period' needs 'first' and 'last' years"},
     {PROJ, MRV_ESCHEMA,
      PROJ_HEAD "crediting_period: {first: 2025, last: 2030, start: "
                "2025-01-01}\n",
      3, 19, "takes either first/last (years) or start/end (dates)"},
-    {PROJ, MRV_ESCHEMA, PROJ_HEAD "crediting_period: {start: 2025-01-01}\n",
-     3, 19, "'crediting_period' needs both 'start' and 'end'"},
+    {PROJ, MRV_ESCHEMA, PROJ_HEAD "crediting_period: {start: 2025-01-01}\n", 3,
+     19, "'crediting_period' needs both 'start' and 'end'"},
     {PROJ, MRV_EDOMAIN,
      PROJ_HEAD "crediting_period: {first: 2030, last: 2025}\n", 3, 39,
      "'last' (2025) is before 'first' (2030)"},
@@ -186,8 +182,9 @@ static const struct {
      27, "'start' is '2025-04-31', which is not a calendar date"},
     {PROJ, MRV_EDOMAIN,
      PROJ_HEAD "crediting_period: {start: 2025-05-02, end: 2025-05-01}\n", 3,
-     44, "the crediting period ends (2025-05-01) before it starts "
-         "(2025-05-02)"},
+     44,
+     "the crediting period ends (2025-05-01) before it starts "
+     "(2025-05-02)"},
     {PROJ, MRV_ESCHEMA,
      PROJ_HEAD "crediting_period: {first: 2025, last: 2025}\n"
                "dimensions: {fleet: [a, b, a]}\n",
@@ -232,16 +229,16 @@ static const struct {
      "table: t\nsource: s\nentries:\n  e: {value: 1, unit: t, sorce: x}\n", 4,
      26, "unknown key 'sorce' in entry 'e' (did you mean 'source'?)"},
     {TABLE, MRV_ESYNTAX,
-     "table: t\nsource: s\nentries:\n  e: {value: 1, unit: kgCO2/GJJ}\n", 4,
-     29, "unit 'kgCO2/GJJ'"},
+     "table: t\nsource: s\nentries:\n  e: {value: 1, unit: kgCO2/GJJ}\n", 4, 29,
+     "unit 'kgCO2/GJJ'"},
     {TABLE, MRV_ESCHEMA,
      "table: t\nsource: s\nentries:\n  e: {value: .inf, unit: t}\n", 4, 14,
      "'value' must be a finite number, not '.inf'"},
     {TABLE, MRV_ESCHEMA,
      "table: t\nsource: s\nentries:\n  e: {value: 0x10, unit: t}\n", 4, 14,
      "'value' must be a finite number, not '0x10'"},
-    {TABLE, MRV_ESCHEMA, "table: t\nsource: s\nentries:\n  e: {unit: t}\n",
-     4, 6, "entry 'e' has no 'value'"},
+    {TABLE, MRV_ESCHEMA, "table: t\nsource: s\nentries:\n  e: {unit: t}\n", 4,
+     6, "entry 'e' has no 'value'"},
 };
 
 static void test_model_bad_documents(void **state)
@@ -252,8 +249,7 @@ static void test_model_bad_documents(void **state)
         mrv_status st = load(fx, bad[i].k, bad[i].text);
         const mrv_diag_entry *e = mrv_diag_first(fx->diag);
         bool ok = st != MRV_OK && e && strcmp(e->pos.file, "t.yaml") == 0;
-        ok = ok && fx_has_error(fx->diag, bad[i].line, bad[i].col,
-                                bad[i].msg);
+        ok = ok && fx_has_error(fx->diag, bad[i].line, bad[i].col, bad[i].msg);
         if (ok && st != bad[i].st) {
             print_message("%s, want %s\n", mrv_status_name(st),
                           mrv_status_name(bad[i].st));
@@ -270,17 +266,17 @@ static void test_model_bad_documents(void **state)
 /* One methodology with an error in each section: every one is reported,
 ** in file order, and the first decides the status. */
 static const char many[] =
-    "methodology: m\n"                                          /* 1 */
-    "version: one\n"                                            /* 2 */
-    "dimensions:\n"                                             /* 3 */
-    "  first: {}\n"                                             /* 4 */
-    "parameters:\n"                                             /* 5 */
-    "  A: {unit: kgg}\n"                                        /* 6 */
-    "  B: {unit: t, bounds: [1, 0]}\n"                          /* 7 */
-    "  C: {unit: t, over: [region]}\n"                          /* 8 */
-    "equations:\n"                                              /* 9 */
-    "  E: {unit: t, formula: \"A + \"}\n"                       /* 10 */
-    "  F: {unit: t, formula: \"0\", intial: 0}\n"               /* 11 */
+    "methodology: m\n"                            /* 1 */
+    "version: one\n"                              /* 2 */
+    "dimensions:\n"                               /* 3 */
+    "  first: {}\n"                               /* 4 */
+    "parameters:\n"                               /* 5 */
+    "  A: {unit: kgg}\n"                          /* 6 */
+    "  B: {unit: t, bounds: [1, 0]}\n"            /* 7 */
+    "  C: {unit: t, over: [region]}\n"            /* 8 */
+    "equations:\n"                                /* 9 */
+    "  E: {unit: t, formula: \"A + \"}\n"         /* 10 */
+    "  F: {unit: t, formula: \"0\", intial: 0}\n" /* 11 */
     "results: {baseline: E, project: E, leakage: G, reductions: E}\n";
 
 static const struct {
@@ -293,8 +289,9 @@ static const struct {
     {7, 25, "lower bound 1 is above upper bound 0"},
     {8, 23, "unknown dimension 'region'"},
     {10, 30, "expected an operand after '+'"},
-    {11, 30, "unknown key 'intial' in equation 'F' (did you mean "
-             "'initial'?)"},
+    {11, 30,
+     "unknown key 'intial' in equation 'F' (did you mean "
+     "'initial'?)"},
     {12, 45, "result 'leakage' names 'G', which is not an equation"},
 };
 
@@ -342,8 +339,8 @@ static void test_model_methodology_fields(void **state)
         "  R:  {unit: t, formula: \"S * 2\", initial: \"0 * S0\"}\n"
         "results: {baseline: S, project: R, leakage: S, reductions: R}\n";
     const mrv_ydoc *doc = NULL;
-    assert_status(mrv_yaml_load_string("m.yaml", text, strlen(text),
-                                       fx->arena, &doc, fx->diag),
+    assert_status(mrv_yaml_load_string("m.yaml", text, strlen(text), fx->arena,
+                                       &doc, fx->diag),
                   MRV_OK);
     const mrv_methodology *m = NULL;
     assert_status(mrv_methodology_load(doc, fx->arena, &m, fx->diag), MRV_OK);
@@ -365,7 +362,7 @@ static void test_model_methodology_fields(void **state)
     assert_int_equal(w->over[0], 0);
     assert_true(w->has_bounds);
     assert_close(w->lo, 0, 0);
-    assert_close(w->hi, 2e6, 1e-15);   /* 2 kt in kg */
+    assert_close(w->hi, 2e6, 1e-15); /* 2 kt in kg */
     assert_close(w->unit.scale, 1e6, 1e-15);
     const mrv_param *ef = &m->params[mrv_methodology_param(m, "EF")];
     assert_int_equal(ef->fill, MRV_FILL_NONE);
@@ -399,8 +396,8 @@ static void test_model_project_fields(void **state)
         "lhs}\n"
         "parameters: {N: 1}\n";
     const mrv_ydoc *doc = NULL;
-    assert_status(mrv_yaml_load_string("p.yaml", text, strlen(text),
-                                       fx->arena, &doc, fx->diag),
+    assert_status(mrv_yaml_load_string("p.yaml", text, strlen(text), fx->arena,
+                                       &doc, fx->diag),
                   MRV_OK);
     const mrv_project *p = NULL;
     assert_status(mrv_project_load(doc, fx->arena, &p, fx->diag), MRV_OK);
@@ -420,7 +417,7 @@ static void test_model_project_fields(void **state)
     assert_true(p->mc.given);
     assert_int_equal(p->mc.draws, 1000);
     assert_true(p->mc.seed == UINT64_MAX);
-    assert_close(p->mc.confidence, 0.95, 0);    /* the default */
+    assert_close(p->mc.confidence, 0.95, 0); /* the default */
     assert_int_equal(p->mc.method, MRV_SAMPLE_LHS);
     assert_non_null(p->params);
     assert_int_equal(mrv_model_kind(doc), MRV_FILE_PROJECT);
@@ -436,8 +433,8 @@ static void test_model_table_fields(void **state)
         "  gas.ef: {value: 69_300, unit: kg/TJ, uncertainty: 5%}\n"
         "  gas.ncv: {value: 44.3, unit: TJ/Gg, source: Own source}\n";
     const mrv_ydoc *doc = NULL;
-    assert_status(mrv_yaml_load_string("t.yaml", text, strlen(text),
-                                       fx->arena, &doc, fx->diag),
+    assert_status(mrv_yaml_load_string("t.yaml", text, strlen(text), fx->arena,
+                                       &doc, fx->diag),
                   MRV_OK);
     const mrv_table *t = NULL;
     assert_status(mrv_table_load(doc, fx->arena, &t, fx->diag), MRV_OK);
@@ -446,7 +443,7 @@ static void test_model_table_fields(void **state)
     const mrv_factor *f = mrv_table_entry(t, "gas.ef");
     assert_non_null(f);
     assert_string_equal(f->id, "ipcc.x/gas.ef");
-    assert_close(f->value, 69300, 0);     /* as written, in its unit */
+    assert_close(f->value, 69300, 0); /* as written, in its unit */
     assert_string_equal(f->unit_text, "kg/TJ");
     assert_string_equal(f->source, "Table source");
     assert_non_null(f->uncert_node);
@@ -467,9 +464,10 @@ static void test_model_declaration_cap(void **state)
     assert_non_null(text);
     for (int over = 0; over <= 1; over++) {
         size_t n = MRV_MAX_DECLS + (size_t)over;
-        size_t o = (size_t)snprintf(text, cap, "methodology: m\n"
-                                               "parameters: {A: {unit: t}}\n"
-                                               "equations:\n");
+        size_t o = (size_t)snprintf(text, cap,
+                                    "methodology: m\n"
+                                    "parameters: {A: {unit: t}}\n"
+                                    "equations:\n");
         for (size_t i = 0; i + 1 < n; i++)
             o += (size_t)snprintf(text + o, cap - o,
                                   "  E%zu: {unit: t, formula: \"E%zu + A\"}\n",
@@ -523,16 +521,16 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_model_bad_documents, fx_base_setup,
                                         fx_base_teardown),
-        cmocka_unit_test_setup_teardown(test_model_collects_every_error, fx_base_setup,
-                                        fx_base_teardown),
-        cmocka_unit_test_setup_teardown(test_model_methodology_fields, fx_base_setup,
-                                        fx_base_teardown),
-        cmocka_unit_test_setup_teardown(test_model_project_fields, fx_base_setup,
-                                        fx_base_teardown),
+        cmocka_unit_test_setup_teardown(test_model_collects_every_error,
+                                        fx_base_setup, fx_base_teardown),
+        cmocka_unit_test_setup_teardown(test_model_methodology_fields,
+                                        fx_base_setup, fx_base_teardown),
+        cmocka_unit_test_setup_teardown(test_model_project_fields,
+                                        fx_base_setup, fx_base_teardown),
         cmocka_unit_test_setup_teardown(test_model_table_fields, fx_base_setup,
                                         fx_base_teardown),
-        cmocka_unit_test_setup_teardown(test_model_declaration_cap, fx_base_setup,
-                                        fx_base_teardown),
+        cmocka_unit_test_setup_teardown(test_model_declaration_cap,
+                                        fx_base_setup, fx_base_teardown),
         cmocka_unit_test_setup_teardown(test_model_kind, fx_base_setup,
                                         fx_base_teardown),
     };

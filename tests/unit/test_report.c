@@ -110,10 +110,23 @@ static void test_report_csv_golden(void **state)
 static void test_report_g17_round_trip(void **state)
 {
     (void)state;
-    static const double xs[] = {
-        0.1, 0.2, 1.0 / 3, 2.0 / 3, 1e-300, 5e-324, DBL_MIN, DBL_MAX,
-        -DBL_MAX, 1e22, 9007199254740993.0, 0.30000000000000004, -1.5,
-        684857.3130960391, 1, 0, 123.456e-7};
+    static const double xs[] = {0.1,
+                                0.2,
+                                1.0 / 3,
+                                2.0 / 3,
+                                1e-300,
+                                5e-324,
+                                DBL_MIN,
+                                DBL_MAX,
+                                -DBL_MAX,
+                                1e22,
+                                9007199254740993.0,
+                                0.30000000000000004,
+                                -1.5,
+                                684857.3130960391,
+                                1,
+                                0,
+                                123.456e-7};
     for (size_t i = 0; i < sizeof xs / sizeof *xs; i++) {
         char buf[40];
         mrv_fmt_g17(xs[i], buf, sizeof buf);
@@ -183,8 +196,7 @@ static int setup(void **state)
     mrv_options opt;
     memset(&opt, 0, sizeof opt);
     opt.search = fx_search();
-    if (mrv_run_new(fx->project, &opt, &fx->run, fx->diag) != MRV_OK)
-        return -1;
+    if (mrv_run_new(fx->project, &opt, &fx->run, fx->diag) != MRV_OK) return -1;
     *state = fx;
     return 0;
 }
@@ -364,8 +376,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_report_csv_golden),
         cmocka_unit_test(test_report_g17_round_trip),
-        cmocka_unit_test_setup_teardown(test_report_tiny_run, setup,
-                                        teardown),
+        cmocka_unit_test_setup_teardown(test_report_tiny_run, setup, teardown),
         cmocka_unit_test_setup_teardown(test_report_write_atomic, setup,
                                         teardown),
     };

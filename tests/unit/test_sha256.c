@@ -12,15 +12,14 @@ static const struct {
     const char *msg;
     const char *hex;
 } vectors[] = {
-    { "", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855" },
-    { "abc",
-      "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad" },
-    { "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
-      "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1" },
+    {"", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"},
+    {"abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"},
+    {"abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+     "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"},
     /* 896 bits: two blocks, the padding starts a block of its own. */
-    { "abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmn"
-      "hijklmnoijklmnopjklmnopqklmnopqrlmnopqrsmnopqrstnopqrstu",
-      "cf5b16a778af8380036ce59e7b0492370b249b11e8f07a51afac45037afee9d1" },
+    {"abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmn"
+     "hijklmnoijklmnopjklmnopqklmnopqrlmnopqrsmnopqrstnopqrstu",
+     "cf5b16a778af8380036ce59e7b0492370b249b11e8f07a51afac45037afee9d1"},
 };
 
 static void test_sha256_vectors(void **state)
@@ -47,7 +46,7 @@ static void test_sha256_null_empty(void **state)
 static void test_sha256_million_a_chunked(void **state)
 {
     (void)state;
-    static const size_t chunks[] = { 1, 63, 64, 65, 7, 128, 1000, 3, 200 };
+    static const size_t chunks[] = {1, 63, 64, 65, 7, 128, 1000, 3, 200};
     size_t total = 1000000, done = 0, k = 0;
     char *a = malloc(total);
     assert_non_null(a);

@@ -49,9 +49,11 @@ static const char table[] =
 static const struct {
     const char *name, *value;
 } defaults[] = {
-    {"S", "1"}, {"V", "{2025: 1, 2026: 1, 2027: 1}"}, {"VH", "1"},
-    {"VL", "1"}, {"M", "1"}, {"VM", "1"}, {"MR", "1"}, {"B", "0.5"},
-    {"F", "1"}, {"MB", "1"},
+    {"S", "1"},  {"V", "{2025: 1, 2026: 1, 2027: 1}"},
+    {"VH", "1"}, {"VL", "1"},
+    {"M", "1"},  {"VM", "1"},
+    {"MR", "1"}, {"B", "0.5"},
+    {"F", "1"},  {"MB", "1"},
 };
 
 typedef struct fixture {
@@ -119,8 +121,8 @@ static size_t param(const fixture *fx, const char *name)
 }
 
 /* The central value of a pick in the parameter's own unit. */
-static double pick_central(const fixture *fx, size_t pi, int year,
-                           size_t fleet, size_t region, mrv_vpick *pk)
+static double pick_central(const fixture *fx, size_t pi, int year, size_t fleet,
+                           size_t region, mrv_vpick *pk)
 {
     size_t mem[2] = {fleet, region};
     char why[200];
@@ -145,7 +147,7 @@ static const struct {
     struct {
         int year;
         size_t fleet, region;
-        double want;     /* in the parameter's unit */
+        double want; /* in the parameter's unit */
         size_t nparts;
     } picks[6];
 } good[] = {
@@ -155,47 +157,65 @@ static const struct {
     {"S", "1_000", {{NY, 0, 0, 1000, 1}}},
     {"S", "-2.5e1 m/h", {{NY, 0, 0, -25 * 24 * 365.25 / 1000, 1}}},
     {"S", "{value: 3, unit: m/d}", {{NY, 0, 0, 3 * 365.25 / 1000, 1}}},
-    {"S", "{value: 3, unit: m/d, source: survey, note: n}",
+    {"S",
+     "{value: 3, unit: m/d, source: survey, note: n}",
      {{NY, 0, 0, 1.09575, 1}}},
     /* factor references, in the entry's own unit */
     {"S", "tbl/dist", {{NY, 0, 0, 3652.5, 1}}},
     {"F", "tbl/ef", {{NY, 0, 0, 69.3, 1}}},
-    {"F", "{value: tbl/ef, uncertainty: {dist: normal, sd: 1}}",
+    {"F",
+     "{value: tbl/ef, uncertainty: {dist: normal, sd: 1}}",
      {{NY, 0, 0, 69.3, 1}}},
     /* series, and fill rules */
-    {"V", "{2027: 3, 2025: 1, 2026: 2, 2030: 9}",
-     {{2025, 0, 0, 1, 1}, {2026, 0, 0, 2, 1}, {2027, 0, 0, 3, 1},
+    {"V",
+     "{2027: 3, 2025: 1, 2026: 2, 2030: 9}",
+     {{2025, 0, 0, 1, 1},
+      {2026, 0, 0, 2, 1},
+      {2027, 0, 0, 3, 1},
       {2030, 0, 0, 9, 1}}},
-    {"VH", "{2024: 5, 2026: 7}",
-     {{2025, 0, 0, 5, 1}, {2026, 0, 0, 7, 1}, {2027, 0, 0, 7, 1},
+    {"VH",
+     "{2024: 5, 2026: 7}",
+     {{2025, 0, 0, 5, 1},
+      {2026, 0, 0, 7, 1},
+      {2027, 0, 0, 7, 1},
       {2024, 0, 0, 5, 1}}},
-    {"VL", "{2025: 10, 2028: 40}",
-     {{2025, 0, 0, 10, 1}, {2026, 0, 0, 20, 2}, {2027, 0, 0, 30, 2},
-      {2028, 0, 0, 40, 1}, {2031, 0, 0, 40, 1}}},
+    {"VL",
+     "{2025: 10, 2028: 40}",
+     {{2025, 0, 0, 10, 1},
+      {2026, 0, 0, 20, 2},
+      {2027, 0, 0, 30, 2},
+      {2028, 0, 0, 40, 1},
+      {2031, 0, 0, 40, 1}}},
     {"VH", "7", {{2025, 0, 0, 7, 1}, {2027, 0, 0, 7, 1}}},
     /* members, broadcast, and nested axes in either order */
     {"M", "{a: 1, b: 2}", {{NY, 0, 0, 1, 1}, {NY, 1, 0, 2, 1}}},
     {"M", "{b: 2, a: 1}", {{NY, 0, 0, 1, 1}, {NY, 1, 0, 2, 1}}},
     {"M", "7", {{NY, 0, 0, 7, 1}, {NY, 1, 0, 7, 1}}},
-    {"VM", "{a: {2025: 1, 2026: 2, 2027: 3}, b: 4}",
+    {"VM",
+     "{a: {2025: 1, 2026: 2, 2027: 3}, b: 4}",
      {{2025, 0, 0, 1, 1}, {2027, 0, 0, 3, 1}, {2026, 1, 0, 4, 1}}},
-    {"VM", "{2025: {a: 1, b: 2}, 2026: {a: 3, b: 4}, 2027: 5}",
-     {{2025, 1, 0, 2, 1}, {2026, 0, 0, 3, 1}, {2027, 0, 0, 5, 1},
+    {"VM",
+     "{2025: {a: 1, b: 2}, 2026: {a: 3, b: 4}, 2027: 5}",
+     {{2025, 1, 0, 2, 1},
+      {2026, 0, 0, 3, 1},
+      {2027, 0, 0, 5, 1},
       {2027, 1, 0, 5, 1}}},
-    {"MR", "{n: {a: 1, b: 2}, s: {a: 3, b: 4}}",
-     {{NY, 0, 0, 1, 1}, {NY, 1, 0, 2, 1}, {NY, 0, 1, 3, 1},
-      {NY, 1, 1, 4, 1}}},
-    {"MR", "{a: {n: 1, s: 2}, b: 3}",
-     {{NY, 0, 0, 1, 1}, {NY, 0, 1, 2, 1}, {NY, 1, 0, 3, 1},
-      {NY, 1, 1, 3, 1}}},
+    {"MR",
+     "{n: {a: 1, b: 2}, s: {a: 3, b: 4}}",
+     {{NY, 0, 0, 1, 1}, {NY, 1, 0, 2, 1}, {NY, 0, 1, 3, 1}, {NY, 1, 1, 4, 1}}},
+    {"MR",
+     "{a: {n: 1, s: 2}, b: 3}",
+     {{NY, 0, 0, 1, 1}, {NY, 0, 1, 2, 1}, {NY, 1, 0, 3, 1}, {NY, 1, 1, 3, 1}}},
     /* wrappers around maps keep their values */
-    {"M", "{value: {a: 1, b: 2}, uncertainty: 10%}",
+    {"M",
+     "{value: {a: 1, b: 2}, uncertainty: 10%}",
      {{NY, 0, 0, 1, 1}, {NY, 1, 0, 2, 1}}},
     {"VM",
      "{a: {value: {2025: 1, 2026: 2, 2027: 3}, uncertainty: {dist: "
      "triangular, min: 0.9, max: 1.1, relative: true}, vary: vintage}, b: 2}",
      {{2026, 0, 0, 2, 1}, {2026, 1, 0, 2, 1}}},
-    {"B", "{value: 0.5, uncertainty: {dist: uniform, min: 0.2, max: 0.9}}",
+    {"B",
+     "{value: 0.5, uncertainty: {dist: uniform, min: 0.2, max: 0.9}}",
      {{NY, 0, 0, 0.5, 1}}},
 };
 
@@ -229,20 +249,19 @@ static void test_values_linear_weights(void **state)
     fixture *fx = *state;
     assert_status(bind(fx, "VL", "{2024: 10, 2028: 50}"), MRV_OK);
     mrv_vpick pk;
-    assert_close(pick_central(fx, param(fx, "VL"), 2025, 0, 0, &pk), 20,
-                 1e-15);
+    assert_close(pick_central(fx, param(fx, "VL"), 2025, 0, 0, &pk), 20, 1e-15);
     assert_int_equal(pk.nparts, 2);
     assert_close(pk.part[0].w, 0.75, 1e-15);
     assert_close(pk.part[1].w, 0.25, 1e-15);
-    assert_close(pk.part[0].leaf->value, 10000, 0);    /* t -> kg */
+    assert_close(pk.part[0].leaf->value, 10000, 0); /* t -> kg */
     assert_close(pk.part[1].leaf->value, 50000, 0);
     /* A series read where it has no year and no fill: the years it has. */
     assert_status(bind(fx, "V", "{2025: 1, 2026: 1, 2027: 1}"), MRV_OK);
     size_t mem[2] = {0, 0};
     char why[200];
-    assert_status(mrv_bound_pick(fx->b, param(fx, "V"), 2024, mem, &pk, why,
-                                 sizeof why),
-                  MRV_EREF);
+    assert_status(
+        mrv_bound_pick(fx->b, param(fx, "V"), 2024, mem, &pk, why, sizeof why),
+        MRV_EREF);
     assert_string_equal(why, "years given: 2025-2027");
 }
 
@@ -255,9 +274,9 @@ static void test_values_uncertainty(void **state)
 
     /* A factor's own uncertainty, in its unit, triangular around it. */
     assert_status(bind(fx, "F", "tbl/ef"), MRV_OK);
-    assert_status(mrv_bound_pick(fx->b, param(fx, "F"), NY, mem, &pk, why,
-                                 sizeof why),
-                  MRV_OK);
+    assert_status(
+        mrv_bound_pick(fx->b, param(fx, "F"), NY, mem, &pk, why, sizeof why),
+        MRV_OK);
     const mrv_vnode *leaf = pk.part[0].leaf;
     assert_string_equal(leaf->source, "tbl/ef");
     assert_non_null(leaf->unc);
@@ -271,8 +290,9 @@ static void test_values_uncertainty(void **state)
     assert_string_equal(fx->b->factors_used[0]->id, "tbl/ef");
 
     /* An explicit absolute uncertainty replaces the factor's. */
-    assert_status(bind(fx, "F", "{value: tbl/ef, uncertainty: {dist: normal, "
-                                "sd: 2}}"),
+    assert_status(bind(fx, "F",
+                       "{value: tbl/ef, uncertainty: {dist: normal, "
+                       "sd: 2}}"),
                   MRV_OK);
     mrv_bound_pick(fx->b, param(fx, "F"), NY, mem, &pk, why, sizeof why);
     assert_int_equal(pk.part[0].leaf->unc->dist, MRV_DIST_NORMAL);
@@ -293,8 +313,9 @@ static void test_values_uncertainty(void **state)
     assert_string_equal(u->stream, "M");
 
     /* vary on the wrapper; bounds truncate the draws of a bounded leaf. */
-    assert_status(bind(fx, "B", "{value: 0.5, uncertainty: {dist: uniform, "
-                                "min: 0.2, max: 0.9}, vary: vintage}"),
+    assert_status(bind(fx, "B",
+                       "{value: 0.5, uncertainty: {dist: uniform, "
+                       "min: 0.2, max: 0.9}, vary: vintage}"),
                   MRV_OK);
     mrv_bound_pick(fx->b, param(fx, "B"), NY, mem, &pk, why, sizeof why);
     u = pk.part[0].leaf->unc;
@@ -305,9 +326,10 @@ static void test_values_uncertainty(void **state)
     /* A relative multiplier on a bounded map is truncated so that every
     ** leaf times it stays inside the bounds [0, 10]: 2 m and 5 m for m in
     ** [0, 2]. */
-    assert_status(bind(fx, "MB", "{value: {a: 2, b: 5}, uncertainty: {dist: "
-                                 "normal, sd: 0.5, relative: true}, vary: "
-                                 "[vintage, member]}"),
+    assert_status(bind(fx, "MB",
+                       "{value: {a: 2, b: 5}, uncertainty: {dist: "
+                       "normal, sd: 0.5, relative: true}, vary: "
+                       "[vintage, member]}"),
                   MRV_OK);
     mrv_bound_pick(fx->b, param(fx, "MB"), NY, mem, &pk, why, sizeof why);
     assert_int_equal(pk.part[0].nrel, 1);
@@ -318,8 +340,9 @@ static void test_values_uncertainty(void **state)
     assert_close(pk.part[0].leaf->value, 5, 0);
 
     /* A linear fill under a relative multiplier: both parts carry it. */
-    assert_status(bind(fx, "VL", "{value: {2025: 2, 2027: 4}, uncertainty: "
-                                 "5%}"),
+    assert_status(bind(fx, "VL",
+                       "{value: {2025: 2, 2027: 4}, uncertainty: "
+                       "5%}"),
                   MRV_OK);
     mrv_bound_pick(fx->b, param(fx, "VL"), 2026, mem, &pk, why, sizeof why);
     assert_int_equal(pk.nparts, 2);
@@ -330,7 +353,7 @@ static void test_values_uncertainty(void **state)
 
 static const struct {
     const char *name, *value;
-    const char *needle;   /* the token of VALUE the error points at */
+    const char *needle; /* the token of VALUE the error points at */
     const char *msg;
 } bad[] = {
     {"V", "{2025: 1, 2026: 2}", "{2025",
@@ -340,18 +363,18 @@ static const struct {
      "series 'VH' has no value for 2025, and fill: hold only carries values "
      "forward (years given: 2026)"},
     {"VL", "{2026: 1, 2027: 2}", "{2026", "fill: linear only carries"},
-    {"V", "{2025: 1, 2026: 2, 2027: 3, x: 4}", "x:",
-     "expected a year (1000 to 9999) like the other keys, not 'x'"},
+    {"V", "{2025: 1, 2026: 2, 2027: 3, x: 4}",
+     "x:", "expected a year (1000 to 9999) like the other keys, not 'x'"},
     {"M", "{a: 1}", "{a", "'M' has no value for member 'b' of 'fleet'"},
     {"M", "{a: 1, bb: 2}", "bb",
      "'bb' is not a member of 'fleet' (did you mean 'b'?)"},
     {"M", "{a: 1, z: 2}", "z:", "'z' is not a member of 'fleet'"},
     {"M", "{2025: 1}", "2025",
      "'M' is not over vintage here: a year key is not allowed"},
-    {"M", "{n: 1}", "n:",
-     "'n' is not a member of any axis of 'M' left here (fleet)"},
-    {"S", "{a: 1}", "a:",
-     "'S' has no axis left for key 'a': give a single value here"},
+    {"M", "{n: 1}",
+     "n:", "'n' is not a member of any axis of 'M' left here (fleet)"},
+    {"S", "{a: 1}",
+     "a:", "'S' has no axis left for key 'a': give a single value here"},
     {"VM", "{a: {b: 1}, b: 1}", "b: 1}",
      "'b' is not a member of any axis of 'VM' left here (vintage (years))"},
     {"S", "[1, 2]", "[1", "a value cannot be a sequence"},
@@ -391,8 +414,9 @@ static const struct {
      "a lognormal value (its median) must be positive"},
     {"B", "{value: 0.5, uncertainty: {dist: lognormal, gsd: 0.5}}", "0.5}",
      "'gsd' must be at least 1"},
-    {"B", "{value: 0.5, uncertainty: {dist: triangular, min: 0.9, max: "
-          "0.1}}",
+    {"B",
+     "{value: 0.5, uncertainty: {dist: triangular, min: 0.9, max: "
+     "0.1}}",
      "0.9", "'min' must be below 'max'"},
     {"M", "{value: {a: 1, b: 2}, uncertainty: {dist: normal, sd: 0.1}}",
      "{dist", "uncertainty on a series or a per-member map must be relative"},
@@ -402,8 +426,9 @@ static const struct {
      "'vary: member', but parameter 'S' is not over any dimension"},
     {"B", "{value: 0.5, uncertainty: 5%, vary: always}", "always",
      "'vary' must be vintage, member or [vintage, member], not 'always'"},
-    {"B", "{value: 0.5, uncertainty: {dist: normal, sd: 1, vary: vintage}, "
-          "vary: vintage}",
+    {"B",
+     "{value: 0.5, uncertainty: {dist: normal, sd: 1, vary: vintage}, "
+     "vary: vintage}",
      "vintage}, vary", "'vary' is given twice"},
     {"F", "tbl/nope", "tbl", "factor table 'tbl' has no entry 'nope'"},
     {"F", "tbl/e", "tbl",
@@ -415,8 +440,7 @@ static const struct {
     {"S", "tbl/ef", "tbl",
      "factor 'tbl/ef' is in 'kg/TJ' (mass/energy) but parameter 'S' is in "
      "'km/yr' (length)"},
-    {"F", "../x/y", "../x/y",
-     "'../x/y' is not a factor reference TABLE/ENTRY"},
+    {"F", "../x/y", "../x/y", "'../x/y' is not a factor reference TABLE/ENTRY"},
 };
 
 static void test_values_bad(void **state)

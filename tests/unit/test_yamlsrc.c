@@ -50,8 +50,8 @@ static void assert_pos(mrv_srcpos p, unsigned line, unsigned col)
     }
 }
 
-static void assert_scalar(const mrv_ynode *y, const char *text,
-                          unsigned line, unsigned col)
+static void assert_scalar(const mrv_ynode *y, const char *text, unsigned line,
+                          unsigned col)
 {
     assert_non_null(y);
     assert_int_equal(y->kind, MRV_Y_SCALAR);
@@ -62,15 +62,14 @@ static void assert_scalar(const mrv_ynode *y, const char *text,
 
 /* ---- tree shape -------------------------------------------------------- */
 
-static const char tree_yaml[] =
-    "name: demo\n"                      /* 1 */
-    "list:\n"                           /* 2 */
-    "  - 1\n"                           /* 3 */
-    "  - two: 2\n"                      /* 4 */
-    "    three: [a, \"b\"]\n"           /* 5 */
-    "empty:\n"                          /* 6 */
-    "nested: {x: {y: z}}\n"             /* 7 */
-    "# trailing comment\n";
+static const char tree_yaml[] = "name: demo\n"            /* 1 */
+                                "list:\n"                 /* 2 */
+                                "  - 1\n"                 /* 3 */
+                                "  - two: 2\n"            /* 4 */
+                                "    three: [a, \"b\"]\n" /* 5 */
+                                "empty:\n"                /* 6 */
+                                "nested: {x: {y: z}}\n"   /* 7 */
+                                "# trailing comment\n";
 
 static void test_yamlsrc_tree_positions(void **state)
 {
@@ -143,15 +142,14 @@ static void test_yamlsrc_tree_positions(void **state)
 static void test_yamlsrc_scalar_styles(void **state)
 {
     struct fixture *fx = *state;
-    static const char text[] =
-        "p: plain text\n"
-        "s: 'it''s'\n"
-        "d: \"a\\0b\\tc\"\n"
-        "l: |\n  one\n  two\n"
-        "f: >-\n  one\n  two\n"
-        "\"quoted key\": 1\n"
-        "e: {}\n"
-        "q: []\n";
+    static const char text[] = "p: plain text\n"
+                               "s: 'it''s'\n"
+                               "d: \"a\\0b\\tc\"\n"
+                               "l: |\n  one\n  two\n"
+                               "f: >-\n  one\n  two\n"
+                               "\"quoted key\": 1\n"
+                               "e: {}\n"
+                               "q: []\n";
     assert_status(load(fx, text), MRV_OK);
     const mrv_ynode *root = fx->doc->root;
     const mrv_ynode *y = mrv_ymap_get(root, "p");
@@ -162,12 +160,12 @@ static void test_yamlsrc_scalar_styles(void **state)
     assert_string_equal(y->text, "it's");
     y = mrv_ymap_get(root, "d");
     assert_int_equal(y->style, MRV_YS_DOUBLE);
-    assert_int_equal(y->len, 5);                /* embedded NUL kept */
+    assert_int_equal(y->len, 5); /* embedded NUL kept */
     assert_memory_equal(y->text, "a\0b\tc", 6);
     y = mrv_ymap_get(root, "l");
     assert_int_equal(y->style, MRV_YS_LITERAL);
     assert_string_equal(y->text, "one\ntwo\n");
-    assert_pos(y->pos, 4, 4);                   /* on the indicator */
+    assert_pos(y->pos, 4, 4); /* on the indicator */
     y = mrv_ymap_get(root, "f");
     assert_int_equal(y->style, MRV_YS_FOLDED);
     assert_string_equal(y->text, "one two");
@@ -188,8 +186,13 @@ static void test_yamlsrc_empty_documents(void **state)
 {
     struct fixture *fx = *state;
     static const char *const empties[] = {
-        "", "# only a comment\n# and another\n", "\n\n   \n", "---\n",
-        "--- \n...\n", "\xEF\xBB\xBF", "---\n# c\n",
+        "",
+        "# only a comment\n# and another\n",
+        "\n\n   \n",
+        "---\n",
+        "--- \n...\n",
+        "\xEF\xBB\xBF",
+        "---\n# c\n",
     };
     for (size_t i = 0; i < sizeof empties / sizeof empties[0]; i++) {
         assert_status(load(fx, empties[i]), MRV_OK);
@@ -209,75 +212,76 @@ static void test_yamlsrc_empty_documents(void **state)
 
 static const struct bad {
     const char *text;
-    size_t len;             /* 0: strlen(text) */
+    size_t len; /* 0: strlen(text) */
     mrv_status st;
     unsigned line, col;
-    const char *msg;        /* substring of the message */
+    const char *msg; /* substring of the message */
 } bad[] = {
     /* strictness */
-    { "a: &x 1\n", 0, MRV_ESYNTAX, 1, 4, "anchors and aliases are not" },
-    { "a: 1\nb: *x\n", 0, MRV_ESYNTAX, 2, 4,
-      "YAML anchors and aliases are not allowed" },
-    { "a: &m\n  b: 1\n", 0, MRV_ESYNTAX, 1, 4, "anchors" },
-    { "- &s [1]\n", 0, MRV_ESYNTAX, 1, 3, "anchors" },
-    { "a: !!str 1\n", 0, MRV_ESYNTAX, 1, 4, "YAML tags are not allowed" },
-    { "a:\n  - !foo x\n", 0, MRV_ESYNTAX, 2, 5, "tags are not allowed" },
-    { "--- !map\na: 1\n", 0, MRV_ESYNTAX, 1, 5, "tags" },
-    { "a: ! [1]\n", 0, MRV_ESYNTAX, 1, 4, "tags" },
-    { "a: 1\nb: 2\na: 3\n", 0, MRV_ESYNTAX, 3, 1,
-      "duplicate key 'a' (first at line 1)" },
-    { "m:\n  x: 1\n  'x': 2\n", 0, MRV_ESYNTAX, 3, 3,
-      "duplicate key 'x' (first at line 2)" },
-    { "{k: 1, k: 2}\n", 0, MRV_ESYNTAX, 1, 8,
-      "duplicate key 'k' (first at line 1)" },
-    { "\"\\t\": 1\n\"\\t\": 2\n", 0, MRV_ESYNTAX, 2, 1,
-      "duplicate key '\\x09'" },
-    { "? [a]\n: 1\n", 0, MRV_ESYNTAX, 1, 3,
-      "mapping keys must be scalars, not a sequence" },
-    { "? {a: 1}\n: 1\n", 0, MRV_ESYNTAX, 1, 3,
-      "mapping keys must be scalars, not a mapping" },
-    { "{[a]: 1}\n", 0, MRV_ESYNTAX, 1, 2, "mapping keys must be scalars" },
-    { "a: 1\n---\nb: 2\n", 0, MRV_ESYNTAX, 2, 1,
-      "only one YAML document is allowed per file" },
-    { "a: 1\n...\n---\n", 0, MRV_ESYNTAX, 3, 1, "only one YAML document" },
+    {"a: &x 1\n", 0, MRV_ESYNTAX, 1, 4, "anchors and aliases are not"},
+    {"a: 1\nb: *x\n", 0, MRV_ESYNTAX, 2, 4,
+     "YAML anchors and aliases are not allowed"},
+    {"a: &m\n  b: 1\n", 0, MRV_ESYNTAX, 1, 4, "anchors"},
+    {"- &s [1]\n", 0, MRV_ESYNTAX, 1, 3, "anchors"},
+    {"a: !!str 1\n", 0, MRV_ESYNTAX, 1, 4, "YAML tags are not allowed"},
+    {"a:\n  - !foo x\n", 0, MRV_ESYNTAX, 2, 5, "tags are not allowed"},
+    {"--- !map\na: 1\n", 0, MRV_ESYNTAX, 1, 5, "tags"},
+    {"a: ! [1]\n", 0, MRV_ESYNTAX, 1, 4, "tags"},
+    {"a: 1\nb: 2\na: 3\n", 0, MRV_ESYNTAX, 3, 1,
+     "duplicate key 'a' (first at line 1)"},
+    {"m:\n  x: 1\n  'x': 2\n", 0, MRV_ESYNTAX, 3, 3,
+     "duplicate key 'x' (first at line 2)"},
+    {"{k: 1, k: 2}\n", 0, MRV_ESYNTAX, 1, 8,
+     "duplicate key 'k' (first at line 1)"},
+    {"\"\\t\": 1\n\"\\t\": 2\n", 0, MRV_ESYNTAX, 2, 1, "duplicate key '\\x09'"},
+    {"? [a]\n: 1\n", 0, MRV_ESYNTAX, 1, 3,
+     "mapping keys must be scalars, not a sequence"},
+    {"? {a: 1}\n: 1\n", 0, MRV_ESYNTAX, 1, 3,
+     "mapping keys must be scalars, not a mapping"},
+    {"{[a]: 1}\n", 0, MRV_ESYNTAX, 1, 2, "mapping keys must be scalars"},
+    {"a: 1\n---\nb: 2\n", 0, MRV_ESYNTAX, 2, 1,
+     "only one YAML document is allowed per file"},
+    {"a: 1\n...\n---\n", 0, MRV_ESYNTAX, 3, 1, "only one YAML document"},
     /* libyaml's scanner and parser */
-    { "a: 1\n b: 2\n", 0, MRV_ESYNTAX, 2, 3,
-      "invalid YAML: mapping values are not allowed in this context" },
-    { "a: \"abc\n", 0, MRV_ESYNTAX, 2, 1,
-      "found unexpected end of stream (while scanning a quoted scalar at "
-      "line 1, column 4)" },
-    { "a: 'abc\n", 0, MRV_ESYNTAX, 2, 1, "unexpected end of stream" },
-    { "a: 1\n\tb: 2\n", 0, MRV_ESYNTAX, 2, 1, "tab" },
-    { "a:\n\t- 1\n", 0, MRV_ESYNTAX, 2, 1, "cannot start any token" },
-    { "a:\n  b: 1\n c: 2\n", 0, MRV_ESYNTAX, 3, 2,
-      "did not find expected key" },
-    { "- a\nb: 1\n", 0, MRV_ESYNTAX, 2, 1, "invalid YAML:" },
-    { "[a, b\n", 0, MRV_ESYNTAX, 2, 1, "did not find expected ',' or ']'" },
-    { "{a: 1\n", 0, MRV_ESYNTAX, 2, 1, "invalid YAML:" },
-    { "a: b: c\n", 0, MRV_ESYNTAX, 1, 5, "mapping values are not allowed" },
-    { "a: @x\n", 0, MRV_ESYNTAX, 1, 4, "cannot start any token" },
-    { "a: \"\\q\"\n", 0, MRV_ESYNTAX, 1, 5, "unknown escape" },
-    { "%FOO bar\n--- 1\n", 0, MRV_ESYNTAX, 1, 5,
-      "found unknown directive name (while scanning a directive at line 1"
-      ", column 1)" },
-    { "%YAML 1.1\n%YAML 1.1\n--- 1\n", 0, MRV_ESYNTAX, 2, 1,
-      "duplicate %YAML directive" },
+    {"a: 1\n b: 2\n", 0, MRV_ESYNTAX, 2, 3,
+     "invalid YAML: mapping values are not allowed in this context"},
+    {"a: \"abc\n", 0, MRV_ESYNTAX, 2, 1,
+     "found unexpected end of stream (while scanning a quoted scalar at "
+     "line 1, column 4)"},
+    {"a: 'abc\n", 0, MRV_ESYNTAX, 2, 1, "unexpected end of stream"},
+    {"a: 1\n\tb: 2\n", 0, MRV_ESYNTAX, 2, 1, "tab"},
+    {"a:\n\t- 1\n", 0, MRV_ESYNTAX, 2, 1, "cannot start any token"},
+    {"a:\n  b: 1\n c: 2\n", 0, MRV_ESYNTAX, 3, 2, "did not find expected key"},
+    {"- a\nb: 1\n", 0, MRV_ESYNTAX, 2, 1, "invalid YAML:"},
+    {"[a, b\n", 0, MRV_ESYNTAX, 2, 1, "did not find expected ',' or ']'"},
+    {"{a: 1\n", 0, MRV_ESYNTAX, 2, 1, "invalid YAML:"},
+    {"a: b: c\n", 0, MRV_ESYNTAX, 1, 5, "mapping values are not allowed"},
+    {"a: @x\n", 0, MRV_ESYNTAX, 1, 4, "cannot start any token"},
+    {"a: \"\\q\"\n", 0, MRV_ESYNTAX, 1, 5, "unknown escape"},
+    {"%FOO bar\n--- 1\n", 0, MRV_ESYNTAX, 1, 5,
+     "found unknown directive name (while scanning a directive at line 1"
+     ", column 1)"},
+    {"%YAML 1.1\n%YAML 1.1\n--- 1\n", 0, MRV_ESYNTAX, 2, 1,
+     "duplicate %YAML directive"},
     /* libyaml's reader: byte offsets turned into line:column */
-    { "a: h\xC3\xA9\xFF\n", 0, MRV_ESYNTAX, 1, 6,
-      "invalid YAML: invalid leading UTF-8 octet (byte 0xFF)" },
-    { "a: 1\nb: \xC3(\n", 0, MRV_ESYNTAX, 2, 4, "UTF-8" },
-    { "a: 1\r\nb: \x01\n", 0, MRV_ESYNTAX, 2, 4,
-      "control characters are not allowed (U+0001)" },
-    { "a: \x00\x01", 5, MRV_ESYNTAX, 1, 4, "(U+0000)" },
-    { "\x00\xFF\xFE\x01\x80garbage", 10, MRV_ESYNTAX, 1, 1,
-      "control characters" },
-    { "\xFF\xFE" "a\0:\0 \0" "1\0", 10, MRV_ESYNTAX, 1, 1,
-      "invalid leading UTF-8 octet" },
-    { "\xFE\xFF\0a", 4, MRV_ESYNTAX, 1, 1, "UTF-8" },
-    { "\xEF\xBB\xBF" "\xC3\xA9: \xED\xA0\x80\n", 0, MRV_ESYNTAX, 1, 4,
-      "invalid" },
-    { "k: \xC3\xA9\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80\xC0\n", 0,
-      MRV_ESYNTAX, 1, 8, "UTF-8" },
+    {"a: h\xC3\xA9\xFF\n", 0, MRV_ESYNTAX, 1, 6,
+     "invalid YAML: invalid leading UTF-8 octet (byte 0xFF)"},
+    {"a: 1\nb: \xC3(\n", 0, MRV_ESYNTAX, 2, 4, "UTF-8"},
+    {"a: 1\r\nb: \x01\n", 0, MRV_ESYNTAX, 2, 4,
+     "control characters are not allowed (U+0001)"},
+    {"a: \x00\x01", 5, MRV_ESYNTAX, 1, 4, "(U+0000)"},
+    {"\x00\xFF\xFE\x01\x80garbage", 10, MRV_ESYNTAX, 1, 1,
+     "control characters"},
+    {"\xFF\xFE"
+     "a\0:\0 \0"
+     "1\0",
+     10, MRV_ESYNTAX, 1, 1, "invalid leading UTF-8 octet"},
+    {"\xFE\xFF\0a", 4, MRV_ESYNTAX, 1, 1, "UTF-8"},
+    {"\xEF\xBB\xBF"
+     "\xC3\xA9: \xED\xA0\x80\n",
+     0, MRV_ESYNTAX, 1, 4, "invalid"},
+    {"k: \xC3\xA9\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80\xC0\n", 0, MRV_ESYNTAX, 1,
+     8, "UTF-8"},
 };
 
 static void test_yamlsrc_bad_input(void **state)
@@ -295,9 +299,9 @@ static void test_yamlsrc_bad_input(void **state)
             !strstr(e->msg, b->msg) || e->code != b->st || fx->doc) {
             fail_msg("case %zu: got %s, %zu error(s), first \"%s\"; want "
                      "%s at %u:%u with \"%s\"",
-                     i, mrv_status_name(st),
-                     mrv_diag_error_count(fx->diag), e ? line : "(none)",
-                     mrv_status_name(b->st), b->line, b->col, b->msg);
+                     i, mrv_status_name(st), mrv_diag_error_count(fx->diag),
+                     e ? line : "(none)", mrv_status_name(b->st), b->line,
+                     b->col, b->msg);
         }
         assert_string_equal(e->pos.file, "t.yaml");
     }
@@ -307,28 +311,27 @@ static void test_yamlsrc_bad_input(void **state)
 static void test_yamlsrc_collects_errors(void **state)
 {
     struct fixture *fx = *state;
-    static const char text[] =
-        "a: 1\n"
-        "a: 2\n"
-        "b: &x 3\n"
-        "c: !t 4\n"
-        "d: *x\n"
-        "e:\n"
-        "  f: 1\n"
-        "  f: 2\n"
-        "a: 5\n";
+    static const char text[] = "a: 1\n"
+                               "a: 2\n"
+                               "b: &x 3\n"
+                               "c: !t 4\n"
+                               "d: *x\n"
+                               "e:\n"
+                               "  f: 1\n"
+                               "  f: 2\n"
+                               "a: 5\n";
     assert_status(load(fx, text), MRV_ESYNTAX);
     assert_null(fx->doc);
     static const struct {
         unsigned line, col;
         const char *msg;
     } want[] = {
-        { 2, 1, "duplicate key 'a' (first at line 1)" },
-        { 3, 4, "anchors and aliases" },
-        { 4, 4, "tags" },
-        { 5, 4, "anchors and aliases" },
-        { 8, 3, "duplicate key 'f' (first at line 7)" },
-        { 9, 1, "duplicate key 'a' (first at line 1)" },
+        {2, 1, "duplicate key 'a' (first at line 1)"},
+        {3, 4, "anchors and aliases"},
+        {4, 4, "tags"},
+        {5, 4, "anchors and aliases"},
+        {8, 3, "duplicate key 'f' (first at line 7)"},
+        {9, 1, "duplicate key 'a' (first at line 1)"},
     };
     assert_int_equal(mrv_diag_error_count(fx->diag), 6);
     for (size_t i = 0; i < 6; i++) {
@@ -554,7 +557,7 @@ static void test_yamlsrc_sha256_of_bytes(void **state)
     static const char text[] = "\xEF\xBB\xBFk: v\n";
     assert_status(load(fx, text), MRV_OK);
     char hex[65];
-    mrv_sha256_hex(text, strlen(text), hex);    /* BOM included */
+    mrv_sha256_hex(text, strlen(text), hex); /* BOM included */
     assert_string_equal(fx->doc->sha256_hex, hex);
     assert_int_equal(strlen(fx->doc->sha256_hex), 64);
     unsigned char d[32];
@@ -572,10 +575,11 @@ static void test_yamlsrc_sha256_of_bytes(void **state)
                         "27ae41e4649b934ca495991b7852b855");
 }
 
-/* ---- out of memory -------------------------------------------------------- */
+/* ---- out of memory --------------------------------------------------------
+ */
 
 struct failing {
-    size_t n, fail_at;      /* allocation number that fails */
+    size_t n, fail_at; /* allocation number that fails */
 };
 
 static void *failing_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
@@ -602,13 +606,13 @@ static void test_yamlsrc_out_of_memory(void **state)
     }
     bool done = false;
     for (size_t n = 1; !done; n++) {
-        struct failing f = { 0, n };
+        struct failing f = {0, n};
         mrv_arena *a = mrv_arena_new(failing_alloc, &f);
         assert_non_null(a);
         const mrv_ydoc *doc = NULL;
         mrv_diag_reset(fx->diag);
-        mrv_status st = mrv_yaml_load_string("t.yaml", text, o, a, &doc,
-                                             fx->diag);
+        mrv_status st =
+            mrv_yaml_load_string("t.yaml", text, o, a, &doc, fx->diag);
         if (f.n > n) {
             assert_status(st, MRV_ENOMEM);
             assert_null(doc);
@@ -627,61 +631,71 @@ static void test_yamlsrc_out_of_memory(void **state)
 /* ---- scalar offsets back to the source ----------------------------------- */
 
 static const struct spos {
-    const char *yaml;       /* the scalar is the value of key "f" */
-    const char *value;      /* what libyaml made of it */
+    const char *yaml;  /* the scalar is the value of key "f" */
+    const char *value; /* what libyaml made of it */
     size_t offset;
     unsigned line, col;
 } spos[] = {
     /* plain, one line */
-    { "f: a + b\n", "a + b", 4, 1, 8 },
-    { "f: a + b\n", "a + b", 0, 1, 4 },
-    { "f: ab\n", "ab", 2, 1, 6 },                     /* offset == len */
+    {"f: a + b\n", "a + b", 4, 1, 8},
+    {"f: a + b\n", "a + b", 0, 1, 4},
+    {"f: ab\n", "ab", 2, 1, 6}, /* offset == len */
     /* double-quoted, one line */
-    { "f: \"a + b\"\n", "a + b", 4, 1, 9 },
-    { "f: \"a + b\"\n", "a + b", 5, 1, 10 },
+    {"f: \"a + b\"\n", "a + b", 4, 1, 9},
+    {"f: \"a + b\"\n", "a + b", 5, 1, 10},
     /* double-quoted over two lines: the break folded into a space */
-    { "f: \"a + b *\n      c\"\n", "a + b * c", 8, 2, 7 },
-    { "f: \"a + b *\n      c\"\n", "a + b * c", 6, 1, 11 },
-    { "f: \"a +   \n   b\"\n", "a + b", 4, 2, 4 },
-    { "f: \"a\n\n  b\"\n", "a\nb", 2, 3, 3 },
+    {"f: \"a + b *\n      c\"\n", "a + b * c", 8, 2, 7},
+    {"f: \"a + b *\n      c\"\n", "a + b * c", 6, 1, 11},
+    {"f: \"a +   \n   b\"\n", "a + b", 4, 2, 4},
+    {"f: \"a\n\n  b\"\n", "a\nb", 2, 3, 3},
     /* escapes: one unit each, whatever bytes they made */
-    { "f: \"\\u00e9\\t+ x\"\n", "\xC3\xA9\t+ x", 5, 1, 15 },
-    { "f: \"\\u00e9\\t+ x\"\n", "\xC3\xA9\t+ x", 1, 1, 5 },
-    { "f: \"\\x41\\\"q\"\n", "A\"q", 2, 1, 11 },
-    { "f: \"a\\\n   b\"\n", "ab", 1, 2, 4 },
-    { "f: \"a\\\n\n   b\"\n", "a\nb", 2, 3, 4 },
+    {"f: \"\\u00e9\\t+ x\"\n", "\xC3\xA9\t+ x", 5, 1, 15},
+    {"f: \"\\u00e9\\t+ x\"\n", "\xC3\xA9\t+ x", 1, 1, 5},
+    {"f: \"\\x41\\\"q\"\n", "A\"q", 2, 1, 11},
+    {"f: \"a\\\n   b\"\n", "ab", 1, 2, 4},
+    {"f: \"a\\\n\n   b\"\n", "a\nb", 2, 3, 4},
     /* plain over lines */
-    { "f: a +\n  b\n", "a + b", 4, 2, 3 },
-    { "f: a +\n  b *\n    c\n", "a + b * c", 8, 3, 5 },
-    { "- f: x\n    y\n", "x y", 2, 2, 5 },
+    {"f: a +\n  b\n", "a + b", 4, 2, 3},
+    {"f: a +\n  b *\n    c\n", "a + b * c", 8, 3, 5},
+    {"- f: x\n    y\n", "x y", 2, 2, 5},
     /* single-quoted: '' is one quote */
-    { "f: 'it''s x'\n", "it's x", 5, 1, 11 },
-    { "f: 'it''s x'\n", "it's x", 3, 1, 9 },
-    { "f: 'a\n   b'\n", "a b", 2, 2, 4 },
+    {"f: 'it''s x'\n", "it's x", 5, 1, 11},
+    {"f: 'it''s x'\n", "it's x", 3, 1, 9},
+    {"f: 'a\n   b'\n", "a b", 2, 2, 4},
     /* literal block: the mark is on the indicator */
-    { "f: |\n  a +\n  b\n", "a +\nb\n", 4, 3, 3 },
-    { "f: |\n  a +\n  b\n", "a +\nb\n", 0, 2, 3 },
-    { "f: |-\n  x\n    y\n", "x\n  y", 2, 3, 3 },
-    { "f: |-\n  x\n    y\n", "x\n  y", 4, 3, 5 },
-    { "f: |2 # two\n    x\n   y\n", "  x\n y\n", 2, 2, 5 },
-    { "f: |\n\n  a\n", "\na\n", 1, 3, 3 },
-    { "f: |1\n  \n   y\n", " \n  y\n", 0, 2, 2 },     /* found by fuzzing */
-    { "f: |1\n  \n   y\n", " \n  y\n", 4, 3, 4 },
+    {"f: |\n  a +\n  b\n", "a +\nb\n", 4, 3, 3},
+    {"f: |\n  a +\n  b\n", "a +\nb\n", 0, 2, 3},
+    {"f: |-\n  x\n    y\n", "x\n  y", 2, 3, 3},
+    {"f: |-\n  x\n    y\n", "x\n  y", 4, 3, 5},
+    {"f: |2 # two\n    x\n   y\n", "  x\n y\n", 2, 2, 5},
+    {"f: |\n\n  a\n", "\na\n", 1, 3, 3},
+    {"f: |1\n  \n   y\n", " \n  y\n", 0, 2, 2}, /* found by fuzzing */
+    {"f: |1\n  \n   y\n", " \n  y\n", 4, 3, 4},
     /* folded block */
-    { "f: >\n  a +\n  b\n", "a + b\n", 4, 3, 3 },
-    { "f: >\n  a\n\n  b\n", "a\nb\n", 2, 4, 3 },
-    { "- f: >-\n    a\n     b\n", "a\n b", 3, 3, 6 },
+    {"f: >\n  a +\n  b\n", "a + b\n", 4, 3, 3},
+    {"f: >\n  a\n\n  b\n", "a\nb\n", 2, 4, 3},
+    {"- f: >-\n    a\n     b\n", "a\n b", 3, 3, 6},
     /* columns count characters, not bytes */
-    { "cl\xC3\xA9 : 1\nf: 'x'\n", "x", 0, 2, 5 },
-    { "f: '\xC3\xA9 + x'\n", "\xC3\xA9 + x", 5, 1, 9 },
-    { "f: '\xC3\xA9 + x'\n", "\xC3\xA9 + x", 1, 1, 5 },  /* mid-char */
+    {"cl\xC3\xA9 : 1\nf: 'x'\n", "x", 0, 2, 5},
+    {"f: '\xC3\xA9 + x'\n", "\xC3\xA9 + x", 5, 1, 9},
+    {"f: '\xC3\xA9 + x'\n", "\xC3\xA9 + x", 1, 1, 5}, /* mid-char */
     /* U+2028 and U+2029 count as line breaks but stay in the value */
-    { "f: a ;\xE2\x80\xA9 b\n", "a ;\xE2\x80\xA9" "b", 6, 2, 2 },
-    { "f: |\n  a\xE2\x80\xA8  b\n", "a\xE2\x80\xA8" "b\n", 4, 3, 3 },
+    {"f: a ;\xE2\x80\xA9 b\n",
+     "a ;\xE2\x80\xA9"
+     "b",
+     6, 2, 2},
+    {"f: |\n  a\xE2\x80\xA8  b\n",
+     "a\xE2\x80\xA8"
+     "b\n",
+     4, 3, 3},
     /* line ends and a BOM */
-    { "f: \"a +\r\n  b\"\r\n", "a + b", 4, 2, 3 },
-    { "\xEF\xBB\xBF" "f: a + b\n", "a + b", 4, 1, 8 },
-    { "\xEF\xBB\xBF" "x: 1\nf: |\r\n  a\r\n  b\r\n", "a\nb\n", 2, 4, 3 },
+    {"f: \"a +\r\n  b\"\r\n", "a + b", 4, 2, 3},
+    {"\xEF\xBB\xBF"
+     "f: a + b\n",
+     "a + b", 4, 1, 8},
+    {"\xEF\xBB\xBF"
+     "x: 1\nf: |\r\n  a\r\n  b\r\n",
+     "a\nb\n", 2, 4, 3},
 };
 
 static const mrv_ynode *find_f(const mrv_ynode *root)
@@ -704,8 +718,8 @@ static void test_yamlsrc_scalar_pos(void **state)
         mrv_srcpos p = mrv_yaml_scalar_pos(s, c->offset);
         assert_string_equal(p.file, "t.yaml");
         if (p.line != c->line || p.col != c->col) {
-            fail_msg("case %zu: offset %zu at %u:%u, want %u:%u", i,
-                     c->offset, p.line, p.col, c->line, c->col);
+            fail_msg("case %zu: offset %zu at %u:%u, want %u:%u", i, c->offset,
+                     p.line, p.col, c->line, c->col);
         }
     }
 }
@@ -715,13 +729,12 @@ static void test_yamlsrc_scalar_pos(void **state)
 static void test_yamlsrc_scalar_pos_every_offset(void **state)
 {
     struct fixture *fx = *state;
-    static const char text[] =
-        "k\xC3\xA9\xE2\x82\xAC: 1\n"
-        "f:\n"
-        "  - plain \xC3\xA9 text\n"
-        "  - 'single \xE2\x82\xAC'\n"
-        "  - \"double \xF0\x9F\x98\x80 x\"\n"
-        "  - {g: h\xC3\xA9llo}\n";
+    static const char text[] = "k\xC3\xA9\xE2\x82\xAC: 1\n"
+                               "f:\n"
+                               "  - plain \xC3\xA9 text\n"
+                               "  - 'single \xE2\x82\xAC'\n"
+                               "  - \"double \xF0\x9F\x98\x80 x\"\n"
+                               "  - {g: h\xC3\xA9llo}\n";
     assert_status(load(fx, text), MRV_OK);
     const mrv_ynode *seq = mrv_ymap_get(fx->doc->root, "f");
     for (size_t i = 0; i < seq->n; i++) {

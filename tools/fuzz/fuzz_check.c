@@ -115,7 +115,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     opt.search.nmeth = 1;
     opt.search.factor_dirs = dirs;
     opt.search.nfactor = 2;
-    opt.draws_set = true;    /* the central case only */
+    opt.draws_set = true; /* the central case only */
     mrv_diag *d = mrv_diag_new();
     check(d != NULL, "mrv_diag_new");
 

@@ -72,8 +72,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     mrv_diag *diag = mrv_diag_new();
     if (!arena || !diag) abort();
     const mrv_ydoc *doc = NULL;
-    mrv_status st = mrv_yaml_load_string("fuzz.yaml", (const char *)data,
-                                         size, arena, &doc, diag);
+    mrv_status st = mrv_yaml_load_string("fuzz.yaml", (const char *)data, size,
+                                         arena, &doc, diag);
     if (st == MRV_OK) {
         size_t budget = 20000;
         if (!doc || mrv_diag_error_count(diag) != 0) __builtin_trap();
@@ -85,7 +85,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             const mrv_diag_entry *e = mrv_diag_get(diag, i);
             if (e->pos.line == 0 && e->code != MRV_ENOMEM &&
                 e->code != MRV_ESCHEMA) {
-                __builtin_trap();   /* YAML errors are always positioned */
+                __builtin_trap(); /* YAML errors are always positioned */
             }
             mrv_diag_format(e, line, sizeof line);
         }

@@ -42,8 +42,7 @@ void *mrv_arena_memdup(mrv_arena *a, const void *p, size_t n);
 char *mrv_arena_strdup(mrv_arena *a, const char *s);
 char *mrv_arena_strndup(mrv_arena *a, const char *s, size_t n);
 /* printf into the arena. */
-char *mrv_arena_printf(mrv_arena *a, const char *fmt, ...)
-    MRV_PRINTF(2, 3);
+char *mrv_arena_printf(mrv_arena *a, const char *fmt, ...) MRV_PRINTF(2, 3);
 
 bool mrv_arena_failed(const mrv_arena *a);
 /* Bytes handed out so far (for limits and tests). */

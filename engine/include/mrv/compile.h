@@ -20,7 +20,7 @@
 typedef struct mrv_compiled {
     const mrv_methodology *m;
     size_t neqs;
-    int *order;      /* equation indexes, each after the ones it reads */
+    int *order; /* equation indexes, each after the ones it reads */
 } mrv_compiled;
 
 /* Compiles every formula of 'm'; records all errors found.  On success

@@ -33,10 +33,10 @@ typedef enum mrv_severity {
 } mrv_severity;
 
 typedef struct mrv_diag_entry {
-    mrv_srcpos pos;     /* pos.file owned by the sink */
+    mrv_srcpos pos; /* pos.file owned by the sink */
     mrv_severity sev;
-    mrv_status code;    /* MRV_OK for warnings and notes */
-    char *msg;          /* owned by the sink */
+    mrv_status code; /* MRV_OK for warnings and notes */
+    char *msg;       /* owned by the sink */
 } mrv_diag_entry;
 
 typedef struct mrv_diag mrv_diag;
@@ -64,8 +64,8 @@ void mrv_warning(mrv_diag *d, mrv_srcpos pos, const char *fmt, ...)
 void mrv_note(mrv_diag *d, mrv_srcpos pos, const char *fmt, ...)
     MRV_PRINTF(3, 4);
 
-size_t mrv_diag_count(const mrv_diag *d);        /* entries recorded */
-size_t mrv_diag_error_count(const mrv_diag *d);  /* errors, incl. dropped */
+size_t mrv_diag_count(const mrv_diag *d);       /* entries recorded */
+size_t mrv_diag_error_count(const mrv_diag *d); /* errors, incl. dropped */
 /* Returns entry i (0-based, i < count), valid until the next reset. */
 const mrv_diag_entry *mrv_diag_get(const mrv_diag *d, size_t i);
 /* Returns the first error, or NULL if there is none. */

@@ -32,21 +32,21 @@
 
 typedef struct mrv_sampler {
     mrv_dist dist;
-    double center;        /* value: mean (normal), median (lognormal),
-                          ** mode (triangular, pert); 1 if relative */
-    double mu, sigma;     /* normal: mean, sd; lognormal: zeta = ln median,
-                          ** sigma = ln gsd (of ln X) */
-    double a, c, b;       /* triangular, uniform, pert: min, mode, max */
-    double fc;            /* triangular: F(c) = (c - a) / (b - a) */
-    double wl, wr;        /* triangular: (b - a)(c - a), (b - a)(b - c) */
-    double alpha, beta;   /* pert: the Beta shapes */
-    bool degenerate;      /* sd 0 or gsd 1: every draw is 'center' */
-    double lo, hi;        /* truncation of the drawn value: -inf/+inf */
-    bool truncated;       /* [lo, hi] cuts off part of the support */
-    bool upper_tail;      /* [lo, hi] lies in the upper half: invert the
-                          ** survival function Q for precision */
-    double plo, phi;      /* F(lo), F(hi); or Q(lo), Q(hi) if upper_tail */
-    double accept;        /* F(hi) - F(lo): share of the distribution kept */
+    double center;      /* value: mean (normal), median (lognormal),
+                        ** mode (triangular, pert); 1 if relative */
+    double mu, sigma;   /* normal: mean, sd; lognormal: zeta = ln median,
+                        ** sigma = ln gsd (of ln X) */
+    double a, c, b;     /* triangular, uniform, pert: min, mode, max */
+    double fc;          /* triangular: F(c) = (c - a) / (b - a) */
+    double wl, wr;      /* triangular: (b - a)(c - a), (b - a)(b - c) */
+    double alpha, beta; /* pert: the Beta shapes */
+    bool degenerate;    /* sd 0 or gsd 1: every draw is 'center' */
+    double lo, hi;      /* truncation of the drawn value: -inf/+inf */
+    bool truncated;     /* [lo, hi] cuts off part of the support */
+    bool upper_tail;    /* [lo, hi] lies in the upper half: invert the
+                        ** survival function Q for precision */
+    double plo, phi;    /* F(lo), F(hi); or Q(lo), Q(hi) if upper_tail */
+    double accept;      /* F(hi) - F(lo): share of the distribution kept */
 } mrv_sampler;
 
 /* ---- the ziggurat ------------------------------------------------------ */
@@ -58,13 +58,13 @@ typedef struct mrv_sampler {
 ** the paper's recurrence; mrv__zig_normal (mc_int.h) draws with the
 ** generator step inlined. */
 #define MRV_ZIG_N 128
-#define MRV_ZIG_R 3.442619855899          /* right edge of the bottom layer */
-#define MRV_ZIG_V 9.91256303526217e-3     /* area of every layer */
+#define MRV_ZIG_R 3.442619855899      /* right edge of the bottom layer */
+#define MRV_ZIG_V 9.91256303526217e-3 /* area of every layer */
 
 typedef struct mrv_zig {
-    uint32_t k[MRV_ZIG_N];  /* j < k[i]: the point lies under the curve */
-    double w[MRV_ZIG_N];    /* x = j w[i] */
-    double f[MRV_ZIG_N];    /* exp(-x_i^2 / 2) at layer i's right edge */
+    uint32_t k[MRV_ZIG_N]; /* j < k[i]: the point lies under the curve */
+    double w[MRV_ZIG_N];   /* x = j w[i] */
+    double f[MRV_ZIG_N];   /* exp(-x_i^2 / 2) at layer i's right edge */
 } mrv_zig;
 
 void mrv_zig_init(mrv_zig *z);
@@ -109,8 +109,7 @@ double mrv_sampler_quantile(const mrv_sampler *s, double p);
 
 /* Fills out[0..n) with independent draws of the truncated distribution
 ** from generator 'r', consuming 'r' in order. */
-void mrv_sampler_fill(const mrv_sampler *s, gsl_rng *r,
-                      double *out, size_t n);
+void mrv_sampler_fill(const mrv_sampler *s, gsl_rng *r, double *out, size_t n);
 
 /* Whether mrv_sampler_fill draws each value as a transformation of one
 ** gsl_rng_uniform_pos (triangular and uniform, untruncated): then

@@ -32,17 +32,17 @@ void mrv_eval_fill_consts(const mrv_program *p, double *slots, size_t stride,
 ** filled.  Adds the count of non-finite values of check i to bad[i], and
 ** records in first_bad[i] (when not already set, i.e. UINT64_MAX) the
 ** first lane that failed, plus 'lane0'. */
-void mrv_eval_run(const mrv_program *p, double *slots, size_t stride,
-                  size_t n, uint64_t lane0, uint64_t *bad, uint64_t *first_bad);
+void mrv_eval_run(const mrv_program *p, double *slots, size_t stride, size_t n,
+                  uint64_t lane0, uint64_t *bad, uint64_t *first_bad);
 
 /* The scalar meaning of one instruction, for constant folding and
 ** tracing: the VM computes exactly this in every lane. */
 double mrv_eval_op(const mrv_insn *ip, double b, double c, double d);
 
 typedef struct mrv_trace {
-    uint32_t site;        /* where the non-finite value was made */
-    const char *why;      /* "division by zero", ... */
-    double value;         /* what it made */
+    uint32_t site;   /* where the non-finite value was made */
+    const char *why; /* "division by zero", ... */
+    double value;    /* what it made */
 } mrv_trace;
 
 /* Re-runs lane 'lane' of the block in 'slots' (inputs filled) up to check

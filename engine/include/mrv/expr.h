@@ -39,48 +39,59 @@
 #include "units.h"
 #include "yamlsrc.h"
 
-#define MRV_EXPR_MAX_LEN 16384  /* bytes of formula text */
-#define MRV_EXPR_MAX_DEPTH 100  /* nested sub-expressions */
+#define MRV_EXPR_MAX_LEN   16384 /* bytes of formula text */
+#define MRV_EXPR_MAX_DEPTH 100   /* nested sub-expressions */
 
 /* Built-in functions: name, id suffix, minimum and maximum argument count
 ** (-1: any).  ORDER FUNCS: the compiler's tables follow this list. */
-#define MRV_EXPR_FUNCS(X)        \
-    X("if", IF, 3, 3)            \
-    X("min", MIN, 2, -1)         \
-    X("max", MAX, 2, -1)         \
-    X("clamp", CLAMP, 3, 3)      \
-    X("exp", EXP, 1, 1)          \
-    X("ln", LN, 1, 1)            \
-    X("log", LOG, 1, 1)          \
-    X("log10", LOG10, 1, 1)      \
-    X("sqrt", SQRT, 1, 1)        \
-    X("abs", ABS, 1, 1)          \
-    X("floor", FLOOR, 1, 1)      \
+#define MRV_EXPR_FUNCS(X)                                                      \
+    X("if", IF, 3, 3)                                                          \
+    X("min", MIN, 2, -1)                                                       \
+    X("max", MAX, 2, -1)                                                       \
+    X("clamp", CLAMP, 3, 3)                                                    \
+    X("exp", EXP, 1, 1)                                                        \
+    X("ln", LN, 1, 1)                                                          \
+    X("log", LOG, 1, 1)                                                        \
+    X("log10", LOG10, 1, 1)                                                    \
+    X("sqrt", SQRT, 1, 1)                                                      \
+    X("abs", ABS, 1, 1)                                                        \
+    X("floor", FLOOR, 1, 1)                                                    \
     X("ceil", CEIL, 1, 1)
 
 typedef enum mrv_func {
 #define X(name, id, lo, hi) MRV_F_##id,
     MRV_EXPR_FUNCS(X)
 #undef X
-    MRV_F_COUNT
+        MRV_F_COUNT
 } mrv_func;
 
 typedef enum mrv_ast_kind {
-    MRV_AST_NUM,     /* number literal: num */
-    MRV_AST_NAME,    /* a bare name: name */
-    MRV_AST_INDEX,   /* name[args...] */
-    MRV_AST_CALL,    /* func(args...) */
-    MRV_AST_UNARY,   /* op (MRV_OP_NEG, MRV_OP_NOT) args[0] */
-    MRV_AST_BINARY,  /* args[0] op args[1] */
-    MRV_AST_SUM      /* sum(binders...: args[0]) */
+    MRV_AST_NUM,    /* number literal: num */
+    MRV_AST_NAME,   /* a bare name: name */
+    MRV_AST_INDEX,  /* name[args...] */
+    MRV_AST_CALL,   /* func(args...) */
+    MRV_AST_UNARY,  /* op (MRV_OP_NEG, MRV_OP_NOT) args[0] */
+    MRV_AST_BINARY, /* args[0] op args[1] */
+    MRV_AST_SUM     /* sum(binders...: args[0]) */
 } mrv_ast_kind;
 
 typedef enum mrv_ast_op {
     MRV_OP_NONE,
-    MRV_OP_NEG, MRV_OP_NOT,
-    MRV_OP_ADD, MRV_OP_SUB, MRV_OP_MUL, MRV_OP_DIV, MRV_OP_POW,
-    MRV_OP_LT, MRV_OP_LE, MRV_OP_GT, MRV_OP_GE, MRV_OP_EQ, MRV_OP_NE,
-    MRV_OP_AND, MRV_OP_OR
+    MRV_OP_NEG,
+    MRV_OP_NOT,
+    MRV_OP_ADD,
+    MRV_OP_SUB,
+    MRV_OP_MUL,
+    MRV_OP_DIV,
+    MRV_OP_POW,
+    MRV_OP_LT,
+    MRV_OP_LE,
+    MRV_OP_GT,
+    MRV_OP_GE,
+    MRV_OP_EQ,
+    MRV_OP_NE,
+    MRV_OP_AND,
+    MRV_OP_OR
 } mrv_ast_op;
 
 typedef struct mrv_ast mrv_ast;
@@ -88,47 +99,47 @@ typedef struct mrv_ast mrv_ast;
 /* 'x in fleet' (dim set, lo/hi NULL) or 'x in lo .. hi' (dim NULL). */
 typedef struct mrv_binder {
     const char *name;
-    size_t off;          /* offset of the bound name in the formula */
-    const char *dim;     /* dimension name, or NULL for a range */
+    size_t off;      /* offset of the bound name in the formula */
+    const char *dim; /* dimension name, or NULL for a range */
     size_t dim_off;
     mrv_ast *lo, *hi;
     /* filled by the compiler */
-    int dim_index;       /* index of the dimension in the model, or -1 */
-    int slot;            /* index variable slot in the compiler's scope */
+    int dim_index; /* index of the dimension in the model, or -1 */
+    int slot;      /* index variable slot in the compiler's scope */
 } mrv_binder;
 
 /* Resolution of a NAME or INDEX node, filled by the compiler. */
 typedef enum mrv_sym_kind {
     MRV_SYM_UNRESOLVED,
-    MRV_SYM_PARAM,       /* model parameter 'index' */
-    MRV_SYM_EQUATION,    /* model equation 'index' */
-    MRV_SYM_INDEXVAR,    /* a bound sum index, slot 'index' */
-    MRV_SYM_Y,           /* the vintage year */
-    MRV_SYM_FIRST,       /* first year of the crediting period */
-    MRV_SYM_LAST,        /* last year of the crediting period */
-    MRV_SYM_FRAC         /* share of the vintage's days in the period */
+    MRV_SYM_PARAM,    /* model parameter 'index' */
+    MRV_SYM_EQUATION, /* model equation 'index' */
+    MRV_SYM_INDEXVAR, /* a bound sum index, slot 'index' */
+    MRV_SYM_Y,        /* the vintage year */
+    MRV_SYM_FIRST,    /* first year of the crediting period */
+    MRV_SYM_LAST,     /* last year of the crediting period */
+    MRV_SYM_FRAC      /* share of the vintage's days in the period */
 } mrv_sym_kind;
 
 struct mrv_ast {
     mrv_ast_kind kind;
-    mrv_ast_op op;         /* UNARY, BINARY */
-    mrv_func func;         /* CALL */
-    size_t off;            /* offset of the node's key token: the number,
-                           ** name, operator or function name */
-    size_t start, end;     /* byte span of the whole sub-expression */
-    double num;            /* NUM */
-    const char *name;      /* NAME, INDEX (arena string) */
+    mrv_ast_op op;     /* UNARY, BINARY */
+    mrv_func func;     /* CALL */
+    size_t off;        /* offset of the node's key token: the number,
+                       ** name, operator or function name */
+    size_t start, end; /* byte span of the whole sub-expression */
+    double num;        /* NUM */
+    const char *name;  /* NAME, INDEX (arena string) */
     size_t nargs;
-    mrv_ast **args;        /* INDEX subscripts, CALL arguments, operands,
-                           ** SUM body in args[0] */
-    size_t nbinders;       /* SUM */
+    mrv_ast **args;  /* INDEX subscripts, CALL arguments, operands,
+                     ** SUM body in args[0] */
+    size_t nbinders; /* SUM */
     mrv_binder *binders;
     /* filled by the compiler */
     mrv_sym_kind sym;
     int index;
-    mrv_unit unit;         /* inferred dimension (scale unused) */
-    bool any_dim;          /* a literal 0: takes its context's dimension */
-    bool is_static;        /* draw-invariant: may index and bound ranges */
+    mrv_unit unit;  /* inferred dimension (scale unused) */
+    bool any_dim;   /* a literal 0: takes its context's dimension */
+    bool is_static; /* draw-invariant: may index and bound ranges */
 };
 
 /* Parses 'len' bytes of 'src' into a tree allocated in 'arena'.  'at' is

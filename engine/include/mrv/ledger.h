@@ -120,35 +120,35 @@
 #include "run.h"
 
 #define MRV_LEDGER_HEADER_HEAD "vintage,estimate,issued" /* then columns */
-#define MRV_SERIALS_HEADER "vintage,account,first,last,count,block"
-#define MRV_ADJUSTMENTS_HEADER                                             \
+#define MRV_SERIALS_HEADER     "vintage,account,first,last,count,block"
+#define MRV_ADJUSTMENTS_HEADER                                                 \
     "party,year,role,by_vintage,by_first_transfer,by_use"
-#define MRV_AEF_HEADER                                                     \
-    "block,action,year,vintage,quantity,metric,first_transfer,purpose,"     \
+#define MRV_AEF_HEADER                                                         \
+    "block,action,year,vintage,quantity,metric,first_transfer,purpose,"        \
     "originating_party,transferring_party,acquiring_party"
-#define MRV_CONSERV_HEADER                                                 \
-    "vintage,rule,basis,central,basis_adjustment,unadjusted,half_width,"    \
+#define MRV_CONSERV_HEADER                                                     \
+    "vintage,rule,basis,central,basis_adjustment,unadjusted,half_width,"       \
     "relative_half_width,factor,rule_adjustment,creditable"
 
-#define MRV_DEC_MAX_DIGITS 9          /* decimals of a rate or share */
-#define MRV_LEDGER_MAX_TONNES 1000000000000000LL  /* 10^15 t per vintage */
+#define MRV_DEC_MAX_DIGITS        9 /* decimals of a rate or share */
+#define MRV_LEDGER_MAX_TONNES     1000000000000000LL /* 10^15 t per vintage */
 #define MRV_LEDGER_MAX_DEDUCTIONS 16
-#define MRV_LEDGER_MAX_ACCOUNTS 16
-#define MRV_LEDGER_MAX_LAG 100        /* years after a vintage */
-#define MRV_SWEEP_MAX_STEPS 1000
+#define MRV_LEDGER_MAX_ACCOUNTS   16
+#define MRV_LEDGER_MAX_LAG        100 /* years after a vintage */
+#define MRV_SWEEP_MAX_STEPS       1000
 
 /* ---- exact decimals ---------------------------------------------------- */
 
 /* The decimal num / 10^k, as written (0.07 is {7, 2}). */
 typedef struct mrv_dec {
     int64_t num;
-    unsigned k;              /* 0 .. MRV_DEC_MAX_DIGITS */
+    unsigned k; /* 0 .. MRV_DEC_MAX_DIGITS */
 } mrv_dec;
 
 typedef enum mrv_rounding {
     MRV_ROUND_FLOOR,
     MRV_ROUND_CEIL,
-    MRV_ROUND_NEAREST        /* ties half up */
+    MRV_ROUND_NEAREST /* ties half up */
 } mrv_rounding;
 
 /* Parses 'len' bytes of 's' as a decimal: an optional sign, digits ('_'
@@ -174,41 +174,41 @@ typedef enum mrv_dbase {
 } mrv_dbase;
 
 typedef struct mrv_deduction {
-    const char *name;        /* the ledger column */
-    const char *to;          /* destination account as written */
-    bool to_host;            /* to: host (the host's own account) */
+    const char *name; /* the ledger column */
+    const char *to;   /* destination account as written */
+    bool to_host;     /* to: host (the host's own account) */
     mrv_dec rate;
     mrv_rounding rounding;
     mrv_dbase of;
-    bool units;              /* false: a levy in value, moves no units */
+    bool units; /* false: a levy in value, moves no units */
 } mrv_deduction;
 
 typedef enum mrv_split {
-    MRV_SPLIT_SHARE,         /* buyer_share, cumulative rounding */
-    MRV_SPLIT_BUYER_VOLUME,  /* buyer first up to 'volume' */
-    MRV_SPLIT_HOST_VOLUME    /* host first up to 'volume' */
+    MRV_SPLIT_SHARE,        /* buyer_share, cumulative rounding */
+    MRV_SPLIT_BUYER_VOLUME, /* buyer first up to 'volume' */
+    MRV_SPLIT_HOST_VOLUME   /* host first up to 'volume' */
 } mrv_split;
 
 typedef enum mrv_auth {
-    MRV_AUTH_NONE,           /* everything issued is authorized */
-    MRV_AUTH_TOTAL,          /* one cap, consumed in vintage order */
-    MRV_AUTH_VINTAGE         /* a cap per vintage */
+    MRV_AUTH_NONE,   /* everything issued is authorized */
+    MRV_AUTH_TOTAL,  /* one cap, consumed in vintage order */
+    MRV_AUTH_VINTAGE /* a cap per vintage */
 } mrv_auth;
 
 /* A validated agreement: plain data, copied by value (the sweep changes
 ** one number of a copy).  Strings and auth_v are borrowed from the
 ** ledger. */
 typedef struct mrv_agreement {
-    const char *host, *buyer;        /* party codes */
+    const char *host, *buyer; /* party codes */
     size_t nded;
     mrv_deduction ded[MRV_LEDGER_MAX_DEDUCTIONS];
     mrv_split split;
-    mrv_dec share;                   /* MRV_SPLIT_SHARE */
+    mrv_dec share; /* MRV_SPLIT_SHARE */
     mrv_rounding share_rounding;
-    int64_t volume;                  /* the two volume splits */
+    int64_t volume; /* the two volume splits */
     mrv_auth auth;
-    int64_t auth_total;              /* MRV_AUTH_TOTAL */
-    const int64_t *auth_v;           /* MRV_AUTH_VINTAGE: [nvint] */
+    int64_t auth_total;    /* MRV_AUTH_TOTAL */
+    const int64_t *auth_v; /* MRV_AUTH_VINTAGE: [nvint] */
 } mrv_agreement;
 
 /* Ledger columns after vintage, estimate and issued: one per deduction,
@@ -245,61 +245,61 @@ typedef enum mrv_basis {
     MRV_BASIS_LOWER
 } mrv_basis;
 
-typedef enum mrv_rule {      /* ORDER RULES: rule_names in ledger.c */
-    MRV_RULE_NONE,
-    MRV_RULE_AR_TOOL14,
-    MRV_RULE_LOWER_BOUND,
-    MRV_RULE_ART_TREES,
-    MRV_RULE_FCPF
+typedef enum mrv_rule { /* ORDER RULES: rule_names in ledger.c */
+                        MRV_RULE_NONE,
+                        MRV_RULE_AR_TOOL14,
+                        MRV_RULE_LOWER_BOUND,
+                        MRV_RULE_ART_TREES,
+                        MRV_RULE_FCPF
 } mrv_rule;
 
 /* One vintage (or the total, as column sums) of conservativeness.csv. */
 typedef struct mrv_conserv {
-    double central;          /* every input at its value (unadjusted) */
-    double basis_adj;        /* central - the basis estimate */
-    double unadjusted;       /* the basis estimate, before the rule */
-    double half_width;       /* the half-width the rule read; NAN if none */
-    double relative;         /* half_width / |unadjusted|; NAN if none */
-    double factor;           /* band discount, UA or set-aside; NAN if none */
-    double rule_adj;         /* what the rule took, >= 0 */
-    double creditable;       /* unadjusted - rule_adj: the ledger estimate */
+    double central;    /* every input at its value (unadjusted) */
+    double basis_adj;  /* central - the basis estimate */
+    double unadjusted; /* the basis estimate, before the rule */
+    double half_width; /* the half-width the rule read; NAN if none */
+    double relative;   /* half_width / |unadjusted|; NAN if none */
+    double factor;     /* band discount, UA or set-aside; NAN if none */
+    double rule_adj;   /* what the rule took, >= 0 */
+    double creditable; /* unadjusted - rule_adj: the ledger estimate */
 } mrv_conserv;
 
 /* ---- the ledger -------------------------------------------------------- */
 
-typedef enum mrv_ftdef {     /* ORDER EVENTS: event_names in ledger.c */
-    MRV_EV_ISSUANCE,
-    MRV_EV_AUTHORIZATION,
-    MRV_EV_TRANSFER,
-    MRV_EV_USE,
-    MRV_NEVENTS,
-    MRV_FT_NONE = MRV_NEVENTS  /* no first_transfer given */
+typedef enum mrv_ftdef { /* ORDER EVENTS: event_names in ledger.c */
+                         MRV_EV_ISSUANCE,
+                         MRV_EV_AUTHORIZATION,
+                         MRV_EV_TRANSFER,
+                         MRV_EV_USE,
+                         MRV_NEVENTS,
+                         MRV_FT_NONE = MRV_NEVENTS /* no first_transfer given */
 } mrv_ftdef;
 
 /* The allocation run on every Monte Carlo draw (crediting-period totals). */
 typedef struct mrv_ledger_mc {
     uint64_t draws;
-    double p_volume;         /* share of draws in which the buyer receives
-                             ** its whole buyer_volume; NAN for the other
-                             ** splits */
-    double host_q[3];        /* what the host keeps (host column plus the
-                             ** deductions to: host): 5, 50, 95 % */
-    double buyer_q[3];       /* what the buyer receives: 5, 50, 95 % */
+    double p_volume;   /* share of draws in which the buyer receives
+                       ** its whole buyer_volume; NAN for the other
+                       ** splits */
+    double host_q[3];  /* what the host keeps (host column plus the
+                       ** deductions to: host): 5, 50, 95 % */
+    double buyer_q[3]; /* what the buyer receives: 5, 50, 95 % */
     double host_mean, buyer_mean;
 } mrv_ledger_mc;
 
 typedef struct mrv_ledger {
-    mrv_arena *arena;        /* owns everything below */
-    const char *project;     /* the project id (serials) */
-    int first;               /* first vintage */
+    mrv_arena *arena;    /* owns everything below */
+    const char *project; /* the project id (serials) */
+    int first;           /* first vintage */
     size_t nvint;
     mrv_agreement agr;
-    const char *source;      /* allocation.source, or NULL */
+    const char *source; /* allocation.source, or NULL */
     size_t naccounts;
     const char *accounts[MRV_LEDGER_MAX_ACCOUNTS];
     mrv_basis basis;
-    double confidence;       /* of the run, for basis: lower */
-    bool basis_fallback;     /* mean/lower without draws: central */
+    double confidence;   /* of the run, for basis: lower */
+    bool basis_fallback; /* mean/lower without draws: central */
     mrv_rule rule;
     const char *rule_from;   /* "project" or "methodology"; NULL: none */
     double lb_confidence;    /* lower_bound */
@@ -354,12 +354,12 @@ void mrv_ledger_print(const mrv_run *run, FILE *f);
 /* What the split delivered over the crediting period, as 'mrv allocate'
 ** states it, for writers other than this module's (report.html). */
 typedef struct mrv_ledger_outcome {
-    int64_t host_keeps;      /* the host column plus the unit-moving
-                             ** deductions to: host */
-    int64_t buyer;           /* the buyer column */
-    int volume_done;         /* the vintage in which the contracted volume
-                             ** (buyer_volume or host_volume) is complete;
-                             ** -1 when it never is, or for buyer_share */
+    int64_t host_keeps; /* the host column plus the unit-moving
+                        ** deductions to: host */
+    int64_t buyer;      /* the buyer column */
+    int volume_done;    /* the vintage in which the contracted volume
+                        ** (buyer_volume or host_volume) is complete;
+                        ** -1 when it never is, or for buyer_share */
 } mrv_ledger_outcome;
 mrv_ledger_outcome mrv_ledger_outcome_of(const mrv_ledger *l);
 
@@ -372,13 +372,13 @@ const char *mrv_ledger_file_name(size_t i);
 /* Per-party crediting-period totals over a range of one agreement number,
 ** for 'mrv allocate --sweep KEY=FROM:TO:STEP'. */
 typedef struct mrv_sweep {
-    char *key;               /* KEY as given */
-    size_t n;                /* values swept */
-    mrv_dec *values;         /* [n] */
-    size_t ncols;            /* issued, then the ledger columns */
-    int64_t *totals;         /* [n * ncols] */
+    char *key;       /* KEY as given */
+    size_t n;        /* values swept */
+    mrv_dec *values; /* [n] */
+    size_t ncols;    /* issued, then the ledger columns */
+    int64_t *totals; /* [n * ncols] */
     bool has_mc;
-    mrv_ledger_mc *mc;       /* [n] with draws, else NULL */
+    mrv_ledger_mc *mc; /* [n] with draws, else NULL */
 } mrv_sweep;
 
 /* Parses 'spec' ("split.buyer_share=0.4:0.8:0.1"; keys:

@@ -28,9 +28,9 @@
 #include "program.h"
 #include "resolve.h"
 
-#define MRV_MAX_RANGE 100000     /* values in one 'a .. b' range */
-#define MRV_MAX_CODE 4000000     /* instructions before dead-code removal */
-#define MRV_MAX_TERMS 20000000   /* sum terms expanded, all vintages */
+#define MRV_MAX_RANGE 100000   /* values in one 'a .. b' range */
+#define MRV_MAX_CODE  4000000  /* instructions before dead-code removal */
+#define MRV_MAX_TERMS 20000000 /* sum terms expanded, all vintages */
 
 /* Lowers 'cp' for the bound project 'b'.  The program is allocated in
 ** b->arena.  On success sets *out and returns MRV_OK; otherwise records
@@ -51,7 +51,7 @@ typedef struct mrv_lower_opts {
 ** computing any one value are the same with or without keep_equations,
 ** so a value is bit-identical in both programs. */
 mrv_status mrv_lower_with(const mrv_bound *b, const mrv_compiled *cp,
-                          const mrv_lower_opts *opts,
-                          const mrv_program **out, mrv_diag *diag);
+                          const mrv_lower_opts *opts, const mrv_program **out,
+                          mrv_diag *diag);
 
 #endif /* MRV_LOWER_H */

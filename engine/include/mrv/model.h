@@ -25,11 +25,12 @@
 #include "units.h"
 #include "yamlsrc.h"
 
-#define MRV_MAX_VINTAGES 200     /* years in a crediting period */
-#define MRV_MAX_MEMBERS 10000    /* members of one dimension */
-#define MRV_MAX_AXES 4           /* axes of one parameter */
-#define MRV_MAX_DECLS 1000       /* dimensions, parameters or equations of
-                                 ** one methodology */
+#define MRV_MAX_VINTAGES 200   /* years in a crediting period */
+#define MRV_MAX_MEMBERS  10000 /* members of one dimension */
+#define MRV_MAX_AXES     4     /* axes of one parameter */
+#define MRV_MAX_DECLS                                                          \
+    1000 /* dimensions, parameters or equations of                             \
+         ** one methodology */
 #define MRV_YEAR_MIN 1000
 #define MRV_YEAR_MAX 9999
 
@@ -37,62 +38,62 @@
 
 typedef enum mrv_dist {
     MRV_DIST_NONE,
-    MRV_DIST_NORMAL,      /* mean = value, sd */
-    MRV_DIST_LOGNORMAL,   /* median = value, gsd: ln X ~ N(ln value, ln gsd) */
-    MRV_DIST_TRIANGULAR,  /* mode = value, min, max */
-    MRV_DIST_UNIFORM,     /* min, max */
-    MRV_DIST_PERT         /* mode = value, min, max */
+    MRV_DIST_NORMAL,     /* mean = value, sd */
+    MRV_DIST_LOGNORMAL,  /* median = value, gsd: ln X ~ N(ln value, ln gsd) */
+    MRV_DIST_TRIANGULAR, /* mode = value, min, max */
+    MRV_DIST_UNIFORM,    /* min, max */
+    MRV_DIST_PERT        /* mode = value, min, max */
 } mrv_dist;
 
 enum { MRV_VARY_VINTAGE = 1, MRV_VARY_MEMBER = 2 };
 
 typedef struct mrv_uncert {
     mrv_dist dist;
-    bool relative;        /* a multiplier around 1 (maps, series, '10%') */
-    double center;        /* value, mode or median (internal scale; 1 if
-                          ** relative) */
-    double sd, gsd, min, max;  /* as the dist needs, internal scale */
-    unsigned vary;        /* MRV_VARY_* bits */
-    double lo, hi;        /* truncation from the parameter's bounds (in
-                          ** the drawn quantity's own terms); -inf/+inf */
-    const char *stream;   /* name the RNG stream derives from: the
-                          ** parameter's path or a factor entry's id */
-    const char *text;     /* as written, for reports ("10%", "normal sd 800") */
+    bool relative;            /* a multiplier around 1 (maps, series, '10%') */
+    double center;            /* value, mode or median (internal scale; 1 if
+                              ** relative) */
+    double sd, gsd, min, max; /* as the dist needs, internal scale */
+    unsigned vary;            /* MRV_VARY_* bits */
+    double lo, hi;            /* truncation from the parameter's bounds (in
+                              ** the drawn quantity's own terms); -inf/+inf */
+    const char *stream;       /* name the RNG stream derives from: the
+                              ** parameter's path or a factor entry's id */
+    const char *text; /* as written, for reports ("10%", "normal sd 800") */
     mrv_srcpos pos;
 } mrv_uncert;
 
 /* ---- value trees ------------------------------------------------------- */
 
 typedef enum mrv_vkind {
-    MRV_V_LEAF,      /* one number */
-    MRV_V_YEARS,     /* series: years[i] -> kids[i], years ascending */
-    MRV_V_MEMBERS    /* kids[m] for each member m of dimension 'dim' */
+    MRV_V_LEAF,   /* one number */
+    MRV_V_YEARS,  /* series: years[i] -> kids[i], years ascending */
+    MRV_V_MEMBERS /* kids[m] for each member m of dimension 'dim' */
 } mrv_vkind;
 
 typedef struct mrv_vnode mrv_vnode;
 struct mrv_vnode {
     mrv_vkind kind;
-    double value;             /* LEAF: internal scale */
-    const char *source;       /* LEAF: factor entry "TABLE/ENTRY", or NULL */
-    int dim;                  /* MEMBERS: dimension index in methodology */
+    double value;       /* LEAF: internal scale */
+    const char *source; /* LEAF: factor entry "TABLE/ENTRY", or NULL */
+    int dim;            /* MEMBERS: dimension index in methodology */
     size_t n;
-    int *years;               /* YEARS */
-    mrv_vnode **kids;         /* YEARS, MEMBERS */
-    const mrv_uncert *unc;    /* absolute on a LEAF, relative on a map;
-                              ** NULL when certain */
+    int *years;            /* YEARS */
+    mrv_vnode **kids;      /* YEARS, MEMBERS */
+    const mrv_uncert *unc; /* absolute on a LEAF, relative on a map;
+                           ** NULL when certain */
     mrv_srcpos pos;
 };
 
 /* ---- factor tables (DESIGN §4.3) --------------------------------------- */
 
 typedef struct mrv_factor {
-    const char *id;           /* "TABLE/ENTRY" */
-    const char *entry;        /* "ENTRY" */
-    double value;             /* as written, in 'unit' */
+    const char *id;    /* "TABLE/ENTRY" */
+    const char *entry; /* "ENTRY" */
+    double value;      /* as written, in 'unit' */
     const char *unit_text;
     mrv_unit unit;
-    const mrv_ynode *uncert_node;  /* NULL when none */
-    const char *source;       /* entry's source, else the table's */
+    const mrv_ynode *uncert_node; /* NULL when none */
+    const char *source;           /* entry's source, else the table's */
     mrv_srcpos pos;
     const mrv_ynode *node;
 } mrv_factor;
@@ -107,9 +108,13 @@ typedef struct mrv_table {
 
 /* ---- methodology (DESIGN §4.1) ----------------------------------------- */
 
-enum { MRV_AXIS_VINTAGE = -1 };  /* in mrv_param.over: else a dim index */
+enum { MRV_AXIS_VINTAGE = -1 }; /* in mrv_param.over: else a dim index */
 
-typedef enum mrv_fill { MRV_FILL_NONE, MRV_FILL_HOLD, MRV_FILL_LINEAR } mrv_fill;
+typedef enum mrv_fill {
+    MRV_FILL_NONE,
+    MRV_FILL_HOLD,
+    MRV_FILL_LINEAR
+} mrv_fill;
 
 typedef struct mrv_dimdecl {
     const char *name;
@@ -123,11 +128,11 @@ typedef struct mrv_param {
     const char *unit_text;
     mrv_unit unit;
     size_t nover;
-    int over[MRV_MAX_AXES];   /* MRV_AXIS_VINTAGE or a dimension index */
+    int over[MRV_MAX_AXES]; /* MRV_AXIS_VINTAGE or a dimension index */
     bool has_bounds;
-    double lo, hi;            /* internal scale */
+    double lo, hi; /* internal scale */
     mrv_fill fill;
-    const mrv_ynode *default_node;  /* value syntax of §4.2, or NULL */
+    const mrv_ynode *default_node; /* value syntax of §4.2, or NULL */
     const char *description;
 } mrv_param;
 
@@ -138,14 +143,19 @@ typedef struct mrv_equation {
     mrv_unit unit;
     const mrv_ynode *formula_node;
     mrv_ast *ast;
-    const mrv_ynode *initial_node;  /* NULL when none */
-    mrv_ast *initial;               /* a number is parsed as a formula */
-    bool initial_is_number;         /* then in the declared unit */
+    const mrv_ynode *initial_node; /* NULL when none */
+    mrv_ast *initial;              /* a number is parsed as a formula */
+    bool initial_is_number;        /* then in the declared unit */
     const char *description;
 } mrv_equation;
 
-enum { MRV_RES_BASELINE, MRV_RES_PROJECT, MRV_RES_LEAKAGE,
-       MRV_RES_REDUCTIONS, MRV_NRESULTS };
+enum {
+    MRV_RES_BASELINE,
+    MRV_RES_PROJECT,
+    MRV_RES_LEAKAGE,
+    MRV_RES_REDUCTIONS,
+    MRV_NRESULTS
+};
 extern const char *const mrv_result_names[MRV_NRESULTS];
 
 typedef struct mrv_methodology {
@@ -155,23 +165,25 @@ typedef struct mrv_methodology {
     const char *reference;
     const char *description;
     long version;
-    bool removals;            /* kind: removals */
+    bool removals; /* kind: removals */
     size_t ndims;
     mrv_dimdecl *dims;
     size_t nparams;
     mrv_param *params;
     size_t neqs;
     mrv_equation *eqs;
-    int results[MRV_NRESULTS];      /* equation indexes */
+    int results[MRV_NRESULTS]; /* equation indexes */
     mrv_srcpos results_pos[MRV_NRESULTS];
-    const mrv_ynode *conservativeness;  /* validated by ledger.c */
+    const mrv_ynode *conservativeness; /* validated by ledger.c */
 } mrv_methodology;
 
 /* ---- project (DESIGN §4.2) --------------------------------------------- */
 
-typedef struct mrv_date { int y, m, d; } mrv_date;
+typedef struct mrv_date {
+    int y, m, d;
+} mrv_date;
 
-typedef struct mrv_pdim {       /* dimensions: NAME: [members] */
+typedef struct mrv_pdim { /* dimensions: NAME: [members] */
     const char *name;
     mrv_srcpos pos;
     size_t n;
@@ -196,25 +208,28 @@ typedef struct mrv_project {
     const char *title;
     const char *description;
     const char *host;
-    const char *methodology;        /* id, or a relative path ending .yaml */
+    const char *methodology; /* id, or a relative path ending .yaml */
     const mrv_ynode *methodology_node;
-    int first, last;                /* crediting period years */
+    int first, last; /* crediting period years */
     bool by_dates;
-    mrv_date start, end;            /* when by_dates */
+    mrv_date start, end; /* when by_dates */
     mrv_srcpos period_pos;
     size_t ndims;
     mrv_pdim *dims;
-    const mrv_ynode *params;        /* the parameters: map, or NULL */
-    size_t nfactors;                /* factors: [paths] */
+    const mrv_ynode *params; /* the parameters: map, or NULL */
+    size_t nfactors;         /* factors: [paths] */
     const mrv_ynode **factors;
     mrv_mcspec mc;
-    const mrv_ynode *allocation;    /* validated by ledger.c */
+    const mrv_ynode *allocation; /* validated by ledger.c */
     const mrv_ynode *conservativeness;
 } mrv_project;
 
 /* What kind of mrv file a document is, from its top-level keys. */
 typedef enum mrv_filekind {
-    MRV_FILE_UNKNOWN, MRV_FILE_METHODOLOGY, MRV_FILE_PROJECT, MRV_FILE_TABLE
+    MRV_FILE_UNKNOWN,
+    MRV_FILE_METHODOLOGY,
+    MRV_FILE_PROJECT,
+    MRV_FILE_TABLE
 } mrv_filekind;
 mrv_filekind mrv_model_kind(const mrv_ydoc *doc);
 

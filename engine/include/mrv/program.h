@@ -25,41 +25,41 @@
 ** this list.
 ** R[x] is slot x; K is the instruction's constant. */
 typedef enum mrv_opcode {
-    MRV_I_ADD,    /* R[a] := R[b] + R[c] */
-    MRV_I_SUB,    /* R[a] := R[b] - R[c] */
-    MRV_I_MUL,    /* R[a] := R[b] * R[c] */
-    MRV_I_DIV,    /* R[a] := R[b] / R[c] */
-    MRV_I_POW,    /* R[a] := pow(R[b], R[c]) */
-    MRV_I_ADDK,   /* R[a] := R[b] + K */
-    MRV_I_SUBK,   /* R[a] := R[b] - K */
-    MRV_I_RSUBK,  /* R[a] := K - R[b] */
-    MRV_I_MULK,   /* R[a] := R[b] * K */
-    MRV_I_DIVK,   /* R[a] := R[b] / K */
-    MRV_I_RDIVK,  /* R[a] := K / R[b] */
-    MRV_I_POWK,   /* R[a] := pow(R[b], K) */
-    MRV_I_RPOWK,  /* R[a] := pow(K, R[b]) */
-    MRV_I_POWI,   /* R[a] := R[b]^c for the integer c (signed, in c) */
-    MRV_I_NEG,    /* R[a] := -R[b] */
-    MRV_I_ABS,    /* R[a] := |R[b]| */
-    MRV_I_EXP,    /* R[a] := exp(R[b]) */
-    MRV_I_LN,     /* R[a] := ln(R[b]) */
-    MRV_I_LOG10,  /* R[a] := log10(R[b]) */
-    MRV_I_SQRT,   /* R[a] := sqrt(R[b]) */
-    MRV_I_FLOOR,  /* R[a] := floor(R[b]) */
-    MRV_I_CEIL,   /* R[a] := ceil(R[b]) */
-    MRV_I_LT,     /* R[a] := R[b] < R[c] (1 or 0; NaN if either is NaN) */
-    MRV_I_LE,     /* R[a] := R[b] <= R[c] */
-    MRV_I_GT,     /* R[a] := R[b] > R[c] */
-    MRV_I_GE,     /* R[a] := R[b] >= R[c] */
-    MRV_I_EQ,     /* R[a] := R[b] == R[c] */
-    MRV_I_NE,     /* R[a] := R[b] != R[c] */
-    MRV_I_AND,    /* R[a] := R[b] && R[c] (nonzero is true; NaN -> NaN) */
-    MRV_I_OR,     /* R[a] := R[b] || R[c] */
-    MRV_I_NOT,    /* R[a] := !R[b] */
-    MRV_I_MIN,    /* R[a] := min(R[b], R[c]) (NaN if either is NaN) */
-    MRV_I_MAX,    /* R[a] := max(R[b], R[c]) */
-    MRV_I_SEL,    /* R[a] := R[b] ? R[c] : R[d] (NaN condition -> NaN) */
-    MRV_I_CHECK,  /* count non-finite R[b] into check number c */
+    MRV_I_ADD,   /* R[a] := R[b] + R[c] */
+    MRV_I_SUB,   /* R[a] := R[b] - R[c] */
+    MRV_I_MUL,   /* R[a] := R[b] * R[c] */
+    MRV_I_DIV,   /* R[a] := R[b] / R[c] */
+    MRV_I_POW,   /* R[a] := pow(R[b], R[c]) */
+    MRV_I_ADDK,  /* R[a] := R[b] + K */
+    MRV_I_SUBK,  /* R[a] := R[b] - K */
+    MRV_I_RSUBK, /* R[a] := K - R[b] */
+    MRV_I_MULK,  /* R[a] := R[b] * K */
+    MRV_I_DIVK,  /* R[a] := R[b] / K */
+    MRV_I_RDIVK, /* R[a] := K / R[b] */
+    MRV_I_POWK,  /* R[a] := pow(R[b], K) */
+    MRV_I_RPOWK, /* R[a] := pow(K, R[b]) */
+    MRV_I_POWI,  /* R[a] := R[b]^c for the integer c (signed, in c) */
+    MRV_I_NEG,   /* R[a] := -R[b] */
+    MRV_I_ABS,   /* R[a] := |R[b]| */
+    MRV_I_EXP,   /* R[a] := exp(R[b]) */
+    MRV_I_LN,    /* R[a] := ln(R[b]) */
+    MRV_I_LOG10, /* R[a] := log10(R[b]) */
+    MRV_I_SQRT,  /* R[a] := sqrt(R[b]) */
+    MRV_I_FLOOR, /* R[a] := floor(R[b]) */
+    MRV_I_CEIL,  /* R[a] := ceil(R[b]) */
+    MRV_I_LT,    /* R[a] := R[b] < R[c] (1 or 0; NaN if either is NaN) */
+    MRV_I_LE,    /* R[a] := R[b] <= R[c] */
+    MRV_I_GT,    /* R[a] := R[b] > R[c] */
+    MRV_I_GE,    /* R[a] := R[b] >= R[c] */
+    MRV_I_EQ,    /* R[a] := R[b] == R[c] */
+    MRV_I_NE,    /* R[a] := R[b] != R[c] */
+    MRV_I_AND,   /* R[a] := R[b] && R[c] (nonzero is true; NaN -> NaN) */
+    MRV_I_OR,    /* R[a] := R[b] || R[c] */
+    MRV_I_NOT,   /* R[a] := !R[b] */
+    MRV_I_MIN,   /* R[a] := min(R[b], R[c]) (NaN if either is NaN) */
+    MRV_I_MAX,   /* R[a] := max(R[b], R[c]) */
+    MRV_I_SEL,   /* R[a] := R[b] ? R[c] : R[d] (NaN condition -> NaN) */
+    MRV_I_CHECK, /* count non-finite R[b] into check number c */
     MRV_I_COUNT
 } mrv_opcode;
 
@@ -67,7 +67,7 @@ typedef struct mrv_insn {
     uint32_t op;
     uint32_t a, b, c, d;
     double k;
-    uint32_t site;    /* index into sites: where it came from */
+    uint32_t site; /* index into sites: where it came from */
 } mrv_insn;
 
 /* Where an instruction came from: formula of equation 'eq' (its initial
@@ -82,9 +82,9 @@ typedef struct mrv_site {
 ** key.  Inputs with the same stream id share their draws. */
 typedef struct mrv_input {
     const mrv_uncert *unc;
-    const char *stream;   /* unc->stream, "@YEAR" if varying by vintage,
-                          ** "#m1,m2" if varying by member */
-    double center;        /* the central case's value */
+    const char *stream; /* unc->stream, "@YEAR" if varying by vintage,
+                        ** "#m1,m2" if varying by member */
+    double center;      /* the central case's value */
 } mrv_input;
 
 /* A non-finite check: equation 'eq' at vintage index 'v'. */
@@ -107,8 +107,8 @@ typedef struct mrv_program {
     size_t nchecks;
     mrv_check *checks;
     size_t nvint;
-    uint32_t *result_slot;    /* [v * MRV_NRESULTS + r] */
-    double *result_scale;     /* [v * MRV_NRESULTS + r]: frac / unit scale */
+    uint32_t *result_slot; /* [v * MRV_NRESULTS + r] */
+    double *result_scale;  /* [v * MRV_NRESULTS + r]: frac / unit scale */
     /* Lowered with keep_equations (lower.h): the slot holding equation e's
     ** value at vintage index v, [e * nvint + v], in the internal scale;
     ** NULL otherwise. */

@@ -31,9 +31,9 @@
 
 /* One input of the program, as Approach 1 needs it. */
 typedef struct mrv_ipcc_input {
-    double center;    /* where the derivative is taken (the central case) */
-    double sd;        /* the input's sd as drawn; 0: not uncertain */
-    double lo, hi;    /* its bounds: differences stay inside them */
+    double center; /* where the derivative is taken (the central case) */
+    double sd;     /* the input's sd as drawn; 0: not uncertain */
+    double lo, hi; /* its bounds: differences stay inside them */
 } mrv_ipcc_input;
 
 /* Sets ipcc_sd, ipcc_lower, ipcc_upper and ipcc_disagrees of every

@@ -35,27 +35,27 @@ typedef struct mrv_search {
 } mrv_search;
 
 typedef struct mrv_input_file {
-    const char *role;        /* "project", "methodology", "factors" */
+    const char *role; /* "project", "methodology", "factors" */
     const mrv_ydoc *doc;
 } mrv_input_file;
 
 typedef struct mrv_bound {
-    mrv_arena *arena;               /* owns everything below */
+    mrv_arena *arena; /* owns everything below */
     const mrv_project *project;
     const mrv_methodology *meth;
-    size_t nfiles;                  /* every file read, in reading order */
+    size_t nfiles; /* every file read, in reading order */
     mrv_input_file *files;
     size_t ntables;
     const mrv_table **tables;
     int first, last;
-    size_t nvint;                   /* last - first + 1 */
-    double *frac;                   /* frac[v]: share of vintage v's days */
-    size_t ndims;                   /* as the methodology's dims */
+    size_t nvint; /* last - first + 1 */
+    double *frac; /* frac[v]: share of vintage v's days */
+    size_t ndims; /* as the methodology's dims */
     size_t *nmembers;
     const char *const **members;
-    mrv_vnode **values;             /* per methodology parameter */
-    const char **value_origin;      /* "project" or "default" per param */
-    size_t nfactors_used;           /* factor entries referenced */
+    mrv_vnode **values;        /* per methodology parameter */
+    const char **value_origin; /* "project" or "default" per param */
+    size_t nfactors_used;      /* factor entries referenced */
     const mrv_factor **factors_used;
 } mrv_bound;
 
@@ -68,7 +68,7 @@ void mrv_bound_free(mrv_bound *b);
 
 /* ---- reading a value tree ---------------------------------------------- */
 
-#define MRV_NO_YEAR (-1)
+#define MRV_NO_YEAR     (-1)
 #define MRV_PICK_MAXREL 8
 
 /* One element of a parameter, as lowering needs it: the value is

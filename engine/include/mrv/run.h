@@ -23,15 +23,15 @@
 
 typedef struct mrv_options {
     mrv_search search;
-    bool draws_set;          /* --draws overrides the project's */
+    bool draws_set; /* --draws overrides the project's */
     uint64_t draws;
-    bool seed_set;           /* --seed */
+    bool seed_set; /* --seed */
     uint64_t seed;
-    bool confidence_set;     /* overrides the project's (mrv verify) */
+    bool confidence_set; /* overrides the project's (mrv verify) */
     double confidence;
-    bool method_set;         /* overrides the project's (mrv verify) */
+    bool method_set; /* overrides the project's (mrv verify) */
     mrv_sampling method;
-    unsigned threads;        /* 0: all cores */
+    unsigned threads; /* 0: all cores */
     /* The central case and the equations' values only: no draws and no
     ** ledger ('mrv explain'). */
     bool central_only;
@@ -41,7 +41,7 @@ typedef struct mrv_run {
     mrv_bound *bound;
     const mrv_compiled *compiled;
     const mrv_program *program;
-    uint64_t draws;          /* 0: central case only */
+    uint64_t draws; /* 0: central case only */
     uint64_t seed;
     double confidence;
     mrv_sampling method;
@@ -69,8 +69,8 @@ typedef struct mrv_run {
 /* Runs the project at 'path'.  On success sets *out and returns MRV_OK;
 ** otherwise records positioned errors and returns the first status
 ** (nothing to free). */
-mrv_status mrv_run_new(const char *path, const mrv_options *opt,
-                       mrv_run **out, mrv_diag *diag);
+mrv_status mrv_run_new(const char *path, const mrv_options *opt, mrv_run **out,
+                       mrv_diag *diag);
 void mrv_run_free(mrv_run *run);
 
 /* Equation 'e''s central value at vintage index 'v' in its declared unit:

@@ -19,12 +19,13 @@
 
 /* The statistics of one result in one vintage (or the total). */
 typedef struct mrv_stat {
-    double central;          /* every input at its value */
-    double mean, sd;         /* sd with n - 1 */
-    double lower, median, upper;  /* type-7 quantiles at (1 -+ c)/2, 0.5 */
-    double se_mean;          /* sd / sqrt(n) */
-    double lower_half, upper_half; /* the bounds from the first half of the
-                             ** draws, to show whether they were enough */
+    double central;              /* every input at its value */
+    double mean, sd;             /* sd with n - 1 */
+    double lower, median, upper; /* type-7 quantiles at (1 -+ c)/2, 0.5 */
+    double se_mean;              /* sd / sqrt(n) */
+    double lower_half,
+        upper_half; /* the bounds from the first half of the
+                     ** draws, to show whether they were enough */
     /* IPCC Approach 1 (first-order propagation, propagate.c) beside the
     ** Monte Carlo: sd and central -+ z sd at the same confidence; NaN
     ** when the derivatives could not be formed.  'ipcc_disagrees' when a

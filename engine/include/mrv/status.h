@@ -9,13 +9,13 @@
 
 typedef enum mrv_status {
     MRV_OK = 0,
-    MRV_ENOMEM,    /* allocation failed (sticky in the arena) */
-    MRV_EIO,       /* a file could not be read or written */
-    MRV_ESYNTAX,   /* YAML, formula or unit syntax */
-    MRV_ESCHEMA,   /* a key, type or value the schema does not allow */
-    MRV_EREF,      /* an unknown or unresolvable name, file or year */
-    MRV_EDOMAIN,   /* a value outside its domain, including non-finite */
-    MRV_EINTERNAL  /* a broken internal invariant: a bug in mrv */
+    MRV_ENOMEM,   /* allocation failed (sticky in the arena) */
+    MRV_EIO,      /* a file could not be read or written */
+    MRV_ESYNTAX,  /* YAML, formula or unit syntax */
+    MRV_ESCHEMA,  /* a key, type or value the schema does not allow */
+    MRV_EREF,     /* an unknown or unresolvable name, file or year */
+    MRV_EDOMAIN,  /* a value outside its domain, including non-finite */
+    MRV_EINTERNAL /* a broken internal invariant: a bug in mrv */
 } mrv_status;
 
 /* "MRV_OK", "MRV_ENOMEM", ...; "MRV_?" for values outside the enum. */

@@ -24,8 +24,8 @@
 enum { MRV_DIM_MASS, MRV_DIM_LENGTH, MRV_DIM_ENERGY, MRV_NDIM };
 
 typedef struct mrv_unit {
-    double scale;               /* internal value of 1 of this unit */
-    signed char dim[MRV_NDIM];  /* exponents */
+    double scale;              /* internal value of 1 of this unit */
+    signed char dim[MRV_NDIM]; /* exponents */
 } mrv_unit;
 
 /* The dimensionless unit of scale 1 (written "1"). */
@@ -38,8 +38,8 @@ mrv_unit mrv_unit_one(void);
 ** On failure returns MRV_ESYNTAX, sets *bad_offset to the byte offset of
 ** the offending text and *why to a static message ("unknown unit 'kt2x'"
 ** style messages are formatted by the caller from the offset). */
-mrv_status mrv_unit_parse(const char *text, mrv_unit *out,
-                          size_t *bad_offset, const char **why);
+mrv_status mrv_unit_parse(const char *text, mrv_unit *out, size_t *bad_offset,
+                          const char **why);
 
 bool mrv_unit_same_dim(mrv_unit a, mrv_unit b);
 bool mrv_unit_dimensionless(mrv_unit a);

@@ -21,20 +21,16 @@
 
 #define MRV_YAML_MAX_BYTES (16u * 1024u * 1024u) /* per file */
 #define MRV_YAML_MAX_DEPTH 32                    /* nested collections */
-#define MRV_YAML_MAX_NODES 250000u   /* per file: about 30 MB of nodes */
+#define MRV_YAML_MAX_NODES 250000u /* per file: about 30 MB of nodes */
 
-typedef enum mrv_ykind {
-    MRV_Y_SCALAR,
-    MRV_Y_MAP,
-    MRV_Y_SEQ
-} mrv_ykind;
+typedef enum mrv_ykind { MRV_Y_SCALAR, MRV_Y_MAP, MRV_Y_SEQ } mrv_ykind;
 
-typedef enum mrv_ystyle {   /* how a scalar was written */
-    MRV_YS_PLAIN,
-    MRV_YS_SINGLE,          /* 'single quoted' */
-    MRV_YS_DOUBLE,          /* "double quoted" */
-    MRV_YS_LITERAL,         /* | block */
-    MRV_YS_FOLDED           /* > block */
+typedef enum mrv_ystyle { /* how a scalar was written */
+                          MRV_YS_PLAIN,
+                          MRV_YS_SINGLE,  /* 'single quoted' */
+                          MRV_YS_DOUBLE,  /* "double quoted" */
+                          MRV_YS_LITERAL, /* | block */
+                          MRV_YS_FOLDED   /* > block */
 } mrv_ystyle;
 
 typedef struct mrv_ydoc mrv_ydoc;
@@ -42,13 +38,13 @@ typedef struct mrv_ynode mrv_ynode;
 
 struct mrv_ynode {
     mrv_ykind kind;
-    mrv_srcpos pos;         /* start of the node; pos.file is doc->path */
-    const mrv_ydoc *doc;    /* the file this node came from */
-    size_t mark_index;      /* libyaml's start mark index (characters) */
-    size_t end_index;       /* libyaml's end mark index (characters) */
+    mrv_srcpos pos;      /* start of the node; pos.file is doc->path */
+    const mrv_ydoc *doc; /* the file this node came from */
+    size_t mark_index;   /* libyaml's start mark index (characters) */
+    size_t end_index;    /* libyaml's end mark index (characters) */
     /* scalars */
     mrv_ystyle style;
-    const char *text;       /* NUL-terminated value (may contain NULs: len) */
+    const char *text; /* NUL-terminated value (may contain NULs: len) */
     size_t len;
     /* maps: n pairs keys[i] -> vals[i], in file order, keys are scalars
     ** and unique; sequences: n items in vals[i] (keys is NULL) */
@@ -58,12 +54,12 @@ struct mrv_ynode {
 };
 
 struct mrv_ydoc {
-    const char *path;       /* as given to mrv_yaml_load_file */
-    const char *buf;        /* the whole file, NUL-terminated */
-    size_t size;            /* bytes in buf */
+    const char *path; /* as given to mrv_yaml_load_file */
+    const char *buf;  /* the whole file, NUL-terminated */
+    size_t size;      /* bytes in buf */
     unsigned char sha256[32];
     char sha256_hex[65];
-    mrv_ynode *root;        /* NULL for an empty document (no content) */
+    mrv_ynode *root; /* NULL for an empty document (no content) */
 };
 
 /* Reads and parses the YAML file at 'path'.  On success sets *out (arena-
@@ -78,9 +74,9 @@ mrv_status mrv_yaml_load_file(const char *path, mrv_arena *arena,
                               const mrv_ydoc **out, mrv_diag *diag);
 
 /* Same, from memory; 'name' is used in positions.  The buffer is copied. */
-mrv_status mrv_yaml_load_string(const char *name, const char *buf,
-                                size_t len, mrv_arena *arena,
-                                const mrv_ydoc **out, mrv_diag *diag);
+mrv_status mrv_yaml_load_string(const char *name, const char *buf, size_t len,
+                                mrv_arena *arena, const mrv_ydoc **out,
+                                mrv_diag *diag);
 
 /* Returns the value of key 'key' in map 'map', or NULL (also when 'map' is
 ** not a map).  Linear search; maps in our files are small. */
