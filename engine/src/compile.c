@@ -343,7 +343,9 @@ static bool check_call(cctx *c, mrv_ast *n)
 static bool check_binary(cctx *c, mrv_ast *n)
 {
     mrv_ast *a = n->args[0], *b = n->args[1];
-    if (!check(c, a) | !check(c, b)) return false;
+    /* Check both sides, so one pass reports the errors of each. */
+    bool ok_a = check(c, a), ok_b = check(c, b);
+    if (!ok_a || !ok_b) return false;
     char x[96], y[96];
     switch (n->op) {
     case MRV_OP_ADD:

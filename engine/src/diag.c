@@ -48,6 +48,7 @@ void mrv_diag_free(mrv_diag *d)
     free(d);
 }
 
+static char *vformat(const char *fmt, va_list ap) MRV_PRINTF(1, 0);
 static char *vformat(const char *fmt, va_list ap)
 {
     va_list ap2;
@@ -60,6 +61,9 @@ static char *vformat(const char *fmt, va_list ap)
     return s;
 }
 
+static void record(mrv_diag *d, mrv_srcpos pos, mrv_severity sev,
+                   mrv_status code, const char *fmt, va_list ap)
+    MRV_PRINTF(5, 0);
 static void record(mrv_diag *d, mrv_srcpos pos, mrv_severity sev,
                    mrv_status code, const char *fmt, va_list ap)
 {

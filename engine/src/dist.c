@@ -229,7 +229,7 @@ void mrv_sampler_init(mrv_sampler *s, const mrv_uncert *u)
     s->center = u->center;
     s->lo = u->lo;
     s->hi = u->hi;
-    double smin = -(double)INFINITY, smax = (double)INFINITY; /* support */
+    double smin = -(double)HUGE_VAL, smax = (double)HUGE_VAL; /* support */
     switch (u->dist) {
     case MRV_DIST_NORMAL:
         s->mu = u->center;
@@ -540,7 +540,7 @@ void mrv_sampler_moments(const mrv_sampler *s, double *mean, double *sd)
         /* Partial moments: E[X^k; l < X < h] = exp(k zeta + k^2 sigma^2 / 2)
         ** (Phi((ln h - zeta - k sigma^2) / sigma)
         **  - Phi((ln l - zeta - k sigma^2) / sigma)). */
-        double ll = s->lo > 0 ? log(s->lo) : -(double)INFINITY, lh = log(s->hi);
+        double ll = s->lo > 0 ? log(s->lo) : -(double)HUGE_VAL, lh = log(s->hi);
         double m[3];
         for (int k = 0; k < 3; k++) {
             double sh = k * s->sigma * s->sigma;

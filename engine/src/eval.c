@@ -22,8 +22,8 @@
 
 #include "eval.h"
 
-/* NAN is a float; every use here is a double. */
-#define DNAN ((double)NAN)
+/* (double)NAN is a float; every use here is a double. */
+#define DNAN ((double)(double)NAN)
 
 static const char *const op_names[MRV_I_COUNT] = {
     /* ORDER OPS */

@@ -1164,7 +1164,7 @@ static void print_reads(xstate *x, walk *w, const xnode *at, const char *ind)
         while (run < i && r[i - run - 1].group == r[i].group) run++;
         if (r[i].k.kind == XR_PARAM && run >= MAX_LISTED) {
             size_t j = i;
-            double lo = INFINITY, hi = -INFINITY;
+            double lo = HUGE_VAL, hi = -HUGE_VAL;
             const mrv_param *p = &w->m->params[r[i].k.idx];
             for (; j < nr && r[j].group == r[i].group; j++) {
                 lo = fmin(lo, r[j].value / p->unit.scale);

@@ -52,9 +52,9 @@ static const char *const reserved_columns[] = {"vintage", "estimate", "issued",
 static const struct band {
     double upto, take;
 } ar_tool14_bands[] = {
-    {0.10, 0.00}, {0.15, 0.25}, {0.20, 0.50}, {0.30, 0.75}, {INFINITY, 1.00}};
+    {0.10, 0.00}, {0.15, 0.25}, {0.20, 0.50}, {0.30, 0.75}, {HUGE_VAL, 1.00}};
 static const struct band fcpf_bands[] = {
-    {0.15, 0.00}, {0.30, 0.04}, {0.60, 0.08}, {1.00, 0.12}, {INFINITY, 0.15}};
+    {0.15, 0.00}, {0.30, 0.04}, {0.60, 0.08}, {1.00, 0.12}, {HUGE_VAL, 0.15}};
 /* ART-TREES v2.0: UA = 0.524417 * HW90 / 1.645006. */
 #define ART_TREES_Z70 0.524417
 #define ART_TREES_Z95 1.645006
@@ -736,7 +736,7 @@ static bool load_rule(const mrv_ynode *n, rule_spec *r, mrv_diag *d)
     size_t before = mrv_diag_error_count(d);
     r->rule = MRV_RULE_NONE;
     r->confidence = 0.90;
-    r->precision = NAN;
+    r->precision = (double)NAN;
     r->node = n;
     int e;
     if (n->kind == MRV_Y_SCALAR) {
@@ -798,7 +798,7 @@ static double band_take(const struct band *b, double u)
 static void apply_rule(const mrv_ledger *l, mrv_conserv *c, double *x, size_t n)
 {
     double u = c->unadjusted;
-    c->half_width = c->relative = c->factor = NAN;
+    c->half_width = c->relative = c->factor = (double)NAN;
     c->rule_adj = 0;
     if (l->rule != MRV_RULE_NONE && x) {
         double conf = l->rule == MRV_RULE_LOWER_BOUND ? l->lb_confidence : 0.90;
@@ -892,7 +892,7 @@ static mrv_status conserve(loader *L)
         tot->rule_adj += c->rule_adj;
         tot->creditable += c->creditable;
     }
-    tot->half_width = tot->relative = tot->factor = NAN;
+    tot->half_width = tot->relative = tot->factor = (double)NAN;
     free(x);
     return MRV_OK;
 }
@@ -904,8 +904,8 @@ static void choose_rule(loader *L)
     const mrv_run *run = L->run;
     const mrv_ynode *pn = L->b->project->conservativeness,
                     *mn = L->b->meth->conservativeness;
-    rule_spec pr = {MRV_RULE_NONE, 0.9, NAN, NULL},
-              mr = {MRV_RULE_NONE, 0.9, NAN, NULL};
+    rule_spec pr = {MRV_RULE_NONE, 0.9, (double)NAN, NULL},
+              mr = {MRV_RULE_NONE, 0.9, (double)NAN, NULL};
     bool ok = true;
     if (mn) ok &= load_rule(mn, &mr, L->d);
     if (pn) ok &= load_rule(pn, &pr, L->d);
@@ -957,7 +957,7 @@ static mrv_ledger *ledger_new(const mrv_bound *b, double confidence)
     l->nvint = b->nvint;
     l->confidence = confidence;
     l->lb_confidence = 0.90;
-    l->lb_precision = NAN;
+    l->lb_precision = (double)NAN;
     l->cons = mrv_arena_array(a, l->nvint + 1, sizeof *l->cons);
     l->draw_adj = mrv_arena_array(a, l->nvint, sizeof *l->draw_adj);
     l->issued = mrv_arena_array(a, l->nvint + 1, sizeof *l->issued);

@@ -310,7 +310,7 @@ mrv_status mrv__ledger_draws(const mrv_ledger *l, const mrv_agreement *a,
     mc->draws = draws;
     mc->p_volume = a->split == MRV_SPLIT_BUYER_VOLUME
                        ? (double)hit / (double)draws
-                       : (double)NAN;
+                       : (double)(double)NAN;
     mrv_stats_quantiles(host, (size_t)draws, ps, 3, mc->host_q);
     mrv_stats_quantiles(buyer, (size_t)draws, ps, 3, mc->buyer_q);
     mc->host_mean = hsum / (double)draws;

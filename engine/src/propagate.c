@@ -114,7 +114,7 @@ mrv_status mrv_propagate(const mrv_program *p, const mrv_ipcc_input *in,
     for (size_t c = 0; c < ncols; c++) {
         mrv_stat *s = &stats[c];
         if (broken[c] || !isfinite(var[c])) {
-            s->ipcc_sd = s->ipcc_lower = s->ipcc_upper = (double)NAN;
+            s->ipcc_sd = s->ipcc_lower = s->ipcc_upper = (double)(double)NAN;
             s->ipcc_disagrees = false;
             continue;
         }

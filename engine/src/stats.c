@@ -461,9 +461,9 @@ static void place(bracket *g, size_t ng, double *sample, size_t m)
     for (size_t i = 0; i < nr; i++) {
         size_t j = idx[i] / 2;
         if (idx[i] % 2 == 0)
-            g[j].lo = lo_inf[j] ? -(double)INFINITY : v[i];
+            g[j].lo = lo_inf[j] ? -(double)HUGE_VAL : v[i];
         else
-            g[j].hi = hi_inf[j] ? (double)INFINITY : v[i];
+            g[j].hi = hi_inf[j] ? (double)HUGE_VAL : v[i];
     }
 }
 

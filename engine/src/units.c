@@ -477,6 +477,6 @@ double mrv_unit_factor(mrv_unit from, mrv_unit to)
 {
     /* A mismatch is a caller's bug; NaN makes it loud rather than
     ** silently converting a mass into an energy. */
-    if (!mrv_unit_same_dim(from, to)) return (double)NAN;
+    if (!mrv_unit_same_dim(from, to)) return (double)(double)NAN;
     return from.scale / to.scale;
 }

@@ -168,8 +168,8 @@ static const mrv_uncert *parse_uncert(vctx *v, const mrv_ynode *n,
     }
     u->pos = n->pos;
     u->stream = stream;
-    u->lo = -INFINITY;
-    u->hi = INFINITY;
+    u->lo = -HUGE_VAL;
+    u->hi = HUGE_VAL;
     if (n->kind == MRV_Y_SCALAR) {
         /* IPCC shorthand: P% is the half-width of a 95 % interval. */
         char *end;
@@ -681,7 +681,7 @@ static bool check_tree(vctx *v, mrv_vnode *n)
             u->lo = p->lo;
             u->hi = p->hi;
         } else {
-            double lo = -INFINITY, hi = INFINITY;
+            double lo = -HUGE_VAL, hi = HUGE_VAL;
             rel_bounds(n, p, &lo, &hi);
             u->lo = lo;
             u->hi = hi;

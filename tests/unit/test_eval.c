@@ -16,8 +16,8 @@
 #include "eval.h"
 #include "program.h"
 
-#define DNAN ((double)NAN)
-#define DINF ((double)INFINITY)
+#define DNAN ((double)(double)NAN)
+#define DINF ((double)HUGE_VAL)
 
 /* Equal as values, with NaN equal to NaN (and -0 equal to 0). */
 static bool same(double a, double b)

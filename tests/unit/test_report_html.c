@@ -571,13 +571,13 @@ static void test_report_html_guards_non_finite(void **state)
         stats[k].central = stats[k].mean = stats[k].median = 1000.0 * k;
         stats[k].lower = 900.0 * k;
         stats[k].upper = 1100.0 * k;
-        stats[k].ipcc_sd = NAN;
-        stats[k].ipcc_lower = stats[k].ipcc_upper = NAN;
+        stats[k].ipcc_sd = (double)NAN;
+        stats[k].ipcc_lower = stats[k].ipcc_upper = (double)NAN;
     }
-    stats[1 * MRV_NRESULTS + MRV_RES_REDUCTIONS].central = NAN;
-    stats[1 * MRV_NRESULTS + MRV_RES_REDUCTIONS].upper = INFINITY;
-    stats[2 * MRV_NRESULTS + MRV_RES_BASELINE].central = -INFINITY;
-    stats[3 * MRV_NRESULTS + MRV_RES_REDUCTIONS].lower = NAN;
+    stats[1 * MRV_NRESULTS + MRV_RES_REDUCTIONS].central = (double)NAN;
+    stats[1 * MRV_NRESULTS + MRV_RES_REDUCTIONS].upper = HUGE_VAL;
+    stats[2 * MRV_NRESULTS + MRV_RES_BASELINE].central = -HUGE_VAL;
+    stats[3 * MRV_NRESULTS + MRV_RES_REDUCTIONS].lower = (double)NAN;
     mrv_run run;
     memset(&run, 0, sizeof run);
     run.bound = &b;

@@ -200,7 +200,7 @@ static void nudge(const char *path, const char *const *anchors, size_t n,
     char *end;
     double x = strtod(p, &end);
     snprintf(was, 64, "%.*s", (int)(end - p), p);
-    snprintf(now, 64, "%.17g", nextafter(x, INFINITY));
+    snprintf(now, 64, "%.17g", nextafter(x, HUGE_VAL));
     size_t len = strlen(s) + 64;
     char *t = malloc(len);
     assert_non_null(t);

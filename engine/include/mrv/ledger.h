@@ -258,9 +258,9 @@ typedef struct mrv_conserv {
     double central;    /* every input at its value (unadjusted) */
     double basis_adj;  /* central - the basis estimate */
     double unadjusted; /* the basis estimate, before the rule */
-    double half_width; /* the half-width the rule read; NAN if none */
-    double relative;   /* half_width / |unadjusted|; NAN if none */
-    double factor;     /* band discount, UA or set-aside; NAN if none */
+    double half_width; /* the half-width the rule read; (double)NAN if none */
+    double relative;   /* half_width / |unadjusted|; (double)NAN if none */
+    double factor;     /* band discount, UA or set-aside; (double)NAN if none */
     double rule_adj;   /* what the rule took, >= 0 */
     double creditable; /* unadjusted - rule_adj: the ledger estimate */
 } mrv_conserv;
@@ -280,7 +280,7 @@ typedef enum mrv_ftdef { /* ORDER EVENTS: event_names in ledger.c */
 typedef struct mrv_ledger_mc {
     uint64_t draws;
     double p_volume;   /* share of draws in which the buyer receives
-                       ** its whole buyer_volume; NAN for the other
+                       ** its whole buyer_volume; (double)NAN for the other
                        ** splits */
     double host_q[3];  /* what the host keeps (host column plus the
                        ** deductions to: host): 5, 50, 95 % */
@@ -303,7 +303,7 @@ typedef struct mrv_ledger {
     mrv_rule rule;
     const char *rule_from;   /* "project" or "methodology"; NULL: none */
     double lb_confidence;    /* lower_bound */
-    double lb_precision;     /* lower_bound; NAN: always the bound */
+    double lb_precision;     /* lower_bound; (double)NAN: always the bound */
     mrv_conserv *cons;       /* [nvint + 1], the total row last */
     double *draw_adj;        /* [nvint] tonnes taken from each draw */
     int64_t *issued;         /* [nvint + 1] */
