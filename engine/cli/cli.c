@@ -23,6 +23,7 @@
 #include "ledger.h"
 #include "report.h"
 #include "run.h"
+#include "units.h"
 #include "verify.h"
 
 #ifndef MRV_VERSION_STRING
@@ -56,6 +57,7 @@ static const char usage_main[] =
     "                       and their sources\n"
     "  verify report.json   re-run a report's recorded inputs and settings;\n"
     "                       any difference fails\n"
+    "  units                the units formulas and values may be written in\n"
     "\n"
     "  mrv COMMAND --help   options of a command\n"
     "  mrv --version        the engine version\n"
@@ -168,6 +170,13 @@ static const char usage_check[] =
     "its top-level key), checks its schema, units and formulas, and for a\n"
     "project binds and compiles it against its methodology, without\n"
     "evaluating anything.  Prints every error found.\n";
+
+static const char usage_units[] =
+    "usage: mrv units\n"
+    "\n"
+    "Lists every unit the engine reads (from the table its unit parser\n"
+    "uses), with its dimension and its size in the internal scale, and the\n"
+    "substance tags a mass unit may carry.\n";
 
 typedef struct cli {
     const char *cmd;
@@ -546,6 +555,88 @@ static int cmd_check(cli *c)
     return finish(d, worst);
 }
 
+/* A unit's size in the internal scale: a short decimal when there is one
+** (0.001, 3.6e9), else the exact ratio it is defined by (1/365.25). */
+static void unit_size(const mrv_unit_atom *a, char *buf, size_t n)
+{
+    char raw[64];
+    snprintf(raw, sizeof raw, "%.8g", a->unit.scale);
+    if (a->den != 1 && strtod(raw, NULL) != a->unit.scale)
+        snprintf(raw, sizeof raw, "%.15g/%.15g", a->num, a->den);
+    /* 1e+09 reads better as 1e9 */
+    size_t o = 0;
+    for (const char *p = raw; *p && o + 1 < n; p++) {
+        buf[o++] = *p;
+        if (*p != 'e') continue;
+        if (p[1] == '+') p++;
+        if (p[1] == '-' && o + 1 < n) buf[o++] = *++p;
+        while (p[1] == '0') p++;
+    }
+    buf[o] = '\0';
+}
+
+/* The internal unit of an atom: kg, m and J with their powers; years
+** for time and per year for power, which the dimension does not show. */
+static void base_units(const mrv_unit_atom *a, char *buf, size_t n)
+{
+    static const char *const base[MRV_NDIM] = {"kg", "m", "J"};
+    mrv_unit u = a->unit;
+    size_t o = 0;
+    buf[0] = '\0';
+    if (strcmp(a->group, "time") == 0) snprintf(buf, n, "yr");
+    for (int k = 0; k < MRV_NDIM && o < n; k++) {
+        if (u.dim[k] == 0) continue;
+        const char *sep = o ? "*" : "";
+        if (u.dim[k] == 1)
+            o += (size_t)snprintf(buf + o, n - o, "%s%s", sep, base[k]);
+        else
+            o += (size_t)snprintf(buf + o, n - o, "%s%s^%d", sep, base[k],
+                                  u.dim[k]);
+    }
+    if (strcmp(a->group, "power") == 0 && o < n)
+        snprintf(buf + o, n - o, "/yr");
+}
+
+/* 'mrv units': the vocabulary, as the parser reads it (units.h). */
+static int cmd_units(cli *c)
+{
+    if (c->help) {
+        fputs(usage_units, stdout);
+        return 0;
+    }
+    if (c->nfiles != 0) return fail_usage("'mrv units' takes no arguments");
+    fputs("Units, as the parser reads them.  A unit is a chain of these "
+          "joined by '*' or\n'/', read left to right (t/ha/yr is "
+          "t*ha^-1*yr^-1); a power is glued digits\n(m3, km2) or ^N, ^-N.  "
+          "Only the spellings below are units: there is no\ngeneral "
+          "prefix rule.  Internal scale: kg, m and J; time counts in years "
+          "of\n365.25 days and has no dimension, so t/yr and t agree and "
+          "power is energy per\nyear.\n",
+          stdout);
+    printf("\n  %-10s %-16s %s\n", "unit", "dimension", "one of it is");
+    const char *group = NULL;
+    mrv_unit_atom a;
+    for (size_t i = 0; mrv_unit_atom_at(i, &a); i++) {
+        if (!group || strcmp(group, a.group) != 0) {
+            group = a.group;
+            printf("\n%s\n", group);
+        }
+        char dim[64], size[64], base[64];
+        mrv_unit_dim_str(a.unit, dim, sizeof dim);
+        unit_size(&a, size, sizeof size);
+        base_units(&a, base, sizeof base);
+        printf("  %-10s %-16s %s%s%s\n", a.name, dim, size, *base ? " " : "",
+               base);
+    }
+    fputs("\nsubstance tags, glued to a mass unit (tCO2e, kgCH4, tC); they "
+          "name what is\nweighed and change neither size nor dimension:\n ",
+          stdout);
+    const char *tag;
+    for (size_t i = 0; (tag = mrv_unit_tag_at(i)); i++) printf(" %s", tag);
+    fputc('\n', stdout);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     gsl_set_error_handler_off();
@@ -578,6 +669,8 @@ int main(int argc, char **argv)
             rc = cmd_explain(&c);
         else if (strcmp(cmd, "verify") == 0)
             rc = cmd_verify(&c);
+        else if (strcmp(cmd, "units") == 0)
+            rc = cmd_units(&c);
         else
             rc = fail_usage("unknown command '%s'", cmd);
     }

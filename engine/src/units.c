@@ -42,11 +42,34 @@ enum atom_kind {
     ONE    /* the literal 1: no tag, no glued digits (10 is no unit) */
 };
 
+/* What an atom measures, for people reading the vocabulary ('mrv units');
+** the parser never looks at it. */
+enum atom_group {
+    G_MASS,
+    G_ENERGY,
+    G_POWER,
+    G_LENGTH,
+    G_SPACE,
+    G_TIME,
+    G_NUMBER,
+    G_COUNT
+};
+
+static const char *const group_names[] = {[G_MASS] = "mass",
+                                          [G_ENERGY] = "energy",
+                                          [G_POWER] = "power",
+                                          [G_LENGTH] = "length",
+                                          [G_SPACE] = "area and volume",
+                                          [G_TIME] = "time",
+                                          [G_NUMBER] = "number",
+                                          [G_COUNT] = "count"};
+
 typedef struct atom {
     const char *name;
     double num, den;           /* scale = num / den, both exact */
     signed char dim[MRV_NDIM]; /* mass, length, energy */
     unsigned char kind;        /* enum atom_kind */
+    unsigned char group;       /* enum atom_group */
 } atom;
 
 /* One year of 365.25 days, in the time units below. */
@@ -57,61 +80,61 @@ typedef struct atom {
 
 static const atom atoms[] = {
     /* Mass, in kg; t is the tonne and kt, Mt, Gt its multiples. */
-    {"g", 1, 1e3, {1, 0, 0}, MASS},
-    {"kg", 1, 1, {1, 0, 0}, MASS},
-    {"Mg", 1e3, 1, {1, 0, 0}, MASS},
-    {"Gg", 1e6, 1, {1, 0, 0}, MASS},
-    {"Tg", 1e9, 1, {1, 0, 0}, MASS},
-    {"t", 1e3, 1, {1, 0, 0}, MASS},
-    {"kt", 1e6, 1, {1, 0, 0}, MASS},
-    {"Mt", 1e9, 1, {1, 0, 0}, MASS},
-    {"Gt", 1e12, 1, {1, 0, 0}, MASS},
+    {"g", 1, 1e3, {1, 0, 0}, MASS, G_MASS},
+    {"kg", 1, 1, {1, 0, 0}, MASS, G_MASS},
+    {"Mg", 1e3, 1, {1, 0, 0}, MASS, G_MASS},
+    {"Gg", 1e6, 1, {1, 0, 0}, MASS, G_MASS},
+    {"Tg", 1e9, 1, {1, 0, 0}, MASS, G_MASS},
+    {"t", 1e3, 1, {1, 0, 0}, MASS, G_MASS},
+    {"kt", 1e6, 1, {1, 0, 0}, MASS, G_MASS},
+    {"Mt", 1e9, 1, {1, 0, 0}, MASS, G_MASS},
+    {"Gt", 1e12, 1, {1, 0, 0}, MASS, G_MASS},
     /* Energy, in J: a base dimension of its own, never kg m^2. */
-    {"J", 1, 1, {0, 0, 1}, PLAIN},
-    {"kJ", 1e3, 1, {0, 0, 1}, PLAIN},
-    {"MJ", 1e6, 1, {0, 0, 1}, PLAIN},
-    {"GJ", 1e9, 1, {0, 0, 1}, PLAIN},
-    {"TJ", 1e12, 1, {0, 0, 1}, PLAIN},
-    {"PJ", 1e15, 1, {0, 0, 1}, PLAIN},
+    {"J", 1, 1, {0, 0, 1}, PLAIN, G_ENERGY},
+    {"kJ", 1e3, 1, {0, 0, 1}, PLAIN, G_ENERGY},
+    {"MJ", 1e6, 1, {0, 0, 1}, PLAIN, G_ENERGY},
+    {"GJ", 1e9, 1, {0, 0, 1}, PLAIN, G_ENERGY},
+    {"TJ", 1e12, 1, {0, 0, 1}, PLAIN, G_ENERGY},
+    {"PJ", 1e15, 1, {0, 0, 1}, PLAIN, G_ENERGY},
     /* Watt-hours: 3600 J each, written as exact products. */
-    {"Wh", 3.6e3, 1, {0, 0, 1}, PLAIN},
-    {"kWh", 3.6e6, 1, {0, 0, 1}, PLAIN},
-    {"MWh", 3.6e9, 1, {0, 0, 1}, PLAIN},
-    {"GWh", 3.6e12, 1, {0, 0, 1}, PLAIN},
-    {"TWh", 3.6e15, 1, {0, 0, 1}, PLAIN},
+    {"Wh", 3.6e3, 1, {0, 0, 1}, PLAIN, G_ENERGY},
+    {"kWh", 3.6e6, 1, {0, 0, 1}, PLAIN, G_ENERGY},
+    {"MWh", 3.6e9, 1, {0, 0, 1}, PLAIN, G_ENERGY},
+    {"GWh", 3.6e12, 1, {0, 0, 1}, PLAIN, G_ENERGY},
+    {"TWh", 3.6e15, 1, {0, 0, 1}, PLAIN, G_ENERGY},
     /* Power is energy per year, since time has no dimension: W = J/s. */
-    {"W", YR_S, 1, {0, 0, 1}, PLAIN},
-    {"kW", YR_S * 1e3, 1, {0, 0, 1}, PLAIN},
-    {"MW", YR_S * 1e6, 1, {0, 0, 1}, PLAIN},
-    {"GW", YR_S * 1e9, 1, {0, 0, 1}, PLAIN},
+    {"W", YR_S, 1, {0, 0, 1}, PLAIN, G_POWER},
+    {"kW", YR_S * 1e3, 1, {0, 0, 1}, PLAIN, G_POWER},
+    {"MW", YR_S * 1e6, 1, {0, 0, 1}, PLAIN, G_POWER},
+    {"GW", YR_S * 1e9, 1, {0, 0, 1}, PLAIN, G_POWER},
     /* Length, in m. */
-    {"mm", 1, 1e3, {0, 1, 0}, PLAIN},
-    {"cm", 1, 1e2, {0, 1, 0}, PLAIN},
-    {"m", 1, 1, {0, 1, 0}, PLAIN},
-    {"km", 1e3, 1, {0, 1, 0}, PLAIN},
+    {"mm", 1, 1e3, {0, 1, 0}, PLAIN, G_LENGTH},
+    {"cm", 1, 1e2, {0, 1, 0}, PLAIN, G_LENGTH},
+    {"m", 1, 1, {0, 1, 0}, PLAIN, G_LENGTH},
+    {"km", 1e3, 1, {0, 1, 0}, PLAIN, G_LENGTH},
     /* Area and volume with names of their own. */
-    {"ha", 1e4, 1, {0, 2, 0}, PLAIN},
-    {"L", 1, 1e3, {0, 3, 0}, PLAIN},
+    {"ha", 1e4, 1, {0, 2, 0}, PLAIN, G_SPACE},
+    {"L", 1, 1e3, {0, 3, 0}, PLAIN, G_SPACE},
     /* Time, in years of 365.25 days, dimensionless: a vintage is a year. */
-    {"yr", 1, 1, {0, 0, 0}, PLAIN},
-    {"d", 1, YR_D, {0, 0, 0}, PLAIN},
-    {"h", 1, YR_H, {0, 0, 0}, PLAIN},
-    {"min", 1, YR_MIN, {0, 0, 0}, PLAIN},
-    {"s", 1, YR_S, {0, 0, 0}, PLAIN},
+    {"yr", 1, 1, {0, 0, 0}, PLAIN, G_TIME},
+    {"d", 1, YR_D, {0, 0, 0}, PLAIN, G_TIME},
+    {"h", 1, YR_H, {0, 0, 0}, PLAIN, G_TIME},
+    {"min", 1, YR_MIN, {0, 0, 0}, PLAIN, G_TIME},
+    {"s", 1, YR_S, {0, 0, 0}, PLAIN, G_TIME},
     /* Pure numbers. */
-    {"1", 1, 1, {0, 0, 0}, ONE},
-    {"%", 1, 1e2, {0, 0, 0}, PLAIN},
-    {"ppm", 1, 1e6, {0, 0, 0}, PLAIN},
+    {"1", 1, 1, {0, 0, 0}, ONE, G_NUMBER},
+    {"%", 1, 1e2, {0, 0, 0}, PLAIN, G_NUMBER},
+    {"ppm", 1, 1e6, {0, 0, 0}, PLAIN, G_NUMBER},
     /* Counts: dimensionless, kept in the text for readers. */
-    {"vehicle", 1, 1, {0, 0, 0}, PLAIN},
-    {"household", 1, 1, {0, 0, 0}, PLAIN},
-    {"stove", 1, 1, {0, 0, 0}, PLAIN},
-    {"head", 1, 1, {0, 0, 0}, PLAIN},
-    {"unit", 1, 1, {0, 0, 0}, PLAIN},
-    {"tree", 1, 1, {0, 0, 0}, PLAIN},
-    {"person", 1, 1, {0, 0, 0}, PLAIN},
-    {"package", 1, 1, {0, 0, 0}, PLAIN},
-    {"device", 1, 1, {0, 0, 0}, PLAIN},
+    {"vehicle", 1, 1, {0, 0, 0}, PLAIN, G_COUNT},
+    {"household", 1, 1, {0, 0, 0}, PLAIN, G_COUNT},
+    {"stove", 1, 1, {0, 0, 0}, PLAIN, G_COUNT},
+    {"head", 1, 1, {0, 0, 0}, PLAIN, G_COUNT},
+    {"unit", 1, 1, {0, 0, 0}, PLAIN, G_COUNT},
+    {"tree", 1, 1, {0, 0, 0}, PLAIN, G_COUNT},
+    {"person", 1, 1, {0, 0, 0}, PLAIN, G_COUNT},
+    {"package", 1, 1, {0, 0, 0}, PLAIN, G_COUNT},
+    {"device", 1, 1, {0, 0, 0}, PLAIN, G_COUNT},
 };
 
 /* Substance tags glued to a mass: they name what is weighed and change
@@ -479,4 +502,24 @@ double mrv_unit_factor(mrv_unit from, mrv_unit to)
     ** silently converting a mass into an energy. */
     if (!mrv_unit_same_dim(from, to)) return (double)(double)NAN;
     return from.scale / to.scale;
+}
+
+bool mrv_unit_atom_at(size_t i, mrv_unit_atom *out)
+{
+    if (i >= NELEM(atoms)) return false;
+    const atom *a = &atoms[i];
+    out->name = a->name;
+    out->group = group_names[a->group];
+    out->num = a->num;
+    out->den = a->den;
+    out->unit.scale = a->num / a->den;
+    memcpy(out->unit.dim, a->dim, sizeof a->dim);
+    out->tag = a->kind == MASS;
+    out->power = a->kind != ONE;
+    return true;
+}
+
+const char *mrv_unit_tag_at(size_t i)
+{
+    return i < NELEM(tags) ? tags[i] : NULL;
 }

@@ -526,6 +526,77 @@ static void test_units_sqrt(void **state)
     assert_true(r.scale == 1.0); /* untouched on failure */
 }
 
+/* good[] starts with every atom of the parser's table, in its order. */
+#define NATOMS 47
+
+/* The vocabulary 'mrv units' lists (mrv_unit_atom_at) is the parser's:
+** exactly the atoms good[] expects, each parsing alone to its own
+** scale and dimension, taking a tag or a glued power exactly when it says
+** so, grouped in runs, with the seven substance tags. */
+static void test_units_vocabulary(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *name, *group;
+    } groups[] = {{"t", "mass"},    {"kWh", "energy"},        {"W", "power"},
+                  {"km", "length"}, {"L", "area and volume"}, {"d", "time"},
+                  {"%", "number"},  {"head", "count"}};
+    mrv_unit_atom a;
+    const char *seen_groups[16];
+    size_t ngroups = 0, i;
+    for (i = 0; mrv_unit_atom_at(i, &a); i++) {
+        assert_true(i < NATOMS);
+        assert_string_equal(a.name, good[i].text);
+        assert_true(a.unit.scale == a.num / a.den);
+        assert_close(a.unit.scale, good[i].scale, RTOL);
+        assert_memory_equal(a.unit.dim, good[i].dim, sizeof a.unit.dim);
+        mrv_unit u = parse_ok(a.name);
+        assert_true(u.scale == a.unit.scale);
+        assert_memory_equal(u.dim, a.unit.dim, sizeof u.dim);
+
+        char text[64];
+        snprintf(text, sizeof text, "%sCO2e", a.name);
+        assert_int_equal(a.tag, mrv_unit_parse(text, NULL, NULL, NULL) == 0);
+        assert_int_equal(a.tag, a.unit.dim[MRV_DIM_MASS] == 1);
+        snprintf(text, sizeof text, "%s2", a.name);
+        assert_int_equal(a.power, mrv_unit_parse(text, NULL, NULL, NULL) == 0);
+
+        /* A group, once left, never comes back: headings stay whole. */
+        if (ngroups == 0 || strcmp(seen_groups[ngroups - 1], a.group) != 0) {
+            for (size_t g = 0; g < ngroups; g++)
+                assert_string_not_equal(seen_groups[g], a.group);
+            assert_true(ngroups < 16);
+            seen_groups[ngroups++] = a.group;
+        }
+        for (size_t g = 0; g < sizeof groups / sizeof *groups; g++)
+            if (strcmp(groups[g].name, a.name) == 0)
+                assert_string_equal(a.group, groups[g].group);
+    }
+    assert_int_equal(i, NATOMS);
+    assert_int_equal(ngroups, 8);
+
+    static const char *const tags[] = {"CO2e", "CO2", "CH4", "N2O",
+                                       "C",    "N",   "dm"};
+    const char *tag;
+    for (i = 0; (tag = mrv_unit_tag_at(i)); i++) {
+        assert_true(i < sizeof tags / sizeof *tags);
+        bool listed = false;
+        for (size_t k = 0; k < sizeof tags / sizeof *tags; k++)
+            listed |= strcmp(tags[k], tag) == 0;
+        assert_true(listed);
+        char text[32];
+        snprintf(text, sizeof text, "t%s", tag);
+        mrv_unit u = parse_ok(text);
+        assert_true(u.scale == 1e3);
+        assert_memory_equal(u.dim, good[5].dim, sizeof u.dim); /* t */
+        const char *why = NULL;
+        snprintf(text, sizeof text, "m%s", tag);
+        assert_int_equal(mrv_unit_parse(text, NULL, NULL, &why), MRV_ESYNTAX);
+        assert_string_equal(why, "substance tag needs a mass unit");
+    }
+    assert_int_equal(i, sizeof tags / sizeof *tags);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -541,6 +612,7 @@ int main(void)
         cmocka_unit_test(test_units_dim_str_truncates),
         cmocka_unit_test(test_units_pow_overflow),
         cmocka_unit_test(test_units_sqrt),
+        cmocka_unit_test(test_units_vocabulary),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -61,4 +61,29 @@ char *mrv_unit_dim_str(mrv_unit a, char *buf, size_t n);
 ** dimension): from.scale / to.scale. */
 double mrv_unit_factor(mrv_unit from, mrv_unit to);
 
+/* ---- the vocabulary ------------------------------------------------------
+**
+** The parser's own table, one entry at a time, so that what 'mrv units'
+** lists is exactly what the parser accepts.  The atoms are the only
+** spellings: there is no general prefix rule ("mJ" is no unit). */
+
+typedef struct mrv_unit_atom {
+    const char *name;  /* as written: "kWh" */
+    const char *group; /* what it measures: "mass", "energy", "power",
+                       ** "length", "area and volume", "time", "number"
+                       ** or "count" */
+    double num, den;   /* one of it is num / den in the internal scale,
+                       ** both exact (d: 1 / 365.25) */
+    mrv_unit unit;     /* that scale, and the dimension */
+    bool tag;          /* a substance tag may follow (mass: tCO2e) */
+    bool power;        /* glued digits are a power (m3); not after "1" */
+} mrv_unit_atom;
+
+/* Sets *out to the i-th atom, in the table's order (grouped as above);
+** false past the last. */
+bool mrv_unit_atom_at(size_t i, mrv_unit_atom *out);
+
+/* The i-th substance tag ("CO2e", "CH4", ...), or NULL past the last. */
+const char *mrv_unit_tag_at(size_t i);
+
 #endif /* MRV_UNITS_H */
