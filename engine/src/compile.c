@@ -3,7 +3,7 @@
 **
 ** Walks each equation's syntax tree once with a scope of bound indices,
 ** writing into every node what its name means (sym, index) and its
-** dimension (unit, any_dim).  Dimensions follow DESIGN §5a: both sides of
+** dimension (unit, any_dim).  Dimensions follow docs/formulas.md: both sides of
 ** + - and comparisons agree, as do if-branches and min/max/clamp
 ** arguments; exp, ln, log10 and exponents take dimensionless values; a
 ** dimensioned base needs a whole-number literal exponent; the literal 0

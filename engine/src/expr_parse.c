@@ -1,5 +1,5 @@
 /*
-** expr_parse.c -- lexer and parser for the formula language (DESIGN §5).
+** expr_parse.c -- lexer and parser for the formula language (docs/formulas.md).
 **
 ** Turns a formula's text into the tree declared in expr.h.  The lexer is
 ** hand-written and keeps one token of lookahead; the parser follows Lua's

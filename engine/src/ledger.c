@@ -1,6 +1,6 @@
 /*
 ** ledger.c -- the agreement and the conservativeness rule, read strictly
-** from YAML, and the ledger built from a run's statistics (DESIGN §7).
+** from YAML, and the ledger built from a run's statistics (docs/allocation.md).
 **
 ** mrv_ledger_build reads the project's 'allocation' into an mrv_agreement
 ** and the 'conservativeness' rule of the project (or else of the
@@ -48,7 +48,7 @@ static const char *const reserved_columns[] = {"vintage", "estimate", "issued",
 
 /* AR-Tool14 discount bands (Appendix 2, Table 1) and the FCPF Carbon
 ** Fund set-aside, both on the relative 90 % half-width, upper-inclusive
-** (METHODOLOGIES.md, "Programme rules"). */
+** (docs/allocation.md, "Conservativeness rules"). */
 static const struct band {
     double upto, take;
 } ar_tool14_bands[] = {

@@ -1,6 +1,7 @@
 /*
 ** ledger_calc.c -- the arithmetic of the ledger: exact decimals, the
-** waterfall of DESIGN §7, and the allocation run on every Monte Carlo draw.
+** waterfall of docs/allocation.md, and the allocation run on every Monte
+** Carlo draw.
 **
 ** Rates and shares are kept as the decimals they were written as
 ** (mrv_dec: num / 10^k), and every product of a rate and a tonnage is

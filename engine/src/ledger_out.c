@@ -5,10 +5,10 @@
 ** Files (headers in ledger.h; the first two columns of each identify a
 ** row, as tests/run-cases keys them):
 **
-**   ledger.csv        DESIGN §8: one row per vintage and a 'total' row;
+**   ledger.csv        one row per vintage and a 'total' row;
 **                     'estimate' is the creditable estimate, every other
 **                     column whole tonnes.
-**   serials.csv       DESIGN §8: per vintage, units numbered 1..issued,
+**   serials.csv       per vintage, units numbered 1..issued,
 **                     blocks in ledger column order (unit-moving
 **                     deductions, host, buyer), no row for an empty block.
 **                     The account is the deduction's 'to' as written, or
@@ -53,9 +53,9 @@ static const char *col_name(const mrv_agreement *a, size_t c)
     return c < a->nded ? a->ded[c].name : c == a->nded ? "host" : "buyer";
 }
 
-/* The account a ledger column's units go to (serials.csv): DESIGN §8's
-** "a deduction's to:", as written, so a statutory share reads 'host'
-** beside the host's own block under its code. */
+/* The account a ledger column's units go to (serials.csv): a deduction's
+** 'to' as written, so a statutory share reads 'host' beside the host's
+** own block under its code. */
 static const char *col_account(const mrv_agreement *a, size_t c)
 {
     if (c < a->nded) return a->ded[c].to;

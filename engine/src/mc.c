@@ -20,7 +20,7 @@
 ** results for every thread count, and stream independence: a new input
 ** has a new stream id and leaves every other input's draws alone.
 **
-** Speed (DESIGN §10; measured with make bench): the VM runs a full
+** Speed (measured with make bench): the VM runs a full
 ** block in its vectorised form (eval.h); triangular and uniform inputs
 ** and the Latin hypercube jitter take their uniforms from the taus2 step
 ** inlined (mc_int.h, bit for bit gsl_rng_uniform_pos) rather than through
@@ -294,7 +294,7 @@ static void run_block(worker *w, uint64_t blk)
         for (size_t v = 0; v < nv; v++) {
             size_t k = v * MRV_NRESULTS + r;
             /* The total is summed draw by draw, vintages in order, as
-            ** the central case sums its vintages (DESIGN §6).  A zero
+            ** the central case sums its vintages (docs/uncertainty.md).  A zero
             ** column adds +0, which changes only a -0 (to +0). */
             if (sh->zero[k]) {
                 if (v == 0)

@@ -2,7 +2,7 @@
 ** report.c -- vintages.csv, report.json and the printed table.
 **
 ** Numbers in files use %.17g so that every double reads back exactly
-** (DESIGN §8); the table on the terminal rounds for reading.  report.json
+** (docs/outputs.md); the table on the terminal rounds for reading.  report.json
 ** carries what a validator needs to re-run and compare: the engine
 ** version, every input file with its SHA-256, the search path the files
 ** were found on, the seed, draws, sampling method and generator, the
@@ -289,7 +289,7 @@ static void json_stat(FILE *f, const mrv_stat *s, bool mc)
 
 /* The draws are enough when the bounds of the first half of them are
 ** within CONVERGED of the mean of the bounds of all of them
-** (METHODOLOGIES.md: the 2.5th and 97.5th percentiles move by less than
+** (docs/uncertainty.md: the 2.5th and 97.5th percentiles move by less than
 ** 0.5 % of the mean when the draws double).  Finds the column where they
 ** move most, relative to |mean|; columns with a zero mean are skipped.
 ** Returns that shift (0 when none). */

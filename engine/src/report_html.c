@@ -1,7 +1,7 @@
 /*
 ** report_html.c -- report.html: one run, readable without the CSV files.
 **
-** One self-contained file (DESIGN §8): inline CSS, and charts drawn here
+** One self-contained file (docs/outputs.md): inline CSS, and charts drawn here
 ** as inline SVG, so it needs no script, font or image from anywhere, prints
 ** as it shows, and reads on a phone (charts and wide tables scroll
 ** sideways rather than shrink).  In order: what the project is and how it

@@ -197,7 +197,7 @@ static bool keep_search(mrv_run *run, const mrv_search *s)
     return true;
 }
 
-/* Without draws every statistic is the central value (DESIGN §8). */
+/* Without draws every statistic is the central value (docs/outputs.md). */
 static void central_only_stats(mrv_run *run)
 {
     for (size_t k = 0; k < (run->nvint + 1) * MRV_NRESULTS; k++) {

@@ -4,7 +4,7 @@
 ** Owns mrv_stats_ws, the per-thread scratch space; borrows the columns.
 ** Every quantile is exact: the interpolation of two order statistics
 ** x(k) and x(k + 1) found by selection (gsl_stats_select, quickselect),
-** never by sorting the draws (DESIGN §10).
+** never by sorting the draws.
 **
 ** Selecting on a copy of a million draws costs about 9 ms per order
 ** statistic, and a run summarises (vintages + 1) x 4 columns with five

@@ -1,6 +1,6 @@
 /*
 ** units.c -- parsing units of measure, and their dimensional algebra
-** (DESIGN §5a).
+** (docs/units.md).
 **
 ** A unit text is a left-to-right chain of factors joined by '*' or '/',
 ** each factor an atom from the table below with an optional substance tag

@@ -1,5 +1,5 @@
 /*
-** values.c -- parameter values and their uncertainty (DESIGN §4.2, §6).
+** values.c -- parameter values and their uncertainty (docs/formats.md).
 **
 ** Reads the value syntax of a project (or a methodology default) for one
 ** parameter into an mrv_vnode tree:

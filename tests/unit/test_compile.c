@@ -1,6 +1,6 @@
 /*
 ** test_compile.c -- name resolution, dimension checks and equation order
-** (compile.c, DESIGN 5 and 5a).
+** (compile.c, docs/formulas.md).
 **
 ** Table-driven over one equation X of a fixed methodology: good formulas
 ** must compile (and give X's declared dimension), bad ones must fail with

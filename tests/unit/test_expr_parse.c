@@ -1,5 +1,5 @@
 /*
-** test_expr_parse.c -- the formula lexer and parser (expr.h, DESIGN §5).
+** test_expr_parse.c -- the formula lexer and parser (expr.h, docs/formulas.md).
 **
 ** Table-driven: good formulas against their fully parenthesised form
 ** (precedence, associativity, every operator and function, indexing, sums,

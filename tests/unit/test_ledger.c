@@ -1,5 +1,5 @@
 /*
-** test_ledger.c -- the allocation ledger (DESIGN §7): exact decimals,
+** test_ledger.c -- the allocation ledger (docs/allocation.md): exact decimals,
 ** hand-computed ledgers for every rule shape, the conservativeness rules,
 ** the allocation on every Monte Carlo draw, the ledger files, bad
 ** agreements with their positions, and a property test over 10,000 random
@@ -621,7 +621,7 @@ static void test_ledger_ceil_never_overdraws(void **state)
 }
 
 /* The buffer for removals listed first, then the levies of issuance on
-** the gross (METHODOLOGIES.md: discount, then buffer, then levies).
+** the gross (docs/allocation.md: discount, then buffer, then levies).
 ** I = 1000: buffer 200, sop floor(50) = 50, omge ceil(20) = 20, R 730,
 ** buyer half 365. */
 static void test_ledger_buffer_first(void **state)
@@ -786,7 +786,7 @@ static void test_ledger_basis(void **state)
     assert_close(fx->run.ledger->draw_adj[0], 0, 0);
 
     /* Without draws, mean and lower fall back to central, with a
-    ** warning (DESIGN §8: the statistics repeat the central value). */
+    ** warning (without draws the statistics repeat the central value). */
     fx->run.draws = 0;
     fx->run.samples = NULL;
     build_ok(fx,

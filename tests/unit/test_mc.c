@@ -1,5 +1,6 @@
 /*
-** test_mc.c -- Monte Carlo runs through the library (mc.h, DESIGN §6).
+** test_mc.c -- Monte Carlo runs through the library (mc.h,
+** docs/uncertainty.md).
 **
 ** Small projects are written to a scratch folder and run with
 ** mrv_run_new.  Determinism: the same seed gives a byte-identical

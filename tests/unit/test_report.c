@@ -1,6 +1,6 @@
 /*
 ** test_report.c -- the writers of vintages.csv and report.json and the
-** atomic output set (report.c, DESIGN 8).
+** atomic output set (report.c, docs/outputs.md).
 **
 ** vintages.csv is compared with golden text twice: written from
 ** statistics set by hand (so the expected digits do not depend on the

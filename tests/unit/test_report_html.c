@@ -1,5 +1,5 @@
 /*
-** test_report_html.c -- report.html (report_html.c, DESIGN §8).
+** test_report_html.c -- report.html (report_html.c, docs/outputs.md).
 **
 ** Small projects are written into a scratch folder and run through the
 ** whole pipeline: one with Monte Carlo draws, an allocation, a negative

@@ -1,10 +1,10 @@
 /*
-** test_units.c -- units of measure (units.h, DESIGN §5a).
+** test_units.c -- units of measure (units.h, docs/units.md).
 **
-** Table-driven: every atom, prefix, tag and power, the compositions that
-** METHODOLOGIES.md declares, bad units with the byte offset and message
-** each must report, the conversions DESIGN §5a promises, dimension names,
-** and saturation of the algebra.
+** Table-driven: every atom, prefix, tag and power, the compositions the
+** shipped methodologies declare, bad units with the byte offset and
+** message each must report, the conversions docs/units.md promises,
+** dimension names, and saturation of the algebra.
 */
 #include "testutil.h"
 
@@ -107,7 +107,7 @@ static const good_case good[] = {
     {"t^-1", 1e-3, {-1, 0, 0}},
     {"m^127", 1, {0, 127, 0}},
     {"1^2", 1, {0, 0, 0}},
-    /* Compositions declared in METHODOLOGIES.md. */
+    /* Compositions the shipped methodologies declare. */
     {"kg/TJ", 1e-12, {1, 0, -1}},
     {"tCO2/MWh", 1e3 / 3.6e9, {1, 0, -1}},
     {"tCO2/TJ", 1e-9, {1, 0, -1}},
@@ -314,7 +314,7 @@ static mrv_unit parse_ok(const char *text)
     return u;
 }
 
-/* The promises of DESIGN §5a, one by one. */
+/* The promises of docs/units.md, one by one. */
 static void test_units_design_conversions(void **state)
 {
     (void)state;

@@ -1,5 +1,5 @@
 /*
-** test_values.c -- the value syntax of DESIGN 4.2 and 6 (values.c), read
+** test_values.c -- the value syntax of docs/formats.md (values.c), read
 ** through the whole binding (resolve.c) and picked element by element
 ** with mrv_bound_pick, as lowering does.
 **

@@ -3,7 +3,7 @@
 **
 ** Compiling a methodology resolves every name in every formula (parameter,
 ** equation, bound index, y, first, last, frac), checks subscripts against
-** the parameters' axes, infers and checks dimensions (DESIGN §5a), and
+** the parameters' axes, infers and checks dimensions (docs/formulas.md), and
 ** orders the equations so that each comes after those it reads in the same
 ** vintage, rejecting cycles with an error that names them.  It needs no
 ** project: members and values are lowering's business (lower.h).  The

@@ -1,5 +1,5 @@
 /*
-** dist.h -- samplers for the uncertainty distributions (DESIGN §6).
+** dist.h -- samplers for the uncertainty distributions (docs/uncertainty.md).
 **
 ** An mrv_sampler is set up once per uncertain input from its mrv_uncert
 ** (model.h): the parameters converted to what the samplers need, and the

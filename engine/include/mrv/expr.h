@@ -1,5 +1,5 @@
 /*
-** expr.h -- the formula language: syntax tree and parser (DESIGN §5).
+** expr.h -- the formula language: syntax tree and parser (docs/formulas.md).
 **
 ** Grammar (binding powers in parentheses; higher binds tighter):
 **

@@ -1,5 +1,5 @@
 /*
-** ledger.h -- from estimated tonnes to issued units (DESIGN §7).
+** ledger.h -- from estimated tonnes to issued units (docs/allocation.md).
 **
 ** Named 'ledger', not 'alloc', so that nobody reads it as memory
 ** allocation.  Built after the statistics of a run when the project has an
@@ -62,8 +62,9 @@
 ** ---- Conservativeness --------------------------------------------------
 **
 ** A 'conservativeness:' key at the top of the project, or else of the
-** methodology, names the programme rule (METHODOLOGIES.md "Programme
-** rules"), applied once to the basis estimate of each vintage:
+** methodology, names the programme rule (docs/allocation.md,
+** "Conservativeness rules"), applied once to the basis estimate of each
+** vintage:
 **
 **   conservativeness: ar_tool14      # or {rule: ar_tool14}
 **   conservativeness: {rule: lower_bound, confidence: 0.90, precision: 0.10}
@@ -87,8 +88,8 @@
 ** quantiles).  Bands are upper-inclusive.  Every rule but 'none' needs
 ** Monte Carlo draws and is an error without them.  'basis: lower' is
 ** itself such a rule, so it cannot be combined with another one; 'basis:
-** mean' or 'lower' without draws falls back to the central estimate (the
-** statistics of DESIGN §8 repeat it) with a warning.  The ledger's
+** mean' or 'lower' without draws falls back to the central estimate (without
+** draws the statistics repeat it) with a warning.  The ledger's
 ** 'estimate' column is the creditable estimate after the rule.
 **
 ** ---- Files (all written through the run's output set) -----------------
@@ -220,10 +221,11 @@ typedef struct mrv_agreement {
 ** MRV_LEDGER_MAX_TONNES. */
 int64_t mrv_ledger_issue(double estimate);
 
-/* The waterfall of DESIGN §7 over 'nvint' vintages with issued[v] whole
-** tonnes each (0 <= issued[v] <= MRV_LEDGER_MAX_TONNES): writes
-** cells[v * ncols + c] (c < nded: deductions, then host, then buyer) and,
-** when 'authorized' is not NULL, the authorized units of each vintage.
+/* The waterfall of docs/allocation.md over 'nvint' vintages with
+** issued[v] whole tonnes each (0 <= issued[v] <= MRV_LEDGER_MAX_TONNES):
+** writes cells[v * ncols + c] (c < nded: deductions, then host, then
+** buyer) and, when 'authorized' is not NULL, the authorized units of each
+** vintage.
 ** The agreement must be valid (as mrv_ledger_build leaves it): then every
 ** entry is >= 0 and, per vintage, the unit-moving deductions plus host
 ** plus buyer equal issued[v].  Cannot fail. */

@@ -1,5 +1,5 @@
 /*
-** mc.h -- Monte Carlo over blocks of draws (DESIGN §6, §10).
+** mc.h -- Monte Carlo over blocks of draws (docs/uncertainty.md).
 **
 ** Fills the uncertain inputs of a lowered program with draws, block by
 ** block, runs the VM on each block and keeps every result's draws, then

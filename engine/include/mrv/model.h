@@ -6,10 +6,10 @@
 ** exact line and column.  Nothing here evaluates a formula.  Every struct
 ** lives in the arena passed to the loader and is released with it.
 **
-** Parameter values (DESIGN §4.2) are kept as value trees (mrv_vnode): a
+** Parameter values (docs/formats.md) are kept as value trees (mrv_vnode): a
 ** leaf holds one number already converted to the internal scale (units.h);
 ** a year map holds a series; a member map holds one subtree per member of
-** a dimension; any node may carry an uncertainty (DESIGN §6), absolute on
+** a dimension; any node may carry an uncertainty (docs/formats.md), absolute on
 ** a leaf or relative (a multiplier around 1) on a map.
 */
 #ifndef MRV_MODEL_H
@@ -34,7 +34,7 @@
 #define MRV_YEAR_MIN 1000
 #define MRV_YEAR_MAX 9999
 
-/* ---- uncertainty (DESIGN §6) ------------------------------------------ */
+/* ---- uncertainty (docs/uncertainty.md) -------------------------------- */
 
 typedef enum mrv_dist {
     MRV_DIST_NONE,
@@ -84,7 +84,7 @@ struct mrv_vnode {
     mrv_srcpos pos;
 };
 
-/* ---- factor tables (DESIGN §4.3) --------------------------------------- */
+/* ---- factor tables (docs/formats.md) ----------------------------------- */
 
 typedef struct mrv_factor {
     const char *id;    /* "TABLE/ENTRY" */
@@ -106,7 +106,7 @@ typedef struct mrv_table {
     mrv_factor *entries;
 } mrv_table;
 
-/* ---- methodology (DESIGN §4.1) ----------------------------------------- */
+/* ---- methodology (docs/formats.md) ------------------------------------- */
 
 enum { MRV_AXIS_VINTAGE = -1 }; /* in mrv_param.over: else a dim index */
 
@@ -177,7 +177,7 @@ typedef struct mrv_methodology {
     const mrv_ynode *conservativeness; /* validated by ledger.c */
 } mrv_methodology;
 
-/* ---- project (DESIGN §4.2) --------------------------------------------- */
+/* ---- project (docs/formats.md) ----------------------------------------- */
 
 typedef struct mrv_date {
     int y, m, d;

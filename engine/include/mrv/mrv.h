@@ -1,7 +1,7 @@
 /*
 ** mrv.h -- the public umbrella: include this to use libmrv.
 **
-** The pipeline, one header per stage (DESIGN §3):
+** The pipeline, one header per stage (docs/README.md):
 **
 **   yamlsrc.h  YAML file -> positioned node tree
 **   model.h    typed methodology, project and factor tables

@@ -6,7 +6,7 @@
 ** draw of the current block.  Sums, subscripts, lags and everything that
 ** does not depend on a draw are resolved while lowering, so the VM
 ** (eval.h) only runs arithmetic: interpretation costs one dispatch per
-** instruction per block, never per draw (DESIGN §10).
+** instruction per block, never per draw.
 **
 ** Slot layout: [0, ninputs) are the uncertain inputs, filled per block by
 ** the sampler (or with their central values); then the constants, filled

@@ -1,7 +1,6 @@
 /*
 ** propagate.h -- IPCC Approach 1 beside the Monte Carlo (2006 IPCC
-** Guidelines Vol. 1 Ch. 3; METHODOLOGIES.md "Uncertainty and
-** conservativeness").
+** Guidelines Vol. 1 Ch. 3; docs/uncertainty.md).
 **
 ** First-order propagation in its general form, sigma_f^2 = sum_i
 ** (df/dx_i)^2 sigma_i^2, with every input appearing once: the derivatives

@@ -1,5 +1,5 @@
 /*
-** report.h -- the files and the table a run produces (DESIGN §8).
+** report.h -- the files and the table a run produces (docs/outputs.md).
 **
 ** The only code that formats numbers for output.  Files are written
 ** atomically: every file goes to a temporary name in the output folder

@@ -5,8 +5,8 @@
 ** lowers its methodology (compile.h, lower.h), evaluates the central case
 ** (every input at its value) and, when the project asks for draws, the
 ** Monte Carlo (mc.h), and summarises every result per vintage and for the
-** crediting-period total (DESIGN §6).  The run owns all of it; free it
-** with mrv_run_free.
+** crediting-period total (docs/uncertainty.md).  The run owns all of it;
+** free it with mrv_run_free.
 */
 #ifndef MRV_RUN_H
 #define MRV_RUN_H

@@ -1,5 +1,5 @@
 /*
-** stats.h -- summaries of Monte Carlo result columns (DESIGN §6, §10).
+** stats.h -- summaries of Monte Carlo result columns (docs/uncertainty.md).
 **
 ** A column is every draw of one result in one vintage (or of the
 ** crediting-period total).  Its summary is the mean, the sd (n - 1), and

@@ -1,5 +1,5 @@
 /*
-** units.h -- units of measure: parsing, dimensions and scale (DESIGN §5a).
+** units.h -- units of measure: parsing, dimensions and scale (docs/units.md).
 **
 ** A unit is a scale and a vector of integer exponents over three base
 ** dimensions: mass, length and energy.  The internal scale is SI-coherent
