@@ -39,8 +39,8 @@ TEST_SRC := $(sort $(wildcard tests/unit/test_*.c))
 TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 TEST_HELP := $(filter-out $(TEST_SRC),$(wildcard tests/unit/*.c))
 
-.PHONY: all check test unit cases bad demo asan valgrind bench install \
-        uninstall clean deps format format-check
+.PHONY: all check test unit cases bad standalone demo asan valgrind bench \
+        install uninstall clean deps format format-check
 all: $(BUILD)/mrv $(BUILD)/libmrv.a
 
 deps:
@@ -79,7 +79,7 @@ check: deps
 	@$(MAKE) --no-print-directory test
 
 test: all $(TEST_BIN)
-	@$(MAKE) --no-print-directory unit cases bad
+	@$(MAKE) --no-print-directory unit cases bad standalone
 	@echo "make check: all tests passed"
 
 unit: $(TEST_BIN)
@@ -91,6 +91,10 @@ cases: $(BUILD)/mrv
 
 bad: $(BUILD)/mrv
 	@tests/run-bad $(BUILD)/mrv
+
+# Nothing in the repository may point at documents outside it.
+standalone:
+	@tools/check-standalone
 
 demo: deps
 	@$(MAKE) --no-print-directory all
