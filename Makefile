@@ -7,13 +7,22 @@
 #   make valgrind   the demo and the unit tests under valgrind
 #   make bench      Monte Carlo timing against the numpy reference
 #   make install PREFIX=/usr/local
+#   make format     clang-format the sources; format-check: fail if needed
+#   make coverage   the test suite with gcov; line coverage per file
 #
-# BUILD=dir puts every object elsewhere, so two builds never race.
+# BUILD=dir puts every object elsewhere, so two builds never race:
+#   make BUILD=build-clang CC=clang test
 
 BUILD   ?= build
 PREFIX  ?= /usr/local
-CC      ?= cc
 VERSION := 0.1.0
+
+# Yours to set (make CC=clang CFLAGS=-O0 LDFLAGS=...; or from the
+# environment): CC, CPPFLAGS, CFLAGS (default -O2 -g), LDFLAGS, LDLIBS.
+# They come after the flags the build needs, so they add to them and can
+# override them, but never drop the warnings, the C standard or the
+# include paths.
+CFLAGS  ?= -O2 -g
 
 PKGS     := gsl yaml-0.1
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -23,13 +32,13 @@ CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
         -Wmissing-prototypes -Wdouble-promotion -Wformat=2 -Wundef \
         -Wwrite-strings -Wvla
-OPT  ?= -O2 -g
-CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -DHAVE_INLINE \
-          -DMRV_VERSION_STRING='"$(VERSION)"' \
-          -DMRV_DATADIR='"$(PREFIX)/share/mrv"' \
-          $(OPT) $(WARN) -pthread $(PKG_CFLAGS) \
-          -Iengine/include/mrv -Iengine/src $(EXTRA_CFLAGS)
-LDLIBS := $(PKG_LIBS) -lm -pthread $(EXTRA_LDFLAGS)
+MRV_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -DHAVE_INLINE \
+              -DMRV_VERSION_STRING='"$(VERSION)"' \
+              -DMRV_DATADIR='"$(PREFIX)/share/mrv"' \
+              $(WARN) -pthread $(PKG_CFLAGS) -Iengine/include/mrv -Iengine/src
+MRV_LDLIBS := $(PKG_LIBS) -lm -pthread
+ALL_CFLAGS  = $(MRV_CFLAGS) $(CPPFLAGS) $(CFLAGS)
+LINK        = $(CC) $(ALL_CFLAGS) $(LDFLAGS)
 
 LIB_SRC  := $(sort $(wildcard engine/src/*.c))
 LIB_OBJ  := $(LIB_SRC:engine/src/%.c=$(BUILD)/obj/%.o)
@@ -38,6 +47,8 @@ CLI_OBJ  := $(CLI_SRC:engine/cli/%.c=$(BUILD)/obj/cli/%.o)
 TEST_SRC := $(sort $(wildcard tests/unit/test_*.c))
 TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 TEST_HELP := $(filter-out $(TEST_SRC),$(wildcard tests/unit/*.c))
+TEST_HELP_OBJ := $(TEST_HELP:tests/unit/%.c=$(BUILD)/obj/tests/%.o)
+TEST_OBJ := $(TEST_SRC:tests/unit/%.c=$(BUILD)/obj/tests/%.o)
 
 .PHONY: all check test unit cases bad demo asan valgrind bench install \
         uninstall clean deps format format-check
@@ -49,15 +60,25 @@ deps:
 # V=1 shows the full commands.
 Q := $(if $(V),,@)
 
+# Every object records the headers it read (-MMD -MP, the .d files
+# included at the end), so changing a header rebuilds what includes it:
+# library, command and test objects alike.
 $(BUILD)/obj/%.o: engine/src/%.c
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CC      $<")
-	$(Q)$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+	$(Q)$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
 
 $(BUILD)/obj/cli/%.o: engine/cli/%.c
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CC      $<")
-	$(Q)$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+	$(Q)$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+
+# cmocka's test functions are static by nature; no prototypes needed.
+$(BUILD)/obj/tests/%.o: tests/unit/%.c
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -Itests/unit -MMD -MP \
+	    -c $< -o $@
 
 $(BUILD)/libmrv.a: $(LIB_OBJ)
 	@rm -f $@
@@ -66,13 +87,13 @@ $(BUILD)/libmrv.a: $(LIB_OBJ)
 
 $(BUILD)/mrv: $(CLI_OBJ) $(BUILD)/libmrv.a
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(CFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libmrv.a $(LDLIBS)
+	$(Q)$(LINK) -o $@ $(CLI_OBJ) $(BUILD)/libmrv.a $(MRV_LDLIBS) $(LDLIBS)
 
-$(BUILD)/tests/%: tests/unit/%.c $(TEST_HELP) $(BUILD)/libmrv.a
+$(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $(TEST_HELP_OBJ) $(BUILD)/libmrv.a
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  TEST    $@")
-	$(Q)$(CC) $(CFLAGS) -Wno-missing-prototypes -Itests/unit -o $@ $< \
-	    $(TEST_HELP) $(BUILD)/libmrv.a $(CMOCKA_LIBS) $(LDLIBS)
+	$(Q)$(LINK) -o $@ $< $(TEST_HELP_OBJ) $(BUILD)/libmrv.a $(CMOCKA_LIBS) \
+	    $(MRV_LDLIBS) $(LDLIBS)
 
 # The README's test command: packages, build, then every kind of test.
 check: deps
@@ -97,10 +118,11 @@ demo: deps
 	@set -e; for p in data/projects/*.yaml; do \
 	    $(BUILD)/mrv run $$p --out out/$$(basename $$p .yaml); echo; done
 
+SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=all \
+            -fno-omit-frame-pointer
 asan:
-	@$(MAKE) --no-print-directory BUILD=build-asan OPT="-O1 -g" \
-	    EXTRA_CFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
-	    EXTRA_LDFLAGS="-fsanitize=address,undefined" test
+	@$(MAKE) --no-print-directory BUILD=build-asan \
+	    CFLAGS="-O1 -g $(SANITIZE)" LDFLAGS="$(SANITIZE)" test
 
 valgrind: all $(TEST_BIN)
 	@set -e; for p in data/projects/*.yaml; do \
@@ -140,4 +162,8 @@ format-check:
 clean:
 	rm -rf $(BUILD) build-asan out
 
--include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
+# Test objects are kept, so a rebuild recompiles only what changed.
+.SECONDARY: $(TEST_OBJ) $(TEST_HELP_OBJ)
+
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_OBJ:.o=.d) \
+         $(TEST_HELP_OBJ:.o=.d)
