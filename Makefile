@@ -51,7 +51,7 @@ TEST_HELP_OBJ := $(TEST_HELP:tests/unit/%.c=$(BUILD)/obj/tests/%.o)
 TEST_OBJ := $(TEST_SRC:tests/unit/%.c=$(BUILD)/obj/tests/%.o)
 
 .PHONY: all check test unit cases bad demo asan valgrind bench install \
-        uninstall clean deps format format-check
+        uninstall clean deps format format-check coverage
 all: $(BUILD)/mrv $(BUILD)/libmrv.a
 
 deps:
@@ -124,6 +124,26 @@ asan:
 	@$(MAKE) --no-print-directory BUILD=build-asan \
 	    CFLAGS="-O1 -g $(SANITIZE)" LDFLAGS="$(SANITIZE)" test
 
+# Line coverage of the library and the command by the whole suite, per
+# file and in all (gcc's gcov; with CC=clang use GCOV="llvm-cov gcov").
+GCOV ?= gcov
+coverage:
+	@rm -rf build-cov/obj/*.gcda build-cov/obj/*/*.gcda
+	@mkdir -p build-cov
+	@$(MAKE) --no-print-directory BUILD=build-cov \
+	    CFLAGS="-O0 -g --coverage" LDFLAGS="--coverage" test \
+	    >build-cov/test.log 2>&1 || { tail -40 build-cov/test.log; exit 1; }
+	@$(GCOV) -n -o build-cov/obj engine/src/*.c 2>/dev/null | awk ' \
+	    /^File/ { f = $$2; gsub("\047", "", f) } \
+	    /^Lines executed/ && f ~ /^engine/ { split($$2, a, "[:%]"); \
+	        n = $$4; hit = a[2] * n / 100; H += hit; N += n; \
+	        printf "%6.1f %% of %5d  %s\n", a[2], n, f; f = "" } \
+	    END { printf "%6.1f %% of %5d  engine/src in all\n", 100 * H / N, N }'
+	@$(GCOV) -n -o build-cov/obj/cli engine/cli/*.c 2>/dev/null | awk ' \
+	    /^File/ { f = $$2; gsub("\047", "", f) } \
+	    /^Lines executed/ && f ~ /^engine/ { split($$2, a, "[:%]"); \
+	        printf "%6.1f %% of %5d  %s\n", a[2], $$4, f; f = "" }'
+
 valgrind: all $(TEST_BIN)
 	@set -e; for p in data/projects/*.yaml; do \
 	    valgrind -q --leak-check=full --error-exitcode=9 \
@@ -160,7 +180,7 @@ format-check:
 	clang-format --dry-run --Werror $(FORMAT_SRC)
 
 clean:
-	rm -rf $(BUILD) build-asan out
+	rm -rf $(BUILD) build-asan build-clang build-cov out
 
 # Test objects are kept, so a rebuild recompiles only what changed.
 .SECONDARY: $(TEST_OBJ) $(TEST_HELP_OBJ)
