@@ -50,7 +50,7 @@ TEST_HELP := $(filter-out $(TEST_SRC),$(wildcard tests/unit/*.c))
 TEST_HELP_OBJ := $(TEST_HELP:tests/unit/%.c=$(BUILD)/obj/tests/%.o)
 TEST_OBJ := $(TEST_SRC:tests/unit/%.c=$(BUILD)/obj/tests/%.o)
 
-.PHONY: all check test unit cases bad demo asan valgrind bench install \
+.PHONY: all check test unit cases bad cli demo asan valgrind bench install \
         uninstall clean deps format format-check coverage
 all: $(BUILD)/mrv $(BUILD)/libmrv.a
 
@@ -100,7 +100,7 @@ check: deps
 	@$(MAKE) --no-print-directory test
 
 test: all $(TEST_BIN)
-	@$(MAKE) --no-print-directory unit cases bad
+	@$(MAKE) --no-print-directory unit cases bad cli
 	@echo "make check: all tests passed"
 
 unit: $(TEST_BIN)
@@ -112,6 +112,9 @@ cases: $(BUILD)/mrv
 
 bad: $(BUILD)/mrv
 	@tests/run-bad $(BUILD)/mrv
+
+cli: $(BUILD)/mrv
+	@tests/run-cli $(BUILD)/mrv
 
 demo: deps
 	@$(MAKE) --no-print-directory all
