@@ -175,12 +175,14 @@ uninstall:
 FORMAT_SRC = engine/*/*.c engine/src/*.h engine/include/mrv/*.h \
              tests/unit/*.[ch] tools/fuzz/*.c
 
+# The committed .clang-format is for clang-format 14; prefer it by name.
+CLANG_FORMAT ?= $(shell command -v clang-format-14 2>/dev/null || echo clang-format)
 format:
-	clang-format -i $(FORMAT_SRC)
+	$(CLANG_FORMAT) -i $(FORMAT_SRC)
 
 # Fails when any source differs from what clang-format makes of it (CI).
 format-check:
-	clang-format --dry-run --Werror $(FORMAT_SRC)
+	$(CLANG_FORMAT) --dry-run --Werror $(FORMAT_SRC)
 
 clean:
 	rm -rf $(BUILD) build-asan build-clang build-cov out
