@@ -40,6 +40,17 @@ MRV_LDLIBS := $(PKG_LIBS) -lm -pthread
 ALL_CFLAGS  = $(MRV_CFLAGS) $(CPPFLAGS) $(CFLAGS)
 LINK        = $(CC) $(ALL_CFLAGS) $(LDFLAGS)
 
+# The compiler and flags of the last build of BUILD, in BUILD/flags:
+# everything depends on that file, and it changes only when they do, so
+# 'make CFLAGS=-O0' after a plain 'make' rebuilds instead of saying
+# there is nothing to do.
+FLAGS_TEXT := $(CC) $(ALL_CFLAGS) | $(LDFLAGS) | $(LDLIBS)
+FLAGS_FILE := $(BUILD)/flags
+ifneq ($(FLAGS_TEXT),$(file < $(FLAGS_FILE)))
+$(shell mkdir -p $(BUILD))
+$(file > $(FLAGS_FILE),$(FLAGS_TEXT))
+endif
+
 LIB_SRC  := $(sort $(wildcard engine/src/*.c))
 LIB_OBJ  := $(LIB_SRC:engine/src/%.c=$(BUILD)/obj/%.o)
 CLI_SRC  := $(sort $(wildcard engine/cli/*.c))
@@ -63,18 +74,18 @@ Q := $(if $(V),,@)
 # Every object records the headers it read (-MMD -MP, the .d files
 # included at the end), so changing a header rebuilds what includes it:
 # library, command and test objects alike.
-$(BUILD)/obj/%.o: engine/src/%.c
+$(BUILD)/obj/%.o: engine/src/%.c $(FLAGS_FILE)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
 
-$(BUILD)/obj/cli/%.o: engine/cli/%.c
+$(BUILD)/obj/cli/%.o: engine/cli/%.c $(FLAGS_FILE)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
 
 # cmocka's test functions are static by nature; no prototypes needed.
-$(BUILD)/obj/tests/%.o: tests/unit/%.c
+$(BUILD)/obj/tests/%.o: tests/unit/%.c $(FLAGS_FILE)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -Itests/unit -MMD -MP \
@@ -85,11 +96,12 @@ $(BUILD)/libmrv.a: $(LIB_OBJ)
 	@$(if $(Q),echo "  AR      $@")
 	$(Q)ar rcs $@ $^
 
-$(BUILD)/mrv: $(CLI_OBJ) $(BUILD)/libmrv.a
+$(BUILD)/mrv: $(CLI_OBJ) $(BUILD)/libmrv.a $(FLAGS_FILE)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(LINK) -o $@ $(CLI_OBJ) $(BUILD)/libmrv.a $(MRV_LDLIBS) $(LDLIBS)
 
-$(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $(TEST_HELP_OBJ) $(BUILD)/libmrv.a
+$(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $(TEST_HELP_OBJ) $(BUILD)/libmrv.a \
+                  $(FLAGS_FILE)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  TEST    $@")
 	$(Q)$(LINK) -o $@ $< $(TEST_HELP_OBJ) $(BUILD)/libmrv.a $(CMOCKA_LIBS) \
