@@ -7,13 +7,22 @@
 #   make valgrind   the demo and the unit tests under valgrind
 #   make bench      Monte Carlo timing against the numpy reference
 #   make install PREFIX=/usr/local
+#   make format     clang-format the sources; format-check: fail if needed
+#   make coverage   the test suite with gcov; line coverage per file
 #
-# BUILD=dir puts every object elsewhere, so two builds never race.
+# BUILD=dir puts every object elsewhere, so two builds never race:
+#   make BUILD=build-clang CC=clang test
 
 BUILD   ?= build
 PREFIX  ?= /usr/local
-CC      ?= cc
 VERSION := 0.1.0
+
+# Yours to set (make CC=clang CFLAGS=-O0 LDFLAGS=...; or from the
+# environment): CC, CPPFLAGS, CFLAGS (default -O2 -g), LDFLAGS, LDLIBS.
+# They come after the flags the build needs, so they add to them and can
+# override them, but never drop the warnings, the C standard or the
+# include paths.
+CFLAGS  ?= -O2 -g
 
 PKGS     := gsl yaml-0.1
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -23,13 +32,24 @@ CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
         -Wmissing-prototypes -Wdouble-promotion -Wformat=2 -Wundef \
         -Wwrite-strings -Wvla
-OPT  ?= -O2 -g
-CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -DHAVE_INLINE \
-          -DMRV_VERSION_STRING='"$(VERSION)"' \
-          -DMRV_DATADIR='"$(PREFIX)/share/mrv"' \
-          $(OPT) $(WARN) -pthread $(PKG_CFLAGS) \
-          -Iengine/include/mrv -Iengine/src $(EXTRA_CFLAGS)
-LDLIBS := $(PKG_LIBS) -lm -pthread $(EXTRA_LDFLAGS)
+MRV_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -DHAVE_INLINE \
+              -DMRV_VERSION_STRING='"$(VERSION)"' \
+              -DMRV_DATADIR='"$(PREFIX)/share/mrv"' \
+              $(WARN) -pthread $(PKG_CFLAGS) -Iengine/include/mrv -Iengine/src
+MRV_LDLIBS := $(PKG_LIBS) -lm -pthread
+ALL_CFLAGS  = $(MRV_CFLAGS) $(CPPFLAGS) $(CFLAGS)
+LINK        = $(CC) $(ALL_CFLAGS) $(LDFLAGS)
+
+# The compiler and flags of the last build of BUILD, in BUILD/flags:
+# everything depends on that file, and it changes only when they do, so
+# 'make CFLAGS=-O0' after a plain 'make' rebuilds instead of saying
+# there is nothing to do.
+FLAGS_TEXT := $(CC) $(ALL_CFLAGS) | $(LDFLAGS) | $(LDLIBS)
+FLAGS_FILE := $(BUILD)/flags
+ifneq ($(FLAGS_TEXT),$(file < $(FLAGS_FILE)))
+$(shell mkdir -p $(BUILD))
+$(file > $(FLAGS_FILE),$(FLAGS_TEXT))
+endif
 
 LIB_SRC  := $(sort $(wildcard engine/src/*.c))
 LIB_OBJ  := $(LIB_SRC:engine/src/%.c=$(BUILD)/obj/%.o)
@@ -38,9 +58,11 @@ CLI_OBJ  := $(CLI_SRC:engine/cli/%.c=$(BUILD)/obj/cli/%.o)
 TEST_SRC := $(sort $(wildcard tests/unit/test_*.c))
 TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 TEST_HELP := $(filter-out $(TEST_SRC),$(wildcard tests/unit/*.c))
+TEST_HELP_OBJ := $(TEST_HELP:tests/unit/%.c=$(BUILD)/obj/tests/%.o)
+TEST_OBJ := $(TEST_SRC:tests/unit/%.c=$(BUILD)/obj/tests/%.o)
 
-.PHONY: all check test unit cases bad standalone demo asan valgrind bench \
-        install uninstall clean deps format format-check
+.PHONY: all check test unit cases bad cli standalone demo asan valgrind \
+        bench install uninstall clean deps format format-check coverage
 all: $(BUILD)/mrv $(BUILD)/libmrv.a
 
 deps:
@@ -49,37 +71,48 @@ deps:
 # V=1 shows the full commands.
 Q := $(if $(V),,@)
 
-$(BUILD)/obj/%.o: engine/src/%.c
+# Every object records the headers it read (-MMD -MP, the .d files
+# included at the end), so changing a header rebuilds what includes it:
+# library, command and test objects alike.
+$(BUILD)/obj/%.o: engine/src/%.c $(FLAGS_FILE)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CC      $<")
-	$(Q)$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+	$(Q)$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
 
-$(BUILD)/obj/cli/%.o: engine/cli/%.c
+$(BUILD)/obj/cli/%.o: engine/cli/%.c $(FLAGS_FILE)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CC      $<")
-	$(Q)$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+	$(Q)$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+
+# cmocka's test functions are static by nature; no prototypes needed.
+$(BUILD)/obj/tests/%.o: tests/unit/%.c $(FLAGS_FILE)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -Itests/unit -MMD -MP \
+	    -c $< -o $@
 
 $(BUILD)/libmrv.a: $(LIB_OBJ)
 	@rm -f $@
 	@$(if $(Q),echo "  AR      $@")
 	$(Q)ar rcs $@ $^
 
-$(BUILD)/mrv: $(CLI_OBJ) $(BUILD)/libmrv.a
+$(BUILD)/mrv: $(CLI_OBJ) $(BUILD)/libmrv.a $(FLAGS_FILE)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(CFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libmrv.a $(LDLIBS)
+	$(Q)$(LINK) -o $@ $(CLI_OBJ) $(BUILD)/libmrv.a $(MRV_LDLIBS) $(LDLIBS)
 
-$(BUILD)/tests/%: tests/unit/%.c $(TEST_HELP) $(BUILD)/libmrv.a
+$(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $(TEST_HELP_OBJ) $(BUILD)/libmrv.a \
+                  $(FLAGS_FILE)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  TEST    $@")
-	$(Q)$(CC) $(CFLAGS) -Wno-missing-prototypes -Itests/unit -o $@ $< \
-	    $(TEST_HELP) $(BUILD)/libmrv.a $(CMOCKA_LIBS) $(LDLIBS)
+	$(Q)$(LINK) -o $@ $< $(TEST_HELP_OBJ) $(BUILD)/libmrv.a $(CMOCKA_LIBS) \
+	    $(MRV_LDLIBS) $(LDLIBS)
 
 # The README's test command: packages, build, then every kind of test.
 check: deps
 	@$(MAKE) --no-print-directory test
 
 test: all $(TEST_BIN)
-	@$(MAKE) --no-print-directory unit cases bad standalone
+	@$(MAKE) --no-print-directory unit cases bad cli standalone
 	@echo "make check: all tests passed"
 
 unit: $(TEST_BIN)
@@ -92,6 +125,9 @@ cases: $(BUILD)/mrv
 bad: $(BUILD)/mrv
 	@tests/run-bad $(BUILD)/mrv
 
+cli: $(BUILD)/mrv
+	@tests/run-cli $(BUILD)/mrv
+
 # Nothing in the repository may point at documents outside it.
 standalone:
 	@tools/check-standalone
@@ -101,10 +137,31 @@ demo: deps
 	@set -e; for p in data/projects/*.yaml; do \
 	    $(BUILD)/mrv run $$p --out out/$$(basename $$p .yaml); echo; done
 
+SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=all \
+            -fno-omit-frame-pointer
 asan:
-	@$(MAKE) --no-print-directory BUILD=build-asan OPT="-O1 -g" \
-	    EXTRA_CFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
-	    EXTRA_LDFLAGS="-fsanitize=address,undefined" test
+	@$(MAKE) --no-print-directory BUILD=build-asan \
+	    CFLAGS="-O1 -g $(SANITIZE)" LDFLAGS="$(SANITIZE)" test
+
+# Line coverage of the library and the command by the whole suite, per
+# file and in all (gcc's gcov; with CC=clang use GCOV="llvm-cov gcov").
+GCOV ?= gcov
+coverage:
+	@rm -rf build-cov/obj/*.gcda build-cov/obj/*/*.gcda
+	@mkdir -p build-cov
+	@$(MAKE) --no-print-directory BUILD=build-cov \
+	    CFLAGS="-O0 -g --coverage" LDFLAGS="--coverage" test \
+	    >build-cov/test.log 2>&1 || { tail -40 build-cov/test.log; exit 1; }
+	@$(GCOV) -n -o build-cov/obj engine/src/*.c 2>/dev/null | awk ' \
+	    /^File/ { f = $$2; gsub("\047", "", f) } \
+	    /^Lines executed/ && f ~ /^engine/ { split($$2, a, "[:%]"); \
+	        n = $$4; hit = a[2] * n / 100; H += hit; N += n; \
+	        printf "%6.1f %% of %5d  %s\n", a[2], n, f; f = "" } \
+	    END { printf "%6.1f %% of %5d  engine/src in all\n", 100 * H / N, N }'
+	@$(GCOV) -n -o build-cov/obj/cli engine/cli/*.c 2>/dev/null | awk ' \
+	    /^File/ { f = $$2; gsub("\047", "", f) } \
+	    /^Lines executed/ && f ~ /^engine/ { split($$2, a, "[:%]"); \
+	        printf "%6.1f %% of %5d  %s\n", a[2], $$4, f; f = "" }'
 
 valgrind: all $(TEST_BIN)
 	@set -e; for p in data/projects/*.yaml; do \
@@ -134,14 +191,20 @@ uninstall:
 FORMAT_SRC = engine/*/*.c engine/src/*.h engine/include/mrv/*.h \
              tests/unit/*.[ch] tools/fuzz/*.c
 
+# The committed .clang-format is for clang-format 14; prefer it by name.
+CLANG_FORMAT ?= $(shell command -v clang-format-14 2>/dev/null || echo clang-format)
 format:
-	clang-format -i $(FORMAT_SRC)
+	$(CLANG_FORMAT) -i $(FORMAT_SRC)
 
 # Fails when any source differs from what clang-format makes of it (CI).
 format-check:
-	clang-format --dry-run --Werror $(FORMAT_SRC)
+	$(CLANG_FORMAT) --dry-run --Werror $(FORMAT_SRC)
 
 clean:
-	rm -rf $(BUILD) build-asan out
+	rm -rf $(BUILD) build-asan build-clang build-cov out
 
--include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
+# Test objects are kept, so a rebuild recompiles only what changed.
+.SECONDARY: $(TEST_OBJ) $(TEST_HELP_OBJ)
+
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_OBJ:.o=.d) \
+         $(TEST_HELP_OBJ:.o=.d)
