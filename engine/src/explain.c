@@ -36,7 +36,7 @@
 
 #include "eval.h"
 #include "explain.h"
-#include "report.h"
+#include "output.h"
 #include "hash.h"
 #include "schema.h"
 
@@ -699,11 +699,7 @@ static char *fmt_num(double x, int maxsig, int group, char *buf, size_t n)
     if (isinf(x)) return snprintf(buf, n, x < 0 ? "-inf" : "inf"), buf;
     if (x == 0) return snprintf(buf, n, "0"), buf;
     char e[40];
-    int p;
-    for (p = 1; p < 17; p++) {
-        snprintf(e, sizeof e, "%.*e", p - 1, x);
-        if (strtod(e, NULL) == x) break;
-    }
+    int p = mrv_fmt_digits(x);
     if (maxsig > 0 && p > maxsig) p = maxsig;
     snprintf(e, sizeof e, "%.*e", p - 1, x);
     int ex = atoi(strchr(e, 'e') + 1);

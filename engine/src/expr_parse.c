@@ -33,6 +33,7 @@
 #include <string.h>
 
 #include "expr.h"
+#include "output.h"
 
 /* ---------------------------------------------------------------- tables */
 
@@ -982,14 +983,14 @@ static void putstr(outbuf *o, const char *s)
 }
 
 /* The shortest of %.15g, %.16g, %.17g that reads back exactly, so 0.47
-** prints as 0.47 and not 0.46999999999999997. */
+** prints as 0.47 and not 0.46999999999999997.  (Below 15 digits %.15g
+** prints the same digits as the shortest text, but keeps 100 from
+** becoming 1e+02.) */
 static void putnum(outbuf *o, double x)
 {
     char b[40];
-    for (int prec = 15; prec <= 17; prec++) {
-        snprintf(b, sizeof b, "%.*g", prec, x);
-        if (strtod(b, NULL) == x) break;
-    }
+    int p = isfinite(x) ? mrv_fmt_digits(x) : 17;
+    snprintf(b, sizeof b, "%.*g", p < 15 ? 15 : p, x);
     putstr(o, b);
 }
 

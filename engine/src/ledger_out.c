@@ -67,22 +67,6 @@ static bool moves_units(const mrv_agreement *a, size_t c)
     return c >= a->nded || a->ded[c].units;
 }
 
-/* The shortest %g text that reads back to x exactly (C locale). */
-static char *shortest(double x, char *buf, size_t n)
-{
-    if (x == 0) x = 0; /* -0 -> 0 */
-    /* Whole tonnes read as such, never as 6e+04. */
-    if (x == floor(x) && fabs(x) < 1e15) {
-        snprintf(buf, n, "%.0f", x);
-        return buf;
-    }
-    for (int p = 1; p <= 17; p++) {
-        snprintf(buf, n, "%.*g", p, x);
-        if (strtod(buf, NULL) == x) break;
-    }
-    return buf;
-}
-
 /* A number for a CSV cell, empty when not finite (no value). */
 static const char *cell(double x, char *buf, size_t n)
 {
@@ -90,7 +74,7 @@ static const char *cell(double x, char *buf, size_t n)
         buf[0] = '\0';
         return buf;
     }
-    return shortest(x, buf, n);
+    return mrv_fmt_shortest(x, buf, n);
 }
 
 /* 1234567 -> "1,234,567". */
@@ -143,7 +127,8 @@ bool mrv_ledger_csv(const mrv_ledger *l, FILE *f)
             fprintf(f, "%d,", l->first + (int)v);
         else
             fputs("total,", f);
-        fprintf(f, "%s,%lld", shortest(l->cons[v].creditable, e, sizeof e),
+        fprintf(f, "%s,%lld",
+                mrv_fmt_shortest(l->cons[v].creditable, e, sizeof e),
                 (long long)l->issued[v]);
         for (size_t c = 0; c < nc; c++)
             fprintf(f, ",%lld", (long long)l->cells[v * nc + c]);

@@ -11,15 +11,12 @@
 ** changes between identical runs (no time stamps, no thread count);
 ** 'mrv verify' (verify.c) re-runs it and compares every number.
 **
-** Output sets (mrv_outset) write each file under a temporary name and
-** rename them all only when every one was written without error.
+** Numbers and strings are formatted by output.c; the files are written
+** as one set through its mrv_outset.
 */
-#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "ledger.h"
 #include "mc.h"
@@ -29,197 +26,6 @@
 #ifndef MRV_VERSION_STRING
 #define MRV_VERSION_STRING "0.0.0"
 #endif
-
-#define MAX_OUT_FILES 16
-
-struct mrv_outset {
-    char *dir;
-    size_t n;
-    struct {
-        char *name, *tmp;
-        FILE *f;
-    } file[MAX_OUT_FILES];
-};
-
-static mrv_srcpos nopos(void)
-{
-    mrv_srcpos p = {NULL, 0, 0};
-    return p;
-}
-
-static mrv_status mkdirs(const char *dir, mrv_diag *d)
-{
-    char *p = strdup(dir);
-    if (!p) return MRV_ENOMEM;
-    for (char *s = p + 1;; s++) {
-        if (*s != '/' && *s != '\0') continue;
-        char c = *s;
-        *s = '\0';
-        if (mkdir(p, 0777) != 0 && errno != EEXIST) {
-            mrv_status st =
-                mrv_error(d, nopos(), MRV_EIO, "cannot create folder '%s': %s",
-                          p, strerror(errno));
-            free(p);
-            return st;
-        }
-        *s = c;
-        if (c == '\0') break;
-    }
-    struct stat st;
-    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
-        free(p);
-        return mrv_error(d, nopos(), MRV_EIO, "'%s' is not a folder", dir);
-    }
-    free(p);
-    return MRV_OK;
-}
-
-mrv_status mrv_outset_open(const char *dir, mrv_outset **out, mrv_diag *d)
-{
-    *out = NULL;
-    mrv_status st = mkdirs(dir, d);
-    if (st != MRV_OK) return st;
-    mrv_outset *s = calloc(1, sizeof *s);
-    if (!s || !(s->dir = strdup(dir))) {
-        free(s);
-        return MRV_ENOMEM;
-    }
-    *out = s;
-    return MRV_OK;
-}
-
-FILE *mrv_outset_file(mrv_outset *s, const char *name, mrv_diag *d)
-{
-    if (s->n == MAX_OUT_FILES) return NULL;
-    size_t len = strlen(s->dir) + strlen(name) + 64;
-    char *path = malloc(len), *tmp = malloc(len);
-    if (!path || !tmp) {
-        free(path);
-        free(tmp);
-        return NULL;
-    }
-    snprintf(path, len, "%s/%s", s->dir, name);
-    snprintf(tmp, len, "%s/.%s.tmp.%ld", s->dir, name, (long)getpid());
-    FILE *f = fopen(tmp, "wb");
-    if (!f) {
-        mrv_error(d, nopos(), MRV_EIO, "cannot write '%s': %s", path,
-                  strerror(errno));
-        free(path);
-        free(tmp);
-        return NULL;
-    }
-    s->file[s->n].name = path;
-    s->file[s->n].tmp = tmp;
-    s->file[s->n].f = f;
-    s->n++;
-    return f;
-}
-
-static void outset_free(mrv_outset *s)
-{
-    for (size_t i = 0; i < s->n; i++) {
-        free(s->file[i].name);
-        free(s->file[i].tmp);
-    }
-    free(s->dir);
-    free(s);
-}
-
-void mrv_outset_abort(mrv_outset *s)
-{
-    if (!s) return;
-    for (size_t i = 0; i < s->n; i++) {
-        if (s->file[i].f) fclose(s->file[i].f);
-        remove(s->file[i].tmp);
-    }
-    outset_free(s);
-}
-
-mrv_status mrv_outset_commit(mrv_outset *s, mrv_diag *d)
-{
-    mrv_status st = MRV_OK;
-    for (size_t i = 0; i < s->n; i++) {
-        FILE *f = s->file[i].f;
-        s->file[i].f = NULL;
-        bool bad = ferror(f) != 0;
-        bad |= fflush(f) != 0;
-        bad |= fsync(fileno(f)) != 0 && errno != EINVAL;
-        bad |= fclose(f) != 0;
-        if (bad && st == MRV_OK)
-            st = mrv_error(d, nopos(), MRV_EIO, "cannot write '%s': %s",
-                           s->file[i].name, strerror(errno));
-    }
-    /* The renames cannot be one atomic step; refuse before the first one
-    ** what would make a later one fail (a folder where a file goes), so a
-    ** failed run does not leave a mixed set. */
-    for (size_t i = 0; i < s->n && st == MRV_OK; i++) {
-        struct stat sb;
-        if (stat(s->file[i].name, &sb) == 0 && S_ISDIR(sb.st_mode))
-            st =
-                mrv_error(d, nopos(), MRV_EIO,
-                          "cannot write '%s': it is a folder", s->file[i].name);
-    }
-    if (st != MRV_OK) {
-        mrv_outset_abort(s);
-        return st;
-    }
-    for (size_t i = 0; i < s->n; i++) {
-        if (rename(s->file[i].tmp, s->file[i].name) != 0) {
-            st = mrv_error(d, nopos(), MRV_EIO, "cannot write '%s': %s",
-                           s->file[i].name, strerror(errno));
-            for (size_t j = i; j < s->n; j++) remove(s->file[j].tmp);
-            break;
-        }
-    }
-    outset_free(s);
-    return st;
-}
-
-/* ---- numbers and strings ----------------------------------------------- */
-
-char *mrv_fmt_g17(double x, char *buf, size_t n)
-{
-    if (x == 0) x = 0; /* -0 -> 0 */
-    snprintf(buf, n, "%.17g", x);
-    return buf;
-}
-
-void mrv_json_str(FILE *f, const char *s)
-{
-    fputc('"', f);
-    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p;
-         p++) {
-        switch (*p) {
-        case '"':
-            fputs("\\\"", f);
-            break;
-        case '\\':
-            fputs("\\\\", f);
-            break;
-        case '\n':
-            fputs("\\n", f);
-            break;
-        case '\r':
-            fputs("\\r", f);
-            break;
-        case '\t':
-            fputs("\\t", f);
-            break;
-        default:
-            if (*p < 0x20)
-                fprintf(f, "\\u%04x", *p);
-            else
-                fputc(*p, f);
-        }
-    }
-    fputc('"', f);
-}
-
-void mrv_json_num(FILE *f, double x)
-{
-    char b[40];
-    fputs(isfinite(x) ? mrv_fmt_g17(x, b, sizeof b) : "null", f);
-}
 
 /* ---- vintages.csv ------------------------------------------------------ */
 
@@ -532,36 +338,6 @@ bool mrv_report_json(const mrv_run *run, FILE *f)
 
 /* ---- the terminal table ------------------------------------------------ */
 
-char *mrv_fmt_group(const char *raw, char *buf, size_t n)
-{
-    size_t o = 0;
-    if (*raw == '-' && o + 1 < n) buf[o++] = *raw++;
-    size_t ilen = strcspn(raw, ".");
-    for (size_t i = 0; raw[i] && o + 2 < n; i++) {
-        buf[o++] = raw[i];
-        size_t left = ilen - i - 1;
-        if (i < ilen && left && left % 3 == 0) buf[o++] = ',';
-    }
-    buf[o] = '\0';
-    return buf;
-}
-
-char *mrv_fmt_num(double x, int dec, char *buf, size_t n)
-{
-    if (!isfinite(x)) {
-        snprintf(buf, n, "n/a");
-        return buf;
-    }
-    if (fabs(x) >= 1e18) {
-        snprintf(buf, n, "%.3g", x);
-        return buf;
-    }
-    char raw[64];
-    snprintf(raw, sizeof raw, "-%.*f", dec, fabs(x));
-    bool zero = strspn(raw + 1, "0.") == strlen(raw + 1);
-    return mrv_fmt_group(x < 0 && !zero ? raw : raw + 1, buf, n);
-}
-
 /* Whole tonnes with thousands separators: the table's unit of reading. */
 static char *thousands(double x, char *buf, size_t n)
 {
@@ -700,18 +476,18 @@ mrv_status mrv_report_write_named(const mrv_run *run, const char *dir,
     if (ok && run->ledger && mrv_ledger_write(run, s, d) != MRV_OK) ok = false;
     if (!ok) {
         mrv_outset_abort(s);
+        mrv_srcpos nowhere = {NULL, 0, 0};
         return mrv_diag_status(d) != MRV_OK
                    ? mrv_diag_status(d)
-                   : mrv_error(d, nopos(), MRV_EIO, "cannot write into '%s'",
+                   : mrv_error(d, nowhere, MRV_EIO, "cannot write into '%s'",
                                dir);
     }
     if (names && n) {
         /* Taken before the commit frees the set: the files it renames. */
         size_t o = 0;
         names[0] = '\0';
-        for (size_t i = 0; i < s->n && o + 1 < n; i++) {
-            const char *base = strrchr(s->file[i].name, '/');
-            base = base ? base + 1 : s->file[i].name;
+        const char *base;
+        for (size_t i = 0; (base = mrv_outset_name(s, i)) && o + 1 < n; i++) {
             int k = snprintf(names + o, n - o, "%s%s", i ? ", " : "", base);
             if (k < 0) break;
             o += (size_t)k;

@@ -84,12 +84,8 @@ static char *shortest(double x, char *buf, size_t n)
         return buf;
     }
     if (x == 0) x = 0; /* -0 -> 0 */
-    int p = 1;
+    int p = mrv_fmt_digits(x);
     char raw[64];
-    for (; p <= 17; p++) {
-        snprintf(raw, sizeof raw, "%.*g", p, x);
-        if (strtod(raw, NULL) == x) break;
-    }
     double ax = fabs(x);
     if (ax != 0 && (ax < 1e-6 || ax >= 1e15)) {
         snprintf(buf, n, "%.*g", p, x);

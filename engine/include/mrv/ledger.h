@@ -117,7 +117,7 @@
 
 #include "arena.h"
 #include "diag.h"
-#include "report.h"
+#include "output.h"
 #include "run.h"
 
 #define MRV_LEDGER_HEADER_HEAD "vintage,estimate,issued" /* then columns */

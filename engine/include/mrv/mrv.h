@@ -11,6 +11,7 @@
 **   mc.h       Monte Carlo draws (dist.h samplers, stats.h summaries,
 **              propagate.h IPCC Approach 1)
 **   ledger.h   issued units: deductions, split, serials, adjustments
+**   output.h   numbers as text, JSON and CSV fields, the output folder
 **   report.h   vintages.csv, report.json, the printed table
 **   run.h      all of it for one project: mrv_run_new / mrv_run_free
 **
@@ -53,6 +54,7 @@
 #include "run.h"
 #include "mc.h"
 #include "stats.h"
+#include "output.h"
 #include "ledger.h"
 #include "report.h"
 

@@ -1,0 +1,72 @@
+/*
+** output.h -- how mrv writes: numbers as text, JSON and CSV fields, and
+** the output folder written as one set.
+**
+** The one place that turns a double into text for a file or a person.
+** Every writer (report.c, report_html.c, ledger_out.c, explain.c, the
+** formula printer) formats through these functions, so two files never
+** disagree on how a number reads.  Depends on libc and diag.h only:
+** report and ledger both depend on it, never on each other for it.
+*/
+#ifndef MRV_OUTPUT_H
+#define MRV_OUTPUT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "diag.h"
+
+/* ---- numbers ------------------------------------------------------------ */
+
+/* The fewest significant digits, 1 to 17, with which %.*g (or %.*e with
+** one less) prints text that reads back (strtod, C locale) to exactly
+** 'x'.  'x' must be finite; 0 needs 1. */
+int mrv_fmt_digits(double x);
+
+/* %.17g, with -0 printed as 0: enough digits to read back the same
+** double, and the same text for the same bits on every platform with a
+** correctly rounding printf.  Returns buf. */
+char *mrv_fmt_g17(double x, char *buf, size_t n);
+
+/* The shortest %g text that reads back to 'x' exactly (mrv_fmt_digits
+** digits), with whole numbers below 10^15 written as integers ("60000",
+** never "6e+04") and -0 as 0.  'x' must be finite.  Returns buf. */
+char *mrv_fmt_shortest(double x, char *buf, size_t n);
+
+/* 'raw', a number as printf wrote it ("-1234567.8"), with ',' between
+** the thousands of its whole part ("-1,234,567.8").  Returns buf. */
+char *mrv_fmt_group(const char *raw, char *buf, size_t n);
+
+/* 'x' rounded to 'dec' decimals, with thousands separators, for people:
+** no minus sign on what rounds to zero, "n/a" when not finite, three
+** significant digits beyond 10^18.  Returns buf. */
+char *mrv_fmt_num(double x, int dec, char *buf, size_t n);
+
+/* ---- JSON --------------------------------------------------------------- */
+
+/* A string, escaped per RFC 8259 (every control character as \uXXXX or
+** its short escape); NULL is written as "". */
+void mrv_json_str(FILE *f, const char *s);
+/* A number as mrv_fmt_g17; null when not finite. */
+void mrv_json_num(FILE *f, double x);
+
+/* ---- output sets -------------------------------------------------------- */
+
+/* A set of output files being written: add each, then commit or abort. */
+typedef struct mrv_outset mrv_outset;
+
+/* Starts a set in 'dir' (created, with parents, when missing). */
+mrv_status mrv_outset_open(const char *dir, mrv_outset **out, mrv_diag *d);
+/* Returns a stream for file 'name' (a temporary until commit), or NULL. */
+FILE *mrv_outset_file(mrv_outset *s, const char *name, mrv_diag *d);
+/* Closes every stream, checks for write errors and renames all files into
+** place.  Frees the set. */
+mrv_status mrv_outset_commit(mrv_outset *s, mrv_diag *d);
+/* Removes the temporaries and frees the set; accepts NULL. */
+void mrv_outset_abort(mrv_outset *s);
+/* The name of the i-th file added ("vintages.csv"), or NULL past the
+** last; valid until the set is committed or aborted. */
+const char *mrv_outset_name(const mrv_outset *s, size_t i);
+
+#endif /* MRV_OUTPUT_H */

@@ -1,0 +1,124 @@
+/*
+** output.c -- numbers as text, JSON strings and numbers (output.h).
+**
+** Three ways to print a double, each for one reader:
+**
+**   mrv_fmt_g17       files a program reads back (vintages.csv,
+**                     report.json): always 17 significant digits, so the
+**                     text is a function of the bits alone;
+**   mrv_fmt_shortest  files people read too (the ledger's estimates): the
+**                     fewest digits that still read back exactly;
+**   mrv_fmt_num       tables for people: rounded to a given number of
+**                     decimals, with thousands separators.
+**
+** mrv_fmt_digits is the one search for "fewest digits that round-trip";
+** every writer that wants short exact text (the report page, explain,
+** the formula printer) starts from it.  All of it assumes the "C" locale,
+** which the program keeps (mrv.h).
+*/
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "output.h"
+
+/* ---- numbers ------------------------------------------------------------ */
+
+int mrv_fmt_digits(double x)
+{
+    char b[40];
+    int p = 1;
+    for (; p < 17; p++) {
+        snprintf(b, sizeof b, "%.*g", p, x);
+        if (strtod(b, NULL) == x) break;
+    }
+    return p; /* 17 digits always read back (DBL_DECIMAL_DIG) */
+}
+
+char *mrv_fmt_g17(double x, char *buf, size_t n)
+{
+    if (x == 0) x = 0; /* -0 -> 0 */
+    snprintf(buf, n, "%.17g", x);
+    return buf;
+}
+
+char *mrv_fmt_shortest(double x, char *buf, size_t n)
+{
+    if (x == 0) x = 0; /* -0 -> 0 */
+    /* Whole tonnes read as such, never as 6e+04. */
+    if (x == floor(x) && fabs(x) < 1e15) {
+        snprintf(buf, n, "%.0f", x);
+        return buf;
+    }
+    snprintf(buf, n, "%.*g", mrv_fmt_digits(x), x);
+    return buf;
+}
+
+char *mrv_fmt_group(const char *raw, char *buf, size_t n)
+{
+    size_t o = 0;
+    if (*raw == '-' && o + 1 < n) buf[o++] = *raw++;
+    size_t ilen = strcspn(raw, ".");
+    for (size_t i = 0; raw[i] && o + 2 < n; i++) {
+        buf[o++] = raw[i];
+        size_t left = ilen - i - 1;
+        if (i < ilen && left && left % 3 == 0) buf[o++] = ',';
+    }
+    buf[o] = '\0';
+    return buf;
+}
+
+char *mrv_fmt_num(double x, int dec, char *buf, size_t n)
+{
+    if (!isfinite(x)) {
+        snprintf(buf, n, "n/a");
+        return buf;
+    }
+    if (fabs(x) >= 1e18) {
+        snprintf(buf, n, "%.3g", x);
+        return buf;
+    }
+    char raw[64];
+    snprintf(raw, sizeof raw, "-%.*f", dec, fabs(x));
+    bool zero = strspn(raw + 1, "0.") == strlen(raw + 1);
+    return mrv_fmt_group(x < 0 && !zero ? raw : raw + 1, buf, n);
+}
+
+/* ---- JSON --------------------------------------------------------------- */
+
+void mrv_json_str(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p;
+         p++) {
+        switch (*p) {
+        case '"':
+            fputs("\\\"", f);
+            break;
+        case '\\':
+            fputs("\\\\", f);
+            break;
+        case '\n':
+            fputs("\\n", f);
+            break;
+        case '\r':
+            fputs("\\r", f);
+            break;
+        case '\t':
+            fputs("\\t", f);
+            break;
+        default:
+            if (*p < 0x20)
+                fprintf(f, "\\u%04x", *p);
+            else
+                fputc(*p, f);
+        }
+    }
+    fputc('"', f);
+}
+
+void mrv_json_num(FILE *f, double x)
+{
+    char b[40];
+    fputs(isfinite(x) ? mrv_fmt_g17(x, b, sizeof b) : "null", f);
+}
