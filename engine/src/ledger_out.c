@@ -67,16 +67,6 @@ static bool moves_units(const mrv_agreement *a, size_t c)
     return c >= a->nded || a->ded[c].units;
 }
 
-/* A number for a CSV cell, empty when not finite (no value). */
-static const char *cell(double x, char *buf, size_t n)
-{
-    if (!isfinite(x)) {
-        buf[0] = '\0';
-        return buf;
-    }
-    return mrv_fmt_shortest(x, buf, n);
-}
-
 /* 1234567 -> "1,234,567". */
 static char *thousands(int64_t x, char *buf, size_t n)
 {
@@ -114,25 +104,31 @@ static char *percent(mrv_dec x, char *buf, size_t n)
 
 /* ---- CSV files ---------------------------------------------------------- */
 
+/* The first field of a per-vintage row: the vintage, or "total" past
+** the last. */
+static void vintage_field(mrv_csv *c, const mrv_ledger *l, size_t v)
+{
+    if (v < l->nvint)
+        mrv_csv_int(c, l->first + (int)v);
+    else
+        mrv_csv_text(c, "total");
+}
+
 bool mrv_ledger_csv(const mrv_ledger *l, FILE *f)
 {
     const mrv_agreement *a = &l->agr;
     size_t nc = MRV_LEDGER_NCOLS(a);
-    fputs(MRV_LEDGER_HEADER_HEAD, f);
-    for (size_t c = 0; c < nc; c++) fprintf(f, ",%s", col_name(a, c));
-    fputc('\n', f);
+    mrv_csv row;
+    mrv_csv_begin(&row, f);
+    mrv_csv_raw(&row, MRV_LEDGER_HEADER_HEAD);
+    for (size_t c = 0; c < nc; c++) mrv_csv_text(&row, col_name(a, c));
+    mrv_csv_end(&row);
     for (size_t v = 0; v <= l->nvint; v++) {
-        char e[40];
-        if (v < l->nvint)
-            fprintf(f, "%d,", l->first + (int)v);
-        else
-            fputs("total,", f);
-        fprintf(f, "%s,%lld",
-                mrv_fmt_shortest(l->cons[v].creditable, e, sizeof e),
-                (long long)l->issued[v]);
-        for (size_t c = 0; c < nc; c++)
-            fprintf(f, ",%lld", (long long)l->cells[v * nc + c]);
-        fputc('\n', f);
+        vintage_field(&row, l, v);
+        mrv_csv_num(&row, l->cons[v].creditable);
+        mrv_csv_int(&row, l->issued[v]);
+        for (size_t c = 0; c < nc; c++) mrv_csv_int(&row, l->cells[v * nc + c]);
+        mrv_csv_end(&row);
     }
     return !ferror(f);
 }
@@ -162,14 +158,29 @@ static void each_block(const mrv_ledger *l, size_t v, block_fn *fn, FILE *f)
 static void serial_row(const mrv_ledger *l, size_t v, size_t c, int64_t first,
                        int64_t count, const char *block, FILE *f)
 {
-    fprintf(f, "%d,%s,%lld,%lld,%lld,%s\n", l->first + (int)v,
-            col_account(&l->agr, c), (long long)first,
-            (long long)(first + count - 1), (long long)count, block);
+    mrv_csv row;
+    mrv_csv_begin(&row, f);
+    mrv_csv_int(&row, l->first + (int)v);
+    mrv_csv_text(&row, col_account(&l->agr, c));
+    mrv_csv_int(&row, first);
+    mrv_csv_int(&row, first + count - 1);
+    mrv_csv_int(&row, count);
+    mrv_csv_text(&row, block);
+    mrv_csv_end(&row);
+}
+
+/* A constant header line. */
+static void header(FILE *f, const char *fields)
+{
+    mrv_csv row;
+    mrv_csv_begin(&row, f);
+    mrv_csv_raw(&row, fields);
+    mrv_csv_end(&row);
 }
 
 bool mrv_ledger_serials_csv(const mrv_ledger *l, FILE *f)
 {
-    fprintf(f, "%s\n", MRV_SERIALS_HEADER);
+    header(f, MRV_SERIALS_HEADER);
     for (size_t v = 0; v < l->nvint; v++) each_block(l, v, serial_row, f);
     return !ferror(f);
 }
@@ -214,13 +225,19 @@ static void party_rows(const mrv_ledger *l, const char *party, const char *role,
             if (second && (a = key_year(l, second, v)) > prev && a < y) y = a;
         }
         if (y == INT32_MAX) break;
-        int64_t byv = sum_in(l, NULL, y);
-        char cols[2][32] = {"", ""};
-        if (second)
-            snprintf(cols[second_col - 1], sizeof cols[0], "%lld",
-                     (long long)(sign * sum_in(l, second, y)));
-        fprintf(f, "%s,%d,%s,%lld,%s,%s\n", party, y, role,
-                (long long)(sign * byv), cols[0], cols[1]);
+        mrv_csv row;
+        mrv_csv_begin(&row, f);
+        mrv_csv_text(&row, party);
+        mrv_csv_int(&row, y);
+        mrv_csv_text(&row, role);
+        mrv_csv_int(&row, sign * sum_in(l, NULL, y));
+        for (int col = 1; col <= 2; col++) {
+            if (second && col == second_col)
+                mrv_csv_int(&row, sign * sum_in(l, second, y));
+            else
+                mrv_csv_text(&row, NULL);
+        }
+        mrv_csv_end(&row);
         prev = y;
     }
 }
@@ -229,11 +246,38 @@ bool mrv_ledger_adjustments_csv(const mrv_ledger *l, FILE *f)
 {
     const mrv_agreement *a = &l->agr;
     bool ft = l->ft != MRV_FT_NONE;
-    fprintf(f, "%s\n", MRV_ADJUSTMENTS_HEADER);
+    header(f, MRV_ADJUSTMENTS_HEADER);
     party_rows(l, a->host, "host", 1, ft ? l->years[l->ft] : NULL, 1, f);
     party_rows(l, a->buyer, "buyer", -1, ft ? l->years[MRV_EV_USE] : NULL, 2,
                f);
     return !ferror(f);
+}
+
+/* One action of aef.csv, in MRV_AEF_HEADER's columns after block. */
+typedef struct aef_action {
+    const char *action;
+    int year;
+    bool first_transfer;
+    const char *purpose, *originating, *transferring, *acquiring;
+} aef_action;
+
+static void aef_line(FILE *f, const char *block, int vint, int64_t count,
+                     const aef_action *x)
+{
+    mrv_csv row;
+    mrv_csv_begin(&row, f);
+    mrv_csv_text(&row, block);
+    mrv_csv_text(&row, x->action);
+    mrv_csv_int(&row, x->year);
+    mrv_csv_int(&row, vint);
+    mrv_csv_int(&row, count);
+    mrv_csv_text(&row, "tCO2e");
+    mrv_csv_text(&row, x->first_transfer ? "yes" : "no");
+    mrv_csv_text(&row, x->purpose);
+    mrv_csv_text(&row, x->originating);
+    mrv_csv_text(&row, x->transferring);
+    mrv_csv_text(&row, x->acquiring);
+    mrv_csv_end(&row);
 }
 
 static void aef_row(const mrv_ledger *l, size_t v, size_t c, int64_t first,
@@ -244,24 +288,36 @@ static void aef_row(const mrv_ledger *l, size_t v, size_t c, int64_t first,
     (void)first;
     if (c < a->nded) {
         if (strcmp(a->ded[c].to, "cancellation") != 0) return;
-        fprintf(f, "%s,cancellation,%d,%d,%lld,tCO2e,no,OMGE,%s,%s,\n", block,
-                l->years[MRV_EV_ISSUANCE][v], vint, (long long)count, a->host,
-                a->host);
+        aef_action x = {"cancellation",
+                        l->years[MRV_EV_ISSUANCE][v],
+                        false,
+                        "OMGE",
+                        a->host,
+                        a->host,
+                        NULL};
+        aef_line(f, block, vint, count, &x);
         return;
     }
     if (c == a->nded) return; /* the host's own units: no action */
-    fprintf(f, "%s,%s,%d,%d,%lld,tCO2e,yes,NDC,%s,%s,%s\n", block,
-            mrv__event_names[l->ft], l->years[l->ft][v], vint, (long long)count,
-            a->host, a->host, a->buyer);
-    if (l->ft != MRV_EV_USE)
-        fprintf(f, "%s,use,%d,%d,%lld,tCO2e,no,NDC,%s,,%s\n", block,
-                l->years[MRV_EV_USE][v], vint, (long long)count, a->host,
-                a->buyer);
+    aef_action ft = {mrv__event_names[l->ft],
+                     l->years[l->ft][v],
+                     true,
+                     "NDC",
+                     a->host,
+                     a->host,
+                     a->buyer};
+    aef_line(f, block, vint, count, &ft);
+    if (l->ft != MRV_EV_USE) {
+        aef_action use = {
+            "use",   l->years[MRV_EV_USE][v], false, "NDC", a->host, NULL,
+            a->buyer};
+        aef_line(f, block, vint, count, &use);
+    }
 }
 
 bool mrv_ledger_aef_csv(const mrv_ledger *l, FILE *f)
 {
-    fprintf(f, "%s\n", MRV_AEF_HEADER);
+    header(f, MRV_AEF_HEADER);
     /* Without a first-transfer definition no action has a year. */
     if (l->ft != MRV_FT_NONE)
         for (size_t v = 0; v < l->nvint; v++) each_block(l, v, aef_row, f);
@@ -275,20 +331,20 @@ static const char *effective_basis(const mrv_ledger *l)
 
 bool mrv_ledger_conserv_csv(const mrv_ledger *l, FILE *f)
 {
-    fprintf(f, "%s\n", MRV_CONSERV_HEADER);
+    header(f, MRV_CONSERV_HEADER);
     for (size_t v = 0; v <= l->nvint; v++) {
         const mrv_conserv *c = &l->cons[v];
-        char b[8][40];
-        if (v < l->nvint)
-            fprintf(f, "%d,", l->first + (int)v);
-        else
-            fputs("total,", f);
-        fprintf(f, "%s,%s,%s,%s,%s,%s,%s,%s,%s,%s\n", mrv__rule_names[l->rule],
-                effective_basis(l), cell(c->central, b[0], 40),
-                cell(c->basis_adj, b[1], 40), cell(c->unadjusted, b[2], 40),
-                cell(c->half_width, b[3], 40), cell(c->relative, b[4], 40),
-                cell(c->factor, b[5], 40), cell(c->rule_adj, b[6], 40),
-                cell(c->creditable, b[7], 40));
+        mrv_csv row;
+        mrv_csv_begin(&row, f);
+        vintage_field(&row, l, v);
+        mrv_csv_text(&row, mrv__rule_names[l->rule]);
+        mrv_csv_text(&row, effective_basis(l));
+        const double cols[] = {c->central,    c->basis_adj, c->unadjusted,
+                               c->half_width, c->relative,  c->factor,
+                               c->rule_adj,   c->creditable};
+        for (size_t k = 0; k < sizeof cols / sizeof *cols; k++)
+            mrv_csv_num(&row, cols[k]);
+        mrv_csv_end(&row);
     }
     return !ferror(f);
 }

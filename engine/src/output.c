@@ -1,5 +1,5 @@
 /*
-** output.c -- numbers as text, JSON strings and numbers (output.h).
+** output.c -- numbers as text, JSON and CSV fields (output.h).
 **
 ** Three ways to print a double, each for one reader:
 **
@@ -121,4 +121,65 @@ void mrv_json_num(FILE *f, double x)
 {
     char b[40];
     fputs(isfinite(x) ? mrv_fmt_g17(x, b, sizeof b) : "null", f);
+}
+
+/* ---- CSV ---------------------------------------------------------------- */
+
+void mrv_csv_begin(mrv_csv *c, FILE *f)
+{
+    c->f = f;
+    c->nfields = 0;
+}
+
+static void csv_sep(mrv_csv *c)
+{
+    if (c->nfields++) fputc(',', c->f);
+}
+
+void mrv_csv_raw(mrv_csv *c, const char *fields)
+{
+    csv_sep(c);
+    fputs(fields, c->f);
+}
+
+void mrv_csv_text(mrv_csv *c, const char *s)
+{
+    csv_sep(c);
+    if (!s) return;
+    if (!strpbrk(s, ",\"\r\n")) {
+        fputs(s, c->f);
+        return;
+    }
+    fputc('"', c->f);
+    for (; *s; s++) {
+        if (*s == '"') fputc('"', c->f);
+        fputc(*s, c->f);
+    }
+    fputc('"', c->f);
+}
+
+void mrv_csv_int(mrv_csv *c, long long x)
+{
+    csv_sep(c);
+    fprintf(c->f, "%lld", x);
+}
+
+void mrv_csv_g17(mrv_csv *c, double x)
+{
+    char b[40];
+    csv_sep(c);
+    fputs(mrv_fmt_g17(x, b, sizeof b), c->f);
+}
+
+void mrv_csv_num(mrv_csv *c, double x)
+{
+    char b[40];
+    csv_sep(c);
+    if (isfinite(x)) fputs(mrv_fmt_shortest(x, b, sizeof b), c->f);
+}
+
+void mrv_csv_end(mrv_csv *c)
+{
+    fputc('\n', c->f);
+    c->nfields = 0;
 }

@@ -31,23 +31,26 @@
 
 bool mrv_report_vintages_csv(const mrv_run *run, FILE *f)
 {
-    fprintf(f, "%s\n", MRV_VINTAGES_HEADER);
+    mrv_csv c;
+    mrv_csv_begin(&c, f);
+    mrv_csv_raw(&c, MRV_VINTAGES_HEADER);
+    mrv_csv_end(&c);
     const mrv_bound *b = run->bound;
     for (size_t v = 0; v <= run->nvint; v++) {
         for (int r = 0; r < MRV_NRESULTS; r++) {
             const mrv_stat *s = &run->stats[v * MRV_NRESULTS + r];
-            char c[6][40];
             if (v < run->nvint)
-                fprintf(f, "%d,", b->first + (int)v);
+                mrv_csv_int(&c, b->first + (int)v);
             else
-                fputs("total,", f);
-            fprintf(f, "%s,%s,%s,%s,%s,%s,%s\n", mrv_result_names[r],
-                    mrv_fmt_g17(s->central, c[0], 40),
-                    mrv_fmt_g17(s->mean, c[1], 40),
-                    mrv_fmt_g17(s->sd, c[2], 40),
-                    mrv_fmt_g17(s->lower, c[3], 40),
-                    mrv_fmt_g17(s->median, c[4], 40),
-                    mrv_fmt_g17(s->upper, c[5], 40));
+                mrv_csv_text(&c, "total");
+            mrv_csv_text(&c, mrv_result_names[r]);
+            mrv_csv_g17(&c, s->central);
+            mrv_csv_g17(&c, s->mean);
+            mrv_csv_g17(&c, s->sd);
+            mrv_csv_g17(&c, s->lower);
+            mrv_csv_g17(&c, s->median);
+            mrv_csv_g17(&c, s->upper);
+            mrv_csv_end(&c);
         }
     }
     return !ferror(f);

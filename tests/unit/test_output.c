@@ -1,6 +1,6 @@
 /*
-** test_output.c -- the output module: numbers as text and JSON strings
-** (output.c).
+** test_output.c -- the output module: numbers as text, JSON strings and
+** CSV records (output.c).
 **
 ** Every formatter that promises text reading back to the same double is
 ** checked against strtod over awkward values (subnormals, DBL_MAX, ties,
@@ -132,6 +132,53 @@ static void test_output_json_str(void **state)
     free(j);
 }
 
+/* A record with every kind of field, as one string (malloc'd). */
+static char *csv_record(const char *text)
+{
+    char *buf = NULL;
+    size_t n = 0;
+    FILE *f = open_memstream(&buf, &n);
+    assert_non_null(f);
+    mrv_csv c;
+    mrv_csv_begin(&c, f);
+    mrv_csv_int(&c, -12);
+    mrv_csv_text(&c, text);
+    mrv_csv_num(&c, 1000.25);
+    mrv_csv_num(&c, (double)NAN);
+    mrv_csv_g17(&c, 0.1);
+    mrv_csv_text(&c, NULL);
+    mrv_csv_end(&c);
+    mrv_csv_raw(&c, "a,b");
+    mrv_csv_text(&c, "c");
+    mrv_csv_end(&c);
+    assert_int_equal(fclose(f), 0);
+    return buf;
+}
+
+/* RFC 4180: a field holding ',', '"', CR or LF is quoted, with '"'
+** doubled; anything else is written as it is. */
+static void test_output_csv_quoting(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *text, *want;
+    } cases[] = {
+        {"KHM", "-12,KHM,1000.25,,0.10000000000000001,\na,b,c\n"},
+        {"a,b", "-12,\"a,b\",1000.25,,0.10000000000000001,\na,b,c\n"},
+        {"say \"hi\"",
+         "-12,\"say \"\"hi\"\"\",1000.25,,0.10000000000000001,\na,b,c\n"},
+        {"two\nlines", "-12,\"two\nlines\",1000.25,,0.10000000000000001,\na,b,"
+                       "c\n"},
+        {"cr\r", "-12,\"cr\r\",1000.25,,0.10000000000000001,\na,b,c\n"},
+        {"", "-12,,1000.25,,0.10000000000000001,\na,b,c\n"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char *got = csv_record(cases[i].text);
+        assert_string_equal(got, cases[i].want);
+        free(got);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -139,6 +186,7 @@ int main(void)
         cmocka_unit_test(test_output_g17_round_trip),
         cmocka_unit_test(test_output_group_and_num),
         cmocka_unit_test(test_output_json_str),
+        cmocka_unit_test(test_output_csv_quoting),
     };
     return cmocka_run_group_tests_name("output", tests, NULL, NULL);
 }

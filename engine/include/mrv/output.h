@@ -51,6 +51,34 @@ void mrv_json_str(FILE *f, const char *s);
 /* A number as mrv_fmt_g17; null when not finite. */
 void mrv_json_num(FILE *f, double x);
 
+/* ---- CSV --------------------------------------------------------------- */
+
+/* One CSV record being written: begin, add fields in order, end.  Fields
+** are separated by ',' and a record ends with '\n' (LF, in every file mrv
+** writes).  Text is written as it is unless it holds ',', '"', CR or LF;
+** then it is quoted as RFC 4180 says: between '"', with every '"' inside
+** doubled.  Every CSV file mrv writes goes through these functions.
+** Write errors show on the stream (ferror). */
+typedef struct mrv_csv {
+    FILE *f;
+    size_t nfields; /* written so far in this record */
+} mrv_csv;
+
+void mrv_csv_begin(mrv_csv *c, FILE *f);
+/* Fields the caller has already written as CSV ("vintage,estimate"): a
+** constant header, never text from an input. */
+void mrv_csv_raw(mrv_csv *c, const char *fields);
+/* Text, quoted when it needs to be; NULL is an empty field. */
+void mrv_csv_text(mrv_csv *c, const char *s);
+void mrv_csv_int(mrv_csv *c, long long x);
+/* A double as mrv_fmt_g17. */
+void mrv_csv_g17(mrv_csv *c, double x);
+/* A double as mrv_fmt_shortest; an empty field when it is not finite (no
+** value, as for a half-width without draws). */
+void mrv_csv_num(mrv_csv *c, double x);
+/* Ends the record. */
+void mrv_csv_end(mrv_csv *c);
+
 /* ---- output sets -------------------------------------------------------- */
 
 /* A set of output files being written: add each, then commit or abort. */
