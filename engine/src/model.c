@@ -583,6 +583,30 @@ static void load_mc(const mrv_ynode *n, mrv_mcspec *mc, mrv_diag *d)
     }
 }
 
+/* The project id's alphabet: [A-Za-z0-9][A-Za-z0-9_.-]{0,63}.  It names
+** the output folder (so no '/', and no leading '.') and sits inside
+** serial block ids and CSV fields (so no ',', '"', spaces or control
+** characters).  A block id HOST-PROJECT-VINTAGE-FIRST-LAST stays
+** unambiguous with '-' in the id: HOST is three letters and the last
+** three fields are digits, so the id is whatever lies between. */
+static bool project_id(const char *s)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n > 64 || !isalnum((unsigned char)s[0])) return false;
+    for (size_t i = 1; i < n; i++)
+        if (!isalnum((unsigned char)s[i]) && !strchr("_.-", s[i])) return false;
+    return true;
+}
+
+/* ISO 3166-1 alpha-3: three capital letters. */
+static bool party_code(const char *s)
+{
+    size_t n = 0;
+    for (; s[n]; n++)
+        if (n == 3 || s[n] < 'A' || s[n] > 'Z') return false;
+    return n == 3;
+}
+
 mrv_status mrv_project_load(const mrv_ydoc *doc, mrv_arena *a,
                             const mrv_project **out, mrv_diag *d)
 {
@@ -596,18 +620,21 @@ mrv_status mrv_project_load(const mrv_ydoc *doc, mrv_arena *a,
     mrv__check_keys(root, "a project", project_keys,
                     sizeof project_keys / sizeof *project_keys, d);
     const mrv_ynode *n;
-    if ((n = mrv_ymap_get(root, "project")))
-        mrv__get_string(n, "the project id", &p->id, d);
-    if (p->id && (strlen(p->id) == 0 || strlen(p->id) > 64 ||
-                  strpbrk(p->id, "/\\ \t") || p->id[0] == '.')) {
+    if ((n = mrv_ymap_get(root, "project")) &&
+        mrv__get_string(n, "the project id", &p->id, d) && !project_id(p->id))
         mrv_error(d, n->pos, MRV_ESCHEMA,
-                  "the project id '%s' must be 1 to 64 characters without "
-                  "slashes or spaces (it names the output folder)",
+                  "the project id '%s' must be 1 to 64 letters, digits, '_', "
+                  "'-' or '.', starting with a letter or digit (it names the "
+                  "output folder and goes into serial numbers and CSV files)",
                   p->id);
-    }
     p->title = opt_string(root, "title", "'title'", d);
     p->description = opt_string(root, "description", "'description'", d);
-    p->host = opt_string(root, "host", "'host'", d);
+    if ((n = mrv_ymap_get(root, "host")) &&
+        mrv__get_string(n, "'host'", &p->host, d) && !party_code(p->host))
+        mrv_error(d, n->pos, MRV_ESCHEMA,
+                  "'host' must be an ISO 3166-1 alpha-3 code such as KHM, not "
+                  "'%s'",
+                  p->host);
     if ((n = mrv_ymap_get(root, "methodology")) &&
         mrv__get_string(n, "'methodology'", &p->methodology, d))
         p->methodology_node = n;

@@ -1151,6 +1151,28 @@ static int64_t mul128(mrv_dec r, int64_t base, mrv_rounding rd)
     return (int64_t)q;
 }
 
+/* A block id read back as documented: HOST is the three letters before
+** the first '-', LAST, FIRST and VINTAGE the digits after the last three,
+** and the project id everything between, '-' and all. */
+static void check_block_parse(const char *block, const char *host,
+                              const char *project, int vint, long long first,
+                              long long last)
+{
+    const char *end = block + strlen(block), *cut[3];
+    for (int k = 0; k < 3; k++) {
+        do end--;
+        while (end > block && *end != '-');
+        cut[k] = end;
+    }
+    assert_true(strlen(block) > 4 && block[3] == '-' && cut[2] > block + 4);
+    assert_memory_equal(block, host, 3);
+    assert_int_equal((size_t)(cut[2] - (block + 4)), strlen(project));
+    assert_memory_equal(block + 4, project, strlen(project));
+    assert_int_equal(atoi(cut[2] + 1), vint);
+    assert_int_equal(atoll(cut[1] + 1), first);
+    assert_int_equal(atoll(cut[0] + 1), last);
+}
+
 /* Checks serials.csv for one ledger: per vintage, blocks start at 1, are
 ** contiguous and non-overlapping, count what they name, cover exactly
 ** the units issued, and follow the ledger's columns. */
@@ -1196,6 +1218,7 @@ static void check_serials(const mrv_ledger *l)
         snprintf(want, sizeof want, "%s-%s-%d-%lld-%lld", a->host, l->project,
                  vint, first, last);
         assert_string_equal(block, want);
+        check_block_parse(block, a->host, l->project, vint, first, last);
         next = last + 1;
         c++;
     }
@@ -1324,7 +1347,9 @@ static void test_ledger_property_random_agreements(void **state)
         }
         (void)cum_host;
         /* The serial blocks, through the real writer. */
-        l.project = "p";
+        /* An id with '-' and digits in it still reads back from its
+        ** blocks. */
+        l.project = "p-2030-1-9";
         l.first = 2030;
         l.nvint = nv;
         l.issued = issued;

@@ -200,7 +200,33 @@ static const struct {
     {PROJ, MRV_ESCHEMA,
      "project: a/b\nmethodology: m\ncrediting_period: {first: 2025, last: "
      "2025}\n",
-     1, 10, "the project id 'a/b' must be 1 to 64 characters"},
+     1, 10, "the project id 'a/b' must be 1 to 64 letters, digits, '_', "},
+    /* Ids go into CSV fields and serial blocks: nothing that needs
+    ** quoting or could end a field, nothing that starts with '-'. */
+    {PROJ, MRV_ESCHEMA,
+     "project: \"a,b\"\nmethodology: m\ncrediting_period: {first: 2025, "
+     "last: 2025}\n",
+     1, 10, "the project id 'a,b' must be 1 to 64 letters"},
+    {PROJ, MRV_ESCHEMA,
+     "project: \"say \\\"x\\\"\"\nmethodology: m\ncrediting_period: "
+     "{first: 2025, last: 2025}\n",
+     1, 10, "the project id 'say \"x\"' must be 1 to 64 letters"},
+    {PROJ, MRV_ESCHEMA,
+     "project: \"a\\nb\"\nmethodology: m\ncrediting_period: {first: 2025, "
+     "last: 2025}\n",
+     1, 10, "must be 1 to 64 letters"},
+    {PROJ, MRV_ESCHEMA,
+     "project: -x\nmethodology: m\ncrediting_period: {first: 2025, last: "
+     "2025}\n",
+     1, 10, "the project id '-x' must be 1 to 64 letters"},
+    {PROJ, MRV_ESCHEMA,
+     PROJ_HEAD "crediting_period: {first: 2025, last: 2025}\nhost: Cambodia\n",
+     4, 7,
+     "'host' must be an ISO 3166-1 alpha-3 code such as KHM, not "
+     "'Cambodia'"},
+    {PROJ, MRV_ESCHEMA,
+     PROJ_HEAD "crediting_period: {first: 2025, last: 2025}\nhost: \"K,H\"\n",
+     4, 7, "'host' must be an ISO 3166-1 alpha-3 code"},
     {PROJ, MRV_ESCHEMA,
      PROJ_HEAD "crediting_period: {first: 2025, last: 2025}\nfactors: t.yaml\n",
      4, 10, "'factors' must be a sequence, not a scalar"},
