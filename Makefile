@@ -61,8 +61,9 @@ TEST_HELP := $(filter-out $(TEST_SRC),$(wildcard tests/unit/*.c))
 TEST_HELP_OBJ := $(TEST_HELP:tests/unit/%.c=$(BUILD)/obj/tests/%.o)
 TEST_OBJ := $(TEST_SRC:tests/unit/%.c=$(BUILD)/obj/tests/%.o)
 
-.PHONY: all check test unit cases bad cli standalone demo asan valgrind \
-        bench install uninstall clean deps format format-check coverage
+.PHONY: all check test unit cases bad cli security standalone demo asan \
+        valgrind bench install uninstall clean deps format format-check \
+        coverage
 all: $(BUILD)/mrv $(BUILD)/libmrv.a
 
 deps:
@@ -112,7 +113,7 @@ check: deps
 	@$(MAKE) --no-print-directory test
 
 test: all $(TEST_BIN)
-	@$(MAKE) --no-print-directory unit cases bad cli standalone
+	@$(MAKE) --no-print-directory unit cases bad cli security standalone
 	@echo "make check: all tests passed"
 
 unit: $(TEST_BIN)
@@ -127,6 +128,9 @@ bad: $(BUILD)/mrv
 
 cli: $(BUILD)/mrv
 	@tests/run-cli $(BUILD)/mrv
+
+security: $(BUILD)/mrv
+	@tests/run-security $(BUILD)/mrv
 
 # Nothing in the repository may point at documents outside it.
 standalone:

@@ -7,7 +7,7 @@
 ** "C", so numbers read and print with a '.').  Exit status: 0 ok, 2 bad
 ** input, 1 internal or system failure.
 */
-#define _DEFAULT_SOURCE
+#define _GNU_SOURCE /* fopencookie */
 #include <errno.h>
 #include <stdarg.h>
 #include <limits.h>
@@ -24,6 +24,7 @@
 #include "report.h"
 #include "run.h"
 #include "units.h"
+#include "term.h"
 #include "verify.h"
 
 #ifndef MRV_VERSION_STRING
@@ -637,7 +638,58 @@ static int cmd_units(cli *c)
     return 0;
 }
 
+/* ---- the terminal ------------------------------------------------------ */
+
+/* Everything printed passes through term.h, so text from an input file
+** (a title, a string in a report.json, a path) never reaches the
+** terminal as a control character. */
+static ssize_t term_cookie_write(void *cookie, const char *buf, size_t n)
+{
+    return mrv_term_write(cookie, buf, n) ? (ssize_t)n : -1;
+}
+
+static int term_cookie_close(void *cookie)
+{
+    mrv_term *t = cookie;
+    bool ok = mrv_term_finish(t);
+    return fflush(t->out) == 0 && ok ? 0 : EOF;
+}
+
+/* A stream that shows what is written to it on 'raw', escaped; 'raw'
+** itself when one cannot be made. */
+static FILE *term_stream(mrv_term *t, FILE *raw, int buffering)
+{
+    mrv_term_init(t, raw, MRV_TERM_TEXT);
+    cookie_io_functions_t io = {NULL, term_cookie_write, NULL,
+                                term_cookie_close};
+    FILE *f = fopencookie(t, "w", io);
+    if (!f) return raw;
+    setvbuf(f, NULL, buffering, BUFSIZ);
+    return f;
+}
+
+static int run_command(int argc, char **argv);
+
 int main(int argc, char **argv)
+{
+    /* glibc's stdout and stderr are plain variables the program may set
+    ** (glibc manual, "Standard Streams"): every print below, ours and the
+    ** library's, goes through the escaping streams.  stderr stays
+    ** unbuffered, stdout line-buffered, as on a terminal. */
+    FILE *raw_out = stdout, *raw_err = stderr;
+    mrv_term tout, terr;
+    stdout = term_stream(&tout, raw_out, _IOLBF);
+    stderr = term_stream(&terr, raw_err, _IONBF);
+    int rc = run_command(argc, argv);
+    if (stdout != raw_out && fclose(stdout) != 0 && rc == 0) rc = 1;
+    if (stderr != raw_err) fclose(stderr);
+    stdout = raw_out;
+    stderr = raw_err;
+    if (fflush(stdout) != 0 && rc == 0) rc = 1;
+    return rc;
+}
+
+static int run_command(int argc, char **argv)
 {
     gsl_set_error_handler_off();
     if (argc < 2) {

@@ -5,7 +5,8 @@
 ** owns its copies of messages and file names, so positions may point into
 ** a model that is freed before the CLI prints.  After MRV_DIAG_MAX_ERRORS
 ** errors it keeps counting but stops storing, which bounds the memory a
-** hostile input can make us spend on complaints.
+** hostile input can make us spend on complaints.  Printing shows every
+** entry as one line with its control characters escaped (term.h).
 */
 #include <stdarg.h>
 #include <stdio.h>
@@ -13,6 +14,7 @@
 #include <string.h>
 
 #include "diag.h"
+#include "term.h"
 
 struct mrv_diag {
     mrv_diag_entry *e;
@@ -180,7 +182,9 @@ void mrv_diag_format(const mrv_diag_entry *e, char *buf, size_t n)
 }
 
 /* Prints line 'line' of 'file' and a caret under character column 'col'
-** (UTF-8 continuation bytes do not count as columns). */
+** (UTF-8 continuation bytes do not count as columns).  The line is shown
+** as term.h escapes it, and the caret is moved by the width each
+** character is shown with, so it still points at the column. */
 static void print_context(FILE *out, const char *file, unsigned line,
                           unsigned col)
 {
@@ -201,12 +205,18 @@ static void print_context(FILE *out, const char *file, unsigned line,
     }
     fclose(f);
     if (!found) return;
-    fprintf(out, " %s\n ", buf);
-    unsigned c = 1;
-    for (const char *p = buf; *p && c < col; p++) {
-        if (((unsigned char)*p & 0xC0) == 0x80) continue;
-        fputc(*p == '\t' ? '\t' : ' ', out);
-        c++;
+    fputc(' ', out);
+    mrv_term_puts(out, buf, MRV_TERM_LINE);
+    fputs("\n ", out);
+    const unsigned char *p = (const unsigned char *)buf;
+    size_t left = strlen(buf);
+    for (unsigned c = 1; left && c < col; c++) {
+        char shown[MRV_TERM_MAX];
+        size_t used = mrv_term_char(p, left, true, MRV_TERM_LINE, shown);
+        /* An escape takes its length in columns, a character one. */
+        fprintf(out, "%*s", shown[0] == '\\' ? (int)strlen(shown) : 1, "");
+        p += used;
+        left -= used;
     }
     fputs("^\n", out);
 }
@@ -218,7 +228,10 @@ void mrv_diag_print(const mrv_diag *d, FILE *out, bool context)
     for (size_t i = 0; i < d->n; i++) {
         const mrv_diag_entry *e = &d->e[i];
         mrv_diag_format(e, line, sizeof line);
-        fprintf(out, "%s\n", line);
+        /* One entry, one line: nothing from an input may end it early or
+        ** reach the terminal as a control. */
+        mrv_term_puts(out, line, MRV_TERM_LINE);
+        fputc('\n', out);
         if (context && e->pos.file && e->pos.line)
             print_context(out, e->pos.file, e->pos.line, e->pos.col);
     }

@@ -45,6 +45,7 @@
 #include <string.h>
 
 #include "ledger_int.h"
+#include "term.h"
 
 /* ---- formatting -------------------------------------------------------- */
 
@@ -663,7 +664,11 @@ void mrv_ledger_print(const mrv_run *run, FILE *f)
     char x[48], y[48];
     fprintf(f, "%s: allocation between %s (host) and %s (buyer)\n", l->project,
             a->host, a->buyer);
-    if (l->source) fprintf(f, "agreement: %s\n", l->source);
+    if (l->source) {
+        fputs("agreement: ", f);
+        mrv_term_puts(f, l->source, MRV_TERM_LINE); /* free text: one line */
+        fputc('\n', f);
+    }
     fprintf(f, "estimate: %s %s%s; conservativeness: %s", effective_basis(l),
             run->bound->meth->removals ? "net removals" : "reductions",
             l->basis_fallback ? " (no draws)" : "", mrv__rule_names[l->rule]);

@@ -22,6 +22,7 @@
 #include "mc.h"
 #include "propagate.h"
 #include "report.h"
+#include "term.h"
 
 #ifndef MRV_VERSION_STRING
 #define MRV_VERSION_STRING "0.0.0"
@@ -352,11 +353,19 @@ void mrv_report_table(const mrv_run *run, FILE *f)
     const mrv_bound *b = run->bound;
     const mrv_project *p = b->project;
     const mrv_methodology *m = b->meth;
+    /* Free text from the files stays on its line (term.h). */
     fprintf(f, "%s", p->id);
-    if (p->title) fprintf(f, ": %s", p->title);
+    if (p->title) {
+        fputs(": ", f);
+        mrv_term_puts(f, p->title, MRV_TERM_LINE);
+    }
     fprintf(f, "\nmethodology %s", m->id);
     if (m->version) fprintf(f, " v%ld", m->version);
-    if (m->reference) fprintf(f, " (%s)", m->reference);
+    if (m->reference) {
+        fputs(" (", f);
+        mrv_term_puts(f, m->reference, MRV_TERM_LINE);
+        fputc(')', f);
+    }
     fprintf(f, "\ncrediting period %d-%d, ", b->first, b->last);
     const char *unit = m->eqs[m->results[MRV_RES_REDUCTIONS]].unit_text;
     if (run->draws)

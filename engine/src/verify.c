@@ -34,6 +34,7 @@
 #include "report.h"
 #include "run.h"
 #include "sha256.h"
+#include "term.h"
 #include "verify.h"
 
 #ifndef MRV_VERSION_STRING
@@ -54,6 +55,33 @@ typedef struct vctx {
     size_t shown;
 } vctx;
 
+/* Prints one line to 'out'.  Lines quote paths and strings from the
+** report, so each is shown as one line with its controls escaped
+** (term.h): a tampered report cannot add a line of its own, such as a
+** false "verified". */
+static void say(FILE *out, const char *fmt, ...) MRV_PRINTF(2, 3);
+static void vsay(FILE *out, const char *fmt, va_list ap) MRV_PRINTF(2, 0);
+static void vsay(FILE *out, const char *fmt, va_list ap)
+{
+    char *line = NULL;
+    size_t n = 0;
+    FILE *m = open_memstream(&line, &n);
+    if (m) {
+        vfprintf(m, fmt, ap);
+        if (fclose(m) == 0) mrv_term_puts(out, line, MRV_TERM_LINE);
+    }
+    free(line);
+    fputc('\n', out);
+}
+
+static void say(FILE *out, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsay(out, fmt, ap);
+    va_end(ap);
+}
+
 static void diff(vctx *v, const char *fmt, ...) MRV_PRINTF(2, 3);
 static void diff(vctx *v, const char *fmt, ...)
 {
@@ -61,9 +89,8 @@ static void diff(vctx *v, const char *fmt, ...)
     if (v->shown++ >= MAX_SHOWN) return;
     va_list ap;
     va_start(ap, fmt);
-    vfprintf(v->out, fmt, ap);
+    vsay(v->out, fmt, ap);
     va_end(ap);
-    fputc('\n', v->out);
 }
 
 /* ---- reading the report ------------------------------------------------ */
@@ -292,8 +319,8 @@ static void compare_files(vctx *v, recorded *r, const mrv_bound *b, bool quiet)
                 v->res->inputs_changed++;
             }
         } else if (strcmp(doc->path, in->path) != 0 && !quiet) {
-            fprintf(v->out, "note: %s %s read from %s; same sha256\n", in->role,
-                    in->path, doc->path);
+            say(v->out, "note: %s %s read from %s; same sha256", in->role,
+                in->path, doc->path);
         }
     }
     for (size_t i = n; i < r->ninputs; i++) {
@@ -512,10 +539,8 @@ mrv_status mrv_verify(const mrv_verify_opts *o, FILE *out,
     vctx v = {out, d, res, 0};
     res->inputs = r.ninputs;
     if (!o->quiet && strcmp(r.version, MRV_VERSION_STRING) != 0)
-        fprintf(out,
-                "note: the report was written by mrv %s; this is mrv "
-                "%s\n",
-                r.version, MRV_VERSION_STRING);
+        say(out, "note: the report was written by mrv %s; this is mrv %s",
+            r.version, MRV_VERSION_STRING);
     check_inputs(&v, &r, o->project);
 
     mrv_options opt;
@@ -555,10 +580,10 @@ mrv_status mrv_verify(const mrv_verify_opts *o, FILE *out,
     }
     if (st != MRV_OK) {
         res->rerun_failed = true;
-        fprintf(out,
-                "verification failed: the recorded inputs no longer "
-                "run (%s; errors below)\n",
-                project);
+        say(out,
+            "verification failed: the recorded inputs no longer run (%s; "
+            "errors below)",
+            project);
         mrv_arena_free(a);
         return MRV_OK;
     }

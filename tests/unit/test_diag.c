@@ -190,6 +190,30 @@ static void test_diag_print_context(void **state)
     free(dir);
 }
 
+/* Text from a hostile file cannot reach the terminal as a control: a
+** message quoting ESC, BEL, CR or LF shows them as \xNN on its one line,
+** and the context line too, with the caret moved past each escape. */
+static void test_diag_print_escapes_controls(void **state)
+{
+    mrv_diag *d = *state;
+    char *dir = fx_mkdtemp();
+    char *path = fx_write(dir, "c.yaml", "t: \"\t\x1b[2J\" + x\n");
+    mrv_srcpos p = {path, 1, 14}; /* the x */
+    mrv_error(d, p, MRV_EREF, "name '\x1b[2J\a' then\rverified\nfake");
+    char *s = printed(d, true);
+    char want[1024];
+    snprintf(want, sizeof want,
+             "%s:1:14: error: name '\\x1b[2J\\x07' then\\x0dverified\\x0afake\n"
+             " t: \"\\x09\\x1b[2J\" + x\n"
+             "                    ^\n",
+             path);
+    assert_string_equal(s, want);
+    free(s);
+    free(path);
+    fx_rmtree(dir);
+    free(dir);
+}
+
 static void test_diag_null_sink(void **state)
 {
     (void)state;
@@ -210,6 +234,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_diag_copies_file_names, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_diag_caps_stored_errors, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_diag_print_escapes_controls, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_diag_print_context, setup,
                                         teardown),
