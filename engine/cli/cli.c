@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,8 +74,9 @@ static const char usage_run[] =
     "vintage of the crediting period and for its total, prints them and\n"
     "writes DIR/vintages.csv, report.json and report.html, and with an\n"
     "allocation ledger.csv, serials.csv, adjustments.csv, aef.csv and\n"
-    "conservativeness.csv (atomically: a failed run leaves an existing DIR\n"
-    "untouched).\n"
+    "conservativeness.csv, as one set: written beside DIR and swapped in\n"
+    "whole, so DIR holds one run's files and a failed run leaves it as it\n"
+    "was.  DIR must be new or hold only mrv's files.\n"
     "\n"
     "options:\n"
     "  --out DIR             output folder (default: out/PROJECT-ID)\n"
@@ -193,6 +195,7 @@ typedef struct cli {
     int vintage;         /* explain --vintage; MRV_NO_YEAR: none */
     unsigned depth;      /* explain --depth; 0: no limit */
     const char *project; /* verify --project */
+    char dir[PATH_MAX];  /* run, allocate: the output folder */
     bool quiet;
     bool help;
     size_t nmeth_given, nfact_given; /* given by options, before defaults */
@@ -396,13 +399,17 @@ static int finish(mrv_diag *d, mrv_status st)
     return mrv_status_exit_code(st);
 }
 
-/* The output folder: --out, else out/PROJECT-ID. */
-static void out_dir(const cli *c, const mrv_run *run, char *dir, size_t n)
+/* The run's hook, before any work: the output folder (--out, else
+** out/PROJECT-ID) into c->dir, refused at once when it cannot take the
+** run's files. */
+static mrv_status check_out_dir(void *ud, const mrv_bound *b, mrv_diag *d)
 {
+    cli *c = ud;
     if (c->out)
-        snprintf(dir, n, "%s", c->out);
+        snprintf(c->dir, sizeof c->dir, "%s", c->out);
     else
-        snprintf(dir, n, "out/%s", run->bound->project->id);
+        snprintf(c->dir, sizeof c->dir, "out/%s", b->project->id);
+    return mrv_report_check_dir(c->dir, d);
 }
 
 /* What 'run' and 'allocate' share: one project file, run it.  Returns
@@ -421,6 +428,8 @@ static mrv_run *start_run(cli *c, const char *cmd, mrv_diag **d, int *rc)
         return NULL;
     }
     mrv_run *run = NULL;
+    c->opt.ready = check_out_dir;
+    c->opt.ready_ud = c;
     mrv_status st = mrv_run_new(c->files[0], &c->opt, &run, *d);
     if (st != MRV_OK) {
         *rc = finish(*d, st);
@@ -439,8 +448,8 @@ static int cmd_run(cli *c)
     int rc;
     mrv_run *run = start_run(c, "run", &d, &rc);
     if (!run) return rc;
-    char dir[PATH_MAX], names[512];
-    out_dir(c, run, dir, sizeof dir);
+    char names[512];
+    const char *dir = c->dir;
     mrv_status st = mrv_report_write_named(run, dir, names, sizeof names, d);
     if (st == MRV_OK && !c->quiet) {
         mrv_report_table(run, stdout);
@@ -472,8 +481,8 @@ static int cmd_allocate(cli *c)
     ** range leaves the output folder as it was. */
     mrv_sweep *sw = NULL;
     if (c->sweep) st = mrv_ledger_sweep(run, c->sweep, &sw, d);
-    char dir[PATH_MAX], names[512];
-    out_dir(c, run, dir, sizeof dir);
+    char names[512];
+    const char *dir = c->dir;
     if (st == MRV_OK)
         st = mrv_report_write_named(run, dir, names, sizeof names, d);
     if (st == MRV_OK && !c->quiet) {
@@ -672,6 +681,10 @@ static int run_command(int argc, char **argv);
 
 int main(int argc, char **argv)
 {
+    /* With a file-size limit (ulimit -f), a write past it would kill the
+    ** process with SIGXFSZ and leave its temporaries; ignored, the write
+    ** fails with EFBIG and the run ends with an error and cleans up. */
+    signal(SIGXFSZ, SIG_IGN);
     /* glibc's stdout and stderr are plain variables the program may set
     ** (glibc manual, "Standard Streams"): every print below, ours and the
     ** library's, goes through the escaping streams.  stderr stays

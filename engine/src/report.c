@@ -14,6 +14,7 @@
 ** Numbers and strings are formatted by output.c; the files are written
 ** as one set through its mrv_outset.
 */
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -468,6 +469,43 @@ void mrv_report_table(const mrv_run *run, FILE *f)
         fputs("  * partial vintage: results scaled by its share of days\n", f);
 }
 
+/* ---- the output folder ------------------------------------------------- */
+
+/* This module's files, in the order written (ORDER FILES). */
+static const struct {
+    const char *name;
+    bool (*write)(const mrv_run *, FILE *);
+} files[] = {
+    {"vintages.csv", mrv_report_vintages_csv},
+    {"report.json", mrv_report_json},
+    {"report.html", mrv_report_html},
+};
+#define NFILES    (sizeof files / sizeof *files)
+#define MAX_OWNED 16
+
+const char *mrv_report_file_name(size_t i)
+{
+    return i < NFILES ? files[i].name : NULL;
+}
+
+/* Every name an output folder of mrv's may hold: ours, then the
+** ledger's. */
+static size_t owned_names(const char **names)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < NFILES; i++) names[n++] = files[i].name;
+    for (size_t i = 0; mrv_ledger_file_name(i) && n < MAX_OWNED; i++)
+        names[n++] = mrv_ledger_file_name(i);
+    return n;
+}
+
+mrv_status mrv_report_check_dir(const char *dir, mrv_diag *d)
+{
+    const char *owned[MAX_OWNED];
+    size_t n = owned_names(owned);
+    return mrv_outset_check(dir, owned, n, d);
+}
+
 mrv_status mrv_report_write(const mrv_run *run, const char *dir, mrv_diag *d)
 {
     return mrv_report_write_named(run, dir, NULL, 0, d);
@@ -476,23 +514,25 @@ mrv_status mrv_report_write(const mrv_run *run, const char *dir, mrv_diag *d)
 mrv_status mrv_report_write_named(const mrv_run *run, const char *dir,
                                   char *names, size_t n, mrv_diag *d)
 {
+    const char *owned[MAX_OWNED];
     mrv_outset *s = NULL;
-    mrv_status st = mrv_outset_open(dir, &s, d);
+    mrv_status st = mrv_outset_open(dir, owned, owned_names(owned), &s, d);
     if (st != MRV_OK) return st;
-    FILE *f = mrv_outset_file(s, "vintages.csv", d);
-    bool ok = f && mrv_report_vintages_csv(run, f);
-    f = ok ? mrv_outset_file(s, "report.json", d) : NULL;
-    ok = ok && f && mrv_report_json(run, f);
-    f = ok ? mrv_outset_file(s, "report.html", d) : NULL;
-    ok = ok && f && mrv_report_html(run, f);
+    bool ok = true;
+    for (size_t i = 0; ok && i < NFILES; i++) {
+        FILE *f = mrv_outset_file(s, files[i].name, d);
+        ok = f && files[i].write(run, f);
+    }
+    int err = errno; /* a writer's failing write, for the message */
     if (ok && run->ledger && mrv_ledger_write(run, s, d) != MRV_OK) ok = false;
     if (!ok) {
         mrv_outset_abort(s);
         mrv_srcpos nowhere = {NULL, 0, 0};
         return mrv_diag_status(d) != MRV_OK
                    ? mrv_diag_status(d)
-                   : mrv_error(d, nowhere, MRV_EIO, "cannot write into '%s'",
-                               dir);
+                   : mrv_error(d, nowhere, MRV_EIO,
+                               "cannot write into '%s': %s", dir,
+                               strerror(err));
     }
     if (names && n) {
         /* Taken before the commit frees the set: the files it renames. */

@@ -1164,11 +1164,9 @@ static void section_files(FILE *f, const page *g)
     fputs("<section>\n<h2>Files written</h2>\n<p>Together, in one folder, "
           "all or none:</p>\n<ul class=\"files\">\n",
           f);
-    /* report.c's own files, in the order mrv_report_write_named adds
-    ** them; the ledger names its own. */
-    static const char *const own[] = {"vintages.csv", "report.json",
-                                      "report.html"};
-    for (size_t i = 0; i < sizeof own / sizeof *own; i++) file_item(f, own[i]);
+    /* report.c's own files, then the ledger's, in the order written. */
+    for (size_t i = 0; mrv_report_file_name(i); i++)
+        file_item(f, mrv_report_file_name(i));
     if (g->l)
         for (size_t i = 0; mrv_ledger_file_name(i); i++)
             file_item(f, mrv_ledger_file_name(i));

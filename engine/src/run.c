@@ -247,7 +247,8 @@ mrv_status mrv_run_new(const char *path, const mrv_options *opt, mrv_run **out,
         mrv_run_free(run);
         return MRV_ENOMEM;
     }
-    st = run_central(run, d);
+    if (opt->ready) st = opt->ready(opt->ready_ud, run->bound, d);
+    if (st == MRV_OK) st = run_central(run, d);
     if (st == MRV_OK) st = run_equations(run, d);
     if (st == MRV_OK) {
         if (run->draws == 0)

@@ -1,6 +1,9 @@
 /*
 ** test_output.c -- the output module: numbers as text, JSON strings and
-** CSV records (output.c).
+** CSV records (output.c), and output sets (output_set.c): a set replaces
+** the folder whole, a failed or abandoned one leaves nothing (not even
+** the folders it made), dead runs' leftovers are swept and live ones
+** kept, and the swap works with and without RENAME_EXCHANGE.
 **
 ** Every formatter that promises text reading back to the same double is
 ** checked against strtod over awkward values (subnormals, DBL_MAX, ties,
@@ -8,11 +11,18 @@
 */
 #include "testutil.h"
 
+#include <dirent.h>
+#include <fcntl.h>
 #include <float.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include "fixture.h"
 #include "output.h"
+#include "output_int.h"
 
 /* Values whose shortest round-trip text is known. */
 static const struct {
@@ -179,6 +189,209 @@ static void test_output_csv_quoting(void **state)
     }
 }
 
+/* ---- output sets ------------------------------------------------------ */
+
+static const char *const owned[] = {"a.csv", "b.csv", "c.csv"};
+#define NOWNED (sizeof owned / sizeof *owned)
+
+static char *slurp(const char *dir, const char *name)
+{
+    char *p = fx_path(dir, name);
+    FILE *f = fopen(p, "rb");
+    free(p);
+    if (!f) return NULL;
+    char *buf = calloc(1, 4096);
+    assert_non_null(buf);
+    size_t n = fread(buf, 1, 4095, f);
+    buf[n] = '\0';
+    fclose(f);
+    return buf;
+}
+
+/* Every name in 'dir' (but . and ..), sorted and joined by ' '. */
+static char *listing(const char *dir)
+{
+    struct dirent **de = NULL;
+    int n = scandir(dir, &de, NULL, alphasort);
+    if (n < 0) return strdup("(none)");
+    char *buf = calloc(1, 4096);
+    assert_non_null(buf);
+    for (int i = 0; i < n; i++) {
+        if (strcmp(de[i]->d_name, ".") && strcmp(de[i]->d_name, "..")) {
+            if (*buf) strcat(buf, " ");
+            strncat(buf, de[i]->d_name, 4000 - strlen(buf));
+        }
+        free(de[i]);
+    }
+    free(de);
+    return buf;
+}
+
+static void assert_listing(const char *dir, const char *want)
+{
+    char *got = listing(dir);
+    if (strcmp(got, want) != 0)
+        fail_msg("%s holds '%s', want '%s'", dir, got, want);
+    free(got);
+}
+
+/* A set of the files 'names' (NULL-terminated), each holding 'text'. */
+static mrv_status write_set(const char *dir, const char *const *names,
+                            const char *text, mrv_diag *d)
+{
+    mrv_outset *s = NULL;
+    mrv_status st = mrv_outset_open(dir, owned, NOWNED, &s, d);
+    if (st != MRV_OK) return st;
+    for (size_t i = 0; names[i]; i++) {
+        FILE *f = mrv_outset_file(s, names[i], d);
+        assert_non_null(f);
+        fputs(text, f);
+    }
+    return mrv_outset_commit(s, d);
+}
+
+static void test_output_set_replaces_whole(void **state)
+{
+    fx_base *fx = *state;
+    char *root = fx_mkdtemp();
+    char *dir = fx_path(root, "x/y/out");
+    /* Missing parents are made; the set appears whole. */
+    assert_status(write_set(dir, (const char *const[]){"a.csv", "b.csv", NULL},
+                            "one\n", fx->diag),
+                  MRV_OK);
+    assert_listing(dir, "a.csv b.csv");
+    /* A second set without b.csv: b.csv goes with the first set. */
+    assert_status(write_set(dir, (const char *const[]){"a.csv", "c.csv", NULL},
+                            "two\n", fx->diag),
+                  MRV_OK);
+    assert_listing(dir, "a.csv c.csv");
+    char *s = slurp(dir, "c.csv");
+    assert_string_equal(s, "two\n");
+    free(s);
+    char *parent = fx_path(root, "x/y");
+    assert_listing(parent, "out"); /* no sibling left */
+    /* A name outside the owned list is a bug, not a file. */
+    mrv_outset *set = NULL;
+    assert_status(mrv_outset_open(dir, owned, NOWNED, &set, fx->diag), MRV_OK);
+    assert_null(mrv_outset_file(set, "d.csv", fx->diag));
+    assert_status(mrv_diag_status(fx->diag), MRV_EINTERNAL);
+    mrv_outset_abort(set);
+    assert_listing(parent, "out");
+    free(parent);
+    free(dir);
+    fx_rmtree(root);
+    free(root);
+}
+
+/* A set that fails (here: its stream's file descriptor closed under it)
+** or is abandoned leaves the folder as it was, and no folder it made. */
+static void test_output_set_failure_leaves_nothing(void **state)
+{
+    fx_base *fx = *state;
+    char *root = fx_mkdtemp();
+    char *dir = fx_path(root, "out");
+    assert_status(
+        write_set(dir, (const char *const[]){"a.csv", NULL}, "old\n", fx->diag),
+        MRV_OK);
+    mrv_outset *s = NULL;
+    assert_status(mrv_outset_open(dir, owned, NOWNED, &s, fx->diag), MRV_OK);
+    FILE *f = mrv_outset_file(s, "a.csv", fx->diag);
+    assert_non_null(mrv_outset_file(s, "b.csv", fx->diag));
+    close(fileno(f));
+    fputs("new\n", f);
+    assert_status(mrv_outset_commit(s, fx->diag), MRV_EIO);
+    assert_non_null(strstr(fx_first_msg(fx->diag), "/a.csv': Bad file"));
+    assert_listing(root, "out");
+    assert_listing(dir, "a.csv");
+    char *text = slurp(dir, "a.csv");
+    assert_string_equal(text, "old\n");
+    free(text);
+
+    /* Abandoned in a new folder three levels down: all of it goes. */
+    char *deep = fx_path(root, "p/q/out");
+    assert_status(mrv_outset_open(deep, owned, NOWNED, &s, fx->diag), MRV_OK);
+    fputs("x", mrv_outset_file(s, "a.csv", fx->diag));
+    mrv_outset_abort(s);
+    assert_listing(root, "out");
+    free(deep);
+    free(dir);
+    fx_rmtree(root);
+    free(root);
+}
+
+/* What a dead run left beside the folder is removed by the next set;
+** a sibling whose lock is held (a live run) is left alone. */
+static void test_output_set_sweeps_dead_runs(void **state)
+{
+    fx_base *fx = *state;
+    char *root = fx_mkdtemp();
+    char *dir = fx_path(root, "out");
+    assert_int_equal(mkdir(dir, 0777), 0);
+    free(fx_write(dir, ".a.csv.tmp.12345", "an old temporary"));
+    char *dead = fx_path(root, ".out.mrv-dead00");
+    char *live = fx_path(root, ".out.mrv-live00");
+    assert_int_equal(mkdir(dead, 0777), 0);
+    assert_int_equal(mkdir(live, 0777), 0);
+    free(fx_write(dead, "a.csv", "half"));
+    free(fx_write(live, "a.csv", "being written"));
+    int lock = open(live, O_RDONLY | O_DIRECTORY);
+    assert_true(lock >= 0);
+    assert_int_equal(flock(lock, LOCK_EX), 0);
+    assert_status(
+        write_set(dir, (const char *const[]){"b.csv", NULL}, "new\n", fx->diag),
+        MRV_OK);
+    assert_listing(root, ".out.mrv-live00 out");
+    assert_listing(dir, "b.csv");
+    close(lock);
+    free(live);
+    free(dead);
+    free(dir);
+    fx_rmtree(root);
+    free(root);
+}
+
+/* The swap itself, with RENAME_EXCHANGE and with two renames. */
+static void test_output_set_swap(void **state)
+{
+    (void)state;
+    char *root = fx_mkdtemp();
+    int pfd = open(root, O_RDONLY | O_DIRECTORY);
+    assert_true(pfd >= 0);
+    for (int exchange = 0; exchange <= 1; exchange++) {
+        char *tmp = fx_path(root, ".out.mrv-tmp000");
+        char *out = fx_path(root, "out");
+        assert_int_equal(mkdir(tmp, 0777), 0);
+        free(fx_write(tmp, "a.csv", "first"));
+        char aside[64];
+        /* No 'out' yet: a plain rename, nothing aside. */
+        assert_int_equal(mrv__outset_swap(pfd, ".out.mrv-tmp000", "out",
+                                          exchange, aside, sizeof aside),
+                         0);
+        assert_string_equal(aside, "");
+        assert_listing(root, "out");
+        assert_int_equal(mkdir(tmp, 0777), 0);
+        free(fx_write(tmp, "a.csv", "second"));
+        assert_int_equal(mrv__outset_swap(pfd, ".out.mrv-tmp000", "out",
+                                          exchange, aside, sizeof aside),
+                         0);
+        char *s = slurp(out, "a.csv");
+        assert_string_equal(s, "second");
+        free(s);
+        char *old = fx_path(root, aside);
+        s = slurp(old, "a.csv");
+        assert_string_equal(s, "first");
+        free(s);
+        fx_rmtree(old);
+        fx_rmtree(out);
+        free(old);
+        free(out);
+        free(tmp);
+    }
+    close(pfd);
+    fx_rmtree(root);
+    free(root);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -187,6 +400,13 @@ int main(void)
         cmocka_unit_test(test_output_group_and_num),
         cmocka_unit_test(test_output_json_str),
         cmocka_unit_test(test_output_csv_quoting),
+        cmocka_unit_test_setup_teardown(test_output_set_replaces_whole,
+                                        fx_base_setup, fx_base_teardown),
+        cmocka_unit_test_setup_teardown(test_output_set_failure_leaves_nothing,
+                                        fx_base_setup, fx_base_teardown),
+        cmocka_unit_test_setup_teardown(test_output_set_sweeps_dead_runs,
+                                        fx_base_setup, fx_base_teardown),
+        cmocka_unit_test(test_output_set_swap),
     };
     return cmocka_run_group_tests_name("output", tests, NULL, NULL);
 }

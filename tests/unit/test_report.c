@@ -11,6 +11,7 @@
 */
 #include "testutil.h"
 
+#include <dirent.h>
 #include <float.h>
 #include <stdlib.h>
 #include <string.h>
@@ -216,120 +217,142 @@ static void test_report_tiny_run(void **state)
     free(table);
 }
 
-static bool exists(const char *dir, const char *name)
+/* Nothing but 'want' (NULL-terminated) in folder 'dir'. */
+static void holds_only(const char *dir, const char *const *want)
 {
-    char *p = fx_path(dir, name);
-    struct stat st;
-    bool yes = stat(p, &st) == 0;
-    free(p);
-    return yes;
+    DIR *dp = opendir(dir);
+    assert_non_null(dp);
+    struct dirent *de;
+    size_t n = 0, nwant = 0;
+    while (want[nwant]) nwant++;
+    while ((de = readdir(dp))) {
+        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+            continue;
+        bool ok = false;
+        for (size_t i = 0; i < nwant; i++)
+            ok |= strcmp(de->d_name, want[i]) == 0;
+        if (!ok) fail_msg("'%s' in %s", de->d_name, dir);
+        n++;
+    }
+    closedir(dp);
+    assert_int_equal(n, nwant);
 }
 
-/* No '.NAME.tmp.PID' left in 'dir'. */
-static void no_temporaries(const char *dir)
+static const char *const report_set[] = {"vintages.csv", "report.json",
+                                         "report.html", NULL};
+
+/* Links planted where mrv once put its temporaries (.NAME.tmp.PID, the
+** PID being ours here) and in place of a file of the set point outside
+** the folder: writing the set must follow none of them. */
+static void test_report_write_follows_no_link(void **state)
 {
+    fixture *fx = *state;
+    char *out = fx_path(fx->dir, "out");
+    assert_int_equal(mkdir(out, 0777), 0);
+    char *victim = fx_write(fx->dir, "victim", "keep me\n");
     char name[256];
-    snprintf(name, sizeof name, ".vintages.csv.tmp.%ld", (long)getpid());
-    assert_false(exists(dir, name));
-    snprintf(name, sizeof name, ".report.json.tmp.%ld", (long)getpid());
-    assert_false(exists(dir, name));
+    for (size_t i = 0; report_set[i]; i++) {
+        snprintf(name, sizeof name, "%s/.%s.tmp.%ld", out, report_set[i],
+                 (long)getpid());
+        assert_int_equal(symlink(victim, name), 0);
+    }
+    char *json = fx_path(out, "report.json");
+    assert_int_equal(symlink(victim, json), 0);
+
+    mrv_diag_reset(fx->diag);
+    assert_status(mrv_report_write(fx->run, out, fx->diag), MRV_OK);
+    char *s = slurp(victim);
+    assert_string_equal(s, "keep me\n");
+    free(s);
+    struct stat st;
+    assert_int_equal(lstat(json, &st), 0);
+    assert_true(S_ISREG(st.st_mode));
+    /* The old temporaries went with the previous set. */
+    holds_only(out, report_set);
+    holds_only(fx->dir, (const char *const[]){"m.yaml", "p.yaml", "victim",
+                                              "out", NULL});
+    free(json);
+    free(victim);
+    free(out);
 }
 
-static void test_report_write_atomic(void **state)
+static void test_report_write_replaces_the_set(void **state)
 {
     fixture *fx = *state;
     char *out = fx_path(fx->dir, "out");
     mkdir(out, 0777);
     char *old_csv = fx_write(out, "vintages.csv", "old results\n");
-    char *old_json = fx_write(out, "report.json", "{}\n");
-
-    /* report.json's temporary name is taken by a folder: its fopen fails
-    ** after vintages.csv was written.  Nothing of the new set may show. */
-    char tmpname[256];
-    snprintf(tmpname, sizeof tmpname, ".report.json.tmp.%ld", (long)getpid());
-    char *blocker = fx_path(out, tmpname);
-    assert_int_equal(mkdir(blocker, 0777), 0);
+    free(fx_write(out, "report.json", "{}\n"));
+    /* A ledger from an earlier run with an allocation: this run has none,
+    ** so the new set has no ledger.csv. */
+    free(fx_write(out, "ledger.csv", "vintage,estimate,issued\n"));
     mrv_diag_reset(fx->diag);
-    assert_status(mrv_report_write(fx->run, out, fx->diag), MRV_EIO);
-    assert_non_null(strstr(fx_first_msg(fx->diag), "cannot write '"));
-    char *s = slurp(old_csv);
-    assert_string_equal(s, "old results\n");
-    free(s);
-    s = slurp(old_json);
-    assert_string_equal(s, "{}\n");
-    free(s);
-    char csvtmp[256];
-    snprintf(csvtmp, sizeof csvtmp, ".vintages.csv.tmp.%ld", (long)getpid());
-    assert_false(exists(out, csvtmp));
-    rmdir(blocker);
-    free(blocker);
-
-    /* A folder where report.json goes would fail the second rename, after
-    ** the first replaced vintages.csv: it is refused before any rename. */
-    char *dirjson = fx_path(out, "report.json.d");
-    assert_int_equal(rename(old_json, dirjson), 0);
-    assert_int_equal(mkdir(old_json, 0777), 0);
-    char *inner = fx_write(old_json, "keep", "x");
-    mrv_diag_reset(fx->diag);
-    assert_status(mrv_report_write(fx->run, out, fx->diag), MRV_EIO);
-    assert_non_null(strstr(fx_first_msg(fx->diag), "it is a folder"));
-    s = slurp(old_csv);
-    assert_string_equal(s, "old results\n");
-    free(s);
-    no_temporaries(out);
-    unlink(inner);
-    free(inner);
-    assert_int_equal(rmdir(old_json), 0);
-    assert_int_equal(rename(dirjson, old_json), 0);
-    free(dirjson);
-
-    /* The same set written for real replaces both. */
-    mrv_diag_reset(fx->diag);
+    assert_status(mrv_report_check_dir(out, fx->diag), MRV_OK);
     assert_status(mrv_report_write(fx->run, out, fx->diag), MRV_OK);
-    s = slurp(old_csv);
+    char *s = slurp(old_csv);
     assert_string_equal(s, tiny_golden);
     free(s);
-    s = slurp(old_json);
-    assert_non_null(strstr(s, "\"engine\""));
-    free(s);
-    no_temporaries(out);
+    holds_only(out, report_set);
+    holds_only(fx->dir, (const char *const[]){"m.yaml", "p.yaml", "out", NULL});
 
-    /* An aborted set leaves nothing. */
-    mrv_outset *set = NULL;
-    assert_status(mrv_outset_open(out, &set, fx->diag), MRV_OK);
-    FILE *f = mrv_outset_file(set, "extra.csv", fx->diag);
-    assert_non_null(f);
-    fputs("half", f);
-    mrv_outset_abort(set);
-    assert_false(exists(out, "extra.csv"));
-    snprintf(tmpname, sizeof tmpname, ".extra.csv.tmp.%ld", (long)getpid());
-    assert_false(exists(out, tmpname));
-    mrv_outset_abort(NULL);
-
-    /* Folders are created with their parents; a file in the way is an
-    ** error. */
+    /* Folders are created with their parents.  'out' then holds a folder
+    ** mrv did not write, so it is no longer an output folder itself. */
     char *deep = fx_path(out, "a/b/c");
+    char *a = fx_path(out, "a");
     mrv_diag_reset(fx->diag);
     assert_status(mrv_report_write(fx->run, deep, fx->diag), MRV_OK);
-    char *deep_csv = fx_path(deep, "vintages.csv");
-    s = slurp(deep_csv);
-    assert_string_equal(s, tiny_golden);
-    free(s);
-    free(deep_csv);
-    free(deep);
-    /* Whatever files the report set holds, the whole tree goes. */
-    char *a = fx_path(out, "a");
+    holds_only(deep, report_set);
+    assert_status(mrv_report_check_dir(out, fx->diag), MRV_EREF);
     fx_rmtree(a);
     free(a);
-    mrv_diag_reset(fx->diag);
-    assert_status(mrv_report_write(fx->run, old_csv, fx->diag), MRV_EIO);
-    assert_non_null(strstr(fx_first_msg(fx->diag), "is not a folder"));
-    s = slurp(old_csv);
-    assert_string_equal(s, tiny_golden);
-    free(s);
-
+    free(deep);
     free(old_csv);
-    free(old_json);
+    free(out);
+}
+
+/* --out that cannot take the set is the user's input error, found
+** before any work and leaving everything as it was. */
+static void test_report_check_dir(void **state)
+{
+    fixture *fx = *state;
+    char *out = fx_path(fx->dir, "out");
+    mkdir(out, 0777);
+    char *file = fx_write(out, "vintages.csv", "old\n");
+    char *notes = fx_write(out, "notes.txt", "mine\n");
+    char *link = fx_path(fx->dir, "link");
+    assert_int_equal(symlink(out, link), 0);
+    char *below_file = fx_path(file, "x");
+    char *dot = fx_path(out, ".");
+    static const struct {
+        int which;
+        const char *msg;
+    } cases[] = {
+        {0, "the output folder is a file, not a folder"},
+        {1, "the output folder holds 'notes.txt', which mrv did not write"},
+        {2, "the output folder is a symbolic link"},
+        {3, "cannot use the output folder: Not a directory"},
+        {4, "must be named by its own name"},
+    };
+    const char *dirs[] = {file, out, link, below_file, dot};
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        mrv_diag_reset(fx->diag);
+        assert_status(mrv_report_check_dir(dirs[cases[i].which], fx->diag),
+                      MRV_EREF);
+        if (!strstr(fx_first_msg(fx->diag), cases[i].msg))
+            fail_msg("case %zu: '%s'", i, fx_first_msg(fx->diag));
+        mrv_diag_reset(fx->diag);
+        assert_status(mrv_report_write(fx->run, dirs[cases[i].which], fx->diag),
+                      MRV_EREF);
+    }
+    char *s = slurp(file);
+    assert_string_equal(s, "old\n");
+    free(s);
+    holds_only(out, (const char *const[]){"vintages.csv", "notes.txt", NULL});
+    free(dot);
+    free(below_file);
+    free(link);
+    free(notes);
+    free(file);
     free(out);
 }
 
@@ -338,8 +361,11 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_report_csv_golden),
         cmocka_unit_test_setup_teardown(test_report_tiny_run, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_report_write_atomic, setup,
-                                        teardown),
+        cmocka_unit_test_setup_teardown(test_report_write_follows_no_link,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_report_write_replaces_the_set,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_report_check_dir, setup, teardown),
     };
     return cmocka_run_group_tests_name("report", tests, NULL, NULL);
 }

@@ -81,17 +81,51 @@ void mrv_csv_end(mrv_csv *c);
 
 /* ---- output sets -------------------------------------------------------- */
 
-/* A set of output files being written: add each, then commit or abort. */
+/* The files of one run, written into the output folder DIR as one set.
+**
+** What is atomic: the files are written into a new sibling folder
+** (PARENT/.BASE.mrv-XXXXXX), and only when every one of them is complete
+** and on disk is that folder put in DIR's place, by one rename (an
+** exchange when DIR exists).  Every lookup of DIR/NAME therefore finds
+** the whole previous set or the whole new one: never a mix, never a
+** half-written file, and never a file of the previous set the new run
+** did not write.  Of two runs into one DIR at once, the one that swaps
+** last leaves its whole set.  A run that fails, or is killed, before the
+** swap leaves DIR as it was; its sibling is removed by the next set
+** opened beside DIR.  Temporary files are created exclusively
+** (O_CREAT|O_EXCL|O_NOFOLLOW) in that new folder, so no planted link is
+** ever followed.
+**
+** 'owned' lists every name a set of this kind may hold: DIR may hold
+** nothing else (a folder holding other files is refused, never
+** emptied), and only those names are ever deleted. */
 typedef struct mrv_outset mrv_outset;
 
-/* Starts a set in 'dir' (created, with parents, when missing). */
-mrv_status mrv_outset_open(const char *dir, mrv_outset **out, mrv_diag *d);
-/* Returns a stream for file 'name' (a temporary until commit), or NULL. */
+/* Checks, without changing anything, that 'dir' can take a set of
+** 'owned' files: it is a folder (not a file or a symbolic link) holding
+** only such files and whose parent is writable, or it is missing and
+** can be created.  Meant to be called before a run's work, so a bad
+** --out is found at once.  Returns MRV_OK or MRV_EREF (recorded at
+** "DIR: error: ..."). */
+mrv_status mrv_outset_check(const char *dir, const char *const *owned,
+                            size_t nowned, mrv_diag *d);
+/* Checks 'dir' again, creates its missing parents, removes what dead
+** runs left beside it and starts a set.  'owned' is borrowed (copied as
+** pointers: the strings must outlive the set).  On success sets *out;
+** otherwise returns MRV_EREF (a bad folder) or MRV_EIO/MRV_ENOMEM and
+** leaves nothing behind. */
+mrv_status mrv_outset_open(const char *dir, const char *const *owned,
+                           size_t nowned, mrv_outset **out, mrv_diag *d);
+/* Returns a stream for the set's file 'name' (one of 'owned', each at
+** most once), or NULL with an error recorded.  The stream belongs to the
+** set. */
 FILE *mrv_outset_file(mrv_outset *s, const char *name, mrv_diag *d);
-/* Closes every stream, checks for write errors and renames all files into
-** place.  Frees the set. */
+/* Closes every stream, checks for write errors, puts the set in place
+** and removes the previous one.  Frees the set.  On failure (MRV_EIO)
+** DIR is as it was and nothing of the set remains. */
 mrv_status mrv_outset_commit(mrv_outset *s, mrv_diag *d);
-/* Removes the temporaries and frees the set; accepts NULL. */
+/* Removes everything of the set, with the folders it created for DIR,
+** and frees it; accepts NULL. */
 void mrv_outset_abort(mrv_outset *s);
 /* The name of the i-th file added ("vintages.csv"), or NULL past the
 ** last; valid until the set is committed or aborted. */

@@ -29,8 +29,17 @@ bool mrv_report_html(const mrv_run *run, FILE *f);
 /* The compact per-vintage table printed by 'mrv run'. */
 void mrv_report_table(const mrv_run *run, FILE *f);
 
+/* The name of the i-th file this module writes ("vintages.csv",
+** "report.json", "report.html"), or NULL past the last. */
+const char *mrv_report_file_name(size_t i);
+
+/* Checks, before a run's work, that 'dir' can receive its files
+** (mrv_outset_check with every name mrv writes): MRV_OK or MRV_EREF. */
+mrv_status mrv_report_check_dir(const char *dir, mrv_diag *diag);
+
 /* Writes vintages.csv, report.json and report.html (and, with an
-** allocation, the ledger files) into 'dir' atomically. */
+** allocation, the ledger files) into 'dir' as one set (output.h says
+** exactly what is atomic). */
 mrv_status mrv_report_write(const mrv_run *run, const char *dir,
                             mrv_diag *diag);
 /* The same, and on success the names of the files written, joined by

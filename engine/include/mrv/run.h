@@ -35,6 +35,13 @@ typedef struct mrv_options {
     /* The central case and the equations' values only: no draws and no
     ** ledger ('mrv explain'). */
     bool central_only;
+    /* Called once the project is loaded, bound and compiled, before
+    ** anything is evaluated, with 'ready_ud': 'mrv run' checks its output
+    ** folder there, so a bad --out is found before the Monte Carlo.  A
+    ** status other than MRV_OK (its error recorded) stops the run with
+    ** it.  NULL: none. */
+    mrv_status (*ready)(void *ready_ud, const mrv_bound *bound, mrv_diag *diag);
+    void *ready_ud;
 } mrv_options;
 
 typedef struct mrv_run {
