@@ -150,11 +150,20 @@ static const char usage_verify[] =
     "confidence.  Paths in the report are as the run was given them, read\n"
     "from the current folder.  Prints a summary, or every difference.\n"
     "\n"
+    "What it reads: a recorded path must lie below the current folder\n"
+    "(relative, no '..', no symbolic link out of it) or inside one of its\n"
+    "own search folders, and be a regular file of at most 16 MiB; any other\n"
+    "is refused at its place in report.json (exit 2) unless --allow-paths.\n"
+    "Recorded search folders outside those are not searched (a warning).\n"
+    "\n"
     "options:\n"
     "  --project PATH        the project file to re-run instead of the\n"
     "                        recorded path (its methodology and factor tables\n"
     "                        are then found as a run finds them, and must\n"
     "                        still have the recorded SHA-256)\n"
+    "  --allow-paths         read the recorded paths and search folders as\n"
+    "                        they are, absolute or going up with '..' (still\n"
+    "                        regular files only)\n"
     "  --methodologies DIR   search DIR for methodologies by id, before the\n"
     "                        recorded search path (repeatable)\n"
     "  --factors DIR         search DIR for factor tables, likewise\n"
@@ -164,7 +173,7 @@ static const char usage_verify[] =
     "\n"
     "exit status: 0 identical, 1 any difference (inputs or numbers) or a\n"
     "re-run that fails, 2 report.json unreadable, malformed or not an mrv\n"
-    "report (or a --project that cannot be read)\n";
+    "report, a recorded path refused, or a --project that cannot be read\n";
 
 static const char usage_check[] =
     "usage: mrv check FILE... [--methodologies DIR] [--factors DIR]\n"
@@ -195,6 +204,7 @@ typedef struct cli {
     int vintage;         /* explain --vintage; MRV_NO_YEAR: none */
     unsigned depth;      /* explain --depth; 0: no limit */
     const char *project; /* verify --project */
+    bool allow_paths;    /* verify --allow-paths */
     char dir[PATH_MAX];  /* run, allocate: the output folder */
     bool quiet;
     bool help;
@@ -299,8 +309,8 @@ static int parse_args(cli *c, int argc, char **argv)
         bool explain = strcmp(c->cmd, "explain") == 0;
         bool vintage = explain && strcmp(a, "--vintage") == 0;
         bool depth = explain && strcmp(a, "--depth") == 0;
-        bool project =
-            strcmp(c->cmd, "verify") == 0 && strcmp(a, "--project") == 0;
+        bool verify = strcmp(c->cmd, "verify") == 0;
+        bool project = verify && strcmp(a, "--project") == 0;
         bool takes = strcmp(a, "--out") == 0 ||
                      strcmp(a, "--methodologies") == 0 ||
                      strcmp(a, "--factors") == 0 || strcmp(a, "--draws") == 0 ||
@@ -311,6 +321,8 @@ static int parse_args(cli *c, int argc, char **argv)
             c->help = true;
         } else if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0) {
             c->quiet = true;
+        } else if (verify && strcmp(a, "--allow-paths") == 0) {
+            c->allow_paths = true;
         } else if (strcmp(a, "--out") == 0) {
             c->out = val;
             i++;
@@ -538,6 +550,7 @@ static int cmd_verify(cli *c)
     vo.nextra_factor = c->nfact_given;
     vo.threads = c->opt.threads;
     vo.quiet = c->quiet;
+    vo.allow_paths = c->allow_paths;
     mrv_verify_result res;
     mrv_status st = mrv_verify(&vo, stdout, &res, d);
     if (st != MRV_OK) return finish(d, st);

@@ -21,14 +21,13 @@
 ** level frees its own vectors, so nothing leaks and the arena holds only
 ** finished values.  The parser keeps no state outside its context.
 */
-#include <errno.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
+#include "infile.h"
 #include "json.h"
 
 typedef struct jp {
@@ -695,52 +694,28 @@ mrv_status mrv_json_load_file(const char *path, mrv_arena *arena,
 {
     *out = NULL;
     mrv_srcpos whole = {path, 0, 0};
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return mrv_error(d, whole, MRV_EREF, "cannot read: %s",
-                         strerror(errno));
-    struct stat sb;
-    if (fstat(fileno(f), &sb) != 0 || !S_ISREG(sb.st_mode)) {
-        fclose(f);
+    char *buf;
+    size_t n;
+    int err;
+    /* A regular file only, opened without blocking: a FIFO or a device
+    ** is refused, not waited on or read forever. */
+    switch (mrv_infile_read(path, MRV_JSON_MAX_BYTES, true, &buf, &n, &err)) {
+    case MRV_INFILE_OK:
+        break;
+    case MRV_INFILE_MISSING:
+        return mrv_error(d, whole, MRV_EREF, "cannot read: %s", strerror(err));
+    case MRV_INFILE_FOLDER:
+    case MRV_INFILE_NOT_REGULAR:
         return mrv_error(d, whole, MRV_EREF, "cannot read: not a file");
-    }
-    if ((unsigned long long)sb.st_size > MRV_JSON_MAX_BYTES) {
-        fclose(f);
+    case MRV_INFILE_TOO_LARGE:
         return mrv_error(d, whole, MRV_ESCHEMA,
-                         "larger than %u bytes: too "
-                         "large for a report",
+                         "larger than %u bytes: too large for a report",
                          MRV_JSON_MAX_BYTES);
-    }
-    /* The size may change under us; read at most one byte past the limit
-    ** and let the parser refuse what is too large. */
-    size_t cap = (size_t)sb.st_size + 1;
-    char *buf = malloc(cap + 1);
-    if (!buf) {
-        fclose(f);
+    case MRV_INFILE_IO:
+        return mrv_error(d, whole, MRV_EIO, "cannot read: %s", strerror(err));
+    case MRV_INFILE_NOMEM:
         return MRV_ENOMEM;
     }
-    size_t n = 0, k;
-    while ((k = fread(buf + n, 1, cap - n, f)) > 0) {
-        n += k;
-        if (n == cap) {
-            if (cap > MRV_JSON_MAX_BYTES) break;
-            char *nb = realloc(buf, 2 * cap + 1);
-            if (!nb) {
-                free(buf);
-                fclose(f);
-                return MRV_ENOMEM;
-            }
-            buf = nb;
-            cap *= 2;
-        }
-    }
-    bool bad = ferror(f) != 0;
-    fclose(f);
-    if (bad) {
-        free(buf);
-        return mrv_error(d, whole, MRV_EIO, "cannot read: read error");
-    }
-    buf[n] = '\0';
     mrv_status st = mrv_json_parse(path, buf, n, arena, out, d);
     free(buf);
     return st;

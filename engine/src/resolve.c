@@ -6,8 +6,10 @@
 ** Files are looked up only where the project or the search path says:
 ** a methodology id or table id must be a plain name (no '/' or leading
 ** '.'), so an untrusted project cannot make us read arbitrary paths by id;
-** a relative .yaml path is resolved against the project's folder, as the
-** author wrote it.  Every file read is recorded with its SHA-256 for the
+** a .yaml path must stay below the project's folder (relative, no '..',
+** no symbolic link out of it: infile.h) and is resolved against it, as
+** the author wrote it.  Files other than the project are read only when
+** they are regular files.  Every file read is recorded with its SHA-256 for the
 ** report's provenance.
 */
 #include <ctype.h>
@@ -15,6 +17,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "infile.h"
 #include "resolve_int.h"
 #include "schema.h"
 
@@ -78,11 +81,16 @@ static bool ends_with(const char *s, const char *suffix)
     return n >= k && strcmp(s + n - k, suffix) == 0;
 }
 
+/* Reads a file of the run: the project as given, the methodology and
+** tables (named by the project or found by id) as regular files only. */
 static const mrv_ydoc *read_file(rctx *r, const char *path, const char *role)
 {
     const mrv_ydoc *doc = NULL;
-    if (mrv_yaml_load_file(path, r->b->arena, &doc, r->vc.d) != MRV_OK)
-        return NULL;
+    mrv_status st =
+        strcmp(role, "project") == 0
+            ? mrv_yaml_load_file(path, r->b->arena, &doc, r->vc.d)
+            : mrv_yaml_load_regular_file(path, r->b->arena, &doc, r->vc.d);
+    if (st != MRV_OK) return NULL;
     mrv_input_file f = {role, doc};
     if (!mrv_vec_push(&r->files, &f)) return NULL;
     return doc;
@@ -97,6 +105,38 @@ static void list_dirs(const char *const *dirs, size_t n, char *buf, size_t len)
     if (n == 0) snprintf(buf, len, "no directories");
 }
 
+/* A path the project wrote ('methodology:', 'factors:') must stay below
+** the project's folder; 'what' names it in the error, at 'at'. */
+static bool below_project(rctx *r, const mrv_ynode *at, const char *what,
+                          const char *rel)
+{
+    const char *why;
+    if (!r->project_dir) return false; /* out of memory, recorded */
+    if (mrv_infile_below(r->project_dir, rel, &why)) return true;
+    mrv_error(r->vc.d, at->pos, MRV_EREF,
+              "%s '%s' %s: a project may name files below its own folder "
+              "only",
+              what, rel, why);
+    return false;
+}
+
+/* Whether 'path' (the project's 'rel') is a regular file; an error at
+** 'at' when it is missing or something else (a FIFO, a device). */
+static bool named_file(rctx *r, const mrv_ynode *at, const char *what,
+                       const char *rel, const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) != 0) {
+        mrv_error(r->vc.d, at->pos, MRV_EREF,
+                  "%s '%s' not found (looked for %s)", what, rel, path);
+        return false;
+    }
+    if (S_ISREG(st.st_mode)) return true;
+    mrv_error(r->vc.d, at->pos, MRV_EREF,
+              "%s '%s' is not a regular file (looked for %s)", what, rel, path);
+    return false;
+}
+
 /* ---- methodology ------------------------------------------------------- */
 
 static const mrv_methodology *find_methodology(rctx *r)
@@ -108,13 +148,10 @@ static const mrv_methodology *find_methodology(rctx *r)
     const char *path = NULL;
     bool by_id = !ends_with(ref, ".yaml");
     if (!by_id) {
+        if (!below_project(r, at, "methodology file", ref)) return NULL;
         path = join(r->b->arena, r->project_dir, ref);
-        if (path && !is_file(path)) {
-            mrv_error(d, at->pos, MRV_EREF,
-                      "methodology file '%s' not found (looked for %s)", ref,
-                      path);
+        if (path && !named_file(r, at, "methodology file", ref, path))
             return NULL;
-        }
     } else {
         if (!plain_name(ref)) {
             mrv_error(d, at->pos, MRV_EREF,
@@ -254,14 +291,10 @@ static void project_tables(rctx *r)
     const mrv_project *p = r->b->project;
     for (size_t i = 0; i < p->nfactors; i++) {
         const mrv_ynode *n = p->factors[i];
+        if (!below_project(r, n, "factor table file", n->text)) continue;
         char *path = join(r->b->arena, r->project_dir, n->text);
         if (!path) return;
-        if (!is_file(path)) {
-            mrv_error(r->vc.d, n->pos, MRV_EREF,
-                      "factor table file '%s' not found (looked for %s)",
-                      n->text, path);
-            continue;
-        }
+        if (!named_file(r, n, "factor table file", n->text, path)) continue;
         const mrv_table *t = load_table(r, path);
         if (!t) continue;
         if (table_by_id(r, t->id)) {

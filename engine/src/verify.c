@@ -4,7 +4,9 @@
 ** Three steps.  (1) The report is read with the strict JSON reader and
 ** checked to be ours: an "engine" named mrv, "inputs" with role, path and
 ** a 64-digit SHA-256 each, "monte_carlo" with draws, seed, confidence and
-** method, "vintages" and "total".  (2) Every recorded input file is hashed
+** method, "vintages" and "total"; and every path it would have us read
+** is checked to be within bounds (may_read, confine_inputs), since the
+** report may come from anyone.  (2) Every recorded input file is hashed
 ** again where it was (relative to the current folder); with --project the
 ** project is taken from the path given and the methodology and tables are
 ** found as a run finds them, so only their digests must match.  (3) The
@@ -29,7 +31,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
+#include "infile.h"
 #include "json.h"
 #include "report.h"
 #include "run.h"
@@ -45,7 +49,8 @@
 
 typedef struct rec_input {
     const char *role, *path, *sha;
-    bool reported; /* a difference was printed for it already */
+    mrv_srcpos pos; /* of the path, in report.json */
+    bool reported;  /* a difference was printed for it already */
 } rec_input;
 
 typedef struct vctx {
@@ -201,6 +206,7 @@ static mrv_status read_report(const mrv_json *root, mrv_arena *a, recorded *r,
         if (!path->text[0]) return not_ours(d, path, "an input has no path");
         r->inputs[i].role = role->text;
         r->inputs[i].path = path->text;
+        r->inputs[i].pos = path->pos;
         r->inputs[i].sha = sha->text;
         if (!r->project && strcmp(role->text, "project") == 0)
             r->project = path->text;
@@ -245,25 +251,103 @@ static mrv_status read_report(const mrv_json *root, mrv_arena *a, recorded *r,
 
 /* ---- input files ------------------------------------------------------- */
 
-/* SHA-256 of the file at 'path' as hex; false (errno set) when it cannot
-** be read. */
-static bool file_sha256(const char *path, char hex[65])
+/* Whether verify may read 'path', named by the report, as it is: below
+** the current folder (relative, no '..', no link out), or inside one of
+** the caller's own search folders (given with --methodologies or
+** --factors, or mrv's defaults), or anywhere with --allow-paths.  *why
+** says why not. */
+static bool may_read(const mrv_verify_opts *o, const char *path,
+                     const char **why)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) return false;
-    mrv_sha256 c;
-    mrv_sha256_init(&c);
-    unsigned char buf[65536];
+    if (o->allow_paths || mrv_infile_below(".", path, why)) return true;
+    for (size_t i = 0; i < o->search.nmeth + o->search.nfactor; i++) {
+        const char *dir = i < o->search.nmeth
+                              ? o->search.meth_dirs[i]
+                              : o->search.factor_dirs[i - o->search.nmeth];
+        if (mrv_infile_inside(dir, path)) return true;
+    }
+    return false;
+}
+
+/* Step 1b: the recorded inputs that step 2 reads (all of them, unless
+** --project names the project: then the re-run finds the rest itself)
+** must be files verify may read, and regular files.  A tampered report
+** must not make verify read /etc/shadow, or wait forever on a FIFO or
+** /dev/zero.  Every refused path is an error at its place in the
+** report. */
+static mrv_status confine_inputs(const mrv_verify_opts *o, const recorded *r,
+                                 mrv_diag *d)
+{
+    mrv_status st = MRV_OK, s = MRV_OK;
+    for (size_t i = 0; !o->project && i < r->ninputs; i++) {
+        const rec_input *in = &r->inputs[i];
+        const char *why = NULL;
+        struct stat sb;
+        if (!may_read(o, in->path, &why))
+            s = mrv_error(d, in->pos, MRV_EREF,
+                          "input path '%s' %s: verify reads only files below "
+                          "the current folder or in its own search folders "
+                          "(name the project with --project PATH, or allow "
+                          "the recorded paths with --allow-paths)",
+                          in->path, why);
+        else if (stat(in->path, &sb) == 0 && !S_ISREG(sb.st_mode))
+            s = mrv_error(d, in->pos, MRV_EREF,
+                          "input path '%s' is not a regular file", in->path);
+        if (st == MRV_OK) st = s;
+    }
+    return st;
+}
+
+/* The recorded search folders the re-run may look in: those verify may
+** read (see may_read), with a warning at each one left out.  Returns a
+** malloc'd array of borrowed strings (*n of them), or NULL. */
+static const char **confine_dirs(const mrv_verify_opts *o, const mrv_json *dirs,
+                                 size_t *n, mrv_diag *d)
+{
+    *n = 0;
+    size_t nrec = dirs ? dirs->n : 0;
+    const char **kept = malloc((nrec + 1) * sizeof *kept);
+    for (size_t i = 0; kept && i < nrec; i++) {
+        const char *why = "is outside";
+        if (may_read(o, dirs->items[i]->text, &why))
+            kept[(*n)++] = dirs->items[i]->text;
+        else
+            mrv_warning(d, dirs->items[i]->pos,
+                        "recorded search folder '%s' %s: not searched "
+                        "(--allow-paths searches it)",
+                        dirs->items[i]->text, why);
+    }
+    return kept;
+}
+
+/* SHA-256 of the regular file at 'path' (at most MRV_YAML_MAX_BYTES, the
+** most a run reads) as hex; false, with the reason in *why, when it
+** cannot be read. */
+static bool file_sha256(const char *path, char hex[65], const char **why)
+{
+    char *buf;
     size_t n;
-    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-        mrv_sha256_update(&c, buf, n);
-    bool ok = !ferror(f);
-    int e = errno;
-    fclose(f);
-    if (!ok) {
-        errno = e ? e : EIO;
+    int err;
+    switch (mrv_infile_read(path, MRV_YAML_MAX_BYTES, true, &buf, &n, &err)) {
+    case MRV_INFILE_OK:
+        break;
+    case MRV_INFILE_NOT_REGULAR:
+        *why = "not a regular file";
+        return false;
+    case MRV_INFILE_TOO_LARGE:
+        *why = "larger than any file a run reads";
+        return false;
+    case MRV_INFILE_NOMEM:
+        *why = "out of memory";
+        return false;
+    default:
+        *why = strerror(err);
         return false;
     }
+    mrv_sha256 c;
+    mrv_sha256_init(&c);
+    mrv_sha256_update(&c, buf, n);
+    free(buf);
     unsigned char dg[32];
     mrv_sha256_final(&c, dg);
     for (int i = 0; i < 32; i++) snprintf(hex + 2 * i, 3, "%02x", dg[i]);
@@ -280,9 +364,10 @@ static void check_inputs(vctx *v, recorded *r, const char *project)
         if (project && !is_project) continue;
         const char *path = project && is_project ? project : in->path;
         char now[65];
-        if (!file_sha256(path, now)) {
+        const char *why;
+        if (!file_sha256(path, now, &why)) {
             diff(v, "input %s (%s) cannot be read: %s; recorded sha256 %s",
-                 path, in->role, strerror(errno), in->sha);
+                 path, in->role, why, in->sha);
             in->reported = true;
             v->res->inputs_changed++;
         } else if (strcmp(now, in->sha) != 0) {
@@ -473,9 +558,9 @@ static void compare(vctx *v, const mrv_json *a, const mrv_json *b, char *path,
 /* dirs = first nextra of 'given', then the recorded ones, then the rest of
 ** 'given', without repeats.  Strings are borrowed. */
 static const char **merge_dirs(const char *const *given, size_t ngiven,
-                               size_t nextra, const mrv_json *rec, size_t *n)
+                               size_t nextra, const char *const *rec,
+                               size_t nrec, size_t *n)
 {
-    size_t nrec = rec ? rec->n : 0;
     const char **d = malloc((ngiven + nrec + 1) * sizeof *d);
     if (!d) return NULL;
     *n = 0;
@@ -483,7 +568,7 @@ static const char **merge_dirs(const char *const *given, size_t ngiven,
         size_t lo = pass == 0 ? 0 : pass == 1 ? 0 : nextra;
         size_t hi = pass == 0 ? nextra : pass == 1 ? nrec : ngiven;
         for (size_t i = lo; i < hi; i++) {
-            const char *s = pass == 1 ? rec->items[i]->text : given[i];
+            const char *s = pass == 1 ? rec[i] : given[i];
             bool dup = false;
             for (size_t j = 0; j < *n && !dup; j++) dup = strcmp(d[j], s) == 0;
             if (!dup) d[(*n)++] = s;
@@ -517,14 +602,17 @@ mrv_status mrv_verify(const mrv_verify_opts *o, FILE *out,
     /* A --project that names no file is a mistake on the command line,
     ** not a difference found in the run. */
     if (o->project) {
-        FILE *pf = fopen(o->project, "rb");
+        struct stat sb;
         mrv_srcpos at = {o->project, 0, 0};
-        if (!pf)
+        if (stat(o->project, &sb) != 0)
             return mrv_error(d, at, MRV_EREF,
-                             "cannot read the project "
-                             "given with --project: %s",
+                             "cannot read the project given with --project: "
+                             "%s",
                              strerror(errno));
-        fclose(pf);
+        if (!S_ISREG(sb.st_mode))
+            return mrv_error(d, at, MRV_EREF,
+                             "cannot read the project given with --project: "
+                             "not a regular file");
     }
     mrv_arena *a = mrv_arena_new(NULL, NULL);
     if (!a) return MRV_ENOMEM;
@@ -532,6 +620,7 @@ mrv_status mrv_verify(const mrv_verify_opts *o, FILE *out,
     recorded r;
     mrv_status st = mrv_json_load_file(o->report, a, &root, d);
     if (st == MRV_OK) st = read_report(root, a, &r, d);
+    if (st == MRV_OK) st = confine_inputs(o, &r, d);
     if (st != MRV_OK) {
         mrv_arena_free(a);
         return st;
@@ -545,13 +634,19 @@ mrv_status mrv_verify(const mrv_verify_opts *o, FILE *out,
 
     mrv_options opt;
     memset(&opt, 0, sizeof opt);
-    size_t nm = 0, nf = 0;
-    const char **md =
-        merge_dirs(o->search.meth_dirs, o->search.nmeth, o->nextra_meth,
-                   mrv_json_get(r.search, "methodologies"), &nm);
-    const char **fd =
-        merge_dirs(o->search.factor_dirs, o->search.nfactor, o->nextra_factor,
-                   mrv_json_get(r.search, "factors"), &nf);
+    size_t nm = 0, nf = 0, nrm = 0, nrf = 0;
+    const char **rm =
+        confine_dirs(o, mrv_json_get(r.search, "methodologies"), &nrm, d);
+    const char **rf =
+        confine_dirs(o, mrv_json_get(r.search, "factors"), &nrf, d);
+    const char **md = rm ? merge_dirs(o->search.meth_dirs, o->search.nmeth,
+                                      o->nextra_meth, rm, nrm, &nm)
+                         : NULL;
+    const char **fd = rf ? merge_dirs(o->search.factor_dirs, o->search.nfactor,
+                                      o->nextra_factor, rf, nrf, &nf)
+                         : NULL;
+    free(rm);
+    free(rf);
     if (!md || !fd) {
         free(md);
         free(fd);

@@ -1,7 +1,8 @@
 /*
 ** yamlsrc.c -- YAML files as a small tree of positioned nodes.
 **
-** The only file that includes <yaml.h>.  A file is read whole, hashed,
+** The only file that includes <yaml.h>.  A file is read whole (infile.h:
+** bounded, and for files other files name, regular files only), hashed,
 ** copied NUL-terminated into the caller's arena (mrv_ydoc.buf) and fed to
 ** libyaml's event parser; each event becomes an mrv_ynode in the same
 ** arena.  Collections are built on an explicit stack of frames, one per
@@ -26,12 +27,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include <yaml.h>
 
 #include "sha256.h"
 #include "hash.h"
+#include "infile.h"
 #include "yamlsrc.h"
 
 /* One open collection. */
@@ -539,66 +540,48 @@ static mrv_status io_error(mrv_diag *diag, const char *path, int err)
                      "cannot read file: %s", msg);
 }
 
-mrv_status mrv_yaml_load_file(const char *path, mrv_arena *arena,
-                              const mrv_ydoc **out, mrv_diag *diag)
+static mrv_status load_path(const char *path, bool regular_only,
+                            mrv_arena *arena, const mrv_ydoc **out,
+                            mrv_diag *diag)
 {
     mrv_srcpos at = {path, 0, 0};
     *out = NULL;
-    FILE *f = fopen(path, "rb");
-    if (!f) return io_error(diag, path, errno);
-
-    /* A directory opens fine on Linux and only fails on read; say so
-    ** plainly.  A regular file's size lets us refuse it before reading. */
-    struct stat sb;
-    int err = fstat(fileno(f), &sb) != 0 ? errno
-              : S_ISDIR(sb.st_mode)      ? EISDIR
-                                         : 0;
-    if (err) {
-        fclose(f);
+    char *buf;
+    size_t n;
+    int err;
+    switch (mrv_infile_read(path, MRV_YAML_MAX_BYTES, regular_only, &buf, &n,
+                            &err)) {
+    case MRV_INFILE_OK:
+        break;
+    case MRV_INFILE_MISSING:
+    case MRV_INFILE_FOLDER:
+    case MRV_INFILE_IO:
         return io_error(diag, path, err);
-    }
-    size_t cap = 64 * 1024;
-    if (S_ISREG(sb.st_mode)) {
-        if ((uintmax_t)sb.st_size > MRV_YAML_MAX_BYTES) {
-            fclose(f);
-            return too_large(diag, path);
-        }
-        cap = (size_t)sb.st_size + 1;
-    }
-
-    /* Read to EOF whatever stat said, so a file that grows or a pipe is
-    ** still bounded: never more than one byte past the limit. */
-    char *buf = malloc(cap);
-    size_t n = 0;
-    errno = 0;
-    while (buf && n <= MRV_YAML_MAX_BYTES) {
-        if (n == cap) {
-            size_t ncap = cap > MRV_YAML_MAX_BYTES / 2
-                              ? (size_t)MRV_YAML_MAX_BYTES + 1
-                              : 2 * cap;
-            char *nb = realloc(buf, ncap);
-            if (!nb) {
-                free(buf);
-                buf = NULL;
-                break;
-            }
-            buf = nb;
-            cap = ncap;
-        }
-        size_t k = fread(buf + n, 1, cap - n, f);
-        n += k;
-        if (k == 0) break;
-    }
-    err = ferror(f) ? (errno ? errno : EIO) : 0;
-    fclose(f);
-    if (!buf) {
+    case MRV_INFILE_NOT_REGULAR:
+        return mrv_error(diag, at, MRV_EREF,
+                         "cannot read file: not a regular file (a FIFO, "
+                         "device or socket)");
+    case MRV_INFILE_TOO_LARGE:
+        return too_large(diag, path);
+    case MRV_INFILE_NOMEM:
         return mrv_error(diag, at, MRV_ENOMEM,
                          "out of memory while reading YAML");
     }
-    mrv_status st =
-        err ? io_error(diag, path, err) : load(path, buf, n, arena, out, diag);
+    mrv_status st = load(path, buf, n, arena, out, diag);
     free(buf);
     return st;
+}
+
+mrv_status mrv_yaml_load_file(const char *path, mrv_arena *arena,
+                              const mrv_ydoc **out, mrv_diag *diag)
+{
+    return load_path(path, false, arena, out, diag);
+}
+
+mrv_status mrv_yaml_load_regular_file(const char *path, mrv_arena *arena,
+                                      const mrv_ydoc **out, mrv_diag *diag)
+{
+    return load_path(path, true, arena, out, diag);
 }
 
 const mrv_ynode *mrv_ymap_get(const mrv_ynode *map, const char *key)

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/types.h>
 #include <unistd.h>
 
 #include <gsl/gsl_errno.h>
@@ -70,6 +71,9 @@ typedef struct fixture {
     mrv_diag *diag;
     char *out; /* what the last verification printed */
     mrv_verify_result res;
+    /* --allow-paths: the fixture's files live under /tmp, outside the
+    ** current folder (the repository), so most tests need it. */
+    bool allow;
 } fixture;
 
 static mrv_search search(void)
@@ -109,6 +113,7 @@ static int setup(void **state)
     char *out = fx_path(fx->dir, "out");
     run_and_write(p, 0, false, out, fx->diag);
     fx->report = fx_path(out, "report.json");
+    fx->allow = true;
     free(out);
     free(p);
     *state = fx;
@@ -150,6 +155,7 @@ static mrv_status verify(fixture *fx, const char *report, const char *proj,
     o.project = proj;
     o.search = search();
     o.threads = threads;
+    o.allow_paths = fx->allow;
     mrv_diag_reset(fx->diag);
     mrv_status st = mrv_verify(&o, f, &fx->res, fx->diag);
     fclose(f);
@@ -427,11 +433,96 @@ static void test_verify_bad_reports(void **state)
     free(bad);
 }
 
+/* ---- what verify reads -------------------------------------------------- */
+
+/* Replaces the first 'from' in the report with 'to'; returns the 1-based
+** line and column where 'to' starts. */
+static void replace_in_report(fixture *fx, const char *from, const char *to,
+                              unsigned *line, unsigned *col)
+{
+    char *s = slurp(fx->report);
+    char *p = strstr(s, from);
+    if (!p) fail_msg("no '%s' in the report", from);
+    *line = 1;
+    *col = 1;
+    for (const char *q = s; q < p; q++) {
+        if (*q == '\n') {
+            ++*line;
+            *col = 1;
+        } else {
+            ++*col;
+        }
+    }
+    size_t len = strlen(s) + strlen(to) + 1;
+    char *t = malloc(len);
+    assert_non_null(t);
+    snprintf(t, len, "%.*s%s%s", (int)(p - s), s, to, p + strlen(from));
+    spill(fx->report, t);
+    free(t);
+    free(s);
+}
+
+/* A refused path is an input error at the path's place in the report,
+** and nothing is read or printed. */
+static void refused(fixture *fx, unsigned line, unsigned col, const char *sub)
+{
+    assert_status(verify(fx, fx->report, NULL, 0), MRV_EREF);
+    const mrv_diag_entry *e = mrv_diag_first(fx->diag);
+    assert_string_equal(e->pos.file, fx->report);
+    fx_expect_error(fx->diag, line, col, sub);
+    assert_string_equal(fx->out, "");
+}
+
+static void test_verify_confines_paths(void **state)
+{
+    fixture *fx = *state;
+    char *p = fx_path(fx->dir, "p.yaml");
+    char from[512], to[512];
+    snprintf(from, sizeof from, "\"path\": \"%s\"", p);
+    unsigned line, col;
+    /* The fixture's own absolute paths, without --allow-paths. */
+    fx->allow = false;
+    replace_in_report(fx, from, from, &line, &col); /* only finds it */
+    refused(fx, line, col + 8,
+            "is an absolute path: verify reads only files below the current "
+            "folder");
+    /* --project names the project: no recorded path is read, and the
+    ** re-run finds the rest as a run does. */
+    assert_status(verify(fx, fx->report, p, 0), MRV_OK);
+    assert_true(fx->res.identical);
+
+    /* A tampered report naming a file outside. */
+    snprintf(to, sizeof to, "\"path\": \"/etc/passwd\"");
+    replace_in_report(fx, from, to, &line, &col);
+    refused(fx, line, col + 8, "input path '/etc/passwd' is an absolute path");
+    replace_in_report(fx, to, "\"path\": \"../../../../etc/passwd\"", &line,
+                      &col);
+    refused(fx, line, col + 8, "goes up with '..'");
+
+    /* Allowed paths must still be regular files: /dev/zero and a FIFO
+    ** would hang a reader. */
+    fx->allow = true;
+    replace_in_report(fx, "\"path\": \"../../../../etc/passwd\"",
+                      "\"path\": \"/dev/zero\"", &line, &col);
+    refused(fx, line, col + 8, "input path '/dev/zero' is not a regular file");
+    char *fifo = fx_path(fx->dir, "fifo");
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    snprintf(to, sizeof to, "\"path\": \"%s\"", fifo);
+    replace_in_report(fx, "\"path\": \"/dev/zero\"", to, &line, &col);
+    refused(fx, line, col + 8, "is not a regular file");
+    unlink(fifo);
+    free(fifo);
+    free(p);
+}
+
 /* ---- the Cambodia demo, with its ledger -------------------------------- */
 
 static void test_verify_demo_with_ledger(void **state)
 {
     fixture *fx = *state;
+    /* Run from the repository on its own files: every recorded path is
+    ** below the current folder, so nothing needs allowing. */
+    fx->allow = false;
     char *out = fx_path(fx->dir, "out");
     run_and_write("data/projects/cambodia-emotorcycles.yaml", 1500, true, out,
                   fx->diag);
@@ -466,6 +557,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_verify_project_elsewhere, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_verify_bad_reports, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_verify_confines_paths, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_verify_demo_with_ledger, setup,
                                         teardown),

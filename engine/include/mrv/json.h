@@ -60,8 +60,10 @@ mrv_status mrv_json_parse(const char *name, const char *buf, size_t len,
                           mrv_diag *diag);
 
 /* Reads the file at 'path' whole (at most MRV_JSON_MAX_BYTES) and parses
-** it.  A path naming no readable file is MRV_EREF, a failing read
-** MRV_EIO, both at "path: error: ..." (line 0). */
+** it.  Only a regular file is read, opened without blocking (a FIFO or
+** a device is refused, never waited on).  A path naming no readable
+** regular file is MRV_EREF, a failing read MRV_EIO, both at "path:
+** error: ..." (line 0). */
 mrv_status mrv_json_load_file(const char *path, mrv_arena *arena,
                               const mrv_json **out, mrv_diag *diag);
 

@@ -11,7 +11,10 @@
 ** every number must be the same double (per-vintage and total statistics
 ** of every result, every equation's central values, the ledger, the
 ** factors), every string and flag the same.  Paths in report.json are as
-** the run was given them and are read relative to the current folder.
+** the run was given them and are read relative to the current folder,
+** but only within bounds, since the report may be hostile: below the
+** current folder or inside the caller's own search folders (unless
+** allow_paths), and regular files of at most MRV_YAML_MAX_BYTES (always).
 */
 #ifndef MRV_VERIFY_H
 #define MRV_VERIFY_H
@@ -34,6 +37,10 @@ typedef struct mrv_verify_opts {
     size_t nextra_meth, nextra_factor;
     unsigned threads; /* 0: all cores */
     bool quiet;       /* print differences only, no summary or notes */
+    /* Read the paths the report records as they are, even absolute ones
+    ** or ones going up with '..' (--allow-paths); regular files only
+    ** still. */
+    bool allow_paths;
 } mrv_verify_opts;
 
 typedef struct mrv_verify_result {
@@ -51,7 +58,9 @@ typedef struct mrv_verify_result {
 ** errors in 'diag' and sets res->rerun_failed).  Returns an input error,
 ** with a positioned diagnostic, when report.json itself is unusable
 ** (MRV_EREF unreadable, MRV_ESYNTAX malformed JSON, MRV_ESCHEMA not an
-** mrv report) or opts->project names no readable file (MRV_EREF);
+** mrv report, MRV_EREF a recorded path refused, each refusal positioned
+** at the path in report.json) or opts->project names no readable
+** regular file (MRV_EREF);
 ** MRV_ENOMEM or MRV_EIO on system failure. */
 mrv_status mrv_verify(const mrv_verify_opts *opts, FILE *out,
                       mrv_verify_result *res, mrv_diag *diag);

@@ -72,6 +72,12 @@ struct mrv_ydoc {
 ** rules above. */
 mrv_status mrv_yaml_load_file(const char *path, mrv_arena *arena,
                               const mrv_ydoc **out, mrv_diag *diag);
+/* The same for a file another file names (a methodology, a factor
+** table): only a regular file is read, and opening it never blocks, so a
+** FIFO or a device there is refused (MRV_EREF) instead of hanging or
+** streaming (infile.h). */
+mrv_status mrv_yaml_load_regular_file(const char *path, mrv_arena *arena,
+                                      const mrv_ydoc **out, mrv_diag *diag);
 
 /* Same, from memory; 'name' is used in positions.  The buffer is copied. */
 mrv_status mrv_yaml_load_string(const char *name, const char *buf, size_t len,
