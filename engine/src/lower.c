@@ -940,8 +940,8 @@ static val lower(lctx *c, const mrv_ast *n)
 typedef struct finish {
     lctx *c;
     mrv_program *p;
-    uint32_t *res_vid;  /* [v * R + r] */
-    uint32_t *keep_vid; /* [e * nvint + v] with keep_equations, or NULL */
+    const uint32_t *res_vid;  /* [v * R + r] */
+    const uint32_t *keep_vid; /* [e * nvint + v] with keep_equations, or NULL */
     size_t nkeep;
 } finish;
 
@@ -1060,14 +1060,17 @@ out:
 mrv_status mrv_lower(const mrv_bound *b, const mrv_compiled *cp,
                      const mrv_program **out, mrv_diag *d)
 {
-    return mrv_lower_with(b, cp, NULL, out, d);
+    mrv_lowered lw;
+    mrv_status st = mrv_lower_with(b, cp, NULL, &lw, d);
+    *out = lw.program;
+    return st;
 }
 
 mrv_status mrv_lower_with(const mrv_bound *b, const mrv_compiled *cp,
-                          const mrv_lower_opts *opts, const mrv_program **out,
+                          const mrv_lower_opts *opts, mrv_lowered *out,
                           mrv_diag *d)
 {
-    *out = NULL;
+    memset(out, 0, sizeof *out);
     bool keep = opts && opts->keep_equations;
     lctx c = {0};
     c.b = b;
@@ -1086,8 +1089,10 @@ mrv_status mrv_lower_with(const mrv_bound *b, const mrv_compiled *cp,
     uint32_t *res_vid = calloc(nv * MRV_NRESULTS + 1, sizeof *res_vid);
     uint32_t *keep_vid = keep ? calloc(ne * nv + 1, sizeof *keep_vid) : NULL;
     mrv_program *p = mrv_arena_alloc(c.a, sizeof *p);
+    mrv_program *q = keep ? mrv_arena_alloc(c.a, sizeof *q) : NULL;
     mrv_status st = MRV_OK;
-    if (!c.eqval || !c.eqdone || !res_vid || !p || (keep && !keep_vid)) {
+    if (!c.eqval || !c.eqdone || !res_vid || !p ||
+        (keep && (!keep_vid || !q))) {
         nomem(&c);
         goto done;
     }
@@ -1123,8 +1128,12 @@ mrv_status mrv_lower_with(const mrv_bound *b, const mrv_compiled *cp,
         keep_vid[k] = operand(&c, c.eqval[k]);
     if (c.failed) goto done;
 
-    finish f = {&c, p, res_vid, keep_vid, keep ? ne * nv : 0};
-    if (!finish_program(&f)) {
+    /* Two programs from one set of instructions: the Monte Carlo's keeps
+    ** the results only, the central one every equation, so a value is
+    ** computed by the same instructions in both. */
+    finish f = {&c, p, res_vid, NULL, 0};
+    finish g = {&c, q, res_vid, keep_vid, ne * nv};
+    if (!finish_program(&f) || (keep && !finish_program(&g))) {
         nomem(&c);
         goto done;
     }
@@ -1145,7 +1154,18 @@ mrv_status mrv_lower_with(const mrv_bound *b, const mrv_compiled *cp,
         for (int r = 0; r < MRV_NRESULTS; r++)
             p->result_scale[v * MRV_NRESULTS + r] =
                 b->frac[v] / c.m->eqs[c.m->results[r]].unit.scale;
-    *out = p;
+    if (q) {
+        q->ninputs = p->ninputs;
+        q->inputs = p->inputs;
+        q->nsites = p->nsites;
+        q->sites = p->sites;
+        q->nchecks = p->nchecks;
+        q->checks = p->checks;
+        q->nvint = p->nvint;
+        q->result_scale = p->result_scale;
+    }
+    out->program = p;
+    out->central = q;
 done:
     if (c.failed)
         st = mrv_diag_status(d) == MRV_OK ? MRV_EINTERNAL : mrv_diag_status(d);

@@ -8,10 +8,10 @@
 ** back to the operation that produced it and reported at that formula
 ** position, naming the equation, the vintage and how many draws failed.
 **
-** A second program, lowered to keep every equation's value (not only the
-** four results), is run once on the central inputs for report.json's
-** equations and 'mrv explain'; its results must be bit for bit those of
-** the first, which is checked.
+** The same lowering gives a second program that keeps every equation's
+** value (not only the four results), run once on the central inputs for
+** report.json's equations and 'mrv explain'; its
+** results must be bit for bit those of the first, which is checked.
 */
 #include <math.h>
 #include <stdlib.h>
@@ -121,16 +121,14 @@ static mrv_status run_central(mrv_run *run, mrv_diag *d)
     return st;
 }
 
-/* Every equation at every vintage, central case, from the program lowered
-** with keep_equations.  The results in it are computed by the same
-** instructions as in run->program, so they must equal the central values
-** already found bit for bit; anything else is a bug in lowering. */
+/* Every equation at every vintage, central case, from the central
+** program.  The results in it are
+** computed by the same instructions as in run->program, so they must
+** equal the central values already found bit for bit; anything else is a
+** bug in lowering. */
 static mrv_status run_equations(mrv_run *run, mrv_diag *d)
 {
-    mrv_lower_opts lo = {true};
-    mrv_status st =
-        mrv_lower_with(run->bound, run->compiled, &lo, &run->eq_program, d);
-    if (st != MRV_OK) return st;
+    mrv_status st = MRV_OK;
     const mrv_program *p = run->eq_program;
     const mrv_methodology *m = run->bound->meth;
     size_t nv = run->nvint, ne = m->neqs;
@@ -209,13 +207,13 @@ static void central_only_stats(mrv_run *run)
 }
 
 static mrv_status prepare(const char *path, const mrv_search *search,
-                          mrv_bound **b, const mrv_compiled **cp,
-                          const mrv_program **p, mrv_diag *d)
+                          const mrv_lower_opts *lo, mrv_bound **b,
+                          const mrv_compiled **cp, mrv_lowered *lw, mrv_diag *d)
 {
     mrv_status st = mrv_resolve(path, search, b, d);
     if (st != MRV_OK) return st;
     st = mrv_compile((*b)->meth, (*b)->arena, cp, d);
-    if (st == MRV_OK) st = mrv_lower(*b, *cp, p, d);
+    if (st == MRV_OK) st = mrv_lower_with(*b, *cp, lo, lw, d);
     if (st != MRV_OK) {
         mrv_bound_free(*b);
         *b = NULL;
@@ -229,12 +227,16 @@ mrv_status mrv_run_new(const char *path, const mrv_options *opt, mrv_run **out,
     *out = NULL;
     mrv_run *run = calloc(1, sizeof *run);
     if (!run) return MRV_ENOMEM;
-    mrv_status st = prepare(path, &opt->search, &run->bound, &run->compiled,
-                            &run->program, d);
+    mrv_lower_opts lo = {true};
+    mrv_lowered lw;
+    mrv_status st =
+        prepare(path, &opt->search, &lo, &run->bound, &run->compiled, &lw, d);
     if (st != MRV_OK) {
         free(run);
         return st;
     }
+    run->program = lw.program;
+    run->eq_program = lw.central;
     const mrv_project *pj = run->bound->project;
     run->nvint = run->bound->nvint;
     run->draws = opt->draws_set ? opt->draws : pj->mc.draws;
@@ -307,8 +309,8 @@ mrv_status mrv_check_file(const char *path, const mrv_search *search,
     case MRV_FILE_PROJECT: {
         mrv_bound *b = NULL;
         const mrv_compiled *cp = NULL;
-        const mrv_program *p = NULL;
-        st = prepare(path, search, &b, &cp, &p, d);
+        mrv_lowered lw;
+        st = prepare(path, search, NULL, &b, &cp, &lw, d);
         if (st == MRV_OK) st = mrv_ledger_check(b, d);
         mrv_bound_free(b);
         break;

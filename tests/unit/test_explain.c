@@ -23,6 +23,7 @@
 #include "explain.h"
 #include "fixture.h"
 #include "json.h"
+#include "lower.h"
 #include "program.h"
 #include "report.h"
 #include "run.h"
@@ -344,6 +345,30 @@ static void test_explain_keep_equations_program(void **state)
     assert_close(fx->run->eq_central[(size_t)st * nv + 1], 6000, 1e-15);
     for (size_t i = 0; i < m->neqs * nv; i++)
         assert_true(eq->eq_slot[i] < eq->nslots);
+    /* One lowering gave both programs, and keeping the equations cost
+    ** the Monte Carlo's nothing: it is the very program a plain lowering
+    ** gives, instruction for instruction. */
+    const mrv_program *plain = NULL;
+    mrv_diag_reset(fx->diag);
+    assert_status(
+        mrv_lower(fx->run->bound, fx->run->compiled, &plain, fx->diag), MRV_OK);
+    assert_int_equal(plain->nslots, mc->nslots);
+    assert_int_equal(plain->ninputs, mc->ninputs);
+    assert_int_equal(plain->nconsts, mc->nconsts);
+    assert_int_equal(plain->ncode, mc->ncode);
+    for (size_t i = 0; i < mc->ncode; i++) {
+        const mrv_insn *x = &plain->code[i], *y = &mc->code[i];
+        assert_true(x->op == y->op && x->a == y->a && x->b == y->b &&
+                    x->c == y->c && x->d == y->d && x->site == y->site);
+        assert_memory_equal(&x->k, &y->k, sizeof x->k);
+    }
+    assert_memory_equal(plain->const_slot, mc->const_slot,
+                        mc->nconsts * sizeof *mc->const_slot);
+    assert_memory_equal(plain->const_value, mc->const_value,
+                        mc->nconsts * sizeof *mc->const_value);
+    assert_memory_equal(plain->result_slot, mc->result_slot,
+                        nv * MRV_NRESULTS * sizeof *mc->result_slot);
+    assert_null(plain->eq_slot);
 }
 
 /* ---- explain, vintages.csv and report.json agree ------------------------ */

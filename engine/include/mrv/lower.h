@@ -39,19 +39,26 @@ mrv_status mrv_lower(const mrv_bound *b, const mrv_compiled *cp,
                      const mrv_program **out, mrv_diag *diag);
 
 typedef struct mrv_lower_opts {
-    /* Keep every equation's value at every vintage live, as the results
-    ** are, and record where in program->eq_slot.  Dead-code removal then
-    ** keeps everything, and the slots of those values are never reused:
-    ** a program for one central evaluation ('mrv explain', report.json's
-    ** equations), not for the Monte Carlo. */
+    /* Also a central program that keeps every equation's value at every
+    ** vintage live, as the results are, with their slots in its eq_slot.
+    ** Dead-code removal then keeps everything, and the slots of those
+    ** values are never reused: a program for one central evaluation
+    ** (report.json's equations, 'mrv explain'), not for the Monte
+    ** Carlo. */
     bool keep_equations;
 } mrv_lower_opts;
 
-/* mrv_lower with options; 'opts' NULL is mrv_lower.  The instructions
-** computing any one value are the same with or without keep_equations,
-** so a value is bit-identical in both programs. */
+typedef struct mrv_lowered {
+    const mrv_program *program; /* the results only: the Monte Carlo's */
+    const mrv_program *central; /* with keep_equations, else NULL */
+} mrv_lowered;
+
+/* mrv_lower with options; 'opts' NULL is mrv_lower.  Both programs come
+** from one lowering: the instructions computing any one value are the
+** same in each, so a value is bit-identical in both.  Everything is
+** allocated in b->arena; on failure *out is all NULL. */
 mrv_status mrv_lower_with(const mrv_bound *b, const mrv_compiled *cp,
-                          const mrv_lower_opts *opts, const mrv_program **out,
+                          const mrv_lower_opts *opts, mrv_lowered *out,
                           mrv_diag *diag);
 
 #endif /* MRV_LOWER_H */

@@ -109,9 +109,9 @@ typedef struct mrv_program {
     size_t nvint;
     uint32_t *result_slot; /* [v * MRV_NRESULTS + r] */
     double *result_scale;  /* [v * MRV_NRESULTS + r]: frac / unit scale */
-    /* Lowered with keep_equations (lower.h): the slot holding equation e's
-    ** value at vintage index v, [e * nvint + v], in the internal scale;
-    ** NULL otherwise. */
+    /* The central program of a lowering with keep_equations (lower.h):
+    ** the slot holding equation e's value at vintage index v,
+    ** [e * nvint + v], in the internal scale; NULL otherwise. */
     uint32_t *eq_slot;
 } mrv_program;
 

@@ -61,11 +61,12 @@ typedef struct mrv_run {
     double *samples;
     /* With an 'allocation': the ledger (ledger.h), else NULL. */
     struct mrv_ledger *ledger;
-    /* The program lowered with keep_equations (lower.h), run once on the
-    ** central inputs: eq_central[e * nvint + v] is equation e's value at
-    ** vintage index v in the internal scale (divide by the equation's
-    ** unit scale for its declared unit; mrv_run_equation_value).  Before
-    ** any 'frac': the results are these times frac. */
+    /* The central program of the same lowering as 'program' (lower.h,
+    ** keep_equations), run once on the central inputs:
+    ** eq_central[e * nvint + v] is equation e's value at vintage index v
+    ** in the internal scale (divide by the equation's unit scale for its
+    ** declared unit; mrv_run_equation_value).  Before any 'frac': the
+    ** results are these times frac. */
     const mrv_program *eq_program;
     double *eq_central;
     /* The search path the run used (strings in the bound's arena), for
