@@ -23,6 +23,7 @@
 #include "eval.h"
 #include "hash.h"
 #include "lower.h"
+#include "trail_int.h"
 
 #define MAX_SCOPE 64
 #define NO_VID    UINT32_MAX
@@ -92,6 +93,7 @@ typedef struct lctx {
     bool *eqdone;
     uint64_t terms; /* sum bodies expanded so far (MRV_MAX_TERMS) */
     bool failed;
+    mrv__trail_rec *rec; /* the trail being recorded, or NULL */
 } lctx;
 
 /* ---- small hash tables ------------------------------------------------- */
@@ -189,6 +191,13 @@ static val konst(double v)
 {
     val r = {true, v, NO_VID};
     return r;
+}
+
+/* A value as the trail records it. */
+static mrv_trail_val tv(val v)
+{
+    mrv_trail_val t = {v.k ? v.v : 0, v.k ? MRV_TRAIL_KNOWN : v.id};
+    return t;
 }
 
 static vinfo *info(lctx *c, uint32_t id)
@@ -523,6 +532,7 @@ static val param_read(lctx *c, int pi, int year, const size_t *mem, size_t off)
         v = mulk(c, v, pk.part[k].w, off);
         sum = binary(c, MRV_I_ADD, sum, v, off);
     }
+    mrv__trail_read(c->rec, MRV_TRAIL_PARAM, pi, year, mem, tv(sum));
     return sum;
 }
 
@@ -551,7 +561,9 @@ static val eq_initial(lctx *c, int ei, int year, size_t off)
         c->w.eq = ei;
         c->w.initial = true;
         c->w.year = year;
+        mrv__trail_begin(c->rec, ei, true, year);
         v = lower(c, e->initial);
+        mrv__trail_end(c->rec, tv(v));
         c->w = saved;
     }
     init_val iv = {ei, year, v};
@@ -568,7 +580,11 @@ static val eq_read(lctx *c, int ei, int year, size_t off)
              year, c->w.year);
         return konst(0);
     }
-    if (year < c->b->first) return eq_initial(c, ei, year, off);
+    if (year < c->b->first) {
+        val v = eq_initial(c, ei, year, off);
+        mrv__trail_read(c->rec, MRV_TRAIL_INIT, ei, year, NULL, tv(v));
+        return v;
+    }
     size_t v = (size_t)(year - c->b->first);
     size_t k = (size_t)ei * c->b->nvint + v;
     if (!c->eqdone[k]) {
@@ -578,6 +594,7 @@ static val eq_read(lctx *c, int ei, int year, size_t off)
              e->name, year);
         return konst(0);
     }
+    mrv__trail_read(c->rec, MRV_TRAIL_EQ, ei, year, NULL, tv(c->eqval[k]));
     return c->eqval[k];
 }
 
@@ -690,11 +707,19 @@ static void flatten(factors *fs, const mrv_ast *e)
     fs->n++;
 }
 
-static val product(lctx *c, const factors *fs, const bool *take, size_t off)
+/* The product of the factors in 'take', which belong to the terms from
+** 't0' on (for the trail). */
+static val product(lctx *c, const factors *fs, const bool *take, size_t off,
+                   size_t t0)
 {
     val p = konst(1);
-    for (size_t k = 0; k < fs->n && !c->failed; k++)
-        if (take[k]) p = binary(c, MRV_I_MUL, p, lower(c, fs->f[k]), off);
+    for (size_t k = 0; k < fs->n && !c->failed; k++) {
+        if (!take[k]) continue;
+        mrv__trail_factor_at(c->rec, t0, k);
+        val f = lower(c, fs->f[k]);
+        mrv__trail_factor(c->rec, t0, k, tv(f));
+        p = binary(c, MRV_I_MUL, p, f, off);
+    }
     return p;
 }
 
@@ -714,9 +739,11 @@ static val lower_sum_at(lctx *c, const mrv_ast *n, size_t bi, const factors *fs,
                  MRV_MAX_TERMS);
             return konst(0);
         }
-        return product(c, fs, live, n->off);
+        size_t t = mrv__trail_term(c->rec, n, c->w.iv);
+        return product(c, fs, live, n->off, t);
     }
     const mrv_binder *b = &n->binders[bi];
+    size_t t0 = mrv__trail_level(c->rec);
     long lo, hi;
     if (b->dim) {
         lo = 0;
@@ -732,6 +759,7 @@ static val lower_sum_at(lctx *c, const mrv_ast *n, size_t bi, const factors *fs,
             return konst(0);
         }
     }
+    mrv__trail_range(c->rec, bi, lo, hi);
     if (hi < lo) return konst(0); /* an empty sum is 0, whatever its body */
     /* Factors that use no index from here inwards leave this loop. */
     uint64_t here = 0;
@@ -749,7 +777,7 @@ static val lower_sum_at(lctx *c, const mrv_ast *n, size_t bi, const factors *fs,
         val t = lower_sum_at(c, n, bi + 1, fs, in);
         acc = binary(c, MRV_I_ADD, acc, t, n->off);
     }
-    return binary(c, MRV_I_MUL, product(c, fs, out, n->off), acc, n->off);
+    return binary(c, MRV_I_MUL, product(c, fs, out, n->off, t0), acc, n->off);
 }
 
 static val lower_sum(lctx *c, const mrv_ast *n)
@@ -759,7 +787,10 @@ static val lower_sum(lctx *c, const mrv_ast *n)
     flatten(&fs, n->args[0]);
     bool live[MAX_FACTORS];
     for (size_t k = 0; k < fs.n; k++) live[k] = true;
-    return lower_sum_at(c, n, 0, &fs, live);
+    mrv__trail_sum_begin(c->rec, n, fs.n);
+    val r = lower_sum_at(c, n, 0, &fs, live);
+    mrv__trail_sum_end(c->rec, tv(r));
+    return r;
 }
 
 static double frac_of(const lctx *c, int year)
@@ -826,14 +857,14 @@ static val lower_binary(lctx *c, const mrv_ast *n)
         ** which may then read what does not exist (C[y - 1] at first). */
         if (b->op == MRV_OP_AND && a.k && a.v == 0) {
             a = konst(0);
-            continue;
-        }
-        if (b->op == MRV_OP_OR && a.k && a.v != 0 && !isnan(a.v)) {
+        } else if (b->op == MRV_OP_OR && a.k && a.v != 0 && !isnan(a.v)) {
             a = konst(1);
-            continue;
+        } else {
+            val r = lower(c, b->args[1]);
+            a = binary(c, binop_code(b->op), a, r, b->off);
         }
-        val r = lower(c, b->args[1]);
-        a = binary(c, binop_code(b->op), a, r, b->off);
+        /* The spine's nodes do not pass through lower(). */
+        mrv__trail_node(c->rec, b, tv(a));
     }
     if (spine != small) free(spine);
     return c->failed ? konst(0) : a;
@@ -886,7 +917,7 @@ static val lower_call(lctx *c, const mrv_ast *n)
     return konst(0);
 }
 
-static val lower(lctx *c, const mrv_ast *n)
+static val lower_node(lctx *c, const mrv_ast *n)
 {
     if (c->failed) return konst(0);
     switch (n->kind) {
@@ -935,6 +966,13 @@ static val lower(lctx *c, const mrv_ast *n)
     return konst(0);
 }
 
+static val lower(lctx *c, const mrv_ast *n)
+{
+    val r = lower_node(c, n);
+    mrv__trail_node(c->rec, n, tv(r));
+    return r;
+}
+
 /* ---- second pass: dead code, slots ------------------------------------- */
 
 typedef struct finish {
@@ -943,6 +981,9 @@ typedef struct finish {
     const uint32_t *res_vid;  /* [v * R + r] */
     const uint32_t *keep_vid; /* [e * nvint + v] with keep_equations, or NULL */
     size_t nkeep;
+    const uint32_t *trail_vid; /* kept live too, without a place in p */
+    size_t ntrail;
+    uint32_t *vid_slot; /* NULL, or set: every vid's slot (UINT32_MAX) */
 } finish;
 
 static bool finish_program(finish *f)
@@ -962,6 +1003,7 @@ static bool finish_program(finish *f)
 
     for (size_t i = 0; i < nres; i++) live[f->res_vid[i]] = true;
     for (size_t i = 0; i < f->nkeep; i++) live[f->keep_vid[i]] = true;
+    for (size_t i = 0; i < f->ntrail; i++) live[f->trail_vid[i]] = true;
     for (size_t i = ncode; i-- > 0;) {
         const mrv_insn *in = &code[i];
         if (in->op != MRV_I_CHECK && !live[in->a]) continue;
@@ -996,6 +1038,7 @@ static bool finish_program(finish *f)
     }
     for (size_t i = 0; i < nres; i++) last[f->res_vid[i]] = SIZE_MAX;
     for (size_t i = 0; i < f->nkeep; i++) last[f->keep_vid[i]] = SIZE_MAX;
+    for (size_t i = 0; i < f->ntrail; i++) last[f->trail_vid[i]] = SIZE_MAX;
 
     mrv_vec out;
     mrv_vec_init(&out, sizeof(mrv_insn));
@@ -1048,6 +1091,7 @@ static bool finish_program(finish *f)
         for (size_t i = 0; ok && i < f->nkeep; i++)
             p->eq_slot[i] = slot[f->keep_vid[i]];
     }
+    if (ok && f->vid_slot) memcpy(f->vid_slot, slot, nv * sizeof *slot);
 out:
     free(live);
     free(keep);
@@ -1066,12 +1110,35 @@ mrv_status mrv_lower(const mrv_bound *b, const mrv_compiled *cp,
     return st;
 }
 
+/* The central program and the trail, from the same instructions as the
+** Monte Carlo's program 'p' (already finished). */
+static bool finish_central(lctx *c, const uint32_t *res_vid,
+                           const uint32_t *keep_vid, mrv_program *q,
+                           mrv_trail **trail)
+{
+    size_t ntrail;
+    const uint32_t *tvid = mrv__trail_vids(c->rec, &ntrail);
+    uint32_t *vid_slot =
+        c->rec ? malloc((c->vinfo.n + 1) * sizeof *vid_slot) : NULL;
+    finish g = {c,    q,      res_vid, keep_vid, c->m->neqs * c->b->nvint,
+                tvid, ntrail, vid_slot};
+    bool ok = (!c->rec || vid_slot) && finish_program(&g);
+    if (ok && c->rec) {
+        *trail = mrv__trail_close(c->rec);
+        ok = *trail != NULL;
+        if (ok) mrv__trail_slots(*trail, vid_slot);
+    }
+    free(vid_slot);
+    return ok;
+}
+
 mrv_status mrv_lower_with(const mrv_bound *b, const mrv_compiled *cp,
                           const mrv_lower_opts *opts, mrv_lowered *out,
                           mrv_diag *d)
 {
     memset(out, 0, sizeof *out);
-    bool keep = opts && opts->keep_equations;
+    bool trail = opts && opts->trail;
+    bool keep = trail || (opts && opts->keep_equations);
     lctx c = {0};
     c.b = b;
     c.m = b->meth;
@@ -1086,13 +1153,15 @@ mrv_status mrv_lower_with(const mrv_bound *b, const mrv_compiled *cp,
     size_t nv = b->nvint, ne = c.m->neqs;
     c.eqval = calloc(ne * nv + 1, sizeof *c.eqval);
     c.eqdone = calloc(ne * nv + 1, sizeof *c.eqdone);
+    c.rec = trail ? mrv__trail_rec_new(b) : NULL;
     uint32_t *res_vid = calloc(nv * MRV_NRESULTS + 1, sizeof *res_vid);
     uint32_t *keep_vid = keep ? calloc(ne * nv + 1, sizeof *keep_vid) : NULL;
     mrv_program *p = mrv_arena_alloc(c.a, sizeof *p);
     mrv_program *q = keep ? mrv_arena_alloc(c.a, sizeof *q) : NULL;
+    mrv_trail *t = NULL;
     mrv_status st = MRV_OK;
     if (!c.eqval || !c.eqdone || !res_vid || !p ||
-        (keep && (!keep_vid || !q))) {
+        (keep && (!keep_vid || !q)) || (trail && !c.rec)) {
         nomem(&c);
         goto done;
     }
@@ -1105,8 +1174,10 @@ mrv_status mrv_lower_with(const mrv_bound *b, const mrv_compiled *cp,
             c.w.at = e->formula_node;
             c.w.eq = ei;
             c.w.initial = false;
+            mrv__trail_begin(c.rec, ei, false, c.w.year);
             val r = lower(&c, e->ast);
             if (c.failed) break;
+            mrv__trail_end(c.rec, tv(r));
             c.eqval[(size_t)ei * nv + v] = r;
             c.eqdone[(size_t)ei * nv + v] = true;
             if (!r.k && !info(&c, r.id)->checked) {
@@ -1129,11 +1200,12 @@ mrv_status mrv_lower_with(const mrv_bound *b, const mrv_compiled *cp,
     if (c.failed) goto done;
 
     /* Two programs from one set of instructions: the Monte Carlo's keeps
-    ** the results only, the central one every equation, so a value is
-    ** computed by the same instructions in both. */
-    finish f = {&c, p, res_vid, NULL, 0};
-    finish g = {&c, q, res_vid, keep_vid, ne * nv};
-    if (!finish_program(&f) || (keep && !finish_program(&g))) {
+    ** the results only, the central one every equation and everything
+    ** the trail refers to, so a value is computed by the same
+    ** instructions in both. */
+    finish f = {&c, p, res_vid, NULL, 0, NULL, 0, NULL};
+    if (!finish_program(&f) ||
+        (keep && !finish_central(&c, res_vid, keep_vid, q, &t))) {
         nomem(&c);
         goto done;
     }
@@ -1166,6 +1238,7 @@ mrv_status mrv_lower_with(const mrv_bound *b, const mrv_compiled *cp,
     }
     out->program = p;
     out->central = q;
+    out->trail = t;
 done:
     if (c.failed)
         st = mrv_diag_status(d) == MRV_OK ? MRV_EINTERNAL : mrv_diag_status(d);
@@ -1180,6 +1253,7 @@ done:
     free(c.kmap);
     free(c.eqval);
     free(c.eqdone);
+    mrv__trail_rec_free(c.rec);
     free(res_vid);
     free(keep_vid);
     return st;

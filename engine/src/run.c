@@ -10,7 +10,7 @@
 **
 ** The same lowering gives a second program that keeps every equation's
 ** value (not only the four results), run once on the central inputs for
-** report.json's equations and 'mrv explain'; its
+** report.json's equations and, with its trail, 'mrv explain'; its
 ** results must be bit for bit those of the first, which is checked.
 */
 #include <math.h>
@@ -122,11 +122,11 @@ static mrv_status run_central(mrv_run *run, mrv_diag *d)
 }
 
 /* Every equation at every vintage, central case, from the central
-** program.  The results in it are
+** program (and the trail's values with it).  The results in it are
 ** computed by the same instructions as in run->program, so they must
 ** equal the central values already found bit for bit; anything else is a
 ** bug in lowering. */
-static mrv_status run_equations(mrv_run *run, mrv_diag *d)
+static mrv_status run_equations(mrv_run *run, mrv_trail *trail, mrv_diag *d)
 {
     mrv_status st = MRV_OK;
     const mrv_program *p = run->eq_program;
@@ -146,6 +146,7 @@ static mrv_status run_equations(mrv_run *run, mrv_diag *d)
     mrv_eval_run(p, slots, 1, 1, 0, bad, first);
     for (size_t k = 0; k < ne * nv; k++)
         run->eq_central[k] = slots[p->eq_slot[k]];
+    if (trail) mrv_trail_fill(trail, slots);
     for (size_t v = 0; v < nv && st == MRV_OK; v++) {
         for (int r = 0; r < MRV_NRESULTS; r++) {
             size_t k = v * MRV_NRESULTS + r;
@@ -227,7 +228,7 @@ mrv_status mrv_run_new(const char *path, const mrv_options *opt, mrv_run **out,
     *out = NULL;
     mrv_run *run = calloc(1, sizeof *run);
     if (!run) return MRV_ENOMEM;
-    mrv_lower_opts lo = {true};
+    mrv_lower_opts lo = {true, opt->trail};
     mrv_lowered lw;
     mrv_status st =
         prepare(path, &opt->search, &lo, &run->bound, &run->compiled, &lw, d);
@@ -237,6 +238,7 @@ mrv_status mrv_run_new(const char *path, const mrv_options *opt, mrv_run **out,
     }
     run->program = lw.program;
     run->eq_program = lw.central;
+    run->trail = lw.trail;
     const mrv_project *pj = run->bound->project;
     run->nvint = run->bound->nvint;
     run->draws = opt->draws_set ? opt->draws : pj->mc.draws;
@@ -251,7 +253,7 @@ mrv_status mrv_run_new(const char *path, const mrv_options *opt, mrv_run **out,
     }
     if (opt->ready) st = opt->ready(opt->ready_ud, run->bound, d);
     if (st == MRV_OK) st = run_central(run, d);
-    if (st == MRV_OK) st = run_equations(run, d);
+    if (st == MRV_OK) st = run_equations(run, lw.trail, d);
     if (st == MRV_OK) {
         if (run->draws == 0)
             central_only_stats(run);

@@ -27,6 +27,7 @@
 #include "diag.h"
 #include "program.h"
 #include "resolve.h"
+#include "trail.h"
 
 #define MRV_MAX_RANGE 100000   /* values in one 'a .. b' range */
 #define MRV_MAX_CODE  4000000  /* instructions before dead-code removal */
@@ -46,11 +47,16 @@ typedef struct mrv_lower_opts {
     ** (report.json's equations, 'mrv explain'), not for the Monte
     ** Carlo. */
     bool keep_equations;
+    /* Also the trail (trail.h), its values kept live in the central
+    ** program (implies keep_equations). */
+    bool trail;
 } mrv_lower_opts;
 
 typedef struct mrv_lowered {
     const mrv_program *program; /* the results only: the Monte Carlo's */
     const mrv_program *central; /* with keep_equations, else NULL */
+    mrv_trail *trail;           /* with trail (filled by the caller with
+                                ** mrv_trail_fill), else NULL */
 } mrv_lowered;
 
 /* mrv_lower with options; 'opts' NULL is mrv_lower.  Both programs come

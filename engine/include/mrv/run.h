@@ -20,6 +20,7 @@
 #include "program.h"
 #include "resolve.h"
 #include "stats.h"
+#include "trail.h"
 
 typedef struct mrv_options {
     mrv_search search;
@@ -42,6 +43,9 @@ typedef struct mrv_options {
     ** it.  NULL: none. */
     mrv_status (*ready)(void *ready_ud, const mrv_bound *bound, mrv_diag *diag);
     void *ready_ud;
+    /* Record the trail of every value (mrv_run.trail), for 'mrv
+    ** explain'. */
+    bool trail;
 } mrv_options;
 
 typedef struct mrv_run {
@@ -69,6 +73,9 @@ typedef struct mrv_run {
     ** results are these times frac. */
     const mrv_program *eq_program;
     double *eq_central;
+    /* With the 'trail' option: how every value was formed, filled from
+    ** the same pass as eq_central (trail.h); else NULL. */
+    const mrv_trail *trail;
     /* The search path the run used (strings in the bound's arena), for
     ** report.json: a re-run must look where this one looked. */
     mrv_search search;
