@@ -518,8 +518,10 @@ static int cmd_explain(cli *c)
                           "(mrv explain PROJECT.yaml NAME --vintage YEAR)");
     mrv_diag *d = mrv_diag_new();
     if (!d) return 1;
-    /* Only the central case is explained: no draws, no ledger. */
+    /* Only the central case is explained: no draws, no ledger; the trail
+    ** records how each of its values was formed. */
     c->opt.central_only = true;
+    c->opt.trail = true;
     mrv_run *run = NULL;
     mrv_status st = mrv_run_new(c->files[0], &c->opt, &run, d);
     if (st == MRV_OK) {

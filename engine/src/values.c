@@ -825,3 +825,16 @@ mrv_status mrv_bound_pick(const mrv_bound *b, size_t pi, int year,
     return pick(b->values[pi], &b->meth->params[pi], year, mem, 1.0, out, 0, 0,
                 rel, why, nwhy);
 }
+
+double mrv_vpick_central(const mrv_vpick *pk)
+{
+    double sum = 0;
+    for (size_t k = 0; k < pk->nparts; k++) {
+        const mrv_vnode *leaf = pk->part[k].leaf;
+        double v =
+            leaf->unc && !leaf->unc->relative ? leaf->unc->center : leaf->value;
+        v *= pk->part[k].w;
+        sum = k ? sum + v : v;
+    }
+    return sum;
+}

@@ -1,20 +1,25 @@
 /*
-** test_explain.c -- 'mrv explain' (explain.c) and the equations' central
-** values behind it (lower.c keep_equations, run.c, report.c).
+** test_explain.c -- 'mrv explain' (explain.c), the trail it prints from
+** (trail.c) and the equations' central values behind both (lower.c's
+** central program, run.c, report.c).
 **
 ** A hand-checkable project: two vehicle classes, KM = sum(i: N[i] *
 ** DD[i]) = 20 * 1000 + 2 * 50000 = 120,000 km in 2026, BE = KM * EF with
 ** EF from a project factor table (200 g/km), PE = BE * SH, a stock ST
 ** with a lag, an 'initial' and a held series.  Its explanation is
 ** checked line by line: values, units, sources, uncertainty, sums and
-** their terms, each equation explained once, depth, errors.  Then the
-** numbers explain prints must be those of vintages.csv and of
-** report.json's "equations" (bit for bit), and every equation at every
-** vintage of every demo project must explain without the walk disagreeing
-** with the program.
+** their terms, each equation explained once, depth, errors.  A second
+** project pins what explain shows of the run's own evaluation where a
+** walk of the formula in the central case would differ: an 'and' whose
+** left side is uncertain, an 'if' whose condition is, a factor lowering
+** moves out of a sum.  Then every equation value explain prints, at
+** every vintage of every demo project, must be the run's (vintages.csv,
+** report.json's "equations") bit for bit, and every parameter element
+** the run read must be the one explain shows for the parameter alone.
 */
 #include "testutil.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,10 +28,11 @@
 #include "explain.h"
 #include "fixture.h"
 #include "json.h"
-#include "lower.h"
 #include "program.h"
+#include "lower.h"
 #include "report.h"
 #include "run.h"
+#include "trail.h"
 
 static const char meth[] =
     "methodology: tiny\n"
@@ -96,6 +102,7 @@ static mrv_status run_project(fixture *fx)
     memset(&opt, 0, sizeof opt);
     opt.search = fx_search();
     opt.central_only = true;
+    opt.trail = true;
     return mrv_run_new(fx->project, &opt, &fx->run, fx->diag);
 }
 
@@ -345,9 +352,9 @@ static void test_explain_keep_equations_program(void **state)
     assert_close(fx->run->eq_central[(size_t)st * nv + 1], 6000, 1e-15);
     for (size_t i = 0; i < m->neqs * nv; i++)
         assert_true(eq->eq_slot[i] < eq->nslots);
-    /* One lowering gave both programs, and keeping the equations cost
-    ** the Monte Carlo's nothing: it is the very program a plain lowering
-    ** gives, instruction for instruction. */
+    /* One lowering gave both programs, and neither keeping the equations
+    ** nor recording the trail cost the Monte Carlo's anything: it is the
+    ** very program a plain lowering gives, instruction for instruction. */
     const mrv_program *plain = NULL;
     mrv_diag_reset(fx->diag);
     assert_status(
@@ -369,6 +376,98 @@ static void test_explain_keep_equations_program(void **state)
     assert_memory_equal(plain->result_slot, mc->result_slot,
                         nv * MRV_NRESULTS * sizeof *mc->result_slot);
     assert_null(plain->eq_slot);
+}
+
+/* ---- the run's evaluation, not a walk of the central case -------------- */
+
+/* G is uncertain with centre 0, so 'G and H' is not decided while
+** lowering: the run computes H in every draw.  Likewise C > 0 depends on
+** a draw, so both branches of the 'if' are computed and one is selected
+** per draw.  U does not depend on the sum's index: lowering multiplies it
+** once, after the loop, yet a reader meets it first, in the first term. */
+static const char shown_meth[] =
+    "methodology: shown\n"
+    "title: What explain shows of the run's own evaluation\n"
+    "dimensions:\n"
+    "  fleet: {description: vehicle classes}\n"
+    "parameters:\n"
+    "  G: {unit: 1}\n"
+    "  H: {unit: 1}\n"
+    "  C: {unit: 1}\n"
+    "  A: {unit: t}\n"
+    "  B: {unit: t}\n"
+    "  U: {unit: 1}\n"
+    "  D: {unit: t, over: [fleet]}\n"
+    "equations:\n"
+    "  BOTH: {unit: 1, formula: \"G and H\"}\n"
+    "  PICK: {unit: t, formula: \"if(C > 0, A, B)\"}\n"
+    "  TOT: {unit: t, formula: \"sum(i in fleet: U * D[i])\"}\n"
+    "  LE: {unit: t, formula: \"0\"}\n"
+    "  ER: {unit: t, formula: \"PICK + TOT + BOTH * A\"}\n"
+    "results: {baseline: PICK, project: TOT, leakage: LE, reductions: ER}\n";
+
+static const char shown_project[] =
+    "project: shown\n"
+    "methodology: ./m.yaml\n"
+    "crediting_period: {first: 2025, last: 2025}\n"
+    "dimensions: {fleet: [car, bus]}\n"
+    "parameters:\n"
+    "  G: {value: 0, uncertainty: {dist: normal, sd: 1}}\n"
+    "  H: 3\n"
+    "  C: {value: 1, uncertainty: {dist: normal, sd: 1}}\n"
+    "  A: 5\n"
+    "  B: 7\n"
+    "  U: {value: 2, uncertainty: {dist: normal, sd: 0.1}}\n"
+    "  D: {car: 10, bus: 20}\n";
+
+/* Where 'sub' starts in the explanation; fails when absent. */
+static size_t at_of(const fixture *fx, const char *sub)
+{
+    const char *p = strstr(fx->out, sub);
+    if (!p) fail_msg("no '%s' in the explanation:\n%s", sub, fx->out);
+    return (size_t)(p - fx->out);
+}
+
+static void test_explain_shows_what_the_run_computes(void **state)
+{
+    (void)state;
+    fixture fx;
+    memset(&fx, 0, sizeof fx);
+    fx.dir = fx_mkdtemp();
+    free(fx_write(fx.dir, "m.yaml", shown_meth));
+    fx.project = fx_write(fx.dir, "p.yaml", shown_project);
+    fx.diag = mrv_diag_new();
+    assert_status(run_project(&fx), MRV_OK);
+
+    /* 0 and 3 = 0; the right side is computed all the same. */
+    assert_status(explain(&fx, "BOTH", 2025, 1), MRV_OK);
+    has(&fx, "\nBOTH[2025] = 0\n");
+    has(&fx, "  values    0 and 3\n");
+    has(&fx, "  reads     G = 0  (");
+    has(&fx, "\n            H = 3  (");
+    /* C = 1 > 0 selects A = 5 t; B = 7 t is computed too. */
+    assert_status(explain(&fx, "PICK", 2025, 1), MRV_OK);
+    has(&fx, "\nPICK[2025] = 5 t\n");
+    has(&fx, "  values    if(1 > 0, 5 [t], 7 [t])\n");
+    has(&fx, "\n            B = 7 t  (");
+    /* 2 * 10 + 2 * 20 = 60 t; U is listed first, as written. */
+    assert_status(explain(&fx, "TOT", 2025, 1), MRV_OK);
+    has(&fx, "\nTOT[2025] = 60 t\n");
+    has(&fx, "  values    (sum = 60 [t])\n");
+    has(&fx, "  sum       i in fleet (car, bus): 2 terms = 60 t\n"
+             "              i = car: 20 t\n"
+             "              i = bus: 40 t\n");
+    size_t u = at_of(&fx, "  reads     U = 2  (");
+    size_t car = at_of(&fx, "\n            D[car] = 10 t  (");
+    size_t bus = at_of(&fx, "\n            D[bus] = 20 t  (");
+    assert_true(u < car && car < bus);
+
+    mrv_run_free(fx.run);
+    mrv_diag_free(fx.diag);
+    fx_rmtree(fx.dir);
+    free(fx.dir);
+    free(fx.project);
+    free(fx.out);
 }
 
 /* ---- explain, vintages.csv and report.json agree ------------------------ */
@@ -461,9 +560,81 @@ static void test_explain_agrees_with_reports(void **state)
     check_agreement(fx->run);
 }
 
-/* Every equation at every vintage of every demo project explains: the
-** walk of its formula agrees with the program, and the results agree with
-** vintages.csv and report.json. */
+/* Every "NAME[YEAR] = NUMBER" the explanation prints for an equation at
+** a vintage (a node's first line, a line of its reads): the number read
+** back must be the run's value bit for bit.  Returns how many there
+** were. */
+static size_t check_printed_values(const mrv_run *run, const char *text,
+                                   const char *what)
+{
+    const mrv_bound *b = run->bound;
+    size_t n = 0;
+    for (const char *line = text; *line;) {
+        const char *end = strchr(line, '\n');
+        if (!end) end = line + strlen(line);
+        const char *p = line;
+        while (*p == ' ') p++;
+        if (strncmp(p, "reads ", 6) == 0) p += 6;
+        while (*p == ' ') p++;
+        char name[128];
+        size_t k = 0;
+        while (p < end && k + 1 < sizeof name &&
+               (isalnum((unsigned char)*p) || *p == '_'))
+            name[k++] = *p++;
+        name[k] = '\0';
+        char *q;
+        long year = p < end && *p == '[' ? strtol(p + 1, &q, 10) : 0;
+        int e = mrv_methodology_equation(b->meth, name);
+        if (k && year && strncmp(q, "] = ", 4) == 0 && e >= 0 &&
+            year >= b->first && year <= b->last) {
+            char num[64];
+            size_t j = 0;
+            for (p = q + 4; p < end && *p != ' ' && j + 1 < sizeof num; p++)
+                if (*p != ',') num[j++] = *p;
+            num[j] = '\0';
+            double shown = strtod(num, NULL);
+            double want = mrv_run_equation_value(run, (size_t)e,
+                                                 (size_t)(year - b->first));
+            if (memcmp(&shown, &want, sizeof shown) != 0)
+                fail_msg("%s: %s[%ld] is printed %s, the run has %.17g", what,
+                         name, year, num, want);
+            n++;
+        }
+        line = *end ? end + 1 : end;
+    }
+    return n;
+}
+
+/* Every parameter element the run read has the central value explain
+** shows for the parameter on its own (mrv_vpick_central), bit for bit. */
+static void check_read_elements(const mrv_run *run)
+{
+    const mrv_bound *b = run->bound;
+    size_t *mem = calloc(b->ndims + 1, sizeof *mem);
+    assert_non_null(mem);
+    for (size_t i = 0; i < run->trail->ninst; i++) {
+        const mrv_trail_inst *in = &run->trail->inst[i];
+        for (size_t j = 0; j < in->nreads; j++) {
+            const mrv_trail_read *r = &in->reads[j];
+            if (r->kind != MRV_TRAIL_PARAM) continue;
+            const mrv_param *p = &b->meth->params[r->idx];
+            for (size_t a = 0; a < p->nover; a++)
+                if (p->over[a] != MRV_AXIS_VINTAGE) mem[p->over[a]] = r->mem[a];
+            mrv_vpick pk;
+            char why[200];
+            assert_status(mrv_bound_pick(b, (size_t)r->idx, r->year, mem, &pk,
+                                         why, sizeof why),
+                          MRV_OK);
+            double x = mrv_vpick_central(&pk);
+            assert_memory_equal(&x, &r->v.value, sizeof x);
+        }
+    }
+    free(mem);
+}
+
+/* Every equation at every vintage of every demo project explains, down
+** to the inputs, and every equation value it prints is the run's, bit for
+** bit; so are the results in vintages.csv and report.json's equations. */
 static void test_explain_every_demo_equation(void **state)
 {
     (void)state;
@@ -483,6 +654,7 @@ static void test_explain_every_demo_equation(void **state)
         opt.search.meth_dirs = meths;
         opt.search.nmeth = 1;
         opt.central_only = true;
+        opt.trail = true;
         mrv_run *run = NULL;
         mrv_diag_reset(d);
         if (mrv_run_new(projects[i], &opt, &run, d) != MRV_OK)
@@ -500,9 +672,15 @@ static void test_explain_every_demo_equation(void **state)
                 if (st != MRV_OK)
                     fail_msg("%s %s %d: %s", projects[i], o.name, o.year,
                              fx_first_msg(d));
+                char what[256];
+                snprintf(what, sizeof what, "%s, %s at %d", projects[i], o.name,
+                         o.year);
+                /* at least the node's own line */
+                assert_true(check_printed_values(run, text, what) >= 1);
                 free(text);
             }
         }
+        check_read_elements(run);
         check_agreement(run);
         mrv_run_free(run);
     }
@@ -521,6 +699,7 @@ static void test_explain_landfill_methane(void **state)
     opt.search.meth_dirs = meths;
     opt.search.nmeth = 1;
     opt.central_only = true;
+    opt.trail = true;
     mrv_diag *d = mrv_diag_new();
     mrv_run *run = NULL;
     assert_status(
@@ -565,6 +744,7 @@ int main(void)
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_explain_agrees_with_reports, setup,
                                         teardown),
+        cmocka_unit_test(test_explain_shows_what_the_run_computes),
         cmocka_unit_test(test_explain_every_demo_equation),
         cmocka_unit_test(test_explain_landfill_methane),
     };

@@ -13,13 +13,13 @@
 ** deep as 'depth' allows).  For a parameter it prints its value at the
 ** vintage, member by member, with the same provenance.
 **
-** The values come from the run's central case: equation values from the
-** program lowered with keep_equations (run.h), so they are the very
-** numbers report.json and vintages.csv carry.  Sub-expression and sum
-** values are recomputed by walking the syntax tree on the central inputs;
-** each equation's recomputed value must agree with the program's (to
-** rounding: lowering reorders sums) or the explanation fails with an
-** internal error rather than print numbers that do not add up.
+** Every number shown is the run's own: the explanation prints from the
+** run's trail (trail.h), recorded by the lowering that made the program
+** the run evaluated and filled by its central pass, so equation values
+** are the very numbers report.json and vintages.csv carry, and what a
+** formula reads is what the run computes: both branches of an 'if'
+** whose condition depends on a draw, the right side of an 'and' or 'or'
+** that its left side does not decide before sampling.
 */
 #ifndef MRV_EXPLAIN_H
 #define MRV_EXPLAIN_H
@@ -40,11 +40,11 @@ typedef struct mrv_explain_opts {
 
 /* Writes the explanation to 'out' (borrowed; written only on success, so
 ** a failure leaves nothing half-printed).  'run' must come from
-** mrv_run_new (its equations' central values are read).  Errors: an
+** mrv_run_new with the 'trail' option.  Errors: an
 ** unknown name (MRV_EREF, with a "did you mean"), a vintage outside the
 ** crediting period or missing where one is needed (MRV_EREF, at the
-** project's crediting period), MRV_EINTERNAL when the recomputed value of
-** an equation disagrees with the program's, MRV_ENOMEM. */
+** project's crediting period), MRV_EINTERNAL when the run was made
+** without its trail, MRV_ENOMEM. */
 mrv_status mrv_explain(const mrv_run *run, const mrv_explain_opts *opts,
                        FILE *out, mrv_diag *diag);
 

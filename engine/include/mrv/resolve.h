@@ -93,4 +93,11 @@ mrv_status mrv_bound_pick(const mrv_bound *b, size_t pi, int year,
                           const size_t *mem, mrv_vpick *out, char *why,
                           size_t nwhy);
 
+/* The picked element's value in the central case, every input at its
+** value and every relative multiplier at 1: the sum over parts of w *
+** leaf, first part first.  On the central inputs, the instructions
+** lowering makes for the element compute exactly this (tested against
+** the run's trail). */
+double mrv_vpick_central(const mrv_vpick *pk);
+
 #endif /* MRV_RESOLVE_H */
