@@ -786,9 +786,13 @@ mrv_status mrv_ledger_check_rule(const mrv_ynode *node, mrv_diag *d)
     return mrv_diag_status(d);
 }
 
+/* The band of a relative half-width, compared at the ledger's decimals
+** (mrv_ledger_round): a half-width of 15 t on an estimate of 100 t is in
+** the band up to 0.15 even when the division leaves 0.15000000000000002. */
 static double band_take(const struct band *b, double u)
 {
     size_t i = 0;
+    u = mrv_ledger_round(u);
     while (!(u <= b[i].upto)) i++;
     return b[i].take;
 }
@@ -805,7 +809,7 @@ static void apply_rule(const mrv_ledger *l, mrv_conserv *c, double *x, size_t n)
         double ps[2] = {(1 - conf) / 2, (1 + conf) / 2}, q[2];
         mrv_stats_quantiles(x, n, ps, 2, q);
         double lo = q[0], hi = q[1];
-        c->half_width = (hi - lo) / 2;
+        c->half_width = hi / 2 - lo / 2; /* hi - lo may overflow */
         /* A vintage with no positive estimate issues nothing; the rules
         ** have nothing to take from it. */
         if (u > 0) {
@@ -829,7 +833,7 @@ static void apply_rule(const mrv_ledger *l, mrv_conserv *c, double *x, size_t n)
                 c->rule_adj = u * c->factor;
                 break;
             case MRV_RULE_LOWER_BOUND:
-                if (!(rel <= l->lb_precision)) {
+                if (!(mrv_ledger_round(rel) <= l->lb_precision)) {
                     double p = 1 - l->lb_confidence, lb;
                     mrv_stats_quantiles(x, n, &p, 1, &lb);
                     /* The rule never raises the estimate. */

@@ -159,11 +159,20 @@ char *mrv_dec_format(mrv_dec x, char *buf, size_t n)
 
 /* ---- the waterfall ----------------------------------------------------- */
 
+double mrv_ledger_round(double x)
+{
+    if (!isfinite(x)) return x;
+    /* The fraction of a double is exact, so only the sixth decimal is
+    ** rounded, never the whole tonnes. */
+    double whole = trunc(x), frac = x - whole;
+    return whole + round(frac * 1e6) / 1e6;
+}
+
 int64_t mrv_ledger_issue(double estimate)
 {
     if (!(estimate > 0)) return 0; /* negative (or NaN): nothing issued */
     if (estimate >= (double)MRV_LEDGER_MAX_TONNES) return MRV_LEDGER_MAX_TONNES;
-    return (int64_t)floor(estimate);
+    return (int64_t)floor(mrv_ledger_round(estimate));
 }
 
 bool mrv_agreement_rates_ok(const mrv_agreement *a, mrv_dec *sum)

@@ -761,6 +761,57 @@ static void test_ledger_rule_lower_bound(void **state)
     assert_issued(fx->run.ledger, none);
 }
 
+/* Estimates computed in binary miss whole tonnes by an ulp: 90 MWh x
+** 0.7 tCO2/MWh is 62.99999999999999 t and 130 MWh x 0.7 is
+** 90.99999999999999 t.  By hand they are 63 and 91, and rounded to the
+** gram first they issue 63 and 91 (the floor alone gave 62 and 90).  Only
+** the sixth decimal is rounded: 62.9999994 t is still 62 whole tonnes. */
+static void test_ledger_whole_tonnes_after_rounding(void **state)
+{
+    (void)state;
+    assert_int_equal(mrv_ledger_issue(62.99999999999999), 63);
+    assert_int_equal(mrv_ledger_issue(90.99999999999999), 91);
+    assert_int_equal(mrv_ledger_issue(62.9999996), 63);
+    assert_int_equal(mrv_ledger_issue(62.9999994), 62);
+    assert_int_equal(mrv_ledger_issue(63.0000004), 63);
+    assert_int_equal(mrv_ledger_issue(0.9999999999), 1);
+    assert_int_equal(mrv_ledger_issue(0.4), 0);
+    assert_int_equal(mrv_ledger_issue(-0.0000001), 0);
+    assert_true(mrv_ledger_round(0.15000000000000005) == 0.15);
+    assert_true(mrv_ledger_round(-2.0000000000000004) == -2);
+    assert_true(mrv_ledger_round(1e300) == 1e300);
+}
+
+/* A relative half-width exactly on a band's edge by hand is on it here
+** too.  21 draws: the 5 % and 95 % quantiles are x(1) = 85.85 and x(19)
+** = 116.15 (h = 20 p), so HW90 = 15.15 and U = 15.15 / 101 = 0.15, the
+** top of the FCPF band that sets nothing aside: 101 t issue 101.  In
+** binary the division gives 0.15000000000000005, which the band test
+** alone put in the 4 % band: 101 - 4.04 = 96.96, issuing 96. */
+static void test_ledger_rule_band_edge(void **state)
+{
+    struct fixture *fx = *state;
+    double x[21];
+    for (int i = 0; i < 21; i++) x[i] = 101;
+    x[0] = 80;
+    x[1] = 85.85;
+    x[19] = 116.15;
+    x[20] = 120;
+    mrv_stat *s = red(fx, 0);
+    s->central = s->mean = s->median = 101;
+    s->lower = 85.85;
+    s->upper = 116.15;
+    set_draws(fx, 1, 21, x);
+    build_ok(fx,
+             "project: proj\nhost: KHM\nconservativeness: fcpf\n"
+             "allocation: {buyer: KOR, split: {buyer_share: 0}}\n",
+             2030, 1, NULL);
+    const mrv_ledger *l = fx->run.ledger;
+    assert_close(l->cons[0].half_width, 15.15, 1e-12);
+    assert_close(l->cons[0].factor, 0, 0);
+    assert_int_equal(l->issued[0], 101);
+}
+
 static void test_ledger_basis(void **state)
 {
     struct fixture *fx = *state;
@@ -1389,6 +1440,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_ledger_rule_fcpf_and_art_trees,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_ledger_rule_lower_bound, setup,
+                                        teardown),
+        cmocka_unit_test(test_ledger_whole_tonnes_after_rounding),
+        cmocka_unit_test_setup_teardown(test_ledger_rule_band_edge, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_ledger_basis, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ledger_monte_carlo_allocation,

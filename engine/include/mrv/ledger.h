@@ -216,9 +216,21 @@ typedef struct mrv_agreement {
 ** then host and buyer. */
 #define MRV_LEDGER_NCOLS(a) ((a)->nded + 2)
 
-/* Whole tonnes issued for a creditable estimate: the floor, 0 when the
-** estimate is not positive.  The caller keeps it below
-** MRV_LEDGER_MAX_TONNES. */
+/* Decimals an estimate (or a relative half-width) is rounded to before
+** it is compared or rounded down: a millionth of a tonne is a gram. */
+#define MRV_LEDGER_DECIMALS 6
+
+/* x rounded to MRV_LEDGER_DECIMALS decimals, halves away from zero.
+** Computed estimates carry binary rounding error (90 MWh x 0.7 tCO2/MWh
+** comes out as 62.99999999999999 t); rounding to a gram first makes an
+** estimate that is a whole number of tonnes by hand that number here,
+** for any estimate below about 10^9 t (where a double still resolves a
+** gram through a few dozen operations). */
+double mrv_ledger_round(double x);
+
+/* Whole tonnes issued for a creditable estimate: the estimate rounded
+** to the gram (mrv_ledger_round), then down to whole tonnes; 0 when it
+** is not positive.  The caller keeps it below MRV_LEDGER_MAX_TONNES. */
 int64_t mrv_ledger_issue(double estimate);
 
 /* The waterfall of docs/allocation.md over 'nvint' vintages with
