@@ -26,6 +26,8 @@
 ** left-leaning chain as long as the formula allows (about 8000 nodes), so
 ** code that walks trees recursively must cope with that depth.
 */
+#include <errno.h>
+#include <float.h>
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
@@ -335,9 +337,18 @@ static void number(parser *p, size_t i)
         memcpy(small, p->src + start, n);
         small[n] = '\0';
     }
+    errno = 0;
     double v = strtod(text, NULL);
     if (isinf(v)) {
         error(p, start, "number out of range: %s",
+              quote(p->src + start, n, qb, sizeof qb));
+        return;
+    }
+    /* 1e-400 would be read as 0, 1e-310 with digits lost. */
+    if ((v == 0 && errno == ERANGE) || (v != 0 && fabs(v) < DBL_MIN)) {
+        error(p, start,
+              "number out of range: %s underflows (a nonzero number must "
+              "be at least 2.2e-308 in magnitude)",
               quote(p->src + start, n, qb, sizeof qb));
         return;
     }

@@ -141,9 +141,7 @@ static bool get_dec(const mrv_ynode *n, const char *what, mrv_dec *out,
     bool ok = mrv_dec_parse(n->text, n->len, out, &why);
     if (ok && n->style == MRV_YS_PLAIN) return true;
     if (ok)
-        mrv_error(d, n->pos, MRV_ESCHEMA,
-                  "%s must be a number; remove the quotes around '%s'", what,
-                  n->text);
+        mrv_error(d, n->pos, MRV_ESCHEMA, MRV__UNQUOTE, what, n->text);
     else
         mrv_error(d, n->pos, MRV_ESCHEMA,
                   "%s must be a decimal number such as 0.05, not '%s' (%s)",
@@ -250,9 +248,13 @@ static long vintage_key(const loader *L, const mrv_ynode *k, const char *what)
 {
     int y;
     if (!mrv__is_year(k, &y)) {
-        mrv_error(L->d, k->pos, MRV_ESCHEMA,
-                  "the keys of %s must be vintages (years), not '%s'", what,
-                  k->text);
+        if (mrv__quoted_number(k))
+            mrv_error(L->d, k->pos, MRV_ESCHEMA, MRV__UNQUOTE, "a vintage key",
+                      k->text);
+        else
+            mrv_error(L->d, k->pos, MRV_ESCHEMA,
+                      "the keys of %s must be vintages (years), not '%s'", what,
+                      k->text);
         return -1;
     }
     if (y < L->l->first || y >= L->l->first + (int)L->l->nvint) {
@@ -564,7 +566,11 @@ static int *load_when(loader *L, const mrv_ynode *n, const char *what)
             ok = false;
             continue;
         }
-        if (!mrv__is_year(n->vals[i], &y[v])) {
+        if (mrv__quoted_number(n->vals[i])) {
+            mrv_error(L->d, n->vals[i]->pos, MRV_ESCHEMA, MRV__UNQUOTE, what,
+                      n->vals[i]->text);
+            ok = false;
+        } else if (!mrv__is_year(n->vals[i], &y[v])) {
             mrv_error(L->d, n->vals[i]->pos, MRV_ESCHEMA,
                       "%s for vintage %s must be a year, not '%s'", what,
                       n->keys[i]->text,

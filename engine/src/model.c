@@ -10,6 +10,7 @@
 ** knows.  All memory comes from the caller's arena.
 */
 #include <ctype.h>
+#include <float.h>
 #include <math.h>
 #include <string.h>
 
@@ -299,12 +300,15 @@ static void load_equation(const mrv_ynode *k, const mrv_ynode *v,
         e->initial_node = n;
         e->initial_is_number = mrv__is_number(n);
         e->initial = parse_formula(n, "'initial'", a, d);
-        if (e->initial && e->initial_is_number && e->unit_text &&
-            !isfinite(e->initial->num * e->unit.scale))
+        double x = e->initial && e->initial_is_number
+                       ? e->initial->num * e->unit.scale
+                       : 0;
+        if (e->unit_text && (!isfinite(x) || (x != 0 && fabs(x) < DBL_MIN)))
             mrv_error(d, n->pos, MRV_EDOMAIN,
-                      "initial value %s is too large: it overflows when "
-                      "converted from '%s'",
-                      n->text, e->unit_text);
+                      "initial value %s is too %s: it %s when converted "
+                      "from '%s'",
+                      n->text, isfinite(x) ? "small" : "large",
+                      isfinite(x) ? "underflows" : "overflows", e->unit_text);
     }
     e->description = opt_string(v, "description", "description", d);
 }

@@ -4,12 +4,17 @@
 ** YAML 1.1 would read 'yes' as true, '0x10' as 16 and '1_000' as 1000;
 ** validators re-run files that others wrote, so we accept exactly one
 ** spelling of each kind of value and say what we expected otherwise.
-** Numbers are plain scalars in decimal (with '_' between digits allowed);
+** Numbers are plain scalars in decimal (with '_' between digits allowed):
+** a quoted '0.5' is text, refused wherever a number is expected with a
+** hint to remove the quotes (a quantity with a unit, '25 km/d', is text
+** by nature and may be quoted); a number too large or too small for a
+** double (1e400, 1e-400) is an error, never infinity or 0;
 ** booleans are true/false; dates are YYYY-MM-DD.  The C locale is assumed
 ** (strtod's decimal point); mrv.h documents that requirement.
 */
 #include <ctype.h>
 #include <errno.h>
+#include <float.h>
 #include <limits.h>
 #include <math.h>
 #include <stdlib.h>
@@ -158,43 +163,71 @@ static bool clean_number(const char *s, size_t len, char *buf, size_t n)
     return digits;
 }
 
-static bool parse_number(const char *s, size_t len, double *out)
+mrv__numread mrv__read_number(const char *s, size_t len, double *out)
 {
     char buf[128];
-    if (!clean_number(s, len, buf, sizeof buf)) return false;
+    if (!clean_number(s, len, buf, sizeof buf)) return MRV__NUM_SYNTAX;
     errno = 0;
     char *end;
     double v = strtod(buf, &end);
-    if (*end != '\0' || !isfinite(v)) return false;
-    if (errno == ERANGE && v != 0) return false;
+    if (*end != '\0') return MRV__NUM_SYNTAX;
+    if (!isfinite(v)) return MRV__NUM_OVERFLOW;
+    /* strtod reads 1e-400 as 0 (with ERANGE) and 1e-310 as a subnormal
+    ** that keeps only some of its digits: neither is the number written.
+    ** 0e-400 is an exact 0 and sets no ERANGE. */
+    if ((v == 0 && errno == ERANGE) || (v != 0 && fabs(v) < DBL_MIN))
+        return MRV__NUM_UNDERFLOW;
     *out = v;
-    return true;
+    return MRV__NUM_OK;
+}
+
+const char *mrv__numread_why(mrv__numread r)
+{
+    switch (r) {
+    case MRV__NUM_OK:
+        break;
+    case MRV__NUM_SYNTAX:
+        return "not a decimal number";
+    case MRV__NUM_OVERFLOW:
+        return "too large: beyond 1.8e308, the largest double";
+    case MRV__NUM_UNDERFLOW:
+        return "too small: below 2.2e-308 in magnitude a nonzero number "
+               "underflows (it would be read as 0 or lose digits)";
+    }
+    return "";
 }
 
 bool mrv__is_number(const mrv_ynode *n)
 {
     double v;
     return n->kind == MRV_Y_SCALAR && n->style == MRV_YS_PLAIN &&
-           parse_number(n->text, n->len, &v);
+           mrv__read_number(n->text, n->len, &v) == MRV__NUM_OK;
+}
+
+bool mrv__quoted_number(const mrv_ynode *n)
+{
+    double v;
+    return n->kind == MRV_Y_SCALAR && n->style != MRV_YS_PLAIN &&
+           mrv__read_number(n->text, n->len, &v) != MRV__NUM_SYNTAX;
 }
 
 bool mrv__get_number(const mrv_ynode *n, const char *what, double *out,
                      mrv_diag *d)
 {
     if (!mrv__expect_scalar(n, what, d)) return false;
-    if (n->style == MRV_YS_PLAIN && parse_number(n->text, n->len, out))
-        return true;
-    if (n->style != MRV_YS_PLAIN) {
-        double v;
-        if (parse_number(n->text, n->len, &v)) {
-            mrv_error(d, at(n), MRV_ESCHEMA,
-                      "%s must be a number; remove the quotes around '%s'",
-                      what, n->text);
-            return false;
-        }
+    mrv__numread r = mrv__read_number(n->text, n->len, out);
+    if (r == MRV__NUM_SYNTAX) {
+        mrv_error(d, at(n), MRV_ESCHEMA, "%s must be a finite number, not '%s'",
+                  what, n->text);
+        return false;
     }
-    mrv_error(d, at(n), MRV_ESCHEMA, "%s must be a finite number, not '%s'",
-              what, n->text);
+    if (n->style != MRV_YS_PLAIN) {
+        mrv_error(d, at(n), MRV_ESCHEMA, MRV__UNQUOTE, what, n->text);
+        return false;
+    }
+    if (r == MRV__NUM_OK) return true;
+    mrv_error(d, at(n), MRV_EDOMAIN, "%s '%s' is %s", what, n->text,
+              mrv__numread_why(r));
     return false;
 }
 
@@ -203,7 +236,7 @@ bool mrv__get_int(const mrv_ynode *n, const char *what, long lo, long hi,
 {
     double v;
     if (n->kind == MRV_Y_SCALAR && n->style == MRV_YS_PLAIN &&
-        !mrv__is_number(n)) {
+        mrv__read_number(n->text, n->len, &v) == MRV__NUM_SYNTAX) {
         mrv_error(d, at(n), MRV_ESCHEMA,
                   "%s must be a whole number from %ld to %ld, not '%s'", what,
                   lo, hi, n->text);
@@ -240,6 +273,10 @@ bool mrv__get_u64(const mrv_ynode *n, const char *what, uint64_t *out,
             *out = (uint64_t)v;
             return true;
         }
+    }
+    if (mrv__quoted_number(n)) {
+        mrv_error(d, at(n), MRV_ESCHEMA, MRV__UNQUOTE, what, s);
+        return false;
     }
     mrv_error(
         d, at(n), MRV_ESCHEMA,
@@ -377,14 +414,16 @@ bool mrv__get_unit(const mrv_ynode *n, const char *what, mrv_unit *out,
     return false;
 }
 
-bool mrv__split_quantity(const char *s, double *value, const char **unit_text)
+mrv__numread mrv__split_quantity(const char *s, double *value,
+                                 const char **unit_text)
 {
     size_t i = 0;
     if (s[i] == '+' || s[i] == '-') i++;
-    if (!(isdigit((unsigned char)s[i]) || s[i] == '.')) return false;
+    if (!(isdigit((unsigned char)s[i]) || s[i] == '.')) return MRV__NUM_SYNTAX;
     while (s[i] && !isspace((unsigned char)s[i])) i++;
-    if (!parse_number(s, i, value)) return false;
+    mrv__numread r = mrv__read_number(s, i, value);
+    if (r == MRV__NUM_SYNTAX) return r;
     while (isspace((unsigned char)s[i])) i++;
     *unit_text = s[i] ? s + i : NULL;
-    return true;
+    return r;
 }

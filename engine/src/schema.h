@@ -30,9 +30,30 @@ bool mrv__expect_map(const mrv_ynode *n, const char *what, mrv_diag *d);
 bool mrv__expect_seq(const mrv_ynode *n, const char *what, mrv_diag *d);
 bool mrv__expect_scalar(const mrv_ynode *n, const char *what, mrv_diag *d);
 
-/* A plain scalar that is a finite decimal number (YAML '_' digit
-** separators allowed; hex, octal, inf and nan are not). */
+/* Reading a decimal number (YAML '_' digit separators allowed; hex,
+** octal, inf and nan are not): OK, or why not. */
+typedef enum mrv__numread {
+    MRV__NUM_OK,
+    MRV__NUM_SYNTAX,   /* not a decimal number */
+    MRV__NUM_OVERFLOW, /* beyond the largest double */
+    MRV__NUM_UNDERFLOW /* nonzero, but below the smallest normal double */
+} mrv__numread;
+mrv__numread mrv__read_number(const char *s, size_t len, double *out);
+/* "too large: ..." for messages ("" for MRV__NUM_OK). */
+const char *mrv__numread_why(mrv__numread r);
+
+/* The one rule for quoted numbers: a number is written plain.  A quoted
+** scalar that reads as a number is refused wherever a number is expected,
+** with this message (arguments: what, the text). */
+#define MRV__UNQUOTE "%s must be a number; remove the quotes around '%s'"
+/* A quoted scalar whose text is a number (for the hint above). */
+bool mrv__quoted_number(const mrv_ynode *n);
+
+/* A plain scalar that is a decimal number a double holds (no overflow,
+** no underflow). */
 bool mrv__is_number(const mrv_ynode *n);
+/* Reads a number, or records why not: quoted (MRV__UNQUOTE), not a
+** number, too large or too small. */
 bool mrv__get_number(const mrv_ynode *n, const char *what, double *out,
                      mrv_diag *d);
 /* An integer-valued plain number within [lo, hi]. */
@@ -58,10 +79,11 @@ bool mrv__get_date(const mrv_ynode *n, const char *what, mrv_date *out,
 bool mrv__get_unit(const mrv_ynode *n, const char *what, mrv_unit *out,
                    const char **text, mrv_diag *d);
 
-/* Parses "NUMBER" or "NUMBER UNIT" (e.g. "25 km/d").  Returns true and
-** sets *value and *unit_text (NULL when no unit) when 's' starts with a
-** number. */
-bool mrv__split_quantity(const char *s, double *value, const char **unit_text);
+/* Parses "NUMBER" or "NUMBER UNIT" (e.g. "25 km/d").  When 's' starts
+** with a number, sets *unit_text (NULL when no unit) and returns how the
+** number read (MRV__NUM_OK: *value is set); else MRV__NUM_SYNTAX. */
+mrv__numread mrv__split_quantity(const char *s, double *value,
+                                 const char **unit_text);
 
 /* Levenshtein distance, capped; used for "did you mean" hints. */
 size_t mrv__edit_distance(const char *a, const char *b);

@@ -17,6 +17,7 @@
 ** series covering the crediting period (or a fill rule), values inside the
 ** parameter's bounds, distribution parameters valid.
 */
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -172,14 +173,21 @@ static const mrv_uncert *parse_uncert(vctx *v, const mrv_ynode *n,
     u->hi = HUGE_VAL;
     if (n->kind == MRV_Y_SCALAR) {
         /* IPCC shorthand: P% is the half-width of a 95 % interval. */
-        char *end;
-        double pct = strtod(n->text, &end);
-        if (n->len < 2 || n->text[n->len - 1] != '%' ||
-            end != n->text + n->len - 1 || !isfinite(pct)) {
+        double pct = 0;
+        mrv__numread r = n->len >= 2 && n->text[n->len - 1] == '%'
+                             ? mrv__read_number(n->text, n->len - 1, &pct)
+                             : MRV__NUM_SYNTAX;
+        if (r == MRV__NUM_SYNTAX) {
             mrv_error(d, n->pos, MRV_ESCHEMA,
                       "uncertainty must be a percentage like 10%% or a "
                       "mapping with 'dist', not '%s'",
                       n->text);
+            fail(v);
+            return NULL;
+        }
+        if (r != MRV__NUM_OK) {
+            mrv_error(d, n->pos, MRV_EDOMAIN, "the percentage '%s' is %s",
+                      n->text, mrv__numread_why(r));
             fail(v);
             return NULL;
         }
@@ -326,12 +334,14 @@ static mrv_vnode *parse_value(vctx *v, const mrv_ynode *n, const mrv_unit *unit,
 
 static mrv_vnode *leaf(vctx *v, const mrv_ynode *n, double value, mrv_unit unit)
 {
-    /* '1e300 Mt' is a finite number in a valid unit, but not in kg. */
-    if (!isfinite(value * unit.scale)) {
+    /* '1e300 Mt' is a finite number in a valid unit, but not in kg; nor
+    ** is '1e-300 mg' anything but 0 there. */
+    double x = value * unit.scale;
+    if (!isfinite(x) || (value != 0 && fabs(x) < DBL_MIN)) {
         mrv_error(v->c->d, n->pos, MRV_EDOMAIN,
-                  "value '%s' is too large: it overflows when converted "
-                  "from its unit",
-                  n->text);
+                  "value '%s' is too %s: it %s when converted from its unit",
+                  n->text, isfinite(x) ? "small" : "large",
+                  isfinite(x) ? "underflows" : "overflows");
         return (fail(v), NULL);
     }
     mrv_vnode *l = new_node(v, MRV_V_LEAF, n->pos);
@@ -364,13 +374,20 @@ static mrv_vnode *scalar_value(vctx *v, const mrv_ynode *n,
     mrv_diag *d = v->c->d;
     mrv_unit u = unit ? *unit : v->p->unit;
     double x;
-    if (mrv__is_number(n)) {
-        mrv__get_number(n, "a value", &x, d);
-        return leaf(v, n, x, u);
-    }
     const char *ut;
-    if (mrv__split_quantity(n->text, &x, &ut)) {
-        if (!ut) return leaf(v, n, x, u);
+    mrv__numread r = mrv__split_quantity(n->text, &x, &ut);
+    if (r != MRV__NUM_SYNTAX) {
+        /* A bare number follows the rule of every number (written plain,
+        ** in range); a quantity is text and may be quoted. */
+        if (!ut) {
+            if (!mrv__get_number(n, "a value", &x, d)) return (fail(v), NULL);
+            return leaf(v, n, x, u);
+        }
+        if (r != MRV__NUM_OK) {
+            mrv_error(d, n->pos, MRV_EDOMAIN, "the number in '%s' is %s",
+                      n->text, mrv__numread_why(r));
+            return (fail(v), NULL);
+        }
         mrv_unit qu;
         size_t off;
         const char *why;
@@ -492,10 +509,14 @@ static mrv_vnode *years_map(vctx *v, const mrv_ynode *n, const mrv_unit *unit,
     for (size_t i = 0; i < n->n; i++) {
         int year;
         if (!mrv__is_year(n->keys[i], &year)) {
-            mrv_error(v->c->d, n->keys[i]->pos, MRV_ESCHEMA,
-                      "expected a year (%d to %d) like the other keys, not "
-                      "'%s'",
-                      MRV_YEAR_MIN, MRV_YEAR_MAX, n->keys[i]->text);
+            if (mrv__quoted_number(n->keys[i]))
+                mrv_error(v->c->d, n->keys[i]->pos, MRV_ESCHEMA, MRV__UNQUOTE,
+                          "a year key", n->keys[i]->text);
+            else
+                mrv_error(v->c->d, n->keys[i]->pos, MRV_ESCHEMA,
+                          "expected a year (%d to %d) like the other keys, not "
+                          "'%s'",
+                          MRV_YEAR_MIN, MRV_YEAR_MAX, n->keys[i]->text);
             ok = fail(v);
             continue;
         }
@@ -630,6 +651,11 @@ static mrv_vnode *parse_value(vctx *v, const mrv_ynode *n, const mrv_unit *unit,
     int year;
     if (mrv__is_year(n->keys[0], &year))
         return years_map(v, n, unit, unit_text, stream);
+    if (mrv__quoted_number(n->keys[0])) {
+        mrv_error(d, n->keys[0]->pos, MRV_ESCHEMA, MRV__UNQUOTE, "a year key",
+                  n->keys[0]->text);
+        return (fail(v), NULL);
+    }
     if (!mrv__is_ident(n->keys[0]->text)) {
         mrv_error(d, n->keys[0]->pos, MRV_ESCHEMA,
                   "expected a year, a member name or 'value', not '%s'",

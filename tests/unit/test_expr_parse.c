@@ -160,7 +160,8 @@ static const struct {
     {"1E5", "100000"},
     {"007", "7"},
     {"0.1", "0.1"},
-    {"1e-400", "0"},
+    {"0e-400", "0"},
+    {"2.2250738585072014e-308", "2.2250738585072014e-308"},
     {"123456789012345678", "1.2345678901234568e+17"},
     /* Whitespace and newlines anywhere between tokens. */
     {"  a\n  +\tb\r\n * c  ", "(a + (b * c))"},
@@ -251,6 +252,9 @@ static const struct {
     {"1.2.3", 1, "malformed number '1.2.3'"},
     {"1e999", 1, "number out of range: '1e999'"},
     {"2 * 1e400", 5, "number out of range"},
+    /* Read as 0 or as a subnormal with digits lost: not what is written. */
+    {"1e-400", 1, "number out of range: '1e-400' underflows"},
+    {"x + 1e-310", 5, "number out of range: '1e-310' underflows"},
     /* Functions: arity, unknown, misused as names. */
     {"clamp(x, 0)", 1, "'clamp' takes 3 arguments, got 2"},
     {"if(a, b)", 1, "'if' takes 3 arguments, got 2"},
