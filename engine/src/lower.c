@@ -38,9 +38,12 @@ typedef struct vinfo {
     bool safe; /* surely finite: inputs, finite constants, and
                ** + - * min max abs neg select of safe values */
     bool checked;
-    bool is_const; /* a materialised constant */
-    double k;
-    int32_t input; /* input number, or -1 */
+    bool is_const;  /* a materialised constant */
+    bool invariant; /* the same in every draw: a constant, or computed
+                    ** from constants only (a fold that was not finite,
+                    ** such as 1 / 0) */
+    double k;       /* the value of an invariant vid */
+    int32_t input;  /* input number, or -1 */
 } vinfo;
 
 typedef struct cse_key {
@@ -207,7 +210,7 @@ static vinfo *info(lctx *c, uint32_t id)
 
 static uint32_t new_vid(lctx *c, bool safe)
 {
-    vinfo vi = {safe, false, false, 0, -1};
+    vinfo vi = {safe, false, false, false, 0, -1};
     if (!mrv_vec_push(&c->vinfo, &vi)) {
         nomem(c);
         return NO_VID;
@@ -239,6 +242,7 @@ static uint32_t const_vid(lctx *c, double v)
     uint32_t id = new_vid(c, isfinite(v));
     if (id == NO_VID) return NO_VID;
     info(c, id)->is_const = true;
+    info(c, id)->invariant = true;
     info(c, id)->k = v;
     e->key = k;
     e->vid = id;
@@ -334,8 +338,20 @@ static val emit(lctx *c, uint32_t op, uint32_t b, uint32_t cc, uint32_t d,
                 (!c_is_vid(op) || cc == NO_VID || info(c, cc)->safe) &&
                 (d == NO_VID || info(c, d)->safe) && isfinite(k);
     if (op == MRV_I_SEL) safe = info(c, cc)->safe && info(c, d)->safe;
+    bool c_vid = c_is_vid(op) && cc != NO_VID;
+    bool invariant = info(c, b)->invariant &&
+                     (!c_vid || info(c, cc)->invariant) &&
+                     (d == NO_VID || info(c, d)->invariant);
+    double kv = 0;
+    if (invariant) {
+        mrv_insn in = {op, 0, 0, cc, 0, k, 0};
+        kv = mrv_eval_op(&in, info(c, b)->k, c_vid ? info(c, cc)->k : 0,
+                         d != NO_VID ? info(c, d)->k : 0);
+    }
     uint32_t id = new_vid(c, safe);
     if (id == NO_VID) return r;
+    info(c, id)->invariant = invariant;
+    info(c, id)->k = kv;
     mrv_insn in = {op, id, b, cc, d, k, site_here(c, off)};
     if (!mrv_vec_push(&c->code, &in)) return nomem(c), r;
     e->key = key;
@@ -603,6 +619,23 @@ static bool static_int(lctx *c, const mrv_ast *n, const char *what, long *out)
 {
     val v = lower(c, n);
     if (c->failed) return false;
+    /* Known, but not folded: a constant operation that was not finite
+    ** (1 / 0) is on the way. */
+    if (!v.k && info(c, v.id)->invariant) {
+        double x = info(c, v.id)->k;
+        if (isfinite(x))
+            return lerr(c, n->start, MRV_EDOMAIN,
+                        "%s passes through a value that is not finite (a "
+                        "division by zero or an overflow among constants)",
+                        what);
+        return lerr(c, n->start, MRV_EDOMAIN,
+                    "%s is %s, not a finite number (a division by zero or "
+                    "an overflow among constants)",
+                    what,
+                    isnan(x) ? "NaN"
+                    : x > 0  ? "inf"
+                             : "-inf");
+    }
     if (!v.k)
         return lerr(c, n->start, MRV_EDOMAIN,
                     "%s depends on an uncertain input; subscripts and ranges "

@@ -327,6 +327,16 @@ static const struct {
      "a range bound is 1.5, not a whole number"},
     {"", "sum(x in 1 .. U: C)", NULL,
      "U:", "a range bound depends on an uncertain input"},
+    /* Known but not finite: the cause, not an uncertain input. */
+    {"", "sum(x in 1 .. 1 / Z: C)", NULL, "1 /",
+     "a range bound is inf, not a finite number (a division by zero or an "
+     "overflow among constants)"},
+    {"  A: {unit: t, over: [vintage]}\n", "A[y - Z / Z]",
+     "A: {2025: 1, 2026: 1, 2027: 1}", "y -",
+     "the year subscript is NaN, not a finite number"},
+    {"  A: {unit: t, over: [vintage]}\n", "A[y - 1 / (1 / Z)]",
+     "A: {2025: 1, 2026: 1, 2027: 1}", "y -",
+     "the year subscript passes through a value that is not finite"},
     {"", "sum(x in 0 .. 100000: C)", NULL, "x in",
      "the range 0 .. 100000 has 100001 values; at most 100000 are allowed"},
     {"", "sum(a in 1 .. 100000, b in 1 .. 1000: C)", NULL, "sum",
