@@ -508,6 +508,47 @@ static mrv_status report_checks(shared *sh, worker *ws, unsigned nt,
     return MRV_OK;
 }
 
+/* After phase 3: every summary must be a number.  The moments cannot
+** overflow (stats.c scales them), but draws of -1e308 and 1e308 have an
+** sd, and a spread, beyond the largest double: that is the input's doing
+** and an error, never an inf or a null in a report. */
+static mrv_status check_summaries(const shared *sh, mrv_diag *d)
+{
+    const mrv_run *run = sh->run;
+    for (size_t c = 0; c < sh->ncols; c++) {
+        const mrv_stat *s = &run->stats[c];
+        const struct {
+            const char *name;
+            double x;
+        } f[] = {{"mean", s->mean},
+                 {"sd", s->sd},
+                 {"lower bound", s->lower},
+                 {"median", s->median},
+                 {"upper bound", s->upper},
+                 {"standard error", s->se_mean},
+                 {"lower bound of the first half", s->lower_half},
+                 {"upper bound of the first half", s->upper_half}};
+        for (size_t k = 0; k < sizeof f / sizeof *f; k++) {
+            if (isfinite(f[k].x)) continue;
+            size_t v = c / MRV_NRESULTS;
+            char when[32];
+            if (v < run->nvint)
+                snprintf(when, sizeof when, "in vintage %d",
+                         run->bound->first + (int)v);
+            else
+                snprintf(when, sizeof when, "over the crediting period");
+            return mrv_error(d, run->bound->project->mc.pos, MRV_EDOMAIN,
+                             "the Monte Carlo %s of %s %s is beyond the "
+                             "largest double (about 1.8e308): the draws "
+                             "spread too far to summarise; check the "
+                             "inputs' values and units",
+                             f[k].name, mrv_result_names[c % MRV_NRESULTS],
+                             when);
+        }
+    }
+    return MRV_OK;
+}
+
 static mrv_status propagate(shared *sh)
 {
     const mrv_program *p = sh->p;
@@ -634,6 +675,7 @@ mrv_status mrv_mc_run(mrv_run *run, unsigned threads, mrv_diag *d)
     if (st == MRV_OK) {
         run_phase(&sh, ws, nt, summarise, sh.ncols);
         for (unsigned t = 0; t < nt && st == MRV_OK; t++) st = ws[t].st;
+        if (st == MRV_OK) st = check_summaries(&sh, d);
     }
     if (st == MRV_OK) st = propagate(&sh);
     free_workers(ws, nt);

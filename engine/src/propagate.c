@@ -121,7 +121,12 @@ mrv_status mrv_propagate(const mrv_program *p, const mrv_ipcc_input *in,
         s->ipcc_sd = sqrt(var[c]);
         s->ipcc_lower = s->central - z * s->ipcc_sd;
         s->ipcc_upper = s->central + z * s->ipcc_sd;
-        double hw = (s->upper - s->lower) / 2;
+        if (!isfinite(s->ipcc_lower) || !isfinite(s->ipcc_upper)) {
+            s->ipcc_sd = s->ipcc_lower = s->ipcc_upper = (double)NAN;
+            s->ipcc_disagrees = false;
+            continue;
+        }
+        double hw = s->upper / 2 - s->lower / 2;
         double tol = MRV_IPCC_TOLERANCE * hw;
         /* A result the draws do not move at all (leakage 0, say) agrees
         ** when Approach 1 does not move it either, up to rounding. */

@@ -74,6 +74,33 @@ mrv_status mrv__report_nonfinite(const mrv_program *p, const mrv_bound *b,
                      count);
 }
 
+/* Every equation is checked finite by the VM, but a result times its
+** unit's scale, or the crediting-period total of finite vintages, can
+** still overflow: an error at the result's formula, never an inf (or a
+** null) in the outputs.  The Monte Carlo checks its draws the same way. */
+static mrv_status check_central(const mrv_run *run, mrv_diag *d)
+{
+    const mrv_methodology *m = run->bound->meth;
+    for (size_t v = 0; v <= run->nvint; v++) {
+        for (int r = 0; r < MRV_NRESULTS; r++) {
+            if (isfinite(run->stats[v * MRV_NRESULTS + r].central)) continue;
+            const mrv_equation *e = &m->eqs[m->results[r]];
+            if (v == run->nvint)
+                return mrv_error(d, mrv_expr_pos(e->formula_node, 0),
+                                 MRV_EDOMAIN,
+                                 "the crediting-period total of '%s' (the "
+                                 "%s) overflows in the central case",
+                                 e->name, mrv_result_names[r]);
+            return mrv_error(d, mrv_expr_pos(e->formula_node, 0), MRV_EDOMAIN,
+                             "'%s' (the %s) overflows in vintage %d of the "
+                             "central case once converted to '%s'",
+                             e->name, mrv_result_names[r],
+                             run->bound->first + (int)v, e->unit_text);
+        }
+    }
+    return MRV_OK;
+}
+
 static mrv_status run_central(mrv_run *run, mrv_diag *d)
 {
     const mrv_program *p = run->program;
@@ -114,6 +141,7 @@ static mrv_status run_central(mrv_run *run, mrv_diag *d)
                 t += run->stats[v * MRV_NRESULTS + r].central;
             run->stats[run->nvint * MRV_NRESULTS + r].central = t;
         }
+        st = check_central(run, d);
     }
     free(slots);
     free(bad);
@@ -147,6 +175,17 @@ static mrv_status run_equations(mrv_run *run, mrv_trail *trail, mrv_diag *d)
     for (size_t k = 0; k < ne * nv; k++)
         run->eq_central[k] = slots[p->eq_slot[k]];
     if (trail) mrv_trail_fill(trail, slots);
+    /* Finite in the internal scale (the VM checks), but report.json gives
+    ** each in its declared unit, which may be far smaller than a kg. */
+    for (size_t k = 0; k < ne * nv && st == MRV_OK; k++) {
+        if (isfinite(mrv_run_equation_value(run, k / nv, k % nv))) continue;
+        const mrv_equation *e = &m->eqs[k / nv];
+        st =
+            mrv_error(d, mrv_expr_pos(e->formula_node, 0), MRV_EDOMAIN,
+                      "'%s' overflows in vintage %d of the central case "
+                      "once converted to '%s'",
+                      e->name, run->bound->first + (int)(k % nv), e->unit_text);
+    }
     for (size_t v = 0; v < nv && st == MRV_OK; v++) {
         for (int r = 0; r < MRV_NRESULTS; r++) {
             size_t k = v * MRV_NRESULTS + r;

@@ -203,12 +203,42 @@ static void moments_add(moments *mo, const double *x, size_t i0, size_t i1)
     }
 }
 
-static void moments_end(const moments *mo, size_t n, double *mean, double *ss)
+/* The mean and sd from the partial sums; false when a sum overflowed
+** (draws near 1e154 and beyond square past the largest double). */
+static bool moments_end(const moments *mo, size_t n, double *mean, double *sd)
 {
     double s1 = (mo->a[0] + mo->a[1]) + (mo->a[2] + mo->a[3]);
     double s2 = (mo->q[0] + mo->q[1]) + (mo->q[2] + mo->q[3]);
+    double c = s1 * s1 / (double)n;
+    if (!isfinite(c) || !isfinite(s2)) return false;
     *mean = mo->x0 + s1 / (double)n;
-    *ss = fmax(s2 - s1 * s1 / (double)n, 0);
+    *sd = n > 1 ? sqrt(fmax(s2 - c, 0) / (double)(n - 1)) : 0;
+    return isfinite(*mean);
+}
+
+/* The same moments with every draw scaled by a power of two that brings
+** the largest below 1: exact scaling, so only the sums' own rounding
+** differs, and no sum can overflow (|d| < 2, d^2 < 4, n < 2^32).  A
+** second pass, taken only when the first overflowed.  The mean lies
+** among the draws and stays finite; the sd may truly exceed the largest
+** double (draws of -1e308 and 1e308), and is then +inf for the caller
+** to refuse. */
+static void moments_scaled(const double *x, size_t n, double *mean, double *sd)
+{
+    double big = 0;
+    for (size_t i = 0; i < n; i++) big = fmax(big, fabs(x[i]));
+    int e = ilogb(big) + 1;
+    moments mo = {ldexp(x[0], -e), {0, 0, 0, 0}, {0, 0, 0, 0}};
+    for (size_t i = 0; i < n; i++) {
+        double d = ldexp(x[i], -e) - mo.x0;
+        mo.a[i % 4] += d;
+        mo.q[i % 4] += d * d;
+    }
+    double s1 = (mo.a[0] + mo.a[1]) + (mo.a[2] + mo.a[3]);
+    double s2 = (mo.q[0] + mo.q[1]) + (mo.q[2] + mo.q[3]);
+    *mean = ldexp(mo.x0 + s1 / (double)n, e);
+    double ss = fmax(s2 - s1 * s1 / (double)n, 0);
+    *sd = n > 1 ? ldexp(sqrt(ss / (double)(n - 1)), e) : 0;
 }
 
 /* One bracket [lo, hi] around the rank of probability p, with what one
@@ -482,17 +512,16 @@ mrv_status mrv_stats_column(const double *x, size_t n, double confidence,
     if (n == 0 || n > w->n) return MRV_ENOMEM;
     double plo = (1 - confidence) / 2, phi = (1 + confidence) / 2;
     size_t nh = n >= 2 ? n / 2 : n;
-    double mean, ss;
+    double mean = x[0], sd = 0;
+    bool ok = true;
     moments mo = {x[0], {0, 0, 0, 0}, {0, 0, 0, 0}};
     if (constant(x, n)) {
         /* Leakage 0, say: nothing to select. */
         out->lower = out->median = out->upper = x[0];
         out->lower_half = out->upper_half = x[0];
-        mean = x[0];
-        ss = 0;
     } else if (n < FAST_MIN) {
         moments_add(&mo, x, 0, n);
-        moments_end(&mo, n, &mean, &ss);
+        ok = moments_end(&mo, n, &mean, &sd);
         double p[3] = {plo, 0.5, phi}, q[3], qh[2];
         memcpy(w->copy, x, n * sizeof *x);
         mrv_stats_quantiles(w->copy, n, p, 3, q);
@@ -531,7 +560,7 @@ mrv_status mrv_stats_column(const double *x, size_t n, double confidence,
             used += cap + 1; /* the spare slot of STEP */
         }
         classify(x, n, nh, g, &mo);
-        moments_end(&mo, n, &mean, &ss);
+        ok = moments_end(&mo, n, &mean, &sd);
         /* The first half's draws inside a bracket are a prefix of its
         ** buffer; select on that prefix before the whole buffer is
         ** reordered (selection keeps the prefix's set of draws). */
@@ -546,8 +575,9 @@ mrv_status mrv_stats_column(const double *x, size_t n, double confidence,
         out->upper =
             quantile_in(x, n, phi, g[2].below, g[2].nin, g[2].cap, g[2].buf, w);
     }
+    if (!ok) moments_scaled(x, n, &mean, &sd);
     out->mean = mean;
-    out->sd = n > 1 ? sqrt(ss / (double)(n - 1)) : 0;
-    out->se_mean = out->sd / sqrt((double)n);
+    out->sd = sd;
+    out->se_mean = sd / sqrt((double)n);
     return MRV_OK;
 }

@@ -20,7 +20,9 @@
 ** Two numbers are the same when their text is (the writer prints %.17g, or
 ** %llu for counts and the seed), or when both are non-integers that read
 ** back to the same double; integers compare as text, because a seed above
-** 2^53 does not survive a double.  Two members are skipped: "inputs"
+** 2^53 does not survive a double.  A null is never equal to anything,
+** itself included, except where the writers put one for a value that
+** does not apply (may_be_null).  Two members are skipped: "inputs"
 ** (compared by digest in step 2, since paths may legitimately differ) and
 ** "search" (a re-run may be given more folders).
 **
@@ -466,6 +468,25 @@ static const char *show(const mrv_json *x, char *buf, size_t n)
     return buf;
 }
 
+/* Whether the member at 'path' may be null: those the writers leave null
+** when they do not apply (no description, no authorized volume, no draws
+** for the ledger, no conservativeness rule or buyer volume, an IPCC
+** Approach 1 that could not be formed).  Everywhere else a number
+** belongs, and a null there is a difference even when both reports hold
+** it: null == null would let a report whose statistics overflowed pass
+** as verified. */
+static bool may_be_null(const char *path)
+{
+    static const char *const opt[] = {
+        "description", "authorized",          "monte_carlo", "p_buyer_volume",
+        "half_width",  "relative_half_width", "factor",      "precision"};
+    const char *dot = strrchr(path, '.');
+    const char *key = dot ? dot + 1 : path;
+    for (size_t i = 0; i < sizeof opt / sizeof *opt; i++)
+        if (strcmp(key, opt[i]) == 0) return true;
+    return strstr(path, ".ipcc_approach1.") != NULL;
+}
+
 /* "[2027]", "[ER]" or "[3]": how an array item is named in a path, by the
 ** member that identifies it. */
 static void item_name(const mrv_json *it, size_t i, char *buf, size_t n)
@@ -508,6 +529,8 @@ static void compare(vctx *v, const mrv_json *a, const mrv_json *b, char *path,
                  show(b, y, sizeof y));
         return;
     case MRV_J_NULL:
+        if (!may_be_null(path))
+            diff(v, "%s: null where a number belongs (recorded and now)", path);
         return;
     case MRV_J_ARRAY:
     case MRV_J_OBJECT:
@@ -551,6 +574,16 @@ static void compare(vctx *v, const mrv_json *a, const mrv_json *b, char *path,
             diff(v, "%s: not recorded, now %s", path, show(bi, y, sizeof y));
         path[plen] = '\0';
     }
+}
+
+void mrv_verify_compare(const mrv_json *rec, const mrv_json *now, FILE *out,
+                        mrv_verify_result *res)
+{
+    vctx v = {out, NULL, res, 0};
+    char path[512] = "";
+    compare(&v, rec, now, path, 0, sizeof path, 0);
+    if (v.shown > MAX_SHOWN)
+        fprintf(out, "... and %zu more differences\n", v.shown - MAX_SHOWN);
 }
 
 /* ---- the re-run -------------------------------------------------------- */

@@ -10,6 +10,7 @@
 */
 #include "testutil.h"
 
+#include <float.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -194,6 +195,67 @@ static void test_stats_long_columns(void **state)
     free(x);
 }
 
+/* Mean and sd of x by two passes in long double, scaled by 2^-1000 so
+** nothing overflows: the reference for huge draws. */
+static void reference_moments(const double *x, size_t n, double *mean,
+                              double *sd)
+{
+    long double s = 0, q = 0, sc = ldexpl(1, -1000);
+    for (size_t i = 0; i < n; i++) s += (long double)x[i] * sc;
+    long double m = s / n;
+    for (size_t i = 0; i < n; i++) {
+        long double d = (long double)x[i] * sc - m;
+        q += d * d;
+    }
+    *mean = (double)(m / sc);
+    *sd = (double)(sqrtl(q / (n - 1)) / sc);
+}
+
+/* Draws near the top of the doubles overflow plain moments: (x - x0)^2
+** above 1e154 is inf, and x - x0 of +-1e308 is too, which gave a mean of
+** -inf and an sd of 0 (fmax(NaN, 0)).  The moments are exact up to
+** rounding whatever the magnitude, on both the short and the bracketed
+** long path. */
+static void test_stats_huge_draws(void **state)
+{
+    (void)state;
+    size_t ns[2] = {1001, 200001};
+    for (int k = 0; k < 2; k++) {
+        size_t n = ns[k];
+        double *x = malloc(n * sizeof *x);
+        assert_non_null(x);
+        /* +-1e308 alternating, ending in 0: mean 0, sd about 1e308. */
+        for (size_t i = 0; i < n; i++) x[i] = i % 2 ? -1e308 : 1e308;
+        x[n - 1] = 0;
+        double mean, sd;
+        reference_moments(x, n, &mean, &sd);
+        mrv_stat st = summarise(x, n, 0.95);
+        assert_true(isfinite(st.mean) && isfinite(st.sd));
+        assert_true(fabs(st.mean - mean) <= 1e-12 * 1e308);
+        assert_close(st.sd, sd, 1e-12);
+        assert_close(st.se_mean, sd / sqrt((double)n), 1e-12);
+        assert_close(st.median, 0, 0);
+        /* Normal draws around 1e300 with sd 3e299. */
+        gsl_rng *r = gsl_rng_alloc(gsl_rng_taus2);
+        assert_non_null(r);
+        gsl_rng_set(r, 7);
+        for (size_t i = 0; i < n; i++)
+            x[i] = 1e300 + 3e299 * gsl_ran_gaussian_ziggurat(r, 1);
+        gsl_rng_free(r);
+        reference_moments(x, n, &mean, &sd);
+        st = summarise(x, n, 0.95);
+        assert_close(st.mean, mean, 1e-12);
+        assert_close(st.sd, sd, 1e-12);
+        /* Draws of +-DBL_MAX: a spread beyond the doubles, an sd of
+        ** +inf that the Monte Carlo refuses (never 0, never NaN). */
+        for (size_t i = 0; i < n; i++) x[i] = i % 2 ? -DBL_MAX : DBL_MAX;
+        st = summarise(x, n, 0.95);
+        assert_true(isfinite(st.mean));
+        assert_true(isinf(st.sd) && st.sd > 0);
+        free(x);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -202,6 +264,7 @@ int main(void)
         cmocka_unit_test(test_stats_single_draw),
         cmocka_unit_test(test_stats_ties),
         cmocka_unit_test(test_stats_long_columns),
+        cmocka_unit_test(test_stats_huge_draws),
     };
     gsl_set_error_handler_off();
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -23,6 +23,7 @@
 #include <gsl/gsl_errno.h>
 
 #include "fixture.h"
+#include "json.h"
 #include "report.h"
 #include "run.h"
 #include "verify.h"
@@ -515,6 +516,57 @@ static void test_verify_confines_paths(void **state)
     free(p);
 }
 
+/* A report whose statistics overflowed held "mean": null and the re-run
+** wrote null too, so null == null passed as verified.  A null equals
+** nothing where a number belongs, and still equals itself where the
+** writers leave one for a value that does not apply. */
+static void test_verify_null_is_not_a_number(void **state)
+{
+    (void)state;
+    static const char *const bad =
+        "{\"total\": {\"reductions\": {\"mean\": "
+        "null, \"sd\": 0}}, \"equations\": [{\"central\": "
+        "{\"2025\": null}}]}";
+    static const char *const fine =
+        "{\"total\": {\"reductions\": {\"ipcc_approach1\": {\"sd\": null}}}, "
+        "\"ledger\": {\"authorized\": null, \"monte_carlo\": null, "
+        "\"total\": {\"half_width\": null}}, \"equations\": [{\"description\": "
+        "null}]}";
+    mrv_arena *a = mrv_arena_new(NULL, NULL);
+    mrv_diag *d = mrv_diag_new();
+    assert_non_null(a);
+    assert_non_null(d);
+    const mrv_json *x = NULL, *y = NULL;
+    assert_status(mrv_json_parse("a", bad, strlen(bad), a, &x, d), MRV_OK);
+    assert_status(mrv_json_parse("b", bad, strlen(bad), a, &y, d), MRV_OK);
+    char *out = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&out, &len);
+    assert_non_null(f);
+    mrv_verify_result res;
+    memset(&res, 0, sizeof res);
+    mrv_verify_compare(x, y, f, &res);
+    fclose(f);
+    assert_int_equal(res.differences, 2);
+    assert_int_equal(res.numbers, 1);
+    assert_non_null(strstr(out, "total.reductions.mean: null where a number "
+                                "belongs"));
+    assert_non_null(strstr(out, "equations[0].central.2025: null"));
+    free(out);
+    assert_status(mrv_json_parse("a", fine, strlen(fine), a, &x, d), MRV_OK);
+    assert_status(mrv_json_parse("b", fine, strlen(fine), a, &y, d), MRV_OK);
+    f = open_memstream(&out, &len);
+    assert_non_null(f);
+    memset(&res, 0, sizeof res);
+    mrv_verify_compare(x, y, f, &res);
+    fclose(f);
+    assert_int_equal(res.differences, 0);
+    assert_string_equal(out, "");
+    free(out);
+    mrv_diag_free(d);
+    mrv_arena_free(a);
+}
+
 /* ---- the Cambodia demo, with its ledger -------------------------------- */
 
 static void test_verify_demo_with_ledger(void **state)
@@ -560,6 +612,7 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_verify_confines_paths, setup,
                                         teardown),
+        cmocka_unit_test(test_verify_null_is_not_a_number),
         cmocka_unit_test_setup_teardown(test_verify_demo_with_ledger, setup,
                                         teardown),
     };

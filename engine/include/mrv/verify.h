@@ -65,4 +65,15 @@ typedef struct mrv_verify_result {
 mrv_status mrv_verify(const mrv_verify_opts *opts, FILE *out,
                       mrv_verify_result *res, mrv_diag *diag);
 
+/* Compares two parsed reports member by member as mrv_verify does
+** (skipping "inputs" and "search"), printing each difference to 'out'
+** and counting into res->numbers and res->differences.  A null equals
+** nothing, not even a null, except in the few members the writers leave
+** null when they do not apply (an absent description, an IPCC Approach
+** 1 that could not be formed, ...). */
+struct mrv_json;
+void mrv_verify_compare(const struct mrv_json *recorded,
+                        const struct mrv_json *now, FILE *out,
+                        mrv_verify_result *res);
+
 #endif /* MRV_VERIFY_H */
