@@ -42,4 +42,27 @@ static inline uint64_t mrv__splitmix64(uint64_t x)
     return x ^ (x >> 31);
 }
 
+/* Stream ids (model.h, program.h): built one structural word at a time,
+** never from formatted text, so nothing can be cut short and two places
+** can only share an id by being the same place.  A word carries its kind
+** in the top byte (MRV__SID_*), so a year can never pass for a member. */
+enum {
+    MRV__SID_PARAM = 1,  /* a parameter: the FNV-1a of its whole name */
+    MRV__SID_FACTOR,     /* a factor entry: of its whole "TABLE/ENTRY" */
+    MRV__SID_YEAR,       /* a year key on the way to the value */
+    MRV__SID_MEMBER,     /* a member key: dimension << 24 | member */
+    MRV__SID_VARY_YEAR,  /* vary: vintage, the year drawn for */
+    MRV__SID_VARY_MEMBER /* vary: member, one word per dimension */
+};
+
+static inline uint64_t mrv__sid_word(unsigned kind, uint64_t value)
+{
+    return (uint64_t)kind << 56 ^ value;
+}
+
+static inline uint64_t mrv__sid_mix(uint64_t id, unsigned kind, uint64_t value)
+{
+    return mrv__splitmix64(id ^ mrv__splitmix64(mrv__sid_word(kind, value)));
+}
+
 #endif /* MRV_HASH_H */

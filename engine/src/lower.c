@@ -56,10 +56,21 @@ typedef struct cse_ent {
     uint32_t vid; /* NO_VID: empty */
 } cse_ent;
 
-typedef struct str_ent {
-    const char *s;
-    uint32_t idx;
-} str_ent;
+/* Where an input's draws belong: its uncertainty's stream, the year it
+** is drawn for (vary: vintage) and the member of each dimension of its
+** parameter (vary: member), compared as they are, whatever their names'
+** lengths. */
+typedef struct stream_key {
+    uint64_t base;
+    int year; /* MRV_NO_YEAR unless vary: vintage */
+    uint32_t nmem;
+    uint64_t mem[MRV_MAX_AXES]; /* dimension << 24 | member */
+} stream_key;
+
+typedef struct stream_ent {
+    stream_key key;
+    uint32_t vid; /* NO_VID: empty */
+} stream_ent;
 
 typedef struct init_val {
     int eq, year;
@@ -80,7 +91,7 @@ typedef struct lctx {
     mrv_vec inits;  /* init_val */
     cse_ent *cse;
     size_t ncse, capcse;
-    str_ent *istr; /* input streams -> input index */
+    stream_ent *istr; /* input streams -> their vid */
     size_t nistr, capistr;
     cse_ent *kmap; /* constant bits -> vid (key.kbits) */
     size_t nk, capk;
@@ -141,24 +152,43 @@ static cse_ent *table_find(cse_ent **tab, size_t *n, size_t *cap,
     return &(*tab)[j];
 }
 
-static str_ent *str_find(lctx *c, const char *s)
+static uint64_t stream_hash(const stream_key *k)
+{
+    uint64_t h = mrv__splitmix64(k->base ^ (uint64_t)(uint32_t)k->year);
+    for (uint32_t i = 0; i < k->nmem; i++) h = mrv__splitmix64(h ^ k->mem[i]);
+    return h;
+}
+
+static bool stream_eq(const stream_key *x, const stream_key *y)
+{
+    if (x->base != y->base || x->year != y->year || x->nmem != y->nmem)
+        return false;
+    for (uint32_t i = 0; i < x->nmem; i++)
+        if (x->mem[i] != y->mem[i]) return false;
+    return true;
+}
+
+/* The entry for key k in the input table (empty when new), or NULL when
+** out of memory. */
+static stream_ent *stream_find(lctx *c, const stream_key *k)
 {
     if (2 * (c->nistr + 1) > c->capistr) {
         size_t ncap = c->capistr ? 2 * c->capistr : 256;
-        str_ent *nt = calloc(ncap, sizeof *nt);
+        stream_ent *nt = malloc(ncap * sizeof *nt);
         if (!nt) return NULL;
+        for (size_t i = 0; i < ncap; i++) nt[i].vid = NO_VID;
         for (size_t i = 0; i < c->capistr; i++) {
-            if (!c->istr[i].s) continue;
-            size_t j = mrv__fnv1a_str(c->istr[i].s) & (ncap - 1);
-            while (nt[j].s) j = (j + 1) & (ncap - 1);
+            if (c->istr[i].vid == NO_VID) continue;
+            size_t j = stream_hash(&c->istr[i].key) & (ncap - 1);
+            while (nt[j].vid != NO_VID) j = (j + 1) & (ncap - 1);
             nt[j] = c->istr[i];
         }
         free(c->istr);
         c->istr = nt;
         c->capistr = ncap;
     }
-    size_t j = mrv__fnv1a_str(s) & (c->capistr - 1);
-    while (c->istr[j].s && strcmp(c->istr[j].s, s) != 0)
+    size_t j = stream_hash(k) & (c->capistr - 1);
+    while (c->istr[j].vid != NO_VID && !stream_eq(&c->istr[j].key, k))
         j = (j + 1) & (c->capistr - 1);
     return &c->istr[j];
 }
@@ -482,30 +512,36 @@ static val select3(lctx *c, val cond, val a, val b, size_t off)
 
 /* ---- inputs ------------------------------------------------------------ */
 
-static val input(lctx *c, const mrv_uncert *u, int year, const char *members)
+/* The input for a draw of 'u' for 'year' and the members mem[] of
+** parameter p's dimensions: one per distinct stream (hash.h). */
+static val input(lctx *c, const mrv_uncert *u, const mrv_param *p, int year,
+                 const size_t *mem)
 {
-    char buf[512];
-    int n = snprintf(buf, sizeof buf, "%s", u->stream);
-    if ((u->vary & MRV_VARY_VINTAGE) && n >= 0 && (size_t)n < sizeof buf)
-        n += snprintf(buf + n, sizeof buf - (size_t)n, "@%d", year);
-    if ((u->vary & MRV_VARY_MEMBER) && members && n >= 0 &&
-        (size_t)n < sizeof buf)
-        snprintf(buf + n, sizeof buf - (size_t)n, "#%s", members);
-    str_ent *e = str_find(c, buf);
+    stream_key k = {u->stream, MRV_NO_YEAR, 0, {0}};
+    uint64_t id = u->stream;
+    if (u->vary & MRV_VARY_VINTAGE) {
+        k.year = year;
+        id = mrv__sid_mix(id, MRV__SID_VARY_YEAR, (uint64_t)(uint32_t)year);
+    }
+    for (size_t i = 0; (u->vary & MRV_VARY_MEMBER) && i < p->nover; i++) {
+        int ax = p->over[i];
+        if (ax == MRV_AXIS_VINTAGE) continue;
+        k.mem[k.nmem] = (uint64_t)ax << 24 | (uint64_t)mem[ax];
+        id = mrv__sid_mix(id, MRV__SID_VARY_MEMBER, k.mem[k.nmem++]);
+    }
+    stream_ent *e = stream_find(c, &k);
     if (!e) return nomem(c), konst(0);
-    if (!e->s) {
-        const char *s = mrv_arena_strdup(c->a, buf);
-        if (!s) return nomem(c), konst(0);
-        mrv_input in = {u, s, u->relative ? 1.0 : u->center};
+    if (e->vid == NO_VID) {
+        mrv_input in = {u, id, u->relative ? 1.0 : u->center};
         if (!mrv_vec_push(&c->inputs, &in)) return nomem(c), konst(0);
-        uint32_t id = new_vid(c, true);
-        if (id == NO_VID) return konst(0);
-        info(c, id)->input = (int32_t)(c->inputs.n - 1);
-        e->s = s;
-        e->idx = id;
+        uint32_t vid = new_vid(c, true);
+        if (vid == NO_VID) return konst(0);
+        info(c, vid)->input = (int32_t)(c->inputs.n - 1);
+        e->key = k;
+        e->vid = vid;
         c->nistr++;
     }
-    val r = {false, 0, e->idx};
+    val r = {false, 0, e->vid};
     return r;
 }
 
@@ -523,14 +559,6 @@ static val param_read(lctx *c, int pi, int year, const size_t *mem, size_t off)
              why);
         return konst(0);
     }
-    char members[256] = "";
-    for (size_t i = 0, o = 0; i < p->nover; i++) {
-        int ax = p->over[i];
-        if (ax == MRV_AXIS_VINTAGE) continue;
-        o += (size_t)snprintf(members + o, sizeof members - o, "%s%s",
-                              o ? "," : "", c->b->members[ax][mem[ax]]);
-        if (o >= sizeof members) break;
-    }
     bool series = false;
     for (size_t i = 0; i < p->nover; i++)
         series |= p->over[i] == MRV_AXIS_VINTAGE;
@@ -539,10 +567,10 @@ static val param_read(lctx *c, int pi, int year, const size_t *mem, size_t off)
     for (size_t k = 0; k < pk.nparts; k++) {
         const mrv_vnode *leaf = pk.part[k].leaf;
         val v = (leaf->unc && !leaf->unc->relative)
-                    ? input(c, leaf->unc, key_year, members)
+                    ? input(c, leaf->unc, p, key_year, mem)
                     : konst(leaf->value);
         for (size_t r = 0; r < pk.part[k].nrel; r++) {
-            val m = input(c, pk.part[k].rel[r]->unc, key_year, members);
+            val m = input(c, pk.part[k].rel[r]->unc, p, key_year, mem);
             v = binary(c, MRV_I_MUL, v, m, off);
         }
         v = mulk(c, v, pk.part[k].w, off);

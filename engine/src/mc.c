@@ -54,9 +54,9 @@
 
 /* ---- streams and seeds ------------------------------------------------- */
 
-uint64_t mrv__mc_stream_key(uint64_t seed, const char *stream)
+uint64_t mrv__mc_stream_key(uint64_t seed, uint64_t stream)
 {
-    return mrv__splitmix64(seed ^ mrv__splitmix64(mrv__fnv1a_str(stream)));
+    return mrv__splitmix64(seed ^ mrv__splitmix64(stream));
 }
 
 void mrv__mc_block_state(uint64_t key, uint64_t block, uint32_t s[3])

@@ -23,9 +23,9 @@
 ** hypercube strata (no block of draws can have it). */
 #define MRV__MC_PERM_BLOCK UINT64_MAX
 
-/* The key of one input's stream: FNV-1a 64 of 'stream' mixed with
+/* The key of one input's stream: its stream id (program.h) mixed with
 ** 'seed'. */
-uint64_t mrv__mc_stream_key(uint64_t seed, const char *stream);
+uint64_t mrv__mc_stream_key(uint64_t seed, uint64_t stream);
 
 /* The taus2 state (s1, s2, s3) for block 'block' of the stream 'key':
 ** 96 hashed bits, each word below 2^32 and raised past the degenerate

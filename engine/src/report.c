@@ -142,8 +142,11 @@ static void json_monte_carlo(const mrv_run *run, FILE *f)
     fprintf(f,
             ",\n    \"generator\": \"%s\", \"block_size\": %d,\n"
             "    \"streams\": \"one per uncertain input and block: the "
-            "whole taus2 state from SplitMix64 of (seed, FNV-1a 64 of the "
-            "input's stream id, block)\",\n    \"samplers\": {",
+            "whole taus2 state from SplitMix64 of (seed, the input's "
+            "stream id, block); a stream id hashes where the input "
+            "belongs: its parameter or factor entry, the years and members "
+            "on the way to its value, and the year and members it is drawn "
+            "for when it varies\",\n    \"samplers\": {",
             MRV_MC_GENERATOR, MRV_MC_BLOCK);
     static const mrv_dist dists[] = {MRV_DIST_NORMAL, MRV_DIST_LOGNORMAL,
                                      MRV_DIST_TRIANGULAR, MRV_DIST_UNIFORM,

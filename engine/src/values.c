@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hash.h"
 #include "resolve_int.h"
 #include "schema.h"
 
@@ -158,7 +159,7 @@ static bool get_pos_number(vctx *v, const mrv_ynode *map, const char *key,
 ** 'on_map' forces the relative form. */
 static const mrv_uncert *parse_uncert(vctx *v, const mrv_ynode *n,
                                       double center, double scale, bool on_map,
-                                      const char *stream,
+                                      uint64_t stream,
                                       const mrv_ynode *vary_node)
 {
     mrv_diag *d = v->c->d;
@@ -330,7 +331,7 @@ static const mrv_uncert *parse_uncert(vctx *v, const mrv_ynode *n,
 /* ---- values ------------------------------------------------------------ */
 
 static mrv_vnode *parse_value(vctx *v, const mrv_ynode *n, const mrv_unit *unit,
-                              const char *unit_text, const char *stream);
+                              const char *unit_text, uint64_t stream);
 
 static mrv_vnode *leaf(vctx *v, const mrv_ynode *n, double value, mrv_unit unit)
 {
@@ -361,8 +362,9 @@ static mrv_vnode *factor_leaf(vctx *v, const mrv_ynode *n)
     l->source = f->id;
     if (f->uncert_node) {
         vctx fv = *v; /* the entry's uncertainty is read in its own unit */
+        uint64_t sid = mrv__sid_mix(0, MRV__SID_FACTOR, mrv__fnv1a_str(f->id));
         l->unc = parse_uncert(&fv, f->uncert_node, l->value, f->unit.scale,
-                              false, f->id, NULL);
+                              false, sid, NULL);
         if (!l->unc) return NULL;
     }
     return l;
@@ -417,7 +419,7 @@ static mrv_vnode *scalar_value(vctx *v, const mrv_ynode *n,
 }
 
 static mrv_vnode *wrapper(vctx *v, const mrv_ynode *n, const mrv_unit *unit,
-                          const char *unit_text, const char *stream)
+                          const char *unit_text, uint64_t stream)
 {
     mrv_diag *d = v->c->d;
     char what[160];
@@ -489,7 +491,7 @@ static mrv_vnode *wrapper(vctx *v, const mrv_ynode *n, const mrv_unit *unit,
 }
 
 static mrv_vnode *years_map(vctx *v, const mrv_ynode *n, const mrv_unit *unit,
-                            const char *unit_text, const char *stream)
+                            const char *unit_text, uint64_t stream)
 {
     size_t slot;
     if (!has_axis(v, MRV_AXIS_VINTAGE, &slot)) {
@@ -520,7 +522,7 @@ static mrv_vnode *years_map(vctx *v, const mrv_ynode *n, const mrv_unit *unit,
             ok = fail(v);
             continue;
         }
-        char *st = mrv_arena_printf(v->c->a, "%s.%d", stream, year);
+        uint64_t st = mrv__sid_mix(stream, MRV__SID_YEAR, (uint64_t)year);
         mrv_vnode *kid = parse_value(&sub, n->vals[i], unit, unit_text, st);
         if (!kid) {
             ok = false;
@@ -541,7 +543,7 @@ static mrv_vnode *years_map(vctx *v, const mrv_ynode *n, const mrv_unit *unit,
 }
 
 static mrv_vnode *members_map(vctx *v, const mrv_ynode *n, const mrv_unit *unit,
-                              const char *unit_text, const char *stream)
+                              const char *unit_text, uint64_t stream)
 {
     mrv__valctx *c = v->c;
     /* Which remaining axis do these keys belong to? */
@@ -610,7 +612,8 @@ static mrv_vnode *members_map(vctx *v, const mrv_ynode *n, const mrv_unit *unit,
             ok = fail(v);
             continue;
         }
-        char *st = mrv_arena_printf(c->a, "%s.%s", stream, key);
+        uint64_t st = mrv__sid_mix(stream, MRV__SID_MEMBER,
+                                   (uint64_t)dim << 24 | (uint64_t)m);
         s->kids[m] = parse_value(&sub, n->vals[i], unit, unit_text, st);
         if (!s->kids[m]) ok = false;
     }
@@ -626,10 +629,9 @@ static mrv_vnode *members_map(vctx *v, const mrv_ynode *n, const mrv_unit *unit,
 }
 
 static mrv_vnode *parse_value(vctx *v, const mrv_ynode *n, const mrv_unit *unit,
-                              const char *unit_text, const char *stream)
+                              const char *unit_text, uint64_t stream)
 {
     mrv_diag *d = v->c->d;
-    if (!stream) return (fail(v), NULL);
     switch (n->kind) {
     case MRV_Y_SCALAR:
         return scalar_value(v, n, unit, unit_text);
@@ -775,7 +777,8 @@ mrv_vnode *mrv__value_parse(mrv__valctx *c, const mrv_param *p,
     vctx v = {c, p, (1u << p->nover) - 1};
     bool was = c->failed;
     c->failed = false;
-    mrv_vnode *root = parse_value(&v, n, NULL, NULL, p->name);
+    uint64_t sid = mrv__sid_mix(0, MRV__SID_PARAM, mrv__fnv1a_str(p->name));
+    mrv_vnode *root = parse_value(&v, n, NULL, NULL, sid);
     if (root && !c->failed) check_tree(&v, root);
     if (root && !c->failed) check_cover(&v, root);
     bool bad = c->failed;

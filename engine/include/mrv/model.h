@@ -56,8 +56,11 @@ typedef struct mrv_uncert {
     unsigned vary;            /* MRV_VARY_* bits */
     double lo, hi;            /* truncation from the parameter's bounds (in
                               ** the drawn quantity's own terms); -inf/+inf */
-    const char *stream;       /* name the RNG stream derives from: the
-                              ** parameter's path or a factor entry's id */
+    uint64_t stream;          /* where the RNG stream derives from: the
+                              ** parameter and the years and members on
+                              ** the way to this value, or the factor
+                              ** entry (shared by every parameter that
+                              ** reads it); a hash of that structure */
     const char *text; /* as written, for reports ("10%", "normal sd 800") */
     mrv_srcpos pos;
 } mrv_uncert;

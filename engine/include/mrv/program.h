@@ -82,9 +82,10 @@ typedef struct mrv_site {
 ** key.  Inputs with the same stream id share their draws. */
 typedef struct mrv_input {
     const mrv_uncert *unc;
-    const char *stream; /* unc->stream, "@YEAR" if varying by vintage,
-                        ** "#m1,m2" if varying by member */
-    double center;      /* the central case's value */
+    uint64_t stream; /* unc->stream, with the year drawn for if it varies
+                     ** by vintage and the member of each dimension if it
+                     ** varies by member (hash.h's stream ids) */
+    double center;   /* the central case's value */
 } mrv_input;
 
 /* A non-finite check: equation 'eq' at vintage index 'v'. */
