@@ -106,6 +106,7 @@ typedef struct lctx {
     val *eqval; /* [eq * nvint + v] */
     bool *eqdone;
     uint64_t terms; /* sum bodies expanded so far (MRV_MAX_TERMS) */
+    uint64_t work;  /* formula nodes lowered so far (MRV_MAX_WORK) */
     bool failed;
     mrv__trail_rec *rec; /* the trail being recorded, or NULL */
 } lctx;
@@ -981,6 +982,18 @@ static val lower_call(lctx *c, const mrv_ast *n)
 static val lower_node(lctx *c, const mrv_ast *n)
 {
     if (c->failed) return konst(0);
+    /* Every node of every formula is lowered once per term of each sum
+    ** around it, at every vintage: this count is the time lowering
+    ** takes, whether or not the node leaves an instruction behind. */
+    if (++c->work > MRV_MAX_WORK) {
+        lerr(c, n->off, MRV_EDOMAIN,
+             "the formulas take more than %d steps to lower over the "
+             "crediting period (each formula's size, times the terms of "
+             "the sums around it, at every vintage); reduce the ranges or "
+             "members summed over, or the formulas' size",
+             MRV_MAX_WORK);
+        return konst(0);
+    }
     switch (n->kind) {
     case MRV_AST_NUM:
         return konst(n->num);

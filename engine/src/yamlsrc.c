@@ -49,6 +49,10 @@ typedef struct loader {
     mrv_arena *arena;
     mrv_diag *diag;
     size_t base; /* bytes before libyaml's input (a BOM) */
+    /* libyaml counts characters, positions need bytes: the last mark
+    ** converted, so that converting the next (marks only move forward)
+    ** reads only the text in between, never the file from its start. */
+    size_t mark_chars, mark_bytes;
     frame stack[MRV_YAML_MAX_DEPTH];
     size_t depth;
     size_t nnodes;
@@ -223,6 +227,26 @@ static void check_props(loader *L, const yaml_event_t *e,
     if (tag) fail(L, at, MRV_ESYNTAX, "YAML tags are not allowed");
 }
 
+/* The byte offset in doc->buf of libyaml's character index 'chars'. */
+static size_t mark_byte(loader *L, size_t chars)
+{
+    const unsigned char *s = (const unsigned char *)L->doc->buf;
+    size_t n = L->doc->size;
+    if (chars < L->mark_chars) { /* never seen, but stay correct */
+        L->mark_chars = 0;
+        L->mark_bytes = L->base;
+    }
+    size_t r = L->mark_bytes, c = L->mark_chars;
+    for (; r < n; r++) {
+        if ((s[r] & 0xC0) == 0x80) continue;
+        if (c == chars) break;
+        c++;
+    }
+    L->mark_chars = c;
+    L->mark_bytes = r;
+    return r;
+}
+
 static mrv_ynode *new_node(loader *L, mrv_ykind kind, const yaml_event_t *e)
 {
     mrv_srcpos at = pos_from_mark(L, e->start_mark);
@@ -240,6 +264,7 @@ static mrv_ynode *new_node(loader *L, mrv_ykind kind, const yaml_event_t *e)
     y->pos = at;
     y->doc = L->doc;
     y->mark_index = e->start_mark.index;
+    y->byte_off = mark_byte(L, e->start_mark.index);
     y->end_index = e->end_mark.index;
     return y;
 }
@@ -509,6 +534,7 @@ static mrv_status load(const char *name, const char *bytes, size_t len,
 
     loader L = {.doc = doc, .arena = arena, .diag = diag};
     if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0) L.base = 3;
+    L.mark_bytes = L.base;
     parse(&L);
     if (L.st != MRV_OK) return L.st;
     *out = doc;
@@ -890,14 +916,8 @@ mrv_srcpos mrv_yaml_scalar_pos(const mrv_ynode *s, size_t offset)
               .line = s->pos.line,
               .col = s->pos.col,
               .style = s->style};
-    /* The scalar's first byte: its mark counts characters from the start
-    ** of libyaml's input, which began after any BOM. */
-    size_t r = doc->size >= 3 && memcmp(doc->buf, "\xEF\xBB\xBF", 3) == 0;
-    r *= 3;
-    for (size_t nch = 0; r < w.n; r++) {
-        if ((w.s[r] & 0xC0) == 0x80) continue;
-        if (nch++ == s->mark_index) break;
-    }
+    /* The scalar's first byte, found once when it was loaded. */
+    size_t r = s->byte_off;
     if (r >= w.n) return s->pos;
     w.r = r;
 

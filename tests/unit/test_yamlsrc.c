@@ -759,6 +759,38 @@ static void test_yamlsrc_scalar_pos_every_offset(void **state)
     assert_null(mrv_yaml_scalar_pos(NULL, 0).file);
 }
 
+/* Each node knows the byte where it starts (found once while loading, so
+** a position lookup reads only its own scalar, not the file up to it):
+** after a BOM and multi-byte characters, doc->buf + byte_off is the
+** node's first byte. */
+static void test_yamlsrc_byte_offsets(void **state)
+{
+    struct fixture *fx = *state;
+    static const char text[] = "\xEF\xBB\xBF"
+                               "k\xC3\xA9\xE2\x82\xAC: v\xC3\xA9\n"
+                               "f:\n"
+                               "  - \xF0\x9F\x98\x80 a\n"
+                               "  - 'q\xC3\xA9'\n"
+                               "  - {g: [h, \"\xE2\x82\xACi\"]}\n";
+    assert_status(load(fx, text), MRV_OK);
+    const mrv_ydoc *doc = fx->doc;
+    const mrv_ynode *r = doc->root;
+    assert_int_equal(r->byte_off, 3); /* after the BOM */
+    assert_int_equal(r->keys[0]->byte_off, 3);
+    assert_memory_equal(doc->buf + r->vals[0]->byte_off, "v\xC3\xA9", 3);
+    const mrv_ynode *f = mrv_ymap_get(r, "f");
+    assert_memory_equal(doc->buf + f->vals[0]->byte_off, "\xF0\x9F\x98\x80 a",
+                        6);
+    assert_memory_equal(doc->buf + f->vals[1]->byte_off, "'q", 2);
+    const mrv_ynode *m = f->vals[2];
+    assert_memory_equal(doc->buf + m->byte_off, "{g:", 3);
+    const mrv_ynode *g = m->vals[0];
+    assert_memory_equal(doc->buf + g->byte_off, "[h,", 3);
+    assert_memory_equal(doc->buf + g->vals[1]->byte_off, "\"\xE2\x82\xACi", 5);
+    mrv_srcpos p = mrv_yaml_scalar_pos(g->vals[1], 3); /* the i */
+    assert_pos(p, 5, 15);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -777,6 +809,7 @@ int main(void)
         T(test_yamlsrc_out_of_memory),
         T(test_yamlsrc_scalar_pos),
         T(test_yamlsrc_scalar_pos_every_offset),
+        T(test_yamlsrc_byte_offsets),
 #undef T
     };
     return cmocka_run_group_tests_name("yamlsrc", tests, NULL, NULL);

@@ -41,6 +41,7 @@ struct mrv_ynode {
     mrv_srcpos pos;      /* start of the node; pos.file is doc->path */
     const mrv_ydoc *doc; /* the file this node came from */
     size_t mark_index;   /* libyaml's start mark index (characters) */
+    size_t byte_off;     /* where the node starts in doc->buf (bytes) */
     size_t end_index;    /* libyaml's end mark index (characters) */
     /* scalars */
     mrv_ystyle style;
