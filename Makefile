@@ -106,7 +106,12 @@ $(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $(TEST_HELP_OBJ) $(BUILD)/libmrv.a \
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  TEST    $@")
 	$(Q)$(LINK) -o $@ $< $(TEST_HELP_OBJ) $(BUILD)/libmrv.a $(CMOCKA_LIBS) \
-	    $(MRV_LDLIBS) $(LDLIBS)
+	    $(MRV_LDLIBS) $(LDLIBS) $(TEST_LDFLAGS)
+
+# test_oom fails the library's own allocations one by one: every malloc
+# it makes goes through the test's wrappers first.
+$(BUILD)/tests/test_oom: TEST_LDFLAGS := \
+    -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=free,--wrap=strdup
 
 # The README's test command: packages, build, then every kind of test.
 check: deps

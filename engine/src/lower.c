@@ -1099,8 +1099,8 @@ static bool finish_program(finish *f)
         } else if (info(c, (uint32_t)v)->is_const && live[v]) {
             slot[v] = (uint32_t)nslots;
             uint32_t s = (uint32_t)nslots++;
-            mrv_vec_push(&kslot, &s);
-            mrv_vec_push(&kval, &info(c, (uint32_t)v)->k);
+            ok = ok && mrv_vec_push(&kslot, &s) &&
+                 mrv_vec_push(&kval, &info(c, (uint32_t)v)->k);
         }
     }
     for (size_t i = 0; i < ncode; i++) {
@@ -1155,6 +1155,10 @@ static bool finish_program(finish *f)
     p->const_value = mrv_vec_freeze(&kval, c->a);
     p->ncode = out.n;
     p->code = mrv_vec_freeze(&out, c->a);
+    /* A table that is empty is NULL, and so is one that could not be
+    ** copied: tell them apart, never hand out a count with no table. */
+    ok = ok && (p->const_slot || !p->nconsts) &&
+         (p->const_value || !p->nconsts) && (p->code || !p->ncode);
     p->result_slot = mrv_arena_array(c->a, nres, sizeof *p->result_slot);
     ok = ok && p->result_slot && !mrv_arena_failed(c->a);
     for (size_t i = 0; ok && i < nres; i++)
@@ -1289,6 +1293,11 @@ mrv_status mrv_lower_with(const mrv_bound *b, const mrv_compiled *cp,
     p->sites = mrv_vec_freeze(&c.sites, c.a);
     p->nchecks = c.checks.n;
     p->checks = mrv_vec_freeze(&c.checks, c.a);
+    if ((!p->inputs && p->ninputs) || (!p->sites && p->nsites) ||
+        (!p->checks && p->nchecks)) {
+        nomem(&c);
+        goto done;
+    }
     p->nvint = nv;
     p->result_scale =
         mrv_arena_array(c.a, nv * MRV_NRESULTS, sizeof *p->result_scale);

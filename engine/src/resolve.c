@@ -499,6 +499,10 @@ mrv_status mrv_resolve(const char *path, const mrv_search *search,
         r.vc.last = b->last;
         ok = bind_params(&r);
     }
+    /* A list that could not grow lost an entry: out of memory, whatever
+    ** else went wrong because of it. */
+    bool lost = r.files.failed || r.tables.failed || r.used.failed ||
+                r.failed_tables.failed;
     b->nfiles = r.files.n;
     b->files = mrv_vec_freeze(&r.files, a);
     b->ntables = r.tables.n;
@@ -507,7 +511,7 @@ mrv_status mrv_resolve(const char *path, const mrv_search *search,
     b->factors_used = mrv_vec_freeze(&r.used, a);
     mrv_vec_free(&r.failed_tables);
 
-    if (mrv_arena_failed(a)) {
+    if (lost || mrv_arena_failed(a)) {
         mrv_arena_free(a);
         return MRV_ENOMEM;
     }

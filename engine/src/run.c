@@ -310,6 +310,9 @@ mrv_status mrv_run_new(const char *path, const mrv_options *opt, mrv_run **out,
         mrv_warning(d, rule->pos,
                     "'conservativeness' applies only to issued units; without "
                     "an 'allocation' it has no effect on this run");
+    /* A warning that could not be recorded is lost: the run is not
+    ** complete without it. */
+    if (st == MRV_OK && mrv_diag_status(d) == MRV_ENOMEM) st = MRV_ENOMEM;
     if (st != MRV_OK) {
         mrv_run_free(run);
         return st;
