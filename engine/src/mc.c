@@ -45,6 +45,7 @@
 
 #include "dist.h"
 #include "eval.h"
+#include "ledger.h"
 #include "mc.h"
 #include "mc_int.h"
 #include "propagate.h"
@@ -454,23 +455,81 @@ static unsigned thread_count(unsigned threads)
     return threads > MAX_THREADS ? MAX_THREADS : threads;
 }
 
-/* Refuses runs whose draws would not fit in MRV_MC_MAX_BYTES. */
-static mrv_status check_memory(const mrv_run *run, size_t ncols, size_t ninputs,
-                               mrv_diag *d)
+/* The memory of a run of n draws.  The draws of every result and the
+** Latin hypercube strata live through the whole Monte Carlo, and each
+** worker thread adds its block of slots and, for the statistics, a
+** workspace the size of a column; after the workers are gone the ledger
+** adds its per-draw scratch.  Every allocation that grows with the draws
+** is counted. */
+typedef struct memuse {
+    uint64_t draws;  /* the draws and the strata */
+    uint64_t worker; /* one worker: slots, checks, workspace */
+    uint64_t ledger; /* the ledger's scratch */
+} memuse;
+
+static memuse memory_use(const shared *sh, uint64_t n)
 {
-    uint64_t per_draw = (uint64_t)ncols * sizeof(double);
-    if (run->method == MRV_SAMPLE_LHS) per_draw += ninputs * sizeof(uint32_t);
-    uint64_t most = MRV_MC_MAX_BYTES / per_draw;
-    if (run->draws <= most && run->draws <= UINT32_MAX) return MRV_OK;
-    if (most > UINT32_MAX) most = UINT32_MAX;
-    double gib = (double)run->draws * (double)per_draw / (double)(1u << 30);
+    const mrv_program *p = sh->p;
+    memuse m;
+    uint64_t per_draw = (uint64_t)sh->ncols * sizeof(double);
+    if (sh->run->method == MRV_SAMPLE_LHS)
+        for (size_t k = 0; k < p->ninputs; k++)
+            per_draw += sh->live[k] ? sizeof(uint32_t) : 0;
+    m.draws = n * per_draw;
+    m.worker = (uint64_t)(p->nslots + 1) * MRV_MC_BLOCK * sizeof(double) +
+               (uint64_t)(p->nchecks + 1) * 2 * sizeof(uint64_t) +
+               mrv_stats_ws_bytes((size_t)n);
+    m.ledger =
+        sh->run->bound->project->allocation ? n * MRV_LEDGER_DRAW_BYTES : 0;
+    return m;
+}
+
+/* The peak of a run of n draws on one thread. */
+static uint64_t peak_one(const shared *sh, uint64_t n)
+{
+    memuse m = memory_use(sh, n);
+    uint64_t mc = m.draws + m.worker, after = n * sh->ncols * sizeof(double);
+    return mc > after + m.ledger ? mc : after + m.ledger;
+}
+
+/* Refuses runs that would not fit in MRV_MC_MAX_BYTES on one thread, and
+** lowers *threads to as many workers as fit (at least 1).  Whether a run
+** is refused never depends on the thread count asked for, and fewer
+** threads change no result. */
+static mrv_status check_memory(const shared *sh, unsigned *threads, mrv_diag *d)
+{
+    const mrv_run *run = sh->run;
+    const uint64_t cap = MRV_MC_MAX_BYTES;
+    uint64_t nd = run->draws;
+    if (nd <= UINT32_MAX && peak_one(sh, nd) <= cap) {
+        memuse m = memory_use(sh, nd);
+        uint64_t more = (cap - m.draws - m.worker) / m.worker;
+        if (*threads > 1 + more) *threads = (unsigned)(1 + more);
+        return MRV_OK;
+    }
+    /* The most draws that fit: the peak grows with n. */
+    uint64_t lo = 0, hi = nd < UINT32_MAX ? nd : UINT32_MAX;
+    while (lo < hi) {
+        uint64_t mid = lo + (hi - lo + 1) / 2;
+        if (peak_one(sh, mid) <= cap)
+            lo = mid;
+        else
+            hi = mid - 1;
+    }
+    if (lo == 0)
+        return mrv_error(d, run->bound->project->mc.pos, MRV_EDOMAIN,
+                         "the program needs %.1f GiB of working memory per "
+                         "thread, more than the %llu GiB limit; reduce the "
+                         "members, vintages or ranges it computes",
+                         (double)memory_use(sh, 0).worker / (double)(1u << 30),
+                         (unsigned long long)(cap >> 30));
     return mrv_error(d, run->bound->project->mc.pos, MRV_EDOMAIN,
                      "%llu draws of %d results over %zu vintages and the "
                      "total need %.1f GiB, more than the %llu GiB limit; use "
                      "at most %llu draws",
-                     (unsigned long long)run->draws, MRV_NRESULTS, run->nvint,
-                     gib, (unsigned long long)(MRV_MC_MAX_BYTES >> 30),
-                     (unsigned long long)most);
+                     (unsigned long long)nd, MRV_NRESULTS, run->nvint,
+                     (double)peak_one(sh, nd) / (double)(1u << 30),
+                     (unsigned long long)(cap >> 30), (unsigned long long)lo);
 }
 
 /* After phase 2: the first failed check in check order (the earliest
@@ -619,8 +678,8 @@ mrv_status mrv_mc_run(mrv_run *run, unsigned threads, mrv_diag *d)
     sh.nblocks = (run->draws + MRV_MC_BLOCK - 1) / MRV_MC_BLOCK;
     sh.ncols = (run->nvint + 1) * MRV_NRESULTS;
     if (run->draws == 0) return MRV_EINTERNAL;
-    mrv_status st = check_memory(run, sh.ncols, p->ninputs, d);
-    if (st != MRV_OK) return st;
+    mrv_status st = MRV_OK;
+    unsigned nt = thread_count(threads);
 
     mrv_zig_init(&sh.zig);
     sh.samp = calloc(p->ninputs + 1, sizeof *sh.samp);
@@ -633,7 +692,8 @@ mrv_status mrv_mc_run(mrv_run *run, unsigned threads, mrv_diag *d)
     }
     mark_live(p, sh.live);
     mark_zero(p, sh.zero);
-    st = setup_samplers(run, &sh, d);
+    st = check_memory(&sh, &nt, d);
+    if (st == MRV_OK) st = setup_samplers(run, &sh, d);
     if (st != MRV_OK) goto out;
 
     free(run->samples);
@@ -660,7 +720,6 @@ mrv_status mrv_mc_run(mrv_run *run, unsigned threads, mrv_diag *d)
         }
     }
 
-    unsigned nt = thread_count(threads);
     worker *ws = NULL;
     st = new_workers(&sh, nt, &ws);
     if (st == MRV_EINTERNAL)

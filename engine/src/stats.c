@@ -52,15 +52,27 @@ struct mrv_stats_ws {
     size_t nbuf;
 };
 
+/* Bracket buffers: each of the three gets twice its expected share,
+** 2 n (2 BRACKET_SDS sqrt(p (1 - p) / SAMPLE_N) + slack), at most 5 % of
+** n (p = 1/2), well inside n/2 for any confidence. */
+static size_t buf_len(size_t n)
+{
+    return n >= FAST_MIN ? n / 2 + 8192 : 0;
+}
+
+size_t mrv_stats_ws_bytes(size_t n)
+{
+    size_t nbuf = buf_len(n);
+    return sizeof(mrv_stats_ws) +
+           ((n ? n : 1) + SAMPLE_N + (nbuf ? nbuf : 1)) * sizeof(double);
+}
+
 mrv_stats_ws *mrv_stats_ws_new(size_t n)
 {
     mrv_stats_ws *w = calloc(1, sizeof *w);
     if (!w) return NULL;
     w->n = n;
-    /* Bracket buffers: each of the three gets twice its expected share,
-    ** 2 n (2 BRACKET_SDS sqrt(p (1 - p) / SAMPLE_N) + slack), at most 5 %
-    ** of n (p = 1/2), well inside n/2 for any confidence. */
-    w->nbuf = n >= FAST_MIN ? n / 2 + 8192 : 0;
+    w->nbuf = buf_len(n);
     w->copy = malloc((n ? n : 1) * sizeof *w->copy);
     w->sample = malloc(SAMPLE_N * sizeof *w->sample);
     w->buf = malloc((w->nbuf ? w->nbuf : 1) * sizeof *w->buf);

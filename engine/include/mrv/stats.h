@@ -39,6 +39,9 @@ typedef struct mrv_stat {
 ** thread. */
 typedef struct mrv_stats_ws mrv_stats_ws;
 mrv_stats_ws *mrv_stats_ws_new(size_t n);
+/* The bytes mrv_stats_ws_new(n) allocates (for the Monte Carlo's memory
+** limit). */
+size_t mrv_stats_ws_bytes(size_t n);
 void mrv_stats_ws_free(mrv_stats_ws *w);
 
 /* Summarises x[0..n) (n > 0, every value finite) into the mean, sd,
