@@ -61,8 +61,8 @@ TEST_HELP := $(filter-out $(TEST_SRC),$(wildcard tests/unit/*.c))
 TEST_HELP_OBJ := $(TEST_HELP:tests/unit/%.c=$(BUILD)/obj/tests/%.o)
 TEST_OBJ := $(TEST_SRC:tests/unit/%.c=$(BUILD)/obj/tests/%.o)
 
-.PHONY: all check test unit cases bad cli security standalone demo asan \
-        valgrind bench install uninstall clean deps format format-check \
+.PHONY: all check test unit cases bad cli security standalone lowmem demo \
+        asan valgrind bench install uninstall clean deps format format-check \
         coverage
 all: $(BUILD)/mrv $(BUILD)/libmrv.a
 
@@ -118,7 +118,8 @@ check: deps
 	@$(MAKE) --no-print-directory test
 
 test: all $(TEST_BIN)
-	@$(MAKE) --no-print-directory unit cases bad cli security standalone
+	@$(MAKE) --no-print-directory unit cases bad cli security standalone \
+	    lowmem
 	@echo "make check: all tests passed"
 
 unit: $(TEST_BIN)
@@ -140,6 +141,9 @@ security: $(BUILD)/mrv
 # Nothing in the repository may point at documents outside it.
 standalone:
 	@tools/check-standalone
+
+lowmem: $(BUILD)/mrv
+	@tests/run-lowmem $(BUILD)/mrv
 
 demo: deps
 	@$(MAKE) --no-print-directory all

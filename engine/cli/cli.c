@@ -225,6 +225,14 @@ static int fail_usage(const char *fmt, ...)
     return 2;
 }
 
+/* Exit 1 always says why: even a sink for the diagnostics may be more
+** memory than is left. */
+static int out_of_memory(void)
+{
+    fputs("mrv: error: out of memory\n", stderr);
+    return 1;
+}
+
 static bool parse_u64(const char *s, uint64_t max, uint64_t *out)
 {
     if (!*s || *s == '-' || *s == '+') return false;
@@ -264,8 +272,10 @@ static bool is_dir(const char *p)
 }
 
 /* The default search path: beside the executable (the repository's
-** build/mrv, or PREFIX/bin/mrv), then the compiled-in data folder. */
-static void default_dirs(cli *c, const char *sub_repo, const char *sub_share,
+** build/mrv, or PREFIX/bin/mrv), then the compiled-in data folder.
+** False when out of memory: a folder silently left out would turn into
+** "not found" errors that blame the input. */
+static bool default_dirs(cli *c, const char *sub_repo, const char *sub_share,
                          const char **dirs, size_t *n)
 {
     char exe[PATH_MAX];
@@ -283,7 +293,9 @@ static void default_dirs(cli *c, const char *sub_repo, const char *sub_share,
     snprintf(cand[nc++], sizeof cand[0], "%s/%s", MRV_DATADIR, sub_share);
     for (size_t i = 0; i < nc && *n < MAX_DIRS; i++) {
         if (!is_dir(cand[i])) continue;
+        errno = 0;
         char *d = display_path(cand[i]);
+        if (!d && errno == ENOMEM) return false;
         if (!d) continue;
         bool dup = false;
         for (size_t j = 0; j < *n; j++) dup |= strcmp(dirs[j], d) == 0;
@@ -294,6 +306,7 @@ static void default_dirs(cli *c, const char *sub_repo, const char *sub_share,
         c->owned[c->nowned++] = d;
         dirs[(*n)++] = d;
     }
+    return true;
 }
 
 static int parse_args(cli *c, int argc, char **argv)
@@ -390,8 +403,10 @@ static int parse_args(cli *c, int argc, char **argv)
     }
     c->nmeth_given = c->nmeth;
     c->nfact_given = c->nfact;
-    default_dirs(c, "methodologies", "methodologies", c->meth, &c->nmeth);
-    default_dirs(c, "data/factors", "factors", c->fact, &c->nfact);
+    if (!default_dirs(c, "methodologies", "methodologies", c->meth,
+                      &c->nmeth) ||
+        !default_dirs(c, "data/factors", "factors", c->fact, &c->nfact))
+        return out_of_memory();
     c->opt.search.meth_dirs = c->meth;
     c->opt.search.nmeth = c->nmeth;
     c->opt.search.factor_dirs = c->fact;
@@ -436,7 +451,7 @@ static mrv_run *start_run(cli *c, const char *cmd, mrv_diag **d, int *rc)
         return NULL;
     }
     if (!(*d = mrv_diag_new())) {
-        *rc = 1;
+        *rc = out_of_memory();
         return NULL;
     }
     mrv_run *run = NULL;
@@ -517,7 +532,7 @@ static int cmd_explain(cli *c)
         return fail_usage("'mrv explain' takes a project file and a name "
                           "(mrv explain PROJECT.yaml NAME --vintage YEAR)");
     mrv_diag *d = mrv_diag_new();
-    if (!d) return 1;
+    if (!d) return out_of_memory();
     /* Only the central case is explained: no draws, no ledger; the trail
     ** records how each of its values was formed. */
     c->opt.central_only = true;
@@ -542,7 +557,7 @@ static int cmd_verify(cli *c)
         return fail_usage("'mrv verify' takes one report.json%s",
                           c->nfiles ? ", not several" : "");
     mrv_diag *d = mrv_diag_new();
-    if (!d) return 1;
+    if (!d) return out_of_memory();
     mrv_verify_opts vo;
     memset(&vo, 0, sizeof vo);
     vo.report = c->files[0];
@@ -570,7 +585,7 @@ static int cmd_check(cli *c)
     if (c->nfiles == 0)
         return fail_usage("'mrv check' needs at least one file");
     mrv_diag *d = mrv_diag_new();
-    if (!d) return 1;
+    if (!d) return out_of_memory();
     mrv_status worst = MRV_OK;
     for (size_t i = 0; i < c->nfiles; i++) {
         mrv_status st = mrv_check_file(c->files[i], &c->opt.search, d);
