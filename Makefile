@@ -6,6 +6,8 @@
 #   make asan       the whole test suite under ASan + UBSan (build-asan/)
 #   make valgrind   the demo and the unit tests under valgrind
 #   make bench      Monte Carlo timing against the numpy reference
+#   make fuzz       libFuzzer harnesses into build-fuzz/ (clang)
+#   make fuzz-smoke each harness for FUZZ_SECONDS (20) from its corpus
 #   make install PREFIX=/usr/local
 #   make format     clang-format the sources; format-check: fail if needed
 #   make coverage   the test suite with gcov; line coverage per file
@@ -63,7 +65,7 @@ TEST_OBJ := $(TEST_SRC:tests/unit/%.c=$(BUILD)/obj/tests/%.o)
 
 .PHONY: all check test unit cases bad cli security standalone lowmem demo \
         asan valgrind bench install uninstall clean deps format format-check \
-        coverage
+        coverage fuzz fuzz-harnesses fuzz-smoke
 all: $(BUILD)/mrv $(BUILD)/libmrv.a
 
 deps:
@@ -204,6 +206,30 @@ uninstall:
 FORMAT_SRC = engine/*/*.c engine/src/*.h engine/include/mrv/*.h \
              tests/unit/*.[ch] tools/fuzz/*.c
 
+# Fuzzing with clang's libFuzzer: 'make fuzz' builds every harness of
+# tools/fuzz into build-fuzz/ (ASan and UBSan, the library built the same
+# way); 'make fuzz-smoke' runs each for FUZZ_SECONDS from its seed corpus
+# in tools/fuzz/corpus/ (what CI runs), new inputs going to build-fuzz/.
+FUZZ_SRC     := $(sort $(wildcard tools/fuzz/fuzz_*.c))
+FUZZ_BIN     := $(FUZZ_SRC:tools/fuzz/%.c=build-fuzz/%)
+FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_SECONDS ?= 20
+
+fuzz:
+	@$(MAKE) --no-print-directory BUILD=build-fuzz CC=clang \
+	    CFLAGS="-O1 -g -fsanitize=fuzzer-no-link $(FUZZ_SAN)" \
+	    LDFLAGS="$(FUZZ_SAN)" fuzz-harnesses
+
+fuzz-harnesses: $(FUZZ_BIN)
+
+build-fuzz/fuzz_%: tools/fuzz/fuzz_%.c build-fuzz/libmrv.a $(FLAGS_FILE)
+	@$(if $(Q),echo "  FUZZ    $@")
+	$(Q)$(LINK) -fsanitize=fuzzer -o $@ $< build-fuzz/libmrv.a \
+	    $(MRV_LDLIBS) $(LDLIBS)
+
+fuzz-smoke: fuzz
+	@tools/fuzz/smoke $(FUZZ_SECONDS) $(FUZZ_BIN)
+
 # The committed .clang-format is for clang-format 14; prefer it by name.
 CLANG_FORMAT ?= $(shell command -v clang-format-14 2>/dev/null || echo clang-format)
 format:
@@ -214,7 +240,7 @@ format-check:
 	$(CLANG_FORMAT) --dry-run --Werror $(FORMAT_SRC)
 
 clean:
-	rm -rf $(BUILD) build-asan build-clang build-cov out
+	rm -rf $(BUILD) build-asan build-clang build-cov build-fuzz out
 
 # Test objects are kept, so a rebuild recompiles only what changed.
 .SECONDARY: $(TEST_OBJ) $(TEST_HELP_OBJ)

@@ -10,18 +10,15 @@
 ** file is also checked on its own (mrv_check_file).  The contract: no
 ** crash, leak or sanitizer report; a status other than MRV_OK comes with
 ** at least one recorded error unless it is out of memory; MRV_OK with
-** none; never MRV_EINTERNAL, which marks a bug.  Not part of the
-** Makefile.  Build and run from the repository root with clang:
+** none; never MRV_EINTERNAL, which marks a bug.  Built by 'make fuzz'
+** (build-fuzz/fuzz_check) and run for a bounded time by 'make fuzz-smoke'
+** from the repository root (it reads data/factors), from
+** tools/fuzz/corpus/check: the projects of tests/cases, tests/bad and
+** data/projects joined with their files by tools/fuzz/seed-check, which
+** makes that corpus again.  By hand, longer:
 **
-**   mkdir -p build-fuzz
-**   clang -std=c11 -D_POSIX_C_SOURCE=200809L -DHAVE_INLINE -g -O1 \
-**       -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-**       -Iengine/include/mrv -Iengine/src -o build-fuzz/fuzz_check \
-**       tools/fuzz/fuzz_check.c engine/src/[a-z]*.c \
-**       $(pkg-config --cflags --libs gsl yaml-0.1) -lm -lpthread
-**   tools/fuzz/seed-check build-fuzz/corpus-check   # seeds from tests/
 **   build-fuzz/fuzz_check -max_len=16384 -timeout=10 -rss_limit_mb=2048 \
-**       -max_total_time=300 build-fuzz/corpus-check
+**       -max_total_time=300 build-fuzz/corpus-check tools/fuzz/corpus/check
 */
 #include <stdint.h>
 #include <stdio.h>

@@ -4,17 +4,9 @@
 ** Feeds arbitrary bytes to mrv_expr_parse() with no YAML node, checks the
 ** contract (MRV_OK with a tree and no diagnostic, or one diagnostic and no
 ** tree), prints the tree back with mrv_ast_format(), and re-parses the
-** printed form, which must succeed and print the same again.  Not part of
-** the Makefile.  Build and run from the repository root with clang:
-**
-**   clang -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 \
-**       -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-**       -Iengine/include/mrv -Iengine/src -o build-fuzz/fuzz_expr \
-**       tools/fuzz/fuzz_expr.c engine/src/expr_parse.c \
-**       engine/src/arena.c engine/src/diag.c engine/src/status.c \
-**       engine/src/yamlsrc.c engine/src/sha256.c -lyaml -lm
-**   mkdir -p build-fuzz/corpus
-**   build-fuzz/fuzz_expr -max_len=20000 -max_total_time=120 build-fuzz/corpus
+** printed form, which must succeed and print the same again.  Built by
+** 'make fuzz' (build-fuzz/fuzz_expr), run by 'make fuzz-smoke' from
+** tools/fuzz/corpus/expr (every formula of the methodologies and tests).
 */
 #include <stdint.h>
 #include <stdlib.h>

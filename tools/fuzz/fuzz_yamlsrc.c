@@ -1,13 +1,9 @@
 /*
 ** fuzz_yamlsrc.c -- libFuzzer harness for the YAML loader.
 **
-** Build and run from the repository root (not part of `make`):
-**   clang -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 \
-**     -fsanitize=fuzzer,address,undefined -Iengine/include/mrv \
-**     tools/fuzz/fuzz_yamlsrc.c \
-**     engine/src/{yamlsrc,sha256,arena,diag,status}.c \
-**     -lyaml -o build/fuzz_yamlsrc
-**   build/fuzz_yamlsrc -max_total_time=120 -timeout=10 -max_len=4096 CORPUS
+** Built by 'make fuzz' (build-fuzz/fuzz_yamlsrc), run by 'make
+** fuzz-smoke' from tools/fuzz/corpus/yamlsrc (the YAML files of
+** tests/bad and methodologies up to 4 KiB).
 **
 ** Each input is loaded from memory; on success every scalar's offsets are
 ** mapped back to the source, and the positions must stay inside the file
