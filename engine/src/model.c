@@ -313,6 +313,17 @@ static void load_equation(const mrv_ynode *k, const mrv_ynode *v,
     e->description = opt_string(v, "description", "description", d);
 }
 
+/* The bytes of an equation's formula and initial, as written. */
+static size_t formula_bytes(const mrv_ynode *eq)
+{
+    size_t n = 0;
+    const mrv_ynode *f = mrv_ymap_get(eq, "formula"),
+                    *i = mrv_ymap_get(eq, "initial");
+    if (f && f->kind == MRV_Y_SCALAR) n += f->len;
+    if (i && i->kind == MRV_Y_SCALAR) n += i->len;
+    return n;
+}
+
 static void load_results(const mrv_ynode *n, mrv_methodology *m, mrv_diag *d)
 {
     if (!mrv__check_keys(n, "'results'", result_keys, MRV_NRESULTS, d)) return;
@@ -389,12 +400,26 @@ mrv_status mrv_methodology_load(const mrv_ydoc *doc, mrv_arena *a,
     if ((n = mrv_ymap_get(root, "equations")) &&
         mrv__expect_map(n, "'equations'", d) && few(n, "'equations'", d)) {
         m->eqs = mrv_arena_array(a, n->n, sizeof *m->eqs);
+        size_t text = 0; /* bytes of formula text so far */
         for (size_t i = 0; m->eqs && i < n->n; i++) {
             if (mrv_methodology_dim(m, n->keys[i]->text) >= 0) {
                 mrv_error(d, n->keys[i]->pos, MRV_ESCHEMA,
                           "'%s' is both a dimension and an equation",
                           n->keys[i]->text);
                 continue;
+            }
+            /* Each formula is capped, but a thousand of them would still
+            ** take gigabytes as trees: the methodology's total is capped
+            ** too, before anything is parsed past it. */
+            text += formula_bytes(n->vals[i]);
+            if (text > MRV_EXPR_MAX_TOTAL) {
+                mrv_error(d, n->keys[i]->pos, MRV_ESCHEMA,
+                          "the formulas pass %d bytes in all at '%s', more "
+                          "than a methodology may hold; shorten them or "
+                          "split the methodology",
+                          MRV_EXPR_MAX_TOTAL, n->keys[i]->text);
+                m->eqs = NULL; /* no 'results' errors after this */
+                break;
             }
             load_equation(n->keys[i], n->vals[i], m, a, d);
         }

@@ -517,6 +517,49 @@ static void test_model_declaration_cap(void **state)
     free(text);
 }
 
+/* Each formula is at most 16 KiB, and all of a methodology's at most
+** 1 MiB: 64 formulas of 16,000 bytes fit (1,024,000), 66 do not, and the
+** error is at the equation that passes the total.  A 16 MB file of such
+** formulas used to take over 2 GB as trees before anything was checked. */
+static void test_model_formula_total_cap(void **state)
+{
+    fixture *fx = *state;
+    enum { LEN = 16000 };
+    char *formula = malloc(LEN + 1);
+    assert_non_null(formula);
+    for (size_t i = 0; i < LEN; i += 2) memcpy(formula + i, "1+", 2);
+    formula[LEN - 1] = '1';
+    formula[LEN] = '\0';
+    size_t cap = 66 * (LEN + 64) + 512;
+    char *text = malloc(cap);
+    assert_non_null(text);
+    for (int over = 0; over <= 1; over++) {
+        size_t n = over ? 66 : 64;
+        size_t o = (size_t)snprintf(text, cap,
+                                    "methodology: m\n"
+                                    "parameters: {A: {unit: t}}\n"
+                                    "equations:\n");
+        for (size_t i = 0; i < n; i++)
+            o += (size_t)snprintf(text + o, cap - o,
+                                  "  E%zu: {unit: 1, formula: \"%s\"}\n", i,
+                                  formula);
+        snprintf(text + o, cap - o,
+                 "results: {baseline: E0, project: E0, leakage: E0, "
+                 "reductions: E0}\n");
+        mrv_status st = load(fx, METH, text);
+        if (!over) {
+            assert_status(st, MRV_OK);
+            continue;
+        }
+        assert_status(st, MRV_ESCHEMA);
+        assert_int_equal(mrv_diag_error_count(fx->diag), 1);
+        fx_expect_error(fx->diag, 69, 3,
+                        "the formulas pass 1048576 bytes in all at 'E65'");
+    }
+    free(text);
+    free(formula);
+}
+
 static void test_model_kind(void **state)
 {
     fixture *fx = *state;
@@ -556,6 +599,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_model_table_fields, fx_base_setup,
                                         fx_base_teardown),
         cmocka_unit_test_setup_teardown(test_model_declaration_cap,
+                                        fx_base_setup, fx_base_teardown),
+        cmocka_unit_test_setup_teardown(test_model_formula_total_cap,
                                         fx_base_setup, fx_base_teardown),
         cmocka_unit_test_setup_teardown(test_model_kind, fx_base_setup,
                                         fx_base_teardown),
