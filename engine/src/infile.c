@@ -46,17 +46,27 @@ bool mrv_infile_below(const char *dir, const char *rel, const char **why)
         s += k;
         while (*s == '/') s++;
     }
+    /* Running out of memory says nothing about the path: *why is NULL
+    ** then, for the caller to report as what it is. */
+    *why = NULL;
     size_t n = strlen(dir) + strlen(rel) + 2;
     char *joined = malloc(n);
-    if (!joined) {
-        *why = "cannot be checked: out of memory";
-        return false;
-    }
+    if (!joined) return false;
     snprintf(joined, n, "%s/%s", dir, rel);
     struct stat sb;
-    bool ok = lstat(joined, &sb) != 0 || mrv_infile_inside(dir, joined);
+    bool ok = lstat(joined, &sb) != 0;
+    if (!ok) {
+        errno = 0;
+        char *rd = realpath(dir, NULL);
+        char *rp = rd ? realpath(joined, NULL) : NULL;
+        bool oom = (!rd || !rp) && errno == ENOMEM;
+        ok = rd && rp && within(rd, rp);
+        free(rd);
+        free(rp);
+        if (!ok && !oom)
+            *why = "leads out of the folder through a symbolic link";
+    }
     free(joined);
-    if (!ok) *why = "leads out of the folder through a symbolic link";
     return ok;
 }
 

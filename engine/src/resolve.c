@@ -113,6 +113,11 @@ static bool below_project(rctx *r, const mrv_ynode *at, const char *what,
     const char *why;
     if (!r->project_dir) return false; /* out of memory, recorded */
     if (mrv_infile_below(r->project_dir, rel, &why)) return true;
+    if (!why) {
+        mrv_error(r->vc.d, at->pos, MRV_ENOMEM,
+                  "out of memory checking %s '%s'", what, rel);
+        return false;
+    }
     mrv_error(r->vc.d, at->pos, MRV_EREF,
               "%s '%s' %s: a project may name files below its own folder "
               "only",

@@ -285,7 +285,11 @@ static mrv_status confine_inputs(const mrv_verify_opts *o, const recorded *r,
         const rec_input *in = &r->inputs[i];
         const char *why = NULL;
         struct stat sb;
-        if (!may_read(o, in->path, &why))
+        bool ok = may_read(o, in->path, &why);
+        if (!ok && !why)
+            s = mrv_error(d, in->pos, MRV_ENOMEM,
+                          "out of memory checking input path '%s'", in->path);
+        else if (!ok)
             s = mrv_error(d, in->pos, MRV_EREF,
                           "input path '%s' %s: verify reads only files below "
                           "the current folder or in its own search folders "
@@ -311,25 +315,35 @@ static const char **confine_dirs(const mrv_verify_opts *o, const mrv_json *dirs,
     const char **kept = malloc((nrec + 1) * sizeof *kept);
     for (size_t i = 0; kept && i < nrec; i++) {
         const char *why = "is outside";
-        if (may_read(o, dirs->items[i]->text, &why))
+        if (may_read(o, dirs->items[i]->text, &why)) {
             kept[(*n)++] = dirs->items[i]->text;
-        else
+        } else if (!why) { /* out of memory: as if kept were */
+            free(kept);
+            return NULL;
+        } else {
             mrv_warning(d, dirs->items[i]->pos,
                         "recorded search folder '%s' %s: not searched "
                         "(--allow-paths searches it)",
                         dirs->items[i]->text, why);
+        }
     }
     return kept;
 }
 
+/* The reason file_sha256 gives when it is out of memory, told apart by
+** its address. */
+static const char out_of_memory[] = "out of memory";
+
 /* SHA-256 of the regular file at 'path' (at most MRV_YAML_MAX_BYTES, the
 ** most a run reads) as hex; false, with the reason in *why, when it
-** cannot be read. */
+** cannot be read (out_of_memory when that is why); *why is NULL when it
+** could. */
 static bool file_sha256(const char *path, char hex[65], const char **why)
 {
     char *buf;
     size_t n;
     int err;
+    *why = NULL;
     switch (mrv_infile_read(path, MRV_YAML_MAX_BYTES, true, &buf, &n, &err)) {
     case MRV_INFILE_OK:
         break;
@@ -340,7 +354,7 @@ static bool file_sha256(const char *path, char hex[65], const char **why)
         *why = "larger than any file a run reads";
         return false;
     case MRV_INFILE_NOMEM:
-        *why = "out of memory";
+        *why = out_of_memory;
         return false;
     default:
         *why = strerror(err);
@@ -358,7 +372,7 @@ static bool file_sha256(const char *path, char hex[65], const char **why)
 
 /* Step 2: each recorded file, where it was.  With a --project, only the
 ** project (from its new path): the others are found by the re-run. */
-static void check_inputs(vctx *v, recorded *r, const char *project)
+static mrv_status check_inputs(vctx *v, recorded *r, const char *project)
 {
     for (size_t i = 0; i < r->ninputs; i++) {
         rec_input *in = &r->inputs[i];
@@ -367,7 +381,10 @@ static void check_inputs(vctx *v, recorded *r, const char *project)
         const char *path = project && is_project ? project : in->path;
         char now[65];
         const char *why;
-        if (!file_sha256(path, now, &why)) {
+        if (!file_sha256(path, now, &why) && why == out_of_memory) {
+            /* Not a difference in the input: nothing was compared. */
+            return MRV_ENOMEM;
+        } else if (why) {
             diff(v, "input %s (%s) cannot be read: %s; recorded sha256 %s",
                  path, in->role, why, in->sha);
             in->reported = true;
@@ -379,6 +396,7 @@ static void check_inputs(vctx *v, recorded *r, const char *project)
             v->res->inputs_changed++;
         }
     }
+    return MRV_OK;
 }
 
 /* After the re-run: the files it read, in order, against the recorded
@@ -663,7 +681,11 @@ mrv_status mrv_verify(const mrv_verify_opts *o, FILE *out,
     if (!o->quiet && strcmp(r.version, MRV_VERSION_STRING) != 0)
         say(out, "note: the report was written by mrv %s; this is mrv %s",
             r.version, MRV_VERSION_STRING);
-    check_inputs(&v, &r, o->project);
+    st = check_inputs(&v, &r, o->project);
+    if (st != MRV_OK) {
+        mrv_arena_free(a);
+        return st;
+    }
 
     mrv_options opt;
     memset(&opt, 0, sizeof opt);

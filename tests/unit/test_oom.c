@@ -196,8 +196,11 @@ static mrv_status whole_run(const char *path, mrv_diag *d)
 typedef mrv_status (*work_fn)(const char *path, mrv_diag *d);
 
 /* Runs 'work' once to count its allocations, then once with each of
-** them failing. */
-static void every_failure(const char *path, work_fn work)
+** them failing.  With 'may_absorb', a failure may also end in MRV_OK
+** when the work found another way to the same complete result (verify
+** checks a path against its search folders when checking it against the
+** current folder ran out of memory). */
+static void every_failure(const char *path, work_fn work, bool may_absorb)
 {
     /* Once to count. */
     mrv_diag *d = mrv_diag_new();
@@ -229,7 +232,7 @@ static void every_failure(const char *path, work_fn work)
         const char *why = NULL;
         if (!g.failed)
             why = "the allocation was not reached";
-        else if (st != MRV_ENOMEM)
+        else if (st != MRV_ENOMEM && !(st == MRV_OK && may_absorb))
             why = mrv_status_name(st);
         for (size_t i = 0; !why && i < mrv_diag_count(d); i++) {
             const mrv_diag_entry *e = mrv_diag_get(d, i);
@@ -283,7 +286,7 @@ static void test_oom_every_allocation(void **state)
     char *dir = fx_mkdtemp();
     __real_free(fx_write(dir, "m.yaml", meth));
     char *path = fx_write(dir, "p.yaml", project);
-    every_failure(path, whole_run);
+    every_failure(path, whole_run, false);
 
     /* The report, written with nothing failing; verify reads paths as
     ** the run was given them, relative to the current folder. */
@@ -300,7 +303,7 @@ static void test_oom_every_allocation(void **state)
     fclose(f);
     mrv_run_free(run);
     mrv_diag_free(d);
-    every_failure(path, verify_it);
+    every_failure(path, verify_it, true);
 
     __real_free(report_path);
     __real_free(path);

@@ -25,7 +25,8 @@
 ** something below 'dir'.  False, with a reason in *why ("is absolute",
 ** ...), when it is absolute, has a '..' component, or resolves (through
 ** symbolic links) to a place outside 'dir'.  A path that does not exist
-** (yet) is judged by its text alone: reading it will fail anyway. */
+** (yet) is judged by its text alone: reading it will fail anyway.  False
+** with *why NULL when the check itself runs out of memory. */
 bool mrv_infile_below(const char *dir, const char *rel, const char **why);
 
 /* Whether 'path' (as the current folder sees it) resolves to folder
