@@ -2,6 +2,7 @@
 #
 #   make            build/mrv and build/libmrv.a
 #   make check      install missing packages, build, run every test
+#   make lint-includes  fail on any include cycle between modules
 #   make demo       install missing packages, build, run data/projects/*.yaml
 #   make asan       the whole test suite under ASan + UBSan (build-asan/)
 #   make valgrind   the demo and the unit tests under valgrind
@@ -65,7 +66,7 @@ TEST_OBJ := $(TEST_SRC:tests/unit/%.c=$(BUILD)/obj/tests/%.o)
 
 .PHONY: all check test unit cases bad cli security standalone lowmem demo \
         asan valgrind bench install uninstall clean deps format format-check \
-        coverage fuzz fuzz-harnesses fuzz-smoke
+        coverage fuzz fuzz-harnesses fuzz-smoke lint-includes
 all: $(BUILD)/mrv $(BUILD)/libmrv.a
 
 deps:
@@ -146,6 +147,10 @@ standalone:
 
 lowmem: $(BUILD)/mrv
 	@tests/run-lowmem $(BUILD)/mrv
+
+# Modules depend one way (docs/ARCHITECTURE.md): no include cycles.
+lint-includes:
+	@tools/check-includes
 
 demo: deps
 	@$(MAKE) --no-print-directory all
