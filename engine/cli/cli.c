@@ -35,8 +35,6 @@
 #define MRV_DATADIR "/usr/local/share/mrv"
 #endif
 
-#define MAX_DIRS 16
-
 static const char usage_main[] =
     "usage: mrv COMMAND [ARGS]\n"
     "\n"
@@ -192,12 +190,12 @@ static const char usage_units[] =
 
 typedef struct cli {
     const char *cmd;
-    const char *files[256];
+    const char *files[MRV_CLI_MAX_FILES];
     size_t nfiles;
     const char *out;
-    const char *meth[MAX_DIRS];
+    const char *meth[MRV_CLI_MAX_DIRS];
     size_t nmeth;
-    const char *fact[MAX_DIRS];
+    const char *fact[MRV_CLI_MAX_DIRS];
     size_t nfact;
     mrv_options opt;
     const char *sweep;   /* allocate --sweep KEY=FROM:TO:STEP */
@@ -209,7 +207,7 @@ typedef struct cli {
     bool quiet;
     bool help;
     size_t nmeth_given, nfact_given; /* given by options, before defaults */
-    char *owned[2 * MAX_DIRS];
+    char *owned[2 * MRV_CLI_MAX_DIRS];
     size_t nowned;
 } cli;
 
@@ -291,7 +289,7 @@ static bool default_dirs(cli *c, const char *sub_repo, const char *sub_share,
                  sub_share);
     }
     snprintf(cand[nc++], sizeof cand[0], "%s/%s", MRV_DATADIR, sub_share);
-    for (size_t i = 0; i < nc && *n < MAX_DIRS; i++) {
+    for (size_t i = 0; i < nc && *n < MRV_CLI_MAX_DIRS; i++) {
         if (!is_dir(cand[i])) continue;
         errno = 0;
         char *d = display_path(cand[i]);
@@ -299,7 +297,7 @@ static bool default_dirs(cli *c, const char *sub_repo, const char *sub_share,
         if (!d) continue;
         bool dup = false;
         for (size_t j = 0; j < *n; j++) dup |= strcmp(dirs[j], d) == 0;
-        if (dup || c->nowned == 2 * MAX_DIRS) {
+        if (dup || c->nowned == 2 * MRV_CLI_MAX_DIRS) {
             free(d);
             continue;
         }
@@ -364,18 +362,20 @@ static int parse_args(cli *c, int argc, char **argv)
             c->project = val;
             i++;
         } else if (strcmp(a, "--methodologies") == 0) {
-            if (c->nmeth == MAX_DIRS) return fail_usage("too many %s", a);
+            if (c->nmeth == MRV_CLI_MAX_DIRS)
+                return fail_usage("too many %s", a);
             c->meth[c->nmeth++] = val;
             i++;
         } else if (strcmp(a, "--factors") == 0) {
-            if (c->nfact == MAX_DIRS) return fail_usage("too many %s", a);
+            if (c->nfact == MRV_CLI_MAX_DIRS)
+                return fail_usage("too many %s", a);
             c->fact[c->nfact++] = val;
             i++;
         } else if (strcmp(a, "--draws") == 0) {
-            if (!parse_u64(val, 100000000, &c->opt.draws))
+            if (!parse_u64(val, MRV_MAX_DRAWS, &c->opt.draws))
                 return fail_usage("--draws needs a whole number from 0 to "
-                                  "100000000, not '%s'",
-                                  val);
+                                  "%d, not '%s'",
+                                  MRV_MAX_DRAWS, val);
             c->opt.draws_set = true;
             i++;
         } else if (strcmp(a, "--seed") == 0) {
@@ -387,10 +387,10 @@ static int parse_args(cli *c, int argc, char **argv)
             i++;
         } else if (strcmp(a, "--threads") == 0) {
             uint64_t t;
-            if (!parse_u64(val, 1024, &t) || t == 0)
-                return fail_usage("--threads needs a number from 1 to 1024, "
+            if (!parse_u64(val, MRV_CLI_MAX_THREADS, &t) || t == 0)
+                return fail_usage("--threads needs a number from 1 to %d, "
                                   "not '%s'",
-                                  val);
+                                  MRV_CLI_MAX_THREADS, val);
             c->opt.threads = (unsigned)t;
             i++;
         } else if (a[0] == '-' && a[1] != '\0') {

@@ -23,8 +23,6 @@
 #include "compile.h"
 #include "schema.h"
 
-#define MAX_SCOPE 64
-
 typedef struct scope_var {
     const char *name;
     mrv_binder *b; /* dim binder (b->dim) or a range */
@@ -36,7 +34,7 @@ typedef struct cctx {
     const mrv_ynode *at; /* formula scalar, for positions */
     const char *eqname;  /* equation being compiled */
     bool in_initial;
-    scope_var scope[MAX_SCOPE];
+    scope_var scope[MRV_MAX_SCOPE];
     size_t nscope;
 } cctx;
 
@@ -109,7 +107,8 @@ static bool int_literal(const mrv_ast *e, int *out)
         sign = -1;
         e = e->args[0];
     }
-    if (e->kind != MRV_AST_NUM || e->num != floor(e->num) || fabs(e->num) > 64)
+    if (e->kind != MRV_AST_NUM || e->num != floor(e->num) ||
+        fabs(e->num) > MRV_MAX_INT_POWER)
         return false;
     *out = (int)(sign * e->num);
     return true;
@@ -182,13 +181,13 @@ static bool check_name(cctx *c, mrv_ast *n)
                    "...)",
                    n->name, n->name);
     /* Unknown: suggest the closest declared name. */
-    const char *names[1024];
+    const char *names[MRV_MAX_HINTS];
     size_t nn = 0;
-    for (size_t i = 0; i < m->nparams && nn < 1000; i++)
+    for (size_t i = 0; i < m->nparams && nn < MRV_MAX_HINTS; i++)
         names[nn++] = m->params[i].name;
-    for (size_t i = 0; i < m->neqs && nn < 1020; i++)
+    for (size_t i = 0; i < m->neqs && nn < MRV_MAX_HINTS; i++)
         names[nn++] = m->eqs[i].name;
-    for (size_t i = 0; i < c->nscope && nn < 1024; i++)
+    for (size_t i = 0; i < c->nscope && nn < MRV_MAX_HINTS; i++)
         names[nn++] = c->scope[i].name;
     const char *hint = mrv__closest(n->name, names, nn);
     if (hint)
@@ -438,9 +437,9 @@ static bool check_sum(cctx *c, mrv_ast *n)
                      b->name);
             break;
         }
-        if (c->nscope == MAX_SCOPE) {
+        if (c->nscope == MRV_MAX_SCOPE) {
             ok = err(c, b->off, MRV_ESCHEMA, "more than %d nested sum indices",
-                     MAX_SCOPE);
+                     MRV_MAX_SCOPE);
             break;
         }
         b->slot = (int)c->nscope;
@@ -524,7 +523,7 @@ static bool check_equation(cctx *c, const mrv_equation *e)
 
 /* An upper bound of an integer subscript relative to y: y + *c. */
 typedef struct ubctx {
-    const mrv_binder *vars[MAX_SCOPE];
+    const mrv_binder *vars[MRV_MAX_SCOPE];
     size_t n;
 } ubctx;
 
@@ -589,7 +588,7 @@ static void collect(const mrv_ast *e, ubctx *u, mrv_vec *edges)
             const mrv_binder *b = &e->binders[i];
             collect(b->lo, u, edges);
             collect(b->hi, u, edges);
-            if (b->slot >= 0 && (size_t)b->slot < MAX_SCOPE) {
+            if (b->slot >= 0 && (size_t)b->slot < MRV_MAX_SCOPE) {
                 while (u->n <= (size_t)b->slot) u->vars[u->n++] = NULL;
                 u->vars[b->slot] = b;
             }

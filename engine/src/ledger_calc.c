@@ -49,6 +49,10 @@ const int64_t mrv__pow10[19] = {1LL,
 
 /* ---- exact decimals ---------------------------------------------------- */
 
+/* The limit as text, for a message that is a string constant. */
+#define DIGITS_TEXT(n)  DIGITS_TEXT_(n)
+#define DIGITS_TEXT_(n) #n
+
 static bool is_digit(char c)
 {
     return c >= '0' && c <= '9';
@@ -107,7 +111,7 @@ bool mrv_dec_parse(const char *s, size_t len, mrv_dec *out, const char **why)
     out->k = k;
     return true;
 too_many:
-    *why = "more than 9 decimals";
+    *why = "more than " DIGITS_TEXT(MRV_DEC_MAX_DIGITS) " decimals";
     return false;
 too_large:
     *why = "too large";

@@ -25,8 +25,10 @@
 #include "lower.h"
 #include "trail_int.h"
 
-#define MAX_SCOPE 64
-#define NO_VID    UINT32_MAX
+#define NO_VID UINT32_MAX
+/* Dimensions whose member indexes a parameter read keeps on the stack;
+** a methodology with more uses the heap. */
+#define STACK_DIMS (MRV_MAX_AXES + 64)
 
 typedef struct val {
     bool k;      /* a known constant */
@@ -101,7 +103,7 @@ typedef struct lctx {
         int eq;
         bool initial;
         int year;
-        long iv[MAX_SCOPE]; /* sum indices: integer or member number */
+        long iv[MRV_MAX_SCOPE]; /* sum indices: integer or member number */
     } w;
     val *eqval; /* [eq * nvint + v] */
     bool *eqdone;
@@ -451,7 +453,7 @@ static val binary(lctx *c, uint32_t op, val a, val b, size_t off)
         if (a.k) return emit(c, MRV_I_RDIVK, b.id, NO_VID, NO_VID, a.v, off);
         break;
     case MRV_I_POW:
-        if (b.k && b.v == floor(b.v) && fabs(b.v) <= 64) {
+        if (b.k && b.v == floor(b.v) && fabs(b.v) <= MRV_MAX_INT_POWER) {
             if (b.v == 1) return a;
             if (b.v == 0 && !a.k && info(c, a.id)->safe) return konst(1);
             if (!a.k)
@@ -690,7 +692,7 @@ static val lower_index(lctx *c, const mrv_ast *n)
     for (size_t i = 0; i < p->nover; i++)
         has_v |= p->over[i] == MRV_AXIS_VINTAGE;
     bool implicit = has_v && n->nargs + 1 == p->nover;
-    size_t mem[MRV_MAX_AXES + 64] = {0};
+    size_t mem[STACK_DIMS] = {0};
     size_t *memv = mem;
     size_t *heap = NULL;
     if (c->m->ndims > sizeof mem / sizeof *mem) {
@@ -747,7 +749,7 @@ static uint64_t index_uses(const mrv_ast *e)
 {
     uint64_t u = 0;
     if (!e) return 0;
-    if (e->sym == MRV_SYM_INDEXVAR && e->index >= 0 && e->index < 64)
+    if (e->sym == MRV_SYM_INDEXVAR && e->index >= 0 && e->index < MRV_MAX_SCOPE)
         u |= (uint64_t)1 << e->index;
     for (size_t i = 0; i < e->nargs; i++) u |= index_uses(e->args[i]);
     for (size_t i = 0; i < e->nbinders; i++)
@@ -826,7 +828,7 @@ static val lower_sum_at(lctx *c, const mrv_ast *n, size_t bi, const factors *fs,
     /* Factors that use no index from here inwards leave this loop. */
     uint64_t here = 0;
     for (size_t k = bi; k < n->nbinders; k++)
-        if (n->binders[k].slot >= 0 && n->binders[k].slot < 64)
+        if (n->binders[k].slot >= 0 && n->binders[k].slot < MRV_MAX_SCOPE)
             here |= (uint64_t)1 << n->binders[k].slot;
     bool out[MAX_FACTORS], in[MAX_FACTORS];
     for (size_t k = 0; k < fs->n; k++) {

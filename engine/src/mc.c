@@ -51,8 +51,6 @@
 #include "propagate.h"
 #include "run_int.h"
 
-#define MAX_THREADS 256
-
 /* ---- streams and seeds ------------------------------------------------- */
 
 uint64_t mrv__mc_stream_key(uint64_t seed, uint64_t stream)
@@ -452,7 +450,7 @@ static unsigned thread_count(unsigned threads)
         long nc = sysconf(_SC_NPROCESSORS_ONLN);
         threads = nc > 0 ? (unsigned)nc : 1;
     }
-    return threads > MAX_THREADS ? MAX_THREADS : threads;
+    return threads > MRV_MC_MAX_THREADS ? MRV_MC_MAX_THREADS : threads;
 }
 
 /* The memory of a run of n draws.  The draws of every result and the

@@ -67,8 +67,8 @@ static bool decl_name(const mrv_ynode *key, const char *what, mrv_diag *d)
     if (!mrv__is_ident(s)) {
         mrv_error(d, key->pos, MRV_ESCHEMA,
                   "%s name '%s' is not a name: use letters, digits and '_', "
-                  "starting with a letter (at most 64)",
-                  what, s);
+                  "starting with a letter (at most %d)",
+                  what, s, MRV_MAX_NAME);
         return false;
     }
     if (is_reserved(s)) {
@@ -79,11 +79,12 @@ static bool decl_name(const mrv_ynode *key, const char *what, mrv_diag *d)
     return true;
 }
 
-/* A methodology id: [A-Za-z0-9_.-]{1,64}, not starting with '.'. */
+/* A methodology id: 1 to MRV_MAX_NAME of [A-Za-z0-9_.-], not starting
+** with '.'. */
 static bool plain_id(const char *s)
 {
     size_t n = strlen(s);
-    if (n == 0 || n > 64 || s[0] == '.') return false;
+    if (n == 0 || n > MRV_MAX_NAME || s[0] == '.') return false;
     for (size_t i = 0; i < n; i++)
         if (!isalnum((unsigned char)s[i]) && !strchr("_-.", s[i])) return false;
     return true;
@@ -360,10 +361,10 @@ mrv_status mrv_methodology_load(const mrv_ydoc *doc, mrv_arena *a,
     ** resolve.c accepts in a file name: 'landfill-gas' is an id. */
     if (m->id && !plain_id(m->id))
         mrv_error(d, n->pos, MRV_ESCHEMA,
-                  "the methodology id '%s' must be 1 to 64 letters, digits, "
+                  "the methodology id '%s' must be 1 to %d letters, digits, "
                   "'_', '-' or '.', not starting with '.' (it names the "
                   "file)",
-                  m->id);
+                  m->id, MRV_MAX_NAME);
     m->title = opt_string(root, "title", "'title'", d);
     m->reference = opt_string(root, "reference", "'reference'", d);
     m->description = opt_string(root, "description", "'description'", d);
@@ -590,7 +591,7 @@ static void load_mc(const mrv_ynode *n, mrv_mcspec *mc, mrv_diag *d)
     const mrv_ynode *v;
     if ((v = mrv_ymap_get(n, "draws"))) {
         long draws;
-        if (mrv__get_int(v, "'draws'", 0, 100000000, &draws, d))
+        if (mrv__get_int(v, "'draws'", 0, MRV_MAX_DRAWS, &draws, d))
             mc->draws = (uint64_t)draws;
     }
     if ((v = mrv_ymap_get(n, "seed"))) mrv__get_u64(v, "'seed'", &mc->seed, d);
@@ -621,7 +622,8 @@ static void load_mc(const mrv_ynode *n, mrv_mcspec *mc, mrv_diag *d)
 static bool project_id(const char *s)
 {
     size_t n = strlen(s);
-    if (n == 0 || n > 64 || !isalnum((unsigned char)s[0])) return false;
+    if (n == 0 || n > MRV_MAX_NAME || !isalnum((unsigned char)s[0]))
+        return false;
     for (size_t i = 1; i < n; i++)
         if (!isalnum((unsigned char)s[i]) && !strchr("_.-", s[i])) return false;
     return true;
@@ -652,10 +654,10 @@ mrv_status mrv_project_load(const mrv_ydoc *doc, mrv_arena *a,
     if ((n = mrv_ymap_get(root, "project")) &&
         mrv__get_string(n, "the project id", &p->id, d) && !project_id(p->id))
         mrv_error(d, n->pos, MRV_ESCHEMA,
-                  "the project id '%s' must be 1 to 64 letters, digits, '_', "
+                  "the project id '%s' must be 1 to %d letters, digits, '_', "
                   "'-' or '.', starting with a letter or digit (it names the "
                   "output folder and goes into serial numbers and CSV files)",
-                  p->id);
+                  p->id, MRV_MAX_NAME);
     p->title = opt_string(root, "title", "'title'", d);
     p->description = opt_string(root, "description", "'description'", d);
     if ((n = mrv_ymap_get(root, "host")) &&

@@ -270,8 +270,8 @@ static const mrv_factor *find_factor(mrv__valctx *vc, const char *ref,
     }
     const mrv_factor *f = mrv_table_entry(t, entry);
     if (!f) {
-        const char *names[256];
-        size_t n = t->n < 256 ? t->n : 256;
+        const char *names[MRV_MAX_HINTS];
+        size_t n = t->n < MRV_MAX_HINTS ? t->n : MRV_MAX_HINTS;
         for (size_t i = 0; i < n; i++) names[i] = t->entries[i].entry;
         const char *hint = mrv__closest(entry, names, n);
         if (hint)
@@ -405,8 +405,8 @@ static bool bind_params(rctx *r)
     for (size_t i = 0; pv && i < pv->n; i++) {
         const char *k = pv->keys[i]->text;
         if (mrv_methodology_param(m, k) >= 0) continue;
-        const char *names[512];
-        size_t n = m->nparams < 512 ? m->nparams : 512;
+        const char *names[MRV_MAX_HINTS];
+        size_t n = m->nparams < MRV_MAX_HINTS ? m->nparams : MRV_MAX_HINTS;
         for (size_t j = 0; j < n; j++) names[j] = m->params[j].name;
         const char *hint = mrv__closest(k, names, n);
         if (mrv_methodology_equation(m, k) >= 0)

@@ -54,8 +54,8 @@ bool mrv__expect_scalar(const mrv_ynode *n, const char *what, mrv_diag *d)
 size_t mrv__edit_distance(const char *a, const char *b)
 {
     size_t la = strlen(a), lb = strlen(b);
-    if (la > 63 || lb > 63) return 64;
-    size_t row[64];
+    if (la >= MRV_MAX_NAME || lb >= MRV_MAX_NAME) return MRV_MAX_NAME;
+    size_t row[MRV_MAX_NAME];
     for (size_t j = 0; j <= lb; j++) row[j] = j;
     for (size_t i = 1; i <= la; i++) {
         size_t diag = row[0];
@@ -330,7 +330,7 @@ bool mrv__is_ident(const char *s)
     if (!(isalpha((unsigned char)*s) || *s == '_')) return false;
     for (const char *p = s + 1; *p; p++)
         if (!(isalnum((unsigned char)*p) || *p == '_')) return false;
-    return strlen(s) <= 64;
+    return strlen(s) <= MRV_MAX_NAME;
 }
 
 bool mrv__get_ident(const mrv_ynode *n, const char *what, const char **out,
@@ -340,8 +340,8 @@ bool mrv__get_ident(const mrv_ynode *n, const char *what, const char **out,
     if (!mrv__is_ident(*out)) {
         mrv_error(d, at(n), MRV_ESCHEMA,
                   "%s '%s' is not a name: use letters, digits and '_', "
-                  "starting with a letter (at most 64)",
-                  what, *out);
+                  "starting with a letter (at most %d)",
+                  what, *out, MRV_MAX_NAME);
         return false;
     }
     return true;

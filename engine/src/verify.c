@@ -221,8 +221,9 @@ static mrv_status read_report(const mrv_json *root, mrv_arena *a, recorded *r,
     const mrv_json *cf = need(d, mc, "confidence", MRV_J_NUMBER, &st);
     const mrv_json *me = need(d, mc, "method", MRV_J_STRING, &st);
     if (st != MRV_OK) return st;
-    if (!get_u64(dr, &r->draws) || r->draws > 100000000)
-        return not_ours(d, dr, "\"draws\" is not a count up to 100000000");
+    if (!get_u64(dr, &r->draws) || r->draws > MRV_MAX_DRAWS)
+        return not_ours(d, dr, "\"draws\" is not a count up to %d",
+                        MRV_MAX_DRAWS);
     if (!get_u64(sd, &r->seed))
         return not_ours(d, sd,
                         "\"seed\" is not a whole number from 0 to "

@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "caps.h"
 #include "status.h"
 
 /* A position in an input file.  'file' is borrowed: the sink copies it
@@ -41,8 +42,8 @@ typedef struct mrv_diag_entry {
 
 typedef struct mrv_diag mrv_diag;
 
-/* The sink stops recording (but keeps counting) after this many errors. */
-#define MRV_DIAG_MAX_ERRORS 50
+/* The sink stops recording (but keeps counting) after
+** MRV_DIAG_MAX_ERRORS errors (caps.h). */
 
 /* Returns a new empty sink, or NULL when out of memory. */
 mrv_diag *mrv_diag_new(void);

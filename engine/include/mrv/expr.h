@@ -35,13 +35,10 @@
 #include <stddef.h>
 
 #include "arena.h"
+#include "caps.h"
 #include "diag.h"
 #include "units.h"
 #include "yamlsrc.h"
-
-#define MRV_EXPR_MAX_LEN   16384   /* bytes of formula text */
-#define MRV_EXPR_MAX_TOTAL 1048576 /* bytes of all of a methodology's */
-#define MRV_EXPR_MAX_DEPTH 100     /* nested sub-expressions */
 
 /* Built-in functions: name, id suffix, minimum and maximum argument count
 ** (-1: any).  ORDER FUNCS: the compiler's tables follow this list. */

@@ -19,11 +19,8 @@
 #include <stddef.h>
 
 #include "arena.h"
+#include "caps.h"
 #include "diag.h"
-
-#define MRV_JSON_MAX_BYTES (32u * 1024u * 1024u)
-#define MRV_JSON_MAX_DEPTH 64
-#define MRV_JSON_MAX_NODES 1000000u
 
 typedef enum mrv_json_kind {
     MRV_J_NULL,

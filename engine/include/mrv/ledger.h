@@ -116,6 +116,7 @@
 #include <stdio.h>
 
 #include "arena.h"
+#include "caps.h"
 #include "diag.h"
 #include "output.h"
 #include "run.h"
@@ -131,17 +132,11 @@
     "vintage,rule,basis,central,basis_adjustment,unadjusted,half_width,"       \
     "relative_half_width,factor,rule_adjustment,creditable"
 
-#define MRV_DEC_MAX_DIGITS    9 /* decimals of a rate or share */
-#define MRV_LEDGER_MAX_TONNES 1000000000000000LL /* 10^15 t per vintage */
 /* Scratch per Monte Carlo draw while the ledger is built: a vintage's
 ** draws for its conservativeness rule, and what the host keeps and the
 ** buyer receives in every draw (the Monte Carlo's memory limit counts
 ** it). */
-#define MRV_LEDGER_DRAW_BYTES     (3 * sizeof(double))
-#define MRV_LEDGER_MAX_DEDUCTIONS 16
-#define MRV_LEDGER_MAX_ACCOUNTS   16
-#define MRV_LEDGER_MAX_LAG        100 /* years after a vintage */
-#define MRV_SWEEP_MAX_STEPS       1000
+#define MRV_LEDGER_DRAW_BYTES (3 * sizeof(double))
 
 /* ---- exact decimals ---------------------------------------------------- */
 

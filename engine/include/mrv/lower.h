@@ -23,18 +23,12 @@
 
 #include <stdbool.h>
 
+#include "caps.h"
 #include "compile.h"
 #include "diag.h"
 #include "program.h"
 #include "resolve.h"
 #include "trail.h"
-
-#define MRV_MAX_RANGE 100000   /* values in one 'a .. b' range */
-#define MRV_MAX_CODE  4000000  /* instructions before dead-code removal */
-#define MRV_MAX_TERMS 20000000 /* sum terms expanded, all vintages */
-/* Formula nodes lowered, each once per term of the sums around it, all
-** vintages: the time lowering takes. */
-#define MRV_MAX_WORK 50000000
 
 /* Lowers 'cp' for the bound project 'b'.  The program is allocated in
 ** b->arena.  On success sets *out and returns MRV_OK; otherwise records

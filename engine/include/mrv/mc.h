@@ -16,6 +16,7 @@
 #ifndef MRV_MC_H
 #define MRV_MC_H
 
+#include "caps.h"
 #include "diag.h"
 #include "eval.h"
 #include "run.h"
@@ -26,13 +27,6 @@
 
 /* The generator, as report.json names it. */
 #define MRV_MC_GENERATOR "gsl_rng_taus2"
-
-/* The most memory a run's draws may take: everything that grows with
-** them (every result's draws, the Latin hypercube strata, the statistics'
-** workspace, the ledger's per-draw scratch) and one worker thread's
-** slots; more is refused.  Further threads start only as far as they fit
-** (mc.c: check_memory). */
-#define MRV_MC_MAX_BYTES ((uint64_t)4 << 30)
 
 /* How a distribution is drawn by the random method, and its name, for
 ** report.json (dist.c; declared here so that report.c needs no GSL). */

@@ -20,19 +20,11 @@
 #include <stdint.h>
 
 #include "arena.h"
+#include "caps.h"
 #include "diag.h"
 #include "expr.h"
 #include "units.h"
 #include "yamlsrc.h"
-
-#define MRV_MAX_VINTAGES 200   /* years in a crediting period */
-#define MRV_MAX_MEMBERS  10000 /* members of one dimension */
-#define MRV_MAX_AXES     4     /* axes of one parameter */
-#define MRV_MAX_DECLS                                                          \
-    1000 /* dimensions, parameters or equations of                             \
-         ** one methodology */
-#define MRV_YEAR_MIN 1000
-#define MRV_YEAR_MAX 9999
 
 /* ---- uncertainty (docs/uncertainty.md) -------------------------------- */
 

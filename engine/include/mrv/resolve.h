@@ -16,6 +16,7 @@
 #include <stddef.h>
 
 #include "arena.h"
+#include "caps.h"
 #include "diag.h"
 #include "model.h"
 
@@ -68,8 +69,7 @@ void mrv_bound_free(mrv_bound *b);
 
 /* ---- reading a value tree ---------------------------------------------- */
 
-#define MRV_NO_YEAR     (-1)
-#define MRV_PICK_MAXREL 8
+#define MRV_NO_YEAR (-1)
 
 /* One element of a parameter, as lowering needs it: the value is
 ** sum over parts of w * leaf * product of relative multipliers.  A

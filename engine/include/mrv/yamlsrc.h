@@ -17,11 +17,8 @@
 #include <stddef.h>
 
 #include "arena.h"
+#include "caps.h"
 #include "diag.h"
-
-#define MRV_YAML_MAX_BYTES (16u * 1024u * 1024u) /* per file */
-#define MRV_YAML_MAX_DEPTH 32                    /* nested collections */
-#define MRV_YAML_MAX_NODES 250000u /* per file: about 30 MB of nodes */
 
 typedef enum mrv_ykind { MRV_Y_SCALAR, MRV_Y_MAP, MRV_Y_SEQ } mrv_ykind;
 
