@@ -21,7 +21,7 @@
 #include <string.h>
 
 #include "compile.h"
-#include "schema.h"
+#include "suggest.h"
 
 typedef struct scope_var {
     const char *name;

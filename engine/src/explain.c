@@ -32,7 +32,7 @@
 
 #include "explain.h"
 #include "output.h"
-#include "schema.h"
+#include "suggest.h"
 #include "trail.h"
 
 #define MAX_LISTED        40  /* elements of one parameter listed per node */

@@ -25,6 +25,7 @@
 #include "ledger_int.h"
 #include "stats.h"
 #include "schema.h"
+#include "suggest.h"
 
 const char *const mrv__rule_names[] = {"none", "ar_tool14", "lower_bound",
                                        "art_trees", "fcpf"};

@@ -20,6 +20,7 @@
 #include "infile.h"
 #include "resolve_int.h"
 #include "schema.h"
+#include "suggest.h"
 
 typedef struct rctx {
     mrv__valctx vc; /* first: values.c gets &rctx->vc */

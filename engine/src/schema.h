@@ -85,11 +85,6 @@ bool mrv__get_unit(const mrv_ynode *n, const char *what, mrv_unit *out,
 mrv__numread mrv__split_quantity(const char *s, double *value,
                                  const char **unit_text);
 
-/* Levenshtein distance, capped; used for "did you mean" hints. */
-size_t mrv__edit_distance(const char *a, const char *b);
-/* The closest of 'names' to 'name' within a small distance, or NULL. */
-const char *mrv__closest(const char *name, const char *const *names, size_t n);
-
 bool mrv__date_valid(mrv_date dt);
 int mrv__days_in_year(int y);
 /* Day of the year, 1-based. */

@@ -25,6 +25,7 @@
 #include "hash.h"
 #include "resolve_int.h"
 #include "schema.h"
+#include "suggest.h"
 
 #define Z95 1.959963984540054 /* two-sided 95 % normal quantile */
 
