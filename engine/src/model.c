@@ -502,9 +502,10 @@ static void load_period(const mrv_ynode *n, mrv_project *p, mrv_diag *d)
         p->by_dates = true;
         y0 = p->start.y;
         y1 = p->end.y;
-        bool before = p->end.y < p->start.y ||
-                      (p->end.y == p->start.y &&
-                       mrv__day_of_year(p->end) < mrv__day_of_year(p->start));
+        bool before =
+            p->end.y < p->start.y ||
+            (p->end.y == p->start.y &&
+             mrv_date_day_of_year(p->end) < mrv_date_day_of_year(p->start));
         if (before) {
             mrv_error(d, end->pos, MRV_EDOMAIN,
                       "the crediting period ends (%s) before it starts (%s)",

@@ -378,13 +378,13 @@ static bool bind_vintages(rctx *r)
     if (!b->frac) return false;
     for (size_t v = 0; v < b->nvint; v++) {
         int y = b->first + (int)v;
-        int n = mrv__days_in_year(y);
+        int n = mrv_date_days_in_year(y);
         if (!p->by_dates) {
             b->frac[v] = 1;
             continue;
         }
-        int d0 = y == p->start.y ? mrv__day_of_year(p->start) : 1;
-        int d1 = y == p->end.y ? mrv__day_of_year(p->end) : n;
+        int d0 = y == p->start.y ? mrv_date_day_of_year(p->start) : 1;
+        int d1 = y == p->end.y ? mrv_date_day_of_year(p->end) : n;
         b->frac[v] = (double)(d1 - d0 + 1) / n;
     }
     return true;

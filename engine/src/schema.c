@@ -305,31 +305,6 @@ bool mrv__get_ident(const mrv_ynode *n, const char *what, const char **out,
     return true;
 }
 
-int mrv__days_in_year(int y)
-{
-    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    return leap ? 366 : 365;
-}
-
-static int days_in_month(int y, int m)
-{
-    static const int dm[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    return m == 2 && mrv__days_in_year(y) == 366 ? 29 : dm[m - 1];
-}
-
-bool mrv__date_valid(mrv_date dt)
-{
-    return dt.y >= MRV_YEAR_MIN && dt.y <= MRV_YEAR_MAX && dt.m >= 1 &&
-           dt.m <= 12 && dt.d >= 1 && dt.d <= days_in_month(dt.y, dt.m);
-}
-
-int mrv__day_of_year(mrv_date dt)
-{
-    int doy = dt.d;
-    for (int m = 1; m < dt.m; m++) doy += days_in_month(dt.y, m);
-    return doy;
-}
-
 bool mrv__get_date(const mrv_ynode *n, const char *what, mrv_date *out,
                    mrv_diag *d)
 {
@@ -340,7 +315,7 @@ bool mrv__get_date(const mrv_ynode *n, const char *what, mrv_date *out,
         if (i != 4 && i != 7 && !isdigit((unsigned char)s[i])) shape = false;
     if (shape) {
         mrv_date dt = {atoi(s), atoi(s + 5), atoi(s + 8)};
-        if (mrv__date_valid(dt)) {
+        if (mrv_date_valid(dt)) {
             *out = dt;
             return true;
         }

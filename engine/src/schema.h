@@ -11,8 +11,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "caps.h"
+#include "date.h"
 #include "diag.h"
-#include "model.h"
+#include "units.h"
 #include "yamlsrc.h"
 
 typedef struct mrv_keyspec {
@@ -84,10 +86,5 @@ bool mrv__get_unit(const mrv_ynode *n, const char *what, mrv_unit *out,
 ** number read (MRV__NUM_OK: *value is set); else MRV__NUM_SYNTAX. */
 mrv__numread mrv__split_quantity(const char *s, double *value,
                                  const char **unit_text);
-
-bool mrv__date_valid(mrv_date dt);
-int mrv__days_in_year(int y);
-/* Day of the year, 1-based. */
-int mrv__day_of_year(mrv_date dt);
 
 #endif /* MRV_SCHEMA_H */

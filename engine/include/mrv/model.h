@@ -21,6 +21,7 @@
 
 #include "arena.h"
 #include "caps.h"
+#include "date.h"
 #include "diag.h"
 #include "expr.h"
 #include "units.h"
@@ -173,10 +174,6 @@ typedef struct mrv_methodology {
 } mrv_methodology;
 
 /* ---- project (docs/formats.md) ----------------------------------------- */
-
-typedef struct mrv_date {
-    int y, m, d;
-} mrv_date;
 
 typedef struct mrv_pdim { /* dimensions: NAME: [members] */
     const char *name;

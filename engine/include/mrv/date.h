@@ -1,0 +1,24 @@
+/*
+** date.h -- calendar dates (a crediting period's start and end).
+*/
+#ifndef MRV_DATE_H
+#define MRV_DATE_H
+
+#include <stdbool.h>
+
+#include "caps.h"
+
+/* A day: year, month 1-12, day of the month 1-31. */
+typedef struct mrv_date {
+    int y, m, d;
+} mrv_date;
+
+/* Whether 'dt' is a day of the calendar with a year in MRV_YEAR_MIN ..
+** MRV_YEAR_MAX (2025-02-29 is not). */
+bool mrv_date_valid(mrv_date dt);
+/* 365, or 366 in a leap year. */
+int mrv_date_days_in_year(int y);
+/* Day of the year of a valid date, 1-based. */
+int mrv_date_day_of_year(mrv_date dt);
+
+#endif /* MRV_DATE_H */
