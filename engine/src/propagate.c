@@ -28,7 +28,6 @@
 #include <gsl/gsl_cdf.h>
 
 #include "eval.h"
-#include "mc.h"
 #include "propagate.h"
 
 double mrv_propagate_step(double x, double sd)
@@ -62,7 +61,7 @@ mrv_status mrv_propagate(const mrv_program *p, const mrv_ipcc_input *in,
                          double confidence, mrv_stat *stats)
 {
     size_t ncols = (p->nvint + 1) * MRV_NRESULTS, np = 0;
-    const size_t stride = MRV_MC_BLOCK, per_chunk = (MRV_MC_BLOCK - 1) / 2;
+    const size_t stride = MRV_EVAL_BLOCK, per_chunk = (MRV_EVAL_BLOCK - 1) / 2;
     pert *pt = malloc((p->ninputs + 1) * sizeof *pt);
     double *slots = malloc((p->nslots + 1) * stride * sizeof *slots);
     double *var = calloc(ncols, sizeof *var);
