@@ -48,8 +48,8 @@
 #include "ledger.h"
 #include "mc.h"
 #include "mc_int.h"
+#include "nonfinite.h"
 #include "propagate.h"
-#include "run_int.h"
 
 /* ---- streams and seeds ------------------------------------------------- */
 
@@ -549,7 +549,7 @@ static mrv_status report_checks(shared *sh, worker *ws, unsigned nt,
         uint64_t blk = first / MRV_MC_BLOCK;
         fill_inputs(sh, ws[0].rng, ws[0].slots, blk,
                     (size_t)(first % MRV_MC_BLOCK) + 1);
-        return mrv__report_nonfinite(p, sh->run->bound, c, nbad, sh->ndraws,
+        return mrv__nonfinite_report(p, sh->run->bound, c, nbad, sh->ndraws,
                                      first, ws[0].slots, MRV_MC_BLOCK,
                                      (size_t)(first % MRV_MC_BLOCK), d);
     }

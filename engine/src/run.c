@@ -21,8 +21,8 @@
 #include "ledger.h"
 #include "lower.h"
 #include "mc.h"
+#include "nonfinite.h"
 #include "run.h"
-#include "run_int.h"
 
 void mrv_run_free(mrv_run *run)
 {
@@ -33,45 +33,6 @@ void mrv_run_free(mrv_run *run)
     mrv_ledger_free(run->ledger);
     mrv_bound_free(run->bound);
     free(run);
-}
-
-/* Reports the first failed check of a central or Monte Carlo evaluation.
-** 'slots' holds the failing block with its inputs; 'lane' the failing
-** lane inside it. */
-mrv_status mrv__report_nonfinite(const mrv_program *p, const mrv_bound *b,
-                                 size_t check, uint64_t nbad, uint64_t ndraws,
-                                 uint64_t first_draw, const double *slots,
-                                 size_t stride, size_t lane, mrv_diag *d)
-{
-    const mrv_methodology *m = b->meth;
-    const mrv_check *ck = &p->checks[check];
-    const mrv_equation *e = &m->eqs[ck->eq];
-    int year = b->first + (int)ck->v;
-    char count[96];
-    if (ndraws == 0)
-        snprintf(count, sizeof count, "in the central case");
-    else
-        snprintf(count, sizeof count,
-                 "in %llu of %llu draws (the first is "
-                 "draw %llu)",
-                 (unsigned long long)nbad, (unsigned long long)ndraws,
-                 (unsigned long long)first_draw + 1);
-    mrv_trace tr;
-    if (mrv_eval_trace(p, slots, stride, lane, check, &tr) == 0) {
-        const mrv_site *s = &p->sites[tr.site];
-        const mrv_equation *se = &m->eqs[s->eq];
-        const mrv_ynode *at = s->initial ? se->initial_node : se->formula_node;
-        mrv_error(d, mrv_expr_pos(at, s->off), MRV_EDOMAIN,
-                  "'%s' is not finite in vintage %d %s: %s", e->name, year,
-                  count, tr.why);
-        if (s->eq != ck->eq || s->initial)
-            mrv_note(d, mrv_expr_pos(e->formula_node, 0),
-                     "'%s' reads the value made there", e->name);
-        return MRV_EDOMAIN;
-    }
-    return mrv_error(d, mrv_expr_pos(e->formula_node, 0), MRV_EDOMAIN,
-                     "'%s' is not finite in vintage %d %s", e->name, year,
-                     count);
 }
 
 /* Every equation is checked finite by the VM, but a result times its
@@ -125,7 +86,7 @@ static mrv_status run_central(mrv_run *run, mrv_diag *d)
             ** but the trace needs them as they were. */
             for (size_t j = 0; j < p->ninputs; j++)
                 slots[j] = p->inputs[j].center;
-            st = mrv__report_nonfinite(p, run->bound, i, 1, 0, 0, slots, 1, 0,
+            st = mrv__nonfinite_report(p, run->bound, i, 1, 0, 0, slots, 1, 0,
                                        d);
             break;
         }
