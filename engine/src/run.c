@@ -171,12 +171,6 @@ out:
     return st;
 }
 
-double mrv_run_equation_value(const mrv_run *run, size_t e, size_t v)
-{
-    const mrv_equation *eq = &run->bound->meth->eqs[e];
-    return run->eq_central[e * run->nvint + v] * (1.0 / eq->unit.scale);
-}
-
 /* The search path, copied into the bound's arena: the caller's strings
 ** need not outlive the call, the run's report needs them. */
 static bool keep_search(mrv_run *run, const mrv_search *s)

@@ -27,7 +27,7 @@
 #include <stdio.h>
 
 #include "diag.h"
-#include "run.h"
+#include "result.h"
 
 typedef struct mrv_explain_opts {
     const char *name; /* an equation, a parameter, or a result name

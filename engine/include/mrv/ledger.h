@@ -119,7 +119,7 @@
 #include "caps.h"
 #include "diag.h"
 #include "output.h"
-#include "run.h"
+#include "result.h"
 
 #define MRV_LEDGER_HEADER_HEAD "vintage,estimate,issued" /* then columns */
 #define MRV_SERIALS_HEADER     "vintage,account,first,last,count,block"

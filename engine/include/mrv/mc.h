@@ -19,7 +19,7 @@
 #include "caps.h"
 #include "diag.h"
 #include "eval.h"
-#include "run.h"
+#include "result.h"
 
 /* Draws per block: the unit of seeding, of work given to a thread, and of
 ** one pass of the VM, which is specialised for it. */

@@ -12,7 +12,7 @@
 
 #include "diag.h"
 #include "output.h"
-#include "run.h"
+#include "result.h"
 
 /* The exact header of vintages.csv. */
 #define MRV_VINTAGES_HEADER "vintage,result,central,mean,sd,lower,median,upper"

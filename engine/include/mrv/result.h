@@ -1,0 +1,64 @@
+/*
+** result.h -- what one run computed: plain data the later stages read.
+**
+** The pipeline of run.h fills an mrv_run stage by stage: the central
+** case and the equations' central values, the Monte Carlo draws and the
+** statistics (mc.h), the ledger (ledger.h).  The stages after it, the
+** ledger, the report, 'mrv explain' and 'mrv verify', read these fields
+** and never call back into the pipeline, so data flows one way.
+*/
+#ifndef MRV_RESULT_H
+#define MRV_RESULT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "compile.h"
+#include "program.h"
+#include "resolve.h"
+#include "stats.h"
+#include "trail.h"
+
+/* One run's results, named for the run that makes them (mrv_run_new)
+** and freed with it (mrv_run_free); a stage fills its fields once and
+** the ones after it only read them. */
+typedef struct mrv_run {
+    mrv_bound *bound;
+    const mrv_compiled *compiled;
+    const mrv_program *program;
+    uint64_t draws; /* 0: central case only */
+    uint64_t seed;
+    double confidence;
+    mrv_sampling method;
+    size_t nvint;
+    /* stats[(v * MRV_NRESULTS) + r] for v < nvint; v == nvint is the
+    ** crediting-period total */
+    mrv_stat *stats;
+    /* With draws: every draw of every result, [(v * R + r) * draws + i],
+    ** v == nvint the total.  NULL for the central case. */
+    double *samples;
+    /* With an 'allocation': the ledger (ledger.h), else NULL. */
+    struct mrv_ledger *ledger;
+    /* The central program of the same lowering as 'program' (lower.h,
+    ** keep_equations), run once on the central inputs:
+    ** eq_central[e * nvint + v] is equation e's value at vintage index v
+    ** in the internal scale (divide by the equation's unit scale for its
+    ** declared unit; mrv_run_equation_value).  Before any 'frac': the
+    ** results are these times frac. */
+    const mrv_program *eq_program;
+    double *eq_central;
+    /* With the 'trail' option: how every value was formed, filled from
+    ** the same pass as eq_central (trail.h); else NULL. */
+    const mrv_trail *trail;
+    /* The search path the run used (strings in the bound's arena), for
+    ** report.json: a re-run must look where this one looked. */
+    mrv_search search;
+} mrv_run;
+
+/* Equation 'e''s central value at vintage index 'v' in its declared unit:
+** the internal value times 1 / scale, the same operation that gives a
+** result's central value in vintages.csv when frac is 1, so the two are
+** bit-identical. */
+double mrv_run_equation_value(const mrv_run *run, size_t e, size_t v);
+
+#endif /* MRV_RESULT_H */

@@ -1,0 +1,10 @@
+/*
+** result.c -- reading what a run computed (result.h).
+*/
+#include "result.h"
+
+double mrv_run_equation_value(const mrv_run *run, size_t e, size_t v)
+{
+    const mrv_equation *eq = &run->bound->meth->eqs[e];
+    return run->eq_central[e * run->nvint + v] * (1.0 / eq->unit.scale);
+}
