@@ -1,10 +1,9 @@
 /*
-** ledger_calc.c -- the arithmetic of the ledger: exact decimals, the
-** waterfall of docs/allocation.md, and the allocation run on every Monte
-** Carlo draw.
+** ledger_calc.c -- the arithmetic of the ledger: the waterfall of
+** docs/allocation.md, and the allocation run on every Monte Carlo draw.
 **
 ** Rates and shares are kept as the decimals they were written as
-** (mrv_dec: num / 10^k), and every product of a rate and a tonnage is
+** (decimal.h: num / 10^k), and every product of a rate and a tonnage is
 ** computed in 64-bit integers, so 0.07 x 100 is 7 and never
 ** 7.000000000000001: a working group checking the ledger by hand must find
 ** the same tonne.  Tonnages are int64_t and stay below 10^15 per vintage
@@ -26,140 +25,6 @@
 
 #include "ledger_int.h"
 #include "stats.h"
-
-const int64_t mrv__pow10[19] = {1LL,
-                                10LL,
-                                100LL,
-                                1000LL,
-                                10000LL,
-                                100000LL,
-                                1000000LL,
-                                10000000LL,
-                                100000000LL,
-                                1000000000LL,
-                                10000000000LL,
-                                100000000000LL,
-                                1000000000000LL,
-                                10000000000000LL,
-                                100000000000000LL,
-                                1000000000000000LL,
-                                10000000000000000LL,
-                                100000000000000000LL,
-                                1000000000000000000LL};
-
-/* ---- exact decimals ---------------------------------------------------- */
-
-/* The limit as text, for a message that is a string constant. */
-#define DIGITS_TEXT(n)  DIGITS_TEXT_(n)
-#define DIGITS_TEXT_(n) #n
-
-static bool is_digit(char c)
-{
-    return c >= '0' && c <= '9';
-}
-
-bool mrv_dec_parse(const char *s, size_t len, mrv_dec *out, const char **why)
-{
-    /* num stays below 10^18 so that one more digit still fits. */
-    const int64_t limit = (mrv__pow10[18] - 10) / 10;
-    size_t i = 0;
-    bool neg = false, dot = false, digits = false;
-    int64_t num = 0;
-    unsigned k = 0, zeros = 0; /* zeros: fraction zeros not yet taken */
-    if (i < len && (s[i] == '+' || s[i] == '-')) neg = s[i++] == '-';
-    for (; i < len; i++) {
-        char c = s[i];
-        if (c == '_') {
-            /* Only between two digits, as the schema allows elsewhere. */
-            if (i == 0 || i + 1 >= len || !is_digit(s[i - 1]) ||
-                !is_digit(s[i + 1])) {
-                *why = "'_' may only stand between two digits";
-                return false;
-            }
-            continue;
-        }
-        if (c == '.' && !dot) {
-            dot = true;
-            continue;
-        }
-        if (!is_digit(c)) {
-            *why = "not a decimal number";
-            return false;
-        }
-        digits = true;
-        if (dot && c == '0') {
-            /* Trailing zeros are no precision: keep them pending. */
-            zeros++;
-            continue;
-        }
-        for (; zeros; zeros--) {
-            if (k == MRV_DEC_MAX_DIGITS) goto too_many;
-            if (num > limit) goto too_large;
-            num *= 10;
-            k++;
-        }
-        if (dot && k == MRV_DEC_MAX_DIGITS) goto too_many;
-        if (num > limit) goto too_large;
-        num = num * 10 + (c - '0');
-        if (dot) k++;
-    }
-    if (!digits) {
-        *why = "not a decimal number";
-        return false;
-    }
-    out->num = neg ? -num : num;
-    out->k = k;
-    return true;
-too_many:
-    *why = "more than " DIGITS_TEXT(MRV_DEC_MAX_DIGITS) " decimals";
-    return false;
-too_large:
-    *why = "too large";
-    return false;
-}
-
-int64_t mrv_dec_mul(mrv_dec rate, int64_t base, mrv_rounding r)
-{
-    /* base = q 10^k + rem, so rate x base = num q + num rem / 10^k.  With
-    ** num <= 10^k, num q <= base, and num rem < 10^18: no overflow. */
-    int64_t p = mrv__pow10[rate.k];
-    int64_t q = base / p, rem = base % p;
-    int64_t lo = rate.num * rem;
-    int64_t whole = lo / p, frac = lo % p;
-    switch (r) {
-    case MRV_ROUND_FLOOR:
-        break;
-    case MRV_ROUND_CEIL:
-        whole += frac > 0;
-        break;
-    case MRV_ROUND_NEAREST:
-        whole += 2 * frac >= p; /* ties half up */
-        break;
-    }
-    return rate.num * q + whole;
-}
-
-char *mrv_dec_format(mrv_dec x, char *buf, size_t n)
-{
-    int64_t p = mrv__pow10[x.k];
-    int64_t a = x.num < 0 ? -x.num : x.num;
-    const char *sign = x.num < 0 ? "-" : "";
-    if (x.k == 0) {
-        snprintf(buf, n, "%s%lld", sign, (long long)a);
-        return buf;
-    }
-    char frac[24];
-    snprintf(frac, sizeof frac, "%0*lld", (int)x.k, (long long)(a % p));
-    /* Decimals are normalised when parsed, but a sweep step may leave
-    ** trailing zeros: drop them for the canonical text. */
-    size_t fl = strlen(frac);
-    while (fl > 0 && frac[fl - 1] == '0') frac[--fl] = '\0';
-    if (fl == 0)
-        snprintf(buf, n, "%s%lld", sign, (long long)(a / p));
-    else
-        snprintf(buf, n, "%s%lld.%s", sign, (long long)(a / p), frac);
-    return buf;
-}
 
 /* ---- the waterfall ----------------------------------------------------- */
 

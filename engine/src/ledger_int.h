@@ -5,6 +5,7 @@
 #ifndef MRV_LEDGER_INT_H
 #define MRV_LEDGER_INT_H
 
+#include "decimal_int.h"
 #include "ledger.h"
 
 /* Names as written in agreements and printed in files.  ORDER RULES,
@@ -14,9 +15,6 @@ extern const char *const mrv__basis_names[];    /* by mrv_basis */
 extern const char *const mrv__rounding_names[]; /* by mrv_rounding */
 extern const char *const mrv__dbase_names[];    /* by mrv_dbase */
 extern const char *const mrv__event_names[];    /* by mrv_ftdef */
-
-/* 10^k for k = 0 .. 18. */
-extern const int64_t mrv__pow10[19];
 
 /* Runs agreement 'a' on each of the 'draws' draws of reductions in
 ** 'samples' (the run's layout, [(v * MRV_NRESULTS + r) * draws + i]),

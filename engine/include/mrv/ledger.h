@@ -117,6 +117,7 @@
 
 #include "arena.h"
 #include "caps.h"
+#include "decimal.h"
 #include "diag.h"
 #include "output.h"
 #include "result.h"
@@ -137,34 +138,6 @@
 ** buyer receives in every draw (the Monte Carlo's memory limit counts
 ** it). */
 #define MRV_LEDGER_DRAW_BYTES (3 * sizeof(double))
-
-/* ---- exact decimals ---------------------------------------------------- */
-
-/* The decimal num / 10^k, as written (0.07 is {7, 2}). */
-typedef struct mrv_dec {
-    int64_t num;
-    unsigned k; /* 0 .. MRV_DEC_MAX_DIGITS */
-} mrv_dec;
-
-typedef enum mrv_rounding {
-    MRV_ROUND_FLOOR,
-    MRV_ROUND_CEIL,
-    MRV_ROUND_NEAREST /* ties half up */
-} mrv_rounding;
-
-/* Parses 'len' bytes of 's' as a decimal: an optional sign, digits ('_'
-** allowed between two digits), an optional '.' and at most
-** MRV_DEC_MAX_DIGITS significant decimals (trailing zeros are dropped).
-** No exponent.  Returns false with a reason in *why when it is not one or
-** when it does not fit (|num| < 10^18). */
-bool mrv_dec_parse(const char *s, size_t len, mrv_dec *out, const char **why);
-
-/* rate x base rounded as asked, exactly, in 64-bit integers: for
-** 0 <= rate <= 1 and 0 <= base <= INT64_MAX / 2 nothing overflows. */
-int64_t mrv_dec_mul(mrv_dec rate, int64_t base, mrv_rounding r);
-
-/* The canonical text of 'x' ("0.05", "400000"); returns buf. */
-char *mrv_dec_format(mrv_dec x, char *buf, size_t n);
 
 /* ---- the agreement ----------------------------------------------------- */
 
