@@ -122,6 +122,11 @@ int64_t mrv_dec_mul(mrv_dec rate, int64_t base, mrv_rounding r)
     return rate.num * q + whole;
 }
 
+bool mrv_dec_in_unit(mrv_dec x)
+{
+    return x.num >= 0 && x.num <= mrv__pow10[x.k];
+}
+
 char *mrv_dec_format(mrv_dec x, char *buf, size_t n)
 {
     int64_t p = mrv__pow10[x.k];

@@ -19,9 +19,7 @@
 */
 #include <math.h>
 #include <stddef.h>
-#include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "ledger_int.h"
 #include "stats.h"

@@ -40,6 +40,9 @@ bool mrv_dec_parse(const char *s, size_t len, mrv_dec *out, const char **why);
 ** 0 <= rate <= 1 and 0 <= base <= INT64_MAX / 2 nothing overflows. */
 int64_t mrv_dec_mul(mrv_dec rate, int64_t base, mrv_rounding r);
 
+/* Whether 0 <= x <= 1 (a rate or share). */
+bool mrv_dec_in_unit(mrv_dec x);
+
 /* The canonical text of 'x' ("0.05", "400000"); returns buf. */
 char *mrv_dec_format(mrv_dec x, char *buf, size_t n);
 
