@@ -200,16 +200,14 @@ static bool in_list(const char *s, const char *const *names, size_t n)
 /* ---- the agreement ----------------------------------------------------- */
 
 typedef struct loader {
-    mrv_ledger *l;
-    const mrv_bound *b;
-    const mrv_run *run; /* NULL for mrv_ledger_check: no results yet */
+    mrv_allocation *al; /* what is read */
+    mrv_arena *arena;   /* where */
+    int first;          /* the crediting period */
+    size_t nvint;
+    const mrv_ynode *host; /* the project's 'host', or NULL */
     mrv_diag *d;
-    const mrv_ynode *alloc;
-    const mrv_ynode *basis_node;
-    const mrv_ynode *ft_node;
     const mrv_ynode *years_node;
     const mrv_ynode *year_nodes[NEVENTS];
-    bool split_ok;
 } loader;
 
 /* Reports the first vintage 'seen' lacks (and how many more), for maps
@@ -218,12 +216,12 @@ static void missing_vintages(const loader *L, const mrv_ynode *n,
                              const char *what, const bool *seen)
 {
     size_t nmiss = 0, first = 0;
-    for (size_t v = 0; v < L->l->nvint; v++) {
+    for (size_t v = 0; v < L->nvint; v++) {
         if (seen[v]) continue;
         if (nmiss++ == 0) first = v;
     }
     if (nmiss == 0) return;
-    int y = L->l->first + (int)first;
+    int y = L->first + (int)first;
     if (nmiss == 1)
         mrv_error(L->d, n->pos, MRV_ESCHEMA,
                   "%s has no value for vintage %d; it needs every vintage "
@@ -251,19 +249,18 @@ static long vintage_key(const loader *L, const mrv_ynode *k, const char *what)
                       k->text);
         return -1;
     }
-    if (y < L->l->first || y >= L->l->first + (int)L->l->nvint) {
+    if (y < L->first || y >= L->first + (int)L->nvint) {
         mrv_error(L->d, k->pos, MRV_EDOMAIN,
                   "vintage %d in %s is outside the crediting period %d-%d", y,
-                  what, L->l->first, L->l->first + (int)L->l->nvint - 1);
+                  what, L->first, L->first + (int)L->nvint - 1);
         return -1;
     }
-    return y - L->l->first;
+    return y - L->first;
 }
 
 static void load_authorized(loader *L, const mrv_ynode *n)
 {
-    mrv_ledger *l = L->l;
-    mrv_agreement *a = &l->agr;
+    mrv_agreement *a = &L->al->agr;
     if (n->kind == MRV_Y_SCALAR) {
         if (get_tonnes(n, "'authorized'", &a->auth_total, L->d))
             a->auth = MRV_AUTH_TOTAL;
@@ -276,8 +273,8 @@ static void load_authorized(loader *L, const mrv_ynode *n)
                   mrv_ykind_name(n->kind));
         return;
     }
-    int64_t *cap = mrv_arena_array(l->arena, l->nvint, sizeof *cap);
-    bool *seen = mrv_arena_array(l->arena, l->nvint, sizeof *seen);
+    int64_t *cap = mrv_arena_array(L->arena, L->nvint, sizeof *cap);
+    bool *seen = mrv_arena_array(L->arena, L->nvint, sizeof *seen);
     if (!cap || !seen) return;
     bool ok = true;
     for (size_t i = 0; i < n->n; i++) {
@@ -301,7 +298,7 @@ static void load_authorized(loader *L, const mrv_ynode *n)
 
 static void load_accounts(loader *L, const mrv_ynode *n)
 {
-    mrv_ledger *l = L->l;
+    mrv_allocation *l = L->al;
     if (!mrv__expect_seq(n, "'accounts'", L->d)) return;
     for (size_t i = 0; i < n->n; i++) {
         const char *s;
@@ -325,7 +322,7 @@ static void load_accounts(loader *L, const mrv_ynode *n)
 static void load_destination(loader *L, const mrv_ynode *n, const char *what,
                              mrv_deduction *dd)
 {
-    mrv_ledger *l = L->l;
+    const mrv_allocation *l = L->al;
     const char *s;
     if (!mrv__get_string(n, what, &s, L->d)) return;
     const char *names[NBUILTIN + MRV_LEDGER_MAX_ACCOUNTS];
@@ -352,7 +349,7 @@ static void load_destination(loader *L, const mrv_ynode *n, const char *what,
 
 static void load_deduction(loader *L, const mrv_ynode *n, size_t idx)
 {
-    mrv_agreement *a = &L->l->agr;
+    mrv_agreement *a = &L->al->agr;
     mrv_deduction *dd = &a->ded[idx];
     dd->rounding = MRV_ROUND_FLOOR;
     dd->of = MRV_OF_ISSUED;
@@ -399,7 +396,7 @@ static void load_deduction(loader *L, const mrv_ynode *n, size_t idx)
         if (get_enum(v, sub, mrv__dbase_names, 3, &e, L->d)) {
             dd->of = (mrv_dbase)e;
             if (dd->of == MRV_OF_AUTHORIZED &&
-                !mrv_ymap_get(L->alloc, "authorized"))
+                !mrv_ymap_get(L->al->node, "authorized"))
                 mrv_error(L->d, v->pos, MRV_ESCHEMA,
                           "'of: authorized' needs the agreement's "
                           "'authorized' volume (the Letter of "
@@ -414,7 +411,7 @@ static void load_deduction(loader *L, const mrv_ynode *n, size_t idx)
 
 static void load_deductions(loader *L, const mrv_ynode *n)
 {
-    mrv_agreement *a = &L->l->agr;
+    mrv_agreement *a = &L->al->agr;
     if (!mrv__expect_seq(n, "'deductions'", L->d)) return;
     if (n->n > MRV_LEDGER_MAX_DEDUCTIONS) {
         mrv_error(L->d, n->pos, MRV_ESCHEMA,
@@ -448,7 +445,7 @@ static void load_deductions(loader *L, const mrv_ynode *n)
 
 static void load_split(loader *L, const mrv_ynode *n)
 {
-    mrv_agreement *a = &L->l->agr;
+    mrv_agreement *a = &L->al->agr;
     if (!map_keys(n, "'split'", split_keys, NKEYS(split_keys), L->d)) return;
     static const char *const kinds[3] = {"buyer_share", "buyer_volume",
                                          "host_volume"};
@@ -472,36 +469,29 @@ static void load_split(loader *L, const mrv_ynode *n)
                   "host_volume");
         return;
     }
-    bool ok = ngiven == 1;
     const mrv_ynode *order = mrv_ymap_get(n, "order"),
                     *rnd = mrv_ymap_get(n, "rounding");
     a->share_rounding = MRV_ROUND_NEAREST;
     switch (kind) {
-    case 0:
+    case 0: {
         a->split = MRV_SPLIT_SHARE;
-        ok &= get_rate(given[0], "'buyer_share'", &a->share, L->d);
-        if (order) {
+        get_rate(given[0], "'buyer_share'", &a->share, L->d);
+        if (order)
             mrv_error(L->d, order->pos, MRV_ESCHEMA,
                       "'order' applies to buyer_volume and host_volume, not "
                       "to buyer_share");
-            ok = false;
-        }
-        if (rnd) {
-            int e;
-            if (get_enum(rnd, "'rounding' of the buyer's share",
-                         mrv__rounding_names, 3, &e, L->d))
-                a->share_rounding = (mrv_rounding)e;
-            else
-                ok = false;
-        }
+        int e;
+        if (rnd && get_enum(rnd, "'rounding' of the buyer's share",
+                            mrv__rounding_names, 3, &e, L->d))
+            a->share_rounding = (mrv_rounding)e;
         break;
+    }
     case 1:
     case 2: {
         static const char *const orders[2] = {"buyer_first", "host_first"};
         a->split = kind == 1 ? MRV_SPLIT_BUYER_VOLUME : MRV_SPLIT_HOST_VOLUME;
-        ok &= get_tonnes(given[kind],
-                         kind == 1 ? "'buyer_volume'" : "'host_volume'",
-                         &a->volume, L->d);
+        get_tonnes(given[kind], kind == 1 ? "'buyer_volume'" : "'host_volume'",
+                   &a->volume, L->d);
         int e;
         if (order && get_enum(order, "'order'", orders, 2, &e, L->d) &&
             e != kind - 1) {
@@ -509,31 +499,26 @@ static void load_split(loader *L, const mrv_ynode *n)
                       "'order: %s' does not go with %s: a buyer_volume is "
                       "delivered buyer_first, a host_volume kept host_first",
                       orders[e], kinds[kind]);
-            ok = false;
         }
-        if (rnd) {
+        if (rnd)
             mrv_error(L->d, rnd->pos, MRV_ESCHEMA,
                       "'rounding' applies to buyer_share; a volume is whole "
                       "tonnes");
-            ok = false;
-        }
         break;
     }
     }
-    L->split_ok = ok;
 }
 
 /* The year of an event for each vintage: {lag: N}, YYYY or {VINTAGE:
 ** YEAR}.  Returns an arena array of nvint years, or NULL (with errors). */
 static int *load_when(loader *L, const mrv_ynode *n, const char *what)
 {
-    mrv_ledger *l = L->l;
-    int *y = mrv_arena_array(l->arena, l->nvint, sizeof *y);
-    bool *seen = mrv_arena_array(l->arena, l->nvint, sizeof *seen);
+    int *y = mrv_arena_array(L->arena, L->nvint, sizeof *y);
+    bool *seen = mrv_arena_array(L->arena, L->nvint, sizeof *seen);
     if (!y || !seen) return NULL;
     int year;
     if (mrv__is_year(n, &year)) {
-        for (size_t v = 0; v < l->nvint; v++) y[v] = year;
+        for (size_t v = 0; v < L->nvint; v++) y[v] = year;
         return y;
     }
     if (n->kind != MRV_Y_MAP) {
@@ -550,7 +535,7 @@ static int *load_when(loader *L, const mrv_ynode *n, const char *what)
         if (!mrv__check_keys(n, what, lag_keys, 1, L->d) ||
             !mrv__get_int(lag, "'lag'", 0, MRV_LEDGER_MAX_LAG, &k, L->d))
             return NULL;
-        for (size_t v = 0; v < l->nvint; v++) y[v] = l->first + (int)v + (int)k;
+        for (size_t v = 0; v < L->nvint; v++) y[v] = L->first + (int)v + (int)k;
         return y;
     }
     bool ok = true;
@@ -582,7 +567,6 @@ static int *load_when(loader *L, const mrv_ynode *n, const char *what)
 
 static void load_years(loader *L, const mrv_ynode *n)
 {
-    mrv_ledger *l = L->l;
     if (!map_keys(n, "'years'", years_keys, NKEYS(years_keys), L->d)) return;
     for (int e = 0; e < NEVENTS; e++) {
         const mrv_ynode *v = mrv_ymap_get(n, mrv__event_names[e]);
@@ -590,7 +574,7 @@ static void load_years(loader *L, const mrv_ynode *n)
         char what[64];
         snprintf(what, sizeof what, "'years.%s'", mrv__event_names[e]);
         L->year_nodes[e] = v;
-        l->years[e] = load_when(L, v, what);
+        L->al->years[e] = load_when(L, v, what);
     }
 }
 
@@ -599,13 +583,13 @@ static void load_years(loader *L, const mrv_ynode *n)
 ** transferred.  An authorization may precede everything. */
 static void check_years(loader *L)
 {
-    mrv_ledger *l = L->l;
+    const mrv_allocation *l = L->al;
     static const int chain[3] = {MRV_EV_ISSUANCE, MRV_EV_TRANSFER, MRV_EV_USE};
     for (int c = 0; c < 3; c++) {
         int e = chain[c];
         if (!l->years[e]) continue;
-        for (size_t v = 0; v < l->nvint; v++) {
-            int vint = l->first + (int)v, y = l->years[e][v];
+        for (size_t v = 0; v < L->nvint; v++) {
+            int vint = L->first + (int)v, y = l->years[e][v];
             const char *bad = NULL;
             int other = 0;
             if (y < vint) {
@@ -632,10 +616,10 @@ static void check_years(loader *L)
 ** agreement leaves the corresponding adjustments keyed by vintage only. */
 static void check_first_transfer(loader *L)
 {
-    mrv_ledger *l = L->l;
-    if (!L->ft_node) {
+    const mrv_allocation *l = L->al;
+    if (!l->ft_node) {
         if (L->years_node)
-            mrv_error(L->d, mrv_ymap_key_of(L->alloc, L->years_node)->pos,
+            mrv_error(L->d, mrv_ymap_key_of(l->node, L->years_node)->pos,
                       MRV_ESCHEMA,
                       "'years' dates the first transfer and needs "
                       "'first_transfer' (transfer, authorization, issuance "
@@ -643,7 +627,7 @@ static void check_first_transfer(loader *L)
         return;
     }
     if (l->ft == MRV_FT_NONE) return;
-    const mrv_ynode *at = L->years_node ? L->years_node : L->ft_node;
+    const mrv_ynode *at = L->years_node ? L->years_node : l->ft_node;
     if (!L->year_nodes[l->ft])
         mrv_error(L->d, at->pos, MRV_ESCHEMA,
                   "first transfer at %s needs 'years.%s': the year each "
@@ -665,31 +649,30 @@ static void check_first_transfer(loader *L)
 
 static void load_allocation(loader *L, const mrv_ynode *n)
 {
-    mrv_ledger *l = L->l;
+    mrv_allocation *l = L->al;
     mrv_agreement *a = &l->agr;
-    const mrv_project *pj = L->b->project;
-    L->alloc = n;
+    const char *pj_host = L->host ? L->host->text : NULL;
+    l->node = n;
     l->ft = MRV_FT_NONE;
     if (!map_keys(n, "'allocation'", alloc_keys, NKEYS(alloc_keys), L->d))
         return;
     const mrv_ynode *v;
     if ((v = mrv_ymap_get(n, "host"))) {
-        if (get_party(v, "the host", &a->host, L->d) && pj->host &&
-            strcmp(pj->host, a->host) != 0) {
+        if (get_party(v, "the host", &a->host, L->d) && pj_host &&
+            strcmp(pj_host, a->host) != 0) {
             mrv_error(L->d, v->pos, MRV_ESCHEMA,
                       "the allocation's host '%s' is not the project's host "
                       "'%s'",
-                      a->host, pj->host);
+                      a->host, pj_host);
         }
-    } else if (!pj->host) {
+    } else if (!pj_host) {
         mrv_error(L->d, n->pos, MRV_ESCHEMA,
                   "'allocation' has no 'host' and the project names none");
     } else {
         /* The project's host becomes the serials' prefix: it must be a
         ** party code too. */
-        get_party(mrv_ymap_get(pj->doc->root, "host"),
-                  "the project's host (used by the allocation)", &a->host,
-                  L->d);
+        get_party(L->host, "the project's host (used by the allocation)",
+                  &a->host, L->d);
     }
     if ((v = mrv_ymap_get(n, "buyer")) &&
         get_party(v, "the buyer", &a->buyer, L->d) && a->host &&
@@ -699,7 +682,7 @@ static void load_allocation(loader *L, const mrv_ynode *n)
                   a->buyer);
     int e;
     if ((v = mrv_ymap_get(n, "basis"))) {
-        L->basis_node = v;
+        l->basis_node = v;
         if (get_enum(v, "'basis'", mrv__basis_names, 3, &e, L->d))
             l->basis = (mrv_basis)e;
     }
@@ -710,7 +693,7 @@ static void load_allocation(loader *L, const mrv_ynode *n)
     if ((v = mrv_ymap_get(n, "deductions"))) load_deductions(L, v);
     if ((v = mrv_ymap_get(n, "split"))) load_split(L, v);
     if ((v = mrv_ymap_get(n, "first_transfer"))) {
-        L->ft_node = v;
+        l->ft_node = v;
         if (get_enum(v, "the first-transfer definition", mrv__event_names,
                      NEVENTS, &e, L->d))
             l->ft = (mrv_ftdef)e;
@@ -725,13 +708,9 @@ static void load_allocation(loader *L, const mrv_ynode *n)
 
 /* ---- the conservativeness rule ----------------------------------------- */
 
-typedef struct rule_spec {
-    mrv_rule rule;
-    double confidence, precision;
-    const mrv_ynode *node;
-} rule_spec;
-
-static bool load_rule(const mrv_ynode *n, rule_spec *r, mrv_diag *d)
+/* Reads one 'conservativeness' node into *r; false (with errors) when it
+** is not a valid rule. */
+static bool read_rule(const mrv_ynode *n, mrv_rule_spec *r, mrv_diag *d)
 {
     size_t before = mrv_diag_error_count(d);
     r->rule = MRV_RULE_NONE;
@@ -781,8 +760,8 @@ static bool load_rule(const mrv_ynode *n, rule_spec *r, mrv_diag *d)
 
 mrv_status mrv_ledger_check_rule(const mrv_ynode *node, mrv_diag *d)
 {
-    rule_spec r;
-    if (!node || load_rule(node, &r, d)) return MRV_OK;
+    mrv_rule_spec r;
+    if (!node || read_rule(node, &r, d)) return MRV_OK;
     return mrv_diag_status(d);
 }
 
@@ -797,15 +776,16 @@ static double band_take(const struct band *b, double u)
     return b[i].take;
 }
 
-/* Applies the rule to vintage v's unadjusted estimate; 'x' holds the
-** vintage's draws (reordered here), NULL when there are none. */
-static void apply_rule(const mrv_ledger *l, mrv_conserv *c, double *x, size_t n)
+/* Applies rule 'r' (NULL: none) to vintage v's unadjusted estimate; 'x'
+** holds the vintage's draws (reordered here), NULL when there are none. */
+static void apply_rule(const mrv_rule_spec *r, mrv_conserv *c, double *x,
+                       size_t n)
 {
     double u = c->unadjusted;
     c->half_width = c->relative = c->factor = (double)NAN;
     c->rule_adj = 0;
-    if (l->rule != MRV_RULE_NONE && x) {
-        double conf = l->rule == MRV_RULE_LOWER_BOUND ? l->lb_confidence : 0.90;
+    if (r && r->rule != MRV_RULE_NONE && x) {
+        double conf = r->rule == MRV_RULE_LOWER_BOUND ? r->confidence : 0.90;
         double ps[2] = {(1 - conf) / 2, (1 + conf) / 2}, q[2];
         mrv_stats_quantiles(x, n, ps, 2, q);
         double lo = q[0], hi = q[1];
@@ -815,7 +795,7 @@ static void apply_rule(const mrv_ledger *l, mrv_conserv *c, double *x, size_t n)
         if (u > 0) {
             double rel = c->half_width / u;
             c->relative = rel;
-            switch (l->rule) {
+            switch (r->rule) {
             case MRV_RULE_NONE:
                 break;
             case MRV_RULE_AR_TOOL14:
@@ -833,8 +813,8 @@ static void apply_rule(const mrv_ledger *l, mrv_conserv *c, double *x, size_t n)
                 c->rule_adj = u * c->factor;
                 break;
             case MRV_RULE_LOWER_BOUND:
-                if (!(mrv_ledger_round(rel) <= l->lb_precision)) {
-                    double p = 1 - l->lb_confidence, lb;
+                if (!(mrv_ledger_round(rel) <= r->precision)) {
+                    double p = 1 - r->confidence, lb;
                     mrv_stats_quantiles(x, n, &p, 1, &lb);
                     /* The rule never raises the estimate. */
                     c->rule_adj = u > lb ? u - lb : 0;
@@ -846,11 +826,13 @@ static void apply_rule(const mrv_ledger *l, mrv_conserv *c, double *x, size_t n)
     c->creditable = u - c->rule_adj;
 }
 
-/* Basis, rule and issuance of every vintage; the total row sums them. */
-static mrv_status conserve(loader *L)
+/* Basis, rule 'r' and issuance of every vintage; the total row sums
+** them.  'at' is the allocation, where an estimate too large is
+** reported. */
+static mrv_status conserve(mrv_ledger *l, const mrv_run *run,
+                           const mrv_rule_spec *r, const mrv_ynode *at,
+                           mrv_diag *d)
 {
-    mrv_ledger *l = L->l;
-    const mrv_run *run = L->run;
     bool mc = run->draws > 0 && run->samples;
     size_t nd = mc ? (size_t)run->draws : 0;
     double *x = NULL;
@@ -873,11 +855,11 @@ static mrv_status conserve(loader *L)
             size_t col = v * MRV_NRESULTS + MRV_RES_REDUCTIONS;
             memcpy(x, run->samples + col * nd, nd * sizeof *x);
         }
-        apply_rule(l, c, x, nd);
+        apply_rule(r, c, x, nd);
         if (!isfinite(c->creditable) ||
             c->creditable >= (double)MRV_LEDGER_MAX_TONNES) {
             free(x);
-            return mrv_error(L->d, L->alloc->pos, MRV_EDOMAIN,
+            return mrv_error(d, at->pos, MRV_EDOMAIN,
                              "the creditable estimate of vintage %d (%g t) "
                              "is beyond 10^15 t",
                              l->first + (int)v, c->creditable);
@@ -901,41 +883,76 @@ static mrv_status conserve(loader *L)
     return MRV_OK;
 }
 
-/* Which rule acts, and whether it can act in this run. */
-static void choose_rule(loader *L)
+/* Reads the rules of the project and of its methodology and returns the
+** one that acts, NULL when neither names one or one is not valid; *from
+** says whose it is.  With an allocation 'al' (NULL: none), 'basis: lower'
+** cannot be combined with a rule.  Every error is recorded. */
+static const mrv_rule_spec *read_rules(const mrv_bound *b,
+                                       const mrv_allocation *al, mrv_arena *a,
+                                       const char **from, mrv_diag *d)
 {
-    mrv_ledger *l = L->l;
-    const mrv_run *run = L->run;
-    const mrv_ynode *pn = L->b->project->conservativeness,
-                    *mn = L->b->meth->conservativeness;
-    rule_spec pr = {MRV_RULE_NONE, 0.9, (double)NAN, NULL},
-              mr = {MRV_RULE_NONE, 0.9, (double)NAN, NULL};
+    const mrv_ynode *pn = b->project->conservativeness,
+                    *mn = b->meth->conservativeness;
+    mrv_rule_spec *pr = mrv_arena_alloc(a, sizeof *pr),
+                  *mr = mrv_arena_alloc(a, sizeof *mr);
+    *from = NULL;
+    if (!pr || !mr) return NULL;
     bool ok = true;
-    if (mn) ok &= load_rule(mn, &mr, L->d);
-    if (pn) ok &= load_rule(pn, &pr, L->d);
-    if (!ok) return;
+    if (mn) ok &= read_rule(mn, mr, d);
+    if (pn) ok &= read_rule(pn, pr, d);
+    if (!ok) return NULL;
     /* The project knows the programme it is registered under, so its rule
     ** replaces the methodology's (one rule, applied once). */
-    const rule_spec *r = pn ? &pr : mn ? &mr : NULL;
-    if (!r) return;
-    l->rule = r->rule;
-    l->rule_from = pn ? "project" : "methodology";
-    l->lb_confidence = r->confidence;
-    l->lb_precision = r->precision;
-    if (l->rule == MRV_RULE_NONE) return;
-    if (l->basis == MRV_BASIS_LOWER && L->basis_node) {
-        mrv_error(L->d, L->basis_node->pos, MRV_ESCHEMA,
+    const mrv_rule_spec *r = pn ? pr : mn ? mr : NULL;
+    if (!r) return NULL;
+    *from = pn ? "project" : "methodology";
+    if (al && r->rule != MRV_RULE_NONE && al->basis == MRV_BASIS_LOWER &&
+        al->basis_node) {
+        mrv_error(d, al->basis_node->pos, MRV_ESCHEMA,
                   "'basis: lower' is a conservativeness rule itself, and the "
                   "%s applies '%s' already; the programme's rule is applied "
                   "once",
-                  l->rule_from, mrv__rule_names[l->rule]);
-        mrv_note(L->d, r->node->pos, "the %s's rule is here", l->rule_from);
+                  *from, mrv__rule_names[r->rule]);
+        mrv_note(d, r->node->pos, "the %s's rule is here", *from);
     }
-    if (run && (run->draws == 0 || !run->samples))
-        mrv_error(L->d, r->node->pos, MRV_EDOMAIN,
-                  "the conservativeness rule '%s' reads the spread of the "
-                  "Monte Carlo draws, and this run has none (draws: 0)",
-                  mrv__rule_names[l->rule]);
+    return r;
+}
+
+/* Reads and validates the project's 'allocation' into 'a'.  'first' and
+** 'nvint' are the crediting period; 'host' the project's 'host' node, or
+** NULL.  Every error is recorded; what could be read is returned either
+** way (NULL only when out of memory). */
+static const mrv_allocation *read_allocation(const mrv_ynode *n, int first,
+                                             size_t nvint,
+                                             const mrv_ynode *host,
+                                             mrv_arena *a, mrv_diag *d)
+{
+    loader L = {0};
+    L.al = mrv_arena_alloc(a, sizeof *L.al);
+    if (!L.al) return NULL;
+    L.arena = a;
+    L.first = first;
+    L.nvint = nvint;
+    L.host = host;
+    L.d = d;
+    load_allocation(&L, n);
+    return L.al;
+}
+
+/* The project's allocation (NULL when it has none) and the rule that acts
+** (NULL: none), with every error of either recorded. */
+static const mrv_allocation *read_terms(const mrv_bound *b, mrv_arena *a,
+                                        const mrv_rule_spec **rule,
+                                        const char **from, mrv_diag *d)
+{
+    const mrv_project *pj = b->project;
+    const mrv_allocation *al = NULL;
+    if (pj->allocation)
+        al = read_allocation(
+            pj->allocation, b->first, b->nvint,
+            pj->host ? mrv_ymap_get(pj->doc->root, "host") : NULL, a, d);
+    *rule = read_rules(b, al, a, from, d);
+    return al;
 }
 
 /* ---- the ledger -------------------------------------------------------- */
@@ -986,25 +1003,48 @@ static bool fill_cells(mrv_ledger *l)
     return true;
 }
 
+/* The agreement as this ledger applies it: copied from the validated
+** allocation and rule (strings and arrays borrowed). */
+static void take_terms(mrv_ledger *l, const mrv_allocation *al,
+                       const mrv_rule_spec *r, const char *from)
+{
+    l->agr = al->agr;
+    l->source = al->source;
+    l->naccounts = al->naccounts;
+    for (size_t i = 0; i < al->naccounts; i++) l->accounts[i] = al->accounts[i];
+    l->basis = al->basis;
+    l->ft = al->ft;
+    for (int e = 0; e < MRV_NEVENTS; e++) l->years[e] = al->years[e];
+    l->rule_from = from;
+    if (!r) return;
+    l->rule = r->rule;
+    l->lb_confidence = r->confidence;
+    l->lb_precision = r->precision;
+}
+
 mrv_status mrv_ledger_build(mrv_run *run, mrv_diag *d)
 {
     size_t errs = mrv_diag_error_count(d);
     mrv_ledger *l = ledger_new(run->bound, run->confidence);
     if (!l) return MRV_ENOMEM;
-    loader L = {0};
-    L.l = l;
-    L.b = run->bound;
-    L.run = run;
-    L.d = d;
-    load_allocation(&L, run->bound->project->allocation);
-    choose_rule(&L);
+    const mrv_rule_spec *rule;
+    const char *from;
+    const mrv_allocation *al =
+        read_terms(run->bound, l->arena, &rule, &from, d);
+    if (rule && rule->rule != MRV_RULE_NONE &&
+        (run->draws == 0 || !run->samples))
+        mrv_error(d, rule->node->pos, MRV_EDOMAIN,
+                  "the conservativeness rule '%s' reads the spread of the "
+                  "Monte Carlo draws, and this run has none (draws: 0)",
+                  mrv__rule_names[rule->rule]);
     if (mrv_diag_error_count(d) > errs || mrv_arena_failed(l->arena)) {
         mrv_status st =
             mrv_arena_failed(l->arena) ? MRV_ENOMEM : mrv_diag_status(d);
         mrv_ledger_free(l);
         return st;
     }
-    mrv_status st = conserve(&L);
+    take_terms(l, al, rule, from);
+    mrv_status st = conserve(l, run, rule, al->node, d);
     if (st == MRV_OK && !fill_cells(l)) st = MRV_ENOMEM;
     if (st == MRV_OK && run->draws > 0 && run->samples) {
         st = mrv__ledger_draws(l, &l->agr, run->samples, run->draws, &l->mc);
@@ -1016,13 +1056,13 @@ mrv_status mrv_ledger_build(mrv_run *run, mrv_diag *d)
     }
     if (run->draws == 0 && l->basis != MRV_BASIS_CENTRAL) {
         l->basis_fallback = true;
-        mrv_warning(d, L.basis_node->pos,
+        mrv_warning(d, al->basis_node->pos,
                     "'basis: %s' without Monte Carlo draws is the central "
                     "estimate",
                     mrv__basis_names[l->basis]);
     }
-    if (!L.ft_node)
-        mrv_warning(d, L.alloc->pos,
+    if (!al->ft_node)
+        mrv_warning(d, al->node->pos,
                     "the agreement has no 'first_transfer': adjustments.csv "
                     "is keyed by vintage only and aef.csv lists no actions");
     run->ledger = l;
@@ -1031,25 +1071,17 @@ mrv_status mrv_ledger_build(mrv_run *run, mrv_diag *d)
 
 mrv_status mrv_ledger_check(const mrv_bound *b, mrv_diag *d)
 {
-    size_t errs = mrv_diag_error_count(d);
-    if (!b->project->allocation) {
-        mrv_ledger_check_rule(b->meth->conservativeness, d);
-        mrv_ledger_check_rule(b->project->conservativeness, d);
-        return mrv_diag_error_count(d) > errs ? mrv_diag_status(d) : MRV_OK;
-    }
     /* The same reading as mrv_ledger_build, with no results: only what
     ** the files say is checked (the draws may come from --draws). */
-    mrv_ledger *l = ledger_new(b, 0.95);
-    if (!l) return MRV_ENOMEM;
-    loader L = {0};
-    L.l = l;
-    L.b = b;
-    L.d = d;
-    load_allocation(&L, b->project->allocation);
-    choose_rule(&L);
-    mrv_status st = mrv_arena_failed(l->arena)       ? MRV_ENOMEM
+    size_t errs = mrv_diag_error_count(d);
+    mrv_arena *a = mrv_arena_new(NULL, NULL);
+    if (!a) return MRV_ENOMEM;
+    const mrv_rule_spec *rule;
+    const char *from;
+    read_terms(b, a, &rule, &from, d);
+    mrv_status st = mrv_arena_failed(a)              ? MRV_ENOMEM
                     : mrv_diag_error_count(d) > errs ? mrv_diag_status(d)
                                                      : MRV_OK;
-    mrv_ledger_free(l);
+    mrv_arena_free(a);
     return st;
 }

@@ -240,6 +240,14 @@ typedef enum mrv_rule { /* ORDER RULES: rule_names in ledger.c */
                         MRV_RULE_FCPF
 } mrv_rule;
 
+/* A 'conservativeness' rule as written, validated. */
+typedef struct mrv_rule_spec {
+    mrv_rule rule;
+    double confidence;     /* lower_bound: one-sided confidence; 0.90 */
+    double precision;      /* lower_bound; (double)NAN: always the bound */
+    const mrv_ynode *node; /* where the rule is written */
+} mrv_rule_spec;
+
 /* One vintage (or the total, as column sums) of conservativeness.csv. */
 typedef struct mrv_conserv {
     double central;    /* every input at its value (unadjusted) */
@@ -262,6 +270,23 @@ typedef enum mrv_ftdef { /* ORDER EVENTS: event_names in ledger.c */
                          MRV_NEVENTS,
                          MRV_FT_NONE = MRV_NEVENTS /* no first_transfer given */
 } mrv_ftdef;
+
+/* The project's 'allocation', read and validated: the agreement and what
+** the ledger's files need besides.  Strings and nodes are borrowed from
+** the YAML document, arrays from the arena it was read into. */
+typedef struct mrv_allocation {
+    mrv_agreement agr;
+    const char *source; /* 'source', or NULL */
+    size_t naccounts;   /* 'accounts': extra destinations */
+    const char *accounts[MRV_LEDGER_MAX_ACCOUNTS];
+    mrv_basis basis;
+    mrv_ftdef ft;                  /* MRV_FT_NONE: no 'first_transfer' */
+    const int *years[MRV_NEVENTS]; /* [nvint] year of each event, NULL:
+                                   ** not given */
+    const mrv_ynode *node;         /* the 'allocation' map */
+    const mrv_ynode *basis_node;   /* 'basis', or NULL */
+    const mrv_ynode *ft_node;      /* 'first_transfer', or NULL */
+} mrv_allocation;
 
 /* The allocation run on every Monte Carlo draw (crediting-period totals). */
 typedef struct mrv_ledger_mc {
@@ -288,17 +313,17 @@ typedef struct mrv_ledger {
     double confidence;   /* of the run, for basis: lower */
     bool basis_fallback; /* mean/lower without draws: central */
     mrv_rule rule;
-    const char *rule_from;   /* "project" or "methodology"; NULL: none */
-    double lb_confidence;    /* lower_bound */
-    double lb_precision;     /* lower_bound; (double)NAN: always the bound */
-    mrv_conserv *cons;       /* [nvint + 1], the total row last */
-    double *draw_adj;        /* [nvint] tonnes taken from each draw */
-    int64_t *issued;         /* [nvint + 1] */
-    int64_t *cells;          /* [(nvint + 1) * ncols], the total row last */
-    int64_t *authorized;     /* [nvint]: authorized units per vintage */
-    mrv_ftdef ft;            /* the first-transfer definition */
-    int *years[MRV_NEVENTS]; /* [nvint] year of each event, NULL: not
-                             ** given */
+    const char *rule_from; /* "project" or "methodology"; NULL: none */
+    double lb_confidence;  /* lower_bound */
+    double lb_precision;   /* lower_bound; (double)NAN: always the bound */
+    mrv_conserv *cons;     /* [nvint + 1], the total row last */
+    double *draw_adj;      /* [nvint] tonnes taken from each draw */
+    int64_t *issued;       /* [nvint + 1] */
+    int64_t *cells;        /* [(nvint + 1) * ncols], the total row last */
+    int64_t *authorized;   /* [nvint]: authorized units per vintage */
+    mrv_ftdef ft;          /* the first-transfer definition */
+    const int *years[MRV_NEVENTS]; /* [nvint] year of each event, NULL:
+                                   ** not given */
     bool has_mc;
     mrv_ledger_mc mc;
 } mrv_ledger;
