@@ -6,6 +6,7 @@
 ** read digit by digit from its text (no strtod, so no binary rounding on
 ** the way in).  Nothing here allocates or reads YAML.
 */
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -120,6 +121,15 @@ int64_t mrv_dec_mul(mrv_dec rate, int64_t base, mrv_rounding r)
         break;
     }
     return rate.num * q + whole;
+}
+
+double mrv_ledger_round(double x)
+{
+    if (!isfinite(x)) return x;
+    /* The fraction of a double is exact, so only the sixth decimal is
+    ** rounded, never the whole tonnes. */
+    double whole = trunc(x), frac = x - whole;
+    return whole + round(frac * 1e6) / 1e6;
 }
 
 bool mrv_dec_in_unit(mrv_dec x)

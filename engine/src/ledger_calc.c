@@ -26,35 +26,11 @@
 
 /* ---- the waterfall ----------------------------------------------------- */
 
-double mrv_ledger_round(double x)
-{
-    if (!isfinite(x)) return x;
-    /* The fraction of a double is exact, so only the sixth decimal is
-    ** rounded, never the whole tonnes. */
-    double whole = trunc(x), frac = x - whole;
-    return whole + round(frac * 1e6) / 1e6;
-}
-
 int64_t mrv_ledger_issue(double estimate)
 {
     if (!(estimate > 0)) return 0; /* negative (or NaN): nothing issued */
     if (estimate >= (double)MRV_LEDGER_MAX_TONNES) return MRV_LEDGER_MAX_TONNES;
     return (int64_t)floor(mrv_ledger_round(estimate));
-}
-
-bool mrv_agreement_rates_ok(const mrv_agreement *a, mrv_dec *sum)
-{
-    int64_t s = 0; /* at scale 10^9 */
-    for (size_t j = 0; j < a->nded; j++) {
-        const mrv_deduction *d = &a->ded[j];
-        if (!d->units || d->of == MRV_OF_REMAINING) continue;
-        s += d->rate.num * mrv__pow10[MRV_DEC_MAX_DIGITS - d->rate.k];
-    }
-    if (sum) {
-        sum->num = s;
-        sum->k = MRV_DEC_MAX_DIGITS;
-    }
-    return s <= mrv__pow10[MRV_DEC_MAX_DIGITS];
 }
 
 static int64_t min64(int64_t a, int64_t b)

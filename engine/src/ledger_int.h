@@ -1,20 +1,14 @@
 /*
-** ledger_int.h -- shared between ledger.c, ledger_calc.c and
-** ledger_out.c (internal).
+** ledger_int.h -- shared between ledger.c, ledger_calc.c, ledger_out.c
+** and ledger_sweep.c (internal).
 */
 #ifndef MRV_LEDGER_INT_H
 #define MRV_LEDGER_INT_H
 
+#include "agreement_int.h"
+#include "conserv_int.h"
 #include "decimal_int.h"
 #include "ledger.h"
-
-/* Names as written in agreements and printed in files.  ORDER RULES,
-** ORDER EVENTS: keep in step with the enums of ledger.h. */
-extern const char *const mrv__rule_names[];     /* by mrv_rule */
-extern const char *const mrv__basis_names[];    /* by mrv_basis */
-extern const char *const mrv__rounding_names[]; /* by mrv_rounding */
-extern const char *const mrv__dbase_names[];    /* by mrv_dbase */
-extern const char *const mrv__event_names[];    /* by mrv_ftdef */
 
 /* Runs agreement 'a' on each of the 'draws' draws of reductions in
 ** 'samples' (the run's layout, [(v * MRV_NRESULTS + r) * draws + i]),

@@ -360,3 +360,48 @@ mrv__numread mrv__split_quantity(const char *s, double *value,
     *unit_text = s[i] ? s + i : NULL;
     return r;
 }
+
+bool mrv__map_keys(const mrv_ynode *n, const char *what, const mrv_keyspec *ks,
+                   size_t nks, mrv_diag *d)
+{
+    if (!mrv__expect_map(n, what, d)) return false;
+    mrv__check_keys(n, what, ks, nks, d);
+    return true;
+}
+
+/* "a, b or c" into buf. */
+static const char *list_names(const char *const *names, size_t n, char *buf,
+                              size_t len)
+{
+    size_t o = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < n && o < len; i++) {
+        const char *sep = i == 0 ? "" : i + 1 == n ? " or " : ", ";
+        o += (size_t)snprintf(buf + o, len - o, "%s%s", sep, names[i]);
+    }
+    return buf;
+}
+
+bool mrv__get_enum(const mrv_ynode *n, const char *what,
+                   const char *const *names, size_t nn, int *out, mrv_diag *d)
+{
+    const char *s;
+    if (!mrv__get_string(n, what, &s, d)) return false;
+    for (size_t i = 0; i < nn; i++) {
+        if (strcmp(s, names[i]) == 0) {
+            *out = (int)i;
+            return true;
+        }
+    }
+    char all[256];
+    const char *hint = mrv__closest(s, names, nn);
+    list_names(names, nn, all, sizeof all);
+    if (hint)
+        mrv_error(d, n->pos, MRV_ESCHEMA,
+                  "%s must be %s, not '%s' (did you mean '%s'?)", what, all, s,
+                  hint);
+    else
+        mrv_error(d, n->pos, MRV_ESCHEMA, "%s must be %s, not '%s'", what, all,
+                  s);
+    return false;
+}

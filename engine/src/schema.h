@@ -29,6 +29,11 @@ bool mrv__check_keys(const mrv_ynode *map, const char *what,
                      const mrv_keyspec *ks, size_t nks, mrv_diag *d);
 
 bool mrv__expect_map(const mrv_ynode *n, const char *what, mrv_diag *d);
+/* mrv__check_keys when 'n' is a mapping; false only when it is not one,
+** so the known keys of a map with a stray key are still read and
+** checked. */
+bool mrv__map_keys(const mrv_ynode *n, const char *what, const mrv_keyspec *ks,
+                   size_t nks, mrv_diag *d);
 bool mrv__expect_seq(const mrv_ynode *n, const char *what, mrv_diag *d);
 bool mrv__expect_scalar(const mrv_ynode *n, const char *what, mrv_diag *d);
 
@@ -77,6 +82,10 @@ bool mrv__is_ident(const char *s);
 /* YYYY-MM-DD, a real calendar date. */
 bool mrv__get_date(const mrv_ynode *n, const char *what, mrv_date *out,
                    mrv_diag *d);
+/* One of 'names' (its index in *out); an error lists them all, with a
+** "did you mean" hint when the text is close to one. */
+bool mrv__get_enum(const mrv_ynode *n, const char *what,
+                   const char *const *names, size_t nn, int *out, mrv_diag *d);
 /* A unit string parsed with mrv_unit_parse; errors point inside it. */
 bool mrv__get_unit(const mrv_ynode *n, const char *what, mrv_unit *out,
                    const char **text, mrv_diag *d);

@@ -40,6 +40,19 @@ bool mrv_dec_parse(const char *s, size_t len, mrv_dec *out, const char **why);
 ** 0 <= rate <= 1 and 0 <= base <= INT64_MAX / 2 nothing overflows. */
 int64_t mrv_dec_mul(mrv_dec rate, int64_t base, mrv_rounding r);
 
+/* Decimals an estimate (or a relative half-width) is rounded to before
+** it is compared or rounded down: a millionth of a tonne is a gram. */
+#define MRV_LEDGER_DECIMALS 6
+
+/* x rounded to MRV_LEDGER_DECIMALS decimals, halves away from zero.
+** Computed estimates carry binary rounding error (90 MWh x 0.7 tCO2/MWh
+** comes out as 62.99999999999999 t); rounding to a gram first makes an
+** estimate that is a whole number of tonnes by hand that number here,
+** for any estimate below about 10^9 t (where a double still resolves a
+** gram through a few dozen operations).  The ledger's issuance and the
+** conservativeness rules' bands both compare at these decimals. */
+double mrv_ledger_round(double x);
+
 /* Whether 0 <= x <= 1 (a rate or share). */
 bool mrv_dec_in_unit(mrv_dec x);
 
