@@ -15,6 +15,7 @@
 
 #include "agreement.h"
 #include "agreement_int.h"
+#include "conserv_int.h"
 #include "decimal_int.h"
 #include "schema.h"
 #include "suggest.h"
@@ -649,6 +650,20 @@ const mrv_allocation *mrv_allocation_load(const mrv_ynode *n, int first,
     L.d = d;
     load_allocation(&L, n);
     return L.al;
+}
+
+void mrv_allocation_check_rule(const mrv_allocation *a,
+                               const mrv_rule_spec *rule, const char *from,
+                               mrv_diag *d)
+{
+    if (!rule || rule->rule == MRV_RULE_NONE || a->basis != MRV_BASIS_LOWER ||
+        !a->basis_node)
+        return;
+    mrv_error(d, a->basis_node->pos, MRV_ESCHEMA,
+              "'basis: lower' is a conservativeness rule itself, and the %s "
+              "applies '%s' already; the programme's rule is applied once",
+              from, mrv__rule_names[rule->rule]);
+    mrv_note(d, rule->node->pos, "the %s's rule is here", from);
 }
 
 bool mrv_agreement_rates_ok(const mrv_agreement *a, mrv_dec *sum)

@@ -4,7 +4,8 @@
 **
 ** mrv_ledger_build takes the project's allocation (agreement.c) and the
 ** conservativeness rule of the project, or else of the methodology
-** (conserv.c).  Then, per vintage: the basis estimate of reductions
+** (conserv.c), both validated when the files were loaded.  Then, per
+** vintage: the basis estimate of reductions
 ** (central, mean or lower), the programme rule applied once
 ** (conservativeness.csv shows the unadjusted estimate and each
 ** adjustment), issuance in whole tonnes, and the waterfall of
@@ -21,17 +22,6 @@
 
 #include "ledger_int.h"
 #include "stats.h"
-
-mrv_status mrv_ledger_check_rule(const mrv_ynode *node, mrv_diag *d)
-{
-    if (!node) return MRV_OK;
-    mrv_arena *a = mrv_arena_new(NULL, NULL);
-    if (!a) return MRV_ENOMEM;
-    const mrv_rule_spec *r;
-    mrv_status st = mrv_conserv_load(node, a, &r, d);
-    mrv_arena_free(a);
-    return st;
-}
 
 /* Basis, rule 'r' and issuance of every vintage; the total row sums
 ** them.  'at' is the allocation, where an estimate too large is
@@ -88,55 +78,6 @@ static mrv_status conserve(mrv_ledger *l, const mrv_run *run,
     tot->half_width = tot->relative = tot->factor = (double)NAN;
     free(x);
     return MRV_OK;
-}
-
-/* Reads the rules of the project and of its methodology and returns the
-** one that acts, NULL when neither names one or one is not valid; *from
-** says whose it is.  With an allocation 'al' (NULL: none), 'basis: lower'
-** cannot be combined with a rule.  Every error is recorded. */
-static const mrv_rule_spec *read_rules(const mrv_bound *b,
-                                       const mrv_allocation *al, mrv_arena *a,
-                                       const char **from, mrv_diag *d)
-{
-    const mrv_ynode *pn = b->project->conservativeness,
-                    *mn = b->meth->conservativeness;
-    const mrv_rule_spec *pr = NULL, *mr = NULL;
-    *from = NULL;
-    bool ok = true;
-    if (mn) ok &= mrv_conserv_load(mn, a, &mr, d) == MRV_OK;
-    if (pn) ok &= mrv_conserv_load(pn, a, &pr, d) == MRV_OK;
-    if (!ok) return NULL;
-    /* The project knows the programme it is registered under, so its rule
-    ** replaces the methodology's (one rule, applied once). */
-    const mrv_rule_spec *r = pn ? pr : mn ? mr : NULL;
-    if (!r) return NULL;
-    *from = pn ? "project" : "methodology";
-    if (al && r->rule != MRV_RULE_NONE && al->basis == MRV_BASIS_LOWER &&
-        al->basis_node) {
-        mrv_error(d, al->basis_node->pos, MRV_ESCHEMA,
-                  "'basis: lower' is a conservativeness rule itself, and the "
-                  "%s applies '%s' already; the programme's rule is applied "
-                  "once",
-                  *from, mrv__rule_names[r->rule]);
-        mrv_note(d, r->node->pos, "the %s's rule is here", *from);
-    }
-    return r;
-}
-
-/* The project's allocation (NULL when it has none) and the rule that acts
-** (NULL: none), with every error of either recorded. */
-static const mrv_allocation *read_terms(const mrv_bound *b, mrv_arena *a,
-                                        const mrv_rule_spec **rule,
-                                        const char **from, mrv_diag *d)
-{
-    const mrv_project *pj = b->project;
-    const mrv_allocation *al = NULL;
-    if (pj->allocation)
-        al = mrv_allocation_load(
-            pj->allocation, b->first, b->nvint,
-            pj->host ? mrv_ymap_get(pj->doc->root, "host") : NULL, a, d);
-    *rule = read_rules(b, al, a, from, d);
-    return al;
 }
 
 /* ---- the ledger -------------------------------------------------------- */
@@ -208,25 +149,22 @@ static void take_terms(mrv_ledger *l, const mrv_allocation *al,
 
 mrv_status mrv_ledger_build(mrv_run *run, mrv_diag *d)
 {
-    size_t errs = mrv_diag_error_count(d);
-    mrv_ledger *l = ledger_new(run->bound, run->confidence);
-    if (!l) return MRV_ENOMEM;
-    const mrv_rule_spec *rule;
+    const mrv_bound *b = run->bound;
+    const mrv_allocation *al = b->project->allocation;
     const char *from;
-    const mrv_allocation *al =
-        read_terms(run->bound, l->arena, &rule, &from, d);
+    const mrv_rule_spec *rule = mrv_project_rule(b->project, b->meth, &from);
+    if (!al) return MRV_EINTERNAL;
+    /* The files were checked when they were loaded; what is left is
+    ** whether this run has what the rule reads (--draws may change it). */
     if (rule && rule->rule != MRV_RULE_NONE &&
         (run->draws == 0 || !run->samples))
-        mrv_error(d, rule->node->pos, MRV_EDOMAIN,
-                  "the conservativeness rule '%s' reads the spread of the "
-                  "Monte Carlo draws, and this run has none (draws: 0)",
-                  mrv__rule_names[rule->rule]);
-    if (mrv_diag_error_count(d) > errs || mrv_arena_failed(l->arena)) {
-        mrv_status st =
-            mrv_arena_failed(l->arena) ? MRV_ENOMEM : mrv_diag_status(d);
-        mrv_ledger_free(l);
-        return st;
-    }
+        return mrv_error(d, rule->node->pos, MRV_EDOMAIN,
+                         "the conservativeness rule '%s' reads the spread of "
+                         "the Monte Carlo draws, and this run has none "
+                         "(draws: 0)",
+                         mrv__rule_names[rule->rule]);
+    mrv_ledger *l = ledger_new(b, run->confidence);
+    if (!l) return MRV_ENOMEM;
     take_terms(l, al, rule, from);
     mrv_status st = conserve(l, run, rule, al->node, d);
     if (st == MRV_OK && !fill_cells(l)) st = MRV_ENOMEM;
@@ -251,21 +189,4 @@ mrv_status mrv_ledger_build(mrv_run *run, mrv_diag *d)
                     "is keyed by vintage only and aef.csv lists no actions");
     run->ledger = l;
     return MRV_OK;
-}
-
-mrv_status mrv_ledger_check(const mrv_bound *b, mrv_diag *d)
-{
-    /* The same reading as mrv_ledger_build, with no results: only what
-    ** the files say is checked (the draws may come from --draws). */
-    size_t errs = mrv_diag_error_count(d);
-    mrv_arena *a = mrv_arena_new(NULL, NULL);
-    if (!a) return MRV_ENOMEM;
-    const mrv_rule_spec *rule;
-    const char *from;
-    read_terms(b, a, &rule, &from, d);
-    mrv_status st = mrv_arena_failed(a)              ? MRV_ENOMEM
-                    : mrv_diag_error_count(d) > errs ? mrv_diag_status(d)
-                                                     : MRV_OK;
-    mrv_arena_free(a);
-    return st;
 }

@@ -429,7 +429,8 @@ mrv_status mrv_methodology_load(const mrv_ydoc *doc, mrv_arena *a,
     /* Without a readable 'equations' every result would be reported as
     ** naming no equation: noise after the error that said why. */
     if ((n = mrv_ymap_get(root, "results")) && m->eqs) load_results(n, m, d);
-    m->conservativeness = mrv_ymap_get(root, "conservativeness");
+    if ((n = mrv_ymap_get(root, "conservativeness")))
+        mrv_conserv_load(n, a, &m->conservativeness, d);
 
     if (mrv_arena_failed(a)) return MRV_ENOMEM;
     if (mrv_diag_error_count(d) > errs) return mrv_diag_status(d);
@@ -475,9 +476,10 @@ static const mrv_keyspec mc_keys[] = {{"draws", false},
                                       {"confidence", false},
                                       {"method", false}};
 
-static void load_period(const mrv_ynode *n, mrv_project *p, mrv_diag *d)
+static bool load_period(const mrv_ynode *n, mrv_project *p, mrv_diag *d)
 {
-    if (!mrv__check_keys(n, "'crediting_period'", period_keys, 4, d)) return;
+    if (!mrv__check_keys(n, "'crediting_period'", period_keys, 4, d))
+        return false;
     p->period_pos = n->pos;
     const mrv_ynode *first = mrv_ymap_get(n, "first"),
                     *last = mrv_ymap_get(n, "last"),
@@ -487,18 +489,18 @@ static void load_period(const mrv_ynode *n, mrv_project *p, mrv_diag *d)
         mrv_error(d, n->pos, MRV_ESCHEMA,
                   "'crediting_period' takes either first/last (years) or "
                   "start/end (dates), not both");
-        return;
+        return false;
     }
     long y0, y1;
     if (start || end) {
         if (!start || !end) {
             mrv_error(d, n->pos, MRV_ESCHEMA,
                       "'crediting_period' needs both 'start' and 'end'");
-            return;
+            return false;
         }
         if (!mrv__get_date(start, "'start'", &p->start, d) ||
             !mrv__get_date(end, "'end'", &p->end, d))
-            return;
+            return false;
         p->by_dates = true;
         y0 = p->start.y;
         y1 = p->end.y;
@@ -510,23 +512,23 @@ static void load_period(const mrv_ynode *n, mrv_project *p, mrv_diag *d)
             mrv_error(d, end->pos, MRV_EDOMAIN,
                       "the crediting period ends (%s) before it starts (%s)",
                       end->text, start->text);
-            return;
+            return false;
         }
     } else {
         if (!first || !last) {
             mrv_error(d, n->pos, MRV_ESCHEMA,
                       "'crediting_period' needs 'first' and 'last' years "
                       "(or 'start' and 'end' dates)");
-            return;
+            return false;
         }
         if (!mrv__get_int(first, "'first'", MRV_YEAR_MIN, MRV_YEAR_MAX, &y0,
                           d) ||
             !mrv__get_int(last, "'last'", MRV_YEAR_MIN, MRV_YEAR_MAX, &y1, d))
-            return;
+            return false;
         if (y1 < y0) {
             mrv_error(d, last->pos, MRV_EDOMAIN,
                       "'last' (%ld) is before 'first' (%ld)", y1, y0);
-            return;
+            return false;
         }
     }
     if (y1 - y0 + 1 > MRV_MAX_VINTAGES) {
@@ -534,10 +536,11 @@ static void load_period(const mrv_ynode *n, mrv_project *p, mrv_diag *d)
                   "the crediting period has %ld vintages; at most %d are "
                   "allowed",
                   y1 - y0 + 1, MRV_MAX_VINTAGES);
-        return;
+        return false;
     }
     p->first = (int)y0;
     p->last = (int)y1;
+    return true;
 }
 
 static void load_pdims(const mrv_ynode *n, mrv_project *p, mrv_arena *a,
@@ -670,7 +673,8 @@ mrv_status mrv_project_load(const mrv_ydoc *doc, mrv_arena *a,
     if ((n = mrv_ymap_get(root, "methodology")) &&
         mrv__get_string(n, "'methodology'", &p->methodology, d))
         p->methodology_node = n;
-    if ((n = mrv_ymap_get(root, "crediting_period"))) load_period(n, p, d);
+    bool period =
+        (n = mrv_ymap_get(root, "crediting_period")) && load_period(n, p, d);
     if ((n = mrv_ymap_get(root, "dimensions"))) load_pdims(n, p, a, d);
     if ((n = mrv_ymap_get(root, "parameters")) &&
         mrv__expect_map(n, "'parameters'", d))
@@ -685,13 +689,35 @@ mrv_status mrv_project_load(const mrv_ydoc *doc, mrv_arena *a,
         }
     }
     if ((n = mrv_ymap_get(root, "monte_carlo"))) load_mc(n, &p->mc, d);
-    p->allocation = mrv_ymap_get(root, "allocation");
-    p->conservativeness = mrv_ymap_get(root, "conservativeness");
+    /* The agreement's vintage maps are checked against the crediting
+    ** period, so it is read only when the period could be (an error is
+    ** reported already when it could not). */
+    if ((n = mrv_ymap_get(root, "allocation")) && period) {
+        size_t before = mrv_diag_error_count(d);
+        const mrv_ynode *host = p->host ? mrv_ymap_get(root, "host") : NULL;
+        const mrv_allocation *al = mrv_allocation_load(
+            n, p->first, (size_t)(p->last - p->first + 1), host, a, d);
+        if (mrv_diag_error_count(d) == before) p->allocation = al;
+    }
+    if ((n = mrv_ymap_get(root, "conservativeness")))
+        mrv_conserv_load(n, a, &p->conservativeness, d);
 
     if (mrv_arena_failed(a)) return MRV_ENOMEM;
     if (mrv_diag_error_count(d) > errs) return mrv_diag_status(d);
     *out = p;
     return MRV_OK;
+}
+
+const mrv_rule_spec *mrv_project_rule(const mrv_project *p,
+                                      const mrv_methodology *m,
+                                      const char **from)
+{
+    /* The project knows the programme it is registered under, so its rule
+    ** replaces the methodology's. */
+    *from = p->conservativeness   ? "project"
+            : m->conservativeness ? "methodology"
+                                  : NULL;
+    return p->conservativeness ? p->conservativeness : m->conservativeness;
 }
 
 /* ---- factor tables ----------------------------------------------------- */

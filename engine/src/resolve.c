@@ -492,6 +492,15 @@ mrv_status mrv_resolve(const char *path, const mrv_search *search,
     ok = ok && mrv_project_load(doc, a, &b->project, d) == MRV_OK;
     if (ok) r.project_dir = dir_of(a, path);
     ok = ok && (b->meth = find_methodology(&r)) != NULL;
+    if (ok && b->project->allocation) {
+        /* The one place both files are at hand: the agreement's basis
+        ** against the rule that acts (an error fails the resolve below,
+        ** after the rest is checked too). */
+        const char *from;
+        const mrv_rule_spec *rule =
+            mrv_project_rule(b->project, b->meth, &from);
+        mrv_allocation_check_rule(b->project->allocation, rule, from, d);
+    }
     if (ok) {
         project_tables(&r);
         ok = bind_dims(&r);

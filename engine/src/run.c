@@ -258,11 +258,10 @@ mrv_status mrv_run_new(const char *path, const mrv_options *opt, mrv_run **out,
         st = mrv_ledger_build(run, d);
     /* A rule turns estimates into issued units; with no allocation there
     ** is nothing for it to act on, and silence would hide a typo'd key. */
-    const mrv_ynode *rule = pj->conservativeness
-                                ? pj->conservativeness
-                                : run->bound->meth->conservativeness;
+    const char *from;
+    const mrv_rule_spec *rule = mrv_project_rule(pj, run->bound->meth, &from);
     if (st == MRV_OK && !pj->allocation && rule && !opt->central_only)
-        mrv_warning(d, rule->pos,
+        mrv_warning(d, rule->node->pos,
                     "'conservativeness' applies only to issued units; without "
                     "an 'allocation' it has no effect on this run");
     /* A warning that could not be recorded is lost: the run is not
@@ -296,8 +295,6 @@ mrv_status mrv_check_file(const char *path, const mrv_search *search,
         const mrv_compiled *cp = NULL;
         st = mrv_methodology_load(doc, a, &m, d);
         if (st == MRV_OK) st = mrv_compile(m, a, &cp, d);
-        if (st == MRV_OK && m->conservativeness)
-            st = mrv_ledger_check_rule(m->conservativeness, d);
         break;
     }
     case MRV_FILE_TABLE: {
@@ -310,7 +307,6 @@ mrv_status mrv_check_file(const char *path, const mrv_search *search,
         const mrv_compiled *cp = NULL;
         mrv_lowered lw;
         st = prepare(path, search, NULL, &b, &cp, &lw, d);
-        if (st == MRV_OK) st = mrv_ledger_check(b, d);
         mrv_bound_free(b);
         break;
     }

@@ -6,9 +6,11 @@
 ** agreements.
 **
 ** A ledger is built by mrv_ledger_build on a fake run: a project whose
-** YAML text is given here, and per-vintage statistics (and draws) set by
-** hand, so every expected number below is derived in the comments from
-** the estimates alone.
+** YAML text is given here, read as the loaders read it (the allocation
+** and the rules of the project and of the methodology, then the check
+** that binds them), and per-vintage statistics (and draws) set by hand,
+** so every expected number below is derived in the comments from the
+** estimates alone.
 */
 #include "testutil.h"
 
@@ -65,13 +67,13 @@ static void set_draws(struct fixture *fx, size_t nv, size_t draws,
     fx->run.samples = fx->samples;
 }
 
-/* Loads 'yaml' as the project (its 'allocation' and 'conservativeness';
-** 'meth_conservativeness' stands for the methodology's) and builds the
-** ledger over vintages first..first+nv-1.  With est, the central, mean
-** and lower estimates of each vintage are est[v]; without, the
-** statistics are left as the test set them. */
-static mrv_status build(struct fixture *fx, const char *yaml, int first,
-                        size_t nv, const double *est)
+/* Reads the terms of 'yaml' as the project and methodology loaders and
+** resolve do: its 'allocation' over vintages first..first+nv-1 and its
+** 'conservativeness' ('meth_conservativeness' stands for the
+** methodology's), then the basis against the rule that acts.  Returns the
+** first error's status, or MRV_OK with the fake project set. */
+static mrv_status load_terms(struct fixture *fx, const char *yaml, int first,
+                             size_t nv)
 {
     mrv_ledger_free(fx->run.ledger);
     fx->run.ledger = NULL;
@@ -84,14 +86,27 @@ static mrv_status build(struct fixture *fx, const char *yaml, int first,
         mrv_diag_format(mrv_diag_first(fx->diag), msg, sizeof msg);
         fail_msg("%s", msg);
     }
-    const mrv_ynode *host = mrv_ymap_get(doc->root, "host");
+    const mrv_ynode *host = mrv_ymap_get(doc->root, "host"), *n;
     fx->pj.doc = doc;
     fx->pj.id = "proj";
     fx->pj.host = host ? host->text : NULL;
-    fx->pj.allocation = mrv_ymap_get(doc->root, "allocation");
-    fx->pj.conservativeness = mrv_ymap_get(doc->root, "conservativeness");
-    fx->meth.conservativeness =
-        mrv_ymap_get(doc->root, "meth_conservativeness");
+    fx->pj.allocation = NULL;
+    fx->pj.conservativeness = fx->meth.conservativeness = NULL;
+    if ((n = mrv_ymap_get(doc->root, "allocation"))) {
+        const mrv_allocation *al =
+            mrv_allocation_load(n, first, nv, host, fx->arena, fx->diag);
+        if (mrv_diag_error_count(fx->diag) == 0) fx->pj.allocation = al;
+    }
+    if ((n = mrv_ymap_get(doc->root, "conservativeness")))
+        mrv_conserv_load(n, fx->arena, &fx->pj.conservativeness, fx->diag);
+    if ((n = mrv_ymap_get(doc->root, "meth_conservativeness")))
+        mrv_conserv_load(n, fx->arena, &fx->meth.conservativeness, fx->diag);
+    if (fx->pj.allocation) {
+        const char *from;
+        const mrv_rule_spec *r = mrv_project_rule(&fx->pj, &fx->meth, &from);
+        mrv_allocation_check_rule(fx->pj.allocation, r, from, fx->diag);
+    }
+    if (mrv_diag_error_count(fx->diag) > 0) return mrv_diag_status(fx->diag);
     fx->bound.project = &fx->pj;
     fx->bound.meth = &fx->meth;
     fx->bound.first = first;
@@ -101,11 +116,20 @@ static mrv_status build(struct fixture *fx, const char *yaml, int first,
     fx->run.nvint = nv;
     fx->run.stats = fx->stats;
     fx->run.confidence = 0.95;
-    if (est) {
-        for (size_t v = 0; v < nv; v++) {
-            mrv_stat *s = red(fx, v);
-            s->central = s->mean = s->lower = s->median = s->upper = est[v];
-        }
+    return MRV_OK;
+}
+
+/* Loads the terms of 'yaml' (load_terms) and builds the ledger.  With est,
+** the central, mean and lower estimates of each vintage are est[v];
+** without, the statistics are left as the test set them. */
+static mrv_status build(struct fixture *fx, const char *yaml, int first,
+                        size_t nv, const double *est)
+{
+    mrv_status st = load_terms(fx, yaml, first, nv);
+    if (st != MRV_OK) return st;
+    for (size_t v = 0; est && v < nv; v++) {
+        mrv_stat *s = red(fx, v);
+        s->central = s->mean = s->lower = s->median = s->upper = est[v];
     }
     return mrv_ledger_build(&fx->run, fx->diag);
 }
@@ -1123,31 +1147,38 @@ static void test_ledger_bad_agreements(void **state)
     assert_int_equal(mrv_diag_error_count(fx->diag), 3);
 }
 
-/* mrv_ledger_check reads the same agreement without results: errors are
-** the same, but a rule that needs draws is left to the run. */
-static void test_ledger_check_without_run(void **state)
+/* The terms are checked when they are loaded, before any result exists
+** (so 'mrv check' finds the same errors as 'mrv run'); only whether the
+** run has the draws a rule reads is left to the ledger, since --draws can
+** change it. */
+static void test_ledger_terms_checked_at_load(void **state)
 {
     struct fixture *fx = *state;
     static const double est[] = {100, 100};
-    /* Load through build() (it fails: no draws), then check alone. */
-    assert_status(build(fx,
-                        HEAD "  split: {buyer_share: 0.5}\n"
-                             "conservativeness: ar_tool14\n",
-                        2030, 2, est),
+    assert_status(load_terms(fx, HEAD "  split: {buyer_share: 2}\n", 2030, 2),
                   MRV_EDOMAIN);
-    mrv_diag_reset(fx->diag);
-    assert_status(mrv_ledger_check(&fx->bound, fx->diag), MRV_OK);
-    assert_int_equal(mrv_diag_error_count(fx->diag), 0);
-    assert_status(build(fx, HEAD "  split: {buyer_share: 2}\n", 2030, 2, est),
-                  MRV_EDOMAIN);
-    mrv_diag_reset(fx->diag);
-    assert_status(mrv_ledger_check(&fx->bound, fx->diag), MRV_EDOMAIN);
     assert_int_equal(mrv_diag_first(fx->diag)->pos.line, 5);
-    /* Without an allocation only the rules are read. */
-    fx->pj.allocation = NULL;
-    fx->pj.conservativeness = NULL;
-    mrv_diag_reset(fx->diag);
-    assert_status(mrv_ledger_check(&fx->bound, fx->diag), MRV_OK);
+    assert_int_equal(mrv_diag_first(fx->diag)->pos.col, 24);
+    assert_null(fx->pj.allocation);
+    /* A rule without draws loads, and fails only when the ledger is
+    ** built on a run without draws. */
+    const char *rule = HEAD "  split: {buyer_share: 0.5}\n"
+                            "conservativeness: ar_tool14\n";
+    assert_status(load_terms(fx, rule, 2030, 2), MRV_OK);
+    assert_non_null(fx->pj.allocation);
+    assert_non_null(fx->pj.conservativeness);
+    assert_int_equal(fx->pj.conservativeness->rule, MRV_RULE_AR_TOOL14);
+    assert_status(build(fx, rule, 2030, 2, est), MRV_EDOMAIN);
+    assert_null(fx->run.ledger);
+    /* Without an allocation the rules are still read. */
+    assert_status(load_terms(fx,
+                             "project: proj\nhost: KHM\n"
+                             "meth_conservativeness: {rule: fcpf, "
+                             "precision: 0.1}\n",
+                             2030, 2),
+                  MRV_ESCHEMA);
+    assert_int_equal(mrv_diag_first(fx->diag)->pos.line, 3);
+    assert_int_equal(mrv_diag_first(fx->diag)->pos.col, 37);
 }
 
 /* ---- the property test ------------------------------------------------- */
@@ -1450,8 +1481,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_ledger_sweep, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ledger_bad_agreements, setup,
                                         teardown),
-        cmocka_unit_test_setup_teardown(test_ledger_check_without_run, setup,
-                                        teardown),
+        cmocka_unit_test_setup_teardown(test_ledger_terms_checked_at_load,
+                                        setup, teardown),
         cmocka_unit_test(test_ledger_property_random_agreements),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

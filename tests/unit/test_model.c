@@ -242,6 +242,28 @@ static const struct {
      PROJ_HEAD "crediting_period: {first: 2025, last: 2025}\n"
                "monte_carlo: {draws: 2.5}\n",
      4, 22, "'draws' must be a whole number from 0 to 100000000, not 2.5"},
+    /* The agreement and the rule are read with the rest of the project,
+    ** so 'mrv check' finds their errors as 'mrv run' does. */
+    {PROJ, MRV_EDOMAIN,
+     PROJ_HEAD "crediting_period: {first: 2025, last: 2026}\n"
+               "allocation: {buyer: KOR, host: KHM, split: {buyer_share: "
+               "1.5}}\n",
+     4, 58, "'buyer_share' must be from 0 to 1, not 1.5"},
+    {PROJ, MRV_EDOMAIN,
+     PROJ_HEAD "crediting_period: {first: 2025, last: 2026}\nhost: KHM\n"
+               "allocation:\n  buyer: KOR\n  split: {buyer_volume: 10}\n"
+               "  authorized: {2025: 5, 2030: 5}\n",
+     8, 25,
+     "vintage 2030 in 'authorized' is outside the crediting period "
+     "2025-2026"},
+    {PROJ, MRV_ESCHEMA,
+     PROJ_HEAD "crediting_period: {first: 2025, last: 2025}\n"
+               "conservativeness: ar-tool14\n",
+     4, 19, "not 'ar-tool14' (did you mean 'ar_tool14'?)"},
+
+    {METH, MRV_ESCHEMA,
+     METH_DOC("  A: {unit: t}\n", EQ_E) "conservativeness: fcpff\n", 9, 19,
+     "not 'fcpff' (did you mean 'fcpf'?)"},
 
     /* ---- factor tables ---- */
     {TABLE, MRV_ESCHEMA, "table: t\nentries: {}\n", 1, 1,
@@ -420,7 +442,10 @@ static void test_model_project_fields(void **state)
         "factors: [./t.yaml]\n"
         "monte_carlo: {draws: 1_000, seed: 18446744073709551615, method: "
         "lhs}\n"
-        "parameters: {N: 1}\n";
+        "parameters: {N: 1}\n"
+        "allocation: {buyer: KOR, split: {buyer_share: 0.25}, authorized: "
+        "{2024: 1, 2025: 2, 2026: 3}}\n"
+        "conservativeness: {rule: lower_bound, precision: 0.1}\n";
     const mrv_ydoc *doc = NULL;
     assert_status(mrv_yaml_load_string("p.yaml", text, strlen(text), fx->arena,
                                        &doc, fx->diag),
@@ -446,6 +471,22 @@ static void test_model_project_fields(void **state)
     assert_close(p->mc.confidence, 0.95, 0); /* the default */
     assert_int_equal(p->mc.method, MRV_SAMPLE_LHS);
     assert_non_null(p->params);
+    /* The agreement, typed at load: the host comes from the project, the
+    ** share is the decimal 25 / 10^2, the caps cover the period. */
+    const mrv_allocation *al = p->allocation;
+    assert_non_null(al);
+    assert_string_equal(al->agr.host, "KHM");
+    assert_string_equal(al->agr.buyer, "KOR");
+    assert_int_equal(al->agr.split, MRV_SPLIT_SHARE);
+    assert_int_equal(al->agr.share.num, 25);
+    assert_int_equal(al->agr.share.k, 2);
+    assert_int_equal(al->agr.auth, MRV_AUTH_VINTAGE);
+    assert_int_equal(al->agr.auth_v[2], 3);
+    assert_int_equal(al->ft, MRV_FT_NONE);
+    assert_int_equal(p->conservativeness->rule, MRV_RULE_LOWER_BOUND);
+    assert_close(p->conservativeness->confidence, 0.90, 0); /* the default */
+    assert_close(p->conservativeness->precision, 0.1, 0);
+    assert_int_equal(p->conservativeness->node->pos.line, 10);
     assert_int_equal(mrv_model_kind(doc), MRV_FILE_PROJECT);
 }
 

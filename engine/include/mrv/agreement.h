@@ -67,6 +67,7 @@
 
 #include "arena.h"
 #include "caps.h"
+#include "conserv.h"
 #include "decimal.h"
 #include "diag.h"
 #include "yamlsrc.h"
@@ -156,6 +157,15 @@ typedef struct mrv_allocation {
 const mrv_allocation *mrv_allocation_load(const mrv_ynode *node, int first,
                                           size_t nvint, const mrv_ynode *host,
                                           mrv_arena *a, mrv_diag *diag);
+
+/* 'basis: lower' is itself a conservativeness rule, so it cannot be
+** combined with another: records an error at the basis (and a note at
+** the rule) when allocation 'a' says 'basis: lower' and 'rule', the rule
+** that acts (NULL: none), is not 'none'.  'from' says whose rule it is
+** ("project" or "methodology"). */
+void mrv_allocation_check_rule(const mrv_allocation *a,
+                               const mrv_rule_spec *rule, const char *from,
+                               mrv_diag *diag);
 
 /* Sums the rates of the unit-moving deductions of issued or authorized
 ** units into *sum (when not NULL), exactly; returns false when the sum

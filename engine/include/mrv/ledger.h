@@ -121,12 +121,12 @@ typedef struct mrv_ledger {
     mrv_ledger_mc mc;
 } mrv_ledger;
 
-/* Validates the project's allocation (and the conservativeness rules of
-** the project and methodology) and builds the ledger into run->ledger.
-** Called by mrv_run_new only when the project has an 'allocation', after
-** the statistics (and draws, when there are any).  Records every schema
-** error with its position and returns the first status; run->ledger is
-** then left NULL. */
+/* Builds the ledger of the project's allocation (validated at load, as is
+** the conservativeness rule) into run->ledger.  Called by mrv_run_new only
+** when the project has an 'allocation', after the statistics (and draws,
+** when there are any).  Errors: a rule that reads draws in a run without
+** them, a creditable estimate beyond MRV_LEDGER_MAX_TONNES (positioned;
+** run->ledger is then left NULL), MRV_ENOMEM. */
 mrv_status mrv_ledger_build(mrv_run *run, mrv_diag *diag);
 /* Frees the ledger; accepts NULL. */
 void mrv_ledger_free(mrv_ledger *l);
@@ -198,16 +198,5 @@ mrv_status mrv_ledger_sweep(const mrv_run *run, const char *spec,
 void mrv_sweep_free(mrv_sweep *s);
 /* The sweep as a table: one row per value. */
 void mrv_ledger_sweep_print(const mrv_run *run, const mrv_sweep *s, FILE *f);
-
-/* For 'mrv check': validates a bound project's allocation and
-** conservativeness rules (or, without an allocation, the rules alone)
-** exactly as mrv_ledger_build would, without estimates; whether a rule has
-** the draws it needs is left to the run (--draws may supply them).
-** Returns MRV_OK or the first error's status, every error recorded. */
-mrv_status mrv_ledger_check(const mrv_bound *bound, mrv_diag *diag);
-
-/* Validates one 'conservativeness' node (a methodology's, for 'mrv check'
-** of a methodology file); NULL is valid. */
-mrv_status mrv_ledger_check_rule(const mrv_ynode *node, mrv_diag *diag);
 
 #endif /* MRV_LEDGER_H */

@@ -19,8 +19,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "agreement.h"
 #include "arena.h"
 #include "caps.h"
+#include "conserv.h"
 #include "date.h"
 #include "diag.h"
 #include "expr.h"
@@ -170,7 +172,7 @@ typedef struct mrv_methodology {
     mrv_equation *eqs;
     int results[MRV_NRESULTS]; /* equation indexes */
     mrv_srcpos results_pos[MRV_NRESULTS];
-    const mrv_ynode *conservativeness; /* validated by ledger.c */
+    const mrv_rule_spec *conservativeness; /* NULL: none (conserv.h) */
 } mrv_methodology;
 
 /* ---- project (docs/formats.md) ----------------------------------------- */
@@ -212,8 +214,8 @@ typedef struct mrv_project {
     size_t nfactors;         /* factors: [paths] */
     const mrv_ynode **factors;
     mrv_mcspec mc;
-    const mrv_ynode *allocation; /* validated by ledger.c */
-    const mrv_ynode *conservativeness;
+    const mrv_allocation *allocation;      /* NULL: none (agreement.h) */
+    const mrv_rule_spec *conservativeness; /* NULL: none (conserv.h) */
 } mrv_project;
 
 /* What kind of mrv file a document is, from its top-level keys. */
@@ -235,6 +237,14 @@ mrv_status mrv_project_load(const mrv_ydoc *doc, mrv_arena *arena,
                             const mrv_project **out, mrv_diag *diag);
 mrv_status mrv_table_load(const mrv_ydoc *doc, mrv_arena *arena,
                           const mrv_table **out, mrv_diag *diag);
+
+/* The conservativeness rule that acts on project 'p' of methodology 'm':
+** the project's, which replaces the methodology's (one rule, applied
+** once), else the methodology's; NULL when neither names one.  *from is
+** set to "project" or "methodology" (NULL with no rule). */
+const mrv_rule_spec *mrv_project_rule(const mrv_project *p,
+                                      const mrv_methodology *m,
+                                      const char **from);
 
 /* Index of a parameter / equation / dimension by name, or -1. */
 int mrv_methodology_param(const mrv_methodology *m, const char *name);
