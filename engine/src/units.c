@@ -25,11 +25,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "caps.h"
 #include "units.h"
 
 /* The sentinel exponent of a unit whose exponents overflowed. */
 #define DIM_BAD SCHAR_MIN
-#define DIM_MAX 127
 
 /* Beyond these a running numerator or denominator is folded into one
 ** ratio, so long chains cannot overflow while their ratio is fine. */
@@ -189,17 +189,18 @@ static bool is_word(char c)
            c == '_' || c == '%' || c == '.';
 }
 
-/* Reads a run of digits at s[*i] as an exponent of at most DIM_MAX,
-** advancing *i past all of them.  Returns the value, or DIM_MAX + 1 when
+/* Reads a run of digits at s[*i] as an exponent of at most MRV_MAX_UNIT_EXP,
+** advancing *i past all of them.  Returns the value, or MRV_MAX_UNIT_EXP + 1
+*when
 ** it is larger (the run is still consumed). */
 static int read_digits(const char *s, size_t *i)
 {
     int v = 0;
     while (is_digit(s[*i])) {
-        if (v <= DIM_MAX) v = v * 10 + (s[*i] - '0');
+        if (v <= MRV_MAX_UNIT_EXP) v = v * 10 + (s[*i] - '0');
         (*i)++;
     }
-    return v > DIM_MAX ? DIM_MAX + 1 : v;
+    return v > MRV_MAX_UNIT_EXP ? MRV_MAX_UNIT_EXP + 1 : v;
 }
 
 /* The running state of a parse: an exact ratio and int exponents, which
@@ -246,7 +247,7 @@ static bool factor(const char *s, size_t *i, int sign, acc *a, perr *e)
         pw = read_digits(s, &p);
         if (pw == 0) return fail(e, d, "zero exponent");
         if (lead0) return fail(e, d, "leading zero in exponent");
-        if (pw > DIM_MAX) return fail(e, d, "exponent out of range");
+        if (pw > MRV_MAX_UNIT_EXP) return fail(e, d, "exponent out of range");
         if (s[p] == '^') return fail(e, p, "unexpected '^' after a power");
     } else if (s[p] == '^') {
         p++;
@@ -260,7 +261,7 @@ static bool factor(const char *s, size_t *i, int sign, acc *a, perr *e)
         pw = read_digits(s, &p);
         if (pw == 0) return fail(e, d, "zero exponent");
         if (lead0) return fail(e, d, "leading zero in exponent");
-        if (pw > DIM_MAX) return fail(e, d, "exponent out of range");
+        if (pw > MRV_MAX_UNIT_EXP) return fail(e, d, "exponent out of range");
         if (neg) pw = -pw;
     }
     if (is_word(s[p])) return fail(e, start, "unknown unit");
@@ -269,7 +270,7 @@ static bool factor(const char *s, size_t *i, int sign, acc *a, perr *e)
     pw *= sign;
     for (int k = 0; k < MRV_NDIM; k++) {
         a->dim[k] += at->dim[k] * pw;
-        if (a->dim[k] > DIM_MAX || a->dim[k] < -DIM_MAX) {
+        if (a->dim[k] > MRV_MAX_UNIT_EXP || a->dim[k] < -MRV_MAX_UNIT_EXP) {
             return fail(e, start, "exponent out of range");
         }
     }
@@ -361,7 +362,7 @@ mrv_unit mrv_unit_one(void)
 static bool dims_valid(const mrv_unit *a)
 {
     for (int k = 0; k < MRV_NDIM; k++) {
-        if (a->dim[k] < -DIM_MAX) return false;
+        if (a->dim[k] < -MRV_MAX_UNIT_EXP) return false;
     }
     return true;
 }
@@ -389,7 +390,8 @@ bool mrv_unit_dimensionless(mrv_unit a)
 ** the valid range; an overflowed input stays overflowed. */
 static signed char sat(long long v)
 {
-    return (v > DIM_MAX || v < -DIM_MAX) ? DIM_BAD : (signed char)v;
+    return (v > MRV_MAX_UNIT_EXP || v < -MRV_MAX_UNIT_EXP) ? DIM_BAD
+                                                           : (signed char)v;
 }
 
 /* a * b^sign, exponent by exponent. */

@@ -91,12 +91,23 @@
 _Static_assert(MRV_MAX_SCOPE <= 64, "sum indices are bits of a uint64_t");
 _Static_assert(MRV_PICK_MAXREL > MRV_MAX_AXES, "one multiplier per level");
 
+/* ---- units ------------------------------------------------------------- */
+
+/* The exponent of one dimension of a unit: kept in a signed char, whose
+** -128 marks an exponent that overflowed. */
+#define MRV_MAX_UNIT_EXP 127
+
 /* ---- Monte Carlo ------------------------------------------------------- */
 
 /* Draws of one run (monte_carlo.draws, --draws, a report's "draws"):
 ** far more than any input's uncertainty can use; memory is capped
 ** separately below. */
 #define MRV_MAX_DRAWS 100000000
+/* The least share of a distribution its parameter's bounds may leave:
+** below it the bounds contradict the uncertainty rather than trim it (the
+** draws would all crowd one edge), and the inverse CDF over so thin a
+** slice of probability loses its precision. */
+#define MRV_DIST_MIN_ACCEPT 1e-6
 /* The most memory a run's draws may take: everything that grows with
 ** them (every result's draws, the Latin hypercube strata, the statistics'
 ** workspace, the ledger's per-draw scratch) and one worker thread's

@@ -25,10 +25,9 @@
 
 #include "model.h"
 
-/* Below this share of the distribution inside its bounds, an uncertainty
-** is an input error rather than something to sample (mrv_sampler_init's
-** accept). */
-#define MRV_DIST_MIN_ACCEPT 1e-6
+/* Below MRV_DIST_MIN_ACCEPT (caps.h) of the distribution inside its
+** bounds, an uncertainty is an input error rather than something to
+** sample (mrv_sampler_init's accept). */
 
 typedef struct mrv_sampler {
     mrv_dist dist;
