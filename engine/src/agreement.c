@@ -636,20 +636,25 @@ static void load_allocation(loader *L, const mrv_ynode *n)
     check_first_transfer(L);
 }
 
-const mrv_allocation *mrv_allocation_load(const mrv_ynode *n, int first,
-                                          size_t nvint, const mrv_ynode *host,
-                                          mrv_arena *a, mrv_diag *d)
+mrv_status mrv_allocation_load(const mrv_ynode *n, int first, size_t nvint,
+                               const mrv_ynode *host, mrv_arena *a,
+                               const mrv_allocation **out, mrv_diag *d)
 {
+    size_t errs = mrv_diag_error_count(d);
+    *out = NULL;
     loader L = {0};
     L.al = mrv_arena_alloc(a, sizeof *L.al);
-    if (!L.al) return NULL;
+    if (!L.al) return MRV_ENOMEM;
     L.arena = a;
     L.first = first;
     L.nvint = nvint;
     L.host = host;
     L.d = d;
     load_allocation(&L, n);
-    return L.al;
+    if (mrv_arena_failed(a)) return MRV_ENOMEM;
+    if (mrv_diag_error_count(d) > errs) return mrv_diag_status(d);
+    *out = L.al;
+    return MRV_OK;
 }
 
 void mrv_allocation_check_rule(const mrv_allocation *a,

@@ -693,11 +693,9 @@ mrv_status mrv_project_load(const mrv_ydoc *doc, mrv_arena *a,
     ** period, so it is read only when the period could be (an error is
     ** reported already when it could not). */
     if ((n = mrv_ymap_get(root, "allocation")) && period) {
-        size_t before = mrv_diag_error_count(d);
         const mrv_ynode *host = p->host ? mrv_ymap_get(root, "host") : NULL;
-        const mrv_allocation *al = mrv_allocation_load(
-            n, p->first, (size_t)(p->last - p->first + 1), host, a, d);
-        if (mrv_diag_error_count(d) == before) p->allocation = al;
+        mrv_allocation_load(n, p->first, (size_t)(p->last - p->first + 1), host,
+                            a, &p->allocation, d);
     }
     if ((n = mrv_ymap_get(root, "conservativeness")))
         mrv_conserv_load(n, a, &p->conservativeness, d);

@@ -92,11 +92,9 @@ static mrv_status load_terms(struct fixture *fx, const char *yaml, int first,
     fx->pj.host = host ? host->text : NULL;
     fx->pj.allocation = NULL;
     fx->pj.conservativeness = fx->meth.conservativeness = NULL;
-    if ((n = mrv_ymap_get(doc->root, "allocation"))) {
-        const mrv_allocation *al =
-            mrv_allocation_load(n, first, nv, host, fx->arena, fx->diag);
-        if (mrv_diag_error_count(fx->diag) == 0) fx->pj.allocation = al;
-    }
+    if ((n = mrv_ymap_get(doc->root, "allocation")))
+        mrv_allocation_load(n, first, nv, host, fx->arena, &fx->pj.allocation,
+                            fx->diag);
     if ((n = mrv_ymap_get(doc->root, "conservativeness")))
         mrv_conserv_load(n, fx->arena, &fx->pj.conservativeness, fx->diag);
     if ((n = mrv_ymap_get(doc->root, "meth_conservativeness")))

@@ -151,12 +151,11 @@ typedef struct mrv_allocation {
 /* Reads and validates the 'allocation' map 'node' into the arena 'a'.
 ** 'first' and 'nvint' are the crediting period, which vintage-keyed maps
 ** must cover; 'host' is the project's 'host' node, or NULL.  Records
-** every schema error with its position and returns what could be read
-** either way (NULL only when out of memory): check the sink's error count
-** before using it. */
-const mrv_allocation *mrv_allocation_load(const mrv_ynode *node, int first,
-                                          size_t nvint, const mrv_ynode *host,
-                                          mrv_arena *a, mrv_diag *diag);
+** every schema error with its position and returns the first one's
+** status; *out is set only on MRV_OK. */
+mrv_status mrv_allocation_load(const mrv_ynode *node, int first, size_t nvint,
+                               const mrv_ynode *host, mrv_arena *a,
+                               const mrv_allocation **out, mrv_diag *diag);
 
 /* 'basis: lower' is itself a conservativeness rule, so it cannot be
 ** combined with another: records an error at the basis (and a note at
