@@ -45,7 +45,6 @@
 
 #include "dist.h"
 #include "eval.h"
-#include "ledger.h"
 #include "mc.h"
 #include "mc_int.h"
 #include "nonfinite.h"

@@ -114,6 +114,10 @@ _Static_assert(MRV_PICK_MAXREL > MRV_MAX_AXES, "one multiplier per level");
 ** slots; more is refused with the number of draws that would fit, and
 ** further threads start only as far as they fit (mc.c: check_memory). */
 #define MRV_MC_MAX_BYTES ((uint64_t)4 << 30)
+/* What the ledger takes per draw while it is built, counted against
+** MRV_MC_MAX_BYTES: a vintage's draws for its conservativeness rule, and
+** what the host keeps and the buyer receives in every draw. */
+#define MRV_LEDGER_DRAW_BYTES (3 * sizeof(double))
 /* Threads one run starts (a larger --threads, or more cores, is capped):
 ** beyond this, starting threads costs more than the blocks they share. */
 #define MRV_MC_MAX_THREADS 256

@@ -51,12 +51,6 @@
     "vintage,rule,basis,central,basis_adjustment,unadjusted,half_width,"       \
     "relative_half_width,factor,rule_adjustment,creditable"
 
-/* Scratch per Monte Carlo draw while the ledger is built: a vintage's
-** draws for its conservativeness rule, and what the host keeps and the
-** buyer receives in every draw (the Monte Carlo's memory limit counts
-** it). */
-#define MRV_LEDGER_DRAW_BYTES (3 * sizeof(double))
-
 /* Ledger columns after vintage, estimate and issued: one per deduction,
 ** then host and buyer. */
 #define MRV_LEDGER_NCOLS(a) ((a)->nded + 2)
