@@ -253,8 +253,6 @@ static bool series_years(const mrv_vnode *n, int year, const size_t *mem,
     return false;
 }
 
-/* Where the element's value was given, and its uncertainty. */
-
 /* Where the parameter element's value was given, and its uncertainty.
 ** 'mem' is scratch, one entry per dimension. */
 static void provenance(FILE *f, const mrv_bound *b, size_t *mem,
@@ -268,6 +266,10 @@ static void provenance(FILE *f, const mrv_bound *b, size_t *mem,
     if (mrv_bound_pick(b, (size_t)r->idx, r->year, mem, &pk, why, sizeof why) !=
         MRV_OK) {
         fprintf(f, "(%s)", why);
+        return;
+    }
+    if (pk.part[0].leaf == &mrv_fill_zero_leaf) {
+        fprintf(f, "(fill: zero, no value given for %d)", r->year);
         return;
     }
     bool dflt = strcmp(b->value_origin[r->idx], "default") == 0;
@@ -695,7 +697,9 @@ static mrv_status explain_param(const mrv_run *run, int pi, int year,
     }
     if (p->fill != MRV_FILL_NONE)
         fprintf(f, "  fill      %s\n",
-                p->fill == MRV_FILL_HOLD ? "hold" : "linear");
+                p->fill == MRV_FILL_HOLD     ? "hold"
+                : p->fill == MRV_FILL_LINEAR ? "linear"
+                                             : "zero");
     fprintf(f, "  given by  %s\n",
             strcmp(b->value_origin[pi], "default") == 0
                 ? "the methodology's default"

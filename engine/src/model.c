@@ -257,9 +257,13 @@ static void load_param(const mrv_ynode *k, const mrv_ynode *v,
                 p->fill = MRV_FILL_HOLD;
             else if (strcmp(f, "linear") == 0)
                 p->fill = MRV_FILL_LINEAR;
+            else if (strcmp(f, "zero") == 0)
+                p->fill = MRV_FILL_ZERO;
             else if (strcmp(f, "none") != 0)
                 mrv_error(d, n->pos, MRV_ESCHEMA,
-                          "'fill' must be hold, linear or none, not '%s'", f);
+                          "'fill' must be hold, linear, zero or none, not "
+                          "'%s'",
+                          f);
         }
         bool series = false;
         for (size_t i = 0; i < p->nover; i++)

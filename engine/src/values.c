@@ -734,7 +734,8 @@ static bool check_cover(vctx *v, const mrv_vnode *n)
         size_t i = 0;
         while (i < n->n && n->years[i] < y) i++;
         if (i < n->n && n->years[i] == y) continue;
-        bool covered = i > 0 && v->p->fill != MRV_FILL_NONE;
+        bool covered = (i > 0 && v->p->fill != MRV_FILL_NONE) ||
+                       v->p->fill == MRV_FILL_ZERO;
         if (covered) continue;
         char got[160];
         mrv__years_text(n, got, sizeof got);
@@ -747,8 +748,8 @@ static bool check_cover(vctx *v, const mrv_vnode *n)
         else
             mrv_error(v->c->d, n->pos, MRV_EREF,
                       "series '%s' has no value for %d (years given: %s); "
-                      "add it, or declare fill: hold or linear in the "
-                      "methodology",
+                      "add it, or declare fill: hold, linear or zero in "
+                      "the methodology",
                       v->p->name, y, got);
         return fail(v);
     }
@@ -789,6 +790,8 @@ mrv_vnode *mrv__value_parse(mrv__valctx *c, const mrv_param *p,
 
 /* ---- picking an element ------------------------------------------------ */
 
+const mrv_vnode mrv_fill_zero_leaf = {.kind = MRV_V_LEAF, .dim = -1};
+
 static mrv_status pick(const mrv_vnode *n, const mrv_param *p, int year,
                        const size_t *mem, double w, mrv_vpick *out, size_t part,
                        size_t nrel, const mrv_vnode **rel, char *why,
@@ -810,6 +813,13 @@ static mrv_status pick(const mrv_vnode *n, const mrv_param *p, int year,
         if (year != MRV_NO_YEAR && i < n->n && n->years[i] == year) {
             n = n->kids[i];
             continue;
+        }
+        if (year != MRV_NO_YEAR && p->fill == MRV_FILL_ZERO) {
+            /* Nothing given is nothing deployed: 0, whatever multiplier
+            ** sits above the series, so it draws none. */
+            n = &mrv_fill_zero_leaf;
+            nrel = 0;
+            break;
         }
         if (year != MRV_NO_YEAR && i > 0 && p->fill == MRV_FILL_HOLD) {
             n = n->kids[i - 1];

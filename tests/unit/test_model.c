@@ -106,7 +106,7 @@ static const struct {
      "'fill' needs a series"},
     {METH, MRV_ESCHEMA,
      METH_DOC("  A: {unit: t, over: [vintage], fill: cubic}\n", EQ_E), 5, 39,
-     "'fill' must be hold, linear or none, not 'cubic'"},
+     "'fill' must be hold, linear, zero or none, not 'cubic'"},
     {METH, MRV_ESCHEMA, METH_DOC("  y: {unit: t}\n", EQ_E), 5, 3,
      "parameter name 'y' is reserved in formulas"},
     {METH, MRV_ESCHEMA, METH_DOC("  ln: {unit: t}\n", EQ_E), 5, 3,

@@ -5,7 +5,7 @@
 **
 ** One methodology declares a parameter of every shape; each case writes a
 ** project whose line 7 gives one of them a value, binds it, and checks
-** picks (broadcast, nested axes in either order, fill hold and linear,
+** picks (broadcast, nested axes in either order, fill hold, linear and zero,
 ** quantities with units, factor references, wrappers, relative and
 ** absolute uncertainty, bounds) or the error and the token it points at.
 */
@@ -28,6 +28,7 @@ static const char meth[] =
     "  V:  {unit: t, over: [vintage]}\n"
     "  VH: {unit: t, over: [vintage], fill: hold}\n"
     "  VL: {unit: t, over: [vintage], fill: linear}\n"
+    "  VZ: {unit: t, over: [vintage], fill: zero}\n"
     "  M:  {unit: 1, over: [fleet]}\n"
     "  VM: {unit: t, over: [vintage, fleet]}\n"
     "  MR: {unit: 1, over: [fleet, region]}\n"
@@ -50,11 +51,12 @@ static const char table[] =
 static const struct {
     const char *name, *value;
 } defaults[] = {
-    {"S", "1"},  {"V", "{2025: 1, 2026: 1, 2027: 1}"},
-    {"VH", "1"}, {"VL", "1"},
-    {"M", "1"},  {"VM", "1"},
-    {"MR", "1"}, {"B", "0.5"},
-    {"F", "1"},  {"MB", "1"},
+    {"S", "1"},   {"V", "{2025: 1, 2026: 1, 2027: 1}"},
+    {"VH", "1"},  {"VL", "1"},
+    {"VZ", "1"},  {"M", "1"},
+    {"VM", "1"},  {"MR", "1"},
+    {"B", "0.5"}, {"F", "1"},
+    {"MB", "1"},
 };
 
 typedef struct fixture {
@@ -188,6 +190,14 @@ static const struct {
       {2028, 0, 0, 40, 1},
       {2031, 0, 0, 40, 1}}},
     {"VH", "7", {{2025, 0, 0, 7, 1}, {2027, 0, 0, 7, 1}}},
+    /* fill: zero gives 0 before, between and after the years given */
+    {"VZ",
+     "{2026: 5, 2028: 6}",
+     {{2025, 0, 0, 0, 1},
+      {2026, 0, 0, 5, 1},
+      {2027, 0, 0, 0, 1},
+      {2028, 0, 0, 6, 1},
+      {2031, 0, 0, 0, 1}}},
     /* members, broadcast, and nested axes in either order */
     {"M", "{a: 1, b: 2}", {{NY, 0, 0, 1, 1}, {NY, 1, 0, 2, 1}}},
     {"M", "{b: 2, a: 1}", {{NY, 0, 0, 1, 1}, {NY, 1, 0, 2, 1}}},
@@ -343,6 +353,18 @@ static void test_values_uncertainty(void **state)
     assert_close(u->hi, 2, 1e-15);
     assert_close(pk.part[0].leaf->value, 5, 0);
 
+    /* A year fill: zero supplies is the one zero leaf, with no
+    ** multiplier to draw (0 times any draw is 0). */
+    assert_status(bind(fx, "VZ", "{value: {2026: 5}, uncertainty: 10%}"),
+                  MRV_OK);
+    mrv_bound_pick(fx->b, param(fx, "VZ"), 2027, mem, &pk, why, sizeof why);
+    assert_int_equal(pk.nparts, 1);
+    assert_ptr_equal(pk.part[0].leaf, &mrv_fill_zero_leaf);
+    assert_int_equal(pk.part[0].nrel, 0);
+    mrv_bound_pick(fx->b, param(fx, "VZ"), 2026, mem, &pk, why, sizeof why);
+    assert_int_equal(pk.part[0].nrel, 1);
+    assert_close(pk.part[0].leaf->value, 5000, 0);
+
     /* A linear fill under a relative multiplier: both parts carry it. */
     assert_status(bind(fx, "VL",
                        "{value: {2025: 2, 2027: 4}, uncertainty: "
@@ -362,7 +384,7 @@ static const struct {
 } bad[] = {
     {"V", "{2025: 1, 2026: 2}", "{2025",
      "series 'V' has no value for 2027 (years given: 2025-2026); add it, or "
-     "declare fill: hold or linear"},
+     "declare fill: hold, linear or zero"},
     {"VH", "{2026: 1}", "{2026",
      "series 'VH' has no value for 2025, and fill: hold only carries values "
      "forward (years given: 2026)"},

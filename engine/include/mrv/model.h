@@ -111,7 +111,8 @@ enum { MRV_AXIS_VINTAGE = -1 }; /* in mrv_param.over: else a dim index */
 typedef enum mrv_fill {
     MRV_FILL_NONE,
     MRV_FILL_HOLD,
-    MRV_FILL_LINEAR
+    MRV_FILL_LINEAR,
+    MRV_FILL_ZERO /* a year not given is 0: deployment that stops */
 } mrv_fill;
 
 typedef struct mrv_dimdecl {

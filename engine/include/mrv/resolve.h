@@ -100,4 +100,8 @@ mrv_status mrv_bound_pick(const mrv_bound *b, size_t pi, int year,
 ** the run's trail). */
 double mrv_vpick_central(const mrv_vpick *pk);
 
+/* The leaf a series with fill: zero gives for a year it does not hold:
+** 0, certain, from no line of any file (explain tells it by address). */
+extern const mrv_vnode mrv_fill_zero_leaf;
+
 #endif /* MRV_RESOLVE_H */
