@@ -31,8 +31,8 @@ typedef struct scope_var {
 typedef struct cctx {
     const mrv_methodology *m;
     mrv_diag *d;
-    const mrv_ynode *at; /* formula scalar, for positions */
-    const char *eqname;  /* equation being compiled */
+    const mrv_ynode *at;    /* formula scalar, for positions */
+    const mrv_equation *eq; /* equation being compiled */
     bool in_initial;
     scope_var scope[MRV_MAX_SCOPE];
     size_t nscope;
@@ -323,6 +323,31 @@ static bool check_call(cctx *c, mrv_ast *n)
         set_dimless(n);
         return need_dimless(c, a[0], what);
     }
+    case MRV_F_ROUND: {
+        /* Decimals depend on the unit a value is written in: a value
+        ** with a dimension is rounded in the unit its equation declares
+        ** (the unit it is reported in), any other needs dividing by a
+        ** parameter first. */
+        n->unit = a[0]->unit;
+        n->any_dim = a[0]->any_dim;
+        n->num = 1;
+        if (n->nargs > 1 &&
+            !need_dimless(c, a[1], "the number of decimals of 'round'"))
+            return false;
+        if (a[0]->any_dim || mrv_unit_dimensionless(a[0]->unit)) return true;
+        if (mrv_unit_same_dim(a[0]->unit, c->eq->unit)) {
+            n->num = c->eq->unit.scale;
+            return true;
+        }
+        char y[96];
+        return err(c, n->off, MRV_ESCHEMA,
+                   "'round' of %s: it rounds a dimensionless value, or one "
+                   "of its equation's dimension (%s) in the unit the "
+                   "equation declares ('%s'); divide by a parameter to "
+                   "round in another unit",
+                   dimstr(a[0]->unit, x, sizeof x),
+                   dimstr(c->eq->unit, y, sizeof y), c->eq->unit_text);
+    }
     case MRV_F_SQRT:
         n->any_dim = a[0]->any_dim;
         if (a[0]->any_dim || mrv_unit_sqrt(a[0]->unit, &n->unit)) return true;
@@ -488,7 +513,7 @@ static bool check(cctx *c, mrv_ast *n)
 
 static bool check_equation(cctx *c, const mrv_equation *e)
 {
-    c->eqname = e->name;
+    c->eq = e;
     c->nscope = 0;
     bool ok = true;
     char x[96], y[96];

@@ -17,6 +17,7 @@
 ** first instruction that made a non-finite value from finite ones.
 */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,14 +28,67 @@
 
 static const char *const op_names[MRV_I_COUNT] = {
     /* ORDER OPS */
-    "add",   "sub",   "mul",   "div",   "pow",  "addk", "subk", "rsubk", "mulk",
-    "divk",  "rdivk", "powk",  "rpowk", "powi", "neg",  "abs",  "exp",   "ln",
-    "log10", "sqrt",  "floor", "ceil",  "lt",   "le",   "gt",   "ge",    "eq",
-    "ne",    "and",   "or",    "not",   "min",  "max",  "sel",  "check"};
+    "add",  "sub",  "mul",   "div",  "pow",   "addk", "subk",  "rsubk",
+    "mulk", "divk", "rdivk", "powk", "rpowk", "powi", "neg",   "abs",
+    "exp",  "ln",   "log10", "sqrt", "floor", "ceil", "round", "lt",
+    "le",   "gt",   "ge",    "eq",   "ne",    "and",  "or",    "not",
+    "min",  "max",  "sel",   "check"};
 
 const char *mrv_opcode_name(mrv_opcode op)
 {
     return op < MRV_I_COUNT ? op_names[op] : "?";
+}
+
+/* Digits of a double as %.14e writes them: 15 significant ones. */
+#define ROUND_DIGITS 15
+
+double mrv_eval_round(double x, int n)
+{
+    if (!isfinite(x) || x == 0) return x == 0 ? 0.0 : x;
+    /* A whole number of at most 15 digits is its own 15 digits, and has
+    ** nothing to round at n >= 0: the common case, without text. */
+    if (n >= 0 && fabs(x) < 1e15 && x == floor(x)) return x;
+    /* Beyond these the answer is the 15 digits, or 0: every finite
+    ** double lies between 1e-324 and 1e309. */
+    if (n > 400) n = 400;
+    if (n < -400) n = -400;
+    char buf[48];
+    snprintf(buf, sizeof buf, "%.*e", ROUND_DIGITS - 1, fabs(x));
+    /* buf is "D.DDDDDDDDDDDDDDe+XX": 15 digits and the exponent of the
+    ** first, E; digit k stands for 10^(E - k). */
+    char dig[ROUND_DIGITS + 1];
+    dig[0] = buf[0];
+    memcpy(dig + 1, buf + 2, ROUND_DIGITS - 1);
+    int e = atoi(buf + ROUND_DIGITS + 2);
+    int keep = e + n + 1; /* digits left of the rounding position */
+    double sign = x < 0 ? -1.0 : 1.0;
+    char out[64];
+    if (keep >= ROUND_DIGITS) {
+        snprintf(out, sizeof out, "%.*se%d", ROUND_DIGITS, dig,
+                 e - ROUND_DIGITS + 1);
+    } else if (keep < 0 || (keep == 0 && dig[0] < '5')) {
+        return 0.0;
+    } else {
+        /* Half away from zero on the magnitude: a 5 or more in the first
+        ** digit dropped rounds up, a tie included. */
+        bool up = dig[keep] >= '5';
+        int k = keep;
+        while (up && k > 0) {
+            if (dig[k - 1] < '9') {
+                dig[k - 1]++;
+                up = false;
+            } else {
+                dig[--k] = '0';
+            }
+        }
+        if (keep == 0 || up) { /* 0.6 -> 1, 9.96 -> 10.0: the next power */
+            snprintf(out, sizeof out, "1e%d", e + 1);
+        } else {
+            snprintf(out, sizeof out, "%.*se%d", keep, dig, e - keep + 1);
+        }
+    }
+    double r = strtod(out, NULL);
+    return r == 0 ? 0.0 : sign * r;
 }
 
 static double powi(double x, int n)
@@ -174,6 +228,8 @@ double mrv_eval_op(const mrv_insn *ip, double b, double c, double d)
         return floor(b);
     case MRV_I_CEIL:
         return ceil(b);
+    case MRV_I_ROUND:
+        return mrv_eval_round(b, (int32_t)ip->c);
     case MRV_I_LT:
         return NANOR(b, c, b < c ? 1.0 : 0.0);
     case MRV_I_LE:
@@ -317,6 +373,8 @@ static const char *why(const mrv_insn *ip, double b, double c)
     case MRV_I_POWI:
         return b == 0 ? "zero raised to a negative power"
                       : "overflow in a power";
+    case MRV_I_ROUND:
+        return "overflow in a rounding";
     default:
         return "overflow";
     }

@@ -75,6 +75,10 @@ static void EVAL_RUN_NAME(const mrv_program *p, double *slots, size_t stride_,
             LOOP(floor(b[i]));
         case MRV_I_CEIL:
             LOOP(ceil(b[i]));
+        case MRV_I_ROUND: {
+            int dec = (int32_t)ip->c;
+            LOOP(mrv_eval_round(b[i], dec));
+        }
         case MRV_I_LT:
             LOOP(NANOR(b[i], c[i], b[i] < c[i] ? 1.0 : 0.0));
         case MRV_I_LE:

@@ -637,6 +637,9 @@ static mrv_ast *call(parser *p, const token *name, mrv_func f)
             return error(p, name->off,
                          "'%s' takes at least %d arguments, got %zu", fn, lo,
                          n);
+        if (hi > lo)
+            return error(p, name->off, "'%s' takes %d or %d arguments, got %zu",
+                         fn, lo, hi, n);
         return error(p, name->off, "'%s' takes %d argument%s, got %zu", fn, lo,
                      lo == 1 ? "" : "s", n);
     }

@@ -305,10 +305,11 @@ static bool commutative(uint32_t op)
     }
 }
 
-/* POWI keeps its exponent and CHECK its check number in 'c'. */
+/* POWI keeps its exponent, ROUND its decimals and CHECK its check
+** number in 'c'. */
 static bool c_is_vid(uint32_t op)
 {
-    return op != MRV_I_POWI && op != MRV_I_CHECK;
+    return op != MRV_I_POWI && op != MRV_I_ROUND && op != MRV_I_CHECK;
 }
 
 static bool keeps_safe(uint32_t op)
@@ -645,8 +646,10 @@ static val eq_read(lctx *c, int ei, int year, size_t off)
     return c->eqval[k];
 }
 
-/* A subscript or range bound: known, and a whole number. */
-static bool static_int(lctx *c, const mrv_ast *n, const char *what, long *out)
+/* A subscript, a range bound or the decimals of 'round': known, and a
+** whole number.  'rule' says why it must be known. */
+static bool static_int_as(lctx *c, const mrv_ast *n, const char *what,
+                          const char *rule, long *out)
 {
     val v = lower(c, n);
     if (c->failed) return false;
@@ -669,14 +672,46 @@ static bool static_int(lctx *c, const mrv_ast *n, const char *what, long *out)
     }
     if (!v.k)
         return lerr(c, n->start, MRV_EDOMAIN,
-                    "%s depends on an uncertain input; subscripts and ranges "
-                    "must be known before sampling",
-                    what);
+                    "%s depends on an uncertain input; %s must be known "
+                    "before sampling",
+                    what, rule);
     if (v.v != floor(v.v) || fabs(v.v) > 1e9)
         return lerr(c, n->start, MRV_EDOMAIN, "%s is %g, %s", what, v.v,
                     v.v != floor(v.v) ? "not a whole number" : "out of range");
     *out = (long)v.v;
     return true;
+}
+
+static bool static_int(lctx *c, const mrv_ast *n, const char *what, long *out)
+{
+    return static_int_as(c, n, what, "subscripts and ranges", out);
+}
+
+/* round(x, n): x is rounded in the unit the compiler chose (its scale in
+** n->num), to n decimals known before sampling. */
+static val lower_round(lctx *c, const mrv_ast *n)
+{
+    val x = lower(c, n->args[0]);
+    long dec = 0;
+    if (n->nargs > 1 &&
+        !static_int_as(c, n->args[1], "the number of decimals of 'round'", "it",
+                       &dec))
+        return konst(0);
+    if (c->failed) return konst(0);
+    /* mrv_eval_round saturates there: every double is 0 or its 15
+    ** digits long before. */
+    if (dec > 400) dec = 400;
+    if (dec < -400) dec = -400;
+    uint32_t ci = (uint32_t)(int32_t)dec;
+    double scale = n->num;
+    if (scale != 1) x = binary(c, MRV_I_DIV, x, konst(scale), n->off);
+    double r;
+    if (x.k && fold(MRV_I_ROUND, x.v, 0, 0, 0, ci, &r))
+        x = konst(r);
+    else
+        x = emit(c, MRV_I_ROUND, operand(c, x), ci, NO_VID, 0, n->off);
+    if (scale != 1) x = mulk(c, x, scale, n->off);
+    return x;
 }
 
 static val lower_index(lctx *c, const mrv_ast *n)
@@ -974,6 +1009,8 @@ static val lower_call(lctx *c, const mrv_ast *n)
         return unary(c, MRV_I_FLOOR, lower(c, a[0]), n->off);
     case MRV_F_CEIL:
         return unary(c, MRV_I_CEIL, lower(c, a[0]), n->off);
+    case MRV_F_ROUND:
+        return lower_round(c, n);
     case MRV_F_COUNT:
         break;
     }

@@ -86,6 +86,8 @@ static const struct {
     {"km", "sqrt(L * L) + abs(-L)"},
     {"1", "exp(K) + ln(2) + log10(K) + log(K) + K^K + 2^K"},
     {"1", "floor(K) + ceil(K)"},
+    {"1", "round(K) + round(K, 2) + round(K, -1) + round(K, K)"},
+    {"t", "round(T) + round(T * K, 3) + round(0)"}, /* in the equation's t */
     {"t", "if(K > 0, T, 0)"},
     {"t", "if(K > 0, 0, T)"},
     {"t", "min(T, 0, A) + max(A, T)"},
@@ -141,6 +143,12 @@ static const struct {
      "the argument of 'ln' must be dimensionless, not length"},
     {"1", "floor(L)", "L)", MRV_ESCHEMA,
      "the argument of 'floor' must be dimensionless, not length"},
+    {"t", "T + round(L) * T / L", "round", MRV_ESCHEMA,
+     "'round' of length: it rounds a dimensionless value, or one of its "
+     "equation's dimension (mass) in the unit the equation declares ('t'); "
+     "divide by a parameter to round in another unit"},
+    {"1", "round(K, T)", "T)", MRV_ESCHEMA,
+     "the number of decimals of 'round' must be dimensionless, not mass"},
     {"t", "T^K", "^", MRV_ESCHEMA,
      "raising mass to a power needs a whole-number literal exponent"},
     {"t", "T^2.5", "^", MRV_ESCHEMA,

@@ -28,7 +28,7 @@ static bool same(double a, double b)
 static const struct {
     mrv_opcode op;
     double b, c, d, k;
-    int e; /* POWI's exponent */
+    int e; /* POWI's exponent, ROUND's decimals */
     double want;
 } ops[] = {
     {MRV_I_ADD, 1.5, 2, 0, 0, 0, 3.5},
@@ -69,6 +69,10 @@ static const struct {
     {MRV_I_SQRT, -1, 0, 0, 0, 0, DNAN},
     {MRV_I_FLOOR, -1.5, 0, 0, 0, 0, -2},
     {MRV_I_CEIL, -1.5, 0, 0, 0, 0, -1},
+    {MRV_I_ROUND, 2.675, 0, 0, 0, 2, 2.68},
+    {MRV_I_ROUND, -2.5, 0, 0, 0, 0, -3},
+    {MRV_I_ROUND, DNAN, 0, 0, 0, 2, DNAN},
+    {MRV_I_ROUND, -DINF, 0, 0, 0, 0, -DINF},
     {MRV_I_LT, 1, 2, 0, 0, 0, 1},
     {MRV_I_LT, 2, 2, 0, 0, 0, 0},
     {MRV_I_LT, DNAN, 2, 0, 0, 0, DNAN},
@@ -121,7 +125,8 @@ static void test_eval_op_table(void **state)
     uint64_t bad[1] = {0}, first[1] = {UINT64_MAX};
     for (size_t i = 0; i < sizeof ops / sizeof *ops; i++) {
         /* slots 0, 1, 2: b, c, d; slot 3: the result */
-        uint32_t c = ops[i].op == MRV_I_POWI ? (uint32_t)(int32_t)ops[i].e : 1;
+        bool in_c = ops[i].op == MRV_I_POWI || ops[i].op == MRV_I_ROUND;
+        uint32_t c = in_c ? (uint32_t)(int32_t)ops[i].e : 1;
         mrv_insn in = insn(ops[i].op, 3, 0, c, 2, ops[i].k);
         double got = mrv_eval_op(&in, ops[i].b, ops[i].c, ops[i].d);
         if (!same(got, ops[i].want))
@@ -180,6 +185,79 @@ static void test_eval_lanes_independent(void **state)
                          want);
         }
     }
+}
+
+/* round(x, n): the spreadsheet's ROUND, half away from zero on the 15
+** significant digits a spreadsheet keeps.  Each 'want' is the double
+** nearest the decimal answer, written as that decimal. */
+static const struct {
+    double x;
+    int n;
+    double want;
+} rounds[] = {
+    /* The classic cases: stored just below the tie, rounded up anyway,
+    ** because their 15 digits are the tie. */
+    {2.675, 2, 2.68},
+    {1.005, 2, 1.01},
+    {1.015, 2, 1.02},
+    {0.285, 2, 0.29},
+    {-2.675, 2, -2.68},
+    /* Half away from zero, not to even. */
+    {0.5, 0, 1},
+    {1.5, 0, 2},
+    {2.5, 0, 3},
+    {-0.5, 0, -1},
+    {-2.5, 0, -3},
+    {2.4999, 0, 2},
+    {2.45, 1, 2.5},
+    /* Negative n: tens, hundreds. */
+    {1234.5, -2, 1200},
+    {1250, -2, 1300},
+    {-1250, -2, -1300},
+    {1249.99, -2, 1200},
+    {5, -1, 10},
+    {4.9, -1, 0},
+    {499, -3, 0},
+    {500, -3, 1000},
+    {0.0004, -5, 0},
+    /* Carries through nines into the next power of ten. */
+    {9.995, 2, 10},
+    {99.96, 1, 100},
+    {-0.96, 0, -1},
+    /* Nothing to round; whole numbers; zero stays +0. */
+    {3, 2, 3},
+    {1e300, 0, 1e300},
+    {1e300, 2, 1e300},
+    {-1e300, -2, -1e300},
+    {0.125, 10, 0.125},
+    {-0.4, 0, 0},
+    {0, 3, 0},
+    /* 15 significant digits first, as a spreadsheet holds them. */
+    {0.1 + 0.2, 20, 0.3},
+    {123456789012345.67, 2, 123456789012346},
+    {1e-320, 400, 1e-320},
+    /* Beyond the largest double: infinite, which the checks report. */
+    {1.7976931348623157e308, -308, DINF},
+};
+
+static void test_eval_round(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof rounds / sizeof *rounds; i++) {
+        double got = mrv_eval_round(rounds[i].x, rounds[i].n);
+        if (!same(got, rounds[i].want) ||
+            signbit(got) != signbit(rounds[i].want))
+            fail_msg("round(%.17g, %d) = %.17g, want %.17g", rounds[i].x,
+                     rounds[i].n, got, rounds[i].want);
+        /* The opcode computes the same, in the VM as when folding. */
+        mrv_insn in =
+            insn(MRV_I_ROUND, 1, 0, (uint32_t)(int32_t)rounds[i].n, 0, 0);
+        assert_true(same(mrv_eval_op(&in, rounds[i].x, 0, 0), got));
+    }
+    /* n far out of range saturates: every double is 0 or its own 15
+    ** digits long before. */
+    assert_true(same(mrv_eval_round(2.675, 1000000), 2.675));
+    assert_true(same(mrv_eval_round(2.675, -1000000), 0));
 }
 
 static void test_eval_opcode_names(void **state)
@@ -403,6 +481,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_eval_op_table),
         cmocka_unit_test(test_eval_lanes_independent),
+        cmocka_unit_test(test_eval_round),
         cmocka_unit_test(test_eval_opcode_names),
         cmocka_unit_test(test_eval_checks_count),
         cmocka_unit_test(test_eval_trace_finds_origin),

@@ -128,6 +128,8 @@ static const struct {
     {"abs(-x)", "abs((-x))"},
     {"floor(x / 2)", "floor((x / 2))"},
     {"ceil(x)", "ceil(x)"},
+    {"round(x)", "round(x)"},
+    {"round(x * 2, -1)", "round((x * 2), (-1))"},
     {"-exp(x)^2", "(-(exp(x) ^ 2))"},
     {"max(min(a, b), -c)", "max(min(a, b), (-c))"},
     /* Indexing with one to three subscripts. */
@@ -259,6 +261,8 @@ static const struct {
     {"clamp(x, 0)", 1, "'clamp' takes 3 arguments, got 2"},
     {"if(a, b)", 1, "'if' takes 3 arguments, got 2"},
     {"1 + exp()", 5, "'exp' takes 1 argument, got 0"},
+    {"round(x, 1, 2)", 1, "'round' takes 1 or 2 arguments, got 3"},
+    {"round()", 1, "'round' takes 1 or 2 arguments, got 0"},
     {"abs(1, 2)", 1, "'abs' takes 1 argument, got 2"},
     {"min(1)", 1, "'min' takes at least 2 arguments, got 1"},
     {"foo(1)", 1, "'foo' is not a function; index it with '[ ]'"},
@@ -563,6 +567,7 @@ static void test_expr_parse_tables(void **state)
         {"log", MRV_F_LOG, 1, 1},     {"log10", MRV_F_LOG10, 1, 1},
         {"sqrt", MRV_F_SQRT, 1, 1},   {"abs", MRV_F_ABS, 1, 1},
         {"floor", MRV_F_FLOOR, 1, 1}, {"ceil", MRV_F_CEIL, 1, 1},
+        {"round", MRV_F_ROUND, 1, 2},
     };
     assert_int_equal(sizeof fn / sizeof fn[0], MRV_F_COUNT);
     for (size_t i = 0; i < sizeof fn / sizeof fn[0]; i++) {

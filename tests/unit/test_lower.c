@@ -120,7 +120,8 @@ static void check_slots(const mrv_program *p)
         const mrv_insn *in = &p->code[i];
         assert_true(in->op < MRV_I_COUNT);
         assert_true(in->b < p->nslots);
-        bool reads_c = in->op != MRV_I_POWI && in->op != MRV_I_CHECK;
+        bool reads_c = in->op != MRV_I_POWI && in->op != MRV_I_ROUND &&
+                       in->op != MRV_I_CHECK;
         if (reads_c) assert_true(in->c < p->nslots);
         assert_true(in->d < p->nslots);
         assert_true(in->site < p->nsites);
@@ -353,6 +354,17 @@ static const struct {
      "'PE' is read at 2026, after the vintage 2025 being computed"},
     {"", "C * 2^(1 + 2000 * (Z + 1))", NULL, "^", "overflow in a power"},
     {"", "C * sqrt(Z - 1)", NULL, "sqrt", "square root of a negative number"},
+    /* round's decimals are a whole number known before sampling; a
+    ** non-finite argument is reported where it was made, an overflowing
+    ** rounding at the 'round'. */
+    {"", "C * round(U, U)", NULL, "U)",
+     "the number of decimals of 'round' depends on an uncertain input; it "
+     "must be known before sampling"},
+    {"", "C * round(U, 5 / 2)", NULL, "5 /",
+     "the number of decimals of 'round' is 2.5, not a whole number"},
+    {"", "round(C / Z, 2)", NULL, "/ Z", "division by zero"},
+    {"", "C * round(Z + 1.7976931348623157e308, -308)", NULL, "round",
+     "overflow in a rounding"},
 };
 
 static void test_lower_errors(void **state)
@@ -380,6 +392,44 @@ static void test_lower_errors(void **state)
         }
     }
     if (nbad) fail_msg("%zu of the bad formulas failed", nbad);
+}
+
+static void test_lower_round(void **state)
+{
+    fixture *fx = *state;
+    /* 2.675 t is 2675 kg inside, 2.67499999999999982 t as a double: the
+    ** equation's declared unit (t) is what round's decimals count in, and
+    ** 2.675 to 2 decimals is 2.68 as a spreadsheet gives it.  Certain,
+    ** so folded: no instruction. */
+    const char *params = "  R: {unit: t, default: 2.675}\n";
+    assert_status(run_with(fx, params,
+                           "  BE: {unit: t, formula: \"round(R, 2)\"}\n"
+                           "  PE: {unit: kg, formula: \"round(R, -1)\"}\n"
+                           "  LE: {unit: t, formula: \"R - round(R)\"}\n"
+                           "  ER: {unit: t, formula: \"BE - PE - LE\"}\n",
+                           NULL, NULL),
+                  MRV_OK);
+    assert_int_equal(fx->run->program->ncode, 0);
+    assert_close(central(fx, 0, MRV_RES_BASELINE), 2.68, 1e-15);
+    assert_close(central(fx, 0, MRV_RES_PROJECT), 2680, 1e-15); /* kg */
+    assert_close(central(fx, 0, MRV_RES_LEAKAGE), -0.325, 1e-15);
+    /* Dimensionless: rounded as it is.  U is uncertain (2), so the VM
+    ** rounds, draw by draw: 2 * 1.3375 = 2.675 -> 2.68, times C = 3 t. */
+    assert_status(run_with(fx, "",
+                           "  BE: {unit: t, formula: \"C * round(U * 1.3375, "
+                           "2)\"}\n" STD_TAIL,
+                           NULL, NULL),
+                  MRV_OK);
+    assert_true(count_op(fx->run->program, MRV_I_ROUND) >= 1);
+    check_slots(fx->run->program);
+    assert_close(central(fx, 0, MRV_RES_BASELINE), 8.04, 1e-15);
+    /* Negative decimals and half away from zero: -1250 to hundreds. */
+    assert_status(run_with(fx, "",
+                           "  BE: {unit: t, formula: \"C * round(-625 * U, "
+                           "-2)\"}\n" STD_TAIL,
+                           NULL, NULL),
+                  MRV_OK);
+    assert_close(central(fx, 0, MRV_RES_BASELINE), -3900, 1e-15);
 }
 
 static void test_lower_trace_through_initial(void **state)
@@ -465,6 +515,7 @@ int main(void)
         cmocka_unit_test(test_lower_inputs_per_vintage),
         cmocka_unit_test(test_lower_short_cuts),
         cmocka_unit_test(test_lower_errors),
+        cmocka_unit_test(test_lower_round),
         cmocka_unit_test(test_lower_trace_through_initial),
         cmocka_unit_test(test_lower_frac_and_units),
         cmocka_unit_test(test_lower_deep_chain),

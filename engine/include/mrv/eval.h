@@ -35,6 +35,17 @@ void mrv_eval_fill_consts(const mrv_program *p, double *slots, size_t stride,
 void mrv_eval_run(const mrv_program *p, double *slots, size_t stride, size_t n,
                   uint64_t lane0, uint64_t *bad, uint64_t *first_bad);
 
+/* round(x, n) as spreadsheets' ROUND gives it: 'x' taken to 15
+** significant decimal digits (the digits a spreadsheet keeps, which
+** absorbs the binary representation error: 2.675 is stored as
+** 2.67499999999999982..., and its 15 digits are 2.67500000000000), then
+** rounded to 'n' decimals (n < 0: to tens, hundreds, ...) half away from
+** zero, exactly in decimal, and read back as the nearest double.  So
+** round(2.675, 2) is 2.68, round(1.005, 2) 1.01, round(-2.5, 0) -3 and
+** round(1234.5, -2) 1200.  A result of zero is +0; NaN and infinities
+** pass through; a result beyond the largest double is infinite. */
+double mrv_eval_round(double x, int n);
+
 /* The scalar meaning of one instruction, for constant folding and
 ** tracing: the VM computes exactly this in every lane. */
 double mrv_eval_op(const mrv_insn *ip, double b, double c, double d);

@@ -54,7 +54,8 @@
     X("sqrt", SQRT, 1, 1)                                                      \
     X("abs", ABS, 1, 1)                                                        \
     X("floor", FLOOR, 1, 1)                                                    \
-    X("ceil", CEIL, 1, 1)
+    X("ceil", CEIL, 1, 1)                                                      \
+    X("round", ROUND, 1, 2)
 
 typedef enum mrv_func {
 #define X(name, id, lo, hi) MRV_F_##id,
@@ -125,7 +126,9 @@ struct mrv_ast {
     size_t off;        /* offset of the node's key token: the number,
                        ** name, operator or function name */
     size_t start, end; /* byte span of the whole sub-expression */
-    double num;        /* NUM */
+    double num;        /* NUM; for a call of 'round', the scale of the
+                       ** unit it rounds in (compiler): 1 for a
+                       ** dimensionless value, else the equation's */
     const char *name;  /* NAME, INDEX (arena string) */
     size_t nargs;
     mrv_ast **args;  /* INDEX subscripts, CALL arguments, operands,

@@ -47,6 +47,7 @@ typedef enum mrv_opcode {
     MRV_I_SQRT,  /* R[a] := sqrt(R[b]) */
     MRV_I_FLOOR, /* R[a] := floor(R[b]) */
     MRV_I_CEIL,  /* R[a] := ceil(R[b]) */
+    MRV_I_ROUND, /* R[a] := mrv_eval_round(R[b], c) (signed c decimals) */
     MRV_I_LT,    /* R[a] := R[b] < R[c] (1 or 0; NaN if either is NaN) */
     MRV_I_LE,    /* R[a] := R[b] <= R[c] */
     MRV_I_GT,    /* R[a] := R[b] > R[c] */
