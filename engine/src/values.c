@@ -62,6 +62,19 @@ static mrv_vnode *new_node(vctx *v, mrv_vkind kind, mrv_srcpos pos)
     return n;
 }
 
+/* A member map over dimension 'dim', its kids still to fill. */
+static mrv_vnode *members_node(vctx *v, mrv_srcpos pos, int dim)
+{
+    size_t nm = v->c->nmembers[dim];
+    mrv_vnode *s = new_node(v, MRV_V_MEMBERS, pos);
+    if (!s) return NULL;
+    s->dim = dim;
+    s->n = nm;
+    s->kids = mrv_arena_array(v->c->a, nm, sizeof *s->kids);
+    if (!s->kids) return (fail(v), NULL);
+    return s;
+}
+
 static bool has_axis(const vctx *v, int axis, size_t *slot)
 {
     for (size_t i = 0; i < v->p->nover; i++) {
@@ -351,9 +364,10 @@ static mrv_vnode *leaf(vctx *v, const mrv_ynode *n, double value, mrv_unit unit)
     return l;
 }
 
-static mrv_vnode *factor_leaf(vctx *v, const mrv_ynode *n)
+/* The factor entry 'ref' (n->text, or its expansion below) as a leaf. */
+static mrv_vnode *factor_leaf(vctx *v, const mrv_ynode *n, const char *ref)
 {
-    const mrv_factor *f = v->c->factor(v->c, n->text, n);
+    const mrv_factor *f = v->c->factor(v->c, ref, n);
     if (!f) return (fail(v), NULL);
     char what[300];
     snprintf(what, sizeof what, "factor '%s'", f->id);
@@ -369,6 +383,162 @@ static mrv_vnode *factor_leaf(vctx *v, const mrv_ynode *n)
         if (!l->unc) return NULL;
     }
     return l;
+}
+
+/* ---- member-keyed factor references ------------------------------------
+**
+** 'cdm.tool04/k.dry.{waste}' stands for one entry per member of 'waste':
+** the reference with '{waste}' replaced by the member's name.  It is read
+** as a member map over that axis whose values are those references (with
+** several dimensions, maps nest in the order the placeholders first
+** appear), so everything after it (bounds, picks, explain) sees an
+** ordinary map of factor leaves.  A member without its entry is the
+** factor lookup's error, at the reference, naming the entry looked for,
+** with a note saying which member it was for. */
+
+#define MAX_HOLES     16 /* placeholders in one reference */
+#define MAX_HOLE_NAME 64 /* a dimension name is at most 64 characters */
+
+typedef struct holes {
+    size_t n;
+    size_t at[MAX_HOLES], len[MAX_HOLES]; /* of '{NAME}', braces included */
+    int dim[MAX_HOLES];
+    size_t ndims; /* distinct dimensions, in order of first appearance */
+    int dims[MAX_HOLES];
+} holes;
+
+/* Finds the placeholders of n->text and checks each names an axis of the
+** parameter still to be given here; false after an error. */
+static bool find_holes(vctx *v, const mrv_ynode *n, holes *h)
+{
+    mrv__valctx *c = v->c;
+    const char *s = n->text;
+    memset(h, 0, sizeof *h);
+    for (size_t i = 0; s[i]; i++) {
+        if (s[i] == '}') {
+            mrv_error(c->d, mrv_yaml_scalar_pos(n, i), MRV_ESCHEMA,
+                      "'}' without '{' in factor reference '%s'", s);
+            return fail(v);
+        }
+        if (s[i] != '{') continue;
+        size_t e = i + 1;
+        while (s[e] && s[e] != '}' && s[e] != '{') e++;
+        char name[MAX_HOLE_NAME + 1];
+        size_t len = e - i - 1;
+        if (s[e] != '}' || len == 0 || len > MAX_HOLE_NAME) {
+            mrv_error(c->d, mrv_yaml_scalar_pos(n, i), MRV_ESCHEMA,
+                      "malformed placeholder in factor reference '%s': "
+                      "write {DIMENSION}, as in tbl/k.{waste}",
+                      s);
+            return fail(v);
+        }
+        memcpy(name, s + i + 1, len);
+        name[len] = '\0';
+        int d = mrv_methodology_dim(c->m, name);
+        bool on_p = false;
+        for (size_t k = 0; d >= 0 && k < v->p->nover; k++)
+            if (v->p->over[k] == d) on_p = true;
+        if (!on_p) {
+            const char *dn[MRV_MAX_AXES];
+            size_t nd = 0;
+            for (size_t k = 0; k < v->p->nover; k++)
+                if (v->p->over[k] != MRV_AXIS_VINTAGE)
+                    dn[nd++] = c->m->dims[v->p->over[k]].name;
+            const char *hint = mrv__closest(name, dn, nd);
+            mrv_error(c->d, mrv_yaml_scalar_pos(n, i), MRV_ESCHEMA,
+                      "'{%s}' in a factor reference must name a dimension "
+                      "'%s' is over%s%s%s",
+                      name, v->p->name, hint ? " (did you mean '{" : "",
+                      hint ? hint : "", hint ? "}'?)" : "");
+            return fail(v);
+        }
+        bool seen = false;
+        for (size_t k = 0; k < h->ndims; k++) seen |= h->dims[k] == d;
+        if (!seen && !has_axis(v, d, NULL)) {
+            mrv_error(c->d, mrv_yaml_scalar_pos(n, i), MRV_ESCHEMA,
+                      "'{%s}' names the dimension a member map around this "
+                      "value already gives",
+                      name);
+            return fail(v);
+        }
+        if (h->n == MAX_HOLES) {
+            mrv_error(c->d, mrv_yaml_scalar_pos(n, i), MRV_ESCHEMA,
+                      "more than %d placeholders in factor reference '%s'",
+                      MAX_HOLES, s);
+            return fail(v);
+        }
+        if (!seen) h->dims[h->ndims++] = d;
+        h->at[h->n] = i;
+        h->len[h->n] = len + 2;
+        h->dim[h->n++] = d;
+        i = e;
+    }
+    return true;
+}
+
+/* The references for the members mem[] (by dimension) of the holes'
+** dimensions from 'level' on: a member map per level, factor leaves at
+** the bottom. */
+static mrv_vnode *expand_holes(vctx *v, const mrv_ynode *n, const holes *h,
+                               size_t level, size_t *mem)
+{
+    mrv__valctx *c = v->c;
+    if (level == h->ndims) {
+        char ref[1024];
+        size_t o = 0, from = 0;
+        for (size_t k = 0; k <= h->n; k++) {
+            size_t to = k < h->n ? h->at[k] : strlen(n->text);
+            const char *m =
+                k < h->n ? c->members[h->dim[k]][mem[h->dim[k]]] : "";
+            int w = snprintf(ref + o, sizeof ref - o, "%.*s%s",
+                             (int)(to - from), n->text + from, m);
+            if (w < 0 || (size_t)w >= sizeof ref - o) {
+                mrv_error(c->d, n->pos, MRV_ESCHEMA,
+                          "factor reference '%s' is too long once its "
+                          "members are put in",
+                          n->text);
+                return (fail(v), NULL);
+            }
+            o += (size_t)w;
+            if (k < h->n) from = to + h->len[k];
+        }
+        size_t before = mrv_diag_error_count(c->d);
+        mrv_vnode *l = factor_leaf(v, n, ref);
+        if (!l && mrv_diag_error_count(c->d) > before) {
+            char which[512];
+            size_t w = 0;
+            for (size_t k = 0; k < h->ndims && w < sizeof which; k++) {
+                int d = h->dims[k];
+                w += (size_t)snprintf(
+                    which + w, sizeof which - w, "%smember '%s' of '%s'",
+                    k ? ", " : "", c->members[d][mem[d]], c->m->dims[d].name);
+            }
+            mrv_note(c->d, n->pos, "'%s' is the reference for %s", ref, which);
+        }
+        return l;
+    }
+    int d = h->dims[level];
+    size_t nm = c->nmembers[d];
+    mrv_vnode *s = members_node(v, n->pos, d);
+    if (!s) return NULL;
+    bool ok = true;
+    for (size_t m = 0; m < nm; m++) {
+        mem[d] = m;
+        s->kids[m] = expand_holes(v, n, h, level + 1, mem);
+        ok &= s->kids[m] != NULL;
+    }
+    return ok ? s : NULL;
+}
+
+static mrv_vnode *member_keyed_ref(vctx *v, const mrv_ynode *n)
+{
+    holes h;
+    if (!find_holes(v, n, &h)) return NULL;
+    size_t *mem = calloc(v->c->m->ndims + 1, sizeof *mem);
+    if (!mem) return (fail(v), NULL);
+    mrv_vnode *r = expand_holes(v, n, &h, 0, mem);
+    free(mem);
+    return r;
 }
 
 static mrv_vnode *scalar_value(vctx *v, const mrv_ynode *n,
@@ -402,7 +572,11 @@ static mrv_vnode *scalar_value(vctx *v, const mrv_ynode *n,
         if (!check_dim(v, qu, ut, n->pos, "the value")) return NULL;
         return leaf(v, n, x, qu);
     }
-    if (n->style == MRV_YS_PLAIN && strchr(n->text, '/') && n->text[0] != '/') {
+    /* A member-keyed reference holds '{' and '}', which a YAML flow
+    ** mapping takes only quoted: it may be quoted. */
+    bool keyed = strpbrk(n->text, "{}") != NULL;
+    if ((n->style == MRV_YS_PLAIN || keyed) && strchr(n->text, '/') &&
+        n->text[0] != '/') {
         if (unit) {
             mrv_error(d, n->pos, MRV_ESCHEMA,
                       "a factor reference carries its own unit; remove "
@@ -410,7 +584,7 @@ static mrv_vnode *scalar_value(vctx *v, const mrv_ynode *n,
                       unit_text);
             return (fail(v), NULL);
         }
-        return factor_leaf(v, n);
+        return keyed ? member_keyed_ref(v, n) : factor_leaf(v, n, n->text);
     }
     mrv_error(d, n->pos, MRV_ESCHEMA,
               "expected a number, a quantity like '25 km/d', or a factor "
@@ -585,12 +759,8 @@ static mrv_vnode *members_map(vctx *v, const mrv_ynode *n, const mrv_unit *unit,
         return (fail(v), NULL);
     }
     size_t nm = c->nmembers[dim];
-    mrv_vnode *s = new_node(v, MRV_V_MEMBERS, n->pos);
+    mrv_vnode *s = members_node(v, n->pos, dim);
     if (!s) return NULL;
-    s->dim = dim;
-    s->n = nm;
-    s->kids = mrv_arena_array(c->a, nm, sizeof *s->kids);
-    if (!s->kids) return (fail(v), NULL);
     vctx sub = *v;
     sub.axes_left &= ~(1u << slot);
     bool ok = true;

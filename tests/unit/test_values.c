@@ -45,7 +45,13 @@ static const char table[] =
     "entries:\n"
     "  ef: {value: 69300, unit: kg/TJ, uncertainty: {dist: triangular, "
     "min: 67500, max: 73000}}\n"
-    "  dist: {value: 10, unit: km/d, source: own}\n";
+    "  dist: {value: 10, unit: km/d, source: own}\n"
+    "  m.a: {value: 2, unit: 1}\n"
+    "  m.b: {value: 3, unit: 1, uncertainty: {dist: normal, sd: 0.1}}\n"
+    "  mr.n.a: {value: 1, unit: 1}\n"
+    "  mr.n.b: {value: 2, unit: 1}\n"
+    "  mr.s.a: {value: 3, unit: 1}\n"
+    "  mr.s.b: {value: 4, unit: 1}\n";
 
 /* A valid value for every parameter; the case's own replaces one. */
 static const struct {
@@ -217,6 +223,18 @@ static const struct {
     {"MR",
      "{a: {n: 1, s: 2}, b: 3}",
      {{NY, 0, 0, 1, 1}, {NY, 0, 1, 2, 1}, {NY, 1, 0, 3, 1}, {NY, 1, 1, 3, 1}}},
+    /* member-keyed factor references: one entry per member */
+    {"M", "tbl/m.{fleet}", {{NY, 0, 0, 2, 1}, {NY, 1, 0, 3, 1}}},
+    {"M", "\"tbl/m.{fleet}\"", {{NY, 0, 0, 2, 1}, {NY, 1, 0, 3, 1}}},
+    {"M",
+     "{value: \"tbl/m.{fleet}\", uncertainty: 5%}",
+     {{NY, 0, 0, 2, 1}, {NY, 1, 0, 3, 1}}},
+    {"MR",
+     "tbl/mr.{region}.{fleet}",
+     {{NY, 0, 0, 1, 1}, {NY, 1, 0, 2, 1}, {NY, 0, 1, 3, 1}, {NY, 1, 1, 4, 1}}},
+    {"MR",
+     "{n: \"tbl/mr.n.{fleet}\", s: 7}",
+     {{NY, 0, 0, 1, 1}, {NY, 1, 0, 2, 1}, {NY, 0, 1, 7, 1}, {NY, 1, 1, 7, 1}}},
     /* wrappers around maps keep their values */
     {"M",
      "{value: {a: 1, b: 2}, uncertainty: 10%}",
@@ -467,7 +485,35 @@ static const struct {
      "factor 'tbl/ef' is in 'kg/TJ' (mass/energy) but parameter 'S' is in "
      "'km/yr' (length)"},
     {"F", "../x/y", "../x/y", "'../x/y' is not a factor reference TABLE/ENTRY"},
+    {"M", "tbl/x.{fleet}", "tbl", "factor table 'tbl' has no entry 'x.a'"},
+    {"M", "tbl/m.{flet}", "{flet",
+     "'{flet}' in a factor reference must name a dimension 'M' is over"},
+    {"S", "tbl/m.{fleet}", "{fleet",
+     "'{fleet}' in a factor reference must name a dimension 'S' is over"},
+    {"M", "{a: \"tbl/m.{fleet}\", b: 1}", "{fleet",
+     "'{fleet}' names the dimension a member map around this value already "
+     "gives"},
+    {"M", "tbl/m.{fleet", "{fleet",
+     "malformed placeholder in factor reference 'tbl/m.{fleet': write "
+     "{DIMENSION}"},
+    {"M", "tbl/m.fleet}", "}", "'}' without '{' in factor reference"},
 };
+
+/* A member without its entry: the error names the entry looked for, and
+** a note the member it was for; the entries found are not errors. */
+static void test_values_member_keyed_missing(void **state)
+{
+    fixture *fx = *state;
+    assert_status(bind(fx, "MR", "tbl/mr.{fleet}.{region}"), MRV_EREF);
+    assert_int_equal(mrv_diag_error_count(fx->diag), 4);
+    fx_expect_error(fx->diag, 7, 7, "factor table 'tbl' has no entry 'mr.a.n'");
+    const mrv_diag_entry *note = mrv_diag_get(fx->diag, 1);
+    assert_non_null(note);
+    assert_int_equal(note->sev, MRV_SEV_NOTE);
+    assert_string_equal(note->msg,
+                        "'tbl/mr.a.n' is the reference for member 'a' "
+                        "of 'fleet', member 'n' of 'region'");
+}
 
 static void test_values_bad(void **state)
 {
@@ -498,6 +544,7 @@ int main(void)
         cmocka_unit_test(test_values_linear_weights),
         cmocka_unit_test(test_values_uncertainty),
         cmocka_unit_test(test_values_bad),
+        cmocka_unit_test(test_values_member_keyed_missing),
     };
     return cmocka_run_group_tests_name("values", tests, setup, teardown);
 }
