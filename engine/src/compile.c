@@ -23,6 +23,15 @@
 #include "compile.h"
 #include "suggest.h"
 
+/* check() recurses once per level of a left-leaning chain 'a + b + ...'
+** as long as a formula may be (about 8000 levels): the error paths that
+** format long messages keep their buffers out of its frames. */
+#if defined(__GNUC__)
+#define NOINLINE __attribute__((noinline))
+#else
+#define NOINLINE
+#endif
+
 typedef struct scope_var {
     const char *name;
     mrv_binder *b; /* dim binder (b->dim) or a range */
@@ -34,6 +43,7 @@ typedef struct cctx {
     const mrv_ynode *at;    /* formula scalar, for positions */
     const mrv_equation *eq; /* equation being compiled */
     bool in_initial;
+    bool choice_ok; /* the node checked next may read a choice */
     scope_var scope[MRV_MAX_SCOPE];
     size_t nscope;
 } cctx;
@@ -165,6 +175,7 @@ static bool check_name(cctx *c, mrv_ast *n)
         n->sym = MRV_SYM_PARAM;
         n->index = k;
         n->unit = p->unit;
+        n->choice = p->nchoices > 0;
         return true;
     }
     k = mrv_methodology_equation(m, n->name);
@@ -230,6 +241,7 @@ static bool check_index(cctx *c, mrv_ast *n)
         n->index = k;
         n->unit = p->unit;
         n->any_dim = false;
+        n->choice = p->nchoices > 0;
         size_t a = 0;
         for (size_t i = 0; i < p->nover; i++) {
             if (p->over[i] == MRV_AXIS_VINTAGE && implicit) continue;
@@ -364,9 +376,63 @@ static bool check_call(cctx *c, mrv_ast *n)
     return err(c, n->off, MRV_EINTERNAL, "unknown function");
 }
 
+/* 'P == 'name'' or 'P != 'name'' (either way round): P a choice
+** parameter, the name one of its choices.  The name's node takes the
+** choice's index as its value, so lowering compares two known numbers. */
+NOINLINE static bool not_a_choice(cctx *c, const mrv_ast *s, const mrv_param *p)
+{
+    char msg[1024];
+    mrv_param_not_a_choice(p, s->name, msg, sizeof msg);
+    return err(c, s->off, MRV_EREF, "%s", msg);
+}
+
+static bool check_choice_cmp(cctx *c, mrv_ast *n)
+{
+    mrv_ast *a = n->args[0], *b = n->args[1];
+    mrv_ast *s = a->kind == MRV_AST_STR ? a : b, *p = s == a ? b : a;
+    set_dimless(n);
+    if (p->kind == MRV_AST_STR)
+        return err(c, n->off, MRV_ESCHEMA,
+                   "two quoted names are compared: compare a choice "
+                   "parameter with a quoted name, as in P == '%s'",
+                   s->name);
+    c->choice_ok = true;
+    bool ok = check(c, p);
+    c->choice_ok = false;
+    if (!ok) return false;
+    if (!p->choice && (p->kind == MRV_AST_NAME || p->kind == MRV_AST_INDEX))
+        return err(c, s->off, MRV_ESCHEMA,
+                   "a quoted name ('%s') is compared only with a choice "
+                   "parameter, and '%s' is not one",
+                   s->name, p->name);
+    if (!p->choice)
+        return err(c, s->off, MRV_ESCHEMA,
+                   "a quoted name ('%s') is compared only with a choice "
+                   "parameter, as in P == '%s'",
+                   s->name, s->name);
+    const mrv_param *pp = &c->m->params[p->index];
+    set_dimless(s);
+    for (size_t i = 0; i < pp->nchoices; i++) {
+        if (strcmp(pp->choices[i], s->name) == 0) {
+            s->num = (double)i;
+            return true;
+        }
+    }
+    return not_a_choice(c, s, pp);
+}
+
 static bool check_binary(cctx *c, mrv_ast *n)
 {
     mrv_ast *a = n->args[0], *b = n->args[1];
+    if (a->kind == MRV_AST_STR || b->kind == MRV_AST_STR) {
+        if (n->op == MRV_OP_EQ || n->op == MRV_OP_NE)
+            return check_choice_cmp(c, n);
+        const mrv_ast *s = a->kind == MRV_AST_STR ? a : b;
+        return err(c, s->off, MRV_ESCHEMA,
+                   "a quoted name ('%s') is compared only with a choice "
+                   "parameter, by == or !=",
+                   s->name);
+    }
     /* Check both sides, so one pass reports the errors of each. */
     bool ok_a = check(c, a), ok_b = check(c, b);
     if (!ok_a || !ok_b) return false;
@@ -481,17 +547,41 @@ static bool check_sum(cctx *c, mrv_ast *n)
     return ok;
 }
 
+/* A choice parameter read anywhere but compared with a quoted name. */
+NOINLINE static bool choice_misused(cctx *c, const mrv_ast *n)
+{
+    const mrv_param *p = &c->m->params[n->index];
+    char list[512];
+    mrv_param_choices_text(p, list, sizeof list);
+    return err(c, n->off, MRV_ESCHEMA,
+               "'%s' is a choice (%s): compare it with a quoted name, as in "
+               "%s == '%s'",
+               p->name, list, p->name, p->choices[0]);
+}
+
+/* One frame per level: check() recurses as deep as a formula's chain. */
 static bool check(cctx *c, mrv_ast *n)
 {
+    /* Only the operand of a choice comparison may read a choice; the
+    ** permission does not reach its subscripts. */
+    bool choice_ok = c->choice_ok, ok = false;
+    c->choice_ok = false;
     switch (n->kind) {
     case MRV_AST_NUM:
         set_dimless(n);
         n->any_dim = n->num == 0;
         return true;
+    case MRV_AST_STR:
+        return err(c, n->off, MRV_ESCHEMA,
+                   "a quoted name ('%s') is compared only with a choice "
+                   "parameter, as in P == '%s'",
+                   n->name, n->name);
     case MRV_AST_NAME:
-        return check_name(c, n);
+        ok = check_name(c, n);
+        break;
     case MRV_AST_INDEX:
-        return check_index(c, n);
+        ok = check_index(c, n);
+        break;
     case MRV_AST_CALL:
         return check_call(c, n);
     case MRV_AST_UNARY:
@@ -508,7 +598,8 @@ static bool check(cctx *c, mrv_ast *n)
     case MRV_AST_SUM:
         return check_sum(c, n);
     }
-    return false;
+    if (ok && n->choice && !choice_ok) return choice_misused(c, n);
+    return ok;
 }
 
 static bool check_equation(cctx *c, const mrv_equation *e)

@@ -95,6 +95,13 @@ static char *fmt_num(double x, int maxsig, int group, char *buf, size_t n)
     return mrv_fmt_group(raw, buf, n);
 }
 
+/* The name a choice parameter's value (its index) stands for. */
+static const char *choice_name(const mrv_param *p, double v)
+{
+    size_t i = v >= 0 && v < (double)p->nchoices ? (size_t)v : 0;
+    return p->nchoices ? p->choices[i] : "?";
+}
+
 /* " UNIT" for a declared unit, "" for a dimensionless "1". */
 static const char *usp(const char *unit_text)
 {
@@ -356,6 +363,10 @@ static void value_text(const mrv_methodology *m, const mrv_equation *eq,
                  ubuf[0] ? " [" : "", ubuf, ubuf[0] ? "]" : "");
         return;
     }
+    if (n->sym == MRV_SYM_PARAM && n->choice) {
+        snprintf(buf, len, "'%s'", choice_name(&m->params[n->index], v));
+        return;
+    }
     if (n->sym == MRV_SYM_PARAM) {
         const mrv_param *p = &m->params[n->index];
         unit = p->unit_text;
@@ -559,10 +570,13 @@ static void print_reads(xstate *x, const mrv_trail_inst *in, const xnode *at,
         first = false;
         if (r[i].kind == MRV_TRAIL_PARAM) {
             const mrv_param *p = &m->params[r[i].idx];
-            fprintf(f, "%s%s%s  ",
-                    fmt_num(r[i].v.value / p->unit.scale, FINE_DIGITS,
-                            group_for(p->unit_text), num, sizeof num),
-                    usp(p->unit_text), utx(p->unit_text));
+            if (p->nchoices)
+                fprintf(f, "%s  ", choice_name(p, r[i].v.value));
+            else
+                fprintf(f, "%s%s%s  ",
+                        fmt_num(r[i].v.value / p->unit.scale, FINE_DIGITS,
+                                group_for(p->unit_text), num, sizeof num),
+                        usp(p->unit_text), utx(p->unit_text));
             provenance(f, b, x->mem, &r[i]);
             fputc('\n', f);
             continue;
@@ -674,7 +688,13 @@ static mrv_status explain_param(const mrv_run *run, int pi, int year,
 {
     const mrv_bound *b = run->bound;
     const mrv_param *p = &b->meth->params[pi];
-    fprintf(f, "%s [%s]", p->name, p->unit_text);
+    if (p->nchoices) {
+        char list[512];
+        mrv_param_choices_text(p, list, sizeof list);
+        fprintf(f, "%s [choice of %s]", p->name, list);
+    } else {
+        fprintf(f, "%s [%s]", p->name, p->unit_text);
+    }
     if (p->nover) {
         fputs(" over ", f);
         for (size_t i = 0; i < p->nover; i++)
@@ -731,10 +751,15 @@ static mrv_status explain_param(const mrv_run *run, int pi, int year,
             fprintf(f, "  %s: '%s' has no value for %d (%s)\n", label, p->name,
                     el.year, why);
         } else {
-            fprintf(f, "  %s = %s%s%s  ", label,
-                    fmt_num(mrv_vpick_central(&pk) / p->unit.scale, FINE_DIGITS,
-                            group_for(p->unit_text), num, sizeof num),
-                    usp(p->unit_text), utx(p->unit_text));
+            if (p->nchoices)
+                fprintf(f, "  %s = %s  ", label,
+                        choice_name(p, mrv_vpick_central(&pk)));
+            else
+                fprintf(f, "  %s = %s%s%s  ", label,
+                        fmt_num(mrv_vpick_central(&pk) / p->unit.scale,
+                                FINE_DIGITS, group_for(p->unit_text), num,
+                                sizeof num),
+                        usp(p->unit_text), utx(p->unit_text));
             provenance(f, b, mem, &el);
             fputc('\n', f);
         }

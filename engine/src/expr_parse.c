@@ -65,7 +65,7 @@ typedef enum tokkind {
     T_OR, T_AND, T_NOT,                         /* ORDER OPS */
     T_LT, T_LE, T_GT, T_GE, T_EQ, T_NE,
     T_ADD, T_SUB, T_MUL, T_DIV, T_POW,
-    T_NUM, T_NAME, T_IN, T_SUM,
+    T_NUM, T_NAME, T_STR, T_IN, T_SUM,
     T_LPAREN, T_RPAREN, T_LBRACK, T_RBRACK, T_COMMA, T_COLON, T_DOTDOT,
     T_EOF,
     T_ERR                                       /* after the first error */
@@ -459,6 +459,21 @@ static void lex(parser *p)
         }
         t->kind = T_EQ;
         break;
+    case '\'': {
+        /* STRING := "'" { any byte but "'" and line breaks } "'" */
+        size_t e = i + 1;
+        while (e < p->len && p->src[e] != '\'' && p->src[e] != '\n' &&
+               p->src[e] != '\r')
+            e++;
+        if (e >= p->len || p->src[e] != '\'') {
+            error(p, i, "a quoted name has no closing \"'\"");
+            return;
+        }
+        t->kind = T_STR;
+        t->len = e + 1 - i;
+        p->pos = e + 1;
+        return;
+    }
     case '!':
         if (c1 != '=') {
             error(p, i, "use 'not' instead of '!'");
@@ -851,6 +866,12 @@ static mrv_ast *primary(parser *p)
         if (a) a->num = t.num;
         next(p);
         return a;
+    case T_STR:
+        a = newnode(p, MRV_AST_STR, t.off, t.off, t.off + t.len);
+        if (!a) return NULL;
+        a->name = mrv_arena_strndup(p->arena, p->src + t.off + 1, t.len - 2);
+        next(p);
+        return a->name ? a : nomem(p);
     case T_NAME:
         return name_or_call(p);
     case T_SUM:
@@ -1020,6 +1041,11 @@ static void fmt(outbuf *o, const mrv_ast *a)
         break;
     case MRV_AST_NAME:
         putstr(o, a->name ? a->name : "?");
+        break;
+    case MRV_AST_STR:
+        putstr(o, "'");
+        putstr(o, a->name ? a->name : "?");
+        putstr(o, "'");
         break;
     case MRV_AST_INDEX:
     case MRV_AST_CALL:

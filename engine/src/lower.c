@@ -1036,6 +1036,8 @@ static val lower_node(lctx *c, const mrv_ast *n)
     switch (n->kind) {
     case MRV_AST_NUM:
         return konst(n->num);
+    case MRV_AST_STR: /* a choice's name: its index (compile.c) */
+        return konst(n->num);
     case MRV_AST_NAME:
         switch (n->sym) {
         case MRV_SYM_Y:

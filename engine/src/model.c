@@ -16,6 +16,7 @@
 
 #include "model.h"
 #include "schema.h"
+#include "suggest.h"
 
 const char *const mrv_result_names[MRV_NRESULTS] = {"baseline", "project",
                                                     "leakage", "reductions"};
@@ -119,10 +120,11 @@ static const mrv_keyspec meth_keys[] = {
     {"dimensions", false}, {"parameters", true},       {"equations", true},
     {"results", true},     {"conservativeness", false}};
 
+/* 'unit' is required unless the parameter is a choice (load_param). */
 static const mrv_keyspec param_keys[] = {
-    {"unit", true},    {"over", false}, {"default", false},
-    {"bounds", false}, {"fill", false}, {"description", false},
-    {"source", false}};
+    {"unit", false},   {"over", false},  {"default", false},
+    {"bounds", false}, {"fill", false},  {"description", false},
+    {"source", false}, {"choice", false}};
 
 static const mrv_keyspec eq_keys[] = {{"unit", true},
                                       {"formula", true},
@@ -233,8 +235,62 @@ static void load_bounds(const mrv_ynode *n, mrv_param *p, mrv_diag *d)
     p->hi = hi * p->unit.scale;
 }
 
+/* choice: [NAME, ...]: distinct identifiers, at least one. */
+static void load_choices(const mrv_ynode *n, mrv_param *p, mrv_arena *a,
+                         mrv_diag *d)
+{
+    char what[160];
+    snprintf(what, sizeof what, "'choice' of parameter '%s'", p->name);
+    if (!mrv__expect_seq(n, what, d)) return;
+    if (n->n == 0 || n->n > MRV_MAX_CHOICES) {
+        mrv_error(d, n->pos, MRV_ESCHEMA, "%s must list 1 to %d names, not %zu",
+                  what, MRV_MAX_CHOICES, n->n);
+        return;
+    }
+    const char **names = mrv_arena_array(a, n->n, sizeof *names);
+    if (!names) return;
+    size_t k = 0;
+    for (size_t i = 0; i < n->n; i++) {
+        const char *s;
+        if (!mrv__get_ident(n->vals[i], "a choice", &s, d)) return;
+        for (size_t j = 0; j < k; j++) {
+            if (strcmp(names[j], s) == 0) {
+                mrv_error(d, n->vals[i]->pos, MRV_ESCHEMA,
+                          "choice '%s' appears twice in %s", s, what);
+                return;
+            }
+        }
+        names[k++] = s;
+    }
+    p->choices = names;
+    p->nchoices = k;
+}
+
+/* A choice has a name for a value: no unit, bounds, or fill that would
+** make a name from others. */
+static void check_choice(const mrv_ynode *v, mrv_param *p, mrv_diag *d)
+{
+    static const char *const not_for_choice[] = {"unit", "bounds"};
+    for (size_t i = 0; i < 2; i++) {
+        const mrv_ynode *n = mrv_ymap_get(v, not_for_choice[i]);
+        if (n)
+            mrv_error(d, mrv_ymap_key_of(v, n)->pos, MRV_ESCHEMA,
+                      "parameter '%s' is a choice: it takes a name and has "
+                      "no '%s'",
+                      p->name, not_for_choice[i]);
+    }
+    const mrv_ynode *f = mrv_ymap_get(v, "fill");
+    if (f && p->fill != MRV_FILL_NONE && p->fill != MRV_FILL_HOLD)
+        mrv_error(d, f->pos, MRV_ESCHEMA,
+                  "parameter '%s' is a choice: a missing year can only hold "
+                  "the name before it (fill: hold)",
+                  p->name);
+    p->unit = mrv_unit_one();
+    p->unit_text = "1";
+}
+
 static void load_param(const mrv_ynode *k, const mrv_ynode *v,
-                       mrv_methodology *m, mrv_diag *d)
+                       mrv_methodology *m, mrv_arena *a, mrv_diag *d)
 {
     char what[128];
     snprintf(what, sizeof what, "parameter '%s'", k->text);
@@ -246,8 +302,12 @@ static void load_param(const mrv_ynode *k, const mrv_ynode *v,
                          sizeof param_keys / sizeof *param_keys, d))
         return;
     const mrv_ynode *n;
-    if ((n = mrv_ymap_get(v, "unit")))
+    const mrv_ynode *choice = mrv_ymap_get(v, "choice");
+    if ((n = mrv_ymap_get(v, "unit")) && !choice)
         mrv__get_unit(n, "unit", &p->unit, &p->unit_text, d);
+    else if (!choice)
+        mrv_error(d, v->pos, MRV_ESCHEMA, "%s has no 'unit'", what);
+    if (choice) load_choices(choice, p, a, d);
     if ((n = mrv_ymap_get(v, "over"))) load_over(n, p->name, m, p, d);
     if ((n = mrv_ymap_get(v, "bounds"))) load_bounds(n, p, d);
     if ((n = mrv_ymap_get(v, "fill"))) {
@@ -274,6 +334,7 @@ static void load_param(const mrv_ynode *k, const mrv_ynode *v,
                       "parameter '%s'",
                       p->name);
     }
+    if (choice) check_choice(v, p, d);
     p->default_node = mrv_ymap_get(v, "default");
     p->description = opt_string(v, "description", "description", d);
 }
@@ -399,7 +460,7 @@ mrv_status mrv_methodology_load(const mrv_ydoc *doc, mrv_arena *a,
                           n->keys[i]->text);
                 continue;
             }
-            load_param(n->keys[i], n->vals[i], m, d);
+            load_param(n->keys[i], n->vals[i], m, a, d);
         }
     }
     if ((n = mrv_ymap_get(root, "equations")) &&
@@ -440,6 +501,32 @@ mrv_status mrv_methodology_load(const mrv_ydoc *doc, mrv_arena *a,
     if (mrv_diag_error_count(d) > errs) return mrv_diag_status(d);
     *out = m;
     return MRV_OK;
+}
+
+void mrv_param_choices_text(const mrv_param *p, char *buf, size_t n)
+{
+    size_t o = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < p->nchoices; i++) {
+        const char *sep = i ? ", " : "";
+        size_t need = strlen(sep) + strlen(p->choices[i]);
+        if (o + need + 4 >= n) {
+            snprintf(buf + o, n - o, "%s...", sep);
+            return;
+        }
+        o += (size_t)snprintf(buf + o, n - o, "%s%s", sep, p->choices[i]);
+    }
+}
+
+void mrv_param_not_a_choice(const mrv_param *p, const char *name, char *buf,
+                            size_t n)
+{
+    char list[512];
+    mrv_param_choices_text(p, list, sizeof list);
+    const char *hint = mrv__closest(name, p->choices, p->nchoices);
+    snprintf(buf, n, "'%s' is not a choice of '%s'%s%s%s; its choices are %s",
+             name, p->name, hint ? " (did you mean '" : "", hint ? hint : "",
+             hint ? "'?)" : "", list);
 }
 
 int mrv_methodology_param(const mrv_methodology *m, const char *name)

@@ -541,10 +541,27 @@ static mrv_vnode *member_keyed_ref(vctx *v, const mrv_ynode *n)
     return r;
 }
 
+/* A choice parameter's value: one of its names, kept as its index. */
+static mrv_vnode *choice_leaf(vctx *v, const mrv_ynode *n)
+{
+    const mrv_param *p = v->p;
+    for (size_t i = 0; i < p->nchoices; i++) {
+        if (strcmp(n->text, p->choices[i]) != 0) continue;
+        mrv_vnode *l = new_node(v, MRV_V_LEAF, n->pos);
+        if (l) l->value = (double)i;
+        return l;
+    }
+    char msg[1024];
+    mrv_param_not_a_choice(p, n->text, msg, sizeof msg);
+    mrv_error(v->c->d, n->pos, MRV_EREF, "%s", msg);
+    return (fail(v), NULL);
+}
+
 static mrv_vnode *scalar_value(vctx *v, const mrv_ynode *n,
                                const mrv_unit *unit, const char *unit_text)
 {
     mrv_diag *d = v->c->d;
+    if (v->p->nchoices) return choice_leaf(v, n);
     mrv_unit u = unit ? *unit : v->p->unit;
     double x;
     const char *ut;
@@ -602,6 +619,16 @@ static mrv_vnode *wrapper(vctx *v, const mrv_ynode *n, const mrv_unit *unit,
     if (!mrv__check_keys(n, what, wrap_keys,
                          sizeof wrap_keys / sizeof *wrap_keys, d))
         return (fail(v), NULL);
+    /* A choice is a name: nothing to convert, nothing to draw. */
+    static const char *const not_for_choice[] = {"unit", "uncertainty"};
+    for (size_t i = 0; v->p->nchoices && i < 2; i++) {
+        const mrv_ynode *x = mrv_ymap_get(n, not_for_choice[i]);
+        if (!x) continue;
+        mrv_error(d, mrv_ymap_key_of(n, x)->pos, MRV_ESCHEMA,
+                  "'%s' is a choice: its value is a name, with no %s",
+                  v->p->name, not_for_choice[i]);
+        return (fail(v), NULL);
+    }
     mrv_unit own;
     const mrv_ynode *un = mrv_ymap_get(n, "unit");
     if (un) {

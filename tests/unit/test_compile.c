@@ -45,8 +45,8 @@ static mrv_status compile_text(fixture *fx, const char *text)
     return st;
 }
 
-/* Line 12 is X's; the column of formula byte k is prefix + k + 1. */
-#define LINE_X 12
+/* Line 14 is X's; the column of formula byte k is prefix + k + 1. */
+#define LINE_X 14
 static const char meth_fmt[] =
     "methodology: c\n"                                        /* 1 */
     "dimensions: {fleet: {}, waste: {}}\n"                    /* 2 */
@@ -58,9 +58,11 @@ static const char meth_fmt[] =
     "  K: {unit: 1}\n"                                        /* 8 */
     "  L: {unit: km}\n"                                       /* 9 */
     "  T: {unit: t}\n"                                        /* 10 */
-    "equations:\n"                                            /* 11 */
-    "  X: {unit: %s, formula: \"%s\"}\n"                      /* 12 */
-    "  S: {unit: t, formula: \"S[y - 1] + A\", initial: 0}\n" /* 13 */
+    "  LK: {choice: [none, measured]}\n"                      /* 11 */
+    "  CM: {choice: [a, b], over: [fleet]}\n"                 /* 12 */
+    "equations:\n"                                            /* 13 */
+    "  X: {unit: %s, formula: \"%s\"}\n"                      /* 14 */
+    "  S: {unit: t, formula: \"S[y - 1] + A\", initial: 0}\n" /* 15 */
     "results: {baseline: S, project: S, leakage: S, reductions: S}\n";
 
 static mrv_status compile_x(fixture *fx, const char *unit, const char *formula)
@@ -103,6 +105,9 @@ static const struct {
     {"t", "T * (K != 0)"},
     {"tCO2e", "T * 1"}, /* substance tags: still a mass */
     {"t/yr", "T"},      /* time carries no dimension */
+    {"t", "if(LK == 'measured', T, 0) + T * ('none' != LK)"},
+    {"t", "sum(i in fleet: T * (CM[i] == 'b'))"},
+    {"t", "sum(i in fleet: T * (LK == 'none' and CM[i] != 'a' or K > 1))"},
 };
 
 static void test_compile_good(void **state)
@@ -167,6 +172,34 @@ static const struct {
      "equation 'X' is declared in 't' (mass) but its formula gives "
      "mass*length"},
     {"t", "TT", "TT", MRV_EREF, "unknown name 'TT' (did you mean 'T'?)"},
+    /* choices: compared with a quoted name of theirs, and only so */
+    {"t", "T * (LK == 'mesured')", "'mes", MRV_EREF,
+     "'mesured' is not a choice of 'LK' (did you mean 'measured'?); its "
+     "choices are none, measured"},
+    {"t", "T * LK", "LK", MRV_ESCHEMA,
+     "'LK' is a choice (none, measured): compare it with a quoted name, as "
+     "in LK == 'none'"},
+    {"t", "if(LK, T, 0)", "LK", MRV_ESCHEMA, "'LK' is a choice"},
+    {"t", "T * (LK + 0 == 'none')", "LK", MRV_ESCHEMA, "'LK' is a choice"},
+    {"t", "T + 'none'", "'none'", MRV_ESCHEMA,
+     "a quoted name ('none') is compared only with a choice parameter, by "
+     "== or !="},
+    {"t", "T * round('none')", "'none'", MRV_ESCHEMA,
+     "a quoted name ('none') is compared only with a choice parameter, as "
+     "in P == 'none'"},
+    {"t", "T * (LK < 'none')", "'none'", MRV_ESCHEMA,
+     "a quoted name ('none') is compared only with a choice parameter, by "
+     "== or !="},
+    {"t", "T * (K + 1 == 'none')", "'none'", MRV_ESCHEMA,
+     "a quoted name ('none') is compared only with a choice parameter, as "
+     "in P == 'none'"},
+    {"t", "T * (K == 'none')", "'none'", MRV_ESCHEMA,
+     "a quoted name ('none') is compared only with a choice parameter, and "
+     "'K' is not one"},
+    {"t", "T * ('a' == 'b')", "==", MRV_ESCHEMA,
+     "two quoted names are compared"},
+    {"t", "sum(i in fleet: T * (CM[i] == 'c'))", "'c'", MRV_EREF,
+     "'c' is not a choice of 'CM'; its choices are a, b"},
     {"t", "Q", "Q", MRV_EREF, "unknown name 'Q'"},
     {"t", "Q[1]", "Q", MRV_EREF, "unknown name 'Q'"},
     {"t", "sum(idx in fleet: T * idy)", "idy", MRV_EREF,

@@ -112,6 +112,10 @@ static const struct {
      "(((a < b) and (c > d)) or (not (e == f)))"},
     {"(a < b) == (c < d)", "((a < b) == (c < d))"},
     {"a != b or a == b", "((a != b) or (a == b))"},
+    /* Quoted names (the compiler allows them only beside a choice). */
+    {"LK == 'measured'", "(LK == 'measured')"},
+    {"'none' != LK[s]", "('none' != LK[s])"},
+    {"if(M=='a b',1,2)", "if((M == 'a b'), 1, 2)"},
     {"1 + (not x)", "(1 + (not x))"},
     /* Every function. */
     {"if(a > 0, 1, 2)", "if((a > 0), 1, 2)"},
@@ -263,6 +267,9 @@ static const struct {
     {"1 + exp()", 5, "'exp' takes 1 argument, got 0"},
     {"round(x, 1, 2)", 1, "'round' takes 1 or 2 arguments, got 3"},
     {"round()", 1, "'round' takes 1 or 2 arguments, got 0"},
+    {"LK == 'measured", 7, "a quoted name has no closing \"'\""},
+    {"LK == 'a\nb'", 7, "a quoted name has no closing \"'\""},
+    {"LK == 'a' 'b'", 11, "unexpected ''b'' after the end of the formula"},
     {"abs(1, 2)", 1, "'abs' takes 1 argument, got 2"},
     {"min(1)", 1, "'min' takes at least 2 arguments, got 1"},
     {"foo(1)", 1, "'foo' is not a function; index it with '[ ]'"},

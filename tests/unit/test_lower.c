@@ -432,6 +432,38 @@ static void test_lower_round(void **state)
     assert_close(central(fx, 0, MRV_RES_BASELINE), -3900, 1e-15);
 }
 
+static void test_lower_choices(void **state)
+{
+    fixture *fx = *state;
+    /* A choice is certain, so its comparisons fold and an 'if' on one
+    ** takes its branch while lowering: no comparison or select is left,
+    ** and the branches not taken read nothing (X is uncertain). */
+    const char *params =
+        "  LK: {choice: [none, default_factor, measured], default: "
+        "default_factor}\n";
+    const char *eqs = "  BE: {unit: t, formula: \"C\"}\n"
+                      "  PE: {unit: t, formula: \"0\"}\n"
+                      "  LE: {unit: t, formula: \"if(LK == 'none', 0, if(LK "
+                      "== 'measured', C * 0.5, X * 0.1))\"}\n"
+                      "  ER: {unit: t, formula: \"BE - PE - LE * (LK != "
+                      "'none')\"}\n";
+    assert_status(run_with(fx, params, eqs, NULL, NULL), MRV_OK);
+    const mrv_program *p = fx->run->program;
+    check_slots(p);
+    assert_int_equal(count_op(p, MRV_I_EQ) + count_op(p, MRV_I_NE), 0);
+    assert_int_equal(count_op(p, MRV_I_SEL), 0);
+    assert_int_equal(p->ninputs, 1); /* X's */
+    assert_close(central(fx, 0, MRV_RES_LEAKAGE), 0.2, 1e-15);
+    assert_close(central(fx, 0, MRV_RES_REDUCTIONS), 2.8, 1e-15);
+    assert_status(run_with(fx, params, eqs, "LK: measured", NULL), MRV_OK);
+    assert_int_equal(fx->run->program->ninputs, 0);
+    assert_int_equal(fx->run->program->ncode, 0);
+    assert_close(central(fx, 0, MRV_RES_LEAKAGE), 1.5, 1e-15);
+    assert_status(run_with(fx, params, eqs, "LK: none", NULL), MRV_OK);
+    assert_close(central(fx, 2, MRV_RES_LEAKAGE), 0, 0);
+    assert_close(central(fx, 2, MRV_RES_REDUCTIONS), 3, 1e-15);
+}
+
 static void test_lower_trace_through_initial(void **state)
 {
     fixture *fx = *state;
@@ -516,6 +548,7 @@ int main(void)
         cmocka_unit_test(test_lower_short_cuts),
         cmocka_unit_test(test_lower_errors),
         cmocka_unit_test(test_lower_round),
+        cmocka_unit_test(test_lower_choices),
         cmocka_unit_test(test_lower_trace_through_initial),
         cmocka_unit_test(test_lower_frac_and_units),
         cmocka_unit_test(test_lower_deep_chain),

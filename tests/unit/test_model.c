@@ -107,6 +107,25 @@ static const struct {
     {METH, MRV_ESCHEMA,
      METH_DOC("  A: {unit: t, over: [vintage], fill: cubic}\n", EQ_E), 5, 39,
      "'fill' must be hold, linear, zero or none, not 'cubic'"},
+    /* choices: names, distinct, and no unit, bounds or interpolation */
+    {METH, MRV_ESCHEMA, METH_DOC("  C: {choice: []}\n", EQ_E), 5, 15,
+     "'choice' of parameter 'C' must list 1 to 100 names, not 0"},
+    {METH, MRV_ESCHEMA, METH_DOC("  C: {choice: [a, b, a]}\n", EQ_E), 5, 22,
+     "choice 'a' appears twice in 'choice' of parameter 'C'"},
+    {METH, MRV_ESCHEMA, METH_DOC("  C: {choice: [a, 2b]}\n", EQ_E), 5, 19,
+     "a choice '2b' is not a name"},
+    {METH, MRV_ESCHEMA, METH_DOC("  C: {choice: none}\n", EQ_E), 5, 15,
+     "'choice' of parameter 'C' must be a sequence"},
+    {METH, MRV_ESCHEMA, METH_DOC("  C: {choice: [a, b], unit: t}\n", EQ_E), 5,
+     23, "parameter 'C' is a choice: it takes a name and has no 'unit'"},
+    {METH, MRV_ESCHEMA,
+     METH_DOC("  C: {choice: [a, b], bounds: [0, 1]}\n", EQ_E), 5, 23,
+     "parameter 'C' is a choice: it takes a name and has no 'bounds'"},
+    {METH, MRV_ESCHEMA,
+     METH_DOC("  C: {choice: [a, b], over: [vintage], fill: linear}\n", EQ_E),
+     5, 46,
+     "parameter 'C' is a choice: a missing year can only hold the name "
+     "before it (fill: hold)"},
     {METH, MRV_ESCHEMA, METH_DOC("  y: {unit: t}\n", EQ_E), 5, 3,
      "parameter name 'y' is reserved in formulas"},
     {METH, MRV_ESCHEMA, METH_DOC("  ln: {unit: t}\n", EQ_E), 5, 3,
@@ -382,6 +401,7 @@ static void test_model_methodology_fields(void **state)
         "  N:  {unit: vehicle, over: [vintage, fleet], fill: linear}\n"
         "  W:  {unit: kt, over: [waste, vintage], bounds: [0, 2]}\n"
         "  EF: {unit: kg/TJ, default: 5, fill: none}\n"
+        "  LK: {choice: [none, measured], over: [vintage], fill: hold}\n"
         "equations:\n"
         "  S:  {unit: t, formula: \"S[y - 1] + 1\", initial: 2.5}\n"
         "  R:  {unit: t, formula: \"S * 2\", initial: \"0 * S0\"}\n"
@@ -400,12 +420,23 @@ static void test_model_methodology_fields(void **state)
     assert_int_equal(m->ndims, 2);
     assert_int_equal(mrv_methodology_dim(m, "fleet"), 1);
     assert_string_equal(m->dims[1].description, "classes");
-    assert_int_equal(m->nparams, 3);
+    assert_int_equal(m->nparams, 4);
+    const mrv_param *lk = &m->params[mrv_methodology_param(m, "LK")];
+    assert_int_equal(lk->nchoices, 2);
+    assert_string_equal(lk->choices[1], "measured");
+    assert_string_equal(lk->unit_text, "1");
+    assert_true(mrv_unit_dimensionless(lk->unit));
+    assert_int_equal(lk->fill, MRV_FILL_HOLD);
+    char list[16];
+    mrv_param_choices_text(lk, list, sizeof list);
+    assert_string_equal(list, "none, ...");
+
     const mrv_param *n = &m->params[mrv_methodology_param(m, "N")];
     assert_int_equal(n->nover, 2);
     assert_int_equal(n->over[0], MRV_AXIS_VINTAGE);
     assert_int_equal(n->over[1], 1);
     assert_int_equal(n->fill, MRV_FILL_LINEAR);
+    assert_int_equal(n->nchoices, 0);
     const mrv_param *w = &m->params[mrv_methodology_param(m, "W")];
     assert_int_equal(w->over[0], 0);
     assert_true(w->has_bounds);
@@ -420,13 +451,13 @@ static void test_model_methodology_fields(void **state)
     const mrv_equation *s = &m->eqs[mrv_methodology_equation(m, "S")];
     assert_true(s->initial_is_number);
     assert_close(s->initial->num, 2.5, 0);
-    assert_int_equal(s->pos.line, 14);
+    assert_int_equal(s->pos.line, 15);
     assert_int_equal(s->pos.col, 3);
     const mrv_equation *r = &m->eqs[mrv_methodology_equation(m, "R")];
     assert_false(r->initial_is_number);
     assert_int_equal(m->results[MRV_RES_BASELINE], 0);
     assert_int_equal(m->results[MRV_RES_PROJECT], 1);
-    assert_int_equal(m->results_pos[MRV_RES_REDUCTIONS].line, 16);
+    assert_int_equal(m->results_pos[MRV_RES_REDUCTIONS].line, 17);
     assert_int_equal(mrv_model_kind(doc), MRV_FILE_METHODOLOGY);
 }
 

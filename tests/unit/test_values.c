@@ -35,6 +35,8 @@ static const char meth[] =
     "  B:  {unit: 1, bounds: [0, 1]}\n"
     "  MB: {unit: 1, over: [fleet], bounds: [0, 10]}\n"
     "  F:  {unit: tCO2/TJ}\n"
+    "  CH: {choice: [none, default_factor, measured]}\n"
+    "  CM: {choice: [a, b], over: [fleet]}\n"
     "equations:\n"
     "  E: {unit: t, formula: \"0\"}\n"
     "results: {baseline: E, project: E, leakage: E, reductions: E}\n";
@@ -62,7 +64,8 @@ static const struct {
     {"VZ", "1"},  {"M", "1"},
     {"VM", "1"},  {"MR", "1"},
     {"B", "0.5"}, {"F", "1"},
-    {"MB", "1"},
+    {"MB", "1"},  {"CH", "none"},
+    {"CM", "a"},
 };
 
 typedef struct fixture {
@@ -235,6 +238,11 @@ static const struct {
     {"MR",
      "{n: \"tbl/mr.n.{fleet}\", s: 7}",
      {{NY, 0, 0, 1, 1}, {NY, 1, 0, 2, 1}, {NY, 0, 1, 7, 1}, {NY, 1, 1, 7, 1}}},
+    /* choices: a name, kept as its index */
+    {"CH", "measured", {{NY, 0, 0, 2, 1}}},
+    {"CH", "{value: none, source: PDD B.6}", {{NY, 0, 0, 0, 1}}},
+    {"CM", "{a: b, b: a}", {{NY, 0, 0, 1, 1}, {NY, 1, 0, 0, 1}}},
+    {"CM", "b", {{NY, 0, 0, 1, 1}, {NY, 1, 0, 1, 1}}},
     /* wrappers around maps keep their values */
     {"M",
      "{value: {a: 1, b: 2}, uncertainty: 10%}",
@@ -486,6 +494,17 @@ static const struct {
      "'km/yr' (length)"},
     {"F", "../x/y", "../x/y", "'../x/y' is not a factor reference TABLE/ENTRY"},
     {"M", "tbl/x.{fleet}", "tbl", "factor table 'tbl' has no entry 'x.a'"},
+    {"CH", "mesured", "mesured",
+     "'mesured' is not a choice of 'CH' (did you mean 'measured'?); its "
+     "choices are none, default_factor, measured"},
+    {"CH", "2", "2",
+     "'2' is not a choice of 'CH'; its choices are none, default_factor, "
+     "measured"},
+    {"CM", "{a: b, b: c}", "c}", "'c' is not a choice of 'CM'"},
+    {"CH", "{value: none, uncertainty: 5%}", "uncertainty",
+     "'CH' is a choice: its value is a name, with no uncertainty"},
+    {"CH", "{value: none, unit: t}", "unit",
+     "'CH' is a choice: its value is a name, with no unit"},
     {"M", "tbl/m.{flet}", "{flet",
      "'{flet}' in a factor reference must name a dimension 'M' is over"},
     {"S", "tbl/m.{fleet}", "{fleet",

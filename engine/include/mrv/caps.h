@@ -51,6 +51,9 @@
 /* Vintages of one crediting period (crediting periods run 7 to 100
 ** years): bounds every per-vintage array. */
 #define MRV_MAX_VINTAGES 200
+/* Names of one choice parameter ({choice: [...]}): listed whole in its
+** errors and compared one by one. */
+#define MRV_MAX_CHOICES 100
 /* Years are four digits, so a year key is told apart from other numbers
 ** and a date reads YYYY-MM-DD. */
 #define MRV_YEAR_MIN 1000

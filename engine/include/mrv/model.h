@@ -133,6 +133,11 @@ typedef struct mrv_param {
     mrv_fill fill;
     const mrv_ynode *default_node; /* value syntax of §4.2, or NULL */
     const char *description;
+    /* A choice parameter ({choice: [none, measured]}) takes one of these
+    ** names; its value is the name's index, certain and dimensionless,
+    ** and formulas only compare it with a quoted name.  0: a number. */
+    size_t nchoices;
+    const char **choices;
 } mrv_param;
 
 typedef struct mrv_equation {
@@ -246,6 +251,14 @@ mrv_status mrv_table_load(const mrv_ydoc *doc, mrv_arena *arena,
 const mrv_rule_spec *mrv_project_rule(const mrv_project *p,
                                       const mrv_methodology *m,
                                       const char **from);
+
+/* A choice parameter's names as a list for messages, "none, default,
+** measured" (shortened with "..." to fit 'n' bytes). */
+void mrv_param_choices_text(const mrv_param *p, char *buf, size_t n);
+/* The message for 'name', which is not one of p's choices: "'x' is not a
+** choice of 'P' (did you mean 'y'?); its choices are ...". */
+void mrv_param_not_a_choice(const mrv_param *p, const char *name, char *buf,
+                            size_t n);
 
 /* Index of a parameter / equation / dimension by name, or -1. */
 int mrv_methodology_param(const mrv_methodology *m, const char *name);
