@@ -117,8 +117,9 @@ static const char usage_allocate[] =
     "  --help                this text\n";
 
 static const char usage_explain[] =
-    "usage: mrv explain PROJECT.yaml NAME --vintage YEAR [--depth N] "
-    "[options]\n"
+    "usage: mrv explain PROJECT.yaml NAME --vintage YEAR [--member M] "
+    "[--depth N]\n"
+    "                   [options]\n"
     "\n"
     "Runs the project's central case (every input at its value) and shows\n"
     "how NAME's value in vintage YEAR was formed.  NAME is an equation of\n"
@@ -128,10 +129,14 @@ static const char usage_explain[] =
     "and every distinct input it reads (parameter elements with where each\n"
     "value was given and its uncertainty) and every equation it reads, each\n"
     "explained in turn below it.  NAME may also be a parameter: its value\n"
-    "in YEAR, member by member, with its sources.\n"
+    "in YEAR, member by member, with its sources.  An equation over\n"
+    "dimensions is explained for every member, or for one: --member M, or\n"
+    "NAME[M] (a member per dimension, separated by commas).\n"
     "\n"
     "options:\n"
     "  --vintage YEAR        the vintage (a year of the crediting period)\n"
+    "  --member M            the member of an equation over dimensions\n"
+    "                        (M1,M2 for two dimensions)\n"
     "  --depth N             explain equations N levels deep (1: NAME only;\n"
     "                        default: all the way to the inputs)\n"
     "  --methodologies DIR   search DIR for methodologies by id (repeatable)\n"
@@ -200,6 +205,7 @@ typedef struct cli {
     mrv_options opt;
     const char *sweep;   /* allocate --sweep KEY=FROM:TO:STEP */
     int vintage;         /* explain --vintage; MRV_NO_YEAR: none */
+    const char *member;  /* explain --member; NULL: every member */
     unsigned depth;      /* explain --depth; 0: no limit */
     const char *project; /* verify --project */
     bool allow_paths;    /* verify --allow-paths */
@@ -315,18 +321,19 @@ static int parse_args(cli *c, int argc, char **argv)
         /* --sweep belongs to 'allocate'; elsewhere it is unknown. */
         bool sweep =
             strcmp(a, "--sweep") == 0 && strcmp(c->cmd, "allocate") == 0;
-        /* Likewise --vintage and --depth belong to 'explain', --project
-        ** to 'verify'. */
+        /* Likewise --vintage, --member and --depth belong to 'explain',
+        ** --project to 'verify'. */
         bool explain = strcmp(c->cmd, "explain") == 0;
         bool vintage = explain && strcmp(a, "--vintage") == 0;
         bool depth = explain && strcmp(a, "--depth") == 0;
+        bool member = explain && strcmp(a, "--member") == 0;
         bool verify = strcmp(c->cmd, "verify") == 0;
         bool project = verify && strcmp(a, "--project") == 0;
         bool takes = strcmp(a, "--out") == 0 ||
                      strcmp(a, "--methodologies") == 0 ||
                      strcmp(a, "--factors") == 0 || strcmp(a, "--draws") == 0 ||
                      strcmp(a, "--seed") == 0 || strcmp(a, "--threads") == 0 ||
-                     sweep || vintage || depth || project;
+                     sweep || vintage || depth || member || project;
         if (takes && !val) return fail_usage("option %s needs a value", a);
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             c->help = true;
@@ -348,6 +355,10 @@ static int parse_args(cli *c, int argc, char **argv)
                                   "not '%s'",
                                   MRV_YEAR_MIN, MRV_YEAR_MAX, val);
             c->vintage = (int)y;
+            i++;
+        } else if (member) {
+            if (c->member) return fail_usage("--member may be given once");
+            c->member = val;
             i++;
         } else if (depth) {
             uint64_t n;
@@ -540,7 +551,7 @@ static int cmd_explain(cli *c)
     mrv_run *run = NULL;
     mrv_status st = mrv_run_new(c->files[0], &c->opt, &run, d);
     if (st == MRV_OK) {
-        mrv_explain_opts xo = {c->files[1], c->vintage, c->depth};
+        mrv_explain_opts xo = {c->files[1], c->vintage, c->depth, c->member};
         st = mrv_explain(run, &xo, stdout, d);
     }
     mrv_run_free(run);

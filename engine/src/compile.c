@@ -46,6 +46,9 @@ typedef struct cctx {
     bool choice_ok; /* the node checked next may read a choice */
     scope_var scope[MRV_MAX_SCOPE];
     size_t nscope;
+    /* The equation's own dimensions, bound in its formulas to the member
+    ** being computed: scope slots 0 .. nover - 1 (lower.c sets them). */
+    mrv_binder own[MRV_MAX_AXES];
 } cctx;
 
 static mrv_srcpos pos(const cctx *c, size_t off)
@@ -80,6 +83,27 @@ static scope_var *lookup_var(cctx *c, const char *name)
     for (size_t i = c->nscope; i-- > 0;)
         if (strcmp(c->scope[i].name, name) == 0) return &c->scope[i];
     return NULL;
+}
+
+/* Whether the equation being compiled is over dimension d. */
+static bool own_dim(const cctx *c, int d)
+{
+    for (size_t k = 0; c->eq && k < c->eq->nover; k++)
+        if (c->eq->over[k] == d) return true;
+    return false;
+}
+
+/* "vintage, waste" for a list of axes. */
+static void dims_text(const mrv_methodology *m, const int *over, size_t nover,
+                      char *buf, size_t n)
+{
+    buf[0] = '\0';
+    for (size_t i = 0; i < nover; i++) {
+        size_t l = strlen(buf);
+        snprintf(buf + l, n - l, "%s%s", i ? ", " : "",
+                 over[i] == MRV_AXIS_VINTAGE ? "vintage"
+                                             : m->dims[over[i]].name);
+    }
 }
 
 static bool check(cctx *c, mrv_ast *n);
@@ -180,10 +204,23 @@ static bool check_name(cctx *c, mrv_ast *n)
     }
     k = mrv_methodology_equation(m, n->name);
     if (k >= 0) {
+        const mrv_equation *e = &m->eqs[k];
         if (c->in_initial) return initial_reads_equation(c, n);
+        if (e->nover) {
+            const char *dim = m->dims[e->over[0]].name;
+            if (own_dim(c, e->over[0]))
+                return err(c, n->off, MRV_ESCHEMA,
+                           "'%s' is over '%s': give a subscript, e.g. "
+                           "%s[%s] for the member being computed",
+                           n->name, dim, n->name, dim);
+            return err(c, n->off, MRV_ESCHEMA,
+                       "'%s' is over '%s': give a subscript, e.g. %s[i] "
+                       "inside sum(i in %s: ...)",
+                       n->name, dim, n->name, dim);
+        }
         n->sym = MRV_SYM_EQUATION;
         n->index = k;
-        n->unit = m->eqs[k].unit;
+        n->unit = e->unit;
         return true;
     }
     if (mrv_methodology_dim(m, n->name) >= 0)
@@ -207,11 +244,51 @@ static bool check_name(cctx *c, mrv_ast *n)
     return err(c, n->off, MRV_EREF, "unknown name '%s'", n->name);
 }
 
+/* The subscripts of n, read over the axes 'over' (the vintage's left out
+** when 'implicit'): a year expression for the vintage, an index bound to
+** the dimension (by a sum, or the equation's own) for a dimension. */
+static bool check_axes(cctx *c, mrv_ast *n, const int *over, size_t nover,
+                       bool implicit)
+{
+    const mrv_methodology *m = c->m;
+    bool ok = true;
+    size_t a = 0;
+    for (size_t i = 0; i < nover; i++) {
+        if (over[i] == MRV_AXIS_VINTAGE && implicit) continue;
+        mrv_ast *s = n->args[a++];
+        if (over[i] == MRV_AXIS_VINTAGE) {
+            ok &= check(c, s) && need_dimless(c, s, "a year subscript");
+            continue;
+        }
+        const char *dim = m->dims[over[i]].name;
+        scope_var *v = s->kind == MRV_AST_NAME ? lookup_var(c, s->name) : NULL;
+        if ((!v || !v->b->dim || strcmp(v->b->dim, dim) != 0) &&
+            own_dim(c, over[i])) {
+            ok = err(c, s->off, MRV_ESCHEMA,
+                     "subscript %zu of '%s' must be an index over '%s': "
+                     "'%s' itself (the member being computed), or one bound "
+                     "by sum(i in %s: ...)",
+                     a, n->name, dim, dim, dim);
+            continue;
+        }
+        if (!v || !v->b->dim || strcmp(v->b->dim, dim) != 0) {
+            ok = err(c, s->off, MRV_ESCHEMA,
+                     "subscript %zu of '%s' must be an index over '%s', "
+                     "bound by sum(i in %s: ...)",
+                     a, n->name, dim, dim);
+            continue;
+        }
+        s->sym = MRV_SYM_INDEXVAR;
+        s->index = (int)(v - c->scope);
+        set_dimless(s);
+    }
+    return ok;
+}
+
 static bool check_index(cctx *c, mrv_ast *n)
 {
     const mrv_methodology *m = c->m;
     int k = mrv_methodology_param(m, n->name);
-    bool ok = true;
     if (k >= 0) {
         const mrv_param *p = &m->params[k];
         bool has_v = false;
@@ -222,14 +299,8 @@ static bool check_index(cctx *c, mrv_ast *n)
             return err(c, n->off, MRV_ESCHEMA,
                        "'%s' has no axes and takes no subscript", n->name);
         if (n->nargs != p->nover && !implicit) {
-            char axes[256] = "";
-            for (size_t i = 0; i < p->nover; i++) {
-                size_t l = strlen(axes);
-                snprintf(axes + l, sizeof axes - l, "%s%s", i ? ", " : "",
-                         p->over[i] == MRV_AXIS_VINTAGE
-                             ? "vintage"
-                             : m->dims[p->over[i]].name);
-            }
+            char axes[256];
+            dims_text(m, p->over, p->nover, axes, sizeof axes);
             return err(c, n->off, MRV_ESCHEMA,
                        "'%s' is over [%s]: it takes %zu subscript%s%s, not "
                        "%zu",
@@ -242,44 +313,35 @@ static bool check_index(cctx *c, mrv_ast *n)
         n->unit = p->unit;
         n->any_dim = false;
         n->choice = p->nchoices > 0;
-        size_t a = 0;
-        for (size_t i = 0; i < p->nover; i++) {
-            if (p->over[i] == MRV_AXIS_VINTAGE && implicit) continue;
-            mrv_ast *s = n->args[a++];
-            if (p->over[i] == MRV_AXIS_VINTAGE) {
-                ok &= check(c, s) && need_dimless(c, s, "a year subscript");
-                continue;
-            }
-            const char *dim = m->dims[p->over[i]].name;
-            scope_var *v =
-                s->kind == MRV_AST_NAME ? lookup_var(c, s->name) : NULL;
-            if (!v || !v->b->dim || strcmp(v->b->dim, dim) != 0) {
-                ok = err(c, s->off, MRV_ESCHEMA,
-                         "subscript %zu of '%s' must be an index over '%s', "
-                         "bound by sum(i in %s: ...)",
-                         a, n->name, dim, dim);
-                continue;
-            }
-            s->sym = MRV_SYM_INDEXVAR;
-            s->index = (int)(v - c->scope);
-            set_dimless(s);
-        }
-        return ok;
+        return check_axes(c, n, p->over, p->nover, implicit);
     }
     k = mrv_methodology_equation(m, n->name);
     if (k >= 0) {
+        const mrv_equation *e = &m->eqs[k];
         if (c->in_initial) return initial_reads_equation(c, n);
-        if (n->nargs != 1)
+        if (e->nover == 0 && n->nargs != 1)
             return err(c, n->off, MRV_ESCHEMA,
                        "equation '%s' takes one subscript, the year, as in "
                        "%s[y - 1]",
                        n->name, n->name);
+        if (n->nargs != e->nover && n->nargs != e->nover + 1) {
+            char axes[256];
+            dims_text(m, e->over, e->nover, axes, sizeof axes);
+            return err(c, n->off, MRV_ESCHEMA,
+                       "equation '%s' is over [%s]: it takes %zu "
+                       "subscript%s, or %zu with the year first as in "
+                       "%s[y - 1, ...], not %zu",
+                       n->name, axes, e->nover, e->nover == 1 ? "" : "s",
+                       e->nover + 1, n->name, n->nargs);
+        }
         n->sym = MRV_SYM_EQUATION;
         n->index = k;
-        n->unit = m->eqs[k].unit;
+        n->unit = e->unit;
         n->any_dim = false;
-        return check(c, n->args[0]) &&
-               need_dimless(c, n->args[0], "a year subscript");
+        /* Like a parameter over [vintage, its dimensions...]. */
+        int over[MRV_MAX_AXES + 1] = {MRV_AXIS_VINTAGE};
+        memcpy(over + 1, e->over, e->nover * sizeof *over);
+        return check_axes(c, n, over, e->nover + 1, n->nargs == e->nover);
     }
     if (lookup_var(c, n->name) || mrv_methodology_dim(m, n->name) >= 0)
         return err(c, n->off, MRV_ESCHEMA, "'%s' cannot be subscripted",
@@ -602,13 +664,30 @@ static bool check(cctx *c, mrv_ast *n)
     return ok;
 }
 
+/* Opens the scope of equation e's formulas: its dimensions' names. */
+static void own_scope(cctx *c, const mrv_equation *e)
+{
+    c->nscope = 0;
+    for (size_t k = 0; k < e->nover; k++) {
+        mrv_binder *b = &c->own[k];
+        memset(b, 0, sizeof *b);
+        b->name = c->m->dims[e->over[k]].name;
+        b->dim = b->name;
+        b->dim_index = e->over[k];
+        b->slot = (int)k;
+        c->scope[c->nscope].name = b->name;
+        c->scope[c->nscope].b = b;
+        c->nscope++;
+    }
+}
+
 static bool check_equation(cctx *c, const mrv_equation *e)
 {
     c->eq = e;
-    c->nscope = 0;
     bool ok = true;
     char x[96], y[96];
     if (e->ast) {
+        own_scope(c, e);
         c->at = e->formula_node;
         c->in_initial = false;
         if (check(c, e->ast) && !e->ast->any_dim &&
@@ -621,6 +700,7 @@ static bool check_equation(cctx *c, const mrv_equation *e)
         }
     }
     if (e->initial && !e->initial_is_number) {
+        own_scope(c, e);
         c->at = e->initial_node;
         c->in_initial = true;
         if (check(c, e->initial) && !e->initial->any_dim &&
@@ -639,6 +719,7 @@ static bool check_equation(cctx *c, const mrv_equation *e)
 
 /* An upper bound of an integer subscript relative to y: y + *c. */
 typedef struct ubctx {
+    const mrv_methodology *m;
     const mrv_binder *vars[MRV_MAX_SCOPE];
     size_t n;
 } ubctx;
@@ -714,9 +795,13 @@ static void collect(const mrv_ast *e, ubctx *u, mrv_vec *edges)
         return;
     }
     if (e->sym == MRV_SYM_EQUATION) {
+        /* The year comes first when given (E[y - 1], E[y - 1, i]); an
+        ** equation over dimensions read by members alone (E[i]) is read
+        ** in the same vintage. */
         double c = 0;
-        bool earlier =
-            e->kind == MRV_AST_INDEX && upper(u, e->args[0], &c) && c <= -1;
+        bool has_year = e->kind == MRV_AST_INDEX &&
+                        e->nargs == u->m->eqs[e->index].nover + 1;
+        bool earlier = has_year && upper(u, e->args[0], &c) && c <= -1;
         if (!earlier) {
             edge ed = {e->index, e->off};
             mrv_vec_push(edges, &ed);
@@ -758,20 +843,32 @@ static void visit(dfs *s, int v)
                                       s->m->eqs[s->stack[j]].name);
             snprintf(path + o, sizeof path - o, "%s", s->m->eqs[e.to].name);
             const mrv_equation *eq = &s->m->eqs[s->stack[k]];
+            /* The read of an earlier year that would do: S[y - 1], or
+            ** S[y - 1, waste] for an equation over dimensions (whose
+            ** members count as one in the order: a member read in the
+            ** same vintage is a cycle too). */
+            const mrv_equation *to = &s->m->eqs[e.to];
+            char lag[256];
+            size_t l = (size_t)snprintf(lag, sizeof lag, "%s[y - 1", to->name);
+            for (size_t j = 0; j < to->nover && l < sizeof lag; j++)
+                l += (size_t)snprintf(lag + l, sizeof lag - l, ", %s",
+                                      s->m->dims[to->over[j]].name);
+            if (l < sizeof lag) snprintf(lag + l, sizeof lag - l, "]");
             if (k + 1 == s->nstack)
                 mrv_error(s->d, mrv_expr_pos(eq->formula_node, s->stack_off[k]),
                           MRV_ESCHEMA,
-                          "'%s' reads itself in the same vintage (a stock "
-                          "reads its previous year, %s[y - 1], and declares "
+                          "'%s' reads itself in the same vintage%s (a stock "
+                          "reads its previous year, %s, and declares "
                           "'initial')",
-                          eq->name, eq->name);
+                          eq->name,
+                          eq->nover ? ", for this or another member" : "", lag);
             else
                 mrv_error(s->d, mrv_expr_pos(eq->formula_node, s->stack_off[k]),
                           MRV_ESCHEMA,
                           "equations form a cycle: %s (each reads the next "
                           "in the same vintage; a stock reads its previous "
-                          "year, %s[y - 1], and declares 'initial')",
-                          path, s->m->eqs[e.to].name);
+                          "year, %s, and declares 'initial')",
+                          path, lag);
             s->cycle = true;
             return;
         }
@@ -794,6 +891,16 @@ mrv_status mrv_compile(const mrv_methodology *m, mrv_arena *a,
         int k = m->results[r];
         if (k < 0) continue;
         mrv_unit mass = {1, {1, 0, 0}};
+        if (m->eqs[k].nover) {
+            mrv_error(d, m->results_pos[r], MRV_ESCHEMA,
+                      "result '%s' names '%s', which is over '%s'; a result "
+                      "is one number per vintage: sum it in an equation of "
+                      "its own, e.g. sum(i in %s: %s[i])",
+                      mrv_result_names[r], m->eqs[k].name,
+                      m->dims[m->eqs[k].over[0]].name,
+                      m->dims[m->eqs[k].over[0]].name, m->eqs[k].name);
+            continue;
+        }
         if (!mrv_unit_same_dim(m->eqs[k].unit, mass)) {
             char x[96];
             mrv_error(d, m->results_pos[r], MRV_ESCHEMA,
@@ -818,7 +925,7 @@ mrv_status mrv_compile(const mrv_methodology *m, mrv_arena *a,
         goto done;
     }
     for (size_t i = 0; i < n; i++) {
-        ubctx u = {{0}, 0};
+        ubctx u = {m, {0}, 0};
         mrv_vec_init(&edges[i], sizeof(edge));
         collect(m->eqs[i].ast, &u, &edges[i]);
         if (edges[i].failed) st = MRV_ENOMEM;

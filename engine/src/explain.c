@@ -157,13 +157,28 @@ static void show_unit(const mrv_equation *eq, mrv_unit u, double *scale,
 
 /* ---- labels and provenance --------------------------------------------- */
 
-/* "EQ[2026]", "P", "P[2026, car]". */
+/* "EQ[2026]", "EQ[2026, food]": equation 'e' at 'year' for its members
+** pos[] (in the order of its 'over'). */
+static void eq_label(const mrv_bound *b, int e, int year, const size_t *pos,
+                     char *buf, size_t n)
+{
+    const mrv_equation *eq = &b->meth->eqs[e];
+    size_t o = (size_t)snprintf(buf, n, "%s[%d", eq->name, year);
+    for (size_t k = 0; k < eq->nover && o < n; k++)
+        o += (size_t)snprintf(buf + o, n - o, ", %s",
+                              b->members[eq->over[k]][pos[k]]);
+    if (o < n) snprintf(buf + o, n - o, "]");
+}
+
+/* "EQ[2026]", "EQ[2026, food]", "P", "P[2026, car]". */
 static void read_label(const mrv_bound *b, const mrv_trail_read *r, char *buf,
                        size_t n)
 {
     const mrv_methodology *m = b->meth;
     if (r->kind != MRV_TRAIL_PARAM) {
-        snprintf(buf, n, "%s[%d]", m->eqs[r->idx].name, r->year);
+        size_t pos[MRV_MAX_AXES];
+        for (size_t k = 0; k < MRV_MAX_AXES; k++) pos[k] = r->mem[k];
+        eq_label(b, r->idx, r->year, pos, buf, n);
         return;
     }
     const mrv_param *p = &m->params[r->idx];
@@ -485,6 +500,7 @@ static void print_sum(FILE *f, const mrv_bound *b, const mrv_equation *eq,
 typedef struct xnode {
     mrv_trail_kind kind; /* MRV_TRAIL_EQ or MRV_TRAIL_INIT */
     int eq, year;
+    size_t m; /* the combination of the equation's members */
     unsigned depth;
 } xnode;
 
@@ -494,33 +510,85 @@ typedef struct xstate {
     FILE *f;
     mrv_diag *d;
     size_t *mem;       /* scratch: a member per dimension */
-    bool *done_eq;     /* [eq * nvint + v] */
+    bool *done_eq;     /* [mrv_bound_eq_at(b, eq, v, m)] */
     mrv_vec done_init; /* xnode */
     mrv_vec stack;     /* xnode */
+    size_t nroots;     /* roots begun (members of the equation asked) */
 } xstate;
+
+static size_t done_at(const xstate *x, const xnode *n)
+{
+    const mrv_bound *b = x->run->bound;
+    return mrv_bound_eq_at(b, (size_t)n->eq, (size_t)(n->year - b->first),
+                           n->m);
+}
 
 static bool is_done(xstate *x, const xnode *n)
 {
-    const mrv_bound *b = x->run->bound;
-    if (n->kind == MRV_TRAIL_EQ)
-        return x
-            ->done_eq[(size_t)n->eq * b->nvint + (size_t)(n->year - b->first)];
+    if (n->kind == MRV_TRAIL_EQ) return x->done_eq[done_at(x, n)];
     for (size_t i = 0; i < x->done_init.n; i++) {
         const xnode *d = &MRV_VEC_AT(&x->done_init, xnode, i);
-        if (d->eq == n->eq && d->year == n->year) return true;
+        if (d->eq == n->eq && d->year == n->year && d->m == n->m) return true;
     }
     return false;
 }
 
 static bool mark_done(xstate *x, const xnode *n)
 {
-    const mrv_bound *b = x->run->bound;
     if (n->kind == MRV_TRAIL_EQ) {
-        x->done_eq[(size_t)n->eq * b->nvint + (size_t)(n->year - b->first)] =
-            true;
+        x->done_eq[done_at(x, n)] = true;
         return true;
     }
     return mrv_vec_push(&x->done_init, n);
+}
+
+/* The node for an equation read 'r' of a node at depth 'depth'. */
+static xnode read_node(const mrv_bound *b, const mrv_trail_read *r,
+                       unsigned depth)
+{
+    size_t pos[MRV_MAX_AXES];
+    for (size_t k = 0; k < MRV_MAX_AXES; k++) pos[k] = r->mem[k];
+    xnode n = {r->kind, r->idx, r->year,
+               mrv_bound_eq_combo(b, (size_t)r->idx, pos), depth};
+    return n;
+}
+
+/* Whether lowering formed an instance for equation e's 'initial': a
+** formula does, a number or a per-member map gives a value outright. */
+static bool forms_instance(const mrv_equation *e)
+{
+    return !e->initial_is_number && !e->initial_map.is_initial;
+}
+
+/* Where the 'initial' value read by 'r' was written: the number, or the
+** element of the per-member map.  'mem' is scratch, one per dimension. */
+static mrv_srcpos initial_pos(const mrv_bound *b, size_t *mem,
+                              const mrv_trail_read *r)
+{
+    const mrv_equation *e = &b->meth->eqs[r->idx];
+    if (!e->initial_map.is_initial) return mrv_expr_pos(e->initial_node, 0);
+    for (size_t k = 0; k < e->nover; k++) mem[e->over[k]] = r->mem[k];
+    mrv_vpick pk;
+    char why[200];
+    if (mrv_vnode_pick(b->eq_initial[r->idx], &e->initial_map, MRV_NO_YEAR, mem,
+                       &pk, why, sizeof why) != MRV_OK)
+        return e->initial_map.pos; /* NEVER: lowering read it */
+    return pk.part[0].leaf->pos;
+}
+
+/* A choice's reads are few names: never cut short. */
+static bool choice_read(const mrv_methodology *m, const mrv_trail_read *r)
+{
+    return r->kind == MRV_TRAIL_PARAM && m->params[r->idx].nchoices;
+}
+
+/* Whether read i is past the first MAX_LISTED of its group (one
+** parameter, or one equation): listed in summary, not one by one. */
+static bool cut_short(const mrv_trail_read *r, size_t i)
+{
+    size_t run = 0;
+    while (run < i && r[i - run - 1].group == r[i].group) run++;
+    return run >= MAX_LISTED;
 }
 
 static void indent_of(unsigned depth, char *buf, size_t n)
@@ -541,25 +609,33 @@ static void print_reads(xstate *x, const mrv_trail_inst *in, const xnode *at,
     size_t nr = in->nreads;
     bool first = true;
     for (size_t i = 0; i < nr; i++) {
-        /* A long run of one parameter's elements is cut short. */
-        size_t run = 0;
-        while (run < i && r[i - run - 1].group == r[i].group) run++;
-        if (r[i].kind == MRV_TRAIL_PARAM && run >= MAX_LISTED) {
+        /* A long run of one parameter's or equation's elements is cut
+        ** short (and the equations cut are not explained below). */
+        if (cut_short(r, i) && !choice_read(m, &r[i])) {
             size_t j = i;
-            double lo = HUGE_VAL, hi = -HUGE_VAL;
-            const mrv_param *p = &m->params[r[i].idx];
+            double lo = HUGE_VAL, hi = -HUGE_VAL, scale;
+            const char *name, *unit;
+            if (r[i].kind == MRV_TRAIL_PARAM) {
+                const mrv_param *p = &m->params[r[i].idx];
+                name = p->name, unit = p->unit_text, scale = p->unit.scale;
+            } else {
+                const mrv_equation *e = &m->eqs[r[i].idx];
+                name = e->name, unit = e->unit_text, scale = e->unit.scale;
+            }
             for (; j < nr && r[j].group == r[i].group; j++) {
-                lo = fmin(lo, r[j].v.value / p->unit.scale);
-                hi = fmax(hi, r[j].v.value / p->unit.scale);
+                lo = fmin(lo, r[j].v.value / scale);
+                hi = fmax(hi, r[j].v.value / scale);
             }
             char a[64], c[64];
-            fprintf(f,
-                    "%s            ... and %zu more elements of %s, from "
-                    "%s to %s%s%s\n",
-                    ind, j - i, p->name,
-                    fmt_num(lo, FINE_DIGITS, GROUP, a, sizeof a),
-                    fmt_num(hi, FINE_DIGITS, GROUP, c, sizeof c),
-                    usp(p->unit_text), utx(p->unit_text));
+            fprintf(
+                f,
+                "%s            ... and %zu more elements of %s, from "
+                "%s to %s%s%s%s\n",
+                ind, j - i, name, fmt_num(lo, FINE_DIGITS, GROUP, a, sizeof a),
+                fmt_num(hi, FINE_DIGITS, GROUP, c, sizeof c), usp(unit),
+                utx(unit),
+                r[i].kind == MRV_TRAIL_PARAM ? ""
+                                             : " (explain one with --member)");
             i = j - 1;
             continue;
         }
@@ -586,15 +662,15 @@ static void print_reads(xstate *x, const mrv_trail_inst *in, const xnode *at,
                 fmt_num(r[i].v.value * (1.0 / e->unit.scale), 0, GROUP, num,
                         sizeof num),
                 usp(e->unit_text), utx(e->unit_text));
-        xnode child = {r[i].kind, r[i].idx, r[i].year, at->depth + 1};
-        if (r[i].kind == MRV_TRAIL_INIT && e->initial_is_number) {
+        xnode child = read_node(b, &r[i], at->depth + 1);
+        if (r[i].kind == MRV_TRAIL_INIT && !forms_instance(e)) {
             fputs("  (initial, ", f);
-            pos_text(f, mrv_expr_pos(e->initial_node, 0));
+            pos_text(f, initial_pos(b, x->mem, &r[i]));
             fputc(')', f);
         } else if (r[i].kind == MRV_TRAIL_INIT) {
             fputs("  (initial)", f);
         }
-        if (r[i].kind == MRV_TRAIL_EQ || !e->initial_is_number) {
+        if (r[i].kind == MRV_TRAIL_EQ || forms_instance(e)) {
             if (is_done(x, &child))
                 fputs("  (explained above)", f);
             else if (x->o->depth && child.depth > x->o->depth)
@@ -610,10 +686,10 @@ static bool push_children(xstate *x, const mrv_trail_inst *in, const xnode *at)
     const mrv_methodology *m = x->run->bound->meth;
     const mrv_trail_read *r = in->reads;
     for (size_t i = in->nreads; i-- > 0;) {
-        if (r[i].kind == MRV_TRAIL_PARAM) continue;
+        if (r[i].kind == MRV_TRAIL_PARAM || cut_short(r, i)) continue;
         const mrv_equation *e = &m->eqs[r[i].idx];
-        if (r[i].kind == MRV_TRAIL_INIT && e->initial_is_number) continue;
-        xnode c = {r[i].kind, r[i].idx, r[i].year, at->depth + 1};
+        if (r[i].kind == MRV_TRAIL_INIT && !forms_instance(e)) continue;
+        xnode c = read_node(x->run->bound, &r[i], at->depth + 1);
         if (x->o->depth && c.depth > x->o->depth) continue;
         if (is_done(x, &c)) continue;
         if (!mrv_vec_push(&x->stack, &c)) return false;
@@ -633,17 +709,21 @@ static mrv_status explain_node(xstate *x, const xnode *at)
     const mrv_ynode *src = init ? e->initial_node : e->formula_node;
     mrv_srcpos fpos = mrv_expr_pos(src, 0);
     const mrv_trail_inst *in =
-        mrv_trail_find(run->trail, at->eq, init, at->year);
+        mrv_trail_find(run->trail, at->eq, init, at->year, at->m);
+    size_t pos[MRV_MAX_AXES];
+    char label[512];
+    mrv_bound_eq_members(b, (size_t)at->eq, at->m, pos);
+    eq_label(b, at->eq, at->year, pos, label, sizeof label);
     if (!in) /* NEVER: lowering formed every instance the trail reads */
         return mrv_error(x->d, fpos, MRV_EINTERNAL,
-                         "cannot explain '%s' at %d: the run's trail does "
-                         "not hold it (a bug in mrv)",
-                         e->name, at->year);
+                         "cannot explain '%s': the run's trail does not hold "
+                         "it (a bug in mrv)",
+                         label);
     double want = in->v.value;
     char ind[2 * MAX_INDENT + 2], num[64];
     indent_of(at->depth, ind, sizeof ind);
-    if (at->depth > 1) fputc('\n', f);
-    fprintf(f, "%s%s[%d] = %s%s%s%s\n", ind, e->name, at->year,
+    if (at->depth > 1 || x->nroots++) fputc('\n', f);
+    fprintf(f, "%s%s = %s%s%s%s\n", ind, label,
             fmt_num(want * (1.0 / e->unit.scale), 0, GROUP, num, sizeof num),
             usp(e->unit_text), utx(e->unit_text),
             init ? "  (initial: before the first vintage)" : "");
@@ -813,7 +893,70 @@ static mrv_status find_name(const mrv_run *run, const char *name, int *eq,
     return st;
 }
 
-static mrv_status explain_tree(xstate *x, int eq, int year)
+/* The combination of members of equation 'eq' that 'text' names: one
+** member of each of its dimensions, separated by commas. */
+static mrv_status find_members(const mrv_run *run, int eq, const char *text,
+                               size_t *m, mrv_diag *d)
+{
+    const mrv_bound *b = run->bound;
+    const mrv_equation *e = &b->meth->eqs[eq];
+    mrv_srcpos at = {b->meth->doc->path, 0, 0};
+    if (e->nover == 0)
+        return mrv_error(d, at, MRV_EREF,
+                         "'%s' is over no dimension: it has no member to "
+                         "choose",
+                         e->name);
+    size_t pos[MRV_MAX_AXES], k = 0;
+    const char *s = text;
+    for (;;) {
+        while (*s == ' ') s++;
+        size_t n = strcspn(s, ",");
+        while (n && s[n - 1] == ' ') n--;
+        if (k == e->nover) break;
+        int dim = e->over[k];
+        size_t nm = b->nmembers[dim], i;
+        for (i = 0; i < nm; i++)
+            if (strlen(b->members[dim][i]) == n &&
+                !memcmp(b->members[dim][i], s, n))
+                break;
+        if (i == nm) {
+            char name[128];
+            snprintf(name, sizeof name, "%.*s", (int)n, s);
+            const char *hint = mrv__closest(name, b->members[dim], nm);
+            /* At the project's list of the dimension's members. */
+            mrv_srcpos where = period_pos(b);
+            for (size_t j = 0; j < b->project->ndims; j++)
+                if (!strcmp(b->project->dims[j].name, b->meth->dims[dim].name))
+                    where = b->project->dims[j].pos;
+            return mrv_error(
+                d, where, MRV_EREF, "'%s' is not a member of '%s'%s%s%s", name,
+                b->meth->dims[dim].name, hint ? " (did you mean '" : "",
+                hint ? hint : "", hint ? "'?)" : "");
+        }
+        pos[k++] = i;
+        s += strcspn(s, ",");
+        if (*s != ',') break;
+        s++;
+    }
+    if (k != e->nover || *s) {
+        char axes[256] = "";
+        for (size_t j = 0; j < e->nover; j++) {
+            size_t l = strlen(axes);
+            snprintf(axes + l, sizeof axes - l, "%s%s", j ? ", " : "",
+                     b->meth->dims[e->over[j]].name);
+        }
+        return mrv_error(d, at, MRV_EREF,
+                         "'%s' is over [%s]: name one member of each, "
+                         "separated by commas, not '%s'",
+                         e->name, axes, text);
+    }
+    *m = mrv_bound_eq_combo(b, (size_t)eq, pos);
+    return MRV_OK;
+}
+
+/* Explains equation eq at 'year', for its combination of members 'only'
+** or, when that is SIZE_MAX, for each in turn. */
+static mrv_status explain_tree(xstate *x, int eq, int year, size_t only)
 {
     const mrv_run *run = x->run;
     const mrv_bound *b = run->bound;
@@ -824,8 +967,13 @@ static mrv_status explain_tree(xstate *x, int eq, int year)
             ", vintage %d: central case (every input at its value)"
             "\n\n",
             year);
-    xnode root = {MRV_TRAIL_EQ, eq, year, 1};
-    if (!mrv_vec_push(&x->stack, &root)) return MRV_ENOMEM;
+    /* Roots pushed last first, so they pop in the members' order. */
+    size_t nm = b->eq_nmem[eq];
+    for (size_t i = nm; i-- > 0;) {
+        if (only != SIZE_MAX && i != only) continue;
+        xnode root = {MRV_TRAIL_EQ, eq, year, i, 1};
+        if (!mrv_vec_push(&x->stack, &root)) return MRV_ENOMEM;
+    }
     mrv_status st = MRV_OK;
     while (x->stack.n && st == MRV_OK) {
         xnode n = MRV_VEC_AT(&x->stack, xnode, --x->stack.n);
@@ -841,8 +989,37 @@ mrv_status mrv_explain(const mrv_run *run, const mrv_explain_opts *o, FILE *out,
 {
     const mrv_bound *b = run->bound;
     int eq, pi;
-    mrv_status st = find_name(run, o->name, &eq, &pi, d);
+    /* NAME[MEMBERS] is NAME with --member MEMBERS. */
+    char name[256], members[256];
+    const char *member = o->member;
+    const char *open = strchr(o->name, '[');
+    snprintf(name, sizeof name, "%.*s",
+             open ? (int)(open - o->name) : (int)strlen(o->name), o->name);
+    if (open) {
+        size_t n = strlen(open + 1);
+        mrv_srcpos none = {NULL, 0, 0};
+        if (n == 0 || open[n] != ']' || strchr(open + 1, '[') ||
+            n > sizeof members)
+            return mrv_error(d, none, MRV_EREF,
+                             "'%s' is not a name, nor NAME[MEMBER]", o->name);
+        if (member)
+            return mrv_error(d, none, MRV_EREF,
+                             "the member is given twice: in '%s' and with "
+                             "--member",
+                             o->name);
+        snprintf(members, sizeof members, "%.*s", (int)n - 1, open + 1);
+        member = members;
+    }
+    mrv_status st = find_name(run, name, &eq, &pi, d);
     if (st != MRV_OK) return st;
+    size_t only = SIZE_MAX;
+    if (member && eq < 0)
+        return mrv_error(d, (mrv_srcpos){b->meth->doc->path, 0, 0}, MRV_EREF,
+                         "'%s' is a parameter: it is explained member by "
+                         "member, with no --member",
+                         name);
+    if (member && (st = find_members(run, eq, member, &only, d)) != MRV_OK)
+        return st;
     bool need_year = eq >= 0 || has_vintage_axis(&b->meth->params[pi]);
     if (o->year == MRV_NO_YEAR && need_year)
         return mrv_error(d, period_pos(b), MRV_EREF,
@@ -875,8 +1052,8 @@ mrv_status mrv_explain(const mrv_run *run, const mrv_explain_opts *o, FILE *out,
     if (!x.mem) {
         st = MRV_ENOMEM;
     } else if (eq >= 0) {
-        x.done_eq = calloc(b->meth->neqs * b->nvint + 1, sizeof *x.done_eq);
-        st = x.done_eq ? explain_tree(&x, eq, o->year) : MRV_ENOMEM;
+        x.done_eq = calloc(b->neqvals + 1, sizeof *x.done_eq);
+        st = x.done_eq ? explain_tree(&x, eq, o->year, only) : MRV_ENOMEM;
     } else {
         st = explain_param(run, pi, o->year, x.mem, f);
     }

@@ -76,6 +76,7 @@ typedef struct stream_ent {
 
 typedef struct init_val {
     int eq, year;
+    size_t m; /* the combination of the equation's members */
     val v;
 } init_val;
 
@@ -105,7 +106,7 @@ typedef struct lctx {
         int year;
         long iv[MRV_MAX_SCOPE]; /* sum indices: integer or member number */
     } w;
-    val *eqval; /* [eq * nvint + v] */
+    val *eqval; /* [mrv_bound_eq_at(b, eq, v, m)] */
     bool *eqdone;
     uint64_t terms; /* sum bodies expanded so far (MRV_MAX_TERMS) */
     uint64_t work;  /* formula nodes lowered so far (MRV_MAX_WORK) */
@@ -586,22 +587,53 @@ static val param_read(lctx *c, int pi, int year, const size_t *mem, size_t off)
 
 static val lower(lctx *c, const mrv_ast *n);
 
-static val eq_initial(lctx *c, int ei, int year, size_t off)
+/* Sets the equation's own dimensions (scope slots 0 ..) to the members
+** of combination m of equation ei. */
+static void set_own_members(lctx *c, int ei, size_t m)
+{
+    size_t pos[MRV_MAX_AXES];
+    mrv_bound_eq_members(c->b, (size_t)ei, m, pos);
+    for (size_t k = 0; k < c->m->eqs[ei].nover; k++) c->w.iv[k] = (long)pos[k];
+}
+
+/* Equation ei's 'initial' for combination m, read at 'year' before the
+** first vintage: a number, a formula lowered where it is read (its own
+** dimensions set to the members read), or the element of its per-member
+** map; once per (equation, year, members). */
+static val eq_initial(lctx *c, int ei, int year, size_t m, size_t off)
 {
     const mrv_equation *e = &c->m->eqs[ei];
     for (size_t i = 0; i < c->inits.n; i++) {
         init_val *iv = &MRV_VEC_AT(&c->inits, init_val, i);
-        if (iv->eq == ei && iv->year == year) return iv->v;
+        if (iv->eq == ei && iv->year == year && iv->m == m) return iv->v;
     }
-    if (!e->initial) {
+    if (!e->initial_node) {
+        char label[512];
+        mrv_bound_eq_label(c->b, (size_t)ei, m, label, sizeof label);
         lerr(c, off, MRV_EREF,
              "'%s' is read at %d, before the first vintage %d, but declares "
              "no 'initial'",
-             e->name, year, c->b->first);
+             label, year, c->b->first);
         return konst(0);
     }
     val v;
-    if (e->initial_is_number) {
+    if (e->initial_map.is_initial) {
+        size_t pos[MRV_MAX_AXES], *mem = calloc(c->m->ndims + 1, sizeof *mem);
+        if (!mem) return nomem(c), konst(0);
+        mrv_bound_eq_members(c->b, (size_t)ei, m, pos);
+        for (size_t k = 0; k < e->nover; k++) mem[e->over[k]] = pos[k];
+        mrv_vpick pk;
+        char why[200];
+        mrv_status st = mrv_vnode_pick(c->b->eq_initial[ei], &e->initial_map,
+                                       MRV_NO_YEAR, mem, &pk, why, sizeof why);
+        free(mem);
+        if (st != MRV_OK) { /* NEVER: binding checked every member */
+            lerr(c, off, MRV_EINTERNAL, "the initial of '%s': %s", e->name,
+                 why);
+            return konst(0);
+        }
+        v = konst(mrv_vpick_central(&pk));
+    } else if (e->initial_is_number) {
         v = konst(e->initial->num * e->unit.scale);
     } else {
         struct where saved = c->w;
@@ -609,17 +641,21 @@ static val eq_initial(lctx *c, int ei, int year, size_t off)
         c->w.eq = ei;
         c->w.initial = true;
         c->w.year = year;
-        mrv__trail_begin(c->rec, ei, true, year);
+        set_own_members(c, ei, m);
+        mrv__trail_begin(c->rec, ei, true, year, m);
         v = lower(c, e->initial);
         mrv__trail_end(c->rec, tv(v));
         c->w = saved;
     }
-    init_val iv = {ei, year, v};
+    init_val iv = {ei, year, m, v};
     if (!mrv_vec_push(&c->inits, &iv)) nomem(c);
     return v;
 }
 
-static val eq_read(lctx *c, int ei, int year, size_t off)
+/* Equation ei at 'year' for combination m (its members pos[], in the
+** order of its 'over'; NULL for an equation over no dimension). */
+static val eq_read(lctx *c, int ei, int year, size_t m, const size_t *pos,
+                   size_t off)
 {
     const mrv_equation *e = &c->m->eqs[ei];
     if (year > c->w.year) {
@@ -629,12 +665,12 @@ static val eq_read(lctx *c, int ei, int year, size_t off)
         return konst(0);
     }
     if (year < c->b->first) {
-        val v = eq_initial(c, ei, year, off);
-        mrv__trail_read(c->rec, MRV_TRAIL_INIT, ei, year, NULL, tv(v));
+        val v = eq_initial(c, ei, year, m, off);
+        mrv__trail_read(c->rec, MRV_TRAIL_INIT, ei, year, pos, tv(v));
         return v;
     }
-    size_t v = (size_t)(year - c->b->first);
-    size_t k = (size_t)ei * c->b->nvint + v;
+    size_t k =
+        mrv_bound_eq_at(c->b, (size_t)ei, (size_t)(year - c->b->first), m);
     if (!c->eqdone[k]) {
         lerr(c, off, MRV_EINTERNAL,
              "'%s' at %d is read before it is computed (a bug in mrv's "
@@ -642,7 +678,7 @@ static val eq_read(lctx *c, int ei, int year, size_t off)
              e->name, year);
         return konst(0);
     }
-    mrv__trail_read(c->rec, MRV_TRAIL_EQ, ei, year, NULL, tv(c->eqval[k]));
+    mrv__trail_read(c->rec, MRV_TRAIL_EQ, ei, year, pos, tv(c->eqval[k]));
     return c->eqval[k];
 }
 
@@ -717,10 +753,18 @@ static val lower_round(lctx *c, const mrv_ast *n)
 static val lower_index(lctx *c, const mrv_ast *n)
 {
     if (n->sym == MRV_SYM_EQUATION) {
-        long year;
-        if (!static_int(c, n->args[0], "the year subscript", &year))
+        /* E[year], E[i, ...] (this vintage) or E[year, i, ...]. */
+        const mrv_equation *e = &c->m->eqs[n->index];
+        bool has_year = n->nargs == e->nover + 1;
+        long year = c->w.year;
+        if (has_year && !static_int(c, n->args[0], "the year subscript", &year))
             return konst(0);
-        return eq_read(c, n->index, (int)year, n->args[0]->start);
+        size_t pos[MRV_MAX_AXES] = {0};
+        for (size_t k = 0; k < e->nover; k++)
+            pos[k] = (size_t)c->w.iv[n->args[k + has_year]->index];
+        size_t m = mrv_bound_eq_combo(c->b, (size_t)n->index, pos);
+        return eq_read(c, n->index, (int)year, m, e->nover ? pos : NULL,
+                       has_year ? n->args[0]->start : n->off);
     }
     const mrv_param *p = &c->m->params[n->index];
     bool has_v = false;
@@ -1057,8 +1101,8 @@ static val lower_node(lctx *c, const mrv_ast *n)
             return param_read(c, n->index, has_v ? c->w.year : MRV_NO_YEAR, mem,
                               n->off);
         }
-        case MRV_SYM_EQUATION:
-            return eq_read(c, n->index, c->w.year, n->off);
+        case MRV_SYM_EQUATION: /* over no dimension (compile.c) */
+            return eq_read(c, n->index, c->w.year, 0, NULL, n->off);
         default:
             break;
         }
@@ -1239,8 +1283,7 @@ static bool finish_central(lctx *c, const uint32_t *res_vid,
     const uint32_t *tvid = mrv__trail_vids(c->rec, &ntrail);
     uint32_t *vid_slot =
         c->rec ? malloc((c->vinfo.n + 1) * sizeof *vid_slot) : NULL;
-    finish g = {c,    q,      res_vid, keep_vid, c->m->neqs * c->b->nvint,
-                tvid, ntrail, vid_slot};
+    finish g = {c, q, res_vid, keep_vid, c->b->neqvals, tvid, ntrail, vid_slot};
     bool ok = (!c->rec || vid_slot) && finish_program(&g);
     if (ok && c->rec) {
         *trail = mrv__trail_close(c->rec);
@@ -1269,12 +1312,12 @@ mrv_status mrv_lower_with(const mrv_bound *b, const mrv_compiled *cp,
     mrv_vec_init(&c.sites, sizeof(mrv_site));
     mrv_vec_init(&c.checks, sizeof(mrv_check));
     mrv_vec_init(&c.inits, sizeof(init_val));
-    size_t nv = b->nvint, ne = c.m->neqs;
-    c.eqval = calloc(ne * nv + 1, sizeof *c.eqval);
-    c.eqdone = calloc(ne * nv + 1, sizeof *c.eqdone);
+    size_t nv = b->nvint, nq = b->neqvals;
+    c.eqval = calloc(nq + 1, sizeof *c.eqval);
+    c.eqdone = calloc(nq + 1, sizeof *c.eqdone);
     c.rec = trail ? mrv__trail_rec_new(b) : NULL;
     uint32_t *res_vid = calloc(nv * MRV_NRESULTS + 1, sizeof *res_vid);
-    uint32_t *keep_vid = keep ? calloc(ne * nv + 1, sizeof *keep_vid) : NULL;
+    uint32_t *keep_vid = keep ? calloc(nq + 1, sizeof *keep_vid) : NULL;
     mrv_program *p = mrv_arena_alloc(c.a, sizeof *p);
     mrv_program *q = keep ? mrv_arena_alloc(c.a, sizeof *q) : NULL;
     mrv_trail *t = NULL;
@@ -1287,34 +1330,41 @@ mrv_status mrv_lower_with(const mrv_bound *b, const mrv_compiled *cp,
 
     for (size_t v = 0; v < nv && !c.failed; v++) {
         c.w.year = b->first + (int)v;
+        /* Each equation in dependency order, member by member for one
+        ** over dimensions: all members of one before the next equation,
+        ** which may sum them. */
         for (size_t k = 0; k < cp->neqs && !c.failed; k++) {
             int ei = cp->order[k];
             const mrv_equation *e = &c.m->eqs[ei];
-            c.w.at = e->formula_node;
-            c.w.eq = ei;
-            c.w.initial = false;
-            mrv__trail_begin(c.rec, ei, false, c.w.year);
-            val r = lower(&c, e->ast);
-            if (c.failed) break;
-            mrv__trail_end(c.rec, tv(r));
-            c.eqval[(size_t)ei * nv + v] = r;
-            c.eqdone[(size_t)ei * nv + v] = true;
-            if (!r.k && !info(&c, r.id)->checked) {
-                info(&c, r.id)->checked = true;
-                mrv_check ck = {ei, v};
-                if (!mrv_vec_push(&c.checks, &ck)) nomem(&c);
-                emit(&c, MRV_I_CHECK, r.id, (uint32_t)(c.checks.n - 1), NO_VID,
-                     0, e->ast->start);
+            for (size_t m = 0; m < b->eq_nmem[ei] && !c.failed; m++) {
+                c.w.at = e->formula_node;
+                c.w.eq = ei;
+                c.w.initial = false;
+                set_own_members(&c, ei, m);
+                mrv__trail_begin(c.rec, ei, false, c.w.year, m);
+                val r = lower(&c, e->ast);
+                if (c.failed) break;
+                mrv__trail_end(c.rec, tv(r));
+                size_t at = mrv_bound_eq_at(b, (size_t)ei, v, m);
+                c.eqval[at] = r;
+                c.eqdone[at] = true;
+                if (!r.k && !info(&c, r.id)->checked) {
+                    info(&c, r.id)->checked = true;
+                    mrv_check ck = {ei, v, m};
+                    if (!mrv_vec_push(&c.checks, &ck)) nomem(&c);
+                    emit(&c, MRV_I_CHECK, r.id, (uint32_t)(c.checks.n - 1),
+                         NO_VID, 0, e->ast->start);
+                }
             }
         }
         for (int r = 0; r < MRV_NRESULTS && !c.failed; r++) {
-            val rv = c.eqval[(size_t)c.m->results[r] * nv + v];
+            val rv = c.eqval[mrv_bound_eq_at(b, (size_t)c.m->results[r], v, 0)];
             res_vid[v * MRV_NRESULTS + r] = operand(&c, rv);
         }
     }
     /* Every equation was lowered at every vintage; a known value becomes
     ** a constant slot, as a result's does. */
-    for (size_t k = 0; keep && k < ne * nv && !c.failed; k++)
+    for (size_t k = 0; keep && k < nq && !c.failed; k++)
         keep_vid[k] = operand(&c, c.eqval[k]);
     if (c.failed) goto done;
 

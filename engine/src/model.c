@@ -126,11 +126,9 @@ static const mrv_keyspec param_keys[] = {
     {"bounds", false}, {"fill", false},  {"description", false},
     {"source", false}, {"choice", false}};
 
-static const mrv_keyspec eq_keys[] = {{"unit", true},
-                                      {"formula", true},
-                                      {"initial", false},
-                                      {"description", false},
-                                      {"source", false}};
+static const mrv_keyspec eq_keys[] = {
+    {"unit", true},         {"formula", true}, {"initial", false},
+    {"description", false}, {"source", false}, {"over", false}};
 
 static const mrv_keyspec dim_keys[] = {{"description", false}};
 
@@ -173,15 +171,19 @@ static void load_dims(const mrv_ynode *n, mrv_methodology *m, mrv_arena *a,
     }
 }
 
-static void load_over(const mrv_ynode *n, const char *pname,
-                      const mrv_methodology *m, mrv_param *p, mrv_diag *d)
+/* 'over' of a parameter (the vintage and dimensions) or of an equation
+** (dimensions only: an equation has a value per vintage anyway). */
+static void load_over(const mrv_ynode *n, const char *kind, const char *name,
+                      const mrv_methodology *m, int *over, size_t *nover,
+                      mrv_diag *d)
 {
+    bool eq = strcmp(kind, "equation") == 0;
     char what[160];
-    snprintf(what, sizeof what, "'over' of parameter '%s'", pname);
+    snprintf(what, sizeof what, "'over' of %s '%s'", kind, name);
     if (!mrv__expect_seq(n, what, d)) return;
     if (n->n > MRV_MAX_AXES) {
         mrv_error(d, n->pos, MRV_ESCHEMA,
-                  "parameter '%s' has %zu axes; at most %d are allowed", pname,
+                  "%s '%s' has %zu axes; at most %d are allowed", kind, name,
                   n->n, MRV_MAX_AXES);
         return;
     }
@@ -189,25 +191,29 @@ static void load_over(const mrv_ynode *n, const char *pname,
         const char *ax;
         if (!mrv__get_string(n->vals[i], what, &ax, d)) return;
         int idx;
-        if (strcmp(ax, "vintage") == 0) {
+        if (strcmp(ax, "vintage") == 0 && eq) {
+            mrv_error(d, n->vals[i]->pos, MRV_ESCHEMA,
+                      "equation '%s' has a value per vintage already: list "
+                      "only dimensions in 'over'",
+                      name);
+            return;
+        } else if (strcmp(ax, "vintage") == 0) {
             idx = MRV_AXIS_VINTAGE;
         } else if ((idx = mrv_methodology_dim(m, ax)) < 0) {
             mrv_error(d, n->vals[i]->pos, MRV_EREF,
-                      "unknown dimension '%s' in 'over' of parameter '%s' "
-                      "(declare it under 'dimensions', or use 'vintage')",
-                      ax, pname);
+                      "unknown dimension '%s' in %s (declare it under "
+                      "'dimensions'%s)",
+                      ax, what, eq ? "" : ", or use 'vintage'");
             return;
         }
-        for (size_t j = 0; j < p->nover; j++) {
-            if (p->over[j] == idx) {
+        for (size_t j = 0; j < *nover; j++) {
+            if (over[j] == idx) {
                 mrv_error(d, n->vals[i]->pos, MRV_ESCHEMA,
-                          "axis '%s' appears twice in 'over' of parameter "
-                          "'%s'",
-                          ax, pname);
+                          "axis '%s' appears twice in %s", ax, what);
                 return;
             }
         }
-        p->over[p->nover++] = idx;
+        over[(*nover)++] = idx;
     }
 }
 
@@ -308,7 +314,8 @@ static void load_param(const mrv_ynode *k, const mrv_ynode *v,
     else if (!choice)
         mrv_error(d, v->pos, MRV_ESCHEMA, "%s has no 'unit'", what);
     if (choice) load_choices(choice, p, a, d);
-    if ((n = mrv_ymap_get(v, "over"))) load_over(n, p->name, m, p, d);
+    if ((n = mrv_ymap_get(v, "over")))
+        load_over(n, "parameter", p->name, m, p->over, &p->nover, d);
     if ((n = mrv_ymap_get(v, "bounds"))) load_bounds(n, p, d);
     if ((n = mrv_ymap_get(v, "fill"))) {
         const char *f;
@@ -358,11 +365,32 @@ static void load_equation(const mrv_ynode *k, const mrv_ynode *v,
     const mrv_ynode *n;
     if ((n = mrv_ymap_get(v, "unit")))
         mrv__get_unit(n, "unit", &e->unit, &e->unit_text, d);
+    if ((n = mrv_ymap_get(v, "over"))) {
+        load_over(n, "equation", e->name, m, e->over, &e->nover, d);
+        e->over_pos = n->pos;
+    }
     if ((n = mrv_ymap_get(v, "formula"))) {
         e->formula_node = n;
         e->ast = parse_formula(n, "'formula'", a, d);
     }
-    if ((n = mrv_ymap_get(v, "initial"))) {
+    if ((n = mrv_ymap_get(v, "initial")) && n->kind == MRV_Y_MAP) {
+        /* Per member, as a parameter over the equation's dimensions is
+        ** written: bound with the project's members (resolve.c). */
+        e->initial_node = n;
+        e->initial_map.name = e->name;
+        e->initial_map.pos = n->pos;
+        e->initial_map.unit = e->unit;
+        e->initial_map.unit_text = e->unit_text;
+        e->initial_map.nover = e->nover;
+        memcpy(e->initial_map.over, e->over, sizeof e->over);
+        e->initial_map.default_node = n;
+        e->initial_map.is_initial = true;
+        if (e->nover == 0)
+            mrv_error(d, n->pos, MRV_ESCHEMA,
+                      "equation '%s' is over no dimension: its 'initial' is "
+                      "a number or a formula, not a mapping",
+                      e->name);
+    } else if (n) {
         e->initial_node = n;
         e->initial_is_number = mrv__is_number(n);
         e->initial = parse_formula(n, "'initial'", a, d);

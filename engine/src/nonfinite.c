@@ -6,9 +6,10 @@
 ** Monte Carlo fails, this turns it into an input error: the failing lane
 ** is traced back to the operation that made the value from finite
 ** operands (mrv_eval_trace), and the error points at that operation in
-** its formula, naming the equation, the vintage and how many draws
-** failed.  It needs the program and the bound methodology, nothing of
-** the run that found the failure.
+** its formula, naming the equation (and its members, for one over
+** dimensions), the vintage and how many draws failed.  It needs the
+** program and the bound methodology, nothing of the run that found the
+** failure.
 */
 #include <stdio.h>
 
@@ -24,6 +25,8 @@ mrv_status mrv__nonfinite_report(const mrv_program *p, const mrv_bound *b,
     const mrv_check *ck = &p->checks[check];
     const mrv_equation *e = &m->eqs[ck->eq];
     int year = b->first + (int)ck->v;
+    char label[512];
+    mrv_bound_eq_label(b, (size_t)ck->eq, ck->m, label, sizeof label);
     char count[96];
     if (ndraws == 0)
         snprintf(count, sizeof count, "in the central case");
@@ -39,14 +42,13 @@ mrv_status mrv__nonfinite_report(const mrv_program *p, const mrv_bound *b,
         const mrv_equation *se = &m->eqs[s->eq];
         const mrv_ynode *at = s->initial ? se->initial_node : se->formula_node;
         mrv_error(d, mrv_expr_pos(at, s->off), MRV_EDOMAIN,
-                  "'%s' is not finite in vintage %d %s: %s", e->name, year,
-                  count, tr.why);
+                  "'%s' is not finite in vintage %d %s: %s", label, year, count,
+                  tr.why);
         if (s->eq != ck->eq || s->initial)
             mrv_note(d, mrv_expr_pos(e->formula_node, 0),
                      "'%s' reads the value made there", e->name);
         return MRV_EDOMAIN;
     }
     return mrv_error(d, mrv_expr_pos(e->formula_node, 0), MRV_EDOMAIN,
-                     "'%s' is not finite in vintage %d %s", e->name, year,
-                     count);
+                     "'%s' is not finite in vintage %d %s", label, year, count);
 }

@@ -193,10 +193,35 @@ static void json_monte_carlo(const mrv_run *run, FILE *f)
           f);
 }
 
+/* The values of equation e at vintage index v over its dimensions from
+** axis k on, members of the earlier axes fixed in combination 'm' so far:
+** an object per axis keyed by member name, numbers at the bottom. */
+static void json_members(const mrv_run *run, FILE *f, size_t e, size_t v,
+                         size_t k, size_t m)
+{
+    const mrv_bound *b = run->bound;
+    const mrv_equation *eq = &b->meth->eqs[e];
+    if (k == eq->nover) {
+        mrv_json_num(f, mrv_run_equation_value(run, e, v, m));
+        return;
+    }
+    int d = eq->over[k];
+    fputc('{', f);
+    for (size_t i = 0; i < b->nmembers[d]; i++) {
+        if (i) fputs(", ", f);
+        mrv_json_str(f, b->members[d][i]);
+        fputs(": ", f);
+        json_members(run, f, e, v, k + 1, m * b->nmembers[d] + i);
+    }
+    fputc('}', f);
+}
+
 /* report.json's "equations": every equation's central value at every
 ** vintage in its declared unit (mrv_run_equation_value: for a result with
 ** frac 1, the very bits of vintages.csv's central), so intermediate
-** quantities (a landfill's CH4_gen, say) can be seen and checked. */
+** quantities (a landfill's CH4_gen, say) can be seen and checked.  An
+** equation over dimensions says so ("over") and gives per vintage an
+** object of its members (nested in the order of 'over'). */
 static void json_equations(const mrv_run *run, FILE *f)
 {
     const mrv_bound *b = run->bound;
@@ -219,10 +244,15 @@ static void json_equations(const mrv_run *run, FILE *f)
             mrv_json_str(f, mrv_result_names[r]);
             break;
         }
+        for (size_t k = 0; k < eq->nover; k++) {
+            fputs(k ? ", " : ", \"over\": [", f);
+            mrv_json_str(f, m->dims[eq->over[k]].name);
+            if (k + 1 == eq->nover) fputc(']', f);
+        }
         fputs(",\n     \"central\": {", f);
         for (size_t v = 0; run->eq_central && v < run->nvint; v++) {
             fprintf(f, "%s\"%d\": ", v ? ", " : "", b->first + (int)v);
-            mrv_json_num(f, mrv_run_equation_value(run, e, v));
+            json_members(run, f, e, v, 0, 0);
         }
         fputs("}}", f);
     }

@@ -390,6 +390,98 @@ static bool bind_vintages(rctx *r)
     return true;
 }
 
+/* ---- equations --------------------------------------------------------- */
+
+/* Where each equation's values lie (mrv_bound_eq_at), within the cap on
+** them all. */
+static bool bind_eq_layout(rctx *r)
+{
+    mrv_bound *b = r->b;
+    const mrv_methodology *m = b->meth;
+    size_t ne = m->neqs;
+    b->eq_nmem = mrv_arena_array(b->arena, ne + 1, sizeof *b->eq_nmem);
+    b->eq_base = mrv_arena_array(b->arena, ne + 1, sizeof *b->eq_base);
+    if (!b->eq_nmem || !b->eq_base) return false;
+    size_t total = 0;
+    for (size_t e = 0; e < ne; e++) {
+        const mrv_equation *eq = &m->eqs[e];
+        size_t n = 1; /* at most 10,000^4: no overflow in 64 bits */
+        for (size_t k = 0; k < eq->nover; k++) n *= b->nmembers[eq->over[k]];
+        b->eq_nmem[e] = n;
+        b->eq_base[e] = total;
+        if (n > MRV_MAX_EQ_VALUES / b->nvint ||
+            total + n * b->nvint > MRV_MAX_EQ_VALUES) {
+            mrv_error(r->vc.d, eq->over_pos, MRV_EDOMAIN,
+                      "equation '%s' has %zu values per vintage (a value "
+                      "per combination of members), and the equations "
+                      "would hold more than %d values over the %zu "
+                      "vintages; reduce the members",
+                      eq->name, n, MRV_MAX_EQ_VALUES, b->nvint);
+            return false;
+        }
+        total += n * b->nvint;
+    }
+    b->neqvals = total;
+    return true;
+}
+
+/* Each per-member 'initial' with the project's members. */
+static bool bind_eq_initial(rctx *r)
+{
+    mrv_bound *b = r->b;
+    const mrv_methodology *m = b->meth;
+    bool ok = true;
+    b->eq_initial =
+        mrv_arena_array(b->arena, m->neqs + 1, sizeof *b->eq_initial);
+    if (!b->eq_initial) return false;
+    for (size_t e = 0; e < m->neqs; e++) {
+        const mrv_param *p = &m->eqs[e].initial_map;
+        if (!p->is_initial) continue;
+        b->eq_initial[e] = mrv__value_parse(&r->vc, p, p->default_node);
+        if (!b->eq_initial[e]) ok = false;
+    }
+    return ok;
+}
+
+size_t mrv_bound_eq_at(const mrv_bound *b, size_t e, size_t v, size_t m)
+{
+    return b->eq_base[e] + v * b->eq_nmem[e] + m;
+}
+
+void mrv_bound_eq_members(const mrv_bound *b, size_t e, size_t m,
+                          size_t pos[MRV_MAX_AXES])
+{
+    const mrv_equation *eq = &b->meth->eqs[e];
+    for (size_t k = eq->nover; k-- > 0;) {
+        size_t nm = b->nmembers[eq->over[k]];
+        pos[k] = m % nm;
+        m /= nm;
+    }
+}
+
+size_t mrv_bound_eq_combo(const mrv_bound *b, size_t e,
+                          const size_t pos[MRV_MAX_AXES])
+{
+    const mrv_equation *eq = &b->meth->eqs[e];
+    size_t m = 0;
+    for (size_t k = 0; k < eq->nover; k++)
+        m = m * b->nmembers[eq->over[k]] + pos[k];
+    return m;
+}
+
+void mrv_bound_eq_label(const mrv_bound *b, size_t e, size_t m, char *buf,
+                        size_t n)
+{
+    const mrv_equation *eq = &b->meth->eqs[e];
+    size_t pos[MRV_MAX_AXES];
+    mrv_bound_eq_members(b, e, m, pos);
+    size_t o = (size_t)snprintf(buf, n, "%s", eq->name);
+    for (size_t k = 0; k < eq->nover && o < n; k++)
+        o += (size_t)snprintf(buf + o, n - o, "%s%s", k ? ", " : "[",
+                              b->members[eq->over[k]][pos[k]]);
+    if (eq->nover && o < n) snprintf(buf + o, n - o, "]");
+}
+
 /* ---- parameters -------------------------------------------------------- */
 
 static bool bind_params(rctx *r)
@@ -513,6 +605,8 @@ mrv_status mrv_resolve(const char *path, const mrv_search *search,
         r.vc.first = b->first;
         r.vc.last = b->last;
         ok = bind_params(&r);
+        ok = bind_eq_layout(&r) && ok;
+        ok = bind_eq_initial(&r) && ok;
     }
     /* A list that could not grow lost an entry: out of memory, whatever
     ** else went wrong because of it. */

@@ -3,8 +3,9 @@
 */
 #include "result.h"
 
-double mrv_run_equation_value(const mrv_run *run, size_t e, size_t v)
+double mrv_run_equation_value(const mrv_run *run, size_t e, size_t v, size_t m)
 {
     const mrv_equation *eq = &run->bound->meth->eqs[e];
-    return run->eq_central[e * run->nvint + v] * (1.0 / eq->unit.scale);
+    return run->eq_central[mrv_bound_eq_at(run->bound, e, v, m)] *
+           (1.0 / eq->unit.scale);
 }

@@ -119,12 +119,13 @@ static mrv_status run_equations(mrv_run *run, mrv_trail *trail, mrv_diag *d)
 {
     mrv_status st = MRV_OK;
     const mrv_program *p = run->eq_program;
-    const mrv_methodology *m = run->bound->meth;
-    size_t nv = run->nvint, ne = m->neqs;
+    const mrv_bound *b = run->bound;
+    const mrv_methodology *m = b->meth;
+    size_t nv = run->nvint, nq = b->neqvals;
     double *slots = calloc(p->nslots + 1, sizeof *slots);
     uint64_t *bad = calloc(p->nchecks + 1, sizeof *bad);
     uint64_t *first = malloc((p->nchecks + 1) * sizeof *first);
-    run->eq_central = malloc((ne * nv + 1) * sizeof *run->eq_central);
+    run->eq_central = malloc((nq + 1) * sizeof *run->eq_central);
     if (!slots || !bad || !first || !run->eq_central) {
         st = MRV_ENOMEM;
         goto out;
@@ -133,19 +134,22 @@ static mrv_status run_equations(mrv_run *run, mrv_trail *trail, mrv_diag *d)
     for (size_t i = 0; i < p->ninputs; i++) slots[i] = p->inputs[i].center;
     mrv_eval_fill_consts(p, slots, 1, 1);
     mrv_eval_run(p, slots, 1, 1, 0, bad, first);
-    for (size_t k = 0; k < ne * nv; k++)
-        run->eq_central[k] = slots[p->eq_slot[k]];
+    for (size_t k = 0; k < nq; k++) run->eq_central[k] = slots[p->eq_slot[k]];
     if (trail) mrv_trail_fill(trail, slots);
     /* Finite in the internal scale (the VM checks), but report.json gives
     ** each in its declared unit, which may be far smaller than a kg. */
-    for (size_t k = 0; k < ne * nv && st == MRV_OK; k++) {
-        if (isfinite(mrv_run_equation_value(run, k / nv, k % nv))) continue;
-        const mrv_equation *e = &m->eqs[k / nv];
-        st =
-            mrv_error(d, mrv_expr_pos(e->formula_node, 0), MRV_EDOMAIN,
-                      "'%s' overflows in vintage %d of the central case "
-                      "once converted to '%s'",
-                      e->name, run->bound->first + (int)(k % nv), e->unit_text);
+    for (size_t e = 0; e < m->neqs && st == MRV_OK; e++) {
+        for (size_t k = 0; k < nv * b->eq_nmem[e] && st == MRV_OK; k++) {
+            size_t v = k / b->eq_nmem[e], mi = k % b->eq_nmem[e];
+            if (isfinite(mrv_run_equation_value(run, e, v, mi))) continue;
+            const mrv_equation *eq = &m->eqs[e];
+            char label[512];
+            mrv_bound_eq_label(b, e, mi, label, sizeof label);
+            st = mrv_error(d, mrv_expr_pos(eq->formula_node, 0), MRV_EDOMAIN,
+                           "'%s' overflows in vintage %d of the central case "
+                           "once converted to '%s'",
+                           label, b->first + (int)v, eq->unit_text);
+        }
     }
     for (size_t v = 0; v < nv && st == MRV_OK; v++) {
         for (int r = 0; r < MRV_NRESULTS; r++) {

@@ -124,7 +124,8 @@ static void keep(mrv__trail_rec *r, mrv_trail_val v)
         r->failed = true;
 }
 
-void mrv__trail_begin(mrv__trail_rec *r, int eq, bool initial, int year)
+void mrv__trail_begin(mrv__trail_rec *r, int eq, bool initial, int year,
+                      size_t m)
 {
     if (!r || r->failed) return;
     open_inst *o = calloc(1, sizeof *o);
@@ -136,6 +137,7 @@ void mrv__trail_begin(mrv__trail_rec *r, int eq, bool initial, int year)
     o->in.eq = eq;
     o->in.initial = initial;
     o->in.year = year;
+    o->in.m = m;
     mrv_vec_init(&o->nodes, sizeof(mrv_trail_node));
     mrv_vec_init(&o->sums, sizeof(mrv_trail_sum));
     mrv_vec_init(&o->reads, sizeof(rread));
@@ -334,6 +336,9 @@ void mrv__trail_read(mrv__trail_rec *r, mrv_trail_kind kind, int idx, int year,
             if (p->over[i] != MRV_AXIS_VINTAGE)
                 x.r.mem[i] = (uint32_t)mem[p->over[i]];
     } else {
+        const mrv_equation *e = &m->eqs[idx];
+        for (size_t i = 0; mem && i < e->nover; i++)
+            x.r.mem[i] = (uint32_t)mem[i];
         x.gslot += m->nparams;
     }
     size_t depth = o->depth < MAX_FRAMES ? o->depth : MAX_FRAMES;
@@ -469,9 +474,10 @@ mrv_trail *mrv__trail_close(mrv__trail_rec *r)
     const mrv_bound *b = r->b;
     mrv_arena *a = b->arena;
     mrv_trail *t = mrv_arena_alloc(a, sizeof *t);
-    size_t nby = b->meth->neqs * b->nvint;
+    size_t nby = b->neqvals;
     if (!t) return NULL;
     memset(t, 0, sizeof *t);
+    t->b = b;
     t->first = b->first;
     t->nvint = b->nvint;
     t->ninst = r->done.n;
@@ -482,8 +488,8 @@ mrv_trail *mrv__trail_close(mrv__trail_rec *r)
     for (size_t i = 0; i < t->ninst; i++) {
         const mrv_trail_inst *in = &t->inst[i];
         if (in->initial) continue;
-        t->by_eq[(size_t)in->eq * b->nvint + (size_t)(in->year - b->first)] =
-            i + 1;
+        t->by_eq[mrv_bound_eq_at(b, (size_t)in->eq,
+                                 (size_t)(in->year - b->first), in->m)] = i + 1;
     }
     return t;
 }
@@ -546,18 +552,22 @@ void mrv_trail_fill(mrv_trail *t, const double *slots)
 /* ---- lookups ----------------------------------------------------------- */
 
 const mrv_trail_inst *mrv_trail_find(const mrv_trail *t, int eq, bool initial,
-                                     int year)
+                                     int year, size_t m)
 {
+    if (eq < 0 || (size_t)eq >= t->b->meth->neqs || m >= t->b->eq_nmem[eq])
+        return NULL;
     if (!initial) {
         if (year < t->first || (size_t)(year - t->first) >= t->nvint)
             return NULL;
-        size_t i = t->by_eq[(size_t)eq * t->nvint + (size_t)(year - t->first)];
+        size_t i = t->by_eq[mrv_bound_eq_at(t->b, (size_t)eq,
+                                            (size_t)(year - t->first), m)];
         return i ? &t->inst[i - 1] : NULL;
     }
-    /* Initial formulas are few: one per equation with a lag. */
+    /* Initial formulas are few: one per equation with a lag (and member). */
     for (size_t i = 0; i < t->ninst; i++) {
         const mrv_trail_inst *in = &t->inst[i];
-        if (in->initial && in->eq == eq && in->year == year) return in;
+        if (in->initial && in->eq == eq && in->year == year && in->m == m)
+            return in;
     }
     return NULL;
 }

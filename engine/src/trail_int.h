@@ -22,10 +22,12 @@ mrv__trail_rec *mrv__trail_rec_new(const mrv_bound *b);
 void mrv__trail_rec_free(mrv__trail_rec *r);
 
 /* Opens the instance of equation 'eq' (its 'initial' formula when
-** 'initial') at 'year'; instances nest (an initial formula is lowered
-** when first read).  mrv__trail_end closes the innermost one with its
-** value. */
-void mrv__trail_begin(mrv__trail_rec *r, int eq, bool initial, int year);
+** 'initial') at 'year' for its combination of members 'm' (0 for an
+** equation over no dimension); instances nest (an initial formula is
+** lowered when first read).  mrv__trail_end closes the innermost one with
+** its value. */
+void mrv__trail_begin(mrv__trail_rec *r, int eq, bool initial, int year,
+                      size_t m);
 void mrv__trail_end(mrv__trail_rec *r, mrv_trail_val v);
 
 /* Node 'n' was lowered to 'v' (kept only outside sums). */
@@ -52,7 +54,9 @@ void mrv__trail_factor_at(mrv__trail_rec *r, size_t t0, size_t k);
 void mrv__trail_factor(mrv__trail_rec *r, size_t t0, size_t k, mrv_trail_val v);
 
 /* A read: parameter element (members 'mem' by dimension), equation at
-** 'year', or an equation's 'initial'. */
+** 'year', or an equation's 'initial' (for an equation over dimensions,
+** 'mem' its members in the order of its 'over'; NULL for one over
+** none). */
 void mrv__trail_read(mrv__trail_rec *r, mrv_trail_kind kind, int idx, int year,
                      const size_t *mem, mrv_trail_val v);
 

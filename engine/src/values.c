@@ -97,9 +97,10 @@ static bool check_dim(vctx *v, mrv_unit got, const char *got_text,
     if (mrv_unit_same_dim(got, v->p->unit)) return true;
     char a[96], b[96];
     mrv_error(v->c->d, pos, MRV_ESCHEMA,
-              "%s is in '%s' (%s) but parameter '%s' is in '%s' (%s)", what,
-              got_text, unit_desc(got, a, sizeof a), v->p->name,
-              v->p->unit_text, unit_desc(v->p->unit, b, sizeof b));
+              "%s is in '%s' (%s) but %s '%s' is in '%s' (%s)", what, got_text,
+              unit_desc(got, a, sizeof a),
+              v->p->is_initial ? "the initial of equation" : "parameter",
+              v->p->name, v->p->unit_text, unit_desc(v->p->unit, b, sizeof b));
     return fail(v);
 }
 
@@ -372,6 +373,14 @@ static mrv_vnode *factor_leaf(vctx *v, const mrv_ynode *n, const char *ref)
     char what[300];
     snprintf(what, sizeof what, "factor '%s'", f->id);
     if (!check_dim(v, f->unit, f->unit_text, n->pos, what)) return NULL;
+    if (v->p->is_initial && f->uncert_node) {
+        mrv_error(v->c->d, n->pos, MRV_ESCHEMA,
+                  "factor '%s' carries an uncertainty, but the initial "
+                  "value of '%s' is certain; read it through a parameter in "
+                  "an 'initial' formula",
+                  f->id, v->p->name);
+        return (fail(v), NULL);
+    }
     mrv_vnode *l = leaf(v, n, f->value, f->unit);
     if (!l) return NULL;
     l->source = f->id;
@@ -627,6 +636,15 @@ static mrv_vnode *wrapper(vctx *v, const mrv_ynode *n, const mrv_unit *unit,
         mrv_error(d, mrv_ymap_key_of(n, x)->pos, MRV_ESCHEMA,
                   "'%s' is a choice: its value is a name, with no %s",
                   v->p->name, not_for_choice[i]);
+        return (fail(v), NULL);
+    }
+    const mrv_ynode *unc = mrv_ymap_get(n, "uncertainty");
+    if (v->p->is_initial && unc) {
+        mrv_error(d, mrv_ymap_key_of(n, unc)->pos, MRV_ESCHEMA,
+                  "the initial value of '%s' is certain; an uncertain "
+                  "value belongs in a parameter, read in an 'initial' "
+                  "formula",
+                  v->p->name);
         return (fail(v), NULL);
     }
     mrv_unit own;
@@ -1051,7 +1069,7 @@ static mrv_status pick(const mrv_vnode *n, const mrv_param *p, int year,
     return MRV_OK;
 }
 
-mrv_status mrv_bound_pick(const mrv_bound *b, size_t pi, int year,
+mrv_status mrv_vnode_pick(const mrv_vnode *root, const mrv_param *p, int year,
                           const size_t *mem, mrv_vpick *out, char *why,
                           size_t nwhy)
 {
@@ -1059,8 +1077,15 @@ mrv_status mrv_bound_pick(const mrv_bound *b, size_t pi, int year,
     memset(out, 0, sizeof *out);
     out->nparts = 1;
     if (why && nwhy) why[0] = '\0';
-    return pick(b->values[pi], &b->meth->params[pi], year, mem, 1.0, out, 0, 0,
-                rel, why, nwhy);
+    return pick(root, p, year, mem, 1.0, out, 0, 0, rel, why, nwhy);
+}
+
+mrv_status mrv_bound_pick(const mrv_bound *b, size_t pi, int year,
+                          const size_t *mem, mrv_vpick *out, char *why,
+                          size_t nwhy)
+{
+    return mrv_vnode_pick(b->values[pi], &b->meth->params[pi], year, mem, out,
+                          why, nwhy);
 }
 
 double mrv_vpick_central(const mrv_vpick *pk)

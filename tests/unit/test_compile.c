@@ -371,6 +371,132 @@ static void test_compile_initial_and_results(void **state)
                     "results must be masses such as tCO2e");
 }
 
+/* ---- equations over dimensions -------------------------------------- */
+
+/* A is over [waste] (line 9), B is not (line 10); each case gives their
+** formulas.  A formula's byte k is at column prefix + k + 1. */
+#define A_PREFIX                                                               \
+    "  A: {unit: t, over: [waste], initial: \"W[first, waste] * 0\", "         \
+    "formula: \""
+#define B_PREFIX "  B: {unit: t, formula: \""
+static const char over_fmt[] =
+    "methodology: o\n"                         /* 1 */
+    "dimensions: {fleet: {}, waste: {}}\n"     /* 2 */
+    "parameters:\n"                            /* 3 */
+    "  k: {unit: 1/yr, over: [waste]}\n"       /* 4 */
+    "  W: {unit: t, over: [vintage, waste]}\n" /* 5 */
+    "  D: {unit: km, over: [fleet]}\n"         /* 6 */
+    "  T: {unit: t}\n"                         /* 7 */
+    "equations:\n"                             /* 8 */
+    A_PREFIX "%s\"}\n"                         /* 9 */
+    B_PREFIX "%s\"}\n"                         /* 10 */
+    "  ER: {unit: t, formula: \"B\"}\n"        /* 11 */
+    "results: {baseline: %s, project: B, leakage: B, reductions: ER}\n";
+
+static mrv_status compile_over(fixture *fx, const char *a, const char *b,
+                               const char *baseline)
+{
+    char text[2048];
+    snprintf(text, sizeof text, over_fmt, a, b, baseline ? baseline : "B");
+    return compile_text(fx, text);
+}
+
+static const struct {
+    const char *a, *b;
+} over_good[] = {
+    /* the FOD shape: own lag per member, summed by a scalar */
+    {"A[y - 1, waste] * exp(-k[waste]) + W[waste]", "sum(j in waste: A[j])"},
+    /* the member's own past through a range, and reads of earlier years */
+    {"W[y, waste] + sum(x in first .. y - 1: W[x, waste] + A[x, waste])",
+     "sum(j in waste: A[y - 1, j]) + T"},
+    {"sum(j in waste: W[j]) * (k[waste] > 0)",
+     "sum(j in waste: A[j] + A[first, j] * 0)"},
+    /* a sum over the equation's own dimension, by another index */
+    {"sum(i in fleet: D[i]) / sum(i in fleet: D[i]) * W[waste]",
+     "sum(w in waste: A[w])"},
+};
+
+static void test_compile_over_good(void **state)
+{
+    fixture *fx = *state;
+    for (size_t i = 0; i < sizeof over_good / sizeof *over_good; i++) {
+        if (compile_over(fx, over_good[i].a, over_good[i].b, NULL) != MRV_OK)
+            fail_msg("A: '%s', B: '%s': %s", over_good[i].a, over_good[i].b,
+                     fx_first_msg(fx->diag));
+        const mrv_equation *a = &fx->m->eqs[0];
+        assert_int_equal(a->nover, 1);
+        /* A before B: B sums it in the same vintage */
+        assert_true(position(fx, "A") < position(fx, "B"));
+    }
+}
+
+static const struct {
+    const char *a, *b;
+    char in;            /* 'A' or 'B': the formula the error is in */
+    const char *needle; /* the token there the error points at */
+    const char *msg;
+} over_bad[] = {
+    {"A[waste] + W[waste]", "sum(j in waste: A[j])", 'A', "A[",
+     "'A' reads itself in the same vintage, for this or another member (a "
+     "stock reads its previous year, A[y - 1, waste], and declares "
+     "'initial')"},
+    {"sum(j in waste: A[j]) * 0", "T", 'A', "A[",
+     "'A' reads itself in the same vintage, for this or another member"},
+    {"B + W[waste]", "sum(j in waste: A[j])", 'A', "B +",
+     "equations form a cycle: A -> B -> A (each reads the next in the same "
+     "vintage; a stock reads its previous year, A[y - 1, waste], and "
+     "declares 'initial')"},
+    {"W[waste]", "A + T", 'B', "A",
+     "'A' is over 'waste': give a subscript, e.g. A[i] inside sum(i in "
+     "waste: ...)"},
+    {"A + W[waste]", "T", 'A', "A",
+     "'A' is over 'waste': give a subscript, e.g. A[waste] for the member "
+     "being computed"},
+    {"W[waste]", "sum(j in waste: A[y, j, j])", 'B', "A[",
+     "equation 'A' is over [waste]: it takes 1 subscript, or 2 with the year "
+     "first as in A[y - 1, ...], not 3"},
+    {"W[waste]", "sum(i in fleet: A[i])", 'B', "i]",
+     "subscript 1 of 'A' must be an index over 'waste', bound by sum(i in "
+     "waste: ...)"},
+    {"W[fleet]", "T", 'A', "fleet",
+     "subscript 1 of 'W' must be an index over 'waste': 'waste' itself (the "
+     "member being computed), or one bound by sum(i in waste: ...)"},
+    {"waste * W[waste]", "T", 'A', "waste *",
+     "'waste' ranges over the members of 'waste' and has no numeric value"},
+    {"sum(waste in waste: W[waste])", "T", 'A', "waste in",
+     "the index 'waste' hides a name of the methodology"},
+};
+
+static void test_compile_over_bad(void **state)
+{
+    fixture *fx = *state;
+    size_t nbad = 0;
+    for (size_t i = 0; i < sizeof over_bad / sizeof *over_bad; i++) {
+        mrv_status st = compile_over(fx, over_bad[i].a, over_bad[i].b, NULL);
+        const char *f = over_bad[i].in == 'A' ? over_bad[i].a : over_bad[i].b;
+        const char *at = strstr(f, over_bad[i].needle);
+        assert_non_null(at);
+        size_t prefix = strlen(over_bad[i].in == 'A' ? A_PREFIX : B_PREFIX);
+        unsigned line = over_bad[i].in == 'A' ? 9 : 10;
+        unsigned col = (unsigned)(prefix + (size_t)(at - f) + 1);
+        bool ok = st != MRV_OK &&
+                  fx_has_error(fx->diag, line, col, over_bad[i].msg) &&
+                  mrv_diag_error_count(fx->diag) == 1;
+        if (!ok) {
+            print_message("  ^ A: '%s', B: '%s', %zu errors\n", over_bad[i].a,
+                          over_bad[i].b, mrv_diag_error_count(fx->diag));
+            nbad++;
+        }
+    }
+    if (nbad) fail_msg("%zu of the bad formulas failed", nbad);
+    /* A result is one number per vintage. */
+    assert_status(compile_over(fx, "W[waste]", "T", "A"), MRV_ESCHEMA);
+    fx_expect_error(fx->diag, 12, 21,
+                    "result 'baseline' names 'A', which is over 'waste'; a "
+                    "result is one number per vintage: sum it in an "
+                    "equation of its own, e.g. sum(i in waste: A[i])");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -379,6 +505,8 @@ int main(void)
         cmocka_unit_test(test_compile_order),
         cmocka_unit_test(test_compile_cycle_names_it),
         cmocka_unit_test(test_compile_initial_and_results),
+        cmocka_unit_test(test_compile_over_good),
+        cmocka_unit_test(test_compile_over_bad),
     };
     return cmocka_run_group_tests_name("compile", tests, setup, teardown);
 }

@@ -140,7 +140,7 @@ static mrv_status explain(fixture *fx, const char *name, int year,
     size_t n = 0;
     FILE *f = open_memstream(&fx->out, &n);
     assert_non_null(f);
-    mrv_explain_opts o = {name, year, depth};
+    mrv_explain_opts o = {name, year, depth, NULL};
     mrv_diag_reset(fx->diag);
     mrv_status st = mrv_explain(fx->run, &o, f, fx->diag);
     fclose(f);
@@ -345,7 +345,8 @@ static void test_explain_keep_equations_program(void **state)
     int km = mrv_methodology_equation(m, "KM");
     assert_true(km >= 0);
     assert_close(fx->run->eq_central[(size_t)km * nv + 1], 1.2e8, 1e-15);
-    assert_close(mrv_run_equation_value(fx->run, (size_t)km, 1), 120000, 1e-15);
+    assert_close(mrv_run_equation_value(fx->run, (size_t)km, 1, 0), 120000,
+                 1e-15);
     /* ST is a stock: 3 t, then 6 t (internal kg). */
     int st = mrv_methodology_equation(m, "ST");
     assert_close(fx->run->eq_central[(size_t)st * nv], 3000, 1e-15);
@@ -511,7 +512,7 @@ static void check_agreement(const mrv_run *run)
         const mrv_json *c = mrv_json_get(ej, "central");
         assert_int_equal(c->n, b->nvint);
         for (size_t v = 0; v < b->nvint; v++) {
-            double x = mrv_run_equation_value(run, e, v);
+            double x = mrv_run_equation_value(run, e, v, 0);
             assert_memory_equal(&c->items[v]->num, &x, sizeof x);
         }
     }
@@ -531,7 +532,7 @@ static void check_agreement(const mrv_run *run)
             size_t n = 0;
             f = open_memstream(&text, &n);
             mrv_explain_opts o = {m->eqs[m->results[r]].name, b->first + (int)v,
-                                  1};
+                                  1, NULL};
             assert_status(mrv_explain(run, &o, f, d), MRV_OK);
             fclose(f);
             char label[128];
@@ -594,7 +595,7 @@ static size_t check_printed_values(const mrv_run *run, const char *text,
             num[j] = '\0';
             double shown = strtod(num, NULL);
             double want = mrv_run_equation_value(run, (size_t)e,
-                                                 (size_t)(year - b->first));
+                                                 (size_t)(year - b->first), 0);
             if (memcmp(&shown, &want, sizeof shown) != 0)
                 fail_msg("%s: %s[%ld] is printed %s, the run has %.17g", what,
                          name, year, num, want);
@@ -666,7 +667,7 @@ static void test_explain_every_demo_equation(void **state)
                 size_t n = 0;
                 FILE *f = open_memstream(&text, &n);
                 mrv_explain_opts o = {m->eqs[e].name,
-                                      run->bound->first + (int)v, 0};
+                                      run->bound->first + (int)v, 0, NULL};
                 mrv_status st = mrv_explain(run, &o, f, d);
                 fclose(f);
                 if (st != MRV_OK)
@@ -708,7 +709,7 @@ static void test_explain_landfill_methane(void **state)
     char *text = NULL;
     size_t n = 0;
     FILE *f = open_memstream(&text, &n);
-    mrv_explain_opts o = {"CH4_gen", 2027, 0};
+    mrv_explain_opts o = {"CH4_gen", 2027, 0, NULL};
     assert_status(mrv_explain(run, &o, f, d), MRV_OK);
     fclose(f);
     assert_non_null(strstr(text, "  sum       x in x0 .. y (2009 .. 2027), "
@@ -725,6 +726,185 @@ static void test_explain_landfill_methane(void **state)
     free(text);
     mrv_run_free(run);
     mrv_diag_free(d);
+}
+
+/* ---- equations over dimensions ------------------------------------- */
+
+/* A first-order decay per waste type (the end-to-end case
+** tests/cases/fod-per-waste, made smaller): paper halves each year
+** (k = ln 2), food keeps a quarter (k = ln 4).  By hand, per member:
+** DDOCm = DDOCm[y - 1] e^-k + W DOC DOCf, DECOMP = DDOCm[y - 1] (1 - e^-k):
+**   paper  40 -> 2025: 40 (20 decays), 2026: 80 (20), 2027: 50 (40)
+**   food   10 -> 2025: 32.5 (7.5),     2026: 8.125 (24.375)          */
+static const char fod_meth[] =
+    "methodology: fod\n"
+    "dimensions: {waste: {}}\n"
+    "parameters:\n"
+    "  W:    {unit: t, over: [vintage, waste], fill: zero}\n"
+    "  DOC:  {unit: tC/t, over: [waste]}\n"
+    "  k:    {unit: 1/yr, over: [waste], default: \"fod/k.{waste}\"}\n"
+    "  DOCf: {unit: 1, default: 0.5}\n"
+    "equations:\n"
+    "  DDOCm:\n"
+    "    unit: t\n"
+    "    over: [waste]\n"
+    "    initial: {paper: 40, food: 10}\n"
+    "    formula: \"DDOCm[y - 1, waste] * exp(-k[waste]) + W[waste] * "
+    "DOC[waste] * DOCf\"\n"
+    "  DECOMP: {unit: t, over: [waste], formula: \"DDOCm[y - 1, waste] * (1 "
+    "- exp(-k[waste]))\"}\n"
+    "  BE: {unit: t, formula: \"sum(j in waste: DECOMP[j])\"}\n"
+    "  PE: {unit: t, formula: \"0\"}\n"
+    "results: {baseline: BE, project: PE, leakage: PE, reductions: BE}\n";
+
+static const char fod_table[] =
+    "table: fod\n"
+    "source: half-lives of 1 and 0.5 years\n"
+    "entries:\n"
+    "  k.paper: {value: 0.69314718055994531, unit: 1/yr}\n"
+    "  k.food:  {value: 1.3862943611198906, unit: 1/yr}\n";
+
+static const char fod_project[] =
+    "project: fod\n"
+    "methodology: ./m.yaml\n"
+    "factors: [t.yaml]\n"
+    "crediting_period: {first: 2025, last: 2027}\n"
+    "dimensions: {waste: [paper, food]}\n"
+    "parameters:\n"
+    "  W: {paper: {2025: 100, 2026: 300, 2027: 50}, food: {2025: 400}}\n"
+    "  DOC: {paper: 0.4, food: 0.15}\n";
+
+static char *explain_text(const mrv_run *run, const char *name, int year,
+                          const char *member, mrv_diag *d, mrv_status want)
+{
+    char *text = NULL;
+    size_t n = 0;
+    FILE *f = open_memstream(&text, &n);
+    mrv_explain_opts o = {name, year, 0, member};
+    mrv_diag_reset(d);
+    assert_status(mrv_explain(run, &o, f, d), want);
+    fclose(f);
+    return text;
+}
+
+static void test_explain_over_dimensions(void **state)
+{
+    (void)state;
+    char *dir = fx_mkdtemp();
+    free(fx_write(dir, "m.yaml", fod_meth));
+    free(fx_write(dir, "t.yaml", fod_table));
+    char *path = fx_write(dir, "p.yaml", fod_project);
+    mrv_options opt;
+    memset(&opt, 0, sizeof opt);
+    opt.search = fx_search();
+    opt.central_only = true;
+    opt.trail = true;
+    mrv_diag *d = mrv_diag_new();
+    mrv_run *run = NULL;
+    assert_status(mrv_run_new(path, &opt, &run, d), MRV_OK);
+
+    /* Every member in turn, in the project's order. */
+    char *all = explain_text(run, "DDOCm", 2026, NULL, d, MRV_OK);
+    const char *p = strstr(all, "\nDDOCm[2026, paper] = 80 t\n");
+    const char *q = strstr(all, "\nDDOCm[2026, food] = 8.125 t\n");
+    assert_true(p && q && p < q);
+    assert_non_null(strstr(all, "  values    40 [t] * exp(-0.6931472 [1/yr]) "
+                                "+ 300 [t] * 0.4 [tC/t] * 0.5\n"));
+    assert_non_null(strstr(all, "W[2026, food] = 0 t  (fill: zero, no value "
+                                "given for 2026)\n"));
+    /* One member: NAME[M] and --member say the same. */
+    char *one = explain_text(run, "DDOCm[food]", 2025, NULL, d, MRV_OK);
+    char *same = explain_text(run, "DDOCm", 2025, "food", d, MRV_OK);
+    assert_string_equal(one, same);
+    assert_null(strstr(one, "paper"));
+    assert_non_null(strstr(one, "DDOCm[2025, food] = 32.5 t\n"));
+    char want[512];
+    snprintf(want, sizeof want,
+             "DDOCm[2024, food] = 10 t  (initial, %s/m.yaml:12:32)\n", dir);
+    assert_non_null(strstr(one, want));
+    snprintf(want, sizeof want,
+             "k[food] = 1.38629436111989 1/yr  (default fod/k.food: "
+             "half-lives of 1 and 0.5 years)\n");
+    assert_non_null(strstr(one, want));
+    /* A scalar reading members: each explained below it. */
+    char *be = explain_text(run, "BE", 2026, NULL, d, MRV_OK);
+    assert_non_null(strstr(be, "  sum       j in waste (paper, food): 2 "
+                               "terms = 44.375 t\n"));
+    assert_non_null(strstr(be, "  reads     DECOMP[2026, paper] = 20 t\n"
+                               "            DECOMP[2026, food] = 24.375 t\n"));
+    assert_non_null(strstr(be, "\n  DECOMP[2026, food] = 24.375 t\n"));
+    assert_non_null(strstr(be, "\n    DDOCm[2025, food] = 32.5 t\n"));
+    free(all);
+    free(one);
+    free(same);
+    free(be);
+
+    /* Members asked wrongly. */
+    free(explain_text(run, "DDOCm", 2026, "fod", d, MRV_EREF));
+    snprintf(want, sizeof want,
+             "'fod' is not a member of 'waste' (did you "
+             "mean 'food'?)");
+    fx_expect_error(d, 5, 14, want);
+    free(explain_text(run, "DDOCm[paper, food]", 2026, NULL, d, MRV_EREF));
+    fx_expect_error(d, 0, 0,
+                    "'DDOCm' is over [waste]: name one member of each, "
+                    "separated by commas, not 'paper, food'");
+    free(explain_text(run, "BE[paper]", 2026, NULL, d, MRV_EREF));
+    fx_expect_error(d, 0, 0, "'BE' is over no dimension");
+    free(explain_text(run, "W", 2026, "paper", d, MRV_EREF));
+    fx_expect_error(d, 0, 0, "'W' is a parameter");
+    free(explain_text(run, "DDOCm[food]", 2026, "food", d, MRV_EREF));
+    fx_expect_error(d, 0, 0, "the member is given twice");
+
+    /* report.json: "over", and each vintage's members; the same bits as
+    ** the run's values and the trail's. */
+    char *json = NULL;
+    size_t njson = 0;
+    FILE *f = open_memstream(&json, &njson);
+    assert_true(mrv_report_json(run, f));
+    fclose(f);
+    mrv_arena *a = mrv_arena_new(NULL, NULL);
+    const mrv_json *root = NULL;
+    assert_status(mrv_json_parse("report.json", json, njson, a, &root, d),
+                  MRV_OK);
+    const mrv_json *eqs = mrv_json_get(root, "equations");
+    const mrv_json *dd = eqs->items[0];
+    assert_string_equal(mrv_json_get(dd, "name")->text, "DDOCm");
+    const mrv_json *over = mrv_json_get(dd, "over");
+    assert_int_equal(over->n, 1);
+    assert_string_equal(over->items[0]->text, "waste");
+    const mrv_json *c = mrv_json_get(dd, "central");
+    assert_string_equal(c->keys[1], "2026");
+    assert_string_equal(c->items[1]->keys[0], "paper");
+    assert_close(c->items[1]->items[0]->num, 80, 0);
+    assert_close(c->items[1]->items[1]->num, 8.125, 0);
+    assert_close(mrv_json_get(c->items[2], "food")->num, 2.03125, 0);
+    assert_null(mrv_json_get(eqs->items[2], "over")); /* BE */
+    const mrv_bound *b = run->bound;
+    for (size_t e = 0; e < b->meth->neqs; e++) {
+        for (size_t v = 0; v < b->nvint; v++) {
+            for (size_t m = 0; m < b->eq_nmem[e]; m++) {
+                const mrv_trail_inst *in = mrv_trail_find(
+                    run->trail, (int)e, false, b->first + (int)v, m);
+                assert_non_null(in);
+                double x = mrv_run_equation_value(run, e, v, m);
+                double t = in->v.value * (1.0 / b->meth->eqs[e].unit.scale);
+                assert_memory_equal(&x, &t, sizeof x);
+                const mrv_json *cv =
+                    mrv_json_get(eqs->items[e], "central")->items[v];
+                if (b->eq_nmem[e] > 1) cv = cv->items[m];
+                assert_memory_equal(&cv->num, &x, sizeof x);
+            }
+        }
+    }
+    assert_null(mrv_trail_find(run->trail, 0, false, 2025, 2)); /* no such */
+    mrv_arena_free(a);
+    free(json);
+    mrv_run_free(run);
+    mrv_diag_free(d);
+    free(path);
+    fx_rmtree(dir);
+    free(dir);
 }
 
 int main(void)
@@ -747,6 +927,7 @@ int main(void)
         cmocka_unit_test(test_explain_shows_what_the_run_computes),
         cmocka_unit_test(test_explain_every_demo_equation),
         cmocka_unit_test(test_explain_landfill_methane),
+        cmocka_unit_test(test_explain_over_dimensions),
     };
     gsl_set_error_handler_off(); /* process-wide; never in the library */
     return cmocka_run_group_tests_name("explain", tests, NULL, NULL);

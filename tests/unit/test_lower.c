@@ -464,6 +464,172 @@ static void test_lower_choices(void **state)
     assert_close(central(fx, 2, MRV_RES_REDUCTIONS), 3, 1e-15);
 }
 
+/* The value of equation 'name' at vintage index v, member m. */
+static double eq_value(const fixture *fx, const char *name, size_t v, size_t m)
+{
+    int e = mrv_methodology_equation(fx->run->bound->meth, name);
+    assert_true(e >= 0);
+    return mrv_run_equation_value(fx->run, (size_t)e, v, m);
+}
+
+static void test_lower_over_dimensions(void **state)
+{
+    fixture *fx = *state;
+    /* S over [fleet] doubles its own last year and adds V per member:
+    ** a: 10 -> 21 -> 43 -> 87, b: 20 -> 42 -> 86 -> 174, c: 30 -> 63 ->
+    ** 129 -> 261; BE sums them: 126, 258, 522. */
+    const char *params = "  V: {unit: t, over: [fleet]}\n";
+    const char *values = "V: {a: 1, b: 2, c: 3}";
+    assert_status(run_with(fx, params,
+                           "  S: {unit: t, over: [fleet], initial: {a: 10, b: "
+                           "20, c: 30}, formula: \"S[y - 1, fleet] * 2 + "
+                           "V[fleet]\"}\n"
+                           "  BE: {unit: t, formula: \"sum(i in fleet: "
+                           "S[i])\"}\n" STD_TAIL,
+                           values, NULL),
+                  MRV_OK);
+    assert_close(central(fx, 0, MRV_RES_BASELINE), 126, 1e-15);
+    assert_close(central(fx, 1, MRV_RES_BASELINE), 258, 1e-15);
+    assert_close(central(fx, 2, MRV_RES_BASELINE), 522, 1e-15);
+    assert_close(eq_value(fx, "S", 0, 0), 21, 1e-15);
+    assert_close(eq_value(fx, "S", 1, 1), 86, 1e-15);
+    assert_close(eq_value(fx, "S", 2, 2), 261, 1e-15);
+    assert_int_equal(fx->run->bound->eq_nmem[0], 3);
+    assert_int_equal(fx->run->bound->neqvals, 3 * 3 + 4 * 3);
+    /* An initial formula sees the member being read: 5 V per member, so
+    ** 2025 is 11 + 22 + 33. */
+    assert_status(run_with(fx, params,
+                           "  S: {unit: t, over: [fleet], initial: \"V[fleet] "
+                           "* 5\", formula: \"S[y - 1, fleet] * 2 + "
+                           "V[fleet]\"}\n"
+                           "  BE: {unit: t, formula: \"sum(i in fleet: "
+                           "S[i])\"}\n" STD_TAIL,
+                           values, NULL),
+                  MRV_OK);
+    assert_close(central(fx, 0, MRV_RES_BASELINE), 66, 1e-15);
+    assert_close(eq_value(fx, "S", 0, 1), 22, 1e-15);
+    /* Uncertain inputs flow per member: U (2, 1 %) times each V. */
+    assert_status(run_with(fx, params,
+                           "  S: {unit: t, over: [fleet], formula: \"U * "
+                           "V[fleet] * 1\"}\n"
+                           "  BE: {unit: t, formula: \"sum(i in fleet: S[i]) "
+                           "* C / C\"}\n" STD_TAIL,
+                           values, NULL),
+                  MRV_OK);
+    check_slots(fx->run->program);
+    assert_int_equal(fx->run->program->ninputs, 1);
+    assert_close(central(fx, 1, MRV_RES_BASELINE), 12, 1e-15);
+    assert_close(eq_value(fx, "S", 1, 2), 6, 1e-15);
+}
+
+static void test_lower_over_errors(void **state)
+{
+    fixture *fx = *state;
+    const char *params = "  V: {unit: t, over: [fleet]}\n";
+    const char *values = "V: {a: 1, b: 2, c: 3}";
+    /* A member's past without 'initial': the element is named. */
+    assert_status(run_with(fx, params,
+                           "  S: {unit: t, over: [fleet], formula: \"S[y - 1, "
+                           "fleet] + V[fleet]\"}\n"
+                           "  BE: {unit: t, formula: \"sum(i in fleet: "
+                           "S[i])\"}\n" STD_TAIL,
+                           values, NULL),
+                  MRV_EREF);
+    fx_expect_error(fx->diag, 10, 43,
+                    "'S[a]' is read at 2024, before the first vintage 2025, "
+                    "but declares no 'initial'");
+    /* A non-finite value in one member: the element is named. */
+    assert_status(run_with(fx, params,
+                           "  S: {unit: t, over: [fleet], formula: \"C * "
+                           "V[fleet] / (V[fleet] - C + C / 3)\"}\n"
+                           "  BE: {unit: t, formula: \"sum(i in fleet: "
+                           "S[i])\"}\n" STD_TAIL,
+                           values, NULL),
+                  MRV_EDOMAIN);
+    fx_expect_error(fx->diag, 10, 54,
+                    "'S[b]' is not finite in vintage 2025 in the central "
+                    "case: division by zero");
+    /* A per-member 'initial' names every member, and is certain. */
+    const char *eqs = "  BE: {unit: t, formula: \"sum(i in fleet: "
+                      "S[i])\"}\n" STD_TAIL;
+    char text[1024];
+    snprintf(text, sizeof text,
+             "  S: {unit: t, over: [fleet], initial: {a: 1, b: 2}, formula: "
+             "\"S[y - 1, fleet]\"}\n%s",
+             eqs);
+    assert_status(run_with(fx, params, text, values, NULL), MRV_EREF);
+    fx_expect_error(fx->diag, 10, 40,
+                    "'S' has no value for member 'c' of "
+                    "'fleet'");
+    snprintf(text, sizeof text,
+             "  S: {unit: t, over: [fleet], initial: {value: 1, uncertainty: "
+             "5%%}, formula: \"S[y - 1, fleet]\"}\n%s",
+             eqs);
+    assert_status(run_with(fx, params, text, values, NULL), MRV_ESCHEMA);
+    fx_expect_error(fx->diag, 10, 51,
+                    "the initial value of 'S' is certain; an uncertain value "
+                    "belongs in a parameter, read in an 'initial' formula");
+    snprintf(text, sizeof text,
+             "  S: {unit: t, over: [fleet], initial: {a: 1, b: 2, c: 3 kg}, "
+             "formula: \"S[y - 1, fleet]\"}\n%s",
+             eqs);
+    assert_status(run_with(fx, params, text, values, NULL), MRV_OK);
+    assert_close(central(fx, 0, MRV_RES_BASELINE), 3.003, 1e-15);
+    snprintf(text, sizeof text,
+             "  S: {unit: t, over: [fleet], initial: {a: 1, b: 2, c: 3 km}, "
+             "formula: \"S[y - 1, fleet]\"}\n%s",
+             eqs);
+    assert_status(run_with(fx, params, text, values, NULL), MRV_ESCHEMA);
+    fx_expect_error(fx->diag, 10, 56,
+                    "the value is in 'km' (length) but the initial of "
+                    "equation 'S' is in 't' (mass)");
+}
+
+/* The equations' values over the crediting period are capped at 250,000:
+** 10,000 members over 200 vintages are 2,000,000 values of one
+** equation. */
+static void test_lower_over_cap(void **state)
+{
+    fixture *fx = *state;
+    size_t cap = 16 * 10000 + 4096;
+    char *text = malloc(cap);
+    assert_non_null(text);
+    size_t o = (size_t)snprintf(text, cap,
+                                "methodology: big\n"
+                                "dimensions: {site: {}}\n"
+                                "parameters: {T: {unit: t, default: 1}}\n"
+                                "equations:\n"
+                                "  A: {unit: t, over: [site], formula: "
+                                "\"T\"}\n"
+                                "  B: {unit: t, formula: \"sum(s in site: "
+                                "A[s])\"}\n"
+                                "results: {baseline: B, project: B, leakage: "
+                                "B, reductions: B}\n");
+    free(fx_write(fx->dir, "big.yaml", text));
+    o = (size_t)snprintf(text, cap,
+                         "project: big\n"
+                         "methodology: ./big.yaml\n"
+                         "crediting_period: {first: 2001, last: 2200}\n"
+                         "dimensions:\n  site: [");
+    for (int i = 0; i < 10000; i++)
+        o += (size_t)snprintf(text + o, cap - o, "%ss%d", i ? ", " : "", i);
+    snprintf(text + o, cap - o, "]\n");
+    char *path = fx_write(fx->dir, "big-p.yaml", text);
+    free(text);
+    mrv_diag_reset(fx->diag);
+    mrv_options opt;
+    memset(&opt, 0, sizeof opt);
+    opt.search = fx_search();
+    mrv_run_free(fx->run);
+    fx->run = NULL;
+    assert_status(mrv_run_new(path, &opt, &fx->run, fx->diag), MRV_EDOMAIN);
+    free(path);
+    fx_expect_error(fx->diag, 5, 22,
+                    "equation 'A' has 10000 values per vintage (a value per "
+                    "combination of members), and the equations would hold "
+                    "more than 250000 values over the 200 vintages");
+}
+
 static void test_lower_trace_through_initial(void **state)
 {
     fixture *fx = *state;
@@ -549,6 +715,9 @@ int main(void)
         cmocka_unit_test(test_lower_errors),
         cmocka_unit_test(test_lower_round),
         cmocka_unit_test(test_lower_choices),
+        cmocka_unit_test(test_lower_over_dimensions),
+        cmocka_unit_test(test_lower_over_errors),
+        cmocka_unit_test(test_lower_over_cap),
         cmocka_unit_test(test_lower_trace_through_initial),
         cmocka_unit_test(test_lower_frac_and_units),
         cmocka_unit_test(test_lower_deep_chain),

@@ -126,6 +126,29 @@ static const struct {
      5, 46,
      "parameter 'C' is a choice: a missing year can only hold the name "
      "before it (fill: hold)"},
+    /* equations over dimensions */
+    {METH, MRV_ESCHEMA,
+     METH_DOC("  A: {unit: t}\n",
+              "  E: {unit: t, over: [vintage], formula: \"0\"}\n"),
+     7, 23,
+     "equation 'E' has a value per vintage already: list only dimensions in "
+     "'over'"},
+    {METH, MRV_EREF,
+     METH_DOC("  A: {unit: t}\n",
+              "  E: {unit: t, over: [fleet, waste], formula: \"0\"}\n"),
+     7, 30,
+     "unknown dimension 'waste' in 'over' of equation 'E' (declare it under "
+     "'dimensions')"},
+    {METH, MRV_ESCHEMA,
+     METH_DOC("  A: {unit: t}\n",
+              "  E: {unit: t, over: [fleet, fleet], formula: \"0\"}\n"),
+     7, 30, "axis 'fleet' appears twice in 'over' of equation 'E'"},
+    {METH, MRV_ESCHEMA,
+     METH_DOC("  A: {unit: t}\n",
+              "  E: {unit: t, initial: {a: 1}, formula: \"E[y - 1]\"}\n"),
+     7, 25,
+     "equation 'E' is over no dimension: its 'initial' is a number or a "
+     "formula, not a mapping"},
     {METH, MRV_ESCHEMA, METH_DOC("  y: {unit: t}\n", EQ_E), 5, 3,
      "parameter name 'y' is reserved in formulas"},
     {METH, MRV_ESCHEMA, METH_DOC("  ln: {unit: t}\n", EQ_E), 5, 3,
@@ -405,6 +428,8 @@ static void test_model_methodology_fields(void **state)
         "equations:\n"
         "  S:  {unit: t, formula: \"S[y - 1] + 1\", initial: 2.5}\n"
         "  R:  {unit: t, formula: \"S * 2\", initial: \"0 * S0\"}\n"
+        "  P:  {unit: t, over: [fleet, waste], initial: {a: 1}, formula: "
+        "\"P[y - 1, fleet, waste]\"}\n"
         "results: {baseline: S, project: R, leakage: S, reductions: R}\n";
     const mrv_ydoc *doc = NULL;
     assert_status(mrv_yaml_load_string("m.yaml", text, strlen(text), fx->arena,
@@ -455,9 +480,21 @@ static void test_model_methodology_fields(void **state)
     assert_int_equal(s->pos.col, 3);
     const mrv_equation *r = &m->eqs[mrv_methodology_equation(m, "R")];
     assert_false(r->initial_is_number);
+    assert_int_equal(r->nover, 0);
+    assert_false(r->initial_map.is_initial);
+    const mrv_equation *pe = &m->eqs[mrv_methodology_equation(m, "P")];
+    assert_int_equal(pe->nover, 2);
+    assert_int_equal(pe->over[0], 1); /* fleet */
+    assert_int_equal(pe->over[1], 0); /* waste */
+    assert_null(pe->initial);
+    assert_true(pe->initial_map.is_initial);
+    assert_string_equal(pe->initial_map.name, "P");
+    assert_int_equal(pe->initial_map.nover, 2);
+    assert_int_equal(pe->initial_map.over[1], 0);
+    assert_int_equal(pe->initial_map.default_node->kind, MRV_Y_MAP);
     assert_int_equal(m->results[MRV_RES_BASELINE], 0);
     assert_int_equal(m->results[MRV_RES_PROJECT], 1);
-    assert_int_equal(m->results_pos[MRV_RES_REDUCTIONS].line, 17);
+    assert_int_equal(m->results_pos[MRV_RES_REDUCTIONS].line, 18);
     assert_int_equal(mrv_model_kind(doc), MRV_FILE_METHODOLOGY);
 }
 

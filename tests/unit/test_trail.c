@@ -96,7 +96,8 @@ static const mrv_trail_inst *inst(const fixture *fx, const char *eq,
 {
     int e = mrv_methodology_equation(fx->run->bound->meth, eq);
     assert_true(e >= 0);
-    const mrv_trail_inst *in = mrv_trail_find(fx->run->trail, e, initial, year);
+    const mrv_trail_inst *in =
+        mrv_trail_find(fx->run->trail, e, initial, year, 0);
     assert_non_null(in);
     assert_int_equal(in->eq, e);
     assert_int_equal(in->year, year);
@@ -119,17 +120,18 @@ static void test_trail_values_are_the_runs(void **state)
     for (size_t e = 0; e < run->bound->meth->neqs; e++) {
         for (size_t v = 0; v < run->nvint; v++) {
             const mrv_trail_inst *in = mrv_trail_find(
-                run->trail, (int)e, false, run->bound->first + (int)v);
+                run->trail, (int)e, false, run->bound->first + (int)v, 0);
             assert_non_null(in);
-            assert_memory_equal(&in->v.value,
-                                &run->eq_central[e * run->nvint + v],
-                                sizeof(double));
+            assert_memory_equal(
+                &in->v.value,
+                &run->eq_central[mrv_bound_eq_at(run->bound, e, v, 0)],
+                sizeof(double));
             n++;
         }
     }
     assert_int_equal(n, 6 * 2);
     /* none for a year outside the period */
-    assert_null(mrv_trail_find(run->trail, 0, false, 2027));
+    assert_null(mrv_trail_find(run->trail, 0, false, 2027, 0));
 }
 
 static void test_trail_sum_terms_and_order(void **state)

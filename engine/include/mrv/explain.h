@@ -10,8 +10,10 @@
 ** a factor table entry with its source) and uncertainty; and the
 ** equations it reads, with the year read, each then explained the same
 ** way below it, down to the inputs (each equation at each year once; as
-** deep as 'depth' allows).  For a parameter it prints its value at the
-** vintage, member by member, with the same provenance.
+** deep as 'depth' allows).  An equation over dimensions is explained
+** member by member (or for the one member asked), each as above.  For a
+** parameter it prints its value at the vintage, member by member, with
+** the same provenance.
 **
 ** Every number shown is the run's own: the explanation prints from the
 ** run's trail (trail.h), recorded by the lowering that made the program
@@ -36,12 +38,17 @@ typedef struct mrv_explain_opts {
                       ** parameter without a vintage axis needs none) */
     unsigned depth;   /* levels of equations explained, 1 being 'name'
                       ** alone; 0: no limit */
+    /* For an equation over dimensions: the member to explain, one name
+    ** per dimension separated by commas ("site_1,food"); NULL explains
+    ** every member.  'name' may carry them instead: "A[site_1, food]". */
+    const char *member;
 } mrv_explain_opts;
 
 /* Writes the explanation to 'out' (borrowed; written only on success, so
 ** a failure leaves nothing half-printed).  'run' must come from
-** mrv_run_new with the 'trail' option.  Errors: an
-** unknown name (MRV_EREF, with a "did you mean"), a vintage outside the
+** mrv_run_new with the 'trail' option.  Errors: an unknown name or
+** member (MRV_EREF, with a "did you mean"), a member for a name over no
+** dimension (MRV_EREF), a vintage outside the
 ** crediting period or missing where one is needed (MRV_EREF, at the
 ** project's crediting period), MRV_EINTERNAL when the run was made
 ** without its trail, MRV_ENOMEM. */

@@ -138,6 +138,10 @@ typedef struct mrv_param {
     ** and formulas only compare it with a quoted name.  0: a number. */
     size_t nchoices;
     const char **choices;
+    /* The per-member 'initial' of an equation over dimensions, read as a
+    ** value of this (unnamed) parameter: the equation's name, unit and
+    ** dimensions, no uncertainty (mrv_equation.initial_map). */
+    bool is_initial;
 } mrv_param;
 
 typedef struct mrv_equation {
@@ -145,11 +149,22 @@ typedef struct mrv_equation {
     mrv_srcpos pos;
     const char *unit_text;
     mrv_unit unit;
+    /* An equation over dimensions ('over: [waste]') has a value per
+    ** vintage and member of each; in its formulas each dimension's name
+    ** stands for the member being computed.  nover 0: one per vintage. */
+    size_t nover;
+    int over[MRV_MAX_AXES]; /* dimension indexes */
+    mrv_srcpos over_pos;
     const mrv_ynode *formula_node;
     mrv_ast *ast;
     const mrv_ynode *initial_node; /* NULL when none */
-    mrv_ast *initial;              /* a number is parsed as a formula */
-    bool initial_is_number;        /* then in the declared unit */
+    mrv_ast *initial;       /* a number is parsed as a formula; NULL for a
+                            ** map */
+    bool initial_is_number; /* then in the declared unit */
+    /* An 'initial' given per member ({paper: 0, food: 12}): the
+    ** declaration its value tree is bound with (is_initial set; bound as
+    ** mrv_bound.eq_initial); its default_node is the map. */
+    mrv_param initial_map;
     const char *description;
 } mrv_equation;
 

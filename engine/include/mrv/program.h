@@ -89,10 +89,12 @@ typedef struct mrv_input {
     double center;   /* the central case's value */
 } mrv_input;
 
-/* A non-finite check: equation 'eq' at vintage index 'v'. */
+/* A non-finite check: equation 'eq' at vintage index 'v', for its
+** combination 'm' of members (0 when it is over no dimension). */
 typedef struct mrv_check {
     int eq;
     size_t v;
+    size_t m;
 } mrv_check;
 
 typedef struct mrv_program {
@@ -112,8 +114,9 @@ typedef struct mrv_program {
     uint32_t *result_slot; /* [v * MRV_NRESULTS + r] */
     double *result_scale;  /* [v * MRV_NRESULTS + r]: frac / unit scale */
     /* The central program of a lowering with keep_equations (lower.h):
-    ** the slot holding equation e's value at vintage index v,
-    ** [e * nvint + v], in the internal scale; NULL otherwise. */
+    ** the slot holding equation e's value at vintage index v for its
+    ** combination of members m, [mrv_bound_eq_at(b, e, v, m)], in the
+    ** internal scale; NULL otherwise. */
     uint32_t *eq_slot;
 } mrv_program;
 

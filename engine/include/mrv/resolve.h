@@ -20,6 +20,12 @@
 #include "diag.h"
 #include "model.h"
 
+/* Values of all equations together over the crediting period (each
+** vintage and combination of members): lowering keeps a few words per
+** value, and report.json lists them all, which 'mrv verify' must read
+** back within its 1,000,000 nodes. */
+#define MRV_MAX_EQ_VALUES 250000
+
 /* Where methodologies and factor tables are looked up by id: each
 ** directory in order; DIR/ID.yaml. */
 typedef struct mrv_search {
@@ -56,7 +62,16 @@ typedef struct mrv_bound {
     const char *const **members;
     mrv_vnode **values;        /* per methodology parameter */
     const char **value_origin; /* "project" or "default" per param */
-    size_t nfactors_used;      /* factor entries referenced */
+    /* Per equation: its per-member 'initial' bound (mrv_equation.
+    ** initial_map), else NULL. */
+    mrv_vnode **eq_initial;
+    /* Where equations' values lie: equation e has eq_nmem[e]
+    ** combinations of members of its dimensions (1 when it has none);
+    ** its value at vintage index v for combination m is number
+    ** eq_base[e] + v * eq_nmem[e] + m of neqvals (mrv_bound_eq_at). */
+    size_t *eq_nmem, *eq_base;
+    size_t neqvals;
+    size_t nfactors_used; /* factor entries referenced */
     const mrv_factor **factors_used;
 } mrv_bound;
 
@@ -66,6 +81,22 @@ typedef struct mrv_bound {
 mrv_status mrv_resolve(const char *path, const mrv_search *search,
                        mrv_bound **out, mrv_diag *diag);
 void mrv_bound_free(mrv_bound *b);
+
+/* ---- equations' values ------------------------------------------------- */
+
+/* The number of equation e's value at vintage index v, combination m. */
+size_t mrv_bound_eq_at(const mrv_bound *b, size_t e, size_t v, size_t m);
+/* Combination m of equation e: the member of each of its dimensions, in
+** the order of its 'over' (the first slowest), into pos[]. */
+void mrv_bound_eq_members(const mrv_bound *b, size_t e, size_t m,
+                          size_t pos[MRV_MAX_AXES]);
+/* The combination of the members pos[] (in the order of 'over'). */
+size_t mrv_bound_eq_combo(const mrv_bound *b, size_t e,
+                          const size_t pos[MRV_MAX_AXES]);
+/* The equation element as messages name it: "A" for an equation over no
+** dimension, "A[food]", "A[site_1, food]". */
+void mrv_bound_eq_label(const mrv_bound *b, size_t e, size_t m, char *buf,
+                        size_t n);
 
 /* ---- reading a value tree ---------------------------------------------- */
 
@@ -90,6 +121,11 @@ typedef struct mrv_vpick {
 ** MRV_OK, or MRV_EREF when the series has no value for 'year' (with the
 ** years it has written into 'why', up to 'nwhy' bytes). */
 mrv_status mrv_bound_pick(const mrv_bound *b, size_t pi, int year,
+                          const size_t *mem, mrv_vpick *out, char *why,
+                          size_t nwhy);
+/* The same from the tree 'root' of the declaration 'p' (an equation's
+** per-member 'initial'). */
+mrv_status mrv_vnode_pick(const mrv_vnode *root, const mrv_param *p, int year,
                           const size_t *mem, mrv_vpick *out, char *why,
                           size_t nwhy);
 

@@ -41,10 +41,11 @@ typedef struct mrv_run {
     struct mrv_ledger *ledger;
     /* The central program of the same lowering as 'program' (lower.h,
     ** keep_equations), run once on the central inputs:
-    ** eq_central[e * nvint + v] is equation e's value at vintage index v
-    ** in the internal scale (divide by the equation's unit scale for its
-    ** declared unit; mrv_run_equation_value).  Before any 'frac': the
-    ** results are these times frac. */
+    ** eq_central[mrv_bound_eq_at(bound, e, v, m)] is equation e's value at
+    ** vintage index v for its combination of members m, in the internal
+    ** scale (divide by the equation's unit scale for its declared unit;
+    ** mrv_run_equation_value).  Before any 'frac': the results are these
+    ** times frac. */
     const mrv_program *eq_program;
     double *eq_central;
     /* With the 'trail' option: how every value was formed, filled from
@@ -55,10 +56,11 @@ typedef struct mrv_run {
     mrv_search search;
 } mrv_run;
 
-/* Equation 'e''s central value at vintage index 'v' in its declared unit:
-** the internal value times 1 / scale, the same operation that gives a
-** result's central value in vintages.csv when frac is 1, so the two are
+/* Equation 'e''s central value at vintage index 'v' for its combination
+** of members 'm' (0 for an equation over no dimension) in its declared
+** unit: the internal value times 1 / scale, the same operation that gives
+** a result's central value in vintages.csv when frac is 1, so the two are
 ** bit-identical. */
-double mrv_run_equation_value(const mrv_run *run, size_t e, size_t v);
+double mrv_run_equation_value(const mrv_run *run, size_t e, size_t v, size_t m);
 
 #endif /* MRV_RESULT_H */

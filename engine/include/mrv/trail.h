@@ -16,10 +16,10 @@
 ** factors that do not depend on an index out of that index's loop and so
 ** never forms the term itself.
 **
-** An instance is keyed by equation, 'initial' or not, and year; a
-** lookup goes through mrv_trail_find, so keys with more parts (an
-** equation over a dimension, member by member) add a field here and
-** change no reader.  Everything lives in the bound's arena.
+** An instance is keyed by equation, 'initial' or not, year and the
+** combination of members of the equation's dimensions (mrv_bound_eq_at);
+** a lookup goes through mrv_trail_find.  Everything lives in the bound's
+** arena.
 */
 #ifndef MRV_TRAIL_H
 #define MRV_TRAIL_H
@@ -30,6 +30,7 @@
 
 #include "expr.h"
 #include "model.h"
+#include "resolve.h"
 
 /* Terms of a sum kept with their index values and values. */
 #define MRV_TRAIL_TERMS 12
@@ -54,8 +55,9 @@ typedef struct mrv_trail_read {
     mrv_trail_kind kind;
     int idx;  /* the parameter or equation */
     int year; /* MRV_NO_YEAR: a parameter without a vintage axis */
-    /* A parameter's member on each of its axes, by position in its
-    ** 'over' (0 on the vintage axis); all 0 for an equation. */
+    /* A parameter's or an equation's member on each of its axes, by
+    ** position in its 'over' (0 on a parameter's vintage axis); all 0 for
+    ** an equation over no dimension. */
     uint32_t mem[MRV_MAX_AXES];
     /* Reads of one parameter, or of one equation at any year, share a
     ** group; groups are numbered from 1 in listing order. */
@@ -90,8 +92,9 @@ typedef struct mrv_trail_inst {
     int eq;
     bool initial; /* the 'initial' formula at 'year' < the first vintage */
     int year;
-    mrv_trail_val v;       /* the instance's value */
-    size_t nnodes;         /* nodes outside sums that lowering reached, */
+    size_t m;        /* the combination of the equation's members (0: none) */
+    mrv_trail_val v; /* the instance's value */
+    size_t nnodes;   /* nodes outside sums that lowering reached, */
     mrv_trail_node *nodes; /* sorted by address (mrv_trail_value) */
     size_t nsums;          /* in the order the formula is read */
     mrv_trail_sum *sums;
@@ -105,17 +108,20 @@ typedef struct mrv_trail_inst {
 } mrv_trail_inst;
 
 typedef struct mrv_trail {
+    const mrv_bound *b; /* the equations' layout (mrv_bound_eq_at) */
     int first;
     size_t nvint, ninst;
     mrv_trail_inst *inst;
-    size_t *by_eq; /* [eq * nvint + v]: index into inst + 1; 0: none */
+    size_t *by_eq; /* [mrv_bound_eq_at(b, eq, v, m)]: index into inst + 1;
+                   ** 0: none */
 } mrv_trail;
 
-/* The instance of equation 'eq' at 'year' ('initial': of its initial
-** formula, year before the first vintage), or NULL when lowering never
-** formed it (a numeric 'initial' forms nothing). */
+/* The instance of equation 'eq' at 'year' for its combination of members
+** 'm' ('initial': of its initial formula, year before the first vintage),
+** or NULL when lowering never formed it (a numeric or per-member
+** 'initial' forms nothing). */
 const mrv_trail_inst *mrv_trail_find(const mrv_trail *t, int eq, bool initial,
-                                     int year);
+                                     int year, size_t m);
 
 /* The value of node 'n' of the instance's formula; false when lowering
 ** did not reach it outside a sum (an 'if' branch not taken, the right
