@@ -98,6 +98,10 @@ typedef struct lctx {
     size_t nistr, capistr;
     cse_ent *kmap; /* constant bits -> vid (key.kbits) */
     size_t nk, capk;
+    /* (equation, year, members) -> index into inits (in 'vid'): an
+    ** equation over 10,000 sites has as many initial values. */
+    cse_ent *initmap;
+    size_t ninit, capinit;
     /* where we are: saved and restored around an 'initial' formula */
     struct where {
         const mrv_ynode *at;
@@ -603,10 +607,10 @@ static void set_own_members(lctx *c, int ei, size_t m)
 static val eq_initial(lctx *c, int ei, int year, size_t m, size_t off)
 {
     const mrv_equation *e = &c->m->eqs[ei];
-    for (size_t i = 0; i < c->inits.n; i++) {
-        init_val *iv = &MRV_VEC_AT(&c->inits, init_val, i);
-        if (iv->eq == ei && iv->year == year && iv->m == m) return iv->v;
-    }
+    cse_key key = {UINT32_MAX, (uint32_t)ei, (uint32_t)year, 0, m};
+    cse_ent *ent = table_find(&c->initmap, &c->ninit, &c->capinit, &key);
+    if (!ent) return nomem(c), konst(0);
+    if (ent->vid != NO_VID) return MRV_VEC_AT(&c->inits, init_val, ent->vid).v;
     if (!e->initial_node) {
         char label[512];
         mrv_bound_eq_label(c->b, (size_t)ei, m, label, sizeof label);
@@ -648,7 +652,14 @@ static val eq_initial(lctx *c, int ei, int year, size_t m, size_t off)
         c->w = saved;
     }
     init_val iv = {ei, year, m, v};
-    if (!mrv_vec_push(&c->inits, &iv)) nomem(c);
+    if (!mrv_vec_push(&c->inits, &iv)) return nomem(c), konst(0);
+    /* Lowering the initial formula may have grown the table: find the
+    ** entry again. */
+    ent = table_find(&c->initmap, &c->ninit, &c->capinit, &key);
+    if (!ent) return nomem(c), konst(0);
+    ent->key = key;
+    ent->vid = (uint32_t)(c->inits.n - 1);
+    c->ninit++;
     return v;
 }
 
@@ -1425,6 +1436,7 @@ done:
     free(c.cse);
     free(c.istr);
     free(c.kmap);
+    free(c.initmap);
     free(c.eqval);
     free(c.eqdone);
     mrv__trail_rec_free(c.rec);
