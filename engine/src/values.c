@@ -405,15 +405,13 @@ static mrv_vnode *factor_leaf(vctx *v, const mrv_ynode *n, const char *ref)
 ** factor lookup's error, at the reference, naming the entry looked for,
 ** with a note saying which member it was for. */
 
-#define MAX_HOLES     16 /* placeholders in one reference */
-#define MAX_HOLE_NAME 64 /* a dimension name is at most 64 characters */
-
 typedef struct holes {
     size_t n;
-    size_t at[MAX_HOLES], len[MAX_HOLES]; /* of '{NAME}', braces included */
-    int dim[MAX_HOLES];
+    size_t at[MRV_MAX_PLACEHOLDERS],
+        len[MRV_MAX_PLACEHOLDERS]; /* of '{NAME}', braces included */
+    int dim[MRV_MAX_PLACEHOLDERS];
     size_t ndims; /* distinct dimensions, in order of first appearance */
-    int dims[MAX_HOLES];
+    int dims[MRV_MAX_PLACEHOLDERS];
 } holes;
 
 /* Finds the placeholders of n->text and checks each names an axis of the
@@ -432,9 +430,9 @@ static bool find_holes(vctx *v, const mrv_ynode *n, holes *h)
         if (s[i] != '{') continue;
         size_t e = i + 1;
         while (s[e] && s[e] != '}' && s[e] != '{') e++;
-        char name[MAX_HOLE_NAME + 1];
+        char name[MRV_MAX_NAME + 1];
         size_t len = e - i - 1;
-        if (s[e] != '}' || len == 0 || len > MAX_HOLE_NAME) {
+        if (s[e] != '}' || len == 0 || len > MRV_MAX_NAME) {
             mrv_error(c->d, mrv_yaml_scalar_pos(n, i), MRV_ESCHEMA,
                       "malformed placeholder in factor reference '%s': "
                       "write {DIMENSION}, as in tbl/k.{waste}",
@@ -470,10 +468,10 @@ static bool find_holes(vctx *v, const mrv_ynode *n, holes *h)
                       name);
             return fail(v);
         }
-        if (h->n == MAX_HOLES) {
+        if (h->n == MRV_MAX_PLACEHOLDERS) {
             mrv_error(c->d, mrv_yaml_scalar_pos(n, i), MRV_ESCHEMA,
                       "more than %d placeholders in factor reference '%s'",
-                      MAX_HOLES, s);
+                      MRV_MAX_PLACEHOLDERS, s);
             return fail(v);
         }
         if (!seen) h->dims[h->ndims++] = d;

@@ -87,6 +87,15 @@
 /* Formula nodes lowered, each once per term of the sums around it, over
 ** all vintages: bounds the time lowering takes, whatever folds away. */
 #define MRV_MAX_WORK 50000000
+/* Values of all equations together over the crediting period (a value
+** per vintage and combination of members of an equation's dimensions):
+** lowering keeps a few words per value, and report.json lists them all,
+** which 'mrv verify' must read back within MRV_JSON_MAX_NODES. */
+#define MRV_MAX_EQ_VALUES 250000
+/* Placeholders of one member-keyed factor reference (tbl/k.{waste}):
+** each nests a member map, and one per dimension of a parameter is all a
+** reference can use. */
+#define MRV_MAX_PLACEHOLDERS 16
 /* Relative multipliers along one path of a value tree: one per level,
 ** and a tree has at most one level per axis plus its leaf. */
 #define MRV_PICK_MAXREL 8

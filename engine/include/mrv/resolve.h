@@ -20,12 +20,6 @@
 #include "diag.h"
 #include "model.h"
 
-/* Values of all equations together over the crediting period (each
-** vintage and combination of members): lowering keeps a few words per
-** value, and report.json lists them all, which 'mrv verify' must read
-** back within its 1,000,000 nodes. */
-#define MRV_MAX_EQ_VALUES 250000
-
 /* Where methodologies and factor tables are looked up by id: each
 ** directory in order; DIR/ID.yaml. */
 typedef struct mrv_search {
