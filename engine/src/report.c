@@ -31,6 +31,17 @@
 
 /* ---- vintages.csv ------------------------------------------------------ */
 
+size_t mrv_report_period_unit_len(const char *unit)
+{
+    static const char *const per[] = {"/yr", "/year", "/a"};
+    size_t len = unit ? strlen(unit) : 0;
+    for (size_t i = 0; i < sizeof per / sizeof *per; i++) {
+        size_t k = strlen(per[i]);
+        if (len > k && strcmp(unit + len - k, per[i]) == 0) return len - k;
+    }
+    return len;
+}
+
 bool mrv_report_vintages_csv(const mrv_run *run, FILE *f)
 {
     mrv_csv c;
@@ -52,6 +63,20 @@ bool mrv_report_vintages_csv(const mrv_run *run, FILE *f)
             mrv_csv_g17(&c, s->lower);
             mrv_csv_g17(&c, s->median);
             mrv_csv_g17(&c, s->upper);
+            const char *unit = b->meth->eqs[b->meth->results[r]].unit_text;
+            if (v < run->nvint) {
+                mrv_csv_text(&c, unit);
+                mrv_csv_g17(&c, b->frac[v]);
+            } else {
+                /* Unit text is an identifier-like string (units.c
+                ** parsed it): nothing in it needs CSV quoting, and the
+                ** copy is as long as the unit. */
+                char *pu = strndup(unit, mrv_report_period_unit_len(unit));
+                if (!pu) return false;
+                mrv_csv_text(&c, pu);
+                free(pu);
+                mrv_csv_text(&c, NULL);
+            }
             mrv_csv_end(&c);
         }
     }

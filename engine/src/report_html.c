@@ -147,18 +147,11 @@ static void tonnes_int(FILE *f, int64_t x)
 ** over the vintages is tonnes, so a trailing "/yr" is dropped. */
 static void period_unit(FILE *f, const char *unit)
 {
-    size_t n = strlen(unit);
-    static const char *const per[] = {"/yr", "/year", "/a"};
-    for (size_t i = 0; i < sizeof per / sizeof *per; i++) {
-        size_t k = strlen(per[i]);
-        if (n > k && strcmp(unit + n - k, per[i]) == 0) {
-            char buf[128];
-            snprintf(buf, sizeof buf, "%.*s", (int)(n - k), unit);
-            esc(f, buf);
-            return;
-        }
+    size_t n = mrv_report_period_unit_len(unit);
+    for (size_t i = 0; i < n; i++) {
+        char c[2] = {unit[i], '\0'};
+        esc(f, c);
     }
-    esc(f, unit);
 }
 
 /* ---- the run, as the page reads it ------------------------------------- */

@@ -55,9 +55,21 @@ static void set_stat(mrv_stat *s, double central)
 static void test_report_csv_golden(void **state)
 {
     (void)state;
+    /* Results declared per year: the total row drops the "/yr". */
+    mrv_equation eqs[MRV_NRESULTS];
+    memset(eqs, 0, sizeof eqs);
+    eqs[0].unit_text = "tCO2e/yr";
+    eqs[1].unit_text = "t";
+    mrv_methodology m;
+    memset(&m, 0, sizeof m);
+    m.eqs = eqs;
+    for (int r = 0; r < MRV_NRESULTS; r++) m.results[r] = r < 2 ? r : 0;
+    double frac[2] = {92.0 / 183, 1};
     mrv_bound b;
     memset(&b, 0, sizeof b);
     b.first = 2025;
+    b.meth = &m;
+    b.frac = frac;
     mrv_stat stats[3 * MRV_NRESULTS];
     memset(stats, 0, sizeof stats);
     mrv_run run;
@@ -81,30 +93,34 @@ static void test_report_csv_golden(void **state)
     stats[0].upper = 5;
     char *csv = capture(mrv_report_vintages_csv, &run);
     assert_string_equal(
-        csv,
-        "vintage,result,central,mean,sd,lower,median,upper\n"
-        "2025,baseline,0.10000000000000001,1,2,3,4,5\n"
-        "2025,project,0.33333333333333331,0.33333333333333331,0,"
-        "0.33333333333333331,0.33333333333333331,0.33333333333333331\n"
-        "2025,leakage,0,0,0,0,0,0\n"
-        "2025,reductions,1e-300,1e-300,0,1e-300,1e-300,1e-300\n"
-        "2026,baseline,-25000000000,-25000000000,0,-25000000000,"
-        "-25000000000,-25000000000\n"
-        "2026,project,4.9406564584124654e-324,4.9406564584124654e-324,0,"
-        "4.9406564584124654e-324,4.9406564584124654e-324,"
-        "4.9406564584124654e-324\n"
-        "2026,leakage,1.7976931348623157e+308,1.7976931348623157e+308,0,"
-        "1.7976931348623157e+308,1.7976931348623157e+308,"
-        "1.7976931348623157e+308\n"
-        "2026,reductions,1.2345678901234568e+17,1.2345678901234568e+17,0,"
-        "1.2345678901234568e+17,1.2345678901234568e+17,"
-        "1.2345678901234568e+17\n"
-        "total,baseline,0.75,0.75,0,0.75,0.75,0.75\n"
-        "total,project,-0.27500000000000002,-0.27500000000000002,0,"
-        "-0.27500000000000002,-0.27500000000000002,-0.27500000000000002\n"
-        "total,leakage,0,0,0,0,0,0\n"
-        "total,reductions,-0.55000000000000004,-0.55000000000000004,0,"
-        "-0.55000000000000004,-0.55000000000000004,-0.55000000000000004\n");
+        csv, "vintage,result,central,mean,sd,lower,median,upper,unit,frac\n"
+             "2025,baseline,0.10000000000000001,1,2,3,4,5,tCO2e/yr,"
+             "0.50273224043715847\n"
+             "2025,project,0.33333333333333331,0.33333333333333331,0,"
+             "0.33333333333333331,0.33333333333333331,0.33333333333333331,t,"
+             "0.50273224043715847\n"
+             "2025,leakage,0,0,0,0,0,0,tCO2e/yr,0.50273224043715847\n"
+             "2025,reductions,1e-300,1e-300,0,1e-300,1e-300,1e-300,tCO2e/yr,"
+             "0.50273224043715847\n"
+             "2026,baseline,-25000000000,-25000000000,0,-25000000000,"
+             "-25000000000,-25000000000,tCO2e/yr,1\n"
+             "2026,project,4.9406564584124654e-324,4.9406564584124654e-324,0,"
+             "4.9406564584124654e-324,4.9406564584124654e-324,"
+             "4.9406564584124654e-324,t,1\n"
+             "2026,leakage,1.7976931348623157e+308,1.7976931348623157e+308,0,"
+             "1.7976931348623157e+308,1.7976931348623157e+308,"
+             "1.7976931348623157e+308,tCO2e/yr,1\n"
+             "2026,reductions,1.2345678901234568e+17,1.2345678901234568e+17,0,"
+             "1.2345678901234568e+17,1.2345678901234568e+17,"
+             "1.2345678901234568e+17,tCO2e/yr,1\n"
+             "total,baseline,0.75,0.75,0,0.75,0.75,0.75,tCO2e,\n"
+             "total,project,-0.27500000000000002,-0.27500000000000002,0,"
+             "-0.27500000000000002,-0.27500000000000002,-0.27500000000000002,t,"
+             "\n"
+             "total,leakage,0,0,0,0,0,0,tCO2e,\n"
+             "total,reductions,-0.55000000000000004,-0.55000000000000004,0,"
+             "-0.55000000000000004,-0.55000000000000004,-0.55000000000000004,"
+             "tCO2e,\n");
     free(csv);
 }
 
@@ -127,19 +143,19 @@ static const char tiny_project[] =
     "parameters: {C: 3}\n";
 
 static const char tiny_golden[] =
-    "vintage,result,central,mean,sd,lower,median,upper\n"
-    "2025,baseline,0.75,0.75,0,0.75,0.75,0.75\n"
-    "2025,project,0.375,0.375,0,0.375,0.375,0.375\n"
-    "2025,leakage,0,0,0,0,0,0\n"
-    "2025,reductions,0.375,0.375,0,0.375,0.375,0.375\n"
-    "2026,baseline,0.75,0.75,0,0.75,0.75,0.75\n"
-    "2026,project,0.375,0.375,0,0.375,0.375,0.375\n"
-    "2026,leakage,0,0,0,0,0,0\n"
-    "2026,reductions,0.375,0.375,0,0.375,0.375,0.375\n"
-    "total,baseline,1.5,1.5,0,1.5,1.5,1.5\n"
-    "total,project,0.75,0.75,0,0.75,0.75,0.75\n"
-    "total,leakage,0,0,0,0,0,0\n"
-    "total,reductions,0.75,0.75,0,0.75,0.75,0.75\n";
+    "vintage,result,central,mean,sd,lower,median,upper,unit,frac\n"
+    "2025,baseline,0.75,0.75,0,0.75,0.75,0.75,t,1\n"
+    "2025,project,0.375,0.375,0,0.375,0.375,0.375,t,1\n"
+    "2025,leakage,0,0,0,0,0,0,t,1\n"
+    "2025,reductions,0.375,0.375,0,0.375,0.375,0.375,t,1\n"
+    "2026,baseline,0.75,0.75,0,0.75,0.75,0.75,t,1\n"
+    "2026,project,0.375,0.375,0,0.375,0.375,0.375,t,1\n"
+    "2026,leakage,0,0,0,0,0,0,t,1\n"
+    "2026,reductions,0.375,0.375,0,0.375,0.375,0.375,t,1\n"
+    "total,baseline,1.5,1.5,0,1.5,1.5,1.5,t,\n"
+    "total,project,0.75,0.75,0,0.75,0.75,0.75,t,\n"
+    "total,leakage,0,0,0,0,0,0,t,\n"
+    "total,reductions,0.75,0.75,0,0.75,0.75,0.75,t,\n";
 
 typedef struct fixture {
     char *dir;

@@ -14,8 +14,19 @@
 #include "output.h"
 #include "result.h"
 
-/* The exact header of vintages.csv. */
-#define MRV_VINTAGES_HEADER "vintage,result,central,mean,sd,lower,median,upper"
+/* The exact header of vintages.csv: the statistics, then the result's
+** unit (a crediting-period total's drops a trailing per-year, since
+** summing vintages gives tonnes) and the vintage's share of days ('frac',
+** empty on a total row), so a spreadsheet shows that a partial vintage
+** is partial. */
+#define MRV_VINTAGES_HEADER                                                    \
+    "vintage,result,central,mean,sd,lower,median,upper,unit,frac"
+
+/* The unit of a crediting-period total of a result declared in 'unit'
+** is its first N characters, N returned here: a trailing "/yr", "/year"
+** or "/a" is dropped (a flow per vintage summed over vintages is an
+** amount), else the whole unit.  NULL has length 0. */
+size_t mrv_report_period_unit_len(const char *unit);
 
 /* Writers: each returns false on a stream error. */
 bool mrv_report_vintages_csv(const mrv_run *run, FILE *f);
