@@ -103,10 +103,12 @@ static const char usage_allocate[] =
     "options:\n"
     "  --sweep KEY=FROM:TO:STEP\n"
     "                        per-party totals for each value of one number\n"
-    "                        of the agreement, in exact decimal steps; KEY is\n"
+    "                        of the agreement, in exact decimal steps, also\n"
+    "                        written to DIR/sweep.csv; KEY is\n"
     "                        split.buyer_share, split.buyer_volume,\n"
     "                        split.host_volume, deductions.NAME.rate or\n"
-    "                        authorized (e.g. split.buyer_share=0.4:0.8:0.1)\n"
+    "                        authorized (e.g. split.buyer_share=0.4:0.8:0.1);\n"
+    "                        twice: every combination of two numbers\n"
     "  --out DIR             output folder (default: out/PROJECT-ID)\n"
     "  --methodologies DIR   search DIR for methodologies by id (repeatable)\n"
     "  --factors DIR         search DIR for factor tables (repeatable)\n"
@@ -203,7 +205,9 @@ typedef struct cli {
     const char *fact[MRV_CLI_MAX_DIRS];
     size_t nfact;
     mrv_options opt;
-    const char *sweep;   /* allocate --sweep KEY=FROM:TO:STEP */
+    const char *sweep[MRV_SWEEP_MAX_KEYS]; /* allocate --sweep, a grid of
+                                           ** up to two */
+    size_t nsweep;
     int vintage;         /* explain --vintage; MRV_NO_YEAR: none */
     const char *member;  /* explain --member; NULL: every member */
     unsigned depth;      /* explain --depth; 0: no limit */
@@ -345,8 +349,11 @@ static int parse_args(cli *c, int argc, char **argv)
             c->out = val;
             i++;
         } else if (sweep) {
-            if (c->sweep) return fail_usage("--sweep may be given once");
-            c->sweep = val;
+            if (c->nsweep == MRV_SWEEP_MAX_KEYS)
+                return fail_usage("--sweep may be given at most %d times "
+                                  "(a grid of two numbers)",
+                                  MRV_SWEEP_MAX_KEYS);
+            c->sweep[c->nsweep++] = val;
             i++;
         } else if (vintage) {
             uint64_t y;
@@ -468,6 +475,10 @@ static mrv_run *start_run(cli *c, const char *cmd, mrv_diag **d, int *rc)
     mrv_run *run = NULL;
     c->opt.ready = check_out_dir;
     c->opt.ready_ud = c;
+    /* The sweep runs with the ledger, so a bad KEY or range fails the
+    ** run before anything is written. */
+    c->opt.sweeps = c->sweep;
+    c->opt.nsweeps = c->nsweep;
     mrv_status st = mrv_run_new(c->files[0], &c->opt, &run, *d);
     if (st != MRV_OK) {
         *rc = finish(*d, st);
@@ -515,20 +526,14 @@ static int cmd_allocate(cli *c)
         mrv_run_free(run);
         return finish(d, st);
     }
-    /* The sweep is checked before anything is written, so a bad KEY or
-    ** range leaves the output folder as it was. */
-    mrv_sweep *sw = NULL;
-    if (c->sweep) st = mrv_ledger_sweep(run, c->sweep, &sw, d);
     char names[512];
     const char *dir = c->dir;
-    if (st == MRV_OK)
-        st = mrv_report_write_named(run, dir, names, sizeof names, d);
+    st = mrv_report_write_named(run, dir, names, sizeof names, d);
     if (st == MRV_OK && !c->quiet) {
         mrv_ledger_print(run, stdout);
-        if (sw) mrv_ledger_sweep_print(run, sw, stdout);
+        if (run->sweep) mrv_ledger_sweep_print(run, run->sweep, stdout);
         printf("\nwrote into %s/: %s\n", dir, names);
     }
-    mrv_sweep_free(sw);
     mrv_run_free(run);
     return finish(d, st);
 }

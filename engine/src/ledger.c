@@ -169,6 +169,16 @@ mrv_status mrv_ledger_build(mrv_run *run, mrv_diag *d)
     mrv_status st = conserve(l, run, rule, al->node, d);
     if (st == MRV_OK && !fill_cells(l)) st = MRV_ENOMEM;
     if (st == MRV_OK && run->draws > 0 && run->samples) {
+        l->mc.p_schedule =
+            mrv_arena_array(l->arena, l->nvint, sizeof *l->mc.p_schedule);
+        if (l->agr.split == MRV_SPLIT_BUYER_VOLUME)
+            l->mc.p_complete =
+                mrv_arena_array(l->arena, l->nvint, sizeof *l->mc.p_complete);
+        if (!l->mc.p_schedule ||
+            (l->agr.split == MRV_SPLIT_BUYER_VOLUME && !l->mc.p_complete))
+            st = MRV_ENOMEM;
+    }
+    if (st == MRV_OK && run->draws > 0 && run->samples) {
         st = mrv__ledger_draws(l, &l->agr, run->samples, run->draws, &l->mc);
         l->has_mc = st == MRV_OK;
     }

@@ -126,16 +126,30 @@ mrv_status mrv__ledger_draws(const mrv_ledger *l, const mrv_agreement *a,
                              mrv_ledger_mc *mc)
 {
     size_t nv = l->nvint, nc = MRV_LEDGER_NCOLS(a);
+    bool per_year = mc->p_schedule != NULL;
     int64_t *issued = malloc(nv * sizeof *issued);
     int64_t *cells = malloc(nv * nc * sizeof *cells);
     double *host = malloc(draws * sizeof *host);
     double *buyer = malloc(draws * sizeof *buyer);
-    if (!issued || !cells || !host || !buyer) {
+    /* Per vintage: the central ledger's cumulative units to the buyer
+    ** (the schedule), and the draws meeting it and completing the
+    ** volume by then. */
+    int64_t *sched = per_year ? malloc(nv * sizeof *sched) : NULL;
+    uint64_t *met = per_year ? calloc(2 * nv, sizeof *met) : NULL;
+    if (!issued || !cells || !host || !buyer ||
+        (per_year && (!sched || !met))) {
         free(issued);
         free(cells);
         free(host);
         free(buyer);
+        free(sched);
+        free(met);
         return MRV_ENOMEM;
+    }
+    int64_t cum = 0;
+    for (size_t v = 0; per_year && v < nv; v++) {
+        cum += l->cells[v * nc + a->nded + 1];
+        sched[v] = cum;
     }
     uint64_t hit = 0;
     double hsum = 0, bsum = 0;
@@ -152,6 +166,9 @@ mrv_status mrv__ledger_draws(const mrv_ledger *l, const mrv_agreement *a,
         for (size_t v = 0; v < nv; v++) {
             h += mrv__host_keeps(a, cells + v * nc);
             b += cells[v * nc + a->nded + 1];
+            if (!per_year) continue;
+            met[v] += b >= sched[v];
+            met[nv + v] += a->split == MRV_SPLIT_BUYER_VOLUME && b >= a->volume;
         }
         host[i] = (double)h;
         buyer[i] = (double)b;
@@ -168,6 +185,13 @@ mrv_status mrv__ledger_draws(const mrv_ledger *l, const mrv_agreement *a,
     mrv_stats_quantiles(buyer, (size_t)draws, ps, 3, mc->buyer_q);
     mc->host_mean = hsum / (double)draws;
     mc->buyer_mean = bsum / (double)draws;
+    for (size_t v = 0; per_year && v < nv; v++) {
+        mc->p_schedule[v] = (double)met[v] / (double)draws;
+        if (mc->p_complete)
+            mc->p_complete[v] = (double)met[nv + v] / (double)draws;
+    }
+    free(sched);
+    free(met);
     free(issued);
     free(cells);
     free(host);

@@ -13,8 +13,11 @@
 /* Runs agreement 'a' on each of the 'draws' draws of reductions in
 ** 'samples' (the run's layout, [(v * MRV_NRESULTS + r) * draws + i]),
 ** taking l->draw_adj[v] tonnes from every draw of vintage v, and
-** summarises the crediting-period totals into *mc.  Returns MRV_ENOMEM
-** when scratch memory is missing. */
+** summarises the crediting-period totals into *mc.  When mc->p_schedule
+** is set (an array of nvint; 'a' must then be l->agr, whose central cells
+** are the schedule) it fills the per-vintage probabilities too, and
+** mc->p_complete when that is set.  Returns MRV_ENOMEM when scratch
+** memory is missing. */
 mrv_status mrv__ledger_draws(const mrv_ledger *l, const mrv_agreement *a,
                              const double *samples, uint64_t draws,
                              mrv_ledger_mc *mc);

@@ -384,6 +384,17 @@ mrv_status mrv_ledger_write(const mrv_run *run, mrv_outset *set, mrv_diag *d)
                              files[i].name);
         }
     }
+    if (!run->sweep) return MRV_OK;
+    FILE *f = mrv_outset_file(set, MRV_SWEEP_FILE, d);
+    if (!f) {
+        mrv_status st = mrv_diag_status(d);
+        return st != MRV_OK ? st : MRV_ENOMEM;
+    }
+    if (!mrv_ledger_sweep_csv(l, run->sweep, f)) {
+        mrv_srcpos nowhere = {NULL, 0, 0};
+        return mrv_error(d, nowhere, MRV_EIO, "cannot write %s",
+                         MRV_SWEEP_FILE);
+    }
     return MRV_OK;
 }
 
@@ -548,7 +559,20 @@ void mrv_ledger_json(const mrv_run *run, FILE *f)
         json_spread(f, l->mc.host_q, l->mc.host_mean);
         fputs(", \"buyer_receives\": ", f);
         json_spread(f, l->mc.buyer_q, l->mc.buyer_mean);
-        fputs(", \"quantiles\": \"Hyndman-Fan type 7\"}", f);
+        fputs(", \"quantiles\": \"Hyndman-Fan type 7\",\n      "
+              "\"by_vintage\": [",
+              f);
+        for (size_t v = 0; l->mc.p_schedule && v < l->nvint; v++) {
+            fprintf(f, "%s{\"vintage\": %d, \"p_schedule\": ", v ? ", " : "",
+                    l->first + (int)v);
+            mrv_json_num(f, l->mc.p_schedule[v]);
+            if (l->mc.p_complete) {
+                fputs(", \"p_complete\": ", f);
+                mrv_json_num(f, l->mc.p_complete[v]);
+            }
+            fputc('}', f);
+        }
+        fputs("]}", f);
     }
     fputs("\n  }", f);
 }
@@ -655,6 +679,28 @@ static void print_split(const mrv_ledger *l, FILE *f)
             a->host, thousands(keeps, x, sizeof x));
 }
 
+/* Per vintage, how often the buyer is on the ledger's schedule and,
+** for a volume, complete. */
+static void print_schedule(const mrv_ledger *l, FILE *f)
+{
+    const mrv_agreement *a = &l->agr;
+    if (!l->mc.p_schedule) return;
+    fprintf(f,
+            "  by vintage, the share of draws in which %s has at least the "
+            "ledger's units so far%s:\n%10s %12s",
+            a->buyer, l->mc.p_complete ? ", and all of its volume" : "",
+            "vintage", "on schedule");
+    if (l->mc.p_complete) fprintf(f, " %10s", "complete");
+    fputc('\n', f);
+    for (size_t v = 0; v < l->nvint; v++) {
+        fprintf(f, "%10d %10.1f %%", l->first + (int)v,
+                100 * l->mc.p_schedule[v]);
+        if (l->mc.p_complete)
+            fprintf(f, " %8.1f %%", 100 * l->mc.p_complete[v]);
+        fputc('\n', f);
+    }
+}
+
 void mrv_ledger_print(const mrv_run *run, FILE *f)
 {
     const mrv_ledger *l = run->ledger;
@@ -733,6 +779,7 @@ void mrv_ledger_print(const mrv_run *run, FILE *f)
                     100 * l->mc.p_volume);
         print_spread(f, a->host, "keeps", l->mc.host_q);
         print_spread(f, a->buyer, "receives", l->mc.buyer_q);
+        print_schedule(l, f);
     }
 }
 
@@ -743,12 +790,21 @@ void mrv_ledger_sweep_print(const mrv_run *run, const mrv_sweep *s, FILE *f)
     const mrv_agreement *a = &l->agr;
     char x[48], y[48], z[48];
     size_t nc = s->ncols - 1;
-    fprintf(f, "\nsweep of %s from %s to %s: crediting-period totals, t\n",
-            s->key, mrv_dec_format(s->values[0], x, sizeof x),
-            mrv_dec_format(s->values[s->n - 1], y, sizeof y));
-    int kw = (int)strlen(s->key);
-    if (kw < 8) kw = 8;
-    fprintf(f, "%*s %12s", kw, s->key, "issued");
+    fputs("\nsweep of ", f);
+    for (size_t k = 0; k < s->naxes; k++) {
+        const mrv_sweep_axis *ax = &s->axis[k];
+        fprintf(f, "%s%s from %s to %s", k ? " and " : "", ax->key,
+                mrv_dec_format(ax->values[0], x, sizeof x),
+                mrv_dec_format(ax->values[ax->n - 1], y, sizeof y));
+    }
+    fputs(": crediting-period totals, t\n", f);
+    int kw[MRV_SWEEP_MAX_KEYS];
+    for (size_t k = 0; k < s->naxes; k++) {
+        kw[k] = (int)strlen(s->axis[k].key);
+        if (kw[k] < 8) kw[k] = 8;
+        fprintf(f, "%s%*s", k ? " " : "", kw[k], s->axis[k].key);
+    }
+    fprintf(f, " %12s", "issued");
     for (size_t c = 0; c < nc; c++) {
         const char *h = c < a->nded    ? a->ded[c].name
                         : c == a->nded ? a->host
@@ -763,8 +819,10 @@ void mrv_ledger_sweep_print(const mrv_run *run, const mrv_sweep *s, FILE *f)
     fputc('\n', f);
     for (size_t j = 0; j < s->n; j++) {
         const int64_t *t = s->totals + j * s->ncols;
-        fprintf(f, "%*s %12s", kw, mrv_dec_format(s->values[j], x, sizeof x),
-                thousands(t[0], y, sizeof y));
+        for (size_t k = 0; k < s->naxes; k++)
+            fprintf(f, "%s%*s", k ? " " : "", kw[k],
+                    mrv_dec_format(mrv_sweep_value(s, j, k), x, sizeof x));
+        fprintf(f, " %12s", thousands(t[0], y, sizeof y));
         for (size_t c = 0; c < nc; c++)
             fprintf(f, " %*s", col_width(col_name(a, c)),
                     thousands(t[1 + c], z, sizeof z));
@@ -781,4 +839,43 @@ void mrv_ledger_sweep_print(const mrv_run *run, const mrv_sweep *s, FILE *f)
                 "P(volume): share of the %s draws in which %s receives "
                 "its whole buyer_volume\n",
                 thousands((int64_t)s->mc[0].draws, x, sizeof x), a->buyer);
+}
+
+/* ---- sweep.csv --------------------------------------------------------- */
+
+bool mrv_ledger_sweep_csv(const mrv_ledger *l, const mrv_sweep *s, FILE *f)
+{
+    const mrv_agreement *a = &l->agr;
+    size_t nc = s->ncols - 1;
+    bool pv = s->has_mc && a->split == MRV_SPLIT_BUYER_VOLUME;
+    mrv_csv c;
+    mrv_csv_begin(&c, f);
+    /* KEYs are the agreement's own names (a deduction's is an
+    ** identifier), so they are column names as they are. */
+    for (size_t k = 0; k < s->naxes; k++) mrv_csv_text(&c, s->axis[k].key);
+    mrv_csv_raw(&c, "issued");
+    for (size_t k = 0; k < nc; k++) mrv_csv_text(&c, col_name(a, k));
+    if (pv) mrv_csv_raw(&c, "p_buyer_volume");
+    if (s->has_mc)
+        mrv_csv_raw(&c, "host_p05,host_p50,host_p95,host_mean,buyer_p05,"
+                        "buyer_p50,buyer_p95,buyer_mean");
+    mrv_csv_end(&c);
+    for (size_t j = 0; j < s->n; j++) {
+        const int64_t *t = s->totals + j * s->ncols;
+        char x[48];
+        for (size_t k = 0; k < s->naxes; k++)
+            mrv_csv_raw(&c,
+                        mrv_dec_format(mrv_sweep_value(s, j, k), x, sizeof x));
+        for (size_t k = 0; k <= nc; k++) mrv_csv_int(&c, t[k]);
+        if (pv) mrv_csv_g17(&c, s->mc[j].p_volume);
+        if (s->has_mc) {
+            const mrv_ledger_mc *m = &s->mc[j];
+            for (int q = 0; q < 3; q++) mrv_csv_g17(&c, m->host_q[q]);
+            mrv_csv_g17(&c, m->host_mean);
+            for (int q = 0; q < 3; q++) mrv_csv_g17(&c, m->buyer_q[q]);
+            mrv_csv_g17(&c, m->buyer_mean);
+        }
+        mrv_csv_end(&c);
+    }
+    return !ferror(f);
 }

@@ -1,9 +1,10 @@
 /*
 ** ledger_sweep.c -- the agreement over a range of one of its numbers
-** ('mrv allocate --sweep KEY=FROM:TO:STEP').
+** ('mrv allocate --sweep KEY=FROM:TO:STEP', up to two of them).
 **
-** The sweep copies the run's agreement, changes one number and runs the
-** waterfall again on the issued units; issuance does not depend on the
+** The sweep copies the run's agreement, changes one number (or two, over
+** their grid) and runs the waterfall again on the issued units; issuance does
+*not depend on the
 ** agreement, so it is never recomputed.  With draws, the copy runs on
 ** every draw too.  Values are exact decimals stepped at one common scale,
 ** so 0.1 steps land on 0.3, never on 0.30000000000000004.  Errors have no
@@ -140,17 +141,27 @@ static bool sweep_set(mrv_agreement *a, sweep_kind kind, size_t ded, mrv_dec x,
 void mrv_sweep_free(mrv_sweep *s)
 {
     if (!s) return;
-    free(s->key);
-    free(s->values);
+    for (size_t k = 0; k < s->naxes; k++) {
+        free(s->axis[k].key);
+        free(s->axis[k].values);
+    }
     free(s->totals);
     free(s->mc);
     free(s);
 }
 
-/* Parses FROM:TO:STEP into n values at one common decimal scale. */
-static bool sweep_range(const char *range, const char *key, mrv_sweep *s,
-                        mrv_diag *d)
+mrv_dec mrv_sweep_value(const mrv_sweep *s, size_t j, size_t k)
 {
+    /* Row j counts in a mixed radix, the last axis fastest. */
+    for (size_t i = s->naxes; i-- > k + 1;) j /= s->axis[i].n;
+    return s->axis[k].values[j % s->axis[k].n];
+}
+
+/* Parses FROM:TO:STEP into the axis's values at one common decimal
+** scale. */
+static bool sweep_range(const char *range, mrv_sweep_axis *ax, mrv_diag *d)
+{
+    const char *key = ax->key;
     mrv_dec x[3];
     const char *p = range;
     for (int i = 0; i < 3; i++) {
@@ -194,44 +205,93 @@ static bool sweep_range(const char *range, const char *key, mrv_sweep *s,
                   key, range, (long long)n, MRV_SWEEP_MAX_STEPS);
         return false;
     }
-    s->n = (size_t)n;
-    s->values = malloc(s->n * sizeof *s->values);
-    if (!s->values) return false;
-    for (size_t j = 0; j < s->n; j++) {
-        s->values[j].num = from + (int64_t)j * step;
-        s->values[j].k = k;
+    ax->n = (size_t)n;
+    ax->values = malloc(ax->n * sizeof *ax->values);
+    if (!ax->values) return false;
+    for (size_t j = 0; j < ax->n; j++) {
+        ax->values[j].num = from + (int64_t)j * step;
+        ax->values[j].k = k;
     }
     return true;
 }
 
-mrv_status mrv_ledger_sweep(const mrv_run *run, const char *spec,
-                            mrv_sweep **out, mrv_diag *d)
+/* KEY of 'spec' into a new string; false on a malformed spec (recorded)
+** or no memory (*key NULL, nothing recorded). */
+static bool sweep_key(const char *spec, char **key, mrv_diag *d)
+{
+    *key = NULL;
+    const char *eq = strchr(spec, '=');
+    if (!eq || eq == spec) {
+        mrv_error(d, nopos(), MRV_ESCHEMA,
+                  "--sweep takes KEY=FROM:TO:STEP, such as "
+                  "split.buyer_share=0.4:0.8:0.1, not '%s'",
+                  spec);
+        return false;
+    }
+    size_t n = (size_t)(eq - spec);
+    *key = malloc(n + 1);
+    if (!*key) return false;
+    memcpy(*key, spec, n);
+    (*key)[n] = '\0';
+    return true;
+}
+
+/* A copy of 'base' with row j's values set; false (recorded) when a
+** value or the combination is not valid. */
+static bool sweep_row(const mrv_sweep *s, const sweep_kind *kind,
+                      const size_t *ded, size_t j, mrv_agreement *a,
+                      mrv_diag *d)
+{
+    for (size_t k = 0; k < s->naxes; k++)
+        if (!sweep_set(a, kind[k], ded[k], mrv_sweep_value(s, j, k),
+                       s->axis[k].key, d))
+            return false;
+    return true;
+}
+
+mrv_status mrv_ledger_sweep_grid(const mrv_run *run, const char *const *specs,
+                                 size_t nspecs, mrv_sweep **out, mrv_diag *d)
 {
     *out = NULL;
     const mrv_ledger *l = run->ledger;
     if (!l)
         return mrv_error(d, nopos(), MRV_ESCHEMA,
                          "--sweep needs a project with an 'allocation'");
-    const char *eq = strchr(spec, '=');
-    if (!eq || eq == spec)
+    if (nspecs == 0 || nspecs > MRV_SWEEP_MAX_KEYS)
         return mrv_error(d, nopos(), MRV_ESCHEMA,
-                         "--sweep takes KEY=FROM:TO:STEP, such as "
-                         "split.buyer_share=0.4:0.8:0.1, not '%s'",
-                         spec);
+                         "--sweep may be given once or twice (a grid of two "
+                         "numbers), not %zu times",
+                         nspecs);
     mrv_sweep *s = calloc(1, sizeof *s);
     if (!s) return MRV_ENOMEM;
-    s->key = malloc((size_t)(eq - spec) + 1);
-    if (!s->key) {
-        mrv_sweep_free(s);
-        return MRV_ENOMEM;
-    }
-    memcpy(s->key, spec, (size_t)(eq - spec));
-    s->key[eq - spec] = '\0';
-    sweep_kind kind;
-    size_t ded = 0;
+    sweep_kind kind[MRV_SWEEP_MAX_KEYS];
+    size_t ded[MRV_SWEEP_MAX_KEYS] = {0};
     size_t errs = mrv_diag_error_count(d);
-    if (!sweep_target(&l->agr, s->key, &kind, &ded, d) ||
-        !sweep_range(eq + 1, s->key, s, d)) {
+    bool ok = true;
+    s->n = 1;
+    for (size_t k = 0; ok && k < nspecs; k++) {
+        mrv_sweep_axis *ax = &s->axis[k];
+        s->naxes = k + 1;
+        ok = sweep_key(specs[k], &ax->key, d) &&
+             sweep_target(&l->agr, ax->key, &kind[k], &ded[k], d) &&
+             sweep_range(strchr(specs[k], '=') + 1, ax, d);
+        for (size_t i = 0; ok && i < k; i++)
+            if (strcmp(s->axis[i].key, ax->key) == 0) {
+                mrv_error(d, nopos(), MRV_ESCHEMA, "--sweep %s is given twice",
+                          ax->key);
+                ok = false;
+            }
+        if (ok && s->n * ax->n > MRV_SWEEP_MAX_STEPS) {
+            mrv_error(d, nopos(), MRV_EDOMAIN,
+                      "--sweep %s x %s gives %zu combinations; at most %d "
+                      "are allowed",
+                      s->axis[0].key, ax->key, s->n * ax->n,
+                      MRV_SWEEP_MAX_STEPS);
+            ok = false;
+        }
+        if (ok) s->n *= ax->n;
+    }
+    if (!ok) {
         mrv_sweep_free(s);
         return mrv_diag_error_count(d) > errs ? mrv_diag_status(d) : MRV_ENOMEM;
     }
@@ -243,16 +303,15 @@ mrv_status mrv_ledger_sweep(const mrv_run *run, const char *spec,
     if (s->has_mc) s->mc = calloc(s->n, sizeof *s->mc);
     mrv_status st = MRV_OK;
     if (!s->totals || !cells || (s->has_mc && !s->mc)) st = MRV_ENOMEM;
-    /* Check every value first, so a bad range reports all of its
-    ** problems before any work. */
+    /* Check every combination first, so a bad range reports its problems
+    ** before any work. */
     for (size_t j = 0; st == MRV_OK && j < s->n; j++) {
         mrv_agreement a = l->agr;
-        if (!sweep_set(&a, kind, ded, s->values[j], s->key, d))
-            st = mrv_diag_status(d);
+        if (!sweep_row(s, kind, ded, j, &a, d)) st = mrv_diag_status(d);
     }
     for (size_t j = 0; st == MRV_OK && j < s->n; j++) {
         mrv_agreement a = l->agr;
-        sweep_set(&a, kind, ded, s->values[j], s->key, d);
+        sweep_row(s, kind, ded, j, &a, d);
         mrv_ledger_waterfall(&a, l->nvint, l->issued, cells, NULL);
         int64_t *t = s->totals + j * s->ncols;
         t[0] = l->issued[l->nvint];
@@ -268,4 +327,10 @@ mrv_status mrv_ledger_sweep(const mrv_run *run, const char *spec,
     }
     *out = s;
     return MRV_OK;
+}
+
+mrv_status mrv_ledger_sweep(const mrv_run *run, const char *spec,
+                            mrv_sweep **out, mrv_diag *d)
+{
+    return mrv_ledger_sweep_grid(run, &spec, 1, out, d);
 }

@@ -68,11 +68,11 @@ bool mrv_report_vintages_csv(const mrv_run *run, FILE *f)
                 mrv_csv_text(&c, unit);
                 mrv_csv_g17(&c, b->frac[v]);
             } else {
-                /* Unit text is an identifier-like string (units.c
-                ** parsed it): nothing in it needs CSV quoting, and the
-                ** copy is as long as the unit. */
-                char *pu = strndup(unit, mrv_report_period_unit_len(unit));
-                if (!pu) return false;
+                size_t k = mrv_report_period_unit_len(unit);
+                char *pu = malloc(k + 1);
+                if (!pu) return false; /* errno ENOMEM, for the message */
+                memcpy(pu, unit, k);
+                pu[k] = '\0';
                 mrv_csv_text(&c, pu);
                 free(pu);
                 mrv_csv_text(&c, NULL);
@@ -554,6 +554,7 @@ static size_t owned_names(const char **names)
     for (size_t i = 0; i < NFILES; i++) names[n++] = files[i].name;
     for (size_t i = 0; mrv_ledger_file_name(i) && n < MAX_OWNED; i++)
         names[n++] = mrv_ledger_file_name(i);
+    if (n < MAX_OWNED) names[n++] = MRV_SWEEP_FILE;
     return n;
 }
 

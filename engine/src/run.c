@@ -31,6 +31,7 @@ void mrv_run_free(mrv_run *run)
     free(run->samples);
     free(run->eq_central);
     mrv_ledger_free(run->ledger);
+    mrv_sweep_free(run->sweep);
     mrv_bound_free(run->bound);
     free(run);
 }
@@ -260,6 +261,9 @@ mrv_status mrv_run_new(const char *path, const mrv_options *opt, mrv_run **out,
     }
     if (st == MRV_OK && pj->allocation && !opt->central_only)
         st = mrv_ledger_build(run, d);
+    if (st == MRV_OK && run->ledger && opt->nsweeps)
+        st = mrv_ledger_sweep_grid(run, opt->sweeps, opt->nsweeps, &run->sweep,
+                                   d);
     /* A rule turns estimates into issued units; with no allocation there
     ** is nothing for it to act on, and silence would hide a typo'd key. */
     const char *from;

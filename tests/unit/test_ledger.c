@@ -908,6 +908,16 @@ static void test_ledger_monte_carlo_allocation(void **state)
     assert_close(l->mc.buyer_q[2], 150, 0);
     assert_close(l->mc.host_mean, 2.5, 0);
     assert_close(l->mc.buyer_mean, 127.5, 0);
+    /* Per vintage: the central ledger gives KOR 82 then 47 (cumulative
+    ** 82, 129, short of 150).  The draws' cumulative units are 100/150,
+    ** 50/100, 80/150, 100/110: on schedule (>= 82, >= 129) in draws 0
+    ** and 3, then 0 and 2; complete (>= 150) in none, then 0 and 2. */
+    assert_non_null(l->mc.p_schedule);
+    assert_non_null(l->mc.p_complete);
+    assert_close(l->mc.p_schedule[0], 0.5, 0);
+    assert_close(l->mc.p_schedule[1], 0.5, 0);
+    assert_close(l->mc.p_complete[0], 0, 0);
+    assert_close(l->mc.p_complete[1], 0.5, 0);
 
     /* The sweep runs every value on every draw: at 100 the buyer gets
     ** its volume in all four draws, at 160 in one (draw 0). */
@@ -937,7 +947,8 @@ static void test_ledger_sweep(void **state)
                   MRV_OK);
     assert_int_equal(s->n, 5);
     char b[32];
-    assert_string_equal(mrv_dec_format(s->values[4], b, sizeof b), "0.8");
+    assert_string_equal(mrv_dec_format(s->axis[0].values[4], b, sizeof b),
+                        "0.8");
     /* Columns: issued, sop, omge, host, buyer.  The remainder is 995 in
     ** all; the buyer's total is round(s x 995): 398 at 0.4, 498 at 0.5
     ** (497.5 up), 796 at 0.8. */
@@ -978,6 +989,57 @@ static void test_ledger_sweep(void **state)
         mrv_diag_format(mrv_diag_first(fx->diag), msg, sizeof msg);
         if (!strstr(msg, bad[i].msg))
             fail_msg("'%s': %s (want '%s')", bad[i].spec, msg, bad[i].msg);
+    }
+    /* A grid of two: every combination, the second key fastest, in
+    ** sweep.csv as in tests/cli/allocate-sweep-grid (derived there). */
+    static const char *const grid[] = {"split.buyer_share=0.4:0.6:0.2",
+                                       "deductions.omge.rate=0.02:0.04:0.02"};
+    mrv_diag_reset(fx->diag);
+    assert_status(mrv_ledger_sweep_grid(&fx->run, grid, 2, &s, fx->diag),
+                  MRV_OK);
+    assert_int_equal(s->n, 4);
+    assert_string_equal(mrv_dec_format(mrv_sweep_value(s, 1, 0), b, sizeof b),
+                        "0.4");
+    assert_string_equal(mrv_dec_format(mrv_sweep_value(s, 1, 1), b, sizeof b),
+                        "0.04");
+    assert_string_equal(mrv_dec_format(mrv_sweep_value(s, 2, 0), b, sizeof b),
+                        "0.6");
+    char *csv = NULL;
+    size_t ncsv = 0;
+    FILE *mf = open_memstream(&csv, &ncsv);
+    assert_true(mrv_ledger_sweep_csv(fx->run.ledger, s, mf));
+    fclose(mf);
+    assert_string_equal(csv, "split.buyer_share,deductions.omge.rate,issued,"
+                             "sop,omge,host,buyer\n"
+                             "0.4,0.02,1070,52,23,597,398\n"
+                             "0.4,0.04,1070,52,44,584,390\n"
+                             "0.6,0.02,1070,52,23,398,597\n"
+                             "0.6,0.04,1070,52,44,390,584\n");
+    free(csv);
+    mrv_sweep_free(s);
+    /* Grids too large, a key twice, two rates beyond 1 together. */
+    static const struct {
+        const char *a, *b, *msg;
+    } badgrid[] = {
+        {"split.buyer_share=0:1:0.01", "deductions.omge.rate=0:0.1:0.01",
+         "gives 1111 combinations"},
+        {"split.buyer_share=0:1:0.5", "split.buyer_share=0:1:0.5",
+         "is given twice"},
+        {"deductions.sop.rate=0.5:0.9:0.4", "deductions.omge.rate=0.5:0.5:1",
+         "take more than 1"},
+    };
+    for (size_t i = 0; i < sizeof badgrid / sizeof *badgrid; i++) {
+        const char *const specs[] = {badgrid[i].a, badgrid[i].b};
+        mrv_diag_reset(fx->diag);
+        s = NULL;
+        assert_int_not_equal(
+            mrv_ledger_sweep_grid(&fx->run, specs, 2, &s, fx->diag), MRV_OK);
+        assert_null(s);
+        char msg[512];
+        mrv_diag_format(mrv_diag_first(fx->diag), msg, sizeof msg);
+        if (!strstr(msg, badgrid[i].msg))
+            fail_msg("'%s' x '%s': %s (want '%s')", badgrid[i].a, badgrid[i].b,
+                     msg, badgrid[i].msg);
     }
     /* A volume swept in half tonnes is refused. */
     build_ok(fx,

@@ -149,9 +149,12 @@ _Static_assert(MRV_PICK_MAXREL > MRV_MAX_AXES, "one multiplier per level");
 #define MRV_LEDGER_MAX_ACCOUNTS   16
 /* Years from a vintage to its issuance, transfer or use ({lag: N}). */
 #define MRV_LEDGER_MAX_LAG 100
-/* Values of one --sweep: each runs the whole agreement again, on every
-** draw when there are draws. */
+/* Values of one --sweep, or combinations of a grid of two: each runs the
+** whole agreement again, on every draw when there are draws. */
 #define MRV_SWEEP_MAX_STEPS 1000
+/* Numbers swept together: a grid of two (buyer share x OMGE rate) is what
+** a working group compares; more would not fit a table or a chart. */
+#define MRV_SWEEP_MAX_KEYS 2
 
 /* ---- messages and the command line ------------------------------------- */
 

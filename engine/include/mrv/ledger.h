@@ -85,6 +85,14 @@ typedef struct mrv_ledger_mc {
                        ** deductions to: host): 5, 50, 95 % */
     double buyer_q[3]; /* what the buyer receives: 5, 50, 95 % */
     double host_mean, buyer_mean;
+    /* Per vintage, for the agreement as written only (NULL in a sweep's
+    ** rows): the share of draws in which the buyer's cumulative units up
+    ** to and including that vintage are at least the central ledger's
+    ** (its schedule: what the ledger written promises by then), and, for
+    ** a buyer_volume split, at least the whole volume (complete by that
+    ** vintage; NULL for the other splits).  Arrays of nvint. */
+    double *p_schedule;
+    double *p_complete;
 } mrv_ledger_mc;
 
 typedef struct mrv_ledger {
@@ -168,29 +176,52 @@ const char *mrv_ledger_file_name(size_t i);
 
 /* ---- sweeps ------------------------------------------------------------ */
 
-/* Per-party crediting-period totals over a range of one agreement number,
-** for 'mrv allocate --sweep KEY=FROM:TO:STEP'. */
-typedef struct mrv_sweep {
+/* The file a sweep is written to, with the ledger's (mrv_ledger_write). */
+#define MRV_SWEEP_FILE "sweep.csv"
+
+/* One swept number: KEY and its values FROM, FROM + STEP, ... TO. */
+typedef struct mrv_sweep_axis {
     char *key;       /* KEY as given */
-    size_t n;        /* values swept */
+    size_t n;        /* values */
     mrv_dec *values; /* [n] */
+} mrv_sweep_axis;
+
+/* Per-party crediting-period totals over one agreement number, or over
+** the grid of two ('mrv allocate --sweep K1=... --sweep K2=...'). */
+typedef struct mrv_sweep {
+    size_t naxes; /* 1 to MRV_SWEEP_MAX_KEYS */
+    mrv_sweep_axis axis[MRV_SWEEP_MAX_KEYS];
+    size_t n;        /* rows: every combination, the last axis fastest */
     size_t ncols;    /* issued, then the ledger columns */
     int64_t *totals; /* [n * ncols] */
     bool has_mc;
-    mrv_ledger_mc *mc; /* [n] with draws, else NULL */
+    mrv_ledger_mc *mc; /* [n] with draws, else NULL (no per-vintage
+                       ** arrays) */
 } mrv_sweep;
 
-/* Parses 'spec' ("split.buyer_share=0.4:0.8:0.1"; keys:
+/* The value of axis 'k' in row 'j'. */
+mrv_dec mrv_sweep_value(const mrv_sweep *s, size_t j, size_t k);
+
+/* Parses each of 'specs' ("split.buyer_share=0.4:0.8:0.1"; keys:
 ** split.buyer_share, split.buyer_volume, split.host_volume,
-** deductions.NAME.rate, authorized) and runs the run's agreement with each
-** value from FROM to TO (inclusive) in exact decimal steps of STEP.  The
-** key must name a number the agreement has; every value must be valid for
-** it.  On success sets *out (free with mrv_sweep_free).  Errors are
-** recorded without a file position. */
+** deductions.NAME.rate, authorized; 1 to MRV_SWEEP_MAX_KEYS of them, each
+** key once) and runs the run's agreement with every combination of the
+** values, each from FROM to TO (inclusive) in exact decimal steps of
+** STEP.  Each key must name a number the agreement has; every
+** combination must be valid (two rates together at most 1).  At most
+** MRV_SWEEP_MAX_STEPS combinations.  On success sets *out (free with
+** mrv_sweep_free).  Errors are recorded without a file position. */
+mrv_status mrv_ledger_sweep_grid(const mrv_run *run, const char *const *specs,
+                                 size_t nspecs, mrv_sweep **out,
+                                 mrv_diag *diag);
+/* The same for one key. */
 mrv_status mrv_ledger_sweep(const mrv_run *run, const char *spec,
                             mrv_sweep **out, mrv_diag *diag);
 void mrv_sweep_free(mrv_sweep *s);
-/* The sweep as a table: one row per value. */
+/* The sweep as a table: one row per combination. */
 void mrv_ledger_sweep_print(const mrv_run *run, const mrv_sweep *s, FILE *f);
+/* sweep.csv: the keys' values, then issued and every ledger column's
+** crediting-period total, then with draws the per-draw outcome. */
+bool mrv_ledger_sweep_csv(const mrv_ledger *l, const mrv_sweep *s, FILE *f);
 
 #endif /* MRV_LEDGER_H */

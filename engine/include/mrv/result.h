@@ -39,6 +39,9 @@ typedef struct mrv_run {
     double *samples;
     /* With an 'allocation': the ledger (ledger.h), else NULL. */
     struct mrv_ledger *ledger;
+    /* With an allocation and the 'sweeps' option: the agreement over the
+    ** swept numbers (ledger.h), else NULL. */
+    struct mrv_sweep *sweep;
     /* The central program of the same lowering as 'program' (lower.h,
     ** keep_equations), run once on the central inputs:
     ** eq_central[mrv_bound_eq_at(bound, e, v, m)] is equation e's value at

@@ -46,6 +46,12 @@ typedef struct mrv_options {
     /* Record the trail of every value (mrv_run.trail), for 'mrv
     ** explain'. */
     bool trail;
+    /* With an allocation: sweep these numbers of the agreement
+    ** ("KEY=FROM:TO:STEP", one or two: a grid) into mrv_run.sweep, and
+    ** write sweep.csv (mrv_ledger_sweep_grid).  A bad sweep fails the run
+    ** before anything is written. */
+    const char *const *sweeps;
+    size_t nsweeps;
 } mrv_options;
 
 /* Runs the project at 'path'.  On success sets *out and returns MRV_OK;
