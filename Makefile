@@ -4,7 +4,8 @@
 #   make check      install missing packages, build, run every test
 #   make lint-includes  modules as docs/ARCHITECTURE.md maps them, no
 #                   include cycle (part of make check)
-#   make demo       install missing packages, build, run data/projects/*.yaml
+#   make demo       install missing packages, build, run and allocate
+#                   data/projects/*.yaml into out/NAME/run and allocate
 #   make asan       the whole test suite under ASan + UBSan (build-asan/)
 #   make valgrind   the demo and the unit tests under valgrind
 #   make bench      Monte Carlo timing against the numpy reference
@@ -66,6 +67,7 @@ TEST_HELP_OBJ := $(TEST_HELP:tests/unit/%.c=$(BUILD)/obj/tests/%.o)
 TEST_OBJ := $(TEST_SRC:tests/unit/%.c=$(BUILD)/obj/tests/%.o)
 
 .PHONY: all check test unit cases bad cli security standalone lowmem demo \
+        demo-check \
         asan valgrind bench install uninstall clean deps format format-check \
         coverage fuzz fuzz-harnesses fuzz-smoke lint-includes
 all: $(BUILD)/mrv $(BUILD)/libmrv.a
@@ -123,7 +125,7 @@ check: deps
 
 test: all $(TEST_BIN)
 	@$(MAKE) --no-print-directory unit cases bad cli security standalone \
-	    lowmem lint-includes
+	    lowmem lint-includes demo-check
 	@echo "make check: all tests passed"
 
 unit: $(TEST_BIN)
@@ -149,15 +151,19 @@ standalone:
 lowmem: $(BUILD)/mrv
 	@tests/run-lowmem $(BUILD)/mrv
 
+# make demo's layout, into a temporary folder.
+demo-check: $(BUILD)/mrv
+	@tests/run-demo $(BUILD)/mrv
+
 # Modules depend one way: no include cycle, and only the includes the
 # module map of docs/ARCHITECTURE.md allows.
 lint-includes:
 	@tools/check-includes
 
+# Each project's run and allocation outputs side by side (tools/demo).
 demo: deps
 	@$(MAKE) --no-print-directory all
-	@set -e; for p in data/projects/*.yaml; do \
-	    $(BUILD)/mrv run $$p --out out/$$(basename $$p .yaml); echo; done
+	@tools/demo $(BUILD)/mrv
 
 SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=all \
             -fno-omit-frame-pointer
