@@ -130,8 +130,11 @@ mrv_status mrv_propagate(const mrv_program *p, const mrv_ipcc_input *in,
         /* A result the draws do not move at all (leakage 0, say) agrees
         ** when Approach 1 does not move it either, up to rounding. */
         if (!(tol > 0)) tol = 1e-9 * fmax(1, fabs(s->central));
-        s->ipcc_disagrees = fabs(s->ipcc_lower - s->lower) > tol ||
-                            fabs(s->ipcc_upper - s->upper) > tol;
+        double dlo = fabs(s->ipcc_lower - s->lower);
+        bool total = c >= p->nvint * MRV_NRESULTS;
+        bool sign = (s->ipcc_lower > 0) != (s->lower > 0);
+        bool material = total && dlo > MRV_IPCC_MATERIAL * fabs(s->central);
+        s->ipcc_disagrees = dlo > tol && (sign || material);
     }
 out:
     free(pt);

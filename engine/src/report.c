@@ -213,8 +213,13 @@ static void json_monte_carlo(const mrv_run *run, FILE *f)
           "\"flag_tolerance\": ",
           f);
     mrv_json_num(f, MRV_IPCC_TOLERANCE);
-    fputs(", \"flag_rule\": \"a bound differs from the Monte Carlo bound "
-          "by more than flag_tolerance of the Monte Carlo half-width\"}}",
+    fputs(", \"flag_materiality\": ", f);
+    mrv_json_num(f, MRV_IPCC_MATERIAL);
+    fputs(", \"flag_rule\": \"the lower bound differs from the Monte Carlo "
+          "lower bound by more than flag_tolerance of the Monte Carlo "
+          "half-width, and either the two lie on opposite sides of zero or, "
+          "for a crediting-period total, the difference is more than "
+          "flag_materiality of the central estimate\"}}",
           f);
 }
 
@@ -497,9 +502,10 @@ void mrv_report_table(const mrv_run *run, FILE *f)
                 flagged ? ";" : "");
         if (flagged)
             fprintf(f,
-                    "  ! where it differs from the Monte Carlo bounds by "
-                    "more than %g%% of their half-width\n",
-                    MRV_IPCC_TOLERANCE * 100);
+                    "  ! where its lower bound would change a conclusion: "
+                    "on the other side of zero,\n    or off by more than "
+                    "%g%% of the total's central estimate (material)\n",
+                    MRV_IPCC_MATERIAL * 100);
         size_t at;
         double sh = worst_shift(run, &at);
         char where[64];

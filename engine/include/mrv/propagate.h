@@ -19,14 +19,26 @@
 #include "program.h"
 #include "stats.h"
 
-/* A bound of Approach 1 "disagrees" with the Monte Carlo when the two
-** differ by more than this share of the Monte Carlo half-width
-** (upper - lower) / 2.  The Monte Carlo bounds' own sampling error is a
-** few per cent of the half-width at 10^4 draws, so 10 % is well clear of
-** noise, yet small enough to catch what Approach 1 cannot see: skewed
-** inputs (a triangular mode is not its mean) and curvature (products of
-** uncertain factors, divisions by 1 - x). */
+/* When Approach 1 is flagged ("disagrees").  Skewed inputs and
+** curvature make every vintage of most real projects differ a little
+** from the Monte Carlo, so a mark on every row says nothing; the flag is
+** kept for a difference that would change what someone concludes:
+**
+**   - on any row, the two lower bounds on opposite sides of zero (one
+**     says the result is surely positive, the other does not);
+**   - on a crediting-period total, the lower bounds (the bound a
+**     conservative issuance reads) differ by more than MRV_IPCC_MATERIAL
+**     of the central estimate: 5 %, the widest materiality threshold of
+**     verification practice for small projects, so a difference below
+**     it would not change a verification opinion on any project;
+**
+** and in both cases by more than MRV_IPCC_TOLERANCE of the Monte Carlo
+** half-width (upper - lower) / 2, well clear of the bounds' own sampling
+** error (a few per cent of the half-width at 10^4 draws).  The total
+** speaks for the period: a vintage row is not marked for the same
+** materiality, whose size per vintage report.html states. */
 #define MRV_IPCC_TOLERANCE 0.10
+#define MRV_IPCC_MATERIAL  0.05
 
 /* One input of the program, as Approach 1 needs it. */
 typedef struct mrv_ipcc_input {
