@@ -25,9 +25,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "inputs.h"
 #include "ledger.h"
 #include "mc.h"
+#include "propagate.h"
 #include "report.h"
+#include "stats.h"
 
 #ifndef MRV_VERSION_STRING
 #define MRV_VERSION_STRING "0.0.0"
@@ -167,6 +170,8 @@ typedef struct page {
     int dec;             /* decimals of the results */
     bool partial;        /* some vintage has frac < 1 */
     char conf[16];       /* "95" */
+    double below;        /* share of draws of the total reductions below
+                         ** its central estimate; NaN without draws */
 } page;
 
 static const mrv_stat *stat_at(const page *g, size_t v, int r)
@@ -196,8 +201,8 @@ static void vintage_label(FILE *f, const page *g, size_t v)
 /* ---- charts ------------------------------------------------------------ */
 
 /* SVG user units; the page scales the drawing to its width. */
-#define CH_W        760.0
-#define CH_H        320.0
+#define CH_W        640.0
+#define CH_H        300.0
 #define CH_TOP      30.0
 #define CH_BOTTOM   40.0
 #define CH_RIGHT    14.0
@@ -248,7 +253,7 @@ static void frame_set(frame *fr, double lo, double hi, size_t nslot)
         size_t k = strlen(mrv_fmt_num(y, fr->dec, b, sizeof b));
         if (k > w) w = k;
     }
-    fr->left = 14 + 7.2 * (double)w;
+    fr->left = 16 + 8.4 * (double)w;
     fr->right = CH_W - CH_RIGHT;
     fr->top = CH_TOP;
     fr->bottom = CH_H - CH_BOTTOM;
@@ -621,6 +626,446 @@ static void chart_allocation(FILE *f, const page *g)
     fputs("</ul>\n</figcaption>\n</figure>\n", f);
 }
 
+/* ---- line charts ------------------------------------------------------- */
+
+/* One line of a chart over the vintages: y[v] for v < nvint, NaN breaks
+** it. */
+typedef struct series {
+    const double *y;
+    const char *color;
+    const char *label;
+    bool dashed;
+} series;
+
+/* Lines over the vintages with points, an optional band [lo, hi] under
+** them and an optional level (a contracted volume) across the plot. */
+typedef struct lines {
+    const char *aria, *unit;
+    size_t ns;
+    series s[4];
+    const double *lo, *hi; /* band, or NULL */
+    const char *band_label;
+    double level; /* NaN: none */
+    const char *level_label;
+} lines;
+
+static void polyline(FILE *f, const frame *fr, const double *y, size_t nv,
+                     const char *color, bool dashed)
+{
+    for (size_t v = 0; v < nv;) {
+        if (!isfinite(y[v])) {
+            v++;
+            continue;
+        }
+        size_t end = v;
+        while (end + 1 < nv && isfinite(y[end + 1])) end++;
+        if (end > v) {
+            fprintf(
+                f,
+                "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\"%s "
+                "points=\"",
+                color, dashed ? " stroke-dasharray=\"6 4\"" : "");
+            for (size_t k = v; k <= end; k++)
+                fprintf(f, "%.1f,%.1f%s", fx(fr, k), fy(fr, y[k]),
+                        k < end ? " " : "");
+            fputs("\"/>\n", f);
+        }
+        v = end + 1;
+    }
+}
+
+static void chart_lines(FILE *f, const page *g, const lines *c)
+{
+    size_t nv = g->run->nvint;
+    double lo = 0, hi = 0;
+    for (size_t k = 0; k < c->ns; k++)
+        for (size_t v = 0; v < nv; v++)
+            if (isfinite(c->s[k].y[v])) {
+                lo = fmin(lo, c->s[k].y[v]);
+                hi = fmax(hi, c->s[k].y[v]);
+            }
+    for (size_t v = 0; c->lo && v < nv; v++)
+        if (isfinite(c->lo[v]) && isfinite(c->hi[v])) {
+            lo = fmin(lo, c->lo[v]);
+            hi = fmax(hi, c->hi[v]);
+        }
+    if (isfinite(c->level)) hi = fmax(hi, c->level * 1.08);
+    frame fr;
+    frame_set(&fr, lo, hi, nv);
+    fputs("<figure class=\"chart\">\n", f);
+    svg_open(f, c->aria);
+    y_axis(f, &fr, c->unit);
+    x_axis(f, &fr, g);
+    if (c->lo) {
+        fputs("<polygon class=\"band\" points=\"", f);
+        bool any = false;
+        for (size_t v = 0; v < nv; v++)
+            if (isfinite(c->hi[v])) {
+                fprintf(f, "%s%.1f,%.1f", any ? " " : "", fx(&fr, v),
+                        fy(&fr, c->hi[v]));
+                any = true;
+            }
+        for (size_t v = nv; v-- > 0;)
+            if (isfinite(c->lo[v]))
+                fprintf(f, " %.1f,%.1f", fx(&fr, v), fy(&fr, c->lo[v]));
+        fputs("\"/>\n", f);
+    }
+    zero_line(f, &fr);
+    if (isfinite(c->level)) {
+        double y = fy(&fr, c->level);
+        fprintf(f,
+                "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
+                "stroke=\"#333\" stroke-dasharray=\"3 3\"/>"
+                "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\" "
+                "class=\"mark\">",
+                fr.left, y, fr.right, y, fr.right - 4, y - 5);
+        esc(f, c->level_label);
+        fputs("</text>\n", f);
+    }
+    for (size_t k = 0; k < c->ns; k++) {
+        polyline(f, &fr, c->s[k].y, nv, c->s[k].color, c->s[k].dashed);
+        for (size_t v = 0; v < nv; v++) {
+            if (!isfinite(c->s[k].y[v])) continue;
+            char a[48];
+            fprintf(f,
+                    "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"%s\" fill=\"%s\">"
+                    "<title>",
+                    fx(&fr, v), fy(&fr, c->s[k].y[v]), nv > 40 ? "2" : "3",
+                    c->s[k].color);
+            esc(f, c->s[k].label);
+            fputc(' ', f);
+            vintage_label(f, g, v);
+            fprintf(f, ": %s</title></circle>\n",
+                    mrv_fmt_num(c->s[k].y[v], g->dec, a, sizeof a));
+        }
+    }
+    fputs("</svg>\n<figcaption>\n<ul class=\"legend\">\n", f);
+    for (size_t k = 0; k < c->ns; k++)
+        legend_item(f, "line", c->s[k].color, c->s[k].label);
+    if (c->lo) legend_item(f, "box", C_BAND, c->band_label);
+    fputs("</ul>\n</figcaption>\n</figure>\n", f);
+}
+
+/* The central value of result r per vintage. */
+static double *central_of(const page *g, int r)
+{
+    double *y = malloc((g->run->nvint + 1) * sizeof *y);
+    for (size_t v = 0; y && v < g->run->nvint; v++)
+        y[v] = stat_at(g, v, r)->central;
+    return y;
+}
+
+/* Baseline against project emissions (and leakage when there is any):
+** what the reductions are the difference of. */
+static void section_emissions(FILE *f, const page *g)
+{
+    double *be = central_of(g, MRV_RES_BASELINE);
+    double *pe = central_of(g, MRV_RES_PROJECT);
+    double *le = central_of(g, MRV_RES_LEAKAGE);
+    if (be && pe && le) {
+        bool leak = false;
+        for (size_t v = 0; v < g->run->nvint; v++) leak |= le[v] != 0;
+        lines c = {0};
+        c.aria = g->m->removals ? "Baseline and actual removals per vintage"
+                                : "Baseline and project emissions per vintage";
+        c.unit = g->unit;
+        c.s[c.ns++] = (series){be, "#7a7a7a", result_label(g, 0), false};
+        c.s[c.ns++] = (series){pe, C_LINE, result_label(g, 1), false};
+        if (leak) c.s[c.ns++] = (series){le, C_NEG, "Leakage", true};
+        c.level = (double)NAN;
+        fputs("<section>\n<h2>", f);
+        esc(f, c.aria);
+        fputs("</h2>\n<p class=\"note\">Central estimates. ", f);
+        esc(f, result_label(g, MRV_RES_REDUCTIONS));
+        fputs(g->m->removals
+                  ? " are actual removals less the baseline's and leakage."
+                  : " are baseline less project emissions and leakage.",
+              f);
+        fputs("</p>\n", f);
+        chart_lines(f, g, &c);
+        fputs("</section>\n", f);
+    }
+    free(be);
+    free(pe);
+    free(le);
+}
+
+/* For removals: the carbon stock the project adds, as cumulative net
+** removals, with the band of the cumulative sums draw by draw. */
+static void section_stock(FILE *f, const page *g)
+{
+    const mrv_run *run = g->run;
+    size_t nv = run->nvint, nd = (size_t)run->draws;
+    double *cum = malloc((nv + 1) * sizeof *cum);
+    double *lo = g->mc ? malloc((nv + 1) * sizeof *lo) : NULL;
+    double *hi = g->mc ? malloc((nv + 1) * sizeof *hi) : NULL;
+    double *acc = g->mc ? calloc(nd, sizeof *acc) : NULL;
+    double *work = g->mc ? malloc(nd * sizeof *work) : NULL;
+    bool band = g->mc && run->samples && lo && hi && acc && work;
+    if (cum) {
+        double sum = 0;
+        const double ps[2] = {(1 - run->confidence) / 2,
+                              (1 + run->confidence) / 2};
+        for (size_t v = 0; v < nv; v++) {
+            sum += stat_at(g, v, MRV_RES_REDUCTIONS)->central;
+            cum[v] = sum;
+            if (!band) continue;
+            const double *x =
+                run->samples + (v * MRV_NRESULTS + MRV_RES_REDUCTIONS) * nd;
+            for (size_t i = 0; i < nd; i++) acc[i] += x[i];
+            memcpy(work, acc, nd * sizeof *work);
+            double q[2];
+            mrv_stats_quantiles(work, nd, ps, 2, q);
+            lo[v] = q[0];
+            hi[v] = q[1];
+        }
+        lines c = {0};
+        c.aria = "Cumulative net removals: the carbon stock the project adds";
+        c.unit = "tCO2e";
+        c.s[c.ns++] = (series){cum, "#2e7d32",
+                               "cumulative net removals "
+                               "(central)",
+                               false};
+        char bl[96];
+        snprintf(bl, sizeof bl, "%s %% interval, summed draw by draw", g->conf);
+        if (band) {
+            c.lo = lo;
+            c.hi = hi;
+            c.band_label = bl;
+        }
+        c.level = (double)NAN;
+        fputs("<section>\n<h2>Cumulative carbon stock</h2>\n<p class=\"note\">"
+              "Net removals added up vintage by vintage: the carbon the "
+              "project has stored, net of its baseline and leakage, by the "
+              "end of each vintage.</p>\n",
+              f);
+        chart_lines(f, g, &c);
+        fputs("</section>\n", f);
+    }
+    free(cum);
+    free(lo);
+    free(hi);
+    free(acc);
+    free(work);
+}
+
+/* The buyer's cumulative delivery in the ledger against its contracted
+** volume, and per vintage how often the draws keep to it. */
+static void section_delivery(FILE *f, const page *g)
+{
+    const mrv_ledger *l = g->l;
+    const mrv_agreement *a = &l->agr;
+    size_t nc = MRV_LEDGER_NCOLS(a), nv = l->nvint;
+    double *cum = malloc((nv + 1) * sizeof *cum);
+    if (!cum) return;
+    int64_t sum = 0;
+    for (size_t v = 0; v < nv; v++) {
+        sum += l->cells[v * nc + a->nded + 1];
+        cum[v] = (double)sum;
+    }
+    bool vol = a->split == MRV_SPLIT_BUYER_VOLUME;
+    char lab[160], lv[160], t[48];
+    snprintf(lab, sizeof lab, "units to %s so far", a->buyer);
+    snprintf(lv, sizeof lv, "contracted %s t",
+             mrv_fmt_num((double)a->volume, 0, t, sizeof t));
+    lines c = {0};
+    c.aria = "The buyer's cumulative delivery against its contracted volume";
+    c.unit = "units (tCO2e)";
+    c.s[c.ns++] = (series){cum, C_BUYER, lab, false};
+    c.level = vol ? (double)a->volume : (double)NAN;
+    c.level_label = lv;
+    fputs("<section>\n<h2>Delivery to ", f);
+    esc(f, a->buyer);
+    fputs("</h2>\n<p class=\"note\">Cumulative units to the buyer in the "
+          "ledger (the central case)",
+          f);
+    if (vol) fputs(" against its contracted volume", f);
+    fputs(".", f);
+    if (l->has_mc && l->mc.p_schedule)
+        fputs(" With the agreement run on every draw, the table gives per "
+              "vintage the share of draws in which the buyer has at least "
+              "the units the ledger gives it by then (on schedule)",
+              f);
+    if (l->has_mc && l->mc.p_complete)
+        fputs(" and its whole volume (complete)", f);
+    fputs(l->has_mc ? ".</p>\n" : "</p>\n", f);
+    chart_lines(f, g, &c);
+    if (l->has_mc && l->mc.p_schedule) {
+        fputs("<div class=\"scroll\">\n<table id=\"delivery\">\n<thead><tr>"
+              "<th>Vintage</th><th>So far<span class=\"u\">units</span></th>"
+              "<th>On schedule<span class=\"u\">% of draws</span></th>",
+              f);
+        if (l->mc.p_complete)
+            fputs("<th>Complete<span class=\"u\">% of draws</span></th>", f);
+        fputs("</tr></thead>\n<tbody>\n", f);
+        for (size_t v = 0; v < nv; v++) {
+            char x[48], q[48];
+            fputs("<tr><td>", f);
+            vintage_label(f, g, v);
+            fprintf(f, "</td><td>%s</td><td>%s</td>",
+                    mrv_fmt_num(cum[v], 0, x, sizeof x),
+                    prob(l->mc.p_schedule[v], q, sizeof q));
+            if (l->mc.p_complete)
+                fprintf(f, "<td>%s</td>",
+                        prob(l->mc.p_complete[v], q, sizeof q));
+            fputs("</tr>\n", f);
+        }
+        fputs("</tbody>\n</table>\n</div>\n", f);
+    }
+    fputs("</section>\n", f);
+    free(cum);
+}
+
+/* The sweep: what the buyer receives and the host keeps over the first
+** key's values, one line per value of the second key in a grid. */
+static void section_sweep(FILE *f, const page *g)
+{
+    const mrv_sweep *s = g->run->sweep;
+    const mrv_agreement *a = &g->l->agr;
+    size_t n0 = s->axis[0].n, n1 = s->naxes > 1 ? s->axis[1].n : 1;
+    size_t nc = s->ncols;
+    double hi = 0;
+    for (size_t j = 0; j < s->n; j++)
+        for (size_t c = 1; c < nc; c++)
+            hi = fmax(hi, (double)s->totals[j * nc + c]);
+    frame fr;
+    frame_set(&fr, 0, hi, n0);
+    fputs("<section>\n<h2>Sweep of the agreement</h2>\n<p class=\"note\">"
+          "Crediting-period totals for each value of <code>",
+          f);
+    esc(f, s->axis[0].key);
+    fputs("</code>", f);
+    if (s->naxes > 1) {
+        fputs(", one line per value of <code>", f);
+        esc(f, s->axis[1].key);
+        fputs("</code>", f);
+    }
+    fputs("; every number is in <code>sweep.csv</code>.</p>\n"
+          "<figure class=\"chart\">\n",
+          f);
+    svg_open(f, "Sweep of the agreement: units to the buyer and the host");
+    y_axis(f, &fr, "units (tCO2e)");
+    /* x: the first key's values, every one labelled when there is room. */
+    int every = 1;
+    while (slot_w(&fr) * every < 48) every++;
+    fputs("<g class=\"xaxis\">\n", f);
+    for (size_t i = 0; i < n0; i++) {
+        char x[48];
+        if (i % (size_t)every) continue;
+        fprintf(
+            f, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%s</text>\n",
+            fx(&fr, i), fr.bottom + 18,
+            mrv_dec_format(s->axis[0].values[i], x, sizeof x));
+    }
+    fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">",
+            (fr.left + fr.right) / 2, CH_H - 4);
+    esc(f, s->axis[0].key);
+    fputs("</text>\n</g>\n", f);
+    static const char *const shades[2][4] = {
+        {C_BUYER, "#f0b27a", "#a6501a", "#f6d2b0"},
+        {C_HOST, "#8fb4d6", "#24527d", "#c4d9ec"}};
+    double *y = malloc(n0 * sizeof *y);
+    for (size_t k = 0; y && k < n1; k++)
+        for (int who = 0; who < 2; who++) {
+            for (size_t i = 0; i < n0; i++) {
+                const int64_t *t = s->totals + (i * n1 + k) * nc;
+                int64_t host = t[1 + a->nded];
+                for (size_t j = 0; j < a->nded; j++)
+                    if (a->ded[j].units && a->ded[j].to_host) host += t[1 + j];
+                y[i] = who == 0 ? (double)t[2 + a->nded] : (double)host;
+            }
+            polyline(f, &fr, y, n0, shades[who][k % 4], who == 1);
+            for (size_t i = 0; i < n0; i++)
+                fprintf(f,
+                        "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" "
+                        "fill=\"%s\"/>",
+                        fx(&fr, i), fy(&fr, y[i]), shades[who][k % 4]);
+            fputc('\n', f);
+        }
+    free(y);
+    zero_line(f, &fr);
+    fputs("</svg>\n<figcaption>\n<ul class=\"legend\">\n", f);
+    for (size_t k = 0; k < n1; k++)
+        for (int who = 0; who < 2; who++) {
+            char text[200], x[48];
+            int o =
+                snprintf(text, sizeof text, "%s %s", who ? a->host : a->buyer,
+                         who ? "keeps (dashed)" : "receives");
+            if (s->naxes > 1 && o > 0 && (size_t)o < sizeof text)
+                snprintf(text + o, sizeof text - (size_t)o, ", %s = %s",
+                         s->axis[1].key,
+                         mrv_dec_format(s->axis[1].values[k], x, sizeof x));
+            legend_item(f, "line", shades[who][k % 4], text);
+        }
+    fputs("</ul>\n</figcaption>\n</figure>\n</section>\n", f);
+}
+
+/* HOOK(sensitivity): which inputs drive the uncertainty.  The per-input
+** variance shares and rank correlations are computed by the Monte Carlo
+** stage (issue 14, point 7) and are not yet part of mrv_run; when they
+** are, this section draws them as a tornado (one bar per input, longest
+** first, for the total reductions) and report.xlsx's Sensitivity sheet
+** lists them.  Until then it says so, and draws nothing. */
+static void section_sensitivity(FILE *f, const page *g)
+{
+    if (!g->mc) return;
+    fputs("<section>\n<h2>Which inputs drive the uncertainty</h2>\n"
+          "<p class=\"note\" id=\"sensitivity-pending\">The share of the "
+          "variance each uncertain input explains is not computed by this "
+          "version of mrv.</p>\n</section>\n",
+          f);
+}
+
+/* Every parameter as written, its source, and whether it is sourced or
+** an assumption (inputs.h). */
+static void section_inputs(FILE *f, const page *g)
+{
+    mrv_inputs in;
+    if (mrv_inputs_list(g->b, &in) != MRV_OK) return;
+    size_t nasm = 0;
+    for (size_t i = 0; i < in.n; i++) nasm += in.rows[i].assumed;
+    fprintf(f,
+            "<section>\n<h2>Inputs</h2>\n<p class=\"note\">Every parameter "
+            "as written, where (file:line), its uncertainty and its source. "
+            "A value is <span class=\"tag src\">sourced</span> when it names "
+            "a source (its own <code>source:</code>, a factor-table entry's, "
+            "or the methodology's for a default) and an <span class=\"tag "
+            "asm\">assumption</span> when it says <code>assumption:</code> "
+            "or names none: %zu of %zu here.  Factor-table sources tagged "
+            "[recalled] are still to be checked against the text.</p>\n"
+            "<div class=\"scroll\">\n<table id=\"inputs\">\n<thead><tr>"
+            "<th class=\"l\">Parameter</th><th class=\"l\">Value as written"
+            "</th><th class=\"l\">Unit</th><th class=\"l\">Uncertainty</th>"
+            "<th class=\"l\">Where</th><th class=\"l\">Source</th></tr>"
+            "</thead>\n<tbody>\n",
+            nasm, in.n);
+    for (size_t i = 0; i < in.n; i++) {
+        const mrv_input_row *r = &in.rows[i];
+        fputs("<tr><td class=\"l\"><code>", f);
+        esc(f, r->name);
+        fputs("</code></td><td class=\"l w\">", f);
+        esc(f, r->value);
+        if (strcmp(r->origin, "default") == 0)
+            fputs(" <span class=\"u\">methodology default</span>", f);
+        fputs("</td><td class=\"l\">", f);
+        esc(f, r->unit);
+        fputs("</td><td class=\"l w\">", f);
+        esc(f, *r->uncertainty ? r->uncertainty : "certain");
+        fputs("</td><td class=\"l\"><code>", f);
+        esc(f, r->pos.file ? r->pos.file : "");
+        fprintf(f, ":%u</code></td><td class=\"l w\">", r->pos.line);
+        fputs(r->assumed ? "<span class=\"tag asm\">assumption</span> "
+                         : "<span class=\"tag src\">sourced</span> ",
+              f);
+        if (r->assumption) esc(f, r->assumption);
+        if (r->assumption && r->source) fputs("; ", f);
+        if (r->source) esc(f, r->source);
+        fputs("</td></tr>\n", f);
+    }
+    fputs("</tbody>\n</table>\n</div>\n</section>\n", f);
+    mrv_inputs_free(&in);
+}
+
 /* ---- sections ---------------------------------------------------------- */
 
 static const char *basis_text(mrv_basis b)
@@ -677,6 +1122,14 @@ static void head(FILE *f, const page *g)
           ".headline{border-left:4px solid " C_LINE ";background:#f2f5f8;"
           "padding:.6rem .9rem;margin:1rem 0}\n"
           ".headline p{margin:.2rem 0}\n"
+          ".headline ul{margin:.2rem 0;padding-left:1.2rem}\n"
+          ".warn{border-left:4px solid #b35806;background:#fdf3e7;"
+          "padding:.5rem .9rem;margin:.6rem 0}\n"
+          ".tag{font-size:.8em;padding:0 .35em;border-radius:3px;"
+          "white-space:nowrap}\n"
+          ".tag.src{background:#e3efe3;color:#1d5a1d}\n"
+          ".tag.asm{background:#fbe9d0;color:#7a4100}\n"
+          "td.w{white-space:normal;min-width:8rem}\n"
           ".scroll{overflow-x:auto}\n"
           "table{border-collapse:collapse;font-variant-numeric:tabular-nums;"
           "margin:.4rem 0;font-size:.92rem}\n"
@@ -693,9 +1146,10 @@ static void head(FILE *f, const page *g)
           "monospace;font-size:.86em}\n"
           ".hash{word-break:break-all;white-space:normal}\n"
           "figure{margin:.6rem 0 1rem}\n"
-          ".chart{overflow-x:auto}\n"
-          ".chart>svg{display:block;width:100%;min-width:38rem;height:auto}\n"
-          ".chart text{font-size:12px;fill:#333}\n"
+          /* Charts shrink with the page, never scroll: on a 390 px
+          ** phone the whole drawing, markers and labels, stays in view. */
+          ".chart>svg{display:block;width:100%;max-width:48rem;height:auto}\n"
+          ".chart text{font-size:14px;fill:#333}\n"
           ".chart text.unit{font-weight:600}\n"
           ".chart text.small{font-size:10px;fill:#777}\n"
           ".grid line{stroke:#e6e6e6}\n.xaxis line{stroke:#999}\n"
@@ -714,7 +1168,7 @@ static void head(FILE *f, const page *g)
           /* On paper nothing scrolls: tables get smaller instead, and a
           ** section stays on one page when it fits. */
           "@media print{body{max-width:none;padding:0;font-size:10pt}"
-          ".chart>svg{min-width:0}.scroll{overflow:visible}"
+          ".scroll{overflow:visible}"
           "table{font-size:8pt}th,td{padding:.12rem .35rem}"
           "section,figure,tr{break-inside:avoid}h2,h3{break-after:avoid}"
           ".headline{-webkit-print-color-adjust:exact;"
@@ -722,6 +1176,8 @@ static void head(FILE *f, const page *g)
           "</style>\n</head>\n<body>\n",
           f);
 }
+
+static void headline(FILE *f, const page *g);
 
 static void facts(FILE *f, const page *g)
 {
@@ -788,7 +1244,72 @@ static void facts(FILE *f, const page *g)
         fputs("</p>\n", f);
     }
 
-    /* The headline: the crediting-period total, and who gets what. */
+    headline(f, g);
+}
+
+/* Central beside the Monte Carlo, when the central estimate is far from
+** the draws' centre: its distance from their mean, relative to the mean,
+** beyond which the page says so.  5 %: the widest materiality threshold
+** of verification practice (propagate.h), and far above the mean's own
+** Monte Carlo error at the draws a report needs. */
+#define CENTRE_TOL 0.05
+
+/* Every destination of the issued units, in ledger order: each
+** deduction (with where it goes), the host, the buyer. */
+static void destinations(FILE *f, const page *g)
+{
+    const mrv_ledger *l = g->l;
+    const mrv_agreement *a = &l->agr;
+    const int64_t *tot = l->cells + l->nvint * MRV_LEDGER_NCOLS(a);
+    fputs("<p>Issued <strong>", f);
+    tonnes_int(f, l->issued[l->nvint]);
+    fputs("</strong> units over the crediting period:</p>\n<ul>\n", f);
+    for (size_t j = 0; j < a->nded; j++) {
+        const mrv_deduction *d = &a->ded[j];
+        char r[40];
+        fputs("<li>", f);
+        esc(f, d->name);
+        fprintf(f, " (%s %%): ", rate_pct(d->rate, r, sizeof r));
+        tonnes_int(f, tot[j]);
+        if (!d->units) {
+            fputs(" t paid in value to ", f);
+            esc(f, d->to);
+            fputs(" (a levy: moves no units)", f);
+        } else if (d->to_host) {
+            fputs(" to ", f);
+            esc(f, a->host);
+        } else if (strcmp(d->to, "cancellation") == 0) {
+            fputs(" cancelled", f);
+        } else {
+            fputs(" to ", f);
+            esc(f, d->to);
+        }
+        fputs("</li>\n", f);
+    }
+    mrv_ledger_outcome o = mrv_ledger_outcome_of(l);
+    fputs("<li>", f);
+    esc(f, a->host);
+    fputs(" (host) keeps <strong>", f);
+    tonnes_int(f, o.host_keeps);
+    fputs("</strong>", f);
+    if (o.host_keeps != tot[a->nded]) {
+        fputs(" (", f);
+        tonnes_int(f, tot[a->nded]);
+        fputs(" of its own and its deductions)", f);
+    }
+    fputs("</li>\n<li>", f);
+    esc(f, a->buyer);
+    fputs(" (buyer) receives <strong>", f);
+    tonnes_int(f, o.buyer);
+    fputs("</strong></li>\n</ul>\n", f);
+}
+
+/* The crediting-period total: central beside the draws' mean and
+** median, and a plain warning when issuance rests on a central estimate
+** far from their centre. */
+static void headline(FILE *f, const page *g)
+{
+    const mrv_run *run = g->run;
     const mrv_stat *t = stat_at(g, run->nvint, MRV_RES_REDUCTIONS);
     char a[48], b[48], c[48];
     fputs("<div class=\"headline\">\n<p><strong>", f);
@@ -796,28 +1317,49 @@ static void facts(FILE *f, const page *g)
     fprintf(f, " over the crediting period: %s ",
             mrv_fmt_num(t->central, g->dec, a, sizeof a));
     period_unit(f, g->unit);
-    fputs("</strong>", f);
-    if (g->mc)
-        fprintf(f, " (%s %% interval %s to %s)", g->conf,
-                mrv_fmt_num(t->lower, g->dec, b, sizeof b),
-                mrv_fmt_num(t->upper, g->dec, c, sizeof c));
-    fputs(".</p>\n", f);
-    if (g->l) {
-        const mrv_ledger *l = g->l;
-        mrv_ledger_outcome o = mrv_ledger_outcome_of(l);
-        fputs("<p>Issued ", f);
-        tonnes_int(f, l->issued[l->nvint]);
-        fputs(" units: ", f);
-        esc(f, l->agr.buyer);
-        fputs(" receives ", f);
-        tonnes_int(f, o.buyer);
-        fputs(", ", f);
-        esc(f, l->agr.host);
-        fputs(" keeps ", f);
-        tonnes_int(f, o.host_keeps);
-        fputs(".</p>\n", f);
+    fputs("</strong> (central estimate)", f);
+    if (g->mc) {
+        fprintf(f, "; Monte Carlo mean %s, median %s, %s %% interval %s",
+                mrv_fmt_num(t->mean, g->dec, a, sizeof a),
+                mrv_fmt_num(t->median, g->dec, b, sizeof b), g->conf,
+                mrv_fmt_num(t->lower, g->dec, c, sizeof c));
+        fprintf(f, " to %s", mrv_fmt_num(t->upper, g->dec, a, sizeof a));
     }
+    fputs(".</p>\n", f);
+    if (g->l) destinations(f, g);
     fputs("</div>\n", f);
+
+    /* Issuance rests on the central estimate when the agreement's basis
+    ** is central (or the basis fell back to it); without an allocation
+    ** the central estimate is still the number reported first. */
+    bool on_central =
+        !g->l || g->l->basis == MRV_BASIS_CENTRAL || g->l->basis_fallback;
+    if (!g->mc || !on_central || !isfinite(t->mean) || t->mean == 0) return;
+    double rel = (t->central - t->mean) / fabs(t->mean);
+    if (!(fabs(rel) > CENTRE_TOL)) return;
+    char q[48];
+    fputs("<div class=\"warn\" id=\"centre-warning\"><p><strong>", f);
+    fputs(g->l ? "Issuance rests on" : "The reported total is", f);
+    fprintf(f, " a central estimate %.0f %% %s the Monte Carlo mean.</strong> ",
+            fabs(rel) * 100, rel > 0 ? "above" : "below");
+    fputs("The central estimate puts every input at its written value; the "
+          "mean is the expected outcome once every input varies as its "
+          "uncertainty says.  They part when inputs are skewed (a "
+          "triangular's mode is not its mean) or multiply each other.",
+          f);
+    if (isfinite(g->below))
+        fprintf(f,
+                " In %s %% of the draws the %s come out %s the central "
+                "estimate.",
+                prob(rel > 0 ? g->below : 1 - g->below, q, sizeof q),
+                g->m->removals ? "net removals" : "reductions",
+                rel > 0 ? "below" : "above");
+    if (g->l && rel > 0)
+        fputs(" A basis of <code>mean</code> or <code>lower</code> in the "
+              "agreement, or a conservativeness rule, would issue on the "
+              "draws instead.",
+              f);
+    fputs("</p></div>\n", f);
 }
 
 /* The sentence on the split: what the buyer receives and, for a volume,
@@ -1049,12 +1591,28 @@ static void section_results_table(FILE *f, const page *g)
         }
         fputs(".</p>\n", f);
     }
-    if (flagged)
-        fputs("<p class=\"note\">! IPCC Approach 1 differs from the Monte "
-              "Carlo bounds by more than 10 % of their half-width, as it "
-              "does for skewed or non-linear models; the Monte Carlo "
-              "interval is the one to use.</p>\n",
-              f);
+    if (g->mc) {
+        /* The comparison, explained where it is shown (propagate.h). */
+        size_t nmat = 0, nfin = 0;
+        for (size_t v = 0; v < run->nvint; v++) {
+            const mrv_stat *s = stat_at(g, v, MRV_RES_REDUCTIONS);
+            if (!isfinite(s->ipcc_lower)) continue;
+            nfin++;
+            nmat += fabs(s->ipcc_lower - s->lower) >
+                    MRV_IPCC_MATERIAL * fabs(s->central);
+        }
+        fprintf(f,
+                "<p class=\"note\">IPCC Approach 1 is the first-order "
+                "propagation inventories use: central &#177; z&#183;sd, "
+                "symmetric by construction.  The Monte Carlo interval is the "
+                "one mrv uses.  %s<strong>!</strong> marks a difference that "
+                "changes a conclusion: the two lower bounds on opposite "
+                "sides of zero, or, on the total, lower bounds more than "
+                "%g %% of the central estimate apart (material).  Their lower "
+                "bounds differ by more than that in %zu of %zu vintages.</p>\n",
+                flagged ? "" : "No row is marked: ", MRV_IPCC_MATERIAL * 100,
+                nmat, nfin);
+    }
     fputs("</section>\n", f);
 }
 
@@ -1133,6 +1691,7 @@ static const char *file_text(const char *name)
                     "report them"},
         {"conservativeness.csv", "the estimate before and after each "
                                  "conservativeness adjustment"},
+        {"sweep.csv", "the agreement over the swept terms, as charted above"},
     };
     for (size_t i = 0; i < sizeof known / sizeof *known; i++)
         if (strcmp(known[i].name, name) == 0) return known[i].text;
@@ -1163,6 +1722,7 @@ static void section_files(FILE *f, const page *g)
     if (g->l)
         for (size_t i = 0; mrv_ledger_file_name(i); i++)
             file_item(f, mrv_ledger_file_name(i));
+    if (g->l && g->run->sweep) file_item(f, MRV_SWEEP_FILE);
     fputs("</ul>\n</section>\n", f);
 }
 
@@ -1289,12 +1849,29 @@ bool mrv_report_html(const mrv_run *run, FILE *f)
     g.dec = decimals_for(maxabs);
     for (size_t v = 0; v < run->nvint; v++) g.partial |= g.b->frac[v] < 1;
 
+    g.below = (double)NAN;
+    if (g.mc && run->samples) {
+        const mrv_stat *t = stat_at(&g, run->nvint, MRV_RES_REDUCTIONS);
+        const double *x =
+            run->samples +
+            (run->nvint * MRV_NRESULTS + MRV_RES_REDUCTIONS) * run->draws;
+        uint64_t k = 0;
+        for (uint64_t i = 0; i < run->draws; i++) k += x[i] < t->central;
+        g.below = (double)k / (double)run->draws;
+    }
+
     head(f, &g);
     facts(f, &g);
     section_reductions(f, &g);
+    section_emissions(f, &g);
+    if (g.m->removals) section_stock(f, &g);
     if (g.l) section_allocation(f, &g);
+    if (g.l) section_delivery(f, &g);
+    if (g.l && run->sweep) section_sweep(f, &g);
+    section_sensitivity(f, &g);
     section_results_table(f, &g);
     if (g.l) section_ledger_table(f, &g);
+    section_inputs(f, &g);
     section_files(f, &g);
     section_provenance(f, &g);
     fputs("</body>\n</html>\n", f);

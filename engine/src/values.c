@@ -7,7 +7,8 @@
 **   12 | "25 km/d" | TABLE/ENTRY                  a leaf
 **   {2025: v, 2026: v}                            a series (year keys)
 **   {commuter: v, delivery: v}                    one subtree per member
-**   {value: v, uncertainty: u, vary: ..., unit: ..., source: ...}
+**   {value: v, uncertainty: u, vary: ..., unit: ..., source: ...,
+**    assumption: ...}
 **
 ** nested in any order of the parameter's axes; an axis left out broadcasts.
 ** Leaves are converted to the internal scale at once.  Uncertainty on a
@@ -36,8 +37,9 @@ typedef struct vctx {
 } vctx;
 
 static const mrv_keyspec wrap_keys[] = {
-    {"value", true}, {"uncertainty", false}, {"vary", false},
-    {"unit", false}, {"source", false},      {"note", false}};
+    {"value", true},      {"uncertainty", false}, {"vary", false},
+    {"unit", false},      {"source", false},      {"note", false},
+    {"assumption", false}};
 
 static const mrv_keyspec unc_keys[] = {
     {"dist", true}, {"sd", false},       {"gsd", false}, {"min", false},
@@ -666,6 +668,10 @@ static mrv_vnode *wrapper(vctx *v, const mrv_ynode *n, const mrv_unit *unit,
     if (src && mrv__get_string(src, "'source'", &s, d) &&
         val->kind == MRV_V_LEAF && !val->source)
         val->source = s;
+    /* Free text, read by the report's inputs table; only its type is
+    ** checked here. */
+    const mrv_ynode *assumed = mrv_ymap_get(n, "assumption");
+    if (assumed) mrv__get_string(assumed, "'assumption'", &s, d);
     const mrv_ynode *un_node = mrv_ymap_get(n, "uncertainty");
     const mrv_ynode *vary = mrv_ymap_get(n, "vary");
     if (!un_node) {

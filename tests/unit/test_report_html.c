@@ -185,6 +185,19 @@ static size_t count(const char *s, const char *sub)
     return n;
 }
 
+/* Occurrences of 'sub' in the first chart (the reductions), which the
+** page draws first: other charts have points and bands of their own. */
+static size_t count_first_chart(const char *html, const char *sub)
+{
+    const char *a = strstr(html, "<figure");
+    const char *b = a ? strstr(a, "</figure>") : NULL;
+    assert_non_null(b);
+    size_t n = 0;
+    for (const char *p = a; (p = strstr(p, sub)) && p < b; p += strlen(sub))
+        n++;
+    return n;
+}
+
 /* The elements report_html.c emits; anything else is injected markup. */
 static const char *const allowed_tags[] = {
     "html", "head", "meta",   "title",   "style",    "body",       "header",
@@ -344,9 +357,9 @@ static void test_report_html_band_and_bars(void **state)
     assert_coordinates_inside(html);
     /* Chart 1: one band over the four vintages, the central line, a point
     ** per vintage with its interval; 90 % as the project asks. */
-    assert_int_equal(count(html, "<polygon class=\"band\""), 1);
-    assert_int_equal(count(html, "<polyline class=\"central\""), 1);
-    assert_int_equal(count(html, "</title></circle>"), 4);
+    assert_int_equal(count_first_chart(html, "<polygon class=\"band\""), 1);
+    assert_int_equal(count_first_chart(html, "<polyline class=\"central\""), 1);
+    assert_int_equal(count_first_chart(html, "</title></circle>"), 4);
     assert_non_null(strstr(html, "90 % interval of 2,000 Monte Carlo "
                                  "draws"));
     assert_non_null(strstr(html, "<title>2025: 1,000,000 tCO2e; 90 % "
@@ -364,6 +377,33 @@ static void test_report_html_band_and_bars(void **state)
     assert_non_null(strstr(html, "It is complete in vintage 2026."));
     assert_non_null(strstr(html, "receives all of its contracted volume in "
                                  "<strong>"));
+    /* The headline names every destination: issued 1,000,000 +
+    ** 2,000,000 + 0 + 1,500,000; sop 5 % of each, floor: 50,000 + 100,000
+    ** + 75,000; KOR its volume, KHM the rest. */
+    assert_non_null(strstr(html, "Issued <strong>4,500,000</strong> units"));
+    assert_non_null(strstr(html, "<li>sop (5 %): 225,000 to adaptation_fund"));
+    assert_non_null(strstr(html, "KHM (host) keeps <strong>2,275,000"));
+    assert_non_null(strstr(html, "KOR (buyer) receives <strong>2,000,000"));
+    /* A normal input: central and mean agree, no warning. */
+    assert_null(strstr(html, "centre-warning"));
+    assert_non_null(strstr(html, "(central estimate); Monte Carlo mean "));
+    /* Emissions, delivery with its per-vintage table, the inputs table:
+    ** X written in the project without a source is an assumption, K a
+    ** factor entry whose (escaped) source makes it sourced. */
+    assert_non_null(strstr(html, "<h2>Baseline and project emissions per "
+                                 "vintage</h2>"));
+    assert_non_null(strstr(html, "<h2>Delivery to KOR</h2>"));
+    assert_non_null(strstr(html, "<table id=\"delivery\">"));
+    assert_non_null(strstr(html, "contracted 2,000,000 t"));
+    assert_non_null(strstr(html, "<table id=\"inputs\">"));
+    assert_non_null(strstr(html, "<td class=\"l w\">4 years, 2025: 1000000 "
+                                 "... 2028: 1500000</td>"));
+    assert_non_null(strstr(html, "<td class=\"l w\">10%</td>"));
+    assert_non_null(strstr(html, "<span class=\"tag asm\">assumption</span> "
+                                 "</td></tr>"));
+    assert_non_null(strstr(html, "<span class=\"tag src\">sourced</span> "
+                                 "&lt;script&gt;"));
+    assert_non_null(strstr(html, "1 of 2 here"));
     /* The ledger table, the ledger's files, provenance. */
     assert_non_null(strstr(html, "<h2>Allocation ledger</h2>"));
     assert_non_null(strstr(html, "<code>conservativeness.csv</code>"));
@@ -459,7 +499,11 @@ static void test_report_html_removals(void **state)
     assert_null(strstr(html, "Reductions"));
     assert_non_null(strstr(html, "buffer (20 %) to buffer_pool"));
     assert_non_null(strstr(html, "50 % of what the deductions leave"));
-    assert_int_equal(count(html, "<polygon class=\"band\""), 1);
+    assert_int_equal(count_first_chart(html, "<polygon class=\"band\""), 1);
+    /* Removals add the cumulative stock, with its band of the draws'
+    ** cumulative sums. */
+    assert_non_null(strstr(html, "<h2>Cumulative carbon stock</h2>"));
+    assert_int_equal(count(html, "<polygon class=\"band\""), 2);
     free(html);
     mrv_run_free(run);
 }
@@ -609,9 +653,9 @@ static void test_report_html_guards_non_finite(void **state)
                                  "tCO2e</strong>"));
     /* The band is broken at the vintage without bounds: two single-vintage
     ** pieces; the line too (no polyline of one point). */
-    assert_int_equal(count(html, "<rect class=\"band\""), 2);
-    assert_int_equal(count(html, "<polyline class=\"central\""), 0);
-    assert_int_equal(count(html, "</title></circle>"), 2);
+    assert_int_equal(count_first_chart(html, "<rect class=\"band\""), 2);
+    assert_int_equal(count_first_chart(html, "<polyline class=\"central\""), 0);
+    assert_int_equal(count_first_chart(html, "</title></circle>"), 2);
 
     /* Everything zero: still an axis, no division by zero. */
     memset(stats, 0, sizeof stats);
