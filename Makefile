@@ -6,6 +6,7 @@
 #                   include cycle (part of make check)
 #   make demo       install missing packages, build, run and allocate
 #                   data/projects/*.yaml into out/NAME/run and allocate
+#   make screenshot docs/report.png from the demo (headless Chromium)
 #   make asan       the whole test suite under ASan + UBSan (build-asan/)
 #   make valgrind   the demo and the unit tests under valgrind
 #   make bench      Monte Carlo timing against the numpy reference
@@ -67,7 +68,7 @@ TEST_HELP_OBJ := $(TEST_HELP:tests/unit/%.c=$(BUILD)/obj/tests/%.o)
 TEST_OBJ := $(TEST_SRC:tests/unit/%.c=$(BUILD)/obj/tests/%.o)
 
 .PHONY: all check test unit cases bad cli security standalone lowmem demo \
-        demo-check \
+        demo-check browser screenshot \
         asan valgrind bench install uninstall clean deps format format-check \
         coverage fuzz fuzz-harnesses fuzz-smoke lint-includes
 all: $(BUILD)/mrv $(BUILD)/libmrv.a
@@ -125,7 +126,7 @@ check: deps
 
 test: all $(TEST_BIN)
 	@$(MAKE) --no-print-directory unit cases bad cli security standalone \
-	    lowmem lint-includes demo-check
+	    lowmem lint-includes demo-check browser
 	@echo "make check: all tests passed"
 
 unit: $(TEST_BIN)
@@ -150,6 +151,18 @@ standalone:
 
 lowmem: $(BUILD)/mrv
 	@tests/run-lowmem $(BUILD)/mrv
+
+# Every example's report.html in headless Chromium at desktop and phone
+# width (skipped when Chromium is missing, except in CI).
+browser: $(BUILD)/mrv
+	@tests/run-browser $(BUILD)/mrv
+
+# The README's screenshot: the landfill's allocation page from the demo,
+# at 1280 px, by headless Chromium.
+screenshot: demo
+	@/usr/bin/python3 tests/browser.py shot \
+	    out/ulaanbaatar-landfill/allocate/report.html 1280 docs/report.png
+	@echo "wrote docs/report.png"
 
 # make demo's layout, into a temporary folder.
 demo-check: $(BUILD)/mrv
