@@ -157,11 +157,11 @@ lowmem: $(BUILD)/mrv
 browser: $(BUILD)/mrv
 	@tests/run-browser $(BUILD)/mrv
 
-# The README's screenshot: the landfill's allocation page from the demo,
-# at 1280 px, by headless Chromium.
+# The README's screenshot: the top of the landfill's allocation page from
+# the demo, at 1280 px, by headless Chromium.
 screenshot: demo
 	@/usr/bin/python3 tests/browser.py shot \
-	    out/ulaanbaatar-landfill/allocate/report.html 1280 docs/report.png
+	    out/ulaanbaatar-landfill/allocate/report.html 1280 docs/report.png 1900
 	@echo "wrote docs/report.png"
 
 # make demo's layout, into a temporary folder.

@@ -2,7 +2,9 @@
 """Renders report.html pages in headless Chromium and checks them.
 
     browser.py check PAGE.html...      every page at 1280 and 390 px
-    browser.py shot PAGE.html WIDTH OUT.png   a full-page screenshot
+    browser.py shot PAGE.html WIDTH OUT.png [HEIGHT]
+                                       a screenshot of the page's top
+                                       HEIGHT px (default: all of it)
 
 Chromium is driven through its DevTools protocol over a WebSocket
 (python3-websockets, a Debian package), started with a fresh profile and
@@ -230,13 +232,16 @@ async def check(pages):
     return failed
 
 
-async def shot(page, width, out):
+async def shot(page, width, out, height):
     browser = Chromium()
     try:
         s = await open_page(browser)
         await load(s, page, width)
-        r = await s.send("Page.captureScreenshot",
-                         {"format": "png", "captureBeyondViewport": True})
+        opt = {"format": "png", "captureBeyondViewport": True}
+        if height:
+            opt["clip"] = {"x": 0, "y": 0, "width": width, "height": height,
+                           "scale": 1}
+        r = await s.send("Page.captureScreenshot", opt)
         with open(out, "wb") as f:
             f.write(base64.b64decode(r["data"]))
         await s.ws.close()
@@ -250,8 +255,9 @@ def main(argv):
         print("browser: %d of %d renderings passed"
               % (2 * len(argv[2:]) - failed, 2 * len(argv[2:])))
         return 1 if failed else 0
-    if len(argv) == 5 and argv[1] == "shot":
-        asyncio.run(shot(argv[2], int(argv[3]), argv[4]))
+    if len(argv) in (5, 6) and argv[1] == "shot":
+        asyncio.run(shot(argv[2], int(argv[3]), argv[4],
+                         int(argv[5]) if len(argv) == 6 else 0))
         return 0
     print(__doc__, file=sys.stderr)
     return 2
