@@ -121,21 +121,37 @@ typedef struct fsources {
     size_t n, more;
     const char *src[SHOW_MAX];
     const mrv_factor *first; /* the first entry met, for its unit */
+    bool uncertain;          /* some entry carries an uncertainty */
 } fsources;
+
+static void add_source(fsources *fs, const mrv_factor *fc)
+{
+    if (fc && fc->uncert_node) fs->uncertain = true;
+    if (!fc || !fc->source) return;
+    if (!fs->first) fs->first = fc;
+    for (size_t i = 0; i < fs->n; i++)
+        if (strcmp(fs->src[i], fc->source) == 0) return;
+    if (fs->n < SHOW_MAX)
+        fs->src[fs->n++] = fc->source;
+    else
+        fs->more++;
+}
 
 static void collect(const mrv_bound *b, const mrv_ynode *n, fsources *fs)
 {
     if (!n) return;
     if (n->kind == MRV_Y_SCALAR) {
-        const mrv_factor *fc = factor_of(b, n);
-        if (!fc || !fc->source) return;
-        if (!fs->first) fs->first = fc;
-        for (size_t i = 0; i < fs->n; i++)
-            if (strcmp(fs->src[i], fc->source) == 0) return;
-        if (fs->n < SHOW_MAX)
-            fs->src[fs->n++] = fc->source;
-        else
-            fs->more++;
+        /* A member-keyed reference (TABLE/k.dry.{waste}) stands for the
+        ** entries its text leads up to the placeholder. */
+        const char *brace = strchr(n->text, '{');
+        if (brace && strchr(n->text, '/')) {
+            size_t k = (size_t)(brace - n->text);
+            for (size_t i = 0; i < b->nfactors_used; i++)
+                if (strncmp(b->factors_used[i]->id, n->text, k) == 0)
+                    add_source(fs, b->factors_used[i]);
+            return;
+        }
+        add_source(fs, factor_of(b, n));
         return;
     }
     for (size_t i = 0; i < n->n; i++) {
@@ -209,8 +225,13 @@ static bool fill_row(const mrv_bound *b, size_t i, mrv_input_row *r)
 
     const mrv_ynode *u = wrap ? mrv_ymap_get(wrap, "uncertainty") : NULL;
     if (!u && fc) u = fc->uncert_node;
+    fsources fs = {0, 0, {NULL}, NULL, false};
+    collect(b, val, &fs);
     if (!mt_open(&t)) return false;
-    if (u) put_uncertainty(t.f, u);
+    if (u)
+        put_uncertainty(t.f, u);
+    else if (fs.uncertain)
+        fputs("each factor entry's own", t.f);
     const char *vary = scalar_text(wrap ? mrv_ymap_get(wrap, "vary") : NULL);
     if (u && vary) fprintf(t.f, ", vary: %s", vary);
     if (!(r->uncertainty = mt_close(&t))) return false;
@@ -221,8 +242,7 @@ static bool fill_row(const mrv_bound *b, size_t i, mrv_input_row *r)
             mrv_ymap_get(mrv_ymap_get(m->doc->root, "parameters"), p->name);
         own = scalar_text(mrv_ymap_get(decl, "source"));
     }
-    fsources fs = {0, 0, {NULL}, NULL};
-    if (!own) collect(b, val, &fs);
+    if (own) fs.n = fs.more = 0;
     if (own || fs.n) {
         if (!mt_open(&t)) return false;
         if (own) put_text(t.f, own, SUMMARY_MAX);
