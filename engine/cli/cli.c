@@ -12,6 +12,7 @@
 #include <stdarg.h>
 #include <limits.h>
 #include <signal.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -192,8 +193,9 @@ static const char usage_units[] =
     "usage: mrv units\n"
     "\n"
     "Lists every unit the engine reads (from the table its unit parser\n"
-    "uses), with its dimension and its size in the internal scale, and the\n"
-    "substance tags a mass unit may carry.\n";
+    "uses), with its dimension and its size in kg, m, J, s, Nm3 and Wp (a\n"
+    "year of 365 days, the default year_length), and the substance tags a\n"
+    "mass unit may carry.\n";
 
 typedef struct cli {
     const char *cmd;
@@ -611,15 +613,25 @@ static int cmd_check(cli *c)
     return finish(d, worst);
 }
 
-/* A unit's size in the internal scale: a short decimal when there is one
-** (0.001, 3.6e9), else the exact ratio it is defined by (1/365.25). */
+/* A unit's size in SI-like base units (kg, m, J, s, Nm3, Wp), with the
+** default year of MRV_YEAR_DAYS days: num/den x 86,400^time x D^yr, from
+** the exact ratio, so d is 86400 s and W 1 J/s exactly. */
+static double si_size(const mrv_unit_atom *a)
+{
+    int t = a->unit.dim[MRV_DIM_TIME], yr = a->unit.yr;
+    double num = a->unit.num, den = a->unit.den;
+    if (t > 0) num *= pow(86400.0, t);
+    if (t < 0) den *= pow(86400.0, -t);
+    if (yr > 0) num *= pow(MRV_YEAR_DAYS, yr);
+    if (yr < 0) den *= pow(MRV_YEAR_DAYS, -yr);
+    return num / den;
+}
+
+/* "0.001", "3.6e9": the size, 1e+09 written 1e9. */
 static void unit_size(const mrv_unit_atom *a, char *buf, size_t n)
 {
     char raw[64];
-    snprintf(raw, sizeof raw, "%.8g", a->unit.scale);
-    if (a->den != 1 && strtod(raw, NULL) != a->unit.scale)
-        snprintf(raw, sizeof raw, "%.15g/%.15g", a->num, a->den);
-    /* 1e+09 reads better as 1e9 */
+    snprintf(raw, sizeof raw, "%.8g", si_size(a));
     size_t o = 0;
     for (const char *p = raw; *p && o + 1 < n; p++) {
         buf[o++] = *p;
@@ -631,26 +643,24 @@ static void unit_size(const mrv_unit_atom *a, char *buf, size_t n)
     buf[o] = '\0';
 }
 
-/* The internal unit of an atom: kg, m and J with their powers; years
-** for time and per year for power, which the dimension does not show. */
+/* The base units of an atom's dimension: "kg", "J/s", "m^3". */
 static void base_units(const mrv_unit_atom *a, char *buf, size_t n)
 {
-    static const char *const base[MRV_NDIM] = {"kg", "m", "J"};
-    mrv_unit u = a->unit;
+    /* ORDER DIM */
+    static const char *const base[MRV_NDIM] = {"kg", "m",   "J",
+                                               "s",  "Nm3", "Wp"};
+    const mrv_unit u = a->unit;
     size_t o = 0;
     buf[0] = '\0';
-    if (strcmp(a->group, "time") == 0) snprintf(buf, n, "yr");
-    for (int k = 0; k < MRV_NDIM && o < n; k++) {
-        if (u.dim[k] == 0) continue;
-        const char *sep = o ? "*" : "";
-        if (u.dim[k] == 1)
-            o += (size_t)snprintf(buf + o, n - o, "%s%s", sep, base[k]);
-        else
-            o += (size_t)snprintf(buf + o, n - o, "%s%s^%d", sep, base[k],
-                                  u.dim[k]);
+    for (int neg = 0; neg < 2; neg++) {
+        for (int k = 0; k < MRV_NDIM && o < n; k++) {
+            int e = neg ? -u.dim[k] : u.dim[k];
+            if (e <= 0) continue;
+            const char *sep = neg ? "/" : o ? "*" : "";
+            o += (size_t)snprintf(buf + o, n - o, e == 1 ? "%s%s" : "%s%s^%d",
+                                  sep, base[k], e);
+        }
     }
-    if (strcmp(a->group, "power") == 0 && o < n)
-        snprintf(buf + o, n - o, "/yr");
 }
 
 /* 'mrv units': the vocabulary, as the parser reads it (units.h). */
@@ -663,11 +673,15 @@ static int cmd_units(cli *c)
     if (c->nfiles != 0) return fail_usage("'mrv units' takes no arguments");
     fputs("Units, as the parser reads them.  A unit is a chain of these "
           "joined by '*' or\n'/', read left to right (t/ha/yr is "
-          "t*ha^-1*yr^-1); a power is glued digits\n(m3, km2) or ^N, ^-N.  "
-          "Only the spellings below are units: there is no\ngeneral "
-          "prefix rule.  Internal scale: kg, m and J; time counts in years "
-          "of\n365.25 days and has no dimension, so t/yr and t agree and "
-          "power is energy per\nyear.\n",
+          "t*ha^-1*yr^-1); a power is glued digits\n(m2, m3, km2) or ^N, "
+          "^-N.  Only the spellings below are units: there is no\ngeneral "
+          "prefix rule.\n\n"
+          "Time is a dimension: a power (W = J/s) is never an energy (Wh).  "
+          "yr is the\nvintage, so a formula may meet t/yr and t, or 1/yr "
+          "and 1 (the per-vintage\nbridge), but never MW and MWh.  d, h, "
+          "min and s convert to yr by the\nproject's year_length: 365 d "
+          "(8,760 h) unless it says otherwise; the sizes\nbelow are for "
+          "that year.\n",
           stdout);
     printf("\n  %-10s %-16s %s\n", "unit", "dimension", "one of it is");
     const char *group = NULL;
@@ -681,11 +695,13 @@ static int cmd_units(cli *c)
         mrv_unit_dim_str(a.unit, dim, sizeof dim);
         unit_size(&a, size, sizeof size);
         base_units(&a, base, sizeof base);
-        printf("  %-10s %-16s %s%s%s\n", a.name, dim, size, *base ? " " : "",
-               base);
+        printf("  %-10s %-16s %s%s%s%s\n", a.name, dim, size, *base ? " " : "",
+               base, a.unit.yr ? " (the year_length)" : "");
     }
-    fputs("\nsubstance tags, glued to a mass unit (tCO2e, kgCH4, tC); they "
-          "name what is\nweighed and change neither size nor dimension:\n ",
+    fputs("\nareas and volumes are also powers of a length: m2, km2, m3, "
+          "cm3, km^2, ...\n\nsubstance tags, glued to a mass unit (tCO2e, "
+          "kgCH4, tC); they name what is\nweighed and change neither size "
+          "nor dimension:\n ",
           stdout);
     const char *tag;
     for (size_t i = 0; (tag = mrv_unit_tag_at(i)); i++) printf(" %s", tag);

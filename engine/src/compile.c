@@ -108,7 +108,28 @@ static void dims_text(const mrv_methodology *m, const int *over, size_t nover,
 
 static bool check(cctx *c, mrv_ast *n);
 
-/* Both operands' dimensions must agree (the literal 0 takes the other's). */
+/* Two units meet in a formula when they have the same dimension, or
+** differ only by powers of yr: the per-vintage bridge (docs/units.md),
+** under which a vintage's amount is its rate per year. */
+static bool meet(mrv_unit a, mrv_unit b)
+{
+    return mrv_unit_same_dim(a, b) || mrv_unit_bridged(a, b);
+}
+
+/* ": why", for a mismatch the units module knows a trap behind. */
+static const char *hint_sep(mrv_unit have, mrv_unit want)
+{
+    return mrv_unit_hint(have, want) ? ": " : "";
+}
+
+static const char *hint_of(mrv_unit have, mrv_unit want)
+{
+    const char *h = mrv_unit_hint(have, want);
+    return h ? h : "";
+}
+
+/* Both operands' dimensions must agree (the literal 0 takes the other's);
+** the result has the left operand's unit. */
 static bool unify(cctx *c, mrv_ast *n, mrv_ast *a, mrv_ast *b, const char *what)
 {
     if (a->any_dim) {
@@ -118,18 +139,28 @@ static bool unify(cctx *c, mrv_ast *n, mrv_ast *a, mrv_ast *b, const char *what)
     }
     n->unit = a->unit;
     n->any_dim = false;
-    if (b->any_dim || mrv_unit_same_dim(a->unit, b->unit)) return true;
+    if (b->any_dim || meet(a->unit, b->unit)) return true;
     char x[96], y[96];
-    return err(c, n->off, MRV_ESCHEMA, "%s %s and %s", what,
-               dimstr(a->unit, x, sizeof x), dimstr(b->unit, y, sizeof y));
+    return err(c, n->off, MRV_ESCHEMA, "%s %s and %s%s%s", what,
+               dimstr(a->unit, x, sizeof x), dimstr(b->unit, y, sizeof y),
+               hint_sep(b->unit, a->unit), hint_of(b->unit, a->unit));
+}
+
+/* A number: dimensionless, or a pure power of yr (a rate per year times
+** a count of years, k * (y - x)). */
+static bool number_like(const mrv_ast *a)
+{
+    return a->any_dim || mrv_unit_bridged_number(a->unit);
 }
 
 static bool need_dimless(cctx *c, const mrv_ast *a, const char *what)
 {
-    if (a->any_dim || mrv_unit_dimensionless(a->unit)) return true;
+    if (number_like(a)) return true;
     char x[96];
-    return err(c, a->off, MRV_ESCHEMA, "%s must be dimensionless, not %s", what,
-               dimstr(a->unit, x, sizeof x));
+    return err(c, a->off, MRV_ESCHEMA, "%s must be dimensionless, not %s%s%s",
+               what, dimstr(a->unit, x, sizeof x),
+               hint_sep(a->unit, mrv_unit_one()),
+               hint_of(a->unit, mrv_unit_one()));
 }
 
 /* A whole-number literal, possibly negated: the exponent of a dimensioned
@@ -409,8 +440,11 @@ static bool check_call(cctx *c, mrv_ast *n)
             !need_dimless(c, a[1], "the number of decimals of 'round'"))
             return false;
         if (a[0]->any_dim || mrv_unit_dimensionless(a[0]->unit)) return true;
-        if (mrv_unit_same_dim(a[0]->unit, c->eq->unit)) {
-            n->num = c->eq->unit.scale;
+        if (meet(a[0]->unit, c->eq->unit)) {
+            /* Rounded in the equation's unit, whose scale lowering takes
+            ** for the project's year length (n->num 0 says so). */
+            n->unit = c->eq->unit;
+            n->num = 0;
             return true;
         }
         char y[96];
@@ -518,7 +552,7 @@ static bool check_binary(cctx *c, mrv_ast *n)
         if (!need_dimless(c, b, "an exponent")) return false;
         int k;
         n->any_dim = false;
-        if (a->any_dim || mrv_unit_dimensionless(a->unit)) {
+        if (number_like(a)) {
             set_dimless(n);
             return true;
         }
@@ -681,6 +715,128 @@ static void own_scope(cctx *c, const mrv_equation *e)
     }
 }
 
+/* ---- hidden unit factors ---------------------------------------------- */
+
+/* Numbers that, multiplied into a quantity with a unit, are almost always
+** a unit conversion done by hand: the engine converts units itself, and a
+** factor written into a formula silently assumes a unit (8,760 h/yr is
+** the year length only for a 365-day year).  Their reciprocals count too,
+** except 0.001, which is as often a share (0.1 %) as a conversion. */
+typedef struct hidden {
+    double value;
+    const char *what; /* what it converts */
+    const char *unit; /* the unit of the parameter to declare, or NULL for
+                      ** a metric prefix */
+} hidden;
+
+static const hidden hiddens[] = {
+    {24, "hours in a day", "h/d"},
+    {60, "minutes in an hour or seconds in a minute", "min/h"},
+    {365, "days in a year", "d/yr"},
+    {365.25, "days in a year", "d/yr"},
+    {366, "days in a year", "d/yr"},
+    {1440, "minutes in a day", "min/d"},
+    {3600, "seconds in an hour", "s/h"},
+    {8760, "hours in a year", "h/yr"},
+    {8766, "hours in a year", "h/yr"},
+    {8784, "hours in a year", "h/yr"},
+    {86400, "seconds in a day", "s/d"},
+    {525600, "minutes in a year", "min/yr"},
+    {525960, "minutes in a year", "min/yr"},
+    {527040, "minutes in a year", "min/yr"},
+    {31536000, "seconds in a year", "s/yr"},
+    {31557600, "seconds in a year", "s/yr"},
+    {31622400, "seconds in a year", "s/yr"},
+    {1000, "a metric prefix, as kg in a t or kWh in a MWh", NULL},
+    {1e6, "a metric prefix, as g in a t or Wh in a MWh", NULL},
+    {1e9, "a metric prefix, as J in a GJ", NULL},
+    {3.6, "MJ in a kWh", "MJ/kWh"},
+    {4.1868, "kJ in a kcal", "kJ/kcal"},
+    {41.868, "GJ in a toe", "GJ/toe"},
+};
+
+/* The entry 'x' is, or the reciprocal of, to the digits people write
+** (0.2778 for 1/3.6); NULL when none. */
+static const hidden *hidden_factor(double x, bool *recip)
+{
+    x = fabs(x);
+    for (size_t i = 0; i < sizeof hiddens / sizeof *hiddens; i++) {
+        double h = hiddens[i].value;
+        *recip = false;
+        if (x == h) return &hiddens[i];
+        *recip = true;
+        if (h != 1000 && fabs(x * h - 1) < 1e-3) return &hiddens[i];
+    }
+    return NULL;
+}
+
+static bool chain_node(const mrv_ast *n)
+{
+    return (n->kind == MRV_AST_BINARY &&
+            (n->op == MRV_OP_MUL || n->op == MRV_OP_DIV)) ||
+           (n->kind == MRV_AST_UNARY && n->op == MRV_OP_NEG);
+}
+
+/* A factor of the product chain at n (through * / and unary minus) has a
+** unit: 8760 multiplied into it converts that unit. */
+static bool chain_has_unit(const mrv_ast *n)
+{
+    if (!chain_node(n)) return !n->any_dim && !mrv_unit_dimensionless(n->unit);
+    for (size_t i = 0; i < n->nargs; i++)
+        if (chain_has_unit(n->args[i])) return true;
+    return false;
+}
+
+/* Reports every number of the chain at n that is a hidden factor. */
+static bool chain_numbers(cctx *c, const mrv_ast *n)
+{
+    if (chain_node(n)) {
+        bool ok = true;
+        for (size_t i = 0; i < n->nargs; i++)
+            ok &= chain_numbers(c, n->args[i]);
+        return ok;
+    }
+    bool recip;
+    const hidden *h =
+        n->kind == MRV_AST_NUM ? hidden_factor(n->num, &recip) : NULL;
+    if (!h) return true;
+    int len = (int)(n->end - n->start);
+    const char *text = c->at->text + n->start;
+    if (h->unit)
+        return err(c, n->off, MRV_ESCHEMA,
+                   "'%.*s' looks like a unit factor hidden in the formula "
+                   "(%s%s): declare a parameter with unit %s and let the "
+                   "engine convert",
+                   len, text, recip ? "the reciprocal of " : "", h->what,
+                   h->unit);
+    return err(c, n->off, MRV_ESCHEMA,
+               "'%.*s' looks like a unit factor hidden in the formula "
+               "(%s%s): give each quantity its own unit, which the engine "
+               "converts",
+               len, text, recip ? "the reciprocal of " : "", h->what);
+}
+
+/* Walks a checked formula for product chains that multiply a quantity
+** with a unit by a hidden unit factor; 'in_chain' when n is inside a
+** chain already looked at from its top. */
+static bool hidden_factors(cctx *c, const mrv_ast *n, bool in_chain)
+{
+    bool ok = true;
+    bool chain = chain_node(n);
+    if (chain && !in_chain && chain_has_unit(n)) ok = chain_numbers(c, n);
+    for (size_t i = 0; i < n->nargs; i++)
+        ok &= hidden_factors(c, n->args[i], chain);
+    if (n->kind == MRV_AST_SUM) {
+        for (size_t i = 0; i < n->nbinders; i++) {
+            if (n->binders[i].lo)
+                ok &= hidden_factors(c, n->binders[i].lo, false);
+            if (n->binders[i].hi)
+                ok &= hidden_factors(c, n->binders[i].hi, false);
+        }
+    }
+    return ok;
+}
+
 static bool check_equation(cctx *c, const mrv_equation *e)
 {
     c->eq = e;
@@ -690,27 +846,34 @@ static bool check_equation(cctx *c, const mrv_equation *e)
         own_scope(c, e);
         c->at = e->formula_node;
         c->in_initial = false;
-        if (check(c, e->ast) && !e->ast->any_dim &&
-            !mrv_unit_same_dim(e->ast->unit, e->unit)) {
+        bool checked = check(c, e->ast);
+        if (checked && !e->ast->any_dim && !meet(e->ast->unit, e->unit)) {
             ok = err(c, e->ast->start, MRV_ESCHEMA,
                      "equation '%s' is declared in '%s' (%s) but its "
-                     "formula gives %s",
+                     "formula gives %s%s%s",
                      e->name, e->unit_text, dimstr(e->unit, x, sizeof x),
-                     dimstr(e->ast->unit, y, sizeof y));
+                     dimstr(e->ast->unit, y, sizeof y),
+                     hint_sep(e->ast->unit, e->unit),
+                     hint_of(e->ast->unit, e->unit));
         }
+        if (checked) ok &= hidden_factors(c, e->ast, false);
     }
     if (e->initial && !e->initial_is_number) {
         own_scope(c, e);
         c->at = e->initial_node;
         c->in_initial = true;
-        if (check(c, e->initial) && !e->initial->any_dim &&
-            !mrv_unit_same_dim(e->initial->unit, e->unit)) {
+        bool checked = check(c, e->initial);
+        if (checked && !e->initial->any_dim &&
+            !meet(e->initial->unit, e->unit)) {
             ok = err(c, e->initial->start, MRV_ESCHEMA,
                      "the initial value of '%s' gives %s, but the equation "
-                     "is declared in '%s' (%s)",
+                     "is declared in '%s' (%s)%s%s",
                      e->name, dimstr(e->initial->unit, y, sizeof y),
-                     e->unit_text, dimstr(e->unit, x, sizeof x));
+                     e->unit_text, dimstr(e->unit, x, sizeof x),
+                     hint_sep(e->initial->unit, e->unit),
+                     hint_of(e->initial->unit, e->unit));
         }
+        if (checked) ok &= hidden_factors(c, e->initial, false);
     }
     return ok;
 }
@@ -890,7 +1053,8 @@ mrv_status mrv_compile(const mrv_methodology *m, mrv_arena *a,
     for (int r = 0; r < MRV_NRESULTS; r++) {
         int k = m->results[r];
         if (k < 0) continue;
-        mrv_unit mass = {1, {1, 0, 0}};
+        mrv_unit mass = mrv_unit_one();
+        mass.dim[MRV_DIM_MASS] = 1;
         if (m->eqs[k].nover) {
             mrv_error(d, m->results_pos[r], MRV_ESCHEMA,
                       "result '%s' names '%s', which is over '%s'; a result "
@@ -901,11 +1065,11 @@ mrv_status mrv_compile(const mrv_methodology *m, mrv_arena *a,
                       m->dims[m->eqs[k].over[0]].name, m->eqs[k].name);
             continue;
         }
-        if (!mrv_unit_same_dim(m->eqs[k].unit, mass)) {
+        if (!meet(m->eqs[k].unit, mass)) {
             char x[96];
             mrv_error(d, m->results_pos[r], MRV_ESCHEMA,
                       "result '%s' names '%s', declared in '%s' (%s); "
-                      "results must be masses such as tCO2e",
+                      "results must be masses such as tCO2e or tCO2e/yr",
                       mrv_result_names[r], m->eqs[k].name, m->eqs[k].unit_text,
                       dimstr(m->eqs[k].unit, x, sizeof x));
         }

@@ -102,6 +102,12 @@ static const char *choice_name(const mrv_param *p, double v)
     return p->nchoices ? p->choices[i] : "?";
 }
 
+/* An internal value in 'unit', in the run's year. */
+static double in_unit(double x, mrv_unit unit, const mrv_bound *b)
+{
+    return x / mrv_unit_scale(unit, b->year_days);
+}
+
 /* " UNIT" for a declared unit, "" for a dimensionless "1". */
 static const char *usp(const char *unit_text)
 {
@@ -116,7 +122,9 @@ static const char *utx(const char *unit_text)
 /* The internal (SI) unit of a dimension: "kg", "J/kg", "m^3", "". */
 static char *si_text(mrv_unit u, char *buf, size_t n)
 {
-    static const char *const base[MRV_NDIM] = {"kg", "m", "J"};
+    /* ORDER DIM */
+    static const char *const base[MRV_NDIM] = {"kg", "m",   "J",
+                                               "yr", "Nm3", "Wp"};
     size_t o = 0;
     buf[0] = '\0';
     for (int pass = 0; pass < 2; pass++) {
@@ -141,13 +149,14 @@ static char *si_text(mrv_unit u, char *buf, size_t n)
 }
 
 /* How to show a computed value of dimension 'u' inside equation 'eq':
-** in the equation's declared unit when the dimension is the equation's,
-** else in the internal SI unit. */
-static void show_unit(const mrv_equation *eq, mrv_unit u, double *scale,
-                      char *text, size_t n)
+** in the equation's declared unit when the dimension is the equation's
+** (or meets it through the per-vintage bridge, t/yr in an equation in t,
+** where the numbers agree), else in the internal SI unit. */
+static void show_unit(const mrv_equation *eq, mrv_unit u, double yd,
+                      double *scale, char *text, size_t n)
 {
-    if (mrv_unit_same_dim(u, eq->unit)) {
-        *scale = eq->unit.scale;
+    if (mrv_unit_same_dim(u, eq->unit) || mrv_unit_bridged(u, eq->unit)) {
+        *scale = mrv_unit_scale(eq->unit, yd);
         snprintf(text, n, "%s", utx(eq->unit_text));
     } else {
         *scale = 1;
@@ -207,9 +216,10 @@ static void pos_text(FILE *f, mrv_srcpos p)
     fprintf(f, "%s:%u:%u", p.file ? p.file : "?", p.line, p.col);
 }
 
-static void unc_text(FILE *f, const mrv_uncert *u, const mrv_param *p)
+static void unc_text(FILE *f, const mrv_uncert *u, const mrv_param *p,
+                     double yd)
 {
-    double s = u->relative ? 1 : p->unit.scale;
+    double s = u->relative ? 1 : mrv_unit_scale(p->unit, yd);
     int g = u->relative ? GROUP : group_for(p->unit_text);
     char a[64], b[64];
     fputs(u->relative ? "uncertainty relative " : "uncertainty ", f);
@@ -325,12 +335,12 @@ static void provenance(FILE *f, const mrv_bound *b, size_t *mem,
         const mrv_vnode *leaf = pk.part[i].leaf;
         if (leaf->unc && !leaf->unc->relative) {
             fputs("; ", f);
-            unc_text(f, leaf->unc, p);
+            unc_text(f, leaf->unc, p, b->year_days);
         }
         for (size_t k = 0; k < pk.part[i].nrel; k++) {
             const mrv_uncert *u = pk.part[i].rel[k]->unc;
             fputs("; ", f);
-            unc_text(f, u, p);
+            unc_text(f, u, p, b->year_days);
             if (i == 0 && u->pos.file) {
                 fputs(" at ", f);
                 pos_text(f, u->pos);
@@ -364,15 +374,16 @@ static bool replaced(const mrv_trail_inst *in, const mrv_ast *n)
     return n->kind == MRV_AST_NAME && n->sym != MRV_SYM_INDEXVAR;
 }
 
-static void value_text(const mrv_methodology *m, const mrv_equation *eq,
-                       const mrv_ast *n, double v, char *buf, size_t len)
+static void value_text(const mrv_methodology *m, double yd,
+                       const mrv_equation *eq, const mrv_ast *n, double v,
+                       char *buf, size_t len)
 {
     char num[64];
     const char *unit = NULL;
     double scale = 1;
     char ubuf[96];
     if (n->kind == MRV_AST_SUM) {
-        show_unit(eq, n->unit, &scale, ubuf, sizeof ubuf);
+        show_unit(eq, n->unit, yd, &scale, ubuf, sizeof ubuf);
         snprintf(buf, len, "(sum = %s%s%s%s)",
                  fmt_num(v / scale, SUB_DIGITS, NOGROUP, num, sizeof num),
                  ubuf[0] ? " [" : "", ubuf, ubuf[0] ? "]" : "");
@@ -385,11 +396,11 @@ static void value_text(const mrv_methodology *m, const mrv_equation *eq,
     if (n->sym == MRV_SYM_PARAM) {
         const mrv_param *p = &m->params[n->index];
         unit = p->unit_text;
-        scale = p->unit.scale;
+        scale = mrv_unit_scale(p->unit, yd);
     } else if (n->sym == MRV_SYM_EQUATION) {
         const mrv_equation *e = &m->eqs[n->index];
         unit = e->unit_text;
-        scale = e->unit.scale;
+        scale = mrv_unit_scale(e->unit, yd);
     }
     const char *u = utx(unit);
     snprintf(buf, len, "%s%s%s%s",
@@ -399,7 +410,7 @@ static void value_text(const mrv_methodology *m, const mrv_equation *eq,
 
 /* The formula text with every replaced node's span swapped for its value;
 ** false when nothing was replaced (the line would repeat the formula). */
-static bool values_line(FILE *f, const mrv_methodology *m,
+static bool values_line(FILE *f, const mrv_methodology *m, double yd,
                         const mrv_trail_inst *in, const mrv_equation *eq,
                         const mrv_ast *root, const char *text, size_t tlen)
 {
@@ -429,7 +440,7 @@ static bool values_line(FILE *f, const mrv_methodology *m,
             char buf[320];
             double v = 0;
             mrv_trail_value(in, sp[i].n, &v);
-            value_text(m, eq, sp[i].n, v, buf, sizeof buf);
+            value_text(m, yd, eq, sp[i].n, v, buf, sizeof buf);
             fputs(buf, f);
             at = sp[i].end;
         }
@@ -448,7 +459,7 @@ static void print_sum(FILE *f, const mrv_bound *b, const mrv_equation *eq,
     const mrv_ast *n = s->n;
     double scale;
     char ubuf[96], num[64];
-    show_unit(eq, n->unit, &scale, ubuf, sizeof ubuf);
+    show_unit(eq, n->unit, b->year_days, &scale, ubuf, sizeof ubuf);
     fprintf(f, "%s  sum       ", ind);
     for (size_t k = 0; k < n->nbinders; k++) {
         const mrv_binder *bd = &n->binders[k];
@@ -617,10 +628,12 @@ static void print_reads(xstate *x, const mrv_trail_inst *in, const xnode *at,
             const char *name, *unit;
             if (r[i].kind == MRV_TRAIL_PARAM) {
                 const mrv_param *p = &m->params[r[i].idx];
-                name = p->name, unit = p->unit_text, scale = p->unit.scale;
+                name = p->name, unit = p->unit_text;
+                scale = mrv_unit_scale(p->unit, b->year_days);
             } else {
                 const mrv_equation *e = &m->eqs[r[i].idx];
-                name = e->name, unit = e->unit_text, scale = e->unit.scale;
+                name = e->name, unit = e->unit_text;
+                scale = mrv_unit_scale(e->unit, b->year_days);
             }
             for (; j < nr && r[j].group == r[i].group; j++) {
                 lo = fmin(lo, r[j].v.value / scale);
@@ -650,7 +663,7 @@ static void print_reads(xstate *x, const mrv_trail_inst *in, const xnode *at,
                 fprintf(f, "%s  ", choice_name(p, r[i].v.value));
             else
                 fprintf(f, "%s%s%s  ",
-                        fmt_num(r[i].v.value / p->unit.scale, FINE_DIGITS,
+                        fmt_num(in_unit(r[i].v.value, p->unit, b), FINE_DIGITS,
                                 group_for(p->unit_text), num, sizeof num),
                         usp(p->unit_text), utx(p->unit_text));
             provenance(f, b, x->mem, &r[i]);
@@ -659,8 +672,9 @@ static void print_reads(xstate *x, const mrv_trail_inst *in, const xnode *at,
         }
         const mrv_equation *e = &m->eqs[r[i].idx];
         fprintf(f, "%s%s%s",
-                fmt_num(r[i].v.value * (1.0 / e->unit.scale), 0, GROUP, num,
-                        sizeof num),
+                fmt_num(r[i].v.value *
+                            (1.0 / mrv_unit_scale(e->unit, b->year_days)),
+                        0, GROUP, num, sizeof num),
                 usp(e->unit_text), utx(e->unit_text));
         xnode child = read_node(b, &r[i], at->depth + 1);
         if (r[i].kind == MRV_TRAIL_INIT && !forms_instance(e)) {
@@ -724,7 +738,8 @@ static mrv_status explain_node(xstate *x, const xnode *at)
     indent_of(at->depth, ind, sizeof ind);
     if (at->depth > 1 || x->nroots++) fputc('\n', f);
     fprintf(f, "%s%s = %s%s%s%s\n", ind, label,
-            fmt_num(want * (1.0 / e->unit.scale), 0, GROUP, num, sizeof num),
+            fmt_num(want * (1.0 / mrv_unit_scale(e->unit, b->year_days)), 0,
+                    GROUP, num, sizeof num),
             usp(e->unit_text), utx(e->unit_text),
             init ? "  (initial: before the first vintage)" : "");
     if (e->description) fprintf(f, "%s  %s\n", ind, e->description);
@@ -738,7 +753,8 @@ static mrv_status explain_node(xstate *x, const xnode *at)
                     ": times frac %s (the vintage's share of days) = "
                     "%s%s%s",
                     fmt_num(fr, 0, NOGROUP, a, sizeof a),
-                    fmt_num(want * (fr / e->unit.scale), 0, GROUP, c, sizeof c),
+                    fmt_num(want * (fr / mrv_unit_scale(e->unit, b->year_days)),
+                            0, GROUP, c, sizeof c),
                     usp(e->unit_text), utx(e->unit_text));
         }
         fputc('\n', f);
@@ -750,7 +766,8 @@ static mrv_status explain_node(xstate *x, const xnode *at)
         char *line = NULL;
         size_t len = 0;
         FILE *mf = open_memstream(&line, &len);
-        bool any = mf && values_line(mf, m, in, e, root, src->text, src->len);
+        bool any = mf && values_line(mf, m, b->year_days, in, e, root,
+                                     src->text, src->len);
         if (mf) fclose(mf);
         if (any && line) fprintf(f, "%s  values    %s\n", ind, line);
         free(line);
@@ -790,10 +807,9 @@ static mrv_status explain_param(const mrv_run *run, int pi, int year,
     if (p->description) fprintf(f, "  %s\n", p->description);
     if (p->has_bounds) {
         char a[64], c[64];
-        fprintf(
-            f, "  bounds    [%s, %s]\n",
-            fmt_num(p->lo / p->unit.scale, FINE_DIGITS, GROUP, a, sizeof a),
-            fmt_num(p->hi / p->unit.scale, FINE_DIGITS, GROUP, c, sizeof c));
+        fprintf(f, "  bounds    [%s, %s]\n",
+                fmt_num(p->lo, FINE_DIGITS, GROUP, a, sizeof a),
+                fmt_num(p->hi, FINE_DIGITS, GROUP, c, sizeof c));
     }
     if (p->fill != MRV_FILL_NONE)
         fprintf(f, "  fill      %s\n",
@@ -836,7 +852,7 @@ static mrv_status explain_param(const mrv_run *run, int pi, int year,
                         choice_name(p, mrv_vpick_central(&pk)));
             else
                 fprintf(f, "  %s = %s%s%s  ", label,
-                        fmt_num(mrv_vpick_central(&pk) / p->unit.scale,
+                        fmt_num(in_unit(mrv_vpick_central(&pk), p->unit, b),
                                 FINE_DIGITS, group_for(p->unit_text), num,
                                 sizeof num),
                         usp(p->unit_text), utx(p->unit_text));

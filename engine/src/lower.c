@@ -638,7 +638,8 @@ static val eq_initial(lctx *c, int ei, int year, size_t m, size_t off)
         }
         v = konst(mrv_vpick_central(&pk));
     } else if (e->initial_is_number) {
-        v = konst(e->initial->num * e->unit.scale);
+        v = konst(
+            mrv_unit_to_internal(e->initial->num, e->unit, c->b->year_days));
     } else {
         struct where saved = c->w;
         c->w.at = e->initial_node;
@@ -735,7 +736,9 @@ static bool static_int(lctx *c, const mrv_ast *n, const char *what, long *out)
 }
 
 /* round(x, n): x is rounded in the unit the compiler chose (its scale in
-** n->num), to n decimals known before sampling. */
+** n->num, or 0 for the equation's own unit in n->unit, whose scale
+** depends on the project's year length), to n decimals known before
+** sampling. */
 static val lower_round(lctx *c, const mrv_ast *n)
 {
     val x = lower(c, n->args[0]);
@@ -750,7 +753,7 @@ static val lower_round(lctx *c, const mrv_ast *n)
     if (dec > 400) dec = 400;
     if (dec < -400) dec = -400;
     uint32_t ci = (uint32_t)(int32_t)dec;
-    double scale = n->num;
+    double scale = n->num ? n->num : mrv_unit_scale(n->unit, c->b->year_days);
     if (scale != 1) x = binary(c, MRV_I_DIV, x, konst(scale), n->off);
     double r;
     if (x.k && fold(MRV_I_ROUND, x.v, 0, 0, 0, ci, &r))
@@ -1410,7 +1413,8 @@ mrv_status mrv_lower_with(const mrv_bound *b, const mrv_compiled *cp,
     for (size_t v = 0; v < nv; v++)
         for (int r = 0; r < MRV_NRESULTS; r++)
             p->result_scale[v * MRV_NRESULTS + r] =
-                b->frac[v] / c.m->eqs[c.m->results[r]].unit.scale;
+                b->frac[v] /
+                mrv_unit_scale(c.m->eqs[c.m->results[r]].unit, b->year_days);
     if (q) {
         q->ninputs = p->ninputs;
         q->inputs = p->inputs;

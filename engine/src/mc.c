@@ -423,13 +423,13 @@ static mrv_status setup_samplers(const mrv_run *run, shared *sh, mrv_diag *d)
         for (size_t j = 0; j < k && !seen; j++) seen = p->inputs[j].unc == u;
         if (seen) continue;
         const mrv_param *pm = param_of(run->bound, u);
-        double a = u->lo, b = u->hi, sc = 1;
+        /* The bounds as the methodology wrote them. */
+        double a = u->lo, b = u->hi;
         const char *name = "?", *unit = "";
         if (pm) {
             name = pm->name;
             a = pm->lo;
             b = pm->hi;
-            sc = pm->unit.scale;
             unit = pm->unit_text && strcmp(pm->unit_text, "1") != 0
                        ? pm->unit_text
                        : "";
@@ -437,7 +437,7 @@ static mrv_status setup_samplers(const mrv_run *run, shared *sh, mrv_diag *d)
         st = mrv_error(d, u->pos, MRV_EDOMAIN,
                        "bounds [%g, %g]%s%s of '%s' leave almost none of this "
                        "%s distribution (%.2g of it lies inside them)",
-                       a / sc, b / sc, *unit ? " " : "", unit, name,
+                       a, b, *unit ? " " : "", unit, name,
                        mrv_dist_name(u->dist), sh->samp[k].accept);
     }
     return st;

@@ -237,8 +237,8 @@ static void load_bounds(const mrv_ynode *n, mrv_param *p, mrv_diag *d)
         return;
     }
     p->has_bounds = true;
-    p->lo = lo * p->unit.scale;
-    p->hi = hi * p->unit.scale;
+    p->lo = lo;
+    p->hi = hi;
 }
 
 /* choice: [NAME, ...]: distinct identifiers, at least one. */
@@ -394,15 +394,22 @@ static void load_equation(const mrv_ynode *k, const mrv_ynode *v,
         e->initial_node = n;
         e->initial_is_number = mrv__is_number(n);
         e->initial = parse_formula(n, "'initial'", a, d);
-        double x = e->initial && e->initial_is_number
-                       ? e->initial->num * e->unit.scale
-                       : 0;
-        if (e->unit_text && (!isfinite(x) || (x != 0 && fabs(x) < DBL_MIN)))
+        /* Checked at both ends of the year lengths a project may choose,
+        ** the scale being monotonic in it. */
+        bool big = false, small = false;
+        for (int j = 0; e->initial && e->initial_is_number && j < 2; j++) {
+            double x =
+                mrv_unit_to_internal(e->initial->num, e->unit,
+                                     j ? MRV_YEAR_DAYS_MAX : MRV_YEAR_DAYS_MIN);
+            big |= !isfinite(x);
+            small |= isfinite(x) && x != 0 && fabs(x) < DBL_MIN;
+        }
+        if (e->unit_text && (big || small))
             mrv_error(d, n->pos, MRV_EDOMAIN,
                       "initial value %s is too %s: it %s when converted "
                       "from '%s'",
-                      n->text, isfinite(x) ? "small" : "large",
-                      isfinite(x) ? "underflows" : "overflows", e->unit_text);
+                      n->text, big ? "large" : "small",
+                      big ? "overflows" : "underflows", e->unit_text);
     }
     e->description = opt_string(v, "description", "description", d);
 }
@@ -585,7 +592,7 @@ static const mrv_keyspec project_keys[] = {
     {"methodology", true},  {"host", false},       {"crediting_period", true},
     {"dimensions", false},  {"parameters", false}, {"factors", false},
     {"monte_carlo", false}, {"allocation", false}, {"conservativeness", false},
-    {"source", false}};
+    {"source", false},      {"year_length", false}};
 
 static const mrv_keyspec period_keys[] = {
     {"first", false}, {"last", false}, {"start", false}, {"end", false}};
@@ -736,6 +743,22 @@ static void load_mc(const mrv_ynode *n, mrv_mcspec *mc, mrv_diag *d)
     }
 }
 
+/* year_length: 365.25 d (or in h): the days of the year that d, h, min,
+** s and W are converted to and from yr with. */
+static void load_year(const mrv_ynode *n, mrv_project *p, mrv_diag *d)
+{
+    double days;
+    if (!mrv__get_days(n, "'year_length'", &days, d)) return;
+    if (!(days >= MRV_YEAR_DAYS_MIN && days <= MRV_YEAR_DAYS_MAX)) {
+        mrv_error(d, n->pos, MRV_EDOMAIN,
+                  "'year_length' must be from %g to %g days, not %s",
+                  MRV_YEAR_DAYS_MIN, MRV_YEAR_DAYS_MAX, n->text);
+        return;
+    }
+    p->year_days = days;
+    p->year_length = n;
+}
+
 /* The project id's alphabet: [A-Za-z0-9][A-Za-z0-9_.-]{0,63}.  It names
 ** the output folder (so no '/', and no leading '.') and sits inside
 ** serial block ids and CSV fields (so no ',', '"', spaces or control
@@ -808,6 +831,8 @@ mrv_status mrv_project_load(const mrv_ydoc *doc, mrv_arena *a,
         }
     }
     if ((n = mrv_ymap_get(root, "monte_carlo"))) load_mc(n, &p->mc, d);
+    p->year_days = MRV_YEAR_DAYS;
+    if ((n = mrv_ymap_get(root, "year_length"))) load_year(n, p, d);
     /* The agreement's vintage maps are checked against the crediting
     ** period, so it is read only when the period could be (an error is
     ** reported already when it could not). */

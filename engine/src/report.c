@@ -335,6 +335,16 @@ bool mrv_report_json(const mrv_run *run, FILE *f)
         fprintf(
             f, ", \"start\": \"%04d-%02d-%02d\", \"end\": \"%04d-%02d-%02d\"",
             p->start.y, p->start.m, p->start.d, p->end.y, p->end.m, p->end.d);
+    /* The year d, h, min, s and W were converted to yr with. */
+    fputs("},\n  \"year_length\": {\"days\": ", f);
+    mrv_json_num(f, b->year_days);
+    fputs(", \"hours\": ", f);
+    mrv_json_num(f, b->year_days * 24);
+    fputs(", \"given\": ", f);
+    if (p->year_length)
+        mrv_json_str(f, p->year_length->text);
+    else
+        fputs("null", f);
     fputs("},\n  \"units\": {", f);
     for (int r = 0; r < MRV_NRESULTS; r++) {
         if (r) fputs(", ", f);

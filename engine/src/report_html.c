@@ -1224,6 +1224,13 @@ static void facts(FILE *f, const page *g)
         fprintf(f, " (%04d-%02d-%02d to %04d-%02d-%02d)", p->start.y,
                 p->start.m, p->start.d, p->end.y, p->end.m, p->end.d);
     fprintf(f, ", %zu vintage%s", run->nvint, run->nvint == 1 ? "" : "s");
+    {
+        char d[48], h[48];
+        fprintf(f, "; a year of %s days (%s h)%s",
+                mrv_fmt_shortest(g->b->year_days, d, sizeof d),
+                mrv_fmt_num(g->b->year_days * 24, 0, h, sizeof h),
+                p->year_length ? ", as the project states" : "");
+    }
     fputs("</dd>\n<dt>Uncertainty</dt><dd>", f);
     if (g->mc) {
         char d[48];

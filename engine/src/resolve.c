@@ -582,6 +582,7 @@ mrv_status mrv_resolve(const char *path, const mrv_search *search,
         ok = false;
     }
     ok = ok && mrv_project_load(doc, a, &b->project, d) == MRV_OK;
+    if (ok) b->year_days = b->project->year_days;
     if (ok) r.project_dir = dir_of(a, path);
     ok = ok && (b->meth = find_methodology(&r)) != NULL;
     if (ok && b->project->allocation) {
@@ -604,6 +605,7 @@ mrv_status mrv_resolve(const char *path, const mrv_search *search,
         r.vc.members = b->members;
         r.vc.first = b->first;
         r.vc.last = b->last;
+        r.vc.year_days = b->year_days;
         ok = bind_params(&r);
         ok = bind_eq_layout(&r) && ok;
         ok = bind_eq_initial(&r) && ok;

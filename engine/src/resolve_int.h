@@ -14,6 +14,7 @@ struct mrv__valctx {
     const size_t *nmembers; /* per methodology dimension */
     const char *const *const *members;
     int first, last;
+    double year_days; /* the project's year_length */
     /* Finds "TABLE/ENTRY" (loading the table on first use); records a
     ** positioned error and returns NULL when it cannot. */
     const mrv_factor *(*factor)(mrv__valctx *c, const char *ref,

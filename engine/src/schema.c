@@ -22,6 +22,7 @@
 
 #include "schema.h"
 #include "suggest.h"
+#include "units.h"
 
 static mrv_srcpos at(const mrv_ynode *n)
 {
@@ -335,6 +336,62 @@ bool mrv__get_date(const mrv_ynode *n, const char *what, mrv_date *out,
     return false;
 }
 
+/* A character of a word the unit parser could not read. */
+static bool unit_word_char(char c)
+{
+    return isalnum((unsigned char)c) || c == '_' || c == '%' || c == '.';
+}
+
+static bool same_letters(const char *a, const char *b)
+{
+    for (; *a && *b; a++, b++)
+        if (tolower((unsigned char)*a) != tolower((unsigned char)*b))
+            return false;
+    return *a == *b;
+}
+
+/* A unit of the table spelt like 'word' but for case ("kwh": "kWh"), else
+** one a small edit away, else NULL. */
+static const char *unit_like(const char *word)
+{
+    const char *names[128];
+    size_t n = 0;
+    mrv_unit_atom at;
+    for (size_t i = 0; n < 128 && mrv_unit_atom_at(i, &at); i++) {
+        if (same_letters(word, at.name)) return at.name;
+        names[n++] = at.name;
+    }
+    return mrv__closest(word, names, n);
+}
+
+void mrv__unit_error(const mrv_ynode *n, size_t at, const char *what,
+                     const char *text, size_t off, const char *why, mrv_diag *d)
+{
+    mrv_srcpos pos = mrv_yaml_scalar_pos(n, at + off);
+    if (strcmp(why, "unknown unit") != 0) {
+        mrv_error(d, pos, MRV_ESYNTAX, "%s '%s': %s", what, text, why);
+        return;
+    }
+    char word[64];
+    size_t len = 0;
+    while (len + 1 < sizeof word && unit_word_char(text[off + len])) {
+        word[len] = text[off + len];
+        len++;
+    }
+    word[len] = '\0';
+    const char *like = unit_like(word);
+    if (like)
+        mrv_error(d, pos, MRV_ESYNTAX,
+                  "%s '%s': unknown unit '%s' (did you mean '%s'? 'mrv "
+                  "units' lists every unit)",
+                  what, text, word, like);
+    else
+        mrv_error(d, pos, MRV_ESYNTAX,
+                  "%s '%s': unknown unit '%s' ('mrv units' lists every "
+                  "unit)",
+                  what, text, word);
+}
+
 bool mrv__get_unit(const mrv_ynode *n, const char *what, mrv_unit *out,
                    const char **text, mrv_diag *d)
 {
@@ -342,18 +399,76 @@ bool mrv__get_unit(const mrv_ynode *n, const char *what, mrv_unit *out,
     size_t off = 0;
     const char *why = "bad unit";
     if (mrv_unit_parse(*text, out, &off, &why) == MRV_OK) return true;
-    mrv_error(d, mrv_yaml_scalar_pos(n, off), MRV_ESYNTAX, "%s '%s': %s", what,
-              *text, why);
+    mrv__unit_error(n, 0, what, *text, off, why, d);
     return false;
+}
+
+bool mrv__get_days(const mrv_ynode *n, const char *what, double *days,
+                   mrv_diag *d)
+{
+    if (!mrv__expect_scalar(n, what, d)) return false;
+    double v;
+    const char *ut = NULL;
+    mrv__numread r = mrv__split_quantity(n->text, &v, &ut);
+    if (r == MRV__NUM_SYNTAX || !ut) {
+        mrv_error(d, n->pos, MRV_ESCHEMA,
+                  "%s must be a duration with its unit, such as 365 d or "
+                  "8760 h, not '%s'",
+                  what, n->text);
+        return false;
+    }
+    if (r != MRV__NUM_OK) {
+        mrv_error(d, n->pos, MRV_EDOMAIN, "the number in '%s' is %s", n->text,
+                  mrv__numread_why(r));
+        return false;
+    }
+    mrv_unit u;
+    size_t off;
+    const char *why;
+    if (mrv_unit_parse(ut, &u, &off, &why) != MRV_OK) {
+        mrv__unit_error(n, (size_t)(ut - n->text), "unit", ut, off, why, d);
+        return false;
+    }
+    /* A year in yr would define the year by itself. */
+    mrv_unit day = {1, 1, {0}, 0};
+    day.dim[MRV_DIM_TIME] = 1;
+    if (!mrv_unit_same_dim(u, day) || u.yr != 0) {
+        mrv_error(d, n->pos, MRV_ESCHEMA,
+                  "%s must be a duration in d, h, min or s, not '%s'", what,
+                  n->text);
+        return false;
+    }
+    *days = v * u.num / u.den; /* num/den is the unit in days */
+    return true;
+}
+
+/* The end of the decimal number at the start of s (sign, digits with
+** '_', a point, an exponent), or 0 when none starts there. */
+static size_t number_end(const char *s)
+{
+    size_t i = 0;
+    if (s[i] == '+' || s[i] == '-') i++;
+    size_t digits = i;
+    while (isdigit((unsigned char)s[i]) || s[i] == '_' || s[i] == '.') i++;
+    if (i == digits) return 0;
+    if ((s[i] == 'e' || s[i] == 'E')) {
+        size_t j = i + 1;
+        if (s[j] == '+' || s[j] == '-') j++;
+        if (isdigit((unsigned char)s[j])) {
+            while (isdigit((unsigned char)s[j])) j++;
+            i = j;
+        }
+    }
+    return i;
 }
 
 mrv__numread mrv__split_quantity(const char *s, double *value,
                                  const char **unit_text)
 {
-    size_t i = 0;
-    if (s[i] == '+' || s[i] == '-') i++;
-    if (!(isdigit((unsigned char)s[i]) || s[i] == '.')) return MRV__NUM_SYNTAX;
-    while (s[i] && !isspace((unsigned char)s[i])) i++;
+    size_t i = number_end(s);
+    /* "10/17" is no quantity: a plain text with '/' is a factor
+    ** reference. */
+    if (i == 0 || s[i] == '/') return MRV__NUM_SYNTAX;
     mrv__numread r = mrv__read_number(s, i, value);
     if (r == MRV__NUM_SYNTAX) return r;
     while (isspace((unsigned char)s[i])) i++;

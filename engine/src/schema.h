@@ -90,7 +90,19 @@ bool mrv__get_enum(const mrv_ynode *n, const char *what,
 bool mrv__get_unit(const mrv_ynode *n, const char *what, mrv_unit *out,
                    const char **text, mrv_diag *d);
 
-/* Parses "NUMBER" or "NUMBER UNIT" (e.g. "25 km/d").  When 's' starts
+/* Records that 'text', a unit written inside scalar 'n' from byte 'at' of
+** its text, did not parse (mrv_unit_parse's 'off' and 'why'): at the
+** offending character, naming an unknown word with a close spelling from
+** the unit table when there is one, and pointing at 'mrv units'. */
+void mrv__unit_error(const mrv_ynode *n, size_t at, const char *what,
+                     const char *text, size_t off, const char *why,
+                     mrv_diag *d);
+/* A duration with its unit in d, h, min or s ("365.25 d", "8766 h"), in
+** days. */
+bool mrv__get_days(const mrv_ynode *n, const char *what, double *days,
+                   mrv_diag *d);
+
+/* Parses "NUMBER" or "NUMBER UNIT" (e.g. "25 km/d", "5%").  When 's' starts
 ** with a number, sets *unit_text (NULL when no unit) and returns how the
 ** number read (MRV__NUM_OK: *value is set); else MRV__NUM_SYNTAX. */
 mrv__numread mrv__split_quantity(const char *s, double *value,

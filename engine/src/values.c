@@ -34,6 +34,7 @@ typedef struct vctx {
     mrv__valctx *c;
     const mrv_param *p;
     unsigned axes_left; /* bit i: axis over[i] not yet given */
+    double lo, hi;      /* the parameter's bounds, internal scale */
 } vctx;
 
 static const mrv_keyspec wrap_keys[] = {
@@ -93,17 +94,34 @@ static char *unit_desc(mrv_unit u, char *buf, size_t n)
     return mrv_unit_dim_str(u, buf, n);
 }
 
+/* A value converts only between units of the same dimension: never
+** across the per-vintage bridge, which is for formulas, and never across
+** a time (so "50 MWh" is no power). */
 static bool check_dim(vctx *v, mrv_unit got, const char *got_text,
                       mrv_srcpos pos, const char *what)
 {
     if (mrv_unit_same_dim(got, v->p->unit)) return true;
     char a[96], b[96];
+    const char *hint = mrv_unit_hint(got, v->p->unit);
     mrv_error(v->c->d, pos, MRV_ESCHEMA,
-              "%s is in '%s' (%s) but %s '%s' is in '%s' (%s)", what, got_text,
-              unit_desc(got, a, sizeof a),
+              "%s is in '%s' (%s) but %s '%s' is in '%s' (%s)%s%s", what,
+              got_text, unit_desc(got, a, sizeof a),
               v->p->is_initial ? "the initial of equation" : "parameter",
-              v->p->name, v->p->unit_text, unit_desc(v->p->unit, b, sizeof b));
+              v->p->name, v->p->unit_text, unit_desc(v->p->unit, b, sizeof b),
+              hint ? ": " : "", hint ? hint : "");
     return fail(v);
+}
+
+/* x, written in 'unit', in the internal scale of the project's year. */
+static double internal(const vctx *v, double x, mrv_unit unit)
+{
+    return mrv_unit_to_internal(x, unit, v->c->year_days);
+}
+
+/* An internal value x in 'unit', as the author wrote it. */
+static double written(const vctx *v, double x, mrv_unit unit)
+{
+    return mrv_unit_from_internal(x, unit, v->c->year_days);
 }
 
 /* ---- uncertainty ------------------------------------------------------- */
@@ -172,10 +190,10 @@ static bool get_pos_number(vctx *v, const mrv_ynode *map, const char *key,
 }
 
 /* Parses an uncertainty node for a value whose central value is 'center'
-** (internal scale; ignored for maps), written in a unit of 'scale'.
-** 'on_map' forces the relative form. */
+** (internal scale; ignored for maps), written in 'unit'.  'on_map' forces
+** the relative form. */
 static const mrv_uncert *parse_uncert(vctx *v, const mrv_ynode *n,
-                                      double center, double scale, bool on_map,
+                                      double center, mrv_unit unit, bool on_map,
                                       uint64_t stream,
                                       const mrv_ynode *vary_node)
 {
@@ -282,7 +300,7 @@ static const mrv_uncert *parse_uncert(vctx *v, const mrv_ynode *n,
             fail(v);
             return NULL;
         }
-        double s = u->relative ? 1 : scale;
+        mrv_unit s = u->relative ? mrv_unit_one() : unit;
         u->center = u->relative ? 1 : center;
         bool ok = true;
         switch (u->dist) {
@@ -293,7 +311,7 @@ static const mrv_uncert *parse_uncert(vctx *v, const mrv_ynode *n,
                           "'sd' must not be negative");
                 ok = fail(v);
             }
-            u->sd *= s;
+            u->sd = internal(v, u->sd, s);
             break;
         case MRV_DIST_LOGNORMAL:
             ok = get_pos_number(v, n, "gsd", &u->gsd);
@@ -313,8 +331,8 @@ static const mrv_uncert *parse_uncert(vctx *v, const mrv_ynode *n,
         default:
             ok = get_pos_number(v, n, "min", &u->min) &&
                  get_pos_number(v, n, "max", &u->max);
-            u->min *= s;
-            u->max *= s;
+            u->min = internal(v, u->min, s);
+            u->max = internal(v, u->max, s);
             if (ok && !(u->min < u->max)) {
                 mrv_error(d, mrv_ymap_get(n, "min")->pos, MRV_EDOMAIN,
                           "'min' must be below 'max'");
@@ -325,7 +343,8 @@ static const mrv_uncert *parse_uncert(vctx *v, const mrv_ynode *n,
                           "the %s %g lies outside [min, max] = [%g, %g]",
                           u->dist == MRV_DIST_UNIFORM ? "value"
                                                       : "mode (the value)",
-                          u->center / s, u->min / s, u->max / s);
+                          written(v, u->center, s), written(v, u->min, s),
+                          written(v, u->max, s));
                 ok = fail(v);
             }
             break;
@@ -350,11 +369,14 @@ static const mrv_uncert *parse_uncert(vctx *v, const mrv_ynode *n,
 static mrv_vnode *parse_value(vctx *v, const mrv_ynode *n, const mrv_unit *unit,
                               const char *unit_text, uint64_t stream);
 
-static mrv_vnode *leaf(vctx *v, const mrv_ynode *n, double value, mrv_unit unit)
+/* A leaf holding 'value' written in 'unit' (named 'unit_text' when it is
+** not the parameter's own), converted to the internal scale. */
+static mrv_vnode *leaf(vctx *v, const mrv_ynode *n, double value, mrv_unit unit,
+                       const char *unit_text)
 {
     /* '1e300 Mt' is a finite number in a valid unit, but not in kg; nor
     ** is '1e-300 mg' anything but 0 there. */
-    double x = value * unit.scale;
+    double x = internal(v, value, unit);
     if (!isfinite(x) || (value != 0 && fabs(x) < DBL_MIN)) {
         mrv_error(v->c->d, n->pos, MRV_EDOMAIN,
                   "value '%s' is too %s: it %s when converted from its unit",
@@ -363,7 +385,10 @@ static mrv_vnode *leaf(vctx *v, const mrv_ynode *n, double value, mrv_unit unit)
         return (fail(v), NULL);
     }
     mrv_vnode *l = new_node(v, MRV_V_LEAF, n->pos);
-    if (l) l->value = value * unit.scale;
+    if (!l) return NULL;
+    l->value = x;
+    l->text = n->text;
+    l->unit_text = unit_text;
     return l;
 }
 
@@ -383,14 +408,14 @@ static mrv_vnode *factor_leaf(vctx *v, const mrv_ynode *n, const char *ref)
                   f->id, v->p->name);
         return (fail(v), NULL);
     }
-    mrv_vnode *l = leaf(v, n, f->value, f->unit);
+    mrv_vnode *l = leaf(v, n, f->value, f->unit, f->unit_text);
     if (!l) return NULL;
     l->source = f->id;
     if (f->uncert_node) {
         vctx fv = *v; /* the entry's uncertainty is read in its own unit */
         uint64_t sid = mrv__sid_mix(0, MRV__SID_FACTOR, mrv__fnv1a_str(f->id));
-        l->unc = parse_uncert(&fv, f->uncert_node, l->value, f->unit.scale,
-                              false, sid, NULL);
+        l->unc = parse_uncert(&fv, f->uncert_node, l->value, f->unit, false,
+                              sid, NULL);
         if (!l->unc) return NULL;
     }
     return l;
@@ -580,7 +605,7 @@ static mrv_vnode *scalar_value(vctx *v, const mrv_ynode *n,
         ** in range); a quantity is text and may be quoted. */
         if (!ut) {
             if (!mrv__get_number(n, "a value", &x, d)) return (fail(v), NULL);
-            return leaf(v, n, x, u);
+            return leaf(v, n, x, u, unit ? unit_text : NULL);
         }
         if (r != MRV__NUM_OK) {
             mrv_error(d, n->pos, MRV_EDOMAIN, "the number in '%s' is %s",
@@ -591,12 +616,11 @@ static mrv_vnode *scalar_value(vctx *v, const mrv_ynode *n,
         size_t off;
         const char *why;
         if (mrv_unit_parse(ut, &qu, &off, &why) != MRV_OK) {
-            mrv_error(d, mrv_yaml_scalar_pos(n, (size_t)(ut - n->text) + off),
-                      MRV_ESYNTAX, "unit '%s': %s", ut, why);
+            mrv__unit_error(n, (size_t)(ut - n->text), "unit", ut, off, why, d);
             return (fail(v), NULL);
         }
         if (!check_dim(v, qu, ut, n->pos, "the value")) return NULL;
-        return leaf(v, n, x, qu);
+        return leaf(v, n, x, qu, ut);
     }
     /* A member-keyed reference holds '{' and '}', which a YAML flow
     ** mapping takes only quoted: it may be quoted. */
@@ -682,9 +706,9 @@ static mrv_vnode *wrapper(vctx *v, const mrv_ynode *n, const mrv_unit *unit,
         }
         return val;
     }
-    double scale = (unit ? *unit : v->p->unit).scale;
-    const mrv_uncert *u = parse_uncert(v, un_node, val->value, scale,
-                                       val->kind != MRV_V_LEAF, stream, vary);
+    const mrv_uncert *u =
+        parse_uncert(v, un_node, val->value, unit ? *unit : v->p->unit,
+                     val->kind != MRV_V_LEAF, stream, vary);
     if (!u) return NULL;
     if (val->unc && val->kind == MRV_V_LEAF && !u->relative) {
         /* An explicit absolute uncertainty replaces a factor entry's. */
@@ -891,21 +915,21 @@ static mrv_vnode *parse_value(vctx *v, const mrv_ynode *n, const mrv_unit *unit,
 
 /* Widens [lo, hi] of a relative multiplier so that multiplier * leaf stays
 ** inside the parameter's bounds for every leaf below it. */
-static void rel_bounds(const mrv_vnode *n, const mrv_param *p, double *lo,
+static void rel_bounds(const vctx *v, const mrv_vnode *n, double *lo,
                        double *hi)
 {
     if (n->kind == MRV_V_LEAF) {
         double c = n->value;
         if (c > 0) {
-            *lo = fmax(*lo, p->lo / c);
-            *hi = fmin(*hi, p->hi / c);
+            *lo = fmax(*lo, v->lo / c);
+            *hi = fmin(*hi, v->hi / c);
         } else if (c < 0) {
-            *lo = fmax(*lo, p->hi / c);
-            *hi = fmin(*hi, p->lo / c);
+            *lo = fmax(*lo, v->hi / c);
+            *hi = fmin(*hi, v->lo / c);
         }
         return;
     }
-    for (size_t i = 0; i < n->n; i++) rel_bounds(n->kids[i], p, lo, hi);
+    for (size_t i = 0; i < n->n; i++) rel_bounds(v, n->kids[i], lo, hi);
 }
 
 static bool check_tree(vctx *v, mrv_vnode *n)
@@ -913,11 +937,10 @@ static bool check_tree(vctx *v, mrv_vnode *n)
     const mrv_param *p = v->p;
     bool ok = true;
     if (n->kind == MRV_V_LEAF) {
-        if (p->has_bounds && (n->value < p->lo || n->value > p->hi)) {
+        if (p->has_bounds && (n->value < v->lo || n->value > v->hi)) {
             mrv_error(v->c->d, n->pos, MRV_EDOMAIN,
                       "value %g of '%s' is outside its bounds [%g, %g]",
-                      n->value / p->unit.scale, p->name, p->lo / p->unit.scale,
-                      p->hi / p->unit.scale);
+                      written(v, n->value, p->unit), p->name, p->lo, p->hi);
             ok = fail(v);
         }
     } else {
@@ -926,11 +949,11 @@ static bool check_tree(vctx *v, mrv_vnode *n)
     if (ok && n->unc && p->has_bounds) {
         mrv_uncert *u = (mrv_uncert *)n->unc;
         if (n->kind == MRV_V_LEAF && !u->relative) {
-            u->lo = p->lo;
-            u->hi = p->hi;
+            u->lo = v->lo;
+            u->hi = v->hi;
         } else {
             double lo = -HUGE_VAL, hi = HUGE_VAL;
-            rel_bounds(n, p, &lo, &hi);
+            rel_bounds(v, n, &lo, &hi);
             u->lo = lo;
             u->hi = hi;
         }
@@ -995,7 +1018,11 @@ void mrv__years_text(const mrv_vnode *n, char *buf, size_t len)
 mrv_vnode *mrv__value_parse(mrv__valctx *c, const mrv_param *p,
                             const mrv_ynode *n)
 {
-    vctx v = {c, p, (1u << p->nover) - 1};
+    vctx v = {c, p, (1u << p->nover) - 1, -HUGE_VAL, HUGE_VAL};
+    if (p->has_bounds) {
+        v.lo = internal(&v, p->lo, p->unit);
+        v.hi = internal(&v, p->hi, p->unit);
+    }
     bool was = c->failed;
     c->failed = false;
     uint64_t sid = mrv__sid_mix(0, MRV__SID_PARAM, mrv__fnv1a_str(p->name));

@@ -490,15 +490,17 @@ static const char *show(const mrv_json *x, char *buf, size_t n)
 /* Whether the member at 'path' may be null: those the writers leave null
 ** when they do not apply (no description, no authorized volume, no draws
 ** for the ledger, no conservativeness rule or buyer volume, an IPCC
-** Approach 1 that could not be formed).  Everywhere else a number
+** Approach 1 that could not be formed, a year length the project did not
+** state).  Everywhere else a number
 ** belongs, and a null there is a difference even when both reports hold
 ** it: null == null would let a report whose statistics overflowed pass
 ** as verified. */
 static bool may_be_null(const char *path)
 {
     static const char *const opt[] = {
-        "description", "authorized",          "monte_carlo", "p_buyer_volume",
-        "half_width",  "relative_half_width", "factor",      "precision"};
+        "description",    "authorized", "monte_carlo",
+        "p_buyer_volume", "half_width", "relative_half_width",
+        "factor",         "precision",  "given"};
     const char *dot = strrchr(path, '.');
     const char *key = dot ? dot + 1 : path;
     for (size_t i = 0; i < sizeof opt / sizeof *opt; i++)

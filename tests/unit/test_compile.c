@@ -104,7 +104,9 @@ static const struct {
     {"1", "K < 1 and not (K > 2) or K == 0"},
     {"t", "T * (K != 0)"},
     {"tCO2e", "T * 1"}, /* substance tags: still a mass */
-    {"t/yr", "T"},      /* time carries no dimension */
+    {"t/yr", "T"},      /* the per-vintage bridge: t/yr meets t */
+    {"t", "T * 0.001"}, /* a share of 0.1 %, not a hidden factor */
+    {"t", "T * 44/12"}, /* stoichiometry is no unit factor */
     {"t", "if(LK == 'measured', T, 0) + T * ('none' != LK)"},
     {"t", "sum(i in fleet: T * (CM[i] == 'b'))"},
     {"t", "sum(i in fleet: T * (LK == 'none' and CM[i] != 'a' or K > 1))"},
@@ -120,7 +122,8 @@ static void test_compile_good(void **state)
                      fx_first_msg(fx->diag));
         const mrv_equation *x = &fx->m->eqs[0];
         assert_true(x->ast->any_dim ||
-                    mrv_unit_same_dim(x->ast->unit, x->unit));
+                    mrv_unit_same_dim(x->ast->unit, x->unit) ||
+                    mrv_unit_bridged(x->ast->unit, x->unit));
     }
 }
 
@@ -278,6 +281,110 @@ static void test_compile_bad(void **state)
     if (nbad) fail_msg("%zu of the bad formulas failed", nbad);
 }
 
+/* Time is a dimension: power is not energy, and a yr bridges a
+** vintage's amount and its rate per year; numbers that are unit factors
+** are refused in products with a unit.  Line 10 is X's. */
+#define LINE_T 10
+static const char time_fmt[] =
+    "methodology: c\n"                   /* 1 */
+    "parameters:\n"                      /* 2 */
+    "  CAP: {unit: MW}\n"                /* 3 */
+    "  H:   {unit: h/yr}\n"              /* 4 */
+    "  PLF: {unit: 1}\n"                 /* 5 */
+    "  E:   {unit: MWh}\n"               /* 6 */
+    "  k:   {unit: 1/yr}\n"              /* 7 */
+    "  T:   {unit: t}\n"                 /* 8 */
+    "equations:\n"                       /* 9 */
+    "  X: {unit: %s, formula: \"%s\"}\n" /* 10 */
+    "  S: {unit: t, formula: \"T\"}\n"   /* 11 */
+    "results: {baseline: S, project: S, leakage: S, reductions: S}\n";
+
+static mrv_status compile_t(fixture *fx, const char *unit, const char *formula)
+{
+    char text[2048];
+    snprintf(text, sizeof text, time_fmt, unit, formula);
+    return compile_text(fx, text);
+}
+
+static void test_compile_time(void **state)
+{
+    static const struct {
+        const char *unit, *formula;
+    } tok[] = {
+        {"MWh/yr", "CAP * H * PLF"}, /* MW * h/yr is MWh/yr */
+        {"MWh", "CAP * H * PLF"},    /* ... and per vintage, MWh */
+        {"MWh/yr", "CAP"},           /* the same dimension as MW */
+        {"GWh/yr", "CAP + E * k"},   /* MW meets MWh * 1/yr */
+        {"1", "exp(-k * 3) * (1 - exp(-k))"},
+        {"1", "k * (y - first)"},
+        {"t/yr", "T"},
+        {"t", "T * k"},
+        {"1", "(1 - k)^(y - first)"},
+        {"MWh", "E * 0.5"},
+    };
+    static const struct {
+        const char *unit, *formula, *needle, *msg;
+    } tbad[] = {
+        {"MWh", "CAP * 8760 * PLF", "CAP",
+         "equation 'X' is declared in 'MWh' (energy) but its formula gives "
+         "energy/time: a power is not an energy: it becomes one over a "
+         "duration, times a parameter in h or h/yr"},
+        {"MWh/yr", "CAP * 8760 * PLF", "8760",
+         "'8760' looks like a unit factor hidden in the formula (hours in "
+         "a year): declare a parameter with unit h/yr and let the engine "
+         "convert"},
+        {"MWh/yr", "PLF * 8766 * CAP", "8766", "(hours in a year)"},
+        {"MWh/yr", "CAP * (365 * 24) * PLF", "365", "(days in a year)"},
+        {"MWh/yr", "CAP * (365 * 24) * PLF", "24", "(hours in a day)"},
+        {"MWh", "E / 3.6", "3.6",
+         "(MJ in a kWh): declare a parameter with "
+         "unit MJ/kWh"},
+        {"MWh", "E * 0.2778", "0.2778", "(the reciprocal of MJ in a kWh)"},
+        {"MWh", "-1000 * E", "1000",
+         "(a metric prefix, as kg in a t or kWh in a MWh): give each "
+         "quantity its own unit, which the engine converts"},
+        {"t", "T / 1e6", "1e6", "(a metric prefix, as g in a t"},
+        {"MW", "E", "E",
+         "equation 'X' is declared in 'MW' (energy/time) but its formula "
+         "gives energy: an energy is not a power"},
+        {"MWh", "E + CAP", "+",
+         "cannot add energy and energy/time: a power is not an energy"},
+        {"1", "exp(H * CAP / CAP * 1)", "H", /* h/yr is a number, so fine */
+         NULL},
+        {"1", "exp(E / CAP)", "/",
+         "the argument of 'exp' must be dimensionless, not time: they "
+         "differ by a time in d, h, min or s"},
+    };
+    fixture *fx = *state;
+    for (size_t i = 0; i < sizeof tok / sizeof *tok; i++) {
+        if (compile_t(fx, tok[i].unit, tok[i].formula) != MRV_OK)
+            fail_msg("'%s' in %s: %s", tok[i].formula, tok[i].unit,
+                     fx_first_msg(fx->diag));
+    }
+    const size_t prefix = strlen("  X: {unit: ") + strlen(", formula: \"");
+    size_t nbad = 0;
+    for (size_t i = 0; i < sizeof tbad / sizeof *tbad; i++) {
+        mrv_status st = compile_t(fx, tbad[i].unit, tbad[i].formula);
+        if (!tbad[i].msg) {
+            if (st != MRV_OK)
+                fail_msg("'%s': %s", tbad[i].formula, fx_first_msg(fx->diag));
+            continue;
+        }
+        const char *at = strstr(tbad[i].formula, tbad[i].needle);
+        assert_non_null(at);
+        unsigned col = (unsigned)(prefix + strlen(tbad[i].unit) +
+                                  (size_t)(at - tbad[i].formula) + 1);
+        /* Every error is reported: CAP * 8760 in MWh has two. */
+        if (st != MRV_ESCHEMA ||
+            !fx_has_error(fx->diag, LINE_T, col, tbad[i].msg)) {
+            print_message("  ^ '%s' in %s: %s\n", tbad[i].formula, tbad[i].unit,
+                          fx_first_msg(fx->diag));
+            nbad++;
+        }
+    }
+    if (nbad) fail_msg("%zu of the bad formulas failed", nbad);
+}
+
 /* Equations listed in an order their reads contradict. */
 static const char order_meth[] =
     "methodology: o\n"
@@ -368,7 +475,7 @@ static void test_compile_initial_and_results(void **state)
     assert_status(compile_text(fx, text), MRV_ESCHEMA);
     fx_expect_error(fx->diag, 6, 33,
                     "result 'project' names 'E', declared in 'km' (length); "
-                    "results must be masses such as tCO2e");
+                    "results must be masses such as tCO2e or tCO2e/yr");
 }
 
 /* ---- equations over dimensions -------------------------------------- */
@@ -500,6 +607,7 @@ static void test_compile_over_bad(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_compile_time),
         cmocka_unit_test(test_compile_good),
         cmocka_unit_test(test_compile_bad),
         cmocka_unit_test(test_compile_order),

@@ -888,7 +888,9 @@ static void test_explain_over_dimensions(void **state)
                     run->trail, (int)e, false, b->first + (int)v, m);
                 assert_non_null(in);
                 double x = mrv_run_equation_value(run, e, v, m);
-                double t = in->v.value * (1.0 / b->meth->eqs[e].unit.scale);
+                double t =
+                    in->v.value *
+                    (1.0 / mrv_unit_scale(b->meth->eqs[e].unit, b->year_days));
                 assert_memory_equal(&x, &t, sizeof x);
                 const mrv_json *cv =
                     mrv_json_get(eqs->items[e], "central")->items[v];

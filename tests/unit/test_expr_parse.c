@@ -511,7 +511,7 @@ static void test_expr_parse_spans_and_fields(void **state)
         assert_int_equal(all[i]->index, -1);
         assert_false(all[i]->any_dim);
         assert_false(all[i]->is_static);
-        assert_true(all[i]->unit.scale == 0.0);
+        assert_true(all[i]->unit.num == 0.0 && all[i]->unit.den == 0.0);
         for (int d = 0; d < MRV_NDIM; d++)
             assert_int_equal(all[i]->unit.dim[d], 0);
         if (all[i]->kind != MRV_AST_CALL)

@@ -466,12 +466,12 @@ static void test_model_methodology_fields(void **state)
     assert_int_equal(w->over[0], 0);
     assert_true(w->has_bounds);
     assert_close(w->lo, 0, 0);
-    assert_close(w->hi, 2e6, 1e-15); /* 2 kt in kg */
-    assert_close(w->unit.scale, 1e6, 1e-15);
+    assert_close(w->hi, 2, 0); /* as written, in kt */
+    assert_close(mrv_unit_scale(w->unit, MRV_YEAR_DAYS), 1e6, 1e-15);
     const mrv_param *ef = &m->params[mrv_methodology_param(m, "EF")];
     assert_int_equal(ef->fill, MRV_FILL_NONE);
     assert_non_null(ef->default_node);
-    assert_close(ef->unit.scale, 1e-12, 1e-15);
+    assert_close(mrv_unit_scale(ef->unit, MRV_YEAR_DAYS), 1e-12, 1e-15);
     assert_int_equal(mrv_methodology_param(m, "S"), -1);
     const mrv_equation *s = &m->eqs[mrv_methodology_equation(m, "S")];
     assert_true(s->initial_is_number);

@@ -37,6 +37,11 @@ static const char meth[] =
     "  F:  {unit: tCO2/TJ}\n"
     "  CH: {choice: [none, default_factor, measured]}\n"
     "  CM: {choice: [a, b], over: [fleet]}\n"
+    "  P:  {unit: MW, default: 1}\n"
+    "  Q:  {unit: kWh, default: 1}\n"
+    "  K:  {unit: 1/yr, default: 0.1}\n"
+    "  G:  {unit: Nm3, default: 1}\n"
+    "  R:  {unit: t/yr, default: 1}\n"
     "equations:\n"
     "  E: {unit: t, formula: \"0\"}\n"
     "results: {baseline: E, project: E, leakage: E, reductions: E}\n";
@@ -72,6 +77,7 @@ typedef struct fixture {
     char *dir;
     mrv_diag *diag;
     mrv_bound *b;
+    const char *extra; /* top-level lines after the parameters, or NULL */
 } fixture;
 
 static int setup(void **state)
@@ -115,6 +121,7 @@ static mrv_status bind(fixture *fx, const char *name, const char *value)
         o += snprintf(text + o, sizeof text - (size_t)o, "  %s: %s\n",
                       defaults[i].name, defaults[i].value);
     }
+    if (fx->extra) snprintf(text + o, sizeof text - (size_t)o, "%s", fx->extra);
     char *path = fx_write(fx->dir, "p.yaml", text);
     mrv_bound_free(fx->b);
     fx->b = NULL;
@@ -149,7 +156,7 @@ static double pick_central(const fixture *fx, size_t pi, int year, size_t fleet,
             assert_true(pk->part[k].rel[r]->unc->relative);
         x += pk->part[k].w * pk->part[k].leaf->value;
     }
-    return x / fx->b->meth->params[pi].unit.scale;
+    return x / mrv_unit_scale(fx->b->meth->params[pi].unit, fx->b->year_days);
 }
 
 #define NY MRV_NO_YEAR
@@ -163,17 +170,31 @@ static const struct {
         size_t nparts;
     } picks[6];
 } good[] = {
-    /* quantities: converted at load; a day is 1/365.25 of a year */
-    {"S", "25 km/d", {{NY, 0, 0, 9131.25, 1}}},
+    /* quantities: converted at load; a day is 1/365 of the default year */
+    {"S", "25 km/d", {{NY, 0, 0, 9125, 1}}},
     {"S", "12", {{NY, 0, 0, 12, 1}}},
     {"S", "1_000", {{NY, 0, 0, 1000, 1}}},
-    {"S", "-2.5e1 m/h", {{NY, 0, 0, -25 * 24 * 365.25 / 1000, 1}}},
-    {"S", "{value: 3, unit: m/d}", {{NY, 0, 0, 3 * 365.25 / 1000, 1}}},
+    {"S", "-2.5e1 m/h", {{NY, 0, 0, -25 * 24 * 365 / 1000.0, 1}}},
+    {"S", "{value: 3, unit: m/d}", {{NY, 0, 0, 3 * 365 / 1000.0, 1}}},
     {"S",
      "{value: 3, unit: m/d, source: survey, note: n}",
-     {{NY, 0, 0, 1.09575, 1}}},
+     {{NY, 0, 0, 1.095, 1}}},
+    {"S", "25km/d", {{NY, 0, 0, 9125, 1}}},
+    /* percentages of a number */
+    {"B", "5%", {{NY, 0, 0, 0.05, 1}}},
+    {"B", "12 %", {{NY, 0, 0, 0.12, 1}}},
+    {"B", "{value: 40, unit: '%'}", {{NY, 0, 0, 0.4, 1}}},
+    {"K", "5 %/yr", {{NY, 0, 0, 0.05, 1}}},
+    /* power, energy and time: the same dimension converts */
+    {"P", "50 MWh/yr", {{NY, 0, 0, 50 / 8760.0, 1}}},
+    {"P", "3 kW", {{NY, 0, 0, 0.003, 1}}},
+    {"P", "8760 kWh/yr", {{NY, 0, 0, 0.001, 1}}},
+    {"Q", "2 MW*h", {{NY, 0, 0, 2000, 1}}},
+    {"Q", "1 toe", {{NY, 0, 0, 11630, 1}}},
+    {"G", "2 Nm3", {{NY, 0, 0, 2, 1}}},
+    {"R", "5 tonnes/yr", {{NY, 0, 0, 5, 1}}},
     /* factor references, in the entry's own unit */
-    {"S", "tbl/dist", {{NY, 0, 0, 3652.5, 1}}},
+    {"S", "tbl/dist", {{NY, 0, 0, 3650, 1}}},
     {"F", "tbl/ef", {{NY, 0, 0, 69.3, 1}}},
     {"F",
      "{value: tbl/ef, uncertainty: {dist: normal, sd: 1}}",
@@ -432,9 +453,40 @@ static const struct {
     {"S", "[1, 2]", "[1", "a value cannot be a sequence"},
     {"S", "{}", "{}", "empty mapping where a value was expected"},
     {"S", "25 kg/d", "25",
-     "the value is in 'kg/d' (mass) but parameter 'S' is in 'km/yr' "
-     "(length)"},
-    {"S", "25 km/dd", "dd", "unit 'km/dd'"},
+     "the value is in 'kg/d' (mass/time) but parameter 'S' is in 'km/yr' "
+     "(length/time)"},
+    {"S", "25 km/dd", "dd",
+     "unit 'km/dd': unknown unit 'dd' (did you mean 'd'? 'mrv units' lists "
+     "every unit)"},
+    {"Q", "3 kwh", "kwh",
+     "unit 'kwh': unknown unit 'kwh' (did you mean 'kWh'? 'mrv units' lists "
+     "every unit)"},
+    {"Q", "3 zorks", "zorks",
+     "unit 'zorks': unknown unit 'zorks' ('mrv units' lists every unit)"},
+    {"P", "50 MWh", "50",
+     "the value is in 'MWh' (energy) but parameter 'P' is in 'MW' "
+     "(energy/time): an energy is not a power: a power is energy per time "
+     "(MW, or MWh/yr)"},
+    {"Q", "3 kW", "3",
+     "the value is in 'kW' (energy/time) but parameter 'Q' is in 'kWh' "
+     "(energy): a power is not an energy: it becomes one over a duration, "
+     "times a parameter in h or h/yr"},
+    {"R", "500 t", "500",
+     "the value is in 't' (mass) but parameter 'R' is in 't/yr' "
+     "(mass/time): they differ by a power of yr, which the per-vintage "
+     "convention bridges in formulas but never in a value; write the value "
+     "in the parameter's unit"},
+    {"K", "5%", "5%",
+     "the value is in '%' (dimensionless) but parameter 'K' is in '1/yr' "
+     "(1/time): they differ by a power of yr"},
+    {"S", "25 km/h/yr", "25", "they differ by a time in d, h, min or s"},
+    {"G", "2 m3", "2",
+     "the value is in 'm3' (length^3) but parameter 'G' is in 'Nm3' "
+     "(normal volume): Nm3 is a gas volume at normal conditions (0 degC, "
+     "101.325 kPa), not m3"},
+    {"P", "3 kWp", "3",
+     "the value is in 'kWp' (peak power) but parameter 'P' is in 'MW' "
+     "(energy/time): peak power (Wp, kWp, MWp) is a PV array's rating"},
     {"S", "abc", "abc",
      "expected a number, a quantity like '25 km/d', or a factor reference "
      "TABLE/ENTRY, not 'abc'"},
@@ -443,7 +495,8 @@ static const struct {
     {"S", "{value: {value: 1}}", "{value: 1}",
      "'value' cannot hold another {value: ...} wrapper"},
     {"S", "{value: 1, unit: kg}", "kg",
-     "'unit' is in 'kg' (mass) but parameter 'S' is in 'km/yr' (length)"},
+     "'unit' is in 'kg' (mass) but parameter 'S' is in 'km/yr' "
+     "(length/time)"},
     {"S", "{value: 1, unti: km/yr}", "unti",
      "unknown key 'unti' in the value of 'S' (did you mean 'unit'?)"},
     {"B", "1.5", "1.5", "value 1.5 of 'B' is outside its bounds [0, 1]"},
@@ -491,7 +544,7 @@ static const struct {
      "a factor reference carries its own unit; remove 'unit: kg/TJ'"},
     {"S", "tbl/ef", "tbl",
      "factor 'tbl/ef' is in 'kg/TJ' (mass/energy) but parameter 'S' is in "
-     "'km/yr' (length)"},
+     "'km/yr' (length/time)"},
     {"F", "../x/y", "../x/y", "'../x/y' is not a factor reference TABLE/ENTRY"},
     {"M", "tbl/x.{fleet}", "tbl", "factor table 'tbl' has no entry 'x.a'"},
     {"CH", "mesured", "mesured",
@@ -556,9 +609,58 @@ static void test_values_bad(void **state)
     if (nbad) fail_msg("%zu of the bad values failed", nbad);
 }
 
+/* year_length: 365.25 d makes a day 1/365.25 of a year; 8784 h is a
+** leap year; neither yr nor a number without a unit states one. */
+static void test_values_year_length(void **state)
+{
+    fixture *fx = *state;
+    mrv_vpick pk;
+    fx->extra = "year_length: 365.25 d\n";
+    assert_status(bind(fx, "S", "25 km/d"), MRV_OK);
+    assert_true(fx->b->year_days == 365.25);
+    assert_true(pick_central(fx, param(fx, "S"), NY, 0, 0, &pk) == 9131.25);
+    assert_status(bind(fx, "P", "8766 MWh/yr"), MRV_OK);
+    assert_close(pick_central(fx, param(fx, "P"), NY, 0, 0, &pk), 1, 1e-15);
+    fx->extra = "year_length: 8784 h\n";
+    assert_status(bind(fx, "S", "1 km/d"), MRV_OK);
+    assert_true(fx->b->year_days == 366);
+    assert_true(pick_central(fx, param(fx, "S"), NY, 0, 0, &pk) == 366);
+    fx->extra = NULL;
+    assert_status(bind(fx, "S", "1 km/d"), MRV_OK);
+    assert_true(fx->b->year_days == 365);
+
+    static const struct {
+        const char *line, *msg;
+        unsigned col;
+    } bad_years[] = {
+        {"year_length: 1 yr\n",
+         "'year_length' must be a duration in d, h, min or s, not '1 yr'", 14},
+        {"year_length: 365\n",
+         "'year_length' must be a duration with its unit, such as 365 d or "
+         "8760 h, not '365'",
+         14},
+        {"year_length: 400 d\n",
+         "'year_length' must be from 360 to 366 days, not 400 d", 14},
+        {"year_length: 365 kg\n",
+         "'year_length' must be a duration in d, h, min or s", 14},
+        {"year_length: 365 dy\n",
+         "unit 'dy': unknown unit 'dy' (did you mean 'd'?", 18},
+    };
+    for (size_t i = 0; i < sizeof bad_years / sizeof *bad_years; i++) {
+        fx->extra = bad_years[i].line;
+        mrv_status st = bind(fx, "S", "1");
+        unsigned line = 7 + (unsigned)(sizeof defaults / sizeof *defaults);
+        if (st == MRV_OK ||
+            !fx_has_error(fx->diag, line, bad_years[i].col, bad_years[i].msg))
+            fail_msg("%s: %s", bad_years[i].line, fx_first_msg(fx->diag));
+    }
+    fx->extra = NULL;
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_values_year_length),
         cmocka_unit_test(test_values_good),
         cmocka_unit_test(test_values_linear_weights),
         cmocka_unit_test(test_values_uncertainty),

@@ -71,9 +71,14 @@ typedef enum mrv_vkind {
 typedef struct mrv_vnode mrv_vnode;
 struct mrv_vnode {
     mrv_vkind kind;
-    double value;       /* LEAF: internal scale */
-    const char *source; /* LEAF: factor entry "TABLE/ENTRY", or NULL */
-    int dim;            /* MEMBERS: dimension index in methodology */
+    double value;          /* LEAF: internal scale */
+    const char *source;    /* LEAF: factor entry "TABLE/ENTRY", or NULL */
+    const char *text;      /* LEAF: the scalar as written ("25 km/d", "0.95",
+                           ** "TABLE/ENTRY") */
+    const char *unit_text; /* LEAF: the unit its number is in when not the
+                           ** parameter's: a quantity's, a wrapper's
+                           ** 'unit', a factor entry's; else NULL */
+    int dim;               /* MEMBERS: dimension index in methodology */
     size_t n;
     int *years;            /* YEARS */
     mrv_vnode **kids;      /* YEARS, MEMBERS */
@@ -129,7 +134,7 @@ typedef struct mrv_param {
     size_t nover;
     int over[MRV_MAX_AXES]; /* MRV_AXIS_VINTAGE or a dimension index */
     bool has_bounds;
-    double lo, hi; /* internal scale */
+    double lo, hi; /* as written, in the declared unit */
     mrv_fill fill;
     const mrv_ynode *default_node; /* value syntax of §4.2, or NULL */
     const char *description;
@@ -235,6 +240,8 @@ typedef struct mrv_project {
     size_t nfactors;         /* factors: [paths] */
     const mrv_ynode **factors;
     mrv_mcspec mc;
+    double year_days;                      /* year_length, in days (365) */
+    const mrv_ynode *year_length;          /* as written, or NULL */
     const mrv_allocation *allocation;      /* NULL: none (agreement.h) */
     const mrv_rule_spec *conservativeness; /* NULL: none (conserv.h) */
 } mrv_project;

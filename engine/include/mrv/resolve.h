@@ -49,9 +49,11 @@ typedef struct mrv_bound {
     size_t ntables;
     const mrv_table **tables;
     int first, last;
-    size_t nvint; /* last - first + 1 */
-    double *frac; /* frac[v]: share of vintage v's days */
-    size_t ndims; /* as the methodology's dims */
+    size_t nvint;     /* last - first + 1 */
+    double *frac;     /* frac[v]: share of vintage v's days */
+    double year_days; /* the project's year_length: the scale of d, h,
+                      ** min, s and W against yr (units.h) */
+    size_t ndims;     /* as the methodology's dims */
     size_t *nmembers;
     const char *const **members;
     mrv_vnode **values;        /* per methodology parameter */
