@@ -285,6 +285,20 @@ static bool series_years(const mrv_vnode *n, int year, const size_t *mem,
     return false;
 }
 
+/* ", written 25 km/d" when the value was given in a unit other than the
+** parameter's, so the conversion shows; for a factor entry in another
+** unit, its own value and unit, ", 0.74 t/m3". */
+static void as_written(FILE *f, const mrv_param *p, const mrv_vnode *leaf,
+                       const mrv_factor *fc)
+{
+    char num[40];
+    if (fc && strcmp(fc->unit_text, p->unit_text) != 0)
+        fprintf(f, ", %s %s", mrv_fmt_shortest(fc->value, num, sizeof num),
+                fc->unit_text);
+    else if (!fc && leaf->unit_text && strcmp(leaf->unit_text, p->unit_text))
+        fprintf(f, ", written %s", leaf->text);
+}
+
 /* Where the parameter element's value was given, and its uncertainty.
 ** 'mem' is scratch, one entry per dimension. */
 static void provenance(FILE *f, const mrv_bound *b, size_t *mem,
@@ -320,6 +334,7 @@ static void provenance(FILE *f, const mrv_bound *b, size_t *mem,
             pos_text(f, leaf->pos);
             if (fc) fprintf(f, ", factor %s", fc->id);
         }
+        as_written(f, p, leaf, fc);
         if (fc && fc->source) fprintf(f, ": %s", fc->source);
     }
     int y0, y1;
@@ -979,10 +994,13 @@ static mrv_status explain_tree(xstate *x, int eq, int year, size_t only)
     const mrv_project *pj = b->project;
     fprintf(x->f, "%s, methodology %s", pj->id, b->meth->id);
     if (b->meth->version) fprintf(x->f, " v%ld", b->meth->version);
+    char days[40], hours[40];
     fprintf(x->f,
-            ", vintage %d: central case (every input at its value)"
-            "\n\n",
-            year);
+            ", vintage %d: central case (every input at its value)\n"
+            "a year of %s days (%s h)%s converts d, h, min, s and W to yr\n\n",
+            year, mrv_fmt_shortest(b->year_days, days, sizeof days),
+            mrv_fmt_num(b->year_days * 24, 0, hours, sizeof hours),
+            pj->year_length ? ", as the project states," : ", the default,");
     /* Roots pushed last first, so they pop in the members' order. */
     size_t nm = b->eq_nmem[eq];
     for (size_t i = nm; i-- > 0;) {

@@ -289,6 +289,67 @@ static void json_equations(const mrv_run *run, FILE *f)
     fputs("\n  ]", f);
 }
 
+/* The leaves of a value tree, each with the years and members on the way
+** to it ("at"), as written and as used: in the parameter's declared unit
+** for the project's year. */
+static void json_leaves(const mrv_bound *b, const mrv_param *p,
+                        const mrv_vnode *n, const char **at, size_t nat,
+                        bool *first, FILE *f)
+{
+    if (n->kind != MRV_V_LEAF) {
+        char years[MRV_MAX_AXES][8];
+        for (size_t i = 0; i < n->n && nat < MRV_MAX_AXES; i++) {
+            if (n->kind == MRV_V_YEARS) {
+                snprintf(years[nat], sizeof years[nat], "%d", n->years[i]);
+                at[nat] = years[nat];
+            } else {
+                at[nat] = b->members[n->dim][i];
+            }
+            json_leaves(b, p, n->kids[i], at, nat + 1, first, f);
+        }
+        return;
+    }
+    fprintf(f, "%s\n       {\"at\": [", *first ? "" : ",");
+    *first = false;
+    for (size_t i = 0; i < nat; i++) {
+        if (i) fputs(", ", f);
+        mrv_json_str(f, at[i]);
+    }
+    fputs("], \"written\": ", f);
+    mrv_json_str(f, n->text);
+    fputs(", \"used\": ", f);
+    if (p->nchoices) /* a name, kept as its index */
+        mrv_json_str(f, p->choices[(size_t)n->value]);
+    else
+        mrv_json_num(f,
+                     mrv_unit_from_internal(n->value, p->unit, b->year_days));
+    fprintf(f, ", \"line\": %u, \"column\": %u}", n->pos.line, n->pos.col);
+}
+
+/* report.json's "parameters": every input as written ("25 km/d") and as
+** used (9125 in km/yr), so a validator sees each conversion. */
+static void json_parameters(const mrv_run *run, FILE *f)
+{
+    const mrv_bound *b = run->bound;
+    const mrv_methodology *m = b->meth;
+    fputs("\"parameters\": [", f);
+    for (size_t i = 0; i < m->nparams; i++) {
+        const mrv_param *p = &m->params[i];
+        fprintf(f, "%s\n    {\"name\": ", i ? "," : "");
+        mrv_json_str(f, p->name);
+        fputs(", \"unit\": ", f);
+        mrv_json_str(f, p->unit_text);
+        fputs(", \"from\": ", f);
+        mrv_json_str(f, b->value_origin[i]);
+        fputs(", \"values\": [", f);
+        const char *at[MRV_MAX_AXES];
+        bool first = true;
+        json_leaves(b, p, b->values[i], at, 0, &first, f);
+        fputs("]}", f);
+    }
+    fputs("\n  ]", f);
+}
+
 /* report.json's "search": where methodologies and factor tables were
 ** looked up by id, in order, as the run was given them (relative to its
 ** working directory), so a re-run finds the same files. */
@@ -381,6 +442,8 @@ bool mrv_report_json(const mrv_run *run, FILE *f)
     }
     fputs("},\n  ", f);
     json_equations(run, f);
+    fputs(",\n  ", f);
+    json_parameters(run, f);
     fputs(",\n  ", f);
     json_monte_carlo(run, f);
     fputs(",\n  \"factors\": [", f);

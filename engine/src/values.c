@@ -392,6 +392,17 @@ static mrv_vnode *leaf(vctx *v, const mrv_ynode *n, double value, mrv_unit unit,
     return l;
 }
 
+/* A leaf of a plain number in a wrapper's 'unit': as written, "12 t/d". */
+static mrv_vnode *wrapped_leaf(vctx *v, const mrv_ynode *n, double value,
+                               mrv_unit unit, const char *unit_text)
+{
+    mrv_vnode *l = leaf(v, n, value, unit, unit_text);
+    if (!l) return NULL;
+    l->text = mrv_arena_printf(v->c->a, "%s %s", n->text, unit_text);
+    if (!l->text) return (fail(v), NULL);
+    return l;
+}
+
 /* The factor entry 'ref' (n->text, or its expansion below) as a leaf. */
 static mrv_vnode *factor_leaf(vctx *v, const mrv_ynode *n, const char *ref)
 {
@@ -411,6 +422,7 @@ static mrv_vnode *factor_leaf(vctx *v, const mrv_ynode *n, const char *ref)
     mrv_vnode *l = leaf(v, n, f->value, f->unit, f->unit_text);
     if (!l) return NULL;
     l->source = f->id;
+    l->text = f->id; /* the entry read, placeholders filled in */
     if (f->uncert_node) {
         vctx fv = *v; /* the entry's uncertainty is read in its own unit */
         uint64_t sid = mrv__sid_mix(0, MRV__SID_FACTOR, mrv__fnv1a_str(f->id));
@@ -582,7 +594,9 @@ static mrv_vnode *choice_leaf(vctx *v, const mrv_ynode *n)
     for (size_t i = 0; i < p->nchoices; i++) {
         if (strcmp(n->text, p->choices[i]) != 0) continue;
         mrv_vnode *l = new_node(v, MRV_V_LEAF, n->pos);
-        if (l) l->value = (double)i;
+        if (!l) return NULL;
+        l->value = (double)i;
+        l->text = n->text;
         return l;
     }
     char msg[1024];
@@ -605,7 +619,8 @@ static mrv_vnode *scalar_value(vctx *v, const mrv_ynode *n,
         ** in range); a quantity is text and may be quoted. */
         if (!ut) {
             if (!mrv__get_number(n, "a value", &x, d)) return (fail(v), NULL);
-            return leaf(v, n, x, u, unit ? unit_text : NULL);
+            if (unit) return wrapped_leaf(v, n, x, u, unit_text);
+            return leaf(v, n, x, u, NULL);
         }
         if (r != MRV__NUM_OK) {
             mrv_error(d, n->pos, MRV_EDOMAIN, "the number in '%s' is %s",

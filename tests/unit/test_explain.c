@@ -208,8 +208,9 @@ static void test_explain_tree_by_hand(void **state)
     assert_close(number_after(fx, "  BE[2026] = "), 24, 1e-14);
     has(fx, "    values    120000 [km/yr] * 0.2 [kg/km]\n");
     has(fx, "    reads     KM[2026] = 120,000 km/yr\n");
-    has(fx, "              EF = 0.2 kg/km  (default tbl/ef: Test source; "
-            "uncertainty triangular 0.15 .. 0.25)\n");
+    /* The entry is in g/km: its own value and unit show the conversion. */
+    has(fx, "              EF = 0.2 kg/km  (default tbl/ef, 200 g/km: Test "
+            "source; uncertainty triangular 0.15 .. 0.25)\n");
     /* KM: the sum, its members, terms and the elements it read */
     has(fx, "    KM[2026] = 120,000 km/yr\n      distance driven\n");
     has(fx, "      values    (sum = 120000 [km/yr])\n");
@@ -278,8 +279,8 @@ static void test_explain_parameter(void **state)
     /* no vintage axis: no --vintage needed */
     assert_status(explain(fx, "EF", MRV_NO_YEAR, 0), MRV_OK);
     has(fx, "  given by  the methodology's default\n");
-    has(fx, "  EF = 0.2 kg/km  (default tbl/ef: Test source; uncertainty "
-            "triangular 0.15 .. 0.25)\n");
+    has(fx, "  EF = 0.2 kg/km  (default tbl/ef, 200 g/km: Test source; "
+            "uncertainty triangular 0.15 .. 0.25)\n");
     assert_status(explain(fx, "SH", MRV_NO_YEAR, 0), MRV_OK);
     has(fx, "  SH = 0.5  (methodology default, %s/m.yaml:9:26)\n");
 }

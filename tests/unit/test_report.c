@@ -140,7 +140,8 @@ static const char tiny_project[] =
     "project: tiny\n"
     "methodology: ./m.yaml\n"
     "crediting_period: {first: 2025, last: 2026}\n"
-    "parameters: {C: 3}\n";
+    "year_length: 365.25 d\n"
+    "parameters: {C: 3000 kg}\n";
 
 static const char tiny_golden[] =
     "vintage,result,central,mean,sd,lower,median,upper,unit,frac\n"
@@ -212,6 +213,14 @@ static void test_report_tiny_run(void **state)
                                  "\"last\": 2026}"));
     assert_non_null(strstr(json, "\"total\": {\"baseline\": {\"central\": "
                                  "1.5, \"mean\": 1.5, \"sd\": 0"));
+    /* the year stated, and every input as written and as used */
+    assert_non_null(strstr(json, "\"year_length\": {\"days\": 365.25, "
+                                 "\"hours\": 8766, \"given\": \"365.25 d\"}"));
+    assert_non_null(strstr(json,
+                           "{\"name\": \"C\", \"unit\": \"t\", "
+                           "\"from\": \"project\", \"values\": [\n"
+                           "       {\"at\": [], \"written\": \"3000 kg\", "
+                           "\"used\": 3, \"line\": 5, \"column\": 17}]}"));
     /* provenance: both files with their SHA-256 */
     assert_non_null(strstr(json, "\"role\": \"project\""));
     assert_non_null(strstr(json, "\"role\": \"methodology\""));

@@ -73,8 +73,10 @@ struct mrv_vnode {
     mrv_vkind kind;
     double value;          /* LEAF: internal scale */
     const char *source;    /* LEAF: factor entry "TABLE/ENTRY", or NULL */
-    const char *text;      /* LEAF: the scalar as written ("25 km/d", "0.95",
-                           ** "TABLE/ENTRY") */
+    const char *text;      /* LEAF: as written, with the unit its number
+                           ** is in when not the parameter's: "25 km/d",
+                           ** "12 t/d" ({value: 12, unit: t/d}), "0.95",
+                           ** "TABLE/ENTRY" */
     const char *unit_text; /* LEAF: the unit its number is in when not the
                            ** parameter's: a quantity's, a wrapper's
                            ** 'unit', a factor entry's; else NULL */
