@@ -59,24 +59,27 @@ static const mrv_keyspec lag_keys[] = {{"lag", true}};
 
 /* ---- small readers ----------------------------------------------------- */
 
-/* A plain decimal scalar, read exactly. */
+/* A plain decimal scalar, a percentage or a fraction, read exactly.  A
+** percentage (5%) and a fraction (10/17) are text by nature and may be
+** quoted; a decimal is a number and may not. */
 static bool get_dec(const mrv_ynode *n, const char *what, mrv_dec *out,
                     mrv_diag *d)
 {
     if (!mrv__expect_scalar(n, what, d)) return false;
     const char *why = "not a decimal number";
     bool ok = mrv_dec_parse(n->text, n->len, out, &why);
-    if (ok && n->style == MRV_YS_PLAIN) return true;
+    if (ok && (n->style == MRV_YS_PLAIN || strpbrk(n->text, "%/"))) return true;
     if (ok)
         mrv_error(d, n->pos, MRV_ESCHEMA, MRV__UNQUOTE, what, n->text);
     else
         mrv_error(d, n->pos, MRV_ESCHEMA,
-                  "%s must be a decimal number such as 0.05, not '%s' (%s)",
+                  "%s must be a decimal number such as 0.05, a percentage "
+                  "such as 5%% or a fraction such as 10/17, not '%s' (%s)",
                   what, n->text, why);
     return false;
 }
 
-/* A rate or share: a decimal from 0 to 1. */
+/* A rate or share: from 0 to 1, exactly as written. */
 static bool get_rate(const mrv_ynode *n, const char *what, mrv_dec *out,
                      mrv_diag *d)
 {
@@ -93,7 +96,7 @@ static bool get_tonnes(const mrv_ynode *n, const char *what, int64_t *out,
 {
     mrv_dec x;
     if (!get_dec(n, what, &x, d)) return false;
-    if (x.k == 0 && x.num >= 0 && x.num <= MRV_LEDGER_MAX_TONNES) {
+    if (x.den == 1 && x.num >= 0 && x.num <= MRV_LEDGER_MAX_TONNES) {
         *out = x.num;
         return true;
     }
@@ -364,10 +367,17 @@ static void load_deductions(loader *L, const mrv_ynode *n)
                                   o ? " + " : "", dd->name,
                                   mrv_dec_format(dd->rate, r, sizeof r));
         }
-        mrv_error(L->d, n->pos, MRV_EDOMAIN,
-                  "the deductions of issued and authorized units take %s "
-                  "of each tonne (%s); together they may take at most 1",
-                  mrv_dec_format(sum, s, sizeof s), terms);
+        if (sum.den == 0)
+            mrv_error(L->d, n->pos, MRV_EDOMAIN,
+                      "the rates of the deductions of issued and authorized "
+                      "units (%s) cannot be added exactly in 64 bits; write "
+                      "them as decimals",
+                      terms);
+        else
+            mrv_error(L->d, n->pos, MRV_EDOMAIN,
+                      "the deductions of issued and authorized units take %s "
+                      "of each tonne (%s); together they may take at most 1",
+                      mrv_dec_format(sum, s, sizeof s), terms);
     }
 }
 
@@ -673,15 +683,18 @@ void mrv_allocation_check_rule(const mrv_allocation *a,
 
 bool mrv_agreement_rates_ok(const mrv_agreement *a, mrv_dec *sum)
 {
-    int64_t s = 0; /* at scale 10^9 */
+    mrv_dec s = {0, 1}, one = {1, 1};
     for (size_t j = 0; j < a->nded; j++) {
         const mrv_deduction *d = &a->ded[j];
         if (!d->units || d->of == MRV_OF_REMAINING) continue;
-        s += d->rate.num * mrv__pow10[MRV_DEC_MAX_DIGITS - d->rate.k];
+        /* Fractions of many primes (1/17 + 1/19 + ...) may outgrow 64
+        ** bits: such a sum is refused, never rounded. */
+        if (!mrv_dec_add(s, d->rate, &s)) {
+            sum->num = 0;
+            sum->den = 0;
+            return false;
+        }
     }
-    if (sum) {
-        sum->num = s;
-        sum->k = MRV_DEC_MAX_DIGITS;
-    }
-    return s <= mrv__pow10[MRV_DEC_MAX_DIGITS];
+    *sum = s;
+    return mrv_dec_cmp(s, one) <= 0;
 }

@@ -87,20 +87,10 @@ static char *tonnes1(double x, char *buf, size_t n)
     return mrv_fmt_num(x, 1, buf, n);
 }
 
-/* A rate as a percentage, exactly: 0.055 -> "5.5 %". */
+/* A rate as a percentage, exactly: 0.055 -> "5.5 %"; 10/17 as it is. */
 static char *percent(mrv_dec x, char *buf, size_t n)
 {
-    mrv_dec p = x;
-    if (p.k >= 2)
-        p.k -= 2;
-    else {
-        p.num *= mrv__pow10[2 - p.k];
-        p.k = 0;
-    }
-    mrv_dec_format(p, buf, n);
-    size_t l = strlen(buf);
-    snprintf(buf + l, n - l, " %%");
-    return buf;
+    return mrv_dec_format_percent(x, buf, n);
 }
 
 /* ---- CSV files ---------------------------------------------------------- */
@@ -400,10 +390,16 @@ mrv_status mrv_ledger_write(const mrv_run *run, mrv_outset *set, mrv_diag *d)
 
 /* ---- report.json ------------------------------------------------------- */
 
+/* A decimal as a JSON number; a fraction (10/17), which no JSON number
+** holds exactly, as its text. */
 static void json_dec(FILE *f, mrv_dec x)
 {
     char b[48];
-    fputs(mrv_dec_format(x, b, sizeof b), f);
+    mrv_dec_format(x, b, sizeof b);
+    if (strchr(b, '/'))
+        mrv_json_str(f, b);
+    else
+        fputs(b, f);
 }
 
 static void json_row(FILE *f, const mrv_ledger *l, size_t v)

@@ -29,10 +29,19 @@ static mrv_srcpos nopos(void)
     return p;
 }
 
-/* The decimal x at scale 10^k (k >= x.k). */
+/* The exponent of a decimal's denominator, 10^k (a sweep's values are
+** decimals: sweep_range checks). */
+static unsigned dec_k(mrv_dec x)
+{
+    unsigned k = 0;
+    mrv_dec_is_decimal(x, &k);
+    return k;
+}
+
+/* The decimal x at scale 10^k (k >= its own). */
 static int64_t at_scale(mrv_dec x, unsigned k)
 {
-    return x.num * mrv__pow10[k - x.k];
+    return x.num * mrv__pow10[k - dec_k(x)];
 }
 
 /* Finds what KEY names in the agreement; errors name the keys it has. */
@@ -108,11 +117,14 @@ static bool sweep_set(mrv_agreement *a, sweep_kind kind, size_t ded, mrv_dec x,
             return true;
         }
         a->ded[ded].rate = x;
-        if (!mrv_agreement_rates_ok(a, NULL)) {
+        mrv_dec sum;
+        if (!mrv_agreement_rates_ok(a, &sum)) {
             mrv_error(d, nopos(), MRV_EDOMAIN,
                       "at %s=%s the deductions of issued and authorized "
-                      "units take more than 1 of each tonne",
-                      key, s);
+                      "units take %s of each tonne",
+                      key, s,
+                      sum.den ? "more than 1"
+                              : "a sum too large to add exactly");
             return false;
         }
         return true;
@@ -120,7 +132,7 @@ static bool sweep_set(mrv_agreement *a, sweep_kind kind, size_t ded, mrv_dec x,
     case SW_HOST_VOLUME:
     case SW_AUTHORIZED: {
         /* A step like 0.5 over a volume lands between tonnes. */
-        int64_t p = mrv__pow10[x.k];
+        int64_t p = x.den;
         if (x.num < 0 || x.num % p != 0 || x.num / p > MRV_LEDGER_MAX_TONNES) {
             mrv_error(d, nopos(), MRV_EDOMAIN,
                       "%s must be a whole number of tonnes from 0 to 10^15, "
@@ -167,7 +179,12 @@ static bool sweep_range(const char *range, mrv_sweep_axis *ax, mrv_diag *d)
     for (int i = 0; i < 3; i++) {
         const char *end = i < 2 ? strchr(p, ':') : p + strlen(p);
         const char *why = "not a decimal number";
-        if (!end || !mrv_dec_parse(p, (size_t)(end - p), &x[i], &why)) {
+        bool ok = end && mrv_dec_parse(p, (size_t)(end - p), &x[i], &why);
+        if (ok && !mrv_dec_is_decimal(x[i], NULL)) {
+            why = "a fraction cannot be stepped through; write decimals";
+            ok = false;
+        }
+        if (!ok) {
             mrv_error(d, nopos(), MRV_ESCHEMA,
                       "--sweep %s=%s: expected FROM:TO:STEP, three decimal "
                       "numbers such as 0.4:0.8:0.1 (%s)",
@@ -176,15 +193,15 @@ static bool sweep_range(const char *range, mrv_sweep_axis *ax, mrv_diag *d)
         }
         p = end + 1;
     }
-    unsigned k = x[0].k;
-    if (x[1].k > k) k = x[1].k;
-    if (x[2].k > k) k = x[2].k;
+    unsigned k = dec_k(x[0]);
+    if (dec_k(x[1]) > k) k = dec_k(x[1]);
+    if (dec_k(x[2]) > k) k = dec_k(x[2]);
     /* Values are bounded by 10^18 at their own scale; at the common one
     ** they must still fit. */
     int64_t lim = INT64_MAX / 4;
     for (int i = 0; i < 3; i++) {
-        if (x[i].num > lim / mrv__pow10[k - x[i].k] ||
-            x[i].num < -lim / mrv__pow10[k - x[i].k]) {
+        if (x[i].num > lim / mrv__pow10[k - dec_k(x[i])] ||
+            x[i].num < -lim / mrv__pow10[k - dec_k(x[i])]) {
             mrv_error(d, nopos(), MRV_EDOMAIN, "--sweep %s=%s: too large", key,
                       range);
             return false;
@@ -210,7 +227,7 @@ static bool sweep_range(const char *range, mrv_sweep_axis *ax, mrv_diag *d)
     if (!ax->values) return false;
     for (size_t j = 0; j < ax->n; j++) {
         ax->values[j].num = from + (int64_t)j * step;
-        ax->values[j].k = k;
+        ax->values[j].den = mrv__pow10[k];
     }
     return true;
 }

@@ -128,16 +128,10 @@ static char *prob(double p, char *buf, size_t n)
     return buf;
 }
 
-/* An exact decimal rate as a percentage: 0.055 -> "5.5". */
+/* An exact rate as a percentage, "5.5 %", or a fraction, "10/17". */
 static char *rate_pct(mrv_dec x, char *buf, size_t n)
 {
-    if (x.k >= 2) {
-        x.k -= 2;
-    } else {
-        x.num *= x.k == 1 ? 10 : 100;
-        x.k = 0;
-    }
-    return mrv_dec_format(x, buf, n);
+    return mrv_dec_format_percent(x, buf, n);
 }
 
 static void tonnes_int(FILE *f, int64_t x)
@@ -613,7 +607,7 @@ static void chart_allocation(FILE *f, const page *g)
         if (c < a->nded) {
             const mrv_deduction *d = &a->ded[c];
             if (!d->units) continue;
-            snprintf(text, sizeof text, "%s (%s %%) to %s", d->name,
+            snprintf(text, sizeof text, "%s (%s) to %s", d->name,
                      rate_pct(d->rate, r, sizeof r),
                      d->to_host ? a->host : d->to);
         } else {
@@ -1276,7 +1270,7 @@ static void destinations(FILE *f, const page *g)
         char r[40];
         fputs("<li>", f);
         esc(f, d->name);
-        fprintf(f, " (%s %%): ", rate_pct(d->rate, r, sizeof r));
+        fprintf(f, " (%s): ", rate_pct(d->rate, r, sizeof r));
         tonnes_int(f, tot[j]);
         if (!d->units) {
             fputs(" t paid in value to ", f);
@@ -1384,7 +1378,7 @@ static void split_text(FILE *f, const page *g)
         esc(f, a->buyer);
         fputs(" receives ", f);
         tonnes_int(f, o.buyer);
-        fprintf(f, " t, %s %% of what the deductions leave (",
+        fprintf(f, " t, %s of what the deductions leave (",
                 rate_pct(a->share, r, sizeof r));
         tonnes_int(f, tot[a->nded] + tot[a->nded + 1]);
         fputs(" t), rounded cumulatively so that the total honours the "
@@ -1495,7 +1489,7 @@ static void section_allocation(FILE *f, const page *g)
         char r[40];
         fputs(j ? " " : " Deductions, in this order: ", f);
         esc(f, d->name);
-        fprintf(f, " %s %% of %s", rate_pct(d->rate, r, sizeof r),
+        fprintf(f, " %s of %s", rate_pct(d->rate, r, sizeof r),
                 d->of == MRV_OF_ISSUED      ? "issued units"
                 : d->of == MRV_OF_REMAINING ? "what remains"
                                             : "authorized units");

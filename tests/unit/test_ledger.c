@@ -204,7 +204,7 @@ static void test_ledger_decimal_exact(void **state)
     assert_true(floor(0.29 * 100) == 28);
     mrv_dec r = dec("0.07");
     assert_int_equal(r.num, 7);
-    assert_int_equal(r.k, 2);
+    assert_int_equal(r.den, 100);
     for (int rd = 0; rd < 3; rd++)
         assert_int_equal(mrv_dec_mul(r, 100, (mrv_rounding)rd), 7);
     assert_int_equal(mrv_dec_mul(dec("0.29"), 100, MRV_ROUND_FLOOR), 29);
@@ -228,19 +228,37 @@ static void test_ledger_decimal_exact(void **state)
     /* Trailing zeros are no precision; '_' between digits; signs. */
     r = dec("0.050000000000");
     assert_int_equal(r.num, 5);
-    assert_int_equal(r.k, 2);
+    assert_int_equal(r.den, 100);
     assert_int_equal(dec("400_000").num, 400000);
     assert_int_equal(dec("-0.5").num, -5);
     assert_int_equal(dec(".5").num, 5);
     char b[48];
     assert_string_equal(mrv_dec_format(dec("0.050"), b, sizeof b), "0.05");
     assert_string_equal(mrv_dec_format(dec("12.5"), b, sizeof b), "12.5");
-    mrv_dec t = {500, 3};
+    mrv_dec t = {500, 1000};
     assert_string_equal(mrv_dec_format(t, b, sizeof b), "0.5");
 
     static const char *const bad[] = {
-        "0.1234567891",         "1e-2", "", "-", "0.5.1", "1__0", "_1", "abc",
-        "10000000000000000000", "5%"};
+        "0.1234567890123456789", /* 19 decimals */
+        "1e-2",
+        "",
+        "-",
+        "0.5.1",
+        "1__0",
+        "_1",
+        "abc",
+        "10000000000000000000", /* 19 digits */
+        "5%%",
+        "%",
+        "0.00000000000000001%", /* 19 decimals as a share */
+        "10/0",
+        "10/-17",
+        "10/+17",
+        "1.5/2",
+        "1./2",
+        "10/17%",
+        "/17",
+        "10/"};
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         mrv_dec x;
         const char *why = NULL;
@@ -248,6 +266,92 @@ static void test_ledger_decimal_exact(void **state)
             fail_msg("'%s' parsed", bad[i]);
         assert_non_null(why);
     }
+}
+
+/* Percentages, fractions and 18 digits, all exact (docs/allocation.md). */
+static void test_ledger_fraction_exact(void **state)
+{
+    (void)state;
+    char b[48];
+    mrv_dec r = dec("5%");
+    assert_int_equal(r.num, 5);
+    assert_int_equal(r.den, 100);
+    r = dec("0.5%");
+    assert_int_equal(r.num, 5);
+    assert_int_equal(r.den, 1000);
+    assert_string_equal(mrv_dec_format(r, b, sizeof b), "0.005");
+    r = dec("10/17");
+    assert_int_equal(r.num, 10);
+    assert_int_equal(r.den, 17);
+    assert_string_equal(mrv_dec_format(r, b, sizeof b), "10/17");
+    assert_true(mrv_dec_in_unit(r));
+    assert_false(mrv_dec_in_unit(dec("18/17")));
+    assert_true(mrv_dec_in_unit(dec("17/17")));
+    assert_false(mrv_dec_is_decimal(r, NULL));
+    unsigned k = 99;
+    assert_true(mrv_dec_is_decimal(dec("0.25"), &k));
+    assert_int_equal(k, 2);
+
+    /* 10/17 of 680,000 t is 400,000 t exactly, floor or not; the share
+    ** to 9 decimals, 0.588235294, falls a tonne short under floor. */
+    for (int rd = 0; rd < 3; rd++)
+        assert_int_equal(mrv_dec_mul(r, 680000, (mrv_rounding)rd), 400000);
+    assert_int_equal(mrv_dec_mul(dec("0.588235294"), 680000, MRV_ROUND_FLOOR),
+                     399999);
+    /* 10/17 of 190,000 is 111,764.705...: floor 111,764, ceil and
+    ** nearest 111,765. */
+    assert_int_equal(mrv_dec_mul(r, 190000, MRV_ROUND_FLOOR), 111764);
+    assert_int_equal(mrv_dec_mul(r, 190000, MRV_ROUND_CEIL), 111765);
+    assert_int_equal(mrv_dec_mul(r, 190000, MRV_ROUND_NEAREST), 111765);
+    /* 1/2 of 7 is 3.5: nearest rounds the tie up. */
+    assert_int_equal(mrv_dec_mul(dec("1/2"), 7, MRV_ROUND_NEAREST), 4);
+
+    /* 18 significant digits: 0.123456789012345678 x 10^15 is
+    ** 123456789012345.678; and a rate of 18 nines on 10^15 - 1. */
+    r = dec("0.123456789012345678");
+    assert_int_equal(r.num, 123456789012345678LL);
+    assert_int_equal(r.den, 1000000000000000000LL);
+    assert_int_equal(mrv_dec_mul(r, 1000000000000000LL, MRV_ROUND_FLOOR),
+                     123456789012345LL);
+    assert_int_equal(mrv_dec_mul(r, 1000000000000000LL, MRV_ROUND_NEAREST),
+                     123456789012346LL);
+    /* 0.999999999999999999 x 999999999999999 =
+    ** 999999999999998.999999999999999001: floor ..998, ceil ..999. */
+    r = dec("0.999999999999999999");
+    assert_int_equal(mrv_dec_mul(r, 999999999999999LL, MRV_ROUND_FLOOR),
+                     999999999999998LL);
+    assert_int_equal(mrv_dec_mul(r, 999999999999999LL, MRV_ROUND_CEIL),
+                     999999999999999LL);
+    assert_string_equal(mrv_dec_format(r, b, sizeof b), "0.999999999999999999");
+
+    /* Sums and comparisons, exact. */
+    mrv_dec s;
+    assert_true(mrv_dec_add(dec("1/3"), dec("1/6"), &s));
+    assert_string_equal(mrv_dec_format(s, b, sizeof b), "0.5");
+    assert_true(mrv_dec_add(dec("0.05"), dec("2%"), &s));
+    assert_string_equal(mrv_dec_format(s, b, sizeof b), "0.07");
+    assert_true(mrv_dec_add(dec("10/17"), dec("7/17"), &s));
+    assert_int_equal(mrv_dec_cmp(s, dec("1")), 0);
+    assert_int_equal(mrv_dec_cmp(dec("10/17"), dec("0.588235294")), 1);
+    assert_int_equal(mrv_dec_cmp(dec("0.5"), dec("1/2")), 0);
+    assert_int_equal(mrv_dec_cmp(dec("1/3"), dec("0.333333333333333334")), -1);
+    /* Three large primes overflow 64 bits: refused, *out untouched. */
+    assert_true(mrv_dec_add(dec("1/1000000007"), dec("1/1000000009"), &s));
+    mrv_dec keep = s;
+    assert_false(mrv_dec_add(s, dec("1/1000000021"), &s));
+    assert_int_equal(s.num, keep.num);
+    assert_int_equal(s.den, keep.den);
+
+    /* As percentages for reading. */
+    assert_string_equal(mrv_dec_format_percent(dec("0.055"), b, sizeof b),
+                        "5.5 %");
+    assert_string_equal(mrv_dec_format_percent(dec("1"), b, sizeof b), "100 %");
+    assert_string_equal(mrv_dec_format_percent(dec("1/2"), b, sizeof b),
+                        "50 %");
+    assert_string_equal(mrv_dec_format_percent(dec("10/17"), b, sizeof b),
+                        "10/17");
+    assert_string_equal(mrv_dec_format_percent(dec("0.5%"), b, sizeof b),
+                        "0.5 %");
 }
 
 /* ---- hand-computed ledgers --------------------------------------------- */
@@ -966,6 +1070,16 @@ static void test_ledger_sweep(void **state)
     assert_int_equal(s->n, 1);
     assert_int_equal(s->totals[1], 105);
     mrv_sweep_free(s);
+    /* Percentages step as decimals: 40% to 80% by 10% is the same five
+    ** values. */
+    assert_status(mrv_ledger_sweep(&fx->run, "split.buyer_share=40%:80%:10%",
+                                   &s, fx->diag),
+                  MRV_OK);
+    assert_int_equal(s->n, 5);
+    assert_string_equal(mrv_dec_format(s->axis[0].values[1], b, sizeof b),
+                        "0.5");
+    assert_int_equal(s->totals[1 * 5 + 4], 498);
+    mrv_sweep_free(s);
 
     static const struct {
         const char *spec, *msg;
@@ -977,6 +1091,7 @@ static void test_ledger_sweep(void **state)
         {"split.buyer_share=0.8:0.4:0.1", "FROM at most TO"},
         {"split.buyer_share=0:1:0.0001", "at most 1000"},
         {"split.buyer_share=0:1", "FROM:TO:STEP"},
+        {"split.buyer_share=1/17:10/17:1/17", "a fraction cannot be stepped"},
         {"split.buyer_share", "KEY=FROM:TO:STEP"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
@@ -1068,9 +1183,18 @@ static const struct {
     {HEAD "  deductions: [{name: sop, rate: -0.05, to: adaptation_fund}]\n"
           "  split: {buyer_share: 0.5}\n",
      MRV_EDOMAIN, 5, 34, "must be from 0 to 1, not -0.05"},
-    {HEAD "  deductions: [{name: sop, rate: 0.0512345678, to: x}]\n"
+    {HEAD "  deductions: [{name: sop, rate: 0.0512345678901234567, to: x}]\n"
           "  split: {buyer_share: 0.5}\n",
-     MRV_ESCHEMA, 5, 34, "more than 9 decimals"},
+     MRV_ESCHEMA, 5, 34, "more than 18 decimals"},
+    {HEAD "  deductions: [{name: sop, rate: 5%%, to: adaptation_fund}]\n"
+          "  split: {buyer_share: 0.5}\n",
+     MRV_ESCHEMA, 5, 34, "not '5%%' (not a decimal number)"},
+    {HEAD "  split: {buyer_share: 18/17}\n", MRV_EDOMAIN, 5, 24,
+     "'buyer_share' must be from 0 to 1, not 18/17"},
+    {HEAD "  split: {buyer_share: 10/0}\n", MRV_ESCHEMA, 5, 24,
+     "a fraction's denominator must be a positive whole number"},
+    {HEAD "  split: {buyer_share: 0.5/2}\n", MRV_ESCHEMA, 5, 24,
+     "a fraction is two whole numbers, such as 10/17"},
     {HEAD "  deductions: [{name: sop, rate: '0.05', to: adaptation_fund}]\n"
           "  split: {buyer_share: 0.5}\n",
      MRV_ESCHEMA, 5, 34, "remove the quotes"},
@@ -1260,9 +1384,15 @@ static int64_t rnd(uint64_t *s, int64_t n) /* 0 .. n - 1 */
 static mrv_dec rnd_rate(uint64_t *s)
 {
     mrv_dec r;
-    r.k = (unsigned)rnd(s, MRV_DEC_MAX_DIGITS + 1);
     int64_t p = 1;
-    for (unsigned i = 0; i < r.k; i++) p *= 10;
+    if (rnd(s, 4) == 0) {
+        /* A fraction: any denominator up to 10^18. */
+        p = 1 + rnd(s, rnd(s, 2) ? 1000 : 1000000000000000000LL);
+    } else {
+        unsigned k = (unsigned)rnd(s, MRV_DEC_MAX_DIGITS + 1);
+        for (unsigned i = 0; i < k; i++) p *= 10;
+    }
+    r.den = p;
     switch (rnd(s, 6)) {
     case 0:
         r.num = 0;
@@ -1280,16 +1410,21 @@ static mrv_dec rnd_rate(uint64_t *s)
     return r;
 }
 
-/* rate x base by an independent route: 128-bit integers. */
+/* rate x base by an independent route, without dividing: an estimate
+** in long double, moved until q den <= num base < (q + 1) den holds in
+** 128-bit products, then rounded by the remainder. */
 static int64_t mul128(mrv_dec r, int64_t base, mrv_rounding rd)
 {
     __extension__ typedef unsigned __int128 u128;
-    u128 p = 1;
-    for (unsigned i = 0; i < r.k; i++) p *= 10;
-    u128 x = (u128)r.num * (u128)base;
-    u128 q = x / p, f = x % p;
+    u128 x = (u128)r.num * (u128)base, den = (u128)r.den;
+    long double est =
+        floorl((long double)r.num * (long double)base / (long double)r.den);
+    u128 q = est > 0 ? (u128)est : 0;
+    while (q > 0 && q * den > x) q--;
+    while ((q + 1) * den <= x) q++;
+    u128 f = x - q * den;
     if (rd == MRV_ROUND_CEIL && f) q++;
-    if (rd == MRV_ROUND_NEAREST && 2 * f >= p) q++;
+    if (rd == MRV_ROUND_NEAREST && 2 * f >= den) q++;
     return (int64_t)q;
 }
 
@@ -1423,7 +1558,8 @@ static void test_ledger_property_random_agreements(void **state)
             d->of = (mrv_dbase)rnd(&seed, a->auth ? 3 : 2);
             d->units = rnd(&seed, 5) != 0;
             /* Keep the agreement valid: what does not fit is dropped. */
-            if (!mrv_agreement_rates_ok(a, NULL)) d->rate.num = 0;
+            mrv_dec sum;
+            if (!mrv_agreement_rates_ok(a, &sum)) d->rate.num = 0;
         }
         a->split = (mrv_split)rnd(&seed, 3);
         a->share = rnd_rate(&seed);
@@ -1504,6 +1640,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_ledger_decimal_exact),
+        cmocka_unit_test(test_ledger_fraction_exact),
         cmocka_unit_test_setup_teardown(test_ledger_article64_levies, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_ledger_rate_read_exactly, setup,

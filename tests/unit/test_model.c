@@ -547,7 +547,7 @@ static void test_model_project_fields(void **state)
     assert_string_equal(al->agr.buyer, "KOR");
     assert_int_equal(al->agr.split, MRV_SPLIT_SHARE);
     assert_int_equal(al->agr.share.num, 25);
-    assert_int_equal(al->agr.share.k, 2);
+    assert_int_equal(al->agr.share.den, 100);
     assert_int_equal(al->agr.auth, MRV_AUTH_VINTAGE);
     assert_int_equal(al->agr.auth_v[2], 3);
     assert_int_equal(al->ft, MRV_FT_NONE);

@@ -24,8 +24,9 @@
 **     years: {transfer: {lag: 1}, use: {lag: 1}, issuance: {lag: 1}}
 **
 ** A deduction has 'name' (an identifier that becomes its ledger column;
-** not vintage, estimate, issued, host, buyer or total), 'rate' (a decimal
-** in [0, 1] with at most 9 decimals, read exactly from its text), 'to'
+** not vintage, estimate, issued, host, buyer or total), 'rate' (in
+** [0, 1], read exactly from its text: a decimal of up to 18 digits, a
+** percentage such as 5%, or a fraction such as 1/40), 'to'
 ** (adaptation_fund, cancellation, buffer_pool, host, or one of
 ** 'accounts'), and optionally 'rounding' (floor, the default, ceil or
 ** nearest with ties half up), 'of' (issued, the default; remaining: what
@@ -37,7 +38,7 @@
 ** most 100 % together; a deduction never takes more than what remains
 ** (with ceil rounding the last one may be trimmed).
 **
-** 'split' is one of {buyer_share: s} (decimal in [0, 1]; optional
+** 'split' is one of {buyer_share: s} (in [0, 1], exact as a rate; optional
 ** 'rounding', default nearest, applied cumulatively: buyer_v =
 ** round(s ΣR≤v) - round(s ΣR<v)), {buyer_volume: V} (order buyer_first,
 ** the default and only order for it) or {host_volume: H} (order
@@ -167,9 +168,10 @@ void mrv_allocation_check_rule(const mrv_allocation *a,
                                mrv_diag *diag);
 
 /* Sums the rates of the unit-moving deductions of issued or authorized
-** units into *sum (when not NULL), exactly; returns false when the sum
-** exceeds 1, which makes the agreement invalid.  Deductions of what
-** remains can never take more than all of it and are left out. */
+** units into *sum, exactly; returns false when the sum exceeds 1, which
+** makes the agreement invalid, or when fractions make it too large for 64
+** bits (then sum->den is 0).  Deductions of what remains can never take
+** more than all of it and are left out. */
 bool mrv_agreement_rates_ok(const mrv_agreement *a, mrv_dec *sum);
 
 #endif /* MRV_AGREEMENT_H */

@@ -136,9 +136,10 @@ _Static_assert(MRV_PICK_MAXREL > MRV_MAX_AXES, "one multiplier per level");
 
 /* ---- the ledger -------------------------------------------------------- */
 
-/* Decimals of a rate or share, read exactly: the sum of every rate at
-** scale 10^9 stays far inside 64 bits. */
-#define MRV_DEC_MAX_DIGITS 9
+/* Decimals, and significant digits, of a rate, share or volume read
+** exactly: num and den stay below 2^63, and a rate times tonnes below
+** 2^126, inside the 128 bits it is computed in. */
+#define MRV_DEC_MAX_DIGITS 18
 /* Tonnes per vintage (10^15, a thousand times the world's yearly
 ** emissions): every sum over vintages and every rate times tonnes stays
 ** inside int64_t. */
