@@ -49,7 +49,7 @@
 
 /* ---- formatting -------------------------------------------------------- */
 
-static const char *col_name(const mrv_agreement *a, size_t c)
+const char *mrv_ledger_column_name(const mrv_agreement *a, size_t c)
 {
     return c < a->nded ? a->ded[c].name : c == a->nded ? "host" : "buyer";
 }
@@ -112,7 +112,8 @@ bool mrv_ledger_csv(const mrv_ledger *l, FILE *f)
     mrv_csv row;
     mrv_csv_begin(&row, f);
     mrv_csv_raw(&row, MRV_LEDGER_HEADER_HEAD);
-    for (size_t c = 0; c < nc; c++) mrv_csv_text(&row, col_name(a, c));
+    for (size_t c = 0; c < nc; c++)
+        mrv_csv_text(&row, mrv_ledger_column_name(a, c));
     mrv_csv_end(&row);
     for (size_t v = 0; v <= l->nvint; v++) {
         vintage_field(&row, l, v);
@@ -125,11 +126,11 @@ bool mrv_ledger_csv(const mrv_ledger *l, FILE *f)
 }
 
 /* Calls 'fn' for each non-empty unit block of vintage v, in ledger column
-** order; units are numbered from 1. */
-typedef void block_fn(const mrv_ledger *l, size_t v, size_t c, int64_t first,
-                      int64_t count, const char *block, FILE *f);
+** order (c the column); units are numbered from 1. */
+typedef void block_fn(const mrv_ledger *l, size_t c,
+                      const mrv_serial_block *blk, void *ud);
 
-static void each_block(const mrv_ledger *l, size_t v, block_fn *fn, FILE *f)
+static void each_block(const mrv_ledger *l, size_t v, block_fn *fn, void *ud)
 {
     const mrv_agreement *a = &l->agr;
     size_t nc = MRV_LEDGER_NCOLS(a);
@@ -141,22 +142,44 @@ static void each_block(const mrv_ledger *l, size_t v, block_fn *fn, FILE *f)
         char block[256];
         snprintf(block, sizeof block, "%s-%s-%d-%lld-%lld", a->host, l->project,
                  vint, (long long)next, (long long)(next + row[c] - 1));
-        fn(l, v, c, next, row[c], block, f);
+        mrv_serial_block blk = {
+            vint, col_account(a, c), next, next + row[c] - 1, row[c], block};
+        fn(l, c, &blk, ud);
         next += row[c];
     }
 }
 
-static void serial_row(const mrv_ledger *l, size_t v, size_t c, int64_t first,
-                       int64_t count, const char *block, FILE *f)
+/* mrv_ledger_serials's callback, behind each_block's. */
+typedef struct serial_cb {
+    void (*fn)(const mrv_serial_block *, void *);
+    void *ud;
+} serial_cb;
+
+static void serial_each(const mrv_ledger *l, size_t c,
+                        const mrv_serial_block *blk, void *ud)
+{
+    const serial_cb *cb = ud;
+    (void)l, (void)c;
+    cb->fn(blk, cb->ud);
+}
+
+void mrv_ledger_serials(const mrv_ledger *l,
+                        void (*fn)(const mrv_serial_block *, void *), void *ud)
+{
+    serial_cb cb = {fn, ud};
+    for (size_t v = 0; v < l->nvint; v++) each_block(l, v, serial_each, &cb);
+}
+
+static void serial_row(const mrv_serial_block *blk, void *ud)
 {
     mrv_csv row;
-    mrv_csv_begin(&row, f);
-    mrv_csv_int(&row, l->first + (int)v);
-    mrv_csv_text(&row, col_account(&l->agr, c));
-    mrv_csv_int(&row, first);
-    mrv_csv_int(&row, first + count - 1);
-    mrv_csv_int(&row, count);
-    mrv_csv_text(&row, block);
+    mrv_csv_begin(&row, ud);
+    mrv_csv_int(&row, blk->vintage);
+    mrv_csv_text(&row, blk->account);
+    mrv_csv_int(&row, blk->first);
+    mrv_csv_int(&row, blk->last);
+    mrv_csv_int(&row, blk->count);
+    mrv_csv_text(&row, blk->block);
     mrv_csv_end(&row);
 }
 
@@ -172,7 +195,7 @@ static void header(FILE *f, const char *fields)
 bool mrv_ledger_serials_csv(const mrv_ledger *l, FILE *f)
 {
     header(f, MRV_SERIALS_HEADER);
-    for (size_t v = 0; v < l->nvint; v++) each_block(l, v, serial_row, f);
+    mrv_ledger_serials(l, serial_row, f);
     return !ferror(f);
 }
 
@@ -202,7 +225,8 @@ static int64_t sum_in(const mrv_ledger *l, const int *years, int y)
 ** 'second', the first-transfer or use years, when given) has units,
 ** ascending.  'second_col' is 1 for by_first_transfer, 2 for by_use. */
 static void party_rows(const mrv_ledger *l, const char *party, const char *role,
-                       int64_t sign, const int *second, int second_col, FILE *f)
+                       int64_t sign, const int *second, int second_col,
+                       void (*fn)(const mrv_adjustment *, void *), void *ud)
 {
     int prev = INT32_MIN;
     for (;;) {
@@ -216,31 +240,54 @@ static void party_rows(const mrv_ledger *l, const char *party, const char *role,
             if (second && (a = key_year(l, second, v)) > prev && a < y) y = a;
         }
         if (y == INT32_MAX) break;
-        mrv_csv row;
-        mrv_csv_begin(&row, f);
-        mrv_csv_text(&row, party);
-        mrv_csv_int(&row, y);
-        mrv_csv_text(&row, role);
-        mrv_csv_int(&row, sign * sum_in(l, NULL, y));
-        for (int col = 1; col <= 2; col++) {
-            if (second && col == second_col)
-                mrv_csv_int(&row, sign * sum_in(l, second, y));
-            else
-                mrv_csv_text(&row, NULL);
+        mrv_adjustment adj = {party, y, role,  sign * sum_in(l, NULL, y),
+                              false, 0, false, 0};
+        if (second && second_col == 1) {
+            adj.has_first_transfer = true;
+            adj.by_first_transfer = sign * sum_in(l, second, y);
+        } else if (second) {
+            adj.has_use = true;
+            adj.by_use = sign * sum_in(l, second, y);
         }
-        mrv_csv_end(&row);
+        fn(&adj, ud);
         prev = y;
     }
 }
 
-bool mrv_ledger_adjustments_csv(const mrv_ledger *l, FILE *f)
+void mrv_ledger_adjustments(const mrv_ledger *l,
+                            void (*fn)(const mrv_adjustment *, void *),
+                            void *ud)
 {
     const mrv_agreement *a = &l->agr;
     bool ft = l->ft != MRV_FT_NONE;
-    header(f, MRV_ADJUSTMENTS_HEADER);
-    party_rows(l, a->host, "host", 1, ft ? l->years[l->ft] : NULL, 1, f);
+    party_rows(l, a->host, "host", 1, ft ? l->years[l->ft] : NULL, 1, fn, ud);
     party_rows(l, a->buyer, "buyer", -1, ft ? l->years[MRV_EV_USE] : NULL, 2,
-               f);
+               fn, ud);
+}
+
+static void adjustment_row(const mrv_adjustment *adj, void *ud)
+{
+    mrv_csv row;
+    mrv_csv_begin(&row, ud);
+    mrv_csv_text(&row, adj->party);
+    mrv_csv_int(&row, adj->year);
+    mrv_csv_text(&row, adj->role);
+    mrv_csv_int(&row, adj->by_vintage);
+    if (adj->has_first_transfer)
+        mrv_csv_int(&row, adj->by_first_transfer);
+    else
+        mrv_csv_text(&row, NULL);
+    if (adj->has_use)
+        mrv_csv_int(&row, adj->by_use);
+    else
+        mrv_csv_text(&row, NULL);
+    mrv_csv_end(&row);
+}
+
+bool mrv_ledger_adjustments_csv(const mrv_ledger *l, FILE *f)
+{
+    header(f, MRV_ADJUSTMENTS_HEADER);
+    mrv_ledger_adjustments(l, adjustment_row, f);
     return !ferror(f);
 }
 
@@ -271,12 +318,15 @@ static void aef_line(FILE *f, const char *block, int vint, int64_t count,
     mrv_csv_end(&row);
 }
 
-static void aef_row(const mrv_ledger *l, size_t v, size_t c, int64_t first,
-                    int64_t count, const char *block, FILE *f)
+static void aef_row(const mrv_ledger *l, size_t c, const mrv_serial_block *blk,
+                    void *ud)
 {
     const mrv_agreement *a = &l->agr;
-    int vint = l->first + (int)v;
-    (void)first;
+    FILE *f = ud;
+    int vint = blk->vintage;
+    size_t v = (size_t)(vint - l->first);
+    const char *block = blk->block;
+    int64_t count = blk->count;
     if (c < a->nded) {
         if (strcmp(a->ded[c].to, "cancellation") != 0) return;
         aef_action x = {"cancellation",
@@ -429,7 +479,7 @@ static void json_row(FILE *f, const mrv_ledger *l, size_t v)
         fprintf(f, ", \"authorized\": %lld", (long long)l->authorized[v]);
     for (size_t k = 0; k < nc; k++) {
         fputs(", ", f);
-        mrv_json_str(f, col_name(a, k));
+        mrv_json_str(f, mrv_ledger_column_name(a, k));
         fprintf(f, ": %lld", (long long)l->cells[v * nc + k]);
     }
 }
@@ -534,7 +584,7 @@ void mrv_ledger_json(const mrv_run *run, FILE *f)
     fputs("},\n    \"columns\": [", f);
     for (size_t c = 0; c < MRV_LEDGER_NCOLS(a); c++) {
         if (c) fputs(", ", f);
-        mrv_json_str(f, col_name(a, c));
+        mrv_json_str(f, mrv_ledger_column_name(a, c));
     }
     fputs("],\n    \"vintages\": [", f);
     for (size_t v = 0; v < l->nvint; v++) {
@@ -747,7 +797,7 @@ void mrv_ledger_print(const mrv_run *run, FILE *f)
         const char *h = c < a->nded    ? a->ded[c].name
                         : c == a->nded ? a->host
                                        : a->buyer;
-        fprintf(f, " %*s", col_width(col_name(a, c)), h);
+        fprintf(f, " %*s", col_width(mrv_ledger_column_name(a, c)), h);
     }
     fputc('\n', f);
     for (size_t v = 0; v <= l->nvint; v++) {
@@ -760,7 +810,7 @@ void mrv_ledger_print(const mrv_run *run, FILE *f)
                 tonnes1(l->cons[v].creditable, x, sizeof x),
                 thousands(l->issued[v], y, sizeof y));
         for (size_t c = 0; c < nc; c++)
-            fprintf(f, " %*s", col_width(col_name(a, c)),
+            fprintf(f, " %*s", col_width(mrv_ledger_column_name(a, c)),
                     thousands(l->cells[v * nc + c], x, sizeof x));
         fputc('\n', f);
     }
@@ -805,7 +855,7 @@ void mrv_ledger_sweep_print(const mrv_run *run, const mrv_sweep *s, FILE *f)
         const char *h = c < a->nded    ? a->ded[c].name
                         : c == a->nded ? a->host
                                        : a->buyer;
-        fprintf(f, " %*s", col_width(col_name(a, c)), h);
+        fprintf(f, " %*s", col_width(mrv_ledger_column_name(a, c)), h);
     }
     bool pv = s->has_mc && a->split == MRV_SPLIT_BUYER_VOLUME;
     if (pv) fprintf(f, " %10s", "P(volume)");
@@ -820,7 +870,7 @@ void mrv_ledger_sweep_print(const mrv_run *run, const mrv_sweep *s, FILE *f)
                     mrv_dec_format(mrv_sweep_value(s, j, k), x, sizeof x));
         fprintf(f, " %12s", thousands(t[0], y, sizeof y));
         for (size_t c = 0; c < nc; c++)
-            fprintf(f, " %*s", col_width(col_name(a, c)),
+            fprintf(f, " %*s", col_width(mrv_ledger_column_name(a, c)),
                     thousands(t[1 + c], z, sizeof z));
         if (pv) fprintf(f, " %8.1f %%", 100 * s->mc[j].p_volume);
         if (s->has_mc)
@@ -850,7 +900,8 @@ bool mrv_ledger_sweep_csv(const mrv_ledger *l, const mrv_sweep *s, FILE *f)
     ** identifier), so they are column names as they are. */
     for (size_t k = 0; k < s->naxes; k++) mrv_csv_text(&c, s->axis[k].key);
     mrv_csv_raw(&c, "issued");
-    for (size_t k = 0; k < nc; k++) mrv_csv_text(&c, col_name(a, k));
+    for (size_t k = 0; k < nc; k++)
+        mrv_csv_text(&c, mrv_ledger_column_name(a, k));
     if (pv) mrv_csv_raw(&c, "p_buyer_volume");
     if (s->has_mc)
         mrv_csv_raw(&c, "host_p05,host_p50,host_p95,host_mean,buyer_p05,"

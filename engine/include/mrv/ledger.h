@@ -147,6 +147,44 @@ bool mrv_ledger_adjustments_csv(const mrv_ledger *l, FILE *f);
 bool mrv_ledger_aef_csv(const mrv_ledger *l, FILE *f);
 bool mrv_ledger_conserv_csv(const mrv_ledger *l, FILE *f);
 
+/* ---- rows, for other writers (report.xlsx) ------------------------------ */
+
+/* A row of serials.csv: a block of units of one vintage to one account,
+** numbered first..last.  'block' lives only during the callback. */
+typedef struct mrv_serial_block {
+    int vintage;
+    const char *account;
+    int64_t first, last, count;
+    const char *block; /* HOST-PROJECT-VINTAGE-FIRST-LAST */
+} mrv_serial_block;
+
+/* Calls 'fn' with each block, in serials.csv's order. */
+void mrv_ledger_serials(const mrv_ledger *l,
+                        void (*fn)(const mrv_serial_block *, void *), void *ud);
+
+/* A row of adjustments.csv.  A column that does not apply to the party,
+** or whose years the agreement does not give, has its has_ flag false
+** (an empty cell). */
+typedef struct mrv_adjustment {
+    const char *party;
+    int year;
+    const char *role; /* "host" or "buyer" */
+    int64_t by_vintage;
+    bool has_first_transfer;
+    int64_t by_first_transfer;
+    bool has_use;
+    int64_t by_use;
+} mrv_adjustment;
+
+/* Calls 'fn' with each row, in adjustments.csv's order. */
+void mrv_ledger_adjustments(const mrv_ledger *l,
+                            void (*fn)(const mrv_adjustment *, void *),
+                            void *ud);
+
+/* The name of ledger column c (c < MRV_LEDGER_NCOLS): a deduction's, then
+** "host", "buyer". */
+const char *mrv_ledger_column_name(const mrv_agreement *a, size_t c);
+
 /* Writes ',\n  "ledger": {...}' for report.json when the run has a
 ** ledger, nothing otherwise; meant to be called by report.c just before
 ** the closing brace of the top-level object. */
