@@ -66,7 +66,9 @@ struct mrv_outset {
     size_t n;
     struct {
         char *name;
-        FILE *f;
+        FILE *f;   /* NULL for a file written by path */
+        dev_t dev; /* a file written by path: the one created */
+        ino_t ino;
     } file[MAX_OUT_FILES];
 };
 
@@ -448,32 +450,89 @@ mrv_status mrv_outset_open(const char *dir, const char *const *owned,
 
 /* ---- files ------------------------------------------------------------ */
 
-FILE *mrv_outset_file(mrv_outset *s, const char *name, mrv_diag *d)
+/* Creates the set's file 'name' exclusively, never through a link, and
+** records it; returns its descriptor, or -1 with an error recorded. */
+static int create_file(mrv_outset *s, const char *name, mrv_diag *d)
 {
     if (s->n == MAX_OUT_FILES || !is_owned(name, s->owned, s->nowned)) {
         mrv_error(d, at_dir(s->dir), MRV_EINTERNAL,
                   "'%s' is not a file this output set holds (a bug in mrv)",
                   name);
-        return NULL;
+        return -1;
     }
     char *copy = strdup(name);
     int fd = copy ? openat(s->tfd, name,
                            O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
                            0666)
                   : -1;
-    FILE *f = fd >= 0 ? fdopen(fd, "wb") : NULL;
-    if (!f) {
-        if (fd >= 0) close(fd);
+    struct stat sb;
+    if (fd >= 0 && fstat(fd, &sb) != 0) {
+        close(fd);
+        fd = -1;
+    }
+    if (fd < 0) {
         if (copy)
             mrv_error(d, at_dir(s->dir), MRV_EIO, "cannot write '%s/%s': %s",
                       s->dir, name, strerror(errno));
         free(copy);
-        return NULL;
+        return -1;
     }
     s->file[s->n].name = copy;
-    s->file[s->n].f = f;
+    s->file[s->n].f = NULL;
+    s->file[s->n].dev = sb.st_dev;
+    s->file[s->n].ino = sb.st_ino;
     s->n++;
+    return fd;
+}
+
+FILE *mrv_outset_file(mrv_outset *s, const char *name, mrv_diag *d)
+{
+    int fd = create_file(s, name, d);
+    if (fd < 0) return NULL;
+    FILE *f = fdopen(fd, "wb");
+    if (!f) {
+        close(fd);
+        mrv_error(d, at_dir(s->dir), MRV_EIO, "cannot write '%s/%s': %s",
+                  s->dir, name, strerror(errno));
+        return NULL;
+    }
+    s->file[s->n - 1].f = f;
     return f;
+}
+
+mrv_status mrv_outset_path(mrv_outset *s, const char *name, char *path,
+                           size_t n, mrv_diag *d)
+{
+    int k = snprintf(path, n, "%s/%s/%s", s->parent, s->tmp, name);
+    if (k < 0 || (size_t)k >= n)
+        return mrv_error(d, at_dir(s->dir), MRV_EIO,
+                         "cannot write '%s/%s': the path is too long", s->dir,
+                         name);
+    int fd = create_file(s, name, d);
+    if (fd < 0) return mrv_diag_status(d);
+    close(fd);
+    return MRV_OK;
+}
+
+/* A file written by path: still the regular file created at its name
+** (a writer that replaced it by a link, or lost it, fails the set), and
+** on disk.  Returns 0 or an errno. */
+static int sync_path(const mrv_outset *s, size_t i)
+{
+    int fd = openat(s->tfd, s->file[i].name,
+                    O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0) return errno;
+    struct stat sb;
+    int err = 0;
+    if (fstat(fd, &sb) != 0)
+        err = errno;
+    else if (!S_ISREG(sb.st_mode) || sb.st_dev != s->file[i].dev ||
+             sb.st_ino != s->file[i].ino)
+        err = EEXIST;
+    else if (fsync(fd) != 0 && errno != EINVAL)
+        err = errno;
+    close(fd);
+    return err;
 }
 
 const char *mrv_outset_name(const mrv_outset *s, size_t i)
@@ -562,6 +621,13 @@ mrv_status mrv_outset_commit(mrv_outset *s, mrv_diag *d)
         /* The first failure's errno; a stream error seen before any call
         ** here failed again is EIO. */
         int err = 0;
+        if (!f) {
+            if ((err = sync_path(s, i)) != 0 && st == MRV_OK)
+                st = mrv_error(d, at_dir(s->dir), MRV_EIO,
+                               "cannot write '%s/%s': %s", s->dir,
+                               s->file[i].name, strerror(err));
+            continue;
+        }
         if (fflush(f) != 0) err = errno;
         if (!err && ferror(f)) err = EIO;
         if (!err && fsync(fileno(f)) != 0 && errno != EINVAL) err = errno;

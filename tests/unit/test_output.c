@@ -319,6 +319,62 @@ static void test_output_set_failure_leaves_nothing(void **state)
     free(root);
 }
 
+/* A file written by name (as libxlsxwriter writes): the path lies in the
+** set's own folder and the file joins the set; one replaced by a link,
+** or removed, before the commit fails the set and leaves DIR as it was. */
+static void test_output_set_path(void **state)
+{
+    fx_base *fx = *state;
+    char *root = fx_mkdtemp();
+    char *dir = fx_path(root, "out");
+    char path[4096];
+    mrv_outset *s = NULL;
+    assert_status(mrv_outset_open(dir, owned, NOWNED, &s, fx->diag), MRV_OK);
+    assert_status(mrv_outset_path(s, "b.csv", path, sizeof path, fx->diag),
+                  MRV_OK);
+    assert_non_null(strstr(path, "/.out.mrv-"));
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("by name\n", f);
+    assert_int_equal(fclose(f), 0);
+    fputs("a\n", mrv_outset_file(s, "a.csv", fx->diag));
+    assert_string_equal(mrv_outset_name(s, 0), "b.csv");
+    assert_status(mrv_outset_commit(s, fx->diag), MRV_OK);
+    assert_listing(dir, "a.csv b.csv");
+    char *text = slurp(dir, "b.csv");
+    assert_string_equal(text, "by name\n");
+    free(text);
+
+    /* Replaced by a link: refused at the commit. */
+    char *victim = fx_write(root, "victim", "keep me\n");
+    assert_status(mrv_outset_open(dir, owned, NOWNED, &s, fx->diag), MRV_OK);
+    assert_status(mrv_outset_path(s, "b.csv", path, sizeof path, fx->diag),
+                  MRV_OK);
+    assert_int_equal(unlink(path), 0);
+    assert_int_equal(symlink(victim, path), 0);
+    assert_status(mrv_outset_commit(s, fx->diag), MRV_EIO);
+    assert_non_null(strstr(fx_first_msg(fx->diag), "/b.csv'"));
+    text = slurp(dir, "b.csv");
+    assert_string_equal(text, "by name\n");
+    free(text);
+    assert_listing(root, "out victim");
+
+    /* Gone: refused too. */
+    mrv_diag_reset(fx->diag);
+    assert_status(mrv_outset_open(dir, owned, NOWNED, &s, fx->diag), MRV_OK);
+    assert_status(mrv_outset_path(s, "b.csv", path, sizeof path, fx->diag),
+                  MRV_OK);
+    assert_int_equal(unlink(path), 0);
+    assert_status(mrv_outset_commit(s, fx->diag), MRV_EIO);
+    assert_non_null(strstr(fx_first_msg(fx->diag), "No such file"));
+    assert_listing(root, "out victim");
+    assert_listing(dir, "a.csv b.csv");
+    free(victim);
+    free(dir);
+    fx_rmtree(root);
+    free(root);
+}
+
 /* What a dead run left beside the folder is removed by the next set;
 ** a sibling whose lock is held (a live run) is left alone. */
 static void test_output_set_sweeps_dead_runs(void **state)
@@ -404,6 +460,8 @@ int main(void)
                                         fx_base_setup, fx_base_teardown),
         cmocka_unit_test_setup_teardown(test_output_set_failure_leaves_nothing,
                                         fx_base_setup, fx_base_teardown),
+        cmocka_unit_test_setup_teardown(test_output_set_path, fx_base_setup,
+                                        fx_base_teardown),
         cmocka_unit_test_setup_teardown(test_output_set_sweeps_dead_runs,
                                         fx_base_setup, fx_base_teardown),
         cmocka_unit_test(test_output_set_swap),

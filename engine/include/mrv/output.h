@@ -120,6 +120,15 @@ mrv_status mrv_outset_open(const char *dir, const char *const *owned,
 ** most once), or NULL with an error recorded.  The stream belongs to the
 ** set. */
 FILE *mrv_outset_file(mrv_outset *s, const char *name, mrv_diag *d);
+/* For a writer that can only be given a file name (libxlsxwriter):
+** creates the set's file 'name' (one of 'owned', each at most once), as
+** mrv_outset_file does, empty, and writes into 'path' (n bytes) the path
+** at which to write it.  The writer must replace or fill that file in
+** place; the commit checks that the name still holds a regular file,
+** the one created (never a link), before syncing it.  Returns
+** MRV_OK, or MRV_EIO/MRV_EINTERNAL with an error recorded. */
+mrv_status mrv_outset_path(mrv_outset *s, const char *name, char *path,
+                           size_t n, mrv_diag *d);
 /* Closes every stream, checks for write errors, puts the set in place
 ** and removes the previous one.  Frees the set.  On failure (MRV_EIO)
 ** DIR is as it was and nothing of the set remains. */
