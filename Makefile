@@ -30,9 +30,9 @@ VERSION := 0.1.0
 # include paths.
 CFLAGS  ?= -O2 -g
 
-PKGS     := gsl yaml-0.1
+PKGS     := gsl yaml-0.1 xlsxwriter
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lgsl -lgslcblas -lyaml -lm)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lgsl -lgslcblas -lyaml -lxlsxwriter -lm)
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
@@ -68,7 +68,7 @@ TEST_HELP_OBJ := $(TEST_HELP:tests/unit/%.c=$(BUILD)/obj/tests/%.o)
 TEST_OBJ := $(TEST_SRC:tests/unit/%.c=$(BUILD)/obj/tests/%.o)
 
 .PHONY: all check test unit cases bad cli security standalone lowmem demo \
-        demo-check browser screenshot \
+        demo-check browser xlsx screenshot \
         asan valgrind bench install uninstall clean deps format format-check \
         coverage fuzz fuzz-harnesses fuzz-smoke lint-includes
 all: $(BUILD)/mrv $(BUILD)/libmrv.a
@@ -126,7 +126,7 @@ check: deps
 
 test: all $(TEST_BIN)
 	@$(MAKE) --no-print-directory unit cases bad cli security standalone \
-	    lowmem lint-includes demo-check browser
+	    lowmem lint-includes demo-check browser xlsx
 	@echo "make check: all tests passed"
 
 unit: $(TEST_BIN)
@@ -156,6 +156,11 @@ lowmem: $(BUILD)/mrv
 # width (skipped when Chromium is missing, except in CI).
 browser: $(BUILD)/mrv
 	@tests/run-browser $(BUILD)/mrv
+
+# report.xlsx read back with openpyxl and held to the CSVs and
+# report.json (skipped when python3-openpyxl is missing, except in CI).
+xlsx: $(BUILD)/mrv
+	@tests/run-xlsx $(BUILD)/mrv
 
 # The README's screenshot: the top of the landfill's allocation page from
 # the demo, at 1280 px, by headless Chromium.

@@ -15,6 +15,7 @@
 ** as one set through its mrv_outset.
 */
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -608,14 +609,17 @@ void mrv_report_table(const mrv_run *run, FILE *f)
 
 /* ---- the output folder ------------------------------------------------- */
 
-/* This module's files, in the order written (ORDER FILES). */
+/* This module's files, in the order written (ORDER FILES): each by a
+** writer to a stream, or (report.xlsx) by one that writes by file name. */
 static const struct {
     const char *name;
     bool (*write)(const mrv_run *, FILE *);
+    mrv_status (*write_path)(const mrv_run *, const char *, mrv_diag *);
 } files[] = {
-    {"vintages.csv", mrv_report_vintages_csv},
-    {"report.json", mrv_report_json},
-    {"report.html", mrv_report_html},
+    {"vintages.csv", mrv_report_vintages_csv, NULL},
+    {"report.json", mrv_report_json, NULL},
+    {"report.html", mrv_report_html, NULL},
+    {"report.xlsx", NULL, mrv_report_xlsx},
 };
 #define NFILES    (sizeof files / sizeof *files)
 #define MAX_OWNED 16
@@ -657,20 +661,28 @@ mrv_status mrv_report_write_named(const mrv_run *run, const char *dir,
     mrv_status st = mrv_outset_open(dir, owned, owned_names(owned), &s, d);
     if (st != MRV_OK) return st;
     bool ok = true;
+    int err = 0;             /* a writer's failing write, for the message */
+    mrv_status pst = MRV_OK; /* a writer by name's status */
     for (size_t i = 0; ok && i < NFILES; i++) {
+        if (files[i].write_path) {
+            char path[PATH_MAX];
+            pst = mrv_outset_path(s, files[i].name, path, sizeof path, d);
+            if (pst == MRV_OK) pst = files[i].write_path(run, path, d);
+            ok = pst == MRV_OK;
+            continue;
+        }
         FILE *f = mrv_outset_file(s, files[i].name, d);
         ok = f && files[i].write(run, f);
+        err = errno;
     }
-    int err = errno; /* a writer's failing write, for the message */
     if (ok && run->ledger && mrv_ledger_write(run, s, d) != MRV_OK) ok = false;
     if (!ok) {
         mrv_outset_abort(s);
         mrv_srcpos nowhere = {NULL, 0, 0};
-        return mrv_diag_status(d) != MRV_OK
-                   ? mrv_diag_status(d)
-                   : mrv_error(d, nowhere, MRV_EIO,
-                               "cannot write into '%s': %s", dir,
-                               strerror(err));
+        if (mrv_diag_status(d) != MRV_OK) return mrv_diag_status(d);
+        if (pst != MRV_OK) return pst; /* out of memory: nothing recorded */
+        return mrv_error(d, nowhere, MRV_EIO, "cannot write into '%s': %s", dir,
+                         strerror(err));
     }
     if (names && n) {
         /* Taken before the commit frees the set: the files it renames. */

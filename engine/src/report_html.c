@@ -1685,6 +1685,9 @@ static const char *file_text(const char *name)
         {"report.json", "the same numbers with the settings and inputs "
                         "needed to re-run and compare"},
         {"report.html", "this page"},
+        {"report.xlsx", "the tables for a spreadsheet: summary, vintages, "
+                        "ledger, serials, adjustments, inputs, factors, "
+                        "provenance"},
         {"ledger.csv", "the allocation ledger above"},
         {"serials.csv", "serial number blocks per vintage and account"},
         {"adjustments.csv", "corresponding adjustments per party and year"},

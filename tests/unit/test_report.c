@@ -264,7 +264,7 @@ static void holds_only(const char *dir, const char *const *want)
 }
 
 static const char *const report_set[] = {"vintages.csv", "report.json",
-                                         "report.html", NULL};
+                                         "report.html", "report.xlsx", NULL};
 
 /* Links planted where mrv once put its temporaries (.NAME.tmp.PID, the
 ** PID being ours here) and in place of a file of the set point outside

@@ -37,18 +37,28 @@ bool mrv_report_json(const mrv_run *run, FILE *f);
 ** tables, the files written and the provenance.  Every string from an
 ** input file is HTML-escaped; the same run gives the same bytes. */
 bool mrv_report_html(const mrv_run *run, FILE *f);
+/* report.xlsx (report_xlsx.c, the only user of libxlsxwriter), written
+** to the file at 'path' (libxlsxwriter writes by name): sheets Summary,
+** Vintages, Ledger, Serials, Adjustments, Inputs, Factors, Sensitivity
+** and Provenance, numbers stored as numbers (with 16 significant
+** digits, libxlsxwriter's precision) with their units in the headers.
+** The same run gives the same bytes.  Returns MRV_OK, MRV_ENOMEM, or
+** MRV_EIO with an error recorded. */
+mrv_status mrv_report_xlsx(const mrv_run *run, const char *path,
+                           mrv_diag *diag);
 /* The compact per-vintage table printed by 'mrv run'. */
 void mrv_report_table(const mrv_run *run, FILE *f);
 
 /* The name of the i-th file this module writes ("vintages.csv",
-** "report.json", "report.html"), or NULL past the last. */
+** "report.json", "report.html", "report.xlsx"), or NULL past the last. */
 const char *mrv_report_file_name(size_t i);
 
 /* Checks, before a run's work, that 'dir' can receive its files
 ** (mrv_outset_check with every name mrv writes): MRV_OK or MRV_EREF. */
 mrv_status mrv_report_check_dir(const char *dir, mrv_diag *diag);
 
-/* Writes vintages.csv, report.json and report.html (and, with an
+/* Writes vintages.csv, report.json, report.html and report.xlsx (and,
+** with an
 ** allocation, the ledger files) into 'dir' as one set (output.h says
 ** exactly what is atomic). */
 mrv_status mrv_report_write(const mrv_run *run, const char *dir,
