@@ -86,11 +86,47 @@ char *mrv_fmt_num(double x, int dec, char *buf, size_t n)
 
 /* ---- JSON --------------------------------------------------------------- */
 
+int mrv_utf8_seq(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    int len = *p < 0x80             ? 1
+              : (*p & 0xE0) == 0xC0 ? 2
+              : (*p & 0xF0) == 0xE0 ? 3
+              : (*p & 0xF8) == 0xF0 ? 4
+                                    : 0;
+    if (len == 0 || (len == 2 && *p < 0xC2) || (len == 4 && *p > 0xF4))
+        return 0;
+    for (int k = 1; k < len; k++)
+        if ((p[k] & 0xC0) != 0x80) return 0; /* also stops at the NUL */
+    /* No overlong three- or four-byte forms, no surrogates, nothing
+    ** beyond U+10FFFF. */
+    if (len == 3 &&
+        ((*p == 0xE0 && p[1] < 0xA0) || (*p == 0xED && p[1] >= 0xA0)))
+        return 0;
+    if (len == 4 &&
+        ((*p == 0xF0 && p[1] < 0x90) || (*p == 0xF4 && p[1] >= 0x90)))
+        return 0;
+    return len;
+}
+
 void mrv_json_str(FILE *f, const char *s)
 {
     fputc('"', f);
     for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p;
          p++) {
+        if (*p >= 0x80) {
+            int len = mrv_utf8_seq((const char *)p);
+            if (len == 0) {
+                fputs("\\ufffd", f);
+            } else if (len == 2 && p[0] == 0xC2 && p[1] < 0xA0) {
+                fprintf(f, "\\u%04x", p[1]); /* C1: U+0080 to U+009F */
+                p++;
+            } else {
+                fwrite(p, 1, (size_t)len, f);
+                p += len - 1;
+            }
+            continue;
+        }
         switch (*p) {
         case '"':
             fputs("\\\"", f);

@@ -104,28 +104,16 @@ static char *clean_utf8(const char *s, size_t *chars)
     if (!out) return NULL;
     size_t o = 0;
     *chars = 0;
-    const unsigned char *p = (const unsigned char *)s;
+    const char *p = s;
     while (*p && o + 4 < MAX_TEXT) {
-        size_t len = *p < 0x80             ? 1
-                     : (*p & 0xE0) == 0xC0 ? 2
-                     : (*p & 0xF0) == 0xE0 ? 3
-                     : (*p & 0xF8) == 0xF0 ? 4
-                                           : 0;
-        bool ok =
-            len > 0 && !(len == 2 && *p < 0xC2) && !(len == 4 && *p > 0xF4);
-        for (size_t k = 1; ok && k < len; k++) ok = (p[k] & 0xC0) == 0x80;
-        /* No overlong three- or four-byte forms, no surrogates. */
-        if (ok && len == 3)
-            ok = !(*p == 0xE0 && p[1] < 0xA0) && !(*p == 0xED && p[1] >= 0xA0);
-        if (ok && len == 4)
-            ok = !(*p == 0xF0 && p[1] < 0x90) && !(*p == 0xF4 && p[1] >= 0x90);
-        if (!ok) {
+        int len = mrv_utf8_seq(p);
+        if (len == 0) {
             memcpy(out + o, "\xEF\xBF\xBD", 3);
             o += 3;
             p++;
         } else {
-            memcpy(out + o, p, len);
-            o += len;
+            memcpy(out + o, p, (size_t)len);
+            o += (size_t)len;
             p += len;
         }
         (*chars)++;

@@ -140,6 +140,21 @@ static void test_output_json_str(void **state)
     j = json_of(NULL);
     assert_string_equal(j, "\"\"");
     free(j);
+    /* UTF-8 as it is; C1 controls escaped; bytes that are not UTF-8 (a
+    ** stray continuation, an overlong '/', a surrogate, a cut sequence)
+    ** as U+FFFD: the text stays valid JSON. */
+    j = json_of("M\xc3\xb6r\xc3\xb6n \xe2\x82\xac \xf0\x9f\x8c\xb2 \xc2\x9b.");
+    assert_string_equal(j,
+                        "\"M\xc3\xb6r\xc3\xb6n \xe2\x82\xac \xf0\x9f\x8c\xb2 "
+                        "\\u009b.\"");
+    free(j);
+    j = json_of("a\x80"
+                "b\xc0\xaf"
+                "c\xed\xa0\x80"
+                "d\xe2\x82");
+    assert_string_equal(j, "\"a\\ufffdb\\ufffd\\ufffdc\\ufffd\\ufffd\\ufffdd"
+                           "\\ufffd\\ufffd\"");
+    free(j);
 }
 
 /* A record with every kind of field, as one string (malloc'd). */

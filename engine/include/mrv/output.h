@@ -43,10 +43,19 @@ char *mrv_fmt_group(const char *raw, char *buf, size_t n);
 ** significant digits beyond 10^18.  Returns buf. */
 char *mrv_fmt_num(double x, int dec, char *buf, size_t n);
 
+/* ---- text --------------------------------------------------------------- */
+
+/* The length (1 to 4) of the well-formed UTF-8 sequence 'p' begins, or 0
+** when it begins none: a stray continuation byte, an overlong form, a
+** surrogate, a code point beyond U+10FFFF, a sequence cut short. */
+int mrv_utf8_seq(const char *p);
+
 /* ---- JSON --------------------------------------------------------------- */
 
 /* A string, escaped per RFC 8259 (every control character as \uXXXX or
-** its short escape); NULL is written as "". */
+** its short escape, C1 controls as \u0080 to \u009f); a byte that is not
+** part of well-formed UTF-8 is written as \ufffd, so the text is always
+** valid JSON.  NULL is written as "". */
 void mrv_json_str(FILE *f, const char *s);
 /* A number as mrv_fmt_g17; null when not finite. */
 void mrv_json_num(FILE *f, double x);
