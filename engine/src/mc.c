@@ -141,6 +141,11 @@ struct shared {
     item_fn fn;
     uint64_t nitems;
     atomic_uint_fast64_t next;
+    /* Progress of the phase that runs blocks: items finished, told by
+    ** the calling thread (worker 'caller') after each of its items. */
+    const mrv_progress *progress; /* NULL outside that phase */
+    atomic_uint_fast64_t finished;
+    const struct worker *caller;
 };
 
 struct worker {
@@ -164,6 +169,14 @@ static void *worker_main(void *arg)
         uint64_t it = atomic_fetch_add(&sh->next, 1);
         if (it >= sh->nitems) break;
         sh->fn(w, it);
+        if (!sh->progress) continue;
+        uint64_t done = atomic_fetch_add(&sh->finished, 1) + 1;
+        if (w == sh->caller) {
+            uint64_t draws = done * MRV_MC_BLOCK;
+            sh->progress->fn(sh->progress->ud,
+                             draws < sh->ndraws ? draws : sh->ndraws,
+                             sh->ndraws);
+        }
     }
     return NULL;
 }
@@ -176,7 +189,9 @@ static void run_phase(shared *sh, worker *ws, unsigned nt, item_fn fn,
 {
     sh->fn = fn;
     sh->nitems = nitems;
+    sh->caller = &ws[0];
     atomic_store(&sh->next, 0);
+    atomic_store(&sh->finished, 0);
     for (unsigned t = 1; t < nt && (uint64_t)t < nitems; t++)
         ws[t].started =
             pthread_create(&ws[t].tid, NULL, worker_main, &ws[t]) == 0;
@@ -665,7 +680,8 @@ static mrv_status new_workers(shared *sh, unsigned nt, worker **out)
     return MRV_OK;
 }
 
-mrv_status mrv_mc_run(mrv_run *run, unsigned threads, mrv_diag *d)
+mrv_status mrv_mc_run(mrv_run *run, unsigned threads,
+                      const mrv_progress *progress, mrv_diag *d)
 {
     const mrv_program *p = run->program;
     shared sh = {0};
@@ -725,7 +741,10 @@ mrv_status mrv_mc_run(mrv_run *run, unsigned threads, mrv_diag *d)
                        "layout mrv seeds (three unsigned longs)");
     if (st == MRV_OK) {
         if (sh.perm) run_phase(&sh, ws, nt, make_perm, p->ninputs);
+        if (progress && progress->fn) sh.progress = progress;
         run_phase(&sh, ws, nt, run_block, sh.nblocks);
+        if (sh.progress) progress->fn(progress->ud, sh.ndraws, sh.ndraws);
+        sh.progress = NULL;
         st = report_checks(&sh, ws, nt, d);
     }
     if (st == MRV_OK) {

@@ -257,7 +257,7 @@ mrv_status mrv_run_new(const char *path, const mrv_options *opt, mrv_run **out,
         if (run->draws == 0)
             central_only_stats(run);
         else
-            st = mrv_mc_run(run, opt->threads, d);
+            st = mrv_mc_run(run, opt->threads, &opt->progress, d);
     }
     if (st == MRV_OK && pj->allocation && !opt->central_only)
         st = mrv_ledger_build(run, d);

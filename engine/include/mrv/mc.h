@@ -33,12 +33,24 @@
 const char *mrv_mc_sampler_text(mrv_dist d);
 const char *mrv_mc_dist_name(mrv_dist d);
 
+/* How far the draws have come, for a caller that shows it ('mrv run' on
+** a terminal): fn is called with the draws done so far and the total,
+** only ever from the thread that called mrv_mc_run, after each block that
+** thread finishes and once at the end with done == total.  It must not
+** call back into the library; how often it prints is its own affair. */
+typedef struct mrv_progress {
+    void (*fn)(void *ud, uint64_t done, uint64_t total);
+    void *ud;
+} mrv_progress;
+
 /* Runs run->draws draws with run->seed on 'threads' threads (0: all
 ** cores) and fills run->stats (central values must already be there) and
-** run->samples.  Results do not depend on the thread count.  Errors: a
+** run->samples, telling 'progress' (NULL, or a NULL fn: nobody) how far
+** it has come.  Results do not depend on the thread count.  Errors: a
 ** distribution its bounds leave almost nothing of, too many draws for
 ** memory, or a non-finite equation value (reported at the formula, as
 ** the central case does); MRV_ENOMEM. */
-mrv_status mrv_mc_run(mrv_run *run, unsigned threads, mrv_diag *diag);
+mrv_status mrv_mc_run(mrv_run *run, unsigned threads,
+                      const mrv_progress *progress, mrv_diag *diag);
 
 #endif /* MRV_MC_H */

@@ -19,6 +19,7 @@
 #include <stdint.h>
 
 #include "diag.h"
+#include "mc.h"
 #include "resolve.h"
 #include "result.h"
 
@@ -52,6 +53,9 @@ typedef struct mrv_options {
     ** before anything is written. */
     const char *const *sweeps;
     size_t nsweeps;
+    /* Told how far the Monte Carlo draws have come (mc.h); {NULL}: no
+    ** one is told. */
+    mrv_progress progress;
 } mrv_options;
 
 /* Runs the project at 'path'.  On success sets *out and returns MRV_OK;
