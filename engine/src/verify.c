@@ -37,6 +37,7 @@
 
 #include "infile.h"
 #include "json.h"
+#include "output.h"
 #include "report.h"
 #include "run.h"
 #include "sha256.h"
@@ -55,37 +56,53 @@ typedef struct rec_input {
     bool reported;  /* a difference was printed for it already */
 } rec_input;
 
+/* A line of what verify found: a difference, or a note. */
+typedef struct vline {
+    char *text; /* one line, no line break */
+    bool note;
+} vline;
+
 typedef struct vctx {
     FILE *out;
     mrv_diag *d;
     mrv_verify_result *res;
-    size_t shown;
+    size_t shown; /* differences found, listed or not */
+    /* Lines are kept, not printed as found, so the verdict can come
+    ** first; at most MAX_SHOWN differences are kept. */
+    vline *lines;
+    size_t nlines;
+    bool nomem;
 } vctx;
 
-/* Prints one line to 'out'.  Lines quote paths and strings from the
-** report, so each is shown as one line with its controls escaped
-** (term.h): a tampered report cannot add a line of its own, such as a
-** false "verified". */
-static void say(FILE *out, const char *fmt, ...) MRV_PRINTF(2, 3);
-static void vsay(FILE *out, const char *fmt, va_list ap) MRV_PRINTF(2, 0);
-static void vsay(FILE *out, const char *fmt, va_list ap)
+/* Keeps one line.  Lines quote paths and strings from the report: they
+** are printed with their controls escaped (term.h), so a tampered report
+** cannot add a line of its own, such as a false "verified". */
+static void vkeep(vctx *v, bool note, const char *fmt, va_list ap)
+    MRV_PRINTF(3, 0);
+static void vkeep(vctx *v, bool note, const char *fmt, va_list ap)
 {
     char *line = NULL;
     size_t n = 0;
     FILE *m = open_memstream(&line, &n);
-    if (m) {
-        vfprintf(m, fmt, ap);
-        if (fclose(m) == 0) mrv_term_puts(out, line, MRV_TERM_LINE);
+    if (m) vfprintf(m, fmt, ap);
+    vline *grown = NULL;
+    if (m && fclose(m) == 0 &&
+        (grown = realloc(v->lines, (v->nlines + 1) * sizeof *grown))) {
+        v->lines = grown;
+        v->lines[v->nlines].text = line;
+        v->lines[v->nlines++].note = note;
+        return;
     }
     free(line);
-    fputc('\n', out);
+    v->nomem = true;
 }
 
-static void say(FILE *out, const char *fmt, ...)
+static void say(vctx *v, const char *fmt, ...) MRV_PRINTF(2, 3);
+static void say(vctx *v, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    vsay(out, fmt, ap);
+    vkeep(v, true, fmt, ap);
     va_end(ap);
 }
 
@@ -96,8 +113,28 @@ static void diff(vctx *v, const char *fmt, ...)
     if (v->shown++ >= MAX_SHOWN) return;
     va_list ap;
     va_start(ap, fmt);
-    vsay(v->out, fmt, ap);
+    vkeep(v, false, fmt, ap);
     va_end(ap);
+}
+
+/* Prints the kept lines, one each, then how many differences were found
+** beyond them. */
+static void print_lines(const vctx *v)
+{
+    for (size_t i = 0; i < v->nlines; i++) {
+        mrv_term_puts(v->out, v->lines[i].text, MRV_TERM_LINE);
+        fputc('\n', v->out);
+    }
+    if (v->shown > MAX_SHOWN)
+        fprintf(v->out, "... and %zu more differences\n", v->shown - MAX_SHOWN);
+}
+
+static void free_lines(vctx *v)
+{
+    for (size_t i = 0; i < v->nlines; i++) free(v->lines[i].text);
+    free(v->lines);
+    v->lines = NULL;
+    v->nlines = 0;
 }
 
 /* ---- reading the report ------------------------------------------------ */
@@ -425,8 +462,8 @@ static void compare_files(vctx *v, recorded *r, const mrv_bound *b, bool quiet)
                 v->res->inputs_changed++;
             }
         } else if (strcmp(doc->path, in->path) != 0 && !quiet) {
-            say(v->out, "note: %s %s read from %s; same sha256", in->role,
-                in->path, doc->path);
+            say(v, "note: %s %s read from %s; same sha256", in->role, in->path,
+                doc->path);
         }
     }
     for (size_t i = n; i < r->ninputs; i++) {
@@ -600,11 +637,11 @@ static void compare(vctx *v, const mrv_json *a, const mrv_json *b, char *path,
 void mrv_verify_compare(const mrv_json *rec, const mrv_json *now, FILE *out,
                         mrv_verify_result *res)
 {
-    vctx v = {out, NULL, res, 0};
+    vctx v = {out, NULL, res, 0, NULL, 0, false};
     char path[512] = "";
     compare(&v, rec, now, path, 0, sizeof path, 0);
-    if (v.shown > MAX_SHOWN)
-        fprintf(out, "... and %zu more differences\n", v.shown - MAX_SHOWN);
+    print_lines(&v);
+    free_lines(&v);
 }
 
 /* ---- the re-run -------------------------------------------------------- */
@@ -649,6 +686,144 @@ static mrv_status rerun_report(const mrv_run *run, mrv_arena *a,
     return st;
 }
 
+/* Step 3: the re-run with the recorded settings and search path, its
+** files against the recorded ones, and its report against the recorded
+** report.  A re-run that fails sets res->rerun_failed (its errors are in
+** the sink) and returns MRV_OK; MRV_ENOMEM, MRV_EINTERNAL otherwise. */
+static mrv_status rerun_and_compare(vctx *v, const mrv_verify_opts *o,
+                                    recorded *rec, const mrv_json *root,
+                                    mrv_arena *a, const char *project)
+{
+    mrv_diag *d = v->d;
+    mrv_verify_result *res = v->res;
+    mrv_options opt;
+    memset(&opt, 0, sizeof opt);
+    size_t nm = 0, nf = 0, nrm = 0, nrf = 0;
+    const char **rm =
+        confine_dirs(o, mrv_json_get(rec->search, "methodologies"), &nrm, d);
+    const char **rf =
+        confine_dirs(o, mrv_json_get(rec->search, "factors"), &nrf, d);
+    const char **md = rm ? merge_dirs(o->search.meth_dirs, o->search.nmeth,
+                                      o->nextra_meth, rm, nrm, &nm)
+                         : NULL;
+    const char **fd = rf ? merge_dirs(o->search.factor_dirs, o->search.nfactor,
+                                      o->nextra_factor, rf, nrf, &nf)
+                         : NULL;
+    free(rm);
+    free(rf);
+    if (!md || !fd) {
+        free(md);
+        free(fd);
+        return MRV_ENOMEM;
+    }
+    opt.search.meth_dirs = md;
+    opt.search.nmeth = nm;
+    opt.search.factor_dirs = fd;
+    opt.search.nfactor = nf;
+    opt.draws_set = opt.seed_set = true;
+    opt.draws = rec->draws;
+    opt.seed = rec->seed;
+    opt.confidence_set = opt.method_set = true;
+    opt.confidence = rec->confidence;
+    opt.method = rec->method;
+    opt.threads = o->threads;
+    opt.progress = o->progress;
+    mrv_run *run = NULL;
+    mrv_status st = mrv_run_new(project, &opt, &run, d);
+    free(md);
+    free(fd);
+    if (st == MRV_ENOMEM || st == MRV_EINTERNAL) return st;
+    if (st != MRV_OK) {
+        res->rerun_failed = true;
+        return MRV_OK;
+    }
+    compare_files(v, rec, run->bound, o->quiet);
+    const mrv_json *now = NULL;
+    st = rerun_report(run, a, &now, d);
+    if (st == MRV_OK) {
+        char path[512] = "";
+        compare(v, root, now, path, 0, sizeof path, 0);
+    }
+    mrv_run_free(run);
+    return st;
+}
+
+/* The one-line verdict, into buf. */
+static void verdict(const mrv_verify_result *res, const char *project,
+                    char *buf, size_t n)
+{
+    if (res->rerun_failed) {
+        snprintf(buf, n,
+                 "verification failed: the recorded inputs no longer run "
+                 "(%s; errors on stderr)",
+                 project);
+        return;
+    }
+    if (res->identical) {
+        snprintf(buf, n,
+                 "verified: %zu numbers identical, inputs unchanged (%zu "
+                 "files)",
+                 res->numbers, res->inputs);
+        return;
+    }
+    size_t nv = res->differences - res->inputs_changed;
+    size_t o = (size_t)snprintf(buf, n, "verification failed: ");
+    if (res->inputs_changed && o < n)
+        o += (size_t)snprintf(
+            buf + o, n - o, "%zu input%s changed%s", res->inputs_changed,
+            res->inputs_changed == 1 ? "" : "s", nv ? ", " : "");
+    if (nv && o < n)
+        o += (size_t)snprintf(buf + o, n - o, "%zu value%s differ%s", nv,
+                              nv == 1 ? "" : "s", nv == 1 ? "s" : "");
+    if (o < n)
+        snprintf(buf + o, n - o, " (%zu numbers identical)", res->numbers);
+}
+
+static void json_lines(FILE *f, const vctx *v, bool note)
+{
+    bool first = true;
+    fputc('[', f);
+    for (size_t i = 0; i < v->nlines; i++) {
+        if (v->lines[i].note != note) continue;
+        fputs(first ? "\n      " : ",\n      ", f);
+        first = false;
+        mrv_json_str(f, v->lines[i].text);
+    }
+    fputs(first ? "]" : "\n    ]", f);
+}
+
+/* What verify found, once it knows: the verdict first, then the notes
+** and differences (text), or all of it as one JSON object. */
+static void conclude(vctx *v, const mrv_verify_opts *o, const char *project)
+{
+    const mrv_verify_result *res = v->res;
+    char line[1024];
+    verdict(res, project, line, sizeof line);
+    FILE *f = v->out;
+    if (!o->json) {
+        if (!res->identical || !o->quiet) {
+            mrv_term_puts(f, line, MRV_TERM_LINE);
+            fputc('\n', f);
+        }
+        print_lines(v);
+        return;
+    }
+    fprintf(f, "{\"identical\": %s, \"verdict\": ",
+            res->identical ? "true" : "false");
+    mrv_json_str(f, line);
+    fprintf(f,
+            ",\n    \"rerun_failed\": %s, \"inputs\": %zu, "
+            "\"inputs_changed\": %zu, \"numbers\": %zu, \"differences\": "
+            "%zu,\n    \"notes\": ",
+            res->rerun_failed ? "true" : "false", res->inputs,
+            res->inputs_changed, res->numbers, res->differences);
+    json_lines(f, v, true);
+    fputs(",\n    \"shown\": ", f);
+    json_lines(f, v, false);
+    fprintf(f, ", \"not_shown\": %zu}",
+            v->shown > MAX_SHOWN ? v->shown - MAX_SHOWN : 0);
+}
+
 mrv_status mrv_verify(const mrv_verify_opts *o, FILE *out,
                       mrv_verify_result *res, mrv_diag *d)
 {
@@ -679,98 +854,20 @@ mrv_status mrv_verify(const mrv_verify_opts *o, FILE *out,
         mrv_arena_free(a);
         return st;
     }
-    vctx v = {out, d, res, 0};
+    vctx v = {out, d, res, 0, NULL, 0, false};
     res->inputs = r.ninputs;
     if (!o->quiet && strcmp(r.version, MRV_VERSION_STRING) != 0)
-        say(out, "note: the report was written by mrv %s; this is mrv %s",
+        say(&v, "note: the report was written by mrv %s; this is mrv %s",
             r.version, MRV_VERSION_STRING);
-    st = check_inputs(&v, &r, o->project);
-    if (st != MRV_OK) {
-        mrv_arena_free(a);
-        return st;
-    }
-
-    mrv_options opt;
-    memset(&opt, 0, sizeof opt);
-    size_t nm = 0, nf = 0, nrm = 0, nrf = 0;
-    const char **rm =
-        confine_dirs(o, mrv_json_get(r.search, "methodologies"), &nrm, d);
-    const char **rf =
-        confine_dirs(o, mrv_json_get(r.search, "factors"), &nrf, d);
-    const char **md = rm ? merge_dirs(o->search.meth_dirs, o->search.nmeth,
-                                      o->nextra_meth, rm, nrm, &nm)
-                         : NULL;
-    const char **fd = rf ? merge_dirs(o->search.factor_dirs, o->search.nfactor,
-                                      o->nextra_factor, rf, nrf, &nf)
-                         : NULL;
-    free(rm);
-    free(rf);
-    if (!md || !fd) {
-        free(md);
-        free(fd);
-        mrv_arena_free(a);
-        return MRV_ENOMEM;
-    }
-    opt.search.meth_dirs = md;
-    opt.search.nmeth = nm;
-    opt.search.factor_dirs = fd;
-    opt.search.nfactor = nf;
-    opt.draws_set = opt.seed_set = true;
-    opt.draws = r.draws;
-    opt.seed = r.seed;
-    opt.confidence_set = opt.method_set = true;
-    opt.confidence = r.confidence;
-    opt.method = r.method;
-    opt.threads = o->threads;
-    mrv_run *run = NULL;
     const char *project = o->project ? o->project : r.project;
-    st = mrv_run_new(project, &opt, &run, d);
-    free(md);
-    free(fd);
-    if (st == MRV_ENOMEM || st == MRV_EINTERNAL) {
-        mrv_arena_free(a);
-        return st;
-    }
-    if (st != MRV_OK) {
-        res->rerun_failed = true;
-        say(out,
-            "verification failed: the recorded inputs no longer run (%s; "
-            "errors below)",
-            project);
-        mrv_arena_free(a);
-        return MRV_OK;
-    }
-    compare_files(&v, &r, run->bound, o->quiet);
-    const mrv_json *now = NULL;
-    st = rerun_report(run, a, &now, d);
+    st = check_inputs(&v, &r, o->project);
+    if (st == MRV_OK) st = rerun_and_compare(&v, o, &r, root, a, project);
+    if (st == MRV_OK && v.nomem) st = MRV_ENOMEM;
     if (st == MRV_OK) {
-        char path[512] = "";
-        compare(&v, root, now, path, 0, sizeof path, 0);
+        res->identical = !res->rerun_failed && res->differences == 0;
+        conclude(&v, o, project);
     }
-    mrv_run_free(run);
+    free_lines(&v);
     mrv_arena_free(a);
-    if (st != MRV_OK) return st;
-    if (v.shown > MAX_SHOWN)
-        fprintf(out, "... and %zu more differences\n", v.shown - MAX_SHOWN);
-    size_t ndiff_numbers = res->differences - res->inputs_changed;
-    res->identical = res->differences == 0;
-    if (res->identical) {
-        if (!o->quiet)
-            fprintf(out,
-                    "verified: %zu numbers identical, inputs unchanged "
-                    "(%zu files)\n",
-                    res->numbers, res->inputs);
-    } else {
-        fprintf(out, "verification failed: ");
-        if (res->inputs_changed)
-            fprintf(out, "%zu input%s changed%s", res->inputs_changed,
-                    res->inputs_changed == 1 ? "" : "s",
-                    ndiff_numbers ? ", " : "");
-        if (ndiff_numbers)
-            fprintf(out, "%zu value%s differ%s", ndiff_numbers,
-                    ndiff_numbers == 1 ? "" : "s",
-                    ndiff_numbers == 1 ? "s" : "");
-        fprintf(out, " (%zu numbers identical)\n", res->numbers);
-    }
-    return MRV_OK;
+    return st;
 }

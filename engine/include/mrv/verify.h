@@ -25,6 +25,7 @@
 
 #include "diag.h"
 #include "resolve.h"
+#include "run.h"
 
 typedef struct mrv_verify_opts {
     const char *report;  /* path of report.json */
@@ -35,8 +36,13 @@ typedef struct mrv_verify_opts {
     ** the recorded search path, the rest (defaults) after it. */
     mrv_search search;
     size_t nextra_meth, nextra_factor;
-    unsigned threads; /* 0: all cores */
-    bool quiet;       /* print differences only, no summary or notes */
+    unsigned threads;      /* 0: all cores */
+    mrv_progress progress; /* of the re-run's draws (mc.h) */
+    bool quiet;            /* print differences only (and the verdict when
+                           ** they fail), no notes */
+    /* Print one JSON object instead of text ('mrv verify --json';
+    ** docs/cli.md gives its members). */
+    bool json;
     /* Read the paths the report records as they are, even absolute ones
     ** or ones going up with '..' (--allow-paths); regular files only
     ** still. */
@@ -52,8 +58,11 @@ typedef struct mrv_verify_result {
     size_t differences;    /* values (numbers or other) that differ */
 } mrv_verify_result;
 
-/* Verifies the report at opts->report, printing each difference and a
-** summary to 'out' (borrowed).  Returns MRV_OK when the comparison could
+/* Verifies the report at opts->report and prints to 'out' (borrowed) the
+** one-line verdict ("verified: ..." or "verification failed: ..."), then
+** the notes and differences found (the first 50, then how many more), or
+** with opts->json all of it as one JSON object; nothing is printed when
+** an error is returned.  Returns MRV_OK when the comparison could
 ** be made, whatever it found (see *res; a re-run that fails leaves its
 ** errors in 'diag' and sets res->rerun_failed).  Returns an input error,
 ** with a positioned diagnostic, when report.json itself is unusable
