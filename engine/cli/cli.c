@@ -559,7 +559,8 @@ static int cmd_explain(cli *c)
     mrv_run *run = NULL;
     mrv_status st = mrv_run_new(c->files[0], &c->opt, &run, d);
     if (st == MRV_OK) {
-        mrv_explain_opts xo = {c->files[1], c->vintage, c->depth, c->member};
+        mrv_explain_opts xo = {c->files[1], c->vintage, c->depth, c->member,
+                               false};
         st = mrv_explain(run, &xo, stdout, d);
     }
     mrv_run_free(run);

@@ -540,6 +540,7 @@ typedef struct xstate {
     mrv_vec done_init; /* xnode */
     mrv_vec stack;     /* xnode */
     size_t nroots;     /* roots begun (members of the equation asked) */
+    size_t nnodes;     /* JSON: nodes written so far */
 } xstate;
 
 static size_t done_at(const xstate *x, const xnode *n)
@@ -793,6 +794,289 @@ static mrv_status explain_node(xstate *x, const xnode *at)
     return push_children(x, in, at) ? MRV_OK : MRV_ENOMEM;
 }
 
+/* ---- JSON ('mrv explain --json') --------------------------------------- */
+
+/* The same explanation as data: the tree walked in the same order, each
+** node an object with the numbers as numbers (equations' values in their
+** declared unit, bit for bit report.json's) and the provenance and sums
+** as the text above shows them.  docs/cli.md has the shape. */
+
+static void json_pos(FILE *f, mrv_srcpos p)
+{
+    fputs("{\"file\": ", f);
+    if (p.file)
+        mrv_json_str(f, p.file);
+    else
+        fputs("null", f);
+    fprintf(f, ", \"line\": %u, \"column\": %u}", p.line, p.col);
+}
+
+/* What a printer writes to a stream, as one JSON string: without the
+** spaces and line breaks around it, and with 'strip' more characters left
+** out at each end (provenance's parentheses). */
+static void json_captured(FILE *f, void (*print)(FILE *, void *), void *arg,
+                          size_t strip)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&text, &len);
+    if (m) {
+        print(m, arg);
+        if (fclose(m) != 0) len = 0;
+    }
+    size_t a = 0;
+    while (text && a < len && (text[a] == ' ' || text[a] == '\n')) a++;
+    while (text && len > a && (text[len - 1] == ' ' || text[len - 1] == '\n'))
+        len--;
+    if (text && len - a >= 2 * strip) {
+        text[len - strip] = '\0';
+        mrv_json_str(f, text + a + strip);
+    } else {
+        mrv_json_str(f, "");
+    }
+    free(text);
+}
+
+typedef struct prov_arg {
+    const mrv_bound *b;
+    size_t *mem;
+    const mrv_trail_read *r;
+} prov_arg;
+
+static void prov_print(FILE *f, void *arg)
+{
+    prov_arg *a = arg;
+    provenance(f, a->b, a->mem, a->r);
+}
+
+/* {"DIM": "MEMBER", ...} for the members of a read or a node. */
+static void json_read_members(FILE *f, const mrv_bound *b,
+                              const mrv_trail_read *r)
+{
+    const mrv_methodology *m = b->meth;
+    fputc('{', f);
+    size_t nover = r->kind == MRV_TRAIL_PARAM ? m->params[r->idx].nover
+                                              : m->eqs[r->idx].nover;
+    const int *over = r->kind == MRV_TRAIL_PARAM ? m->params[r->idx].over
+                                                 : m->eqs[r->idx].over;
+    bool first = true;
+    for (size_t k = 0; k < nover; k++) {
+        if (over[k] == MRV_AXIS_VINTAGE) continue;
+        fputs(first ? "" : ", ", f);
+        first = false;
+        mrv_json_str(f, m->dims[over[k]].name);
+        fputs(": ", f);
+        mrv_json_str(f, b->members[over[k]][r->mem[k]]);
+    }
+    fputc('}', f);
+}
+
+static void json_year(FILE *f, int year)
+{
+    if (year == MRV_NO_YEAR)
+        fputs("null", f);
+    else
+        fprintf(f, "%d", year);
+}
+
+static void json_reads(xstate *x, const mrv_trail_inst *in, const xnode *at)
+{
+    FILE *f = x->f;
+    const mrv_bound *b = x->run->bound;
+    const mrv_methodology *m = b->meth;
+    const mrv_trail_read *r = in->reads;
+    size_t nr = in->nreads;
+    fputs(",\n     \"reads\": [", f);
+    for (size_t i = 0; i < nr; i++) {
+        fputs(i ? ",\n       " : "\n       ", f);
+        if (cut_short(r, i) && !choice_read(m, &r[i])) {
+            size_t j = i;
+            double lo = HUGE_VAL, hi = -HUGE_VAL, scale;
+            const char *name, *unit;
+            if (r[i].kind == MRV_TRAIL_PARAM) {
+                const mrv_param *p = &m->params[r[i].idx];
+                name = p->name, unit = p->unit_text;
+                scale = mrv_unit_scale(p->unit, b->year_days);
+            } else {
+                const mrv_equation *e = &m->eqs[r[i].idx];
+                name = e->name, unit = e->unit_text;
+                scale = mrv_unit_scale(e->unit, b->year_days);
+            }
+            for (; j < nr && r[j].group == r[i].group; j++) {
+                lo = fmin(lo, r[j].v.value / scale);
+                hi = fmax(hi, r[j].v.value / scale);
+            }
+            fputs("{\"kind\": \"more\", \"name\": ", f);
+            mrv_json_str(f, name);
+            fprintf(f, ", \"count\": %zu, \"min\": ", j - i);
+            mrv_json_num(f, lo);
+            fputs(", \"max\": ", f);
+            mrv_json_num(f, hi);
+            fputs(", \"unit\": ", f);
+            mrv_json_str(f, unit);
+            fputc('}', f);
+            i = j - 1;
+            continue;
+        }
+        char label[512];
+        read_label(b, &r[i], label, sizeof label);
+        bool param = r[i].kind == MRV_TRAIL_PARAM;
+        const char *kind = param                         ? "parameter"
+                           : r[i].kind == MRV_TRAIL_INIT ? "initial"
+                                                         : "equation";
+        const char *name =
+            param ? m->params[r[i].idx].name : m->eqs[r[i].idx].name;
+        fprintf(f, "{\"kind\": \"%s\", \"label\": ", kind);
+        mrv_json_str(f, label);
+        fputs(", \"name\": ", f);
+        mrv_json_str(f, name);
+        fputs(", \"year\": ", f);
+        json_year(f, r[i].year);
+        fputs(", \"members\": ", f);
+        json_read_members(f, b, &r[i]);
+        if (param) {
+            const mrv_param *p = &m->params[r[i].idx];
+            if (p->nchoices) {
+                fputs(", \"choice\": ", f);
+                mrv_json_str(f, choice_name(p, r[i].v.value));
+            } else {
+                fputs(", \"value\": ", f);
+                mrv_json_num(f, in_unit(r[i].v.value, p->unit, b));
+                fputs(", \"unit\": ", f);
+                mrv_json_str(f, p->unit_text);
+            }
+            fputs(", \"provenance\": ", f);
+            prov_arg pa = {b, x->mem, &r[i]};
+            json_captured(f, prov_print, &pa, 1);
+            fputc('}', f);
+            continue;
+        }
+        const mrv_equation *e = &m->eqs[r[i].idx];
+        fputs(", \"value\": ", f);
+        mrv_json_num(f, r[i].v.value *
+                            (1.0 / mrv_unit_scale(e->unit, b->year_days)));
+        fputs(", \"unit\": ", f);
+        mrv_json_str(f, e->unit_text);
+        xnode child = read_node(b, &r[i], at->depth + 1);
+        bool node = r[i].kind == MRV_TRAIL_EQ || forms_instance(e);
+        bool deep = x->o->depth && child.depth > x->o->depth;
+        if (!node) {
+            fputs(", \"at\": ", f);
+            json_pos(f, initial_pos(b, x->mem, &r[i]));
+        }
+        /* Whether the read has a node of its own in "nodes" (above or
+        ** below this one). */
+        fprintf(f, ", \"expanded\": %s}", node && !deep ? "true" : "false");
+    }
+    fputs(nr ? "\n     ]" : "]", f);
+}
+
+typedef struct sum_arg {
+    const mrv_bound *b;
+    const mrv_equation *e;
+    const mrv_trail_sum *s;
+    const char *text;
+} sum_arg;
+
+static void sum_print(FILE *f, void *arg)
+{
+    sum_arg *a = arg;
+    print_sum(f, a->b, a->e, a->s, a->text, "");
+}
+
+typedef struct values_arg {
+    const mrv_bound *b;
+    const mrv_trail_inst *in;
+    const mrv_equation *e;
+    const mrv_ast *root;
+    const mrv_ynode *src;
+} values_arg;
+
+static void values_print(FILE *f, void *arg)
+{
+    values_arg *a = arg;
+    values_line(f, a->b->meth, a->b->year_days, a->in, a->e, a->root,
+                a->src->text, a->src->len);
+}
+
+static mrv_status json_node(xstate *x, const xnode *at)
+{
+    const mrv_run *run = x->run;
+    const mrv_bound *b = run->bound;
+    const mrv_methodology *m = b->meth;
+    const mrv_equation *e = &m->eqs[at->eq];
+    FILE *f = x->f;
+    bool init = at->kind == MRV_TRAIL_INIT;
+    const mrv_ast *root = init ? e->initial : e->ast;
+    const mrv_ynode *src = init ? e->initial_node : e->formula_node;
+    mrv_srcpos fpos = mrv_expr_pos(src, 0);
+    const mrv_trail_inst *in =
+        mrv_trail_find(run->trail, at->eq, init, at->year, at->m);
+    size_t pos[MRV_MAX_AXES];
+    char label[512];
+    mrv_bound_eq_members(b, (size_t)at->eq, at->m, pos);
+    eq_label(b, at->eq, at->year, pos, label, sizeof label);
+    if (!in) /* NEVER: lowering formed every instance the trail reads */
+        return mrv_error(x->d, fpos, MRV_EINTERNAL,
+                         "cannot explain '%s': the run's trail does not hold "
+                         "it (a bug in mrv)",
+                         label);
+    double scale = mrv_unit_scale(e->unit, b->year_days);
+    fputs(x->nnodes++ ? ",\n    {\"label\": " : "\n    {\"label\": ", f);
+    mrv_json_str(f, label);
+    fputs(", \"equation\": ", f);
+    mrv_json_str(f, e->name);
+    fprintf(f, ", \"year\": %d, \"members\": {", at->year);
+    for (size_t k = 0; k < e->nover; k++) {
+        fputs(k ? ", " : "", f);
+        mrv_json_str(f, m->dims[e->over[k]].name);
+        fputs(": ", f);
+        mrv_json_str(f, b->members[e->over[k]][pos[k]]);
+    }
+    fprintf(f, "}, \"initial\": %s, \"depth\": %u,\n     \"value\": ",
+            init ? "true" : "false", at->depth);
+    mrv_json_num(f, in->v.value * (1.0 / scale));
+    fputs(", \"unit\": ", f);
+    mrv_json_str(f, e->unit_text);
+    fputs(", \"description\": ", f);
+    if (e->description)
+        mrv_json_str(f, e->description);
+    else
+        fputs("null", f);
+    /* The results it is (one equation may be two: reductions that are
+    ** the baseline), its vintage's frac and the value times frac. */
+    size_t nres = 0;
+    for (int r = 0; r < MRV_NRESULTS && !init; r++) {
+        if (m->results[r] != at->eq) continue;
+        fputs(nres++ ? ", " : ", \"results\": [", f);
+        mrv_json_str(f, mrv_result_names[r]);
+    }
+    if (nres) {
+        double fr = b->frac[at->year - b->first];
+        fputs("], \"frac\": ", f);
+        mrv_json_num(f, fr);
+        fputs(", \"result_value\": ", f);
+        mrv_json_num(f, in->v.value * (fr / scale));
+    }
+    fputs(",\n     \"formula\": ", f);
+    mrv_json_str(f, src->text);
+    fputs(", \"at\": ", f);
+    json_pos(f, fpos);
+    fputs(",\n     \"values\": ", f);
+    values_arg va = {b, in, e, root, src};
+    json_captured(f, values_print, &va, 0);
+    fputs(",\n     \"sums\": [", f);
+    for (size_t i = 0; i < in->nsums; i++) {
+        fputs(i ? ", " : "", f);
+        sum_arg sa = {b, e, &in->sums[i], src->text};
+        json_captured(f, sum_print, &sa, 0);
+    }
+    fputc(']', f);
+    json_reads(x, in, at);
+    fputc('}', f);
+    return push_children(x, in, at) ? MRV_OK : MRV_ENOMEM;
+}
+
 /* ---- a parameter ------------------------------------------------------- */
 
 static mrv_status explain_param(const mrv_run *run, int pi, int year,
@@ -881,6 +1165,104 @@ static mrv_status explain_param(const mrv_run *run, int pi, int year,
     }
     if (shown < total)
         fprintf(f, "  ... and %zu more elements\n", total - shown);
+    return MRV_OK;
+}
+
+/* A parameter explained alone, as data (the JSON of explain_param). */
+static mrv_status json_param(const mrv_run *run, int pi, int year, size_t *mem,
+                             FILE *f)
+{
+    const mrv_bound *b = run->bound;
+    const mrv_param *p = &b->meth->params[pi];
+    fputs("{\"name\": ", f);
+    mrv_json_str(f, p->name);
+    fputs(", \"unit\": ", f);
+    mrv_json_str(f, p->nchoices ? NULL : p->unit_text);
+    if (p->nchoices) {
+        fputs(", \"choices\": [", f);
+        for (size_t i = 0; i < p->nchoices; i++) {
+            fputs(i ? ", " : "", f);
+            mrv_json_str(f, p->choices[i]);
+        }
+        fputc(']', f);
+    }
+    fputs(", \"over\": [", f);
+    for (size_t i = 0; i < p->nover; i++) {
+        fputs(i ? ", " : "", f);
+        mrv_json_str(f, p->over[i] == MRV_AXIS_VINTAGE
+                            ? "vintage"
+                            : b->meth->dims[p->over[i]].name);
+    }
+    fputs("], \"at\": ", f);
+    json_pos(f, p->pos);
+    fputs(", \"description\": ", f);
+    if (p->description)
+        mrv_json_str(f, p->description);
+    else
+        fputs("null", f);
+    if (p->has_bounds) {
+        fputs(", \"bounds\": [", f);
+        mrv_json_num(f, p->lo);
+        fputs(", ", f);
+        mrv_json_num(f, p->hi);
+        fputc(']', f);
+    }
+    fputs(", \"fill\": ", f);
+    mrv_json_str(f, p->fill == MRV_FILL_HOLD     ? "hold"
+                    : p->fill == MRV_FILL_LINEAR ? "linear"
+                    : p->fill == MRV_FILL_ZERO   ? "zero"
+                                                 : "none");
+    fputs(", \"origin\": ", f);
+    mrv_json_str(f, b->value_origin[pi]);
+    fputs(",\n   \"elements\": [", f);
+    size_t axes[MRV_MAX_AXES], na = 0, total = 1;
+    for (size_t i = 0; i < p->nover; i++) {
+        if (p->over[i] == MRV_AXIS_VINTAGE) continue;
+        axes[na++] = i;
+        total *= b->nmembers[p->over[i]];
+    }
+    size_t shown = total < MAX_ELEMENTS ? total : MAX_ELEMENTS;
+    size_t cnt[MRV_MAX_AXES] = {0};
+    for (size_t e = 0; e < shown; e++) {
+        mrv_trail_read el;
+        memset(&el, 0, sizeof el);
+        el.kind = MRV_TRAIL_PARAM;
+        el.idx = pi;
+        el.year = has_vintage_axis(p) ? year : MRV_NO_YEAR;
+        for (size_t k = 0; k < na; k++) {
+            el.mem[axes[k]] = (uint32_t)cnt[k];
+            mem[p->over[axes[k]]] = cnt[k];
+        }
+        char label[512], why[200];
+        read_label(b, &el, label, sizeof label);
+        fputs(e ? ",\n     {\"label\": " : "\n     {\"label\": ", f);
+        mrv_json_str(f, label);
+        fputs(", \"members\": ", f);
+        json_read_members(f, b, &el);
+        mrv_vpick pk;
+        if (mrv_bound_pick(b, (size_t)pi, el.year, mem, &pk, why, sizeof why) !=
+            MRV_OK) {
+            fputs(", \"missing\": ", f);
+            mrv_json_str(f, why);
+        } else {
+            if (p->nchoices) {
+                fputs(", \"choice\": ", f);
+                mrv_json_str(f, choice_name(p, mrv_vpick_central(&pk)));
+            } else {
+                fputs(", \"value\": ", f);
+                mrv_json_num(f, in_unit(mrv_vpick_central(&pk), p->unit, b));
+            }
+            fputs(", \"provenance\": ", f);
+            prov_arg pa = {b, mem, &el};
+            json_captured(f, prov_print, &pa, 1);
+        }
+        fputc('}', f);
+        for (size_t k = na; k-- > 0;) {
+            if (++cnt[k] < b->nmembers[p->over[axes[k]]]) break;
+            cnt[k] = 0;
+        }
+    }
+    fprintf(f, "%s], \"more\": %zu}", shown ? "\n   " : "", total - shown);
     return MRV_OK;
 }
 
@@ -992,10 +1374,14 @@ static mrv_status explain_tree(xstate *x, int eq, int year, size_t only)
     const mrv_run *run = x->run;
     const mrv_bound *b = run->bound;
     const mrv_project *pj = b->project;
-    fprintf(x->f, "%s, methodology %s", pj->id, b->meth->id);
-    if (b->meth->version) fprintf(x->f, " v%ld", b->meth->version);
+    bool json = x->o->json;
+    if (json) fputs("\"nodes\": [", x->f);
+    if (!json) fprintf(x->f, "%s, methodology %s", pj->id, b->meth->id);
+    if (!json && b->meth->version) fprintf(x->f, " v%ld", b->meth->version);
     char days[40], hours[40];
-    fprintf(x->f,
+    if (!json)
+        fprintf(
+            x->f,
             ", vintage %d: central case (every input at its value)\n"
             "a year of %s days (%s h)%s converts d, h, min, s and W to yr\n\n",
             year, mrv_fmt_shortest(b->year_days, days, sizeof days),
@@ -1013,8 +1399,9 @@ static mrv_status explain_tree(xstate *x, int eq, int year, size_t only)
         xnode n = MRV_VEC_AT(&x->stack, xnode, --x->stack.n);
         if (is_done(x, &n)) continue;
         if (!mark_done(x, &n)) return MRV_ENOMEM;
-        st = explain_node(x, &n);
+        st = json ? json_node(x, &n) : explain_node(x, &n);
     }
+    if (json) fputs(x->nnodes ? "\n  ]" : "]", x->f);
     return st;
 }
 
@@ -1083,14 +1470,32 @@ mrv_status mrv_explain(const mrv_run *run, const mrv_explain_opts *o, FILE *out,
     mrv_vec_init(&x.done_init, sizeof(xnode));
     mrv_vec_init(&x.stack, sizeof(xnode));
     x.mem = calloc(b->ndims + 1, sizeof *x.mem);
+    if (o->json) {
+        fputs("{\"project\": ", f);
+        mrv_json_str(f, b->project->id);
+        fputs(", \"methodology\": ", f);
+        mrv_json_str(f, b->meth->id);
+        fputs(", \"name\": ", f);
+        mrv_json_str(f, o->name);
+        fputs(", \"vintage\": ", f);
+        json_year(f, o->year);
+        fputs(", \"year_days\": ", f);
+        mrv_json_num(f, b->year_days);
+        fprintf(f, ", \"kind\": \"%s\",\n  ",
+                eq >= 0 ? "equation" : "parameter");
+        if (eq < 0) fputs("\"parameter\": ", f);
+    }
     if (!x.mem) {
         st = MRV_ENOMEM;
     } else if (eq >= 0) {
         x.done_eq = calloc(b->neqvals + 1, sizeof *x.done_eq);
         st = x.done_eq ? explain_tree(&x, eq, o->year, only) : MRV_ENOMEM;
+    } else if (o->json) {
+        st = json_param(run, pi, o->year, x.mem, f);
     } else {
         st = explain_param(run, pi, o->year, x.mem, f);
     }
+    if (o->json) fputs("}\n", f);
     free(x.mem);
     free(x.done_eq);
     mrv_vec_free(&x.done_init);

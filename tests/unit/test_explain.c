@@ -140,7 +140,7 @@ static mrv_status explain(fixture *fx, const char *name, int year,
     size_t n = 0;
     FILE *f = open_memstream(&fx->out, &n);
     assert_non_null(f);
-    mrv_explain_opts o = {name, year, depth, NULL};
+    mrv_explain_opts o = {name, year, depth, NULL, false};
     mrv_diag_reset(fx->diag);
     mrv_status st = mrv_explain(fx->run, &o, f, fx->diag);
     fclose(f);
@@ -533,7 +533,7 @@ static void check_agreement(const mrv_run *run)
             size_t n = 0;
             f = open_memstream(&text, &n);
             mrv_explain_opts o = {m->eqs[m->results[r]].name, b->first + (int)v,
-                                  1, NULL};
+                                  1, NULL, false};
             assert_status(mrv_explain(run, &o, f, d), MRV_OK);
             fclose(f);
             char label[128];
@@ -667,8 +667,8 @@ static void test_explain_every_demo_equation(void **state)
                 char *text = NULL;
                 size_t n = 0;
                 FILE *f = open_memstream(&text, &n);
-                mrv_explain_opts o = {m->eqs[e].name,
-                                      run->bound->first + (int)v, 0, NULL};
+                mrv_explain_opts o = {
+                    m->eqs[e].name, run->bound->first + (int)v, 0, NULL, false};
                 mrv_status st = mrv_explain(run, &o, f, d);
                 fclose(f);
                 if (st != MRV_OK)
@@ -710,7 +710,7 @@ static void test_explain_landfill_methane(void **state)
     char *text = NULL;
     size_t n = 0;
     FILE *f = open_memstream(&text, &n);
-    mrv_explain_opts o = {"CH4_gen", 2027, 0, NULL};
+    mrv_explain_opts o = {"CH4_gen", 2027, 0, NULL, false};
     assert_status(mrv_explain(run, &o, f, d), MRV_OK);
     fclose(f);
     assert_non_null(strstr(text, "  sum       x in x0 .. y (2009 .. 2027), "
@@ -781,7 +781,7 @@ static char *explain_text(const mrv_run *run, const char *name, int year,
     char *text = NULL;
     size_t n = 0;
     FILE *f = open_memstream(&text, &n);
-    mrv_explain_opts o = {name, year, 0, member};
+    mrv_explain_opts o = {name, year, 0, member, false};
     mrv_diag_reset(d);
     assert_status(mrv_explain(run, &o, f, d), want);
     fclose(f);
@@ -910,6 +910,102 @@ static void test_explain_over_dimensions(void **state)
     free(dir);
 }
 
+/* explain --json: the same tree as data, read back with the strict
+** JSON reader: nodes in the text's order, values bit for bit the run's,
+** reads with their members, a parameter's elements. */
+static void test_explain_json(void **state)
+{
+    (void)state;
+    char *dir = fx_mkdtemp();
+    free(fx_write(dir, "m.yaml", fod_meth));
+    free(fx_write(dir, "t.yaml", fod_table));
+    char *path = fx_write(dir, "p.yaml", fod_project);
+    mrv_options opt;
+    memset(&opt, 0, sizeof opt);
+    opt.search = fx_search();
+    opt.central_only = true;
+    opt.trail = true;
+    mrv_diag *d = mrv_diag_new();
+    mrv_run *run = NULL;
+    assert_status(mrv_run_new(path, &opt, &run, d), MRV_OK);
+    mrv_arena *a = mrv_arena_new(NULL, NULL);
+
+    char *text = NULL;
+    size_t n = 0;
+    FILE *f = open_memstream(&text, &n);
+    mrv_explain_opts o = {"BE", 2026, 0, NULL, true};
+    assert_status(mrv_explain(run, &o, f, d), MRV_OK);
+    fclose(f);
+    const mrv_json *root = NULL;
+    assert_status(mrv_json_parse("explain", text, n, a, &root, d), MRV_OK);
+    assert_string_equal(mrv_json_get(root, "kind")->text, "equation");
+    assert_close(mrv_json_get(root, "vintage")->num, 2026, 0);
+    const mrv_json *nodes = mrv_json_get(root, "nodes");
+    const mrv_json *be = nodes->items[0];
+    assert_string_equal(mrv_json_get(be, "label")->text, "BE[2026]");
+    assert_close(mrv_json_get(be, "value")->num, 44.375, 0);
+    const char *sum = mrv_json_get(be, "sums")->items[0]->text;
+    assert_non_null(strstr(sum, "sum       j in waste (paper, food): 2 terms "
+                                "= 44.375 t\n"));
+    /* Its reads: DECOMP per member, with the member named. */
+    const mrv_json *reads = mrv_json_get(be, "reads");
+    const mrv_json *r1 = reads->items[1];
+    assert_string_equal(mrv_json_get(r1, "label")->text, "DECOMP[2026, food]");
+    assert_string_equal(
+        mrv_json_get(mrv_json_get(r1, "members"), "waste")->text, "food");
+    assert_close(mrv_json_get(r1, "value")->num, 24.375, 0);
+    assert_true(mrv_json_get(r1, "expanded")->b);
+    /* Every node is an equation the text explains, in the same order. */
+    char *plain = explain_text(run, "BE", 2026, NULL, d, MRV_OK);
+    const char *at = plain;
+    for (size_t i = 0; i < nodes->n; i++) {
+        const mrv_json *nd = nodes->items[i];
+        char head[256];
+        snprintf(head, sizeof head, "%s = ", mrv_json_get(nd, "label")->text);
+        const char *hit = strstr(at, head);
+        if (!hit) fail_msg("node %s is not next in the text", head);
+        at = hit + 1;
+        /* The value: the run's, bit for bit. */
+        const mrv_json *eqn = mrv_json_get(nd, "equation");
+        int e = mrv_methodology_equation(run->bound->meth, eqn->text);
+        /* One dimension, waste: paper, food. */
+        size_t pos[MRV_MAX_AXES] = {0};
+        const mrv_json *mem = mrv_json_get(nd, "members");
+        if (mem->n) pos[0] = strcmp(mem->items[0]->text, "food") == 0;
+        if (mrv_json_get(nd, "initial")->b) continue;
+        size_t v = (size_t)(mrv_json_get(nd, "year")->num - 2025);
+        double x = mrv_run_equation_value(
+            run, (size_t)e, v, mrv_bound_eq_combo(run->bound, (size_t)e, pos));
+        assert_memory_equal(&mrv_json_get(nd, "value")->num, &x, sizeof x);
+    }
+    free(plain);
+    free(text);
+
+    /* A parameter: its elements, with values and provenance. */
+    text = NULL;
+    f = open_memstream(&text, &n);
+    mrv_explain_opts po = {"DOC", MRV_NO_YEAR, 0, NULL, true};
+    assert_status(mrv_explain(run, &po, f, d), MRV_OK);
+    fclose(f);
+    assert_status(mrv_json_parse("explain", text, n, a, &root, d), MRV_OK);
+    const mrv_json *par = mrv_json_get(root, "parameter");
+    const mrv_json *els = mrv_json_get(par, "elements");
+    assert_int_equal(els->n, 2);
+    assert_string_equal(mrv_json_get(els->items[1], "label")->text,
+                        "DOC[food]");
+    assert_close(mrv_json_get(els->items[1], "value")->num, 0.15, 0);
+    assert_string_equal(mrv_json_get(par, "origin")->text, "project");
+    assert_close(mrv_json_get(par, "more")->num, 0, 0);
+    free(text);
+
+    mrv_arena_free(a);
+    mrv_run_free(run);
+    mrv_diag_free(d);
+    free(path);
+    fx_rmtree(dir);
+    free(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -931,6 +1027,7 @@ int main(void)
         cmocka_unit_test(test_explain_every_demo_equation),
         cmocka_unit_test(test_explain_landfill_methane),
         cmocka_unit_test(test_explain_over_dimensions),
+        cmocka_unit_test(test_explain_json),
     };
     gsl_set_error_handler_off(); /* process-wide; never in the library */
     return cmocka_run_group_tests_name("explain", tests, NULL, NULL);

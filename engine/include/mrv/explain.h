@@ -26,6 +26,7 @@
 #ifndef MRV_EXPLAIN_H
 #define MRV_EXPLAIN_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "diag.h"
@@ -42,6 +43,9 @@ typedef struct mrv_explain_opts {
     ** per dimension separated by commas ("site_1,food"); NULL explains
     ** every member.  'name' may carry them instead: "A[site_1, food]". */
     const char *member;
+    /* Write the explanation as one JSON object instead of text ('mrv
+    ** explain --json'; docs/cli.md gives its members). */
+    bool json;
 } mrv_explain_opts;
 
 /* Writes the explanation to 'out' (borrowed; written only on success, so
