@@ -926,3 +926,47 @@ bool mrv_ledger_sweep_csv(const mrv_ledger *l, const mrv_sweep *s, FILE *f)
     }
     return !ferror(f);
 }
+
+/* The sweep for 'mrv allocate --json': sweep.csv's rows as objects, the
+** keys' exact decimal values under "values", spreads as report.json's
+** ledger writes them. */
+void mrv_ledger_sweep_json(const mrv_ledger *l, const mrv_sweep *s, FILE *f)
+{
+    const mrv_agreement *a = &l->agr;
+    size_t nc = s->ncols - 1;
+    bool pv = s->has_mc && a->split == MRV_SPLIT_BUYER_VOLUME;
+    fputs("{\"keys\": [", f);
+    for (size_t k = 0; k < s->naxes; k++) {
+        if (k) fputs(", ", f);
+        mrv_json_str(f, s->axis[k].key);
+    }
+    fputs("], \"rows\": [", f);
+    for (size_t j = 0; j < s->n; j++) {
+        const int64_t *t = s->totals + j * s->ncols;
+        fputs(j ? ",\n    {\"values\": {" : "\n    {\"values\": {", f);
+        for (size_t k = 0; k < s->naxes; k++) {
+            if (k) fputs(", ", f);
+            mrv_json_str(f, s->axis[k].key);
+            fputs(": ", f);
+            json_dec(f, mrv_sweep_value(s, j, k));
+        }
+        fprintf(f, "}, \"issued\": %lld", (long long)t[0]);
+        for (size_t k = 0; k < nc; k++) {
+            fputs(", ", f);
+            mrv_json_str(f, mrv_ledger_column_name(a, k));
+            fprintf(f, ": %lld", (long long)t[k + 1]);
+        }
+        if (pv) {
+            fputs(", \"p_buyer_volume\": ", f);
+            mrv_json_num(f, s->mc[j].p_volume);
+        }
+        if (s->has_mc) {
+            fputs(", \"host_keeps\": ", f);
+            json_spread(f, s->mc[j].host_q, s->mc[j].host_mean);
+            fputs(", \"buyer_receives\": ", f);
+            json_spread(f, s->mc[j].buyer_q, s->mc[j].buyer_mean);
+        }
+        fputc('}', f);
+    }
+    fputs(s->n ? "\n  ]}" : "]}", f);
+}

@@ -261,5 +261,10 @@ void mrv_ledger_sweep_print(const mrv_run *run, const mrv_sweep *s, FILE *f);
 /* sweep.csv: the keys' values, then issued and every ledger column's
 ** crediting-period total, then with draws the per-draw outcome. */
 bool mrv_ledger_sweep_csv(const mrv_ledger *l, const mrv_sweep *s, FILE *f);
+/* The same as one JSON object ('mrv allocate --json'): {"keys": [KEY...],
+** "rows": [{"values": {KEY: exact decimal...}, "issued": N, COLUMN: N...,
+** with draws "p_buyer_volume" (a buyer_volume split), "host_keeps" and
+** "buyer_receives" as {p05, p50, p95, mean}}]}. */
+void mrv_ledger_sweep_json(const mrv_ledger *l, const mrv_sweep *s, FILE *f);
 
 #endif /* MRV_LEDGER_H */
