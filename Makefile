@@ -68,7 +68,7 @@ TEST_HELP_OBJ := $(TEST_HELP:tests/unit/%.c=$(BUILD)/obj/tests/%.o)
 TEST_OBJ := $(TEST_SRC:tests/unit/%.c=$(BUILD)/obj/tests/%.o)
 
 .PHONY: all check test unit cases bad cli security standalone lowmem demo \
-        demo-check browser xlsx screenshot \
+        demo-check browser xlsx json screenshot \
         asan valgrind bench install uninstall clean deps format format-check \
         coverage fuzz fuzz-harnesses fuzz-smoke lint-includes
 all: $(BUILD)/mrv $(BUILD)/libmrv.a
@@ -126,7 +126,7 @@ check: deps
 
 test: all $(TEST_BIN)
 	@$(MAKE) --no-print-directory unit cases bad cli security standalone \
-	    lowmem lint-includes demo-check browser xlsx
+	    lowmem lint-includes demo-check browser xlsx json
 	@echo "make check: all tests passed"
 
 unit: $(TEST_BIN)
@@ -141,6 +141,11 @@ bad: $(BUILD)/mrv
 
 cli: $(BUILD)/mrv
 	@tests/run-cli $(BUILD)/mrv
+
+# --json on every command that takes it, parsed and checked; progress
+# under a pseudo-terminal.
+json: $(BUILD)/mrv
+	@tests/run-json $(BUILD)/mrv
 
 security: $(BUILD)/mrv
 	@tests/run-security $(BUILD)/mrv

@@ -17,12 +17,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <gsl/gsl_errno.h>
 
 #include "explain.h"
 #include "ledger.h"
+#include "output.h"
 #include "report.h"
 #include "run.h"
 #include "units.h"
@@ -88,7 +90,9 @@ static const char usage_run[] =
     "  --seed S              Monte Carlo seed\n"
     "  --threads N           worker threads (default: all cores); results\n"
     "                        do not depend on it\n"
-    "  --quiet               print nothing but errors\n"
+    "  --quiet               print nothing but errors, show no progress\n"
+    "  --json                print one JSON document on stdout instead of\n"
+    "                        the text (docs/cli.md, \"JSON output\")\n"
     "  --help                this text\n";
 
 static const char usage_allocate[] =
@@ -117,7 +121,9 @@ static const char usage_allocate[] =
     "  --draws N             Monte Carlo draws (0: central case only)\n"
     "  --seed S              Monte Carlo seed\n"
     "  --threads N           worker threads (default: all cores)\n"
-    "  --quiet               print nothing but errors\n"
+    "  --quiet               print nothing but errors, show no progress\n"
+    "  --json                print one JSON document on stdout instead of\n"
+    "                        the text (docs/cli.md, \"JSON output\")\n"
     "  --help                this text\n";
 
 static const char usage_explain[] =
@@ -141,6 +147,8 @@ static const char usage_explain[] =
     "  --vintage YEAR        the vintage (a year of the crediting period)\n"
     "  --member M            the member of an equation over dimensions\n"
     "                        (M1,M2 for two dimensions)\n"
+    "  --json                print one JSON document on stdout instead of\n"
+    "                        the text (docs/cli.md, \"JSON output\")\n"
     "  --depth N             explain equations N levels deep (1: NAME only;\n"
     "                        default: all the way to the inputs)\n"
     "  --methodologies DIR   search DIR for methodologies by id (repeatable)\n"
@@ -155,7 +163,8 @@ static const char usage_verify[] =
     "(per-vintage and total statistics, equations, ledger) must come out\n"
     "bit for bit the same with the recorded seed, draws, method and\n"
     "confidence.  Paths in the report are as the run was given them, read\n"
-    "from the current folder.  Prints a summary, or every difference.\n"
+    "from the current folder.  Prints its verdict on the first line, then\n"
+    "every difference.\n"
     "\n"
     "What it reads: a recorded path must lie below the current folder\n"
     "(relative, no '..', no symbolic link out of it) or inside one of its\n"
@@ -175,7 +184,10 @@ static const char usage_verify[] =
     "                        recorded search path (repeatable)\n"
     "  --factors DIR         search DIR for factor tables, likewise\n"
     "  --threads N           worker threads; results do not depend on it\n"
-    "  --quiet               print only differences and errors\n"
+    "  --quiet               print only differences (and the verdict when\n"
+    "                        they fail) and errors\n"
+    "  --json                print one JSON document on stdout instead of\n"
+    "                        the text (docs/cli.md, \"JSON output\")\n"
     "  --help                this text\n"
     "\n"
     "exit status: 0 identical, 1 any difference (inputs or numbers) or a\n"
@@ -183,12 +195,14 @@ static const char usage_verify[] =
     "report, a recorded path refused, or a --project that cannot be read\n";
 
 static const char usage_check[] =
-    "usage: mrv check FILE... [--methodologies DIR] [--factors DIR]\n"
+    "usage: mrv check FILE... [--methodologies DIR] [--factors DIR] "
+    "[--json]\n"
     "\n"
     "Loads each file (methodology, project or factor table, recognised by\n"
     "its top-level key), checks its schema, units and formulas, and for a\n"
     "project binds and compiles it against its methodology, without\n"
-    "evaluating anything.  Prints every error found.\n";
+    "evaluating anything.  Prints every error found; with --json one JSON\n"
+    "document on stdout.\n";
 
 static const char usage_units[] =
     "usage: mrv units\n"
@@ -219,16 +233,24 @@ typedef struct cli {
     char dir[PATH_MAX];  /* run, allocate: the output folder */
     bool quiet;
     bool help;
+    bool json;                       /* --json: one JSON document on stdout */
     size_t nmeth_given, nfact_given; /* given by options, before defaults */
     char *owned[2 * MRV_CLI_MAX_DIRS];
     size_t nowned;
 } cli;
 
+/* The last failure no diagnostics sink holds (a usage error, memory), for
+** the JSON document of --json. */
+static char usage_error[512];
+
 static int fail_usage(const char *fmt, ...) MRV_PRINTF(1, 2);
 static int fail_usage(const char *fmt, ...)
 {
-    va_list ap;
+    va_list ap, again;
     va_start(ap, fmt);
+    va_copy(again, ap);
+    vsnprintf(usage_error, sizeof usage_error, fmt, again);
+    va_end(again);
     fprintf(stderr, "mrv: error: ");
     vfprintf(stderr, fmt, ap);
     fprintf(stderr, "\nmrv: see 'mrv --help'\n");
@@ -240,6 +262,7 @@ static int fail_usage(const char *fmt, ...)
 ** memory than is left. */
 static int out_of_memory(void)
 {
+    snprintf(usage_error, sizeof usage_error, "out of memory");
     fputs("mrv: error: out of memory\n", stderr);
     return 1;
 }
@@ -320,6 +343,16 @@ static bool default_dirs(cli *c, const char *sub_repo, const char *sub_share,
     return true;
 }
 
+/* The commands that print one JSON document with --json. */
+static bool takes_json(const char *cmd)
+{
+    static const char *const cmds[] = {"run", "allocate", "check", "explain",
+                                       "verify"};
+    for (size_t i = 0; i < sizeof cmds / sizeof *cmds; i++)
+        if (strcmp(cmd, cmds[i]) == 0) return true;
+    return false;
+}
+
 static int parse_args(cli *c, int argc, char **argv)
 {
     for (int i = 2; i < argc; i++) {
@@ -348,6 +381,8 @@ static int parse_args(cli *c, int argc, char **argv)
             c->quiet = true;
         } else if (verify && strcmp(a, "--allow-paths") == 0) {
             c->allow_paths = true;
+        } else if (strcmp(a, "--json") == 0 && takes_json(c->cmd)) {
+            c->json = true;
         } else if (strcmp(a, "--out") == 0) {
             c->out = val;
             i++;
@@ -435,16 +470,156 @@ static int parse_args(cli *c, int argc, char **argv)
     return 0;
 }
 
-static int finish(mrv_diag *d, mrv_status st)
+/* ---- --json ------------------------------------------------------------ */
+
+/* What a command adds to its JSON document, after "exit_status": members
+** written as ',\n  "NAME": VALUE', by fn(f, arg). */
+typedef struct payload {
+    void (*fn)(FILE *f, const void *arg);
+    const void *arg;
+} payload;
+
+/* {"DIAGNOSTIC"...}: every entry recorded, as stderr shows it, split
+** into its parts. */
+static void json_diagnostics(FILE *f, const mrv_diag *d)
+{
+    static const char *const sev[] = {"error", "warning", "note"};
+    size_t n = d ? mrv_diag_count(d) : 0, errors = 0;
+    fputs(",\n  \"diagnostics\": [", f);
+    for (size_t i = 0; i < n; i++) {
+        const mrv_diag_entry *e = mrv_diag_get(d, i);
+        errors += e->sev == MRV_SEV_ERROR;
+        fputs(i ? ",\n    {\"severity\": " : "\n    {\"severity\": ", f);
+        mrv_json_str(f, sev[e->sev]);
+        fputs(", \"file\": ", f);
+        if (e->pos.file)
+            mrv_json_str(f, e->pos.file);
+        else
+            fputs("null", f);
+        if (e->pos.file && e->pos.line)
+            fprintf(f, ", \"line\": %u, \"column\": %u", e->pos.line,
+                    e->pos.col);
+        else
+            fputs(", \"line\": null, \"column\": null", f);
+        fputs(", \"message\": ", f);
+        mrv_json_str(f, e->msg);
+        fputc('}', f);
+    }
+    fputs(n ? "\n  ]" : "]", f);
+    size_t total = d ? mrv_diag_error_count(d) : 0;
+    fprintf(f, ",\n  \"errors_not_shown\": %zu",
+            total > errors ? total - errors : 0);
+}
+
+/* The one JSON document of --json: the command, its outcome, what the
+** command adds ('p', or nothing when p is NULL), the diagnostics; or,
+** for a failure no diagnostic records (a usage error, memory), one made
+** from 'message'. */
+static void json_document(const cli *c, int rc, const payload *p,
+                          const mrv_diag *d, const char *message)
+{
+    FILE *f = stdout;
+    fputs("{\n  \"mrv\": ", f);
+    mrv_json_str(f, MRV_VERSION_STRING);
+    fputs(", \"command\": ", f);
+    mrv_json_str(f, c->cmd);
+    fprintf(f, ", \"ok\": %s, \"exit_status\": %d", rc == 0 ? "true" : "false",
+            rc);
+    if (p && p->fn) p->fn(f, p->arg);
+    if (message) {
+        fputs(",\n  \"diagnostics\": [\n    {\"severity\": \"error\", "
+              "\"file\": null, \"line\": null, \"column\": null, "
+              "\"message\": ",
+              f);
+        mrv_json_str(f, message);
+        fputs("}\n  ],\n  \"errors_not_shown\": 0", f);
+    } else {
+        json_diagnostics(f, d);
+    }
+    fputs("\n}\n", f);
+}
+
+/* Prints the diagnostics (and with --json the document, with 'p' when
+** the command got that far), frees the sink, and returns the exit
+** status: st's, or 'rc_ok' when st is MRV_OK (verify: 1 on a
+** difference). */
+static int finish_with(const cli *c, mrv_diag *d, mrv_status st,
+                       const payload *p, int rc_ok)
 {
     mrv_diag_print(d, stderr, isatty(2));
     /* Running out of memory is not always recorded (the arena's flag is
     ** enough for the library); a failure must never be silent. */
-    if (st != MRV_OK && mrv_diag_error_count(d) == 0)
-        fprintf(stderr, "mrv: error: %s\n",
-                st == MRV_ENOMEM ? "out of memory" : mrv_status_name(st));
+    const char *unrecorded = NULL;
+    if (st != MRV_OK && mrv_diag_error_count(d) == 0) {
+        unrecorded = st == MRV_ENOMEM ? "out of memory" : mrv_status_name(st);
+        fprintf(stderr, "mrv: error: %s\n", unrecorded);
+    }
+    int rc = st == MRV_OK ? rc_ok : mrv_status_exit_code(st);
+    if (c->json) json_document(c, rc, p, d, unrecorded);
     mrv_diag_free(d);
-    return mrv_status_exit_code(st);
+    return rc;
+}
+
+static int finish(const cli *c, mrv_diag *d, mrv_status st)
+{
+    return finish_with(c, d, st, NULL, 0);
+}
+
+/* ---- progress ---------------------------------------------------------- */
+
+/* The Monte Carlo's progress, on stderr when it is a terminal and the
+** run is long: nothing for the first half second, then a line rewritten at
+** most ten times a second, erased at the end.  Written to the real
+** stderr (the escaping stream would show the carriage return); it holds
+** no text from any file. */
+static FILE *raw_stderr;
+
+typedef struct progress_state {
+    struct timespec start, last;
+    bool shown;
+} progress_state;
+
+static double seconds_since(const struct timespec *t)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)(now.tv_sec - t->tv_sec) +
+           (double)(now.tv_nsec - t->tv_nsec) * 1e-9;
+}
+
+static void show_progress(void *ud, uint64_t done, uint64_t total)
+{
+    progress_state *ps = ud;
+    if (done >= total) {
+        if (ps->shown) fputs("\r\033[K", raw_stderr);
+        ps->shown = false;
+        fflush(raw_stderr);
+        return;
+    }
+    if (seconds_since(&ps->start) < 0.5) return;
+    if (ps->shown && seconds_since(&ps->last) < 0.1) return;
+    clock_gettime(CLOCK_MONOTONIC, &ps->last);
+    char a[32], b[32], ra[32], rb[32];
+    snprintf(ra, sizeof ra, "%llu", (unsigned long long)done);
+    snprintf(rb, sizeof rb, "%llu", (unsigned long long)total);
+    fprintf(raw_stderr, "\rMonte Carlo: %s of %s draws (%d %%)\033[K",
+            mrv_fmt_group(ra, a, sizeof a), mrv_fmt_group(rb, b, sizeof b),
+            (int)(100.0 * (double)done / (double)total));
+    fflush(raw_stderr);
+    ps->shown = true;
+}
+
+/* Progress is shown to a person at a terminal only: never when stderr
+** is a file or a pipe, nor with --quiet. */
+static mrv_progress progress_for(const cli *c, progress_state *ps)
+{
+    mrv_progress p = {NULL, NULL};
+    if (c->quiet || !raw_stderr || !isatty(fileno(raw_stderr))) return p;
+    memset(ps, 0, sizeof *ps);
+    clock_gettime(CLOCK_MONOTONIC, &ps->start);
+    p.fn = show_progress;
+    p.ud = ps;
+    return p;
 }
 
 /* The run's hook, before any work: the output folder (--out, else
@@ -482,12 +657,62 @@ static mrv_run *start_run(cli *c, const char *cmd, mrv_diag **d, int *rc)
     ** run before anything is written. */
     c->opt.sweeps = c->sweep;
     c->opt.nsweeps = c->nsweep;
+    progress_state ps;
+    c->opt.progress = progress_for(c, &ps);
     mrv_status st = mrv_run_new(c->files[0], &c->opt, &run, *d);
+    c->opt.progress.fn = NULL;
     if (st != MRV_OK) {
-        *rc = finish(*d, st);
+        *rc = finish(c, *d, st);
         return NULL;
     }
     return run;
+}
+
+/* The JSON of 'run' and 'allocate': where the files went, which, the
+** report.json document itself and, for a sweep, its rows. */
+typedef struct written {
+    const char *dir;
+    const char *names; /* "a, b, c" */
+    const mrv_run *run;
+    bool sweep;
+} written;
+
+static void json_written(FILE *f, const void *arg)
+{
+    const written *w = arg;
+    fputs(",\n  \"out\": ", f);
+    mrv_json_str(f, w->dir);
+    fputs(", \"files\": [", f);
+    for (const char *p = w->names; *p;) {
+        size_t n = strcspn(p, ",");
+        char name[128];
+        snprintf(name, sizeof name, "%.*s", (int)n, p);
+        mrv_json_str(f, name);
+        p += n;
+        if (*p) {
+            fputs(", ", f);
+            p += strspn(p, ", ");
+        }
+    }
+    fputs("],\n  \"report\": ", f);
+    /* report.json as the file has it, but for its last line break. */
+    char *text = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&text, &len);
+    bool ok = m && mrv_report_json(w->run, m);
+    if (m && fclose(m) != 0) ok = false;
+    while (ok && len && text[len - 1] == '\n') len--;
+    if (ok)
+        fwrite(text, 1, len, f);
+    else
+        mrv_report_json(w->run, f); /* no memory to trim it: as it is */
+    free(text);
+    if (!w->sweep) return;
+    fputs(",\n  \"sweep\": ", f);
+    if (w->run->sweep)
+        mrv_ledger_sweep_json(w->run->ledger, w->run->sweep, f);
+    else
+        fputs("null", f);
 }
 
 static int cmd_run(cli *c)
@@ -503,12 +728,15 @@ static int cmd_run(cli *c)
     char names[512];
     const char *dir = c->dir;
     mrv_status st = mrv_report_write_named(run, dir, names, sizeof names, d);
-    if (st == MRV_OK && !c->quiet) {
+    if (st == MRV_OK && !c->quiet && !c->json) {
         mrv_report_table(run, stdout);
         printf("\nwrote into %s/: %s\n", dir, names);
     }
+    written w = {dir, names, run, false};
+    payload p = {st == MRV_OK ? json_written : NULL, &w};
+    rc = finish_with(c, d, st, &p, 0);
     mrv_run_free(run);
-    return finish(d, st);
+    return rc;
 }
 
 static int cmd_allocate(cli *c)
@@ -527,18 +755,37 @@ static int cmd_allocate(cli *c)
         st = mrv_error(d, whole, MRV_ESCHEMA,
                        "the project has no 'allocation' to allocate");
         mrv_run_free(run);
-        return finish(d, st);
+        return finish(c, d, st);
     }
     char names[512];
     const char *dir = c->dir;
     st = mrv_report_write_named(run, dir, names, sizeof names, d);
-    if (st == MRV_OK && !c->quiet) {
+    if (st == MRV_OK && !c->quiet && !c->json) {
         mrv_ledger_print(run, stdout);
         if (run->sweep) mrv_ledger_sweep_print(run, run->sweep, stdout);
         printf("\nwrote into %s/: %s\n", dir, names);
     }
+    written w = {dir, names, run, true};
+    payload p = {st == MRV_OK ? json_written : NULL, &w};
+    rc = finish_with(c, d, st, &p, 0);
     mrv_run_free(run);
-    return finish(d, st);
+    return rc;
+}
+
+/* A member holding what a library function wrote as JSON into memory. */
+typedef struct captured {
+    const char *name;
+    const char *text;
+    size_t len;
+} captured;
+
+static void json_captured(FILE *f, const void *arg)
+{
+    const captured *k = arg;
+    size_t len = k->len;
+    while (len && k->text[len - 1] == '\n') len--;
+    fprintf(f, ",\n  \"%s\": ", k->name);
+    fwrite(k->text, 1, len, f);
 }
 
 static int cmd_explain(cli *c)
@@ -558,13 +805,23 @@ static int cmd_explain(cli *c)
     c->opt.trail = true;
     mrv_run *run = NULL;
     mrv_status st = mrv_run_new(c->files[0], &c->opt, &run, d);
+    char *text = NULL;
+    size_t len = 0;
+    FILE *out = stdout;
+    if (st == MRV_OK && c->json && !(out = open_memstream(&text, &len)))
+        st = MRV_ENOMEM;
     if (st == MRV_OK) {
         mrv_explain_opts xo = {c->files[1], c->vintage, c->depth, c->member,
-                               false};
-        st = mrv_explain(run, &xo, stdout, d);
+                               c->json};
+        st = mrv_explain(run, &xo, out, d);
     }
+    if (out != stdout && fclose(out) != 0 && st == MRV_OK) st = MRV_ENOMEM;
     mrv_run_free(run);
-    return finish(d, st);
+    captured k = {"explanation", text, len};
+    payload p = {st == MRV_OK && text ? json_captured : NULL, &k};
+    int rc = finish_with(c, d, st, &p, 0);
+    free(text);
+    return rc;
 }
 
 static int cmd_verify(cli *c)
@@ -588,12 +845,40 @@ static int cmd_verify(cli *c)
     vo.threads = c->opt.threads;
     vo.quiet = c->quiet;
     vo.allow_paths = c->allow_paths;
+    vo.json = c->json;
+    progress_state ps;
+    vo.progress = progress_for(c, &ps);
+    char *text = NULL;
+    size_t len = 0;
+    FILE *out = c->json ? open_memstream(&text, &len) : stdout;
     mrv_verify_result res;
-    mrv_status st = mrv_verify(&vo, stdout, &res, d);
-    if (st != MRV_OK) return finish(d, st);
-    mrv_diag_print(d, stderr, isatty(2));
-    mrv_diag_free(d);
-    return res.identical ? 0 : 1;
+    memset(&res, 0, sizeof res);
+    mrv_status st = out ? mrv_verify(&vo, out, &res, d) : MRV_ENOMEM;
+    if (out && out != stdout && fclose(out) != 0 && st == MRV_OK)
+        st = MRV_ENOMEM;
+    captured k = {"verify", text, len};
+    payload p = {st == MRV_OK && text ? json_captured : NULL, &k};
+    int rc = finish_with(c, d, st, &p, res.identical ? 0 : 1);
+    free(text);
+    return rc;
+}
+
+/* The files 'check' was given, each with whether it passed. */
+typedef struct checked {
+    const cli *c;
+    const bool *ok;
+} checked;
+
+static void json_checked(FILE *f, const void *arg)
+{
+    const checked *k = arg;
+    fputs(",\n  \"files\": [", f);
+    for (size_t i = 0; i < k->c->nfiles; i++) {
+        fputs(i ? ",\n    {\"path\": " : "\n    {\"path\": ", f);
+        mrv_json_str(f, k->c->files[i]);
+        fprintf(f, ", \"ok\": %s}", k->ok[i] ? "true" : "false");
+    }
+    fputs(k->c->nfiles ? "\n  ]" : "]", f);
 }
 
 static int cmd_check(cli *c)
@@ -607,12 +892,17 @@ static int cmd_check(cli *c)
     mrv_diag *d = mrv_diag_new();
     if (!d) return out_of_memory();
     mrv_status worst = MRV_OK;
+    bool ok[MRV_CLI_MAX_FILES];
     for (size_t i = 0; i < c->nfiles; i++) {
         mrv_status st = mrv_check_file(c->files[i], &c->opt.search, d);
-        if (st == MRV_OK && !c->quiet) printf("%s: ok\n", c->files[i]);
+        ok[i] = st == MRV_OK;
+        if (st == MRV_OK && !c->quiet && !c->json)
+            printf("%s: ok\n", c->files[i]);
         if (st != MRV_OK && worst == MRV_OK) worst = st;
     }
-    return finish(d, worst);
+    checked k = {c, ok};
+    payload p = {json_checked, &k};
+    return finish_with(c, d, worst, &p, 0);
 }
 
 /* A unit's size in SI-like base units (kg, m, J, s, Nm3, Wp), with the
@@ -754,6 +1044,7 @@ int main(int argc, char **argv)
     ** library's, goes through the escaping streams.  stderr stays
     ** unbuffered, stdout line-buffered, as on a terminal. */
     FILE *raw_out = stdout, *raw_err = stderr;
+    raw_stderr = raw_err;
     mrv_term tout, terr;
     stdout = term_stream(&tout, raw_out, _IOLBF);
     stderr = term_stream(&terr, raw_err, _IONBF);
@@ -786,6 +1077,11 @@ static int run_command(int argc, char **argv)
     cli c = {0};
     c.cmd = cmd;
     c.vintage = MRV_NO_YEAR;
+    /* With --json a usage error is a document too, even when it comes
+    ** before the option is read. */
+    bool want_json = false;
+    for (int i = 2; i < argc; i++)
+        want_json |= strcmp(argv[i], "--json") == 0 && takes_json(cmd);
     int rc = parse_args(&c, argc, argv);
     if (rc == 0) {
         if (strcmp(cmd, "run") == 0)
@@ -802,6 +1098,10 @@ static int run_command(int argc, char **argv)
             rc = cmd_units(&c);
         else
             rc = fail_usage("unknown command '%s'", cmd);
+    }
+    if (want_json && rc != 0 && usage_error[0] && !c.help) {
+        c.json = true;
+        json_document(&c, rc, NULL, NULL, usage_error);
     }
     for (size_t i = 0; i < c.nowned; i++) free(c.owned[i]);
     return rc;
