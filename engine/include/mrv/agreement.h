@@ -73,6 +73,10 @@
 #include "diag.h"
 #include "yamlsrc.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef enum mrv_dbase {
     MRV_OF_ISSUED,
     MRV_OF_REMAINING,
@@ -173,5 +177,9 @@ void mrv_allocation_check_rule(const mrv_allocation *a,
 ** bits (then sum->den is 0).  Deductions of what remains can never take
 ** more than all of it and are left out. */
 bool mrv_agreement_rates_ok(const mrv_agreement *a, mrv_dec *sum);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* MRV_AGREEMENT_H */

@@ -16,6 +16,10 @@
 
 #include "status.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* Lua-style allocator: nsize == 0 frees 'ptr' and returns NULL; otherwise
 ** returns a block of nsize bytes (ptr is always NULL here: the arena never
 ** reallocates) or NULL on failure. */
@@ -65,5 +69,9 @@ bool mrv_vec_push(mrv_vec *v, const void *x);
 void *mrv_vec_freeze(mrv_vec *v, mrv_arena *a);
 void mrv_vec_free(mrv_vec *v);
 #define MRV_VEC_AT(v, T, i) (((T *)(v)->data)[i])
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* MRV_ARENA_H */

@@ -14,6 +14,10 @@
 
 #include <stdint.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* ---- files ------------------------------------------------------------- */
 
 /* Bytes of one YAML file: hand-written files are a few kilobytes, and the
@@ -100,8 +104,12 @@
 ** and a tree has at most one level per axis plus its leaf. */
 #define MRV_PICK_MAXREL 8
 
+/* Checked where the library is built (C11); a C++ user's compiler has
+** its own spelling and need not check them. */
+#ifndef __cplusplus
 _Static_assert(MRV_MAX_SCOPE <= 64, "sum indices are bits of a uint64_t");
 _Static_assert(MRV_PICK_MAXREL > MRV_MAX_AXES, "one multiplier per level");
+#endif
 
 /* ---- units ------------------------------------------------------------- */
 
@@ -171,5 +179,9 @@ _Static_assert(MRV_PICK_MAXREL > MRV_MAX_AXES, "one multiplier per level");
 #define MRV_CLI_MAX_DIRS  16
 /* What --threads accepts; a run starts at most MRV_MC_MAX_THREADS. */
 #define MRV_CLI_MAX_THREADS 1024
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* MRV_CAPS_H */

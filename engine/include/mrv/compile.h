@@ -17,6 +17,10 @@
 #include "diag.h"
 #include "model.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct mrv_compiled {
     const mrv_methodology *m;
     size_t neqs;
@@ -27,5 +31,9 @@ typedef struct mrv_compiled {
 ** sets *out (allocated in 'arena') and returns MRV_OK. */
 mrv_status mrv_compile(const mrv_methodology *m, mrv_arena *arena,
                        const mrv_compiled **out, mrv_diag *diag);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* MRV_COMPILE_H */

@@ -41,6 +41,10 @@
 #include "diag.h"
 #include "yamlsrc.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef enum mrv_rule { /* ORDER RULES: mrv__rule_names in conserv.c */
                         MRV_RULE_NONE,
                         MRV_RULE_AR_TOOL14,
@@ -80,5 +84,9 @@ mrv_status mrv_conserv_load(const mrv_ynode *node, mrv_arena *a,
 ** vintage's 'n' draws (reordered here), NULL when there are none. */
 void mrv_conserv_apply(const mrv_rule_spec *r, mrv_conserv *c, double *x,
                        size_t n);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* MRV_CONSERV_H */

@@ -8,6 +8,10 @@
 
 #include "caps.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* A day: year, month 1-12, day of the month 1-31. */
 typedef struct mrv_date {
     int y, m, d;
@@ -20,5 +24,9 @@ bool mrv_date_valid(mrv_date dt);
 int mrv_date_days_in_year(int y);
 /* Day of the year of a valid date, 1-based. */
 int mrv_date_day_of_year(mrv_date dt);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* MRV_DATE_H */

@@ -19,6 +19,10 @@
 
 #include "caps.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* num / den exactly, as written: 0.07 is {7, 100}, 5% is {5, 100},
 ** 10/17 is {10, 17}.  den > 0; a decimal has den = 10^k. */
 typedef struct mrv_dec {
@@ -79,5 +83,9 @@ char *mrv_dec_format(mrv_dec x, char *buf, size_t n);
 /* 'x' as a percentage when it is a decimal ("5.5 %"), else as the
 ** fraction ("10/17"); returns buf. */
 char *mrv_dec_format_percent(mrv_dec x, char *buf, size_t n);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* MRV_DECIMAL_H */

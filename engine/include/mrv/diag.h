@@ -17,6 +17,10 @@
 #include "caps.h"
 #include "status.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* A position in an input file.  'file' is borrowed: the sink copies it
 ** when a diagnostic is recorded.  line and col are 1-based, col counted in
 ** characters; line 0 means "the whole file" (printed as FILE: error: ...),
@@ -81,5 +85,9 @@ void mrv_diag_print(const mrv_diag *d, FILE *out, bool context);
 
 /* Formats one entry as it would be printed, without a newline. */
 void mrv_diag_format(const mrv_diag_entry *e, char *buf, size_t n);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* MRV_DIAG_H */

@@ -25,6 +25,10 @@
 
 #include "model.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* Below MRV_DIST_MIN_ACCEPT (caps.h) of the distribution inside its
 ** bounds, an uncertainty is an input error rather than something to
 ** sample (mrv_sampler_init's accept). */
@@ -129,5 +133,9 @@ void mrv_sampler_moments(const mrv_sampler *s, double *mean, double *sd);
 ** drawn by the random method, for report.json. */
 const char *mrv_dist_sampler_text(mrv_dist d);
 const char *mrv_dist_name(mrv_dist d);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* MRV_DIST_H */

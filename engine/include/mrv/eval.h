@@ -18,6 +18,10 @@
 
 #include "program.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* The lane count the VM is specialised for: mrv_eval_run with n and
 ** stride both equal to it runs vectorised loops of a known trip count
 ** (any other n works, more slowly).  Monte Carlo blocks have this size
@@ -61,5 +65,9 @@ typedef struct mrv_trace {
 ** success, -1 when out of memory or nothing was found. */
 int mrv_eval_trace(const mrv_program *p, const double *slots, size_t stride,
                    size_t lane, size_t check, mrv_trace *out);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* MRV_EVAL_H */

@@ -32,6 +32,10 @@
 #include "diag.h"
 #include "result.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct mrv_explain_opts {
     const char *name; /* an equation, a parameter, or a result name
                       ** (baseline, project, leakage, reductions) */
@@ -58,5 +62,9 @@ typedef struct mrv_explain_opts {
 ** without its trail, MRV_ENOMEM. */
 mrv_status mrv_explain(const mrv_run *run, const mrv_explain_opts *opts,
                        FILE *out, mrv_diag *diag);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* MRV_EXPLAIN_H */

@@ -42,6 +42,10 @@
 #include "units.h"
 #include "yamlsrc.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* Built-in functions: name, id suffix, minimum and maximum argument count
 ** (-1: any).  ORDER FUNCS: the compiler's tables follow this list. */
 #define MRV_EXPR_FUNCS(X)                                                      \
@@ -173,5 +177,9 @@ const char *mrv_op_name(mrv_ast_op op);
 ** for tests and 'mrv explain'.  Returns the number of bytes the full text
 ** needs (like snprintf). */
 size_t mrv_ast_format(const mrv_ast *a, char *buf, size_t n);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* MRV_EXPR_H */

@@ -21,6 +21,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* Whether 'rel', a path written relative to folder 'dir', names
 ** something below 'dir'.  False, with a reason in *why ("is absolute",
 ** ...), when it is absolute, has a '..' component, or resolves (through
@@ -52,5 +56,9 @@ typedef enum mrv_infile_fail {
 ** NULL and *err the errno behind it (0 when none). */
 mrv_infile_fail mrv_infile_read(const char *path, size_t max, bool regular_only,
                                 char **buf, size_t *len, int *err);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* MRV_INFILE_H */

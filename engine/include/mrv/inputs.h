@@ -27,6 +27,10 @@
 
 #include "resolve.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct mrv_input_row {
     const char *name;       /* the parameter */
     const char *origin;     /* "project" or "default" (the methodology's) */
@@ -48,5 +52,9 @@ typedef struct mrv_inputs {
 ** *out is empty).  Free with mrv_inputs_free. */
 mrv_status mrv_inputs_list(const mrv_bound *b, mrv_inputs *out);
 void mrv_inputs_free(mrv_inputs *in);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* MRV_INPUTS_H */

@@ -22,6 +22,10 @@
 #include "caps.h"
 #include "diag.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef enum mrv_json_kind {
     MRV_J_NULL,
     MRV_J_BOOL,
@@ -70,5 +74,9 @@ const mrv_json *mrv_json_get(const mrv_json *obj, const char *key);
 
 /* "null", "true or false", "number", "string", "array", "object". */
 const char *mrv_json_kind_name(mrv_json_kind k);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* MRV_JSON_H */

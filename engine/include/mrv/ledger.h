@@ -40,6 +40,10 @@
 #include "output.h"
 #include "result.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define MRV_LEDGER_HEADER_HEAD "vintage,estimate,issued" /* then columns */
 #define MRV_SERIALS_HEADER     "vintage,account,first,last,count,block"
 #define MRV_ADJUSTMENTS_HEADER                                                 \
@@ -266,5 +270,9 @@ bool mrv_ledger_sweep_csv(const mrv_ledger *l, const mrv_sweep *s, FILE *f);
 ** with draws "p_buyer_volume" (a buyer_volume split), "host_keeps" and
 ** "buyer_receives" as {p05, p50, p95, mean}}]}. */
 void mrv_ledger_sweep_json(const mrv_ledger *l, const mrv_sweep *s, FILE *f);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* MRV_LEDGER_H */

@@ -30,6 +30,10 @@
 #include "resolve.h"
 #include "trail.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* Lowers 'cp' for the bound project 'b'.  The program is allocated in
 ** b->arena.  On success sets *out and returns MRV_OK; otherwise records
 ** one positioned error and returns its status. */
@@ -63,5 +67,9 @@ typedef struct mrv_lowered {
 mrv_status mrv_lower_with(const mrv_bound *b, const mrv_compiled *cp,
                           const mrv_lower_opts *opts, mrv_lowered *out,
                           mrv_diag *diag);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* MRV_LOWER_H */

@@ -21,6 +21,10 @@
 #include "eval.h"
 #include "result.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* Draws per block: the unit of seeding, of work given to a thread, and of
 ** one pass of the VM, which is specialised for it. */
 #define MRV_MC_BLOCK MRV_EVAL_BLOCK
@@ -52,5 +56,9 @@ typedef struct mrv_progress {
 ** the central case does); MRV_ENOMEM. */
 mrv_status mrv_mc_run(mrv_run *run, unsigned threads,
                       const mrv_progress *progress, mrv_diag *diag);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* MRV_MC_H */

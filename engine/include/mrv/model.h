@@ -29,6 +29,10 @@
 #include "units.h"
 #include "yamlsrc.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* ---- uncertainty (docs/uncertainty.md) -------------------------------- */
 
 typedef enum mrv_dist {
@@ -289,5 +293,9 @@ int mrv_methodology_param(const mrv_methodology *m, const char *name);
 int mrv_methodology_equation(const mrv_methodology *m, const char *name);
 int mrv_methodology_dim(const mrv_methodology *m, const char *name);
 const mrv_factor *mrv_table_entry(const mrv_table *t, const char *entry);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* MRV_MODEL_H */

@@ -17,6 +17,10 @@
 
 #include "diag.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* ---- numbers ------------------------------------------------------------ */
 
 /* The fewest significant digits, 1 to 17, with which %.*g (or %.*e with
@@ -148,5 +152,9 @@ void mrv_outset_abort(mrv_outset *s);
 /* The name of the i-th file added ("vintages.csv"), or NULL past the
 ** last; valid until the set is committed or aborted. */
 const char *mrv_outset_name(const mrv_outset *s, size_t i);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* MRV_OUTPUT_H */

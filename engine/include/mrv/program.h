@@ -21,6 +21,10 @@
 
 #include "model.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* Opcodes.  ORDER OPS: eval_run.h's switch and eval.c's op_names[] follow
 ** this list.
 ** R[x] is slot x; K is the instruction's constant. */
@@ -121,5 +125,9 @@ typedef struct mrv_program {
 } mrv_program;
 
 const char *mrv_opcode_name(mrv_opcode op);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* MRV_PROGRAM_H */

@@ -19,6 +19,10 @@
 #include "program.h"
 #include "stats.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* When Approach 1 is flagged ("disagrees").  Skewed inputs and
 ** curvature make every vintage of most real projects differ a little
 ** from the Monte Carlo, so a mark on every row says nothing; the flag is
@@ -59,5 +63,9 @@ mrv_status mrv_propagate(const mrv_program *p, const mrv_ipcc_input *in,
 ** one sd (Kragten's step; see propagate.c), but at least 1e-8 |x| so that
 ** x +- h stay distinct doubles. */
 double mrv_propagate_step(double x, double sd);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* MRV_PROPAGATE_H */

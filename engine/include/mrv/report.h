@@ -14,6 +14,10 @@
 #include "output.h"
 #include "result.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* The exact header of vintages.csv: the statistics, then the result's
 ** unit (a crediting-period total's drops a trailing per-year, since
 ** summing vintages gives tonnes) and the vintage's share of days ('frac',
@@ -67,5 +71,9 @@ mrv_status mrv_report_write(const mrv_run *run, const char *dir,
 ** ", ", into 'names' (n bytes; truncated to fit), for the CLI's message. */
 mrv_status mrv_report_write_named(const mrv_run *run, const char *dir,
                                   char *names, size_t n, mrv_diag *diag);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* MRV_REPORT_H */

@@ -20,6 +20,10 @@
 #include "diag.h"
 #include "model.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* Where methodologies and factor tables are looked up by id: each
 ** directory in order; DIR/ID.yaml. */
 typedef struct mrv_search {
@@ -135,5 +139,9 @@ double mrv_vpick_central(const mrv_vpick *pk);
 /* The leaf a series with fill: zero gives for a year it does not hold:
 ** 0, certain, from no line of any file (explain tells it by address). */
 extern const mrv_vnode mrv_fill_zero_leaf;
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* MRV_RESOLVE_H */

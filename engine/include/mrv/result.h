@@ -19,6 +19,10 @@
 #include "stats.h"
 #include "trail.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* One run's results, named for the run that makes them (mrv_run_new)
 ** and freed with it (mrv_run_free); a stage fills its fields once and
 ** the ones after it only read them. */
@@ -65,5 +69,9 @@ typedef struct mrv_run {
 ** a result's central value in vintages.csv when frac is 1, so the two are
 ** bit-identical. */
 double mrv_run_equation_value(const mrv_run *run, size_t e, size_t v, size_t m);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* MRV_RESULT_H */

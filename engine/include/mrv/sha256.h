@@ -7,6 +7,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct mrv_sha256 {
     uint32_t h[8];
     uint64_t nbytes;
@@ -19,5 +23,9 @@ void mrv_sha256_update(mrv_sha256 *c, const void *data, size_t n);
 void mrv_sha256_final(mrv_sha256 *c, unsigned char out[32]);
 /* One call: digest of 'n' bytes at 'data' as 64 lowercase hex digits. */
 void mrv_sha256_hex(const void *data, size_t n, char out[65]);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* MRV_SHA256_H */

@@ -17,6 +17,10 @@
 
 #include "status.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* The statistics of one result in one vintage (or the total). */
 typedef struct mrv_stat {
     double central;              /* every input at its value */
@@ -62,5 +66,9 @@ void mrv_stats_quantiles(double *x, size_t n, const double *p, size_t np,
 /* The type-7 interpolation between the order statistics x(k) = a and
 ** x(k + 1) = b at fraction t = h - k (equal values give a exactly). */
 double mrv_stats_lerp7(double a, double b, double t);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* MRV_STATS_H */

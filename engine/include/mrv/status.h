@@ -7,6 +7,10 @@
 #ifndef MRV_STATUS_H
 #define MRV_STATUS_H
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef enum mrv_status {
     MRV_OK = 0,
     MRV_ENOMEM,   /* allocation failed (sticky in the arena) */
@@ -29,6 +33,10 @@ int mrv_status_exit_code(mrv_status st);
 #define MRV_PRINTF(f, a) __attribute__((format(printf, f, a)))
 #else
 #define MRV_PRINTF(f, a)
+#endif
+
+#ifdef __cplusplus
+}
 #endif
 
 #endif /* MRV_STATUS_H */

@@ -26,6 +26,10 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef enum mrv_term_mode {
     MRV_TERM_TEXT, /* lines of text: LF passes */
     MRV_TERM_LINE  /* one line: LF is escaped too */
@@ -59,5 +63,9 @@ bool mrv_term_finish(mrv_term *t);
 
 /* Shows the whole string 's' on 'out'. */
 void mrv_term_puts(FILE *out, const char *s, mrv_term_mode mode);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* MRV_TERM_H */

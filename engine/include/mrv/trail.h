@@ -32,6 +32,10 @@
 #include "model.h"
 #include "resolve.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* Terms of a sum kept with their index values and values. */
 #define MRV_TRAIL_TERMS 12
 
@@ -131,5 +135,9 @@ bool mrv_trail_value(const mrv_trail_inst *in, const mrv_ast *n, double *v);
 /* Sets every value from 'slots', the central program's slots after one
 ** pass of the VM on the central inputs, and forms the listed terms. */
 void mrv_trail_fill(mrv_trail *t, const double *slots);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* MRV_TRAIL_H */

@@ -31,6 +31,10 @@
 
 #include "status.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* ORDER DIM: names in units.c (dim_names) follow this order. */
 enum {
     MRV_DIM_MASS,
@@ -140,5 +144,9 @@ bool mrv_unit_atom_at(size_t i, mrv_unit_atom *out);
 
 /* The i-th substance tag ("CO2e", "CH4", ...), or NULL past the last. */
 const char *mrv_unit_tag_at(size_t i);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* MRV_UNITS_H */

@@ -27,6 +27,10 @@
 #include "resolve.h"
 #include "run.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct mrv_verify_opts {
     const char *report;  /* path of report.json */
     const char *project; /* re-run this project file instead of the
@@ -84,5 +88,9 @@ struct mrv_json;
 void mrv_verify_compare(const struct mrv_json *recorded,
                         const struct mrv_json *now, FILE *out,
                         mrv_verify_result *res);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* MRV_VERIFY_H */

@@ -20,6 +20,10 @@
 #include "caps.h"
 #include "diag.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef enum mrv_ykind { MRV_Y_SCALAR, MRV_Y_MAP, MRV_Y_SEQ } mrv_ykind;
 
 typedef enum mrv_ystyle { /* how a scalar was written */
@@ -99,5 +103,9 @@ mrv_srcpos mrv_yaml_scalar_pos(const mrv_ynode *s, size_t offset);
 
 /* "mapping", "sequence" or "scalar", for messages. */
 const char *mrv_ykind_name(mrv_ykind k);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* MRV_YAMLSRC_H */
