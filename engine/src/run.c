@@ -17,6 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <gsl/gsl_errno.h>
+
 #include "eval.h"
 #include "ledger.h"
 #include "lower.h"
@@ -206,6 +208,39 @@ static void central_only_stats(mrv_run *run)
     }
 }
 
+void mrv_gsl_handler_off(void)
+{
+    gsl_set_error_handler_off();
+}
+
+#ifndef MRV_DATADIR
+#define MRV_DATADIR "/usr/local/share/mrv"
+#endif
+
+/* Where a caller that names no folder finds methodologies and factor
+** tables (a zeroed mrv_options, as mrv.h's minimal program has it): the
+** installed ones, PREFIX/share/mrv, compiled in as MRV_DATADIR. */
+static const char *const installed_meth[] = {MRV_DATADIR "/methodologies"};
+static const char *const installed_factors[] = {MRV_DATADIR "/factors"};
+
+static mrv_search with_installed(const mrv_search *given)
+{
+    mrv_search s;
+    if (given)
+        s = *given;
+    else
+        memset(&s, 0, sizeof s);
+    if (s.nmeth == 0) {
+        s.meth_dirs = installed_meth;
+        s.nmeth = 1;
+    }
+    if (s.nfactor == 0) {
+        s.factor_dirs = installed_factors;
+        s.nfactor = 1;
+    }
+    return s;
+}
+
 static mrv_status prepare(const char *path, const mrv_search *search,
                           const mrv_lower_opts *lo, mrv_bound **b,
                           const mrv_compiled **cp, mrv_lowered *lw, mrv_diag *d)
@@ -229,8 +264,9 @@ mrv_status mrv_run_new(const char *path, const mrv_options *opt, mrv_run **out,
     if (!run) return MRV_ENOMEM;
     mrv_lower_opts lo = {true, opt->trail};
     mrv_lowered lw;
+    mrv_search search = with_installed(&opt->search);
     mrv_status st =
-        prepare(path, &opt->search, &lo, &run->bound, &run->compiled, &lw, d);
+        prepare(path, &search, &lo, &run->bound, &run->compiled, &lw, d);
     if (st != MRV_OK) {
         free(run);
         return st;
@@ -246,7 +282,7 @@ mrv_status mrv_run_new(const char *path, const mrv_options *opt, mrv_run **out,
     run->method = opt->method_set ? opt->method : pj->mc.method;
     if (opt->central_only) run->draws = 0;
     run->stats = calloc((run->nvint + 1) * MRV_NRESULTS, sizeof *run->stats);
-    if (!run->stats || !keep_search(run, &opt->search)) {
+    if (!run->stats || !keep_search(run, &search)) {
         mrv_run_free(run);
         return MRV_ENOMEM;
     }
@@ -314,7 +350,8 @@ mrv_status mrv_check_file(const char *path, const mrv_search *search,
         mrv_bound *b = NULL;
         const mrv_compiled *cp = NULL;
         mrv_lowered lw;
-        st = prepare(path, search, NULL, &b, &cp, &lw, d);
+        mrv_search s = with_installed(search);
+        st = prepare(path, &s, NULL, &b, &cp, &lw, d);
         mrv_bound_free(b);
         break;
     }

@@ -12,14 +12,16 @@
 **              propagate.h IPCC Approach 1)
 **   ledger.h   issued units: deductions, split, serials, adjustments
 **   output.h   numbers as text, JSON and CSV fields, the output folder
-**   report.h   vintages.csv, report.json, the printed table
+**   report.h   vintages.csv, report.json, report.html, report.xlsx, the
+**              printed table
 **   run.h      all of it for one project: mrv_run_new / mrv_run_free
 **
 ** Two process-wide settings belong to the program, never to the library
 ** (which neither reads the environment nor changes global state):
 **
-**   - call gsl_set_error_handler_off() once at start-up: GSL's default
-**     handler aborts the process, and mrv checks every status itself;
+**   - call mrv_gsl_handler_off() (or gsl_set_error_handler_off()) once
+**     at start-up: GSL's default handler aborts the process, and mrv
+**     checks every status itself;
 **   - keep the "C" numeric locale (never setlocale(LC_ALL, "")): numbers
 **     in YAML are read, and files written, with '.' as decimal point.
 **
@@ -27,6 +29,7 @@
 ** records positioned diagnostics in an mrv_diag (diag.h), its last
 ** argument.  A minimal program:
 **
+**     mrv_gsl_handler_off();           // once, at start-up
 **     mrv_diag *d = mrv_diag_new();
 **     mrv_options opt = {0};           // search dirs in opt.search
 **     mrv_run *run = NULL;
@@ -35,6 +38,19 @@
 **     mrv_diag_print(d, stderr, false);
 **     mrv_run_free(run);
 **     mrv_diag_free(d);
+**
+** A zeroed mrv_options looks for methodologies and factor tables in the
+** installed PREFIX/share/mrv/methodologies and PREFIX/share/mrv/factors
+** (run.h); name other folders in opt.search.  After 'make install':
+**
+**     #include <mrv/mrv.h>
+**     cc prog.c $(pkg-config --cflags --libs mrv)     (or c++)
+**
+** links against libmrv.so (soname libmrv.so.0), which exports only the
+** functions and objects named mrv_... declared in these headers; every
+** header is usable from C++ (extern "C").  The headers not included
+** here are included by name: verify.h, explain.h, inputs.h, json.h and
+** the others of PREFIX/include/mrv.
 */
 #ifndef MRV_MRV_H
 #define MRV_MRV_H
@@ -58,8 +74,16 @@
 #include "ledger.h"
 #include "report.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #ifndef MRV_VERSION_STRING
 #define MRV_VERSION_STRING "0.1.0"
+#endif
+
+#ifdef __cplusplus
+}
 #endif
 
 #endif /* MRV_MRV_H */

@@ -23,7 +23,14 @@
 #include "resolve.h"
 #include "result.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct mrv_options {
+    /* Folders to look for methodologies and factor tables in; none (a
+    ** zeroed struct): the installed ones, PREFIX/share/mrv/methodologies
+    ** and PREFIX/share/mrv/factors (MRV_DATADIR at build time). */
     mrv_search search;
     bool draws_set; /* --draws overrides the project's */
     uint64_t draws;
@@ -65,9 +72,21 @@ mrv_status mrv_run_new(const char *path, const mrv_options *opt, mrv_run **out,
                        mrv_diag *diag);
 void mrv_run_free(mrv_run *run);
 
+/* Turns GSL's abort-on-error handler off for the whole process
+** (gsl_set_error_handler_off), which every program using libmrv must do
+** once at start-up (mrv.h): mrv checks every GSL status itself, and a
+** program need not link GSL to make the call.  The library never calls
+** it on its own: the handler is the program's. */
+void mrv_gsl_handler_off(void);
+
 /* Loads, binds, compiles and lowers the file at 'path' without evaluating
-** it: a project, a methodology (compiled alone) or a factor table. */
+** it: a project, a methodology (compiled alone) or a factor table.
+** 'search' as mrv_options's (NULL or empty: the installed folders). */
 mrv_status mrv_check_file(const char *path, const mrv_search *search,
                           mrv_diag *diag);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* MRV_RUN_H */
