@@ -1,6 +1,6 @@
 # mrv: build, test, demo, bench and install, all from here.
 #
-#   make            build/mrv and build/libmrv.a
+#   make            build/mrv, build/libmrv.a and build/libmrv.so.VERSION
 #   make check      install missing packages, build, run every test
 #   make lint-includes  modules as docs/ARCHITECTURE.md maps them, no
 #                   include cycle (part of make check)
@@ -12,7 +12,12 @@
 #   make bench      Monte Carlo timing against the numpy reference
 #   make fuzz       libFuzzer harnesses into build-fuzz/ (clang)
 #   make fuzz-smoke each harness for FUZZ_SECONDS (20) from its corpus
-#   make install PREFIX=/usr/local
+#   make install PREFIX=/usr/local [DESTDIR=staging]
+#                   the command, libmrv.a and libmrv.so (soname
+#                   libmrv.so.0), headers, mrv.pc, man pages mrv(1) and
+#                   mrv(5), bash completion, methodologies, factor tables
+#   make install-check  the installed library used by a C and a C++
+#                   program through pkg-config, in a temporary PREFIX
 #   make format     clang-format the sources; format-check: fail if needed
 #   make coverage   the test suite with gcov; line coverage per file
 #
@@ -22,6 +27,9 @@
 BUILD   ?= build
 PREFIX  ?= /usr/local
 VERSION := 0.1.0
+# The shared library's soname changes with an incompatible ABI.
+SOVERSION := 0
+SONAME    := libmrv.so.$(SOVERSION)
 
 # Yours to set (make CC=clang CFLAGS=-O0 LDFLAGS=...; or from the
 # environment): CC, CPPFLAGS, CFLAGS (default -O2 -g), LDFLAGS, LDLIBS.
@@ -33,6 +41,10 @@ CFLAGS  ?= -O2 -g
 PKGS     := gsl yaml-0.1 xlsxwriter
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lgsl -lgslcblas -lyaml -lxlsxwriter -lm)
+# The library's objects go into libmrv.a and libmrv.so alike:
+# position-independent, and calling each other directly (no
+# interposition: a program cannot replace mrv_run_new under the library).
+LIB_PIC := -fPIC -fno-semantic-interposition
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
@@ -50,7 +62,7 @@ LINK        = $(CC) $(ALL_CFLAGS) $(LDFLAGS)
 # everything depends on that file, and it changes only when they do, so
 # 'make CFLAGS=-O0' after a plain 'make' rebuilds instead of saying
 # there is nothing to do.
-FLAGS_TEXT := $(CC) $(ALL_CFLAGS) | $(LDFLAGS) | $(LDLIBS)
+FLAGS_TEXT := $(CC) $(ALL_CFLAGS) $(LIB_PIC) | $(LDFLAGS) | $(LDLIBS)
 FLAGS_FILE := $(BUILD)/flags
 ifneq ($(FLAGS_TEXT),$(file < $(FLAGS_FILE)))
 $(shell mkdir -p $(BUILD))
@@ -69,9 +81,11 @@ TEST_OBJ := $(TEST_SRC:tests/unit/%.c=$(BUILD)/obj/tests/%.o)
 
 .PHONY: all check test unit cases bad cli security standalone lowmem demo \
         demo-check browser xlsx json screenshot \
-        asan valgrind bench install uninstall clean deps format format-check \
+        asan valgrind bench install uninstall install-check clean deps \
+        format format-check \
         coverage fuzz fuzz-harnesses fuzz-smoke lint-includes
-all: $(BUILD)/mrv $(BUILD)/libmrv.a
+LIB_SO := $(BUILD)/libmrv.so.$(VERSION)
+all: $(BUILD)/mrv $(BUILD)/libmrv.a $(LIB_SO)
 
 deps:
 	@tools/install-deps
@@ -85,7 +99,7 @@ Q := $(if $(V),,@)
 $(BUILD)/obj/%.o: engine/src/%.c $(FLAGS_FILE)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CC      $<")
-	$(Q)$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+	$(Q)$(CC) $(ALL_CFLAGS) $(LIB_PIC) -MMD -MP -c $< -o $@
 
 $(BUILD)/obj/cli/%.o: engine/cli/%.c $(FLAGS_FILE)
 	@mkdir -p $(@D)
@@ -103,6 +117,15 @@ $(BUILD)/libmrv.a: $(LIB_OBJ)
 	@rm -f $@
 	@$(if $(Q),echo "  AR      $@")
 	$(Q)ar rcs $@ $^
+
+# libmrv.so exports the public API only (engine/libmrv.map: mrv_*, not
+# the internal mrv__*); it records the libraries it needs, so a program
+# links with -lmrv alone.
+$(LIB_SO): $(LIB_OBJ) engine/libmrv.map $(FLAGS_FILE)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(LINK) -shared -Wl,-soname,$(SONAME) \
+	    -Wl,--version-script=engine/libmrv.map -o $@ $(LIB_OBJ) \
+	    $(MRV_LDLIBS) $(LDLIBS)
 
 $(BUILD)/mrv: $(CLI_OBJ) $(BUILD)/libmrv.a $(FLAGS_FILE)
 	@$(if $(Q),echo "  LD      $@")
@@ -126,7 +149,7 @@ check: deps
 
 test: all $(TEST_BIN)
 	@$(MAKE) --no-print-directory unit cases bad cli security standalone \
-	    lowmem lint-includes demo-check browser xlsx json
+	    lowmem lint-includes demo-check browser xlsx json install-check
 	@echo "make check: all tests passed"
 
 unit: $(TEST_BIN)
@@ -224,20 +247,45 @@ bench: all
 	@tools/install-deps --bench
 	@tools/bench/run $(BUILD)/mrv
 
+# DESTDIR stages the files elsewhere (packaging); PREFIX is where they
+# will live, compiled into the library as MRV_DATADIR, so installing to
+# another PREFIX rebuilds.
+LIBDIR  := $(DESTDIR)$(PREFIX)/lib
+SHARE   := $(DESTDIR)$(PREFIX)/share
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib \
+	install -d $(DESTDIR)$(PREFIX)/bin $(LIBDIR)/pkgconfig \
 	    $(DESTDIR)$(PREFIX)/include/mrv \
-	    $(DESTDIR)$(PREFIX)/share/mrv/methodologies \
-	    $(DESTDIR)$(PREFIX)/share/mrv/factors
+	    $(SHARE)/mrv/methodologies $(SHARE)/mrv/factors \
+	    $(SHARE)/man/man1 $(SHARE)/man/man5 \
+	    $(SHARE)/bash-completion/completions
 	install -m 755 $(BUILD)/mrv $(DESTDIR)$(PREFIX)/bin/mrv
-	install -m 644 $(BUILD)/libmrv.a $(DESTDIR)$(PREFIX)/lib/libmrv.a
+	install -m 644 $(BUILD)/libmrv.a $(LIBDIR)/libmrv.a
+	install -m 755 $(LIB_SO) $(LIBDIR)/libmrv.so.$(VERSION)
+	ln -sf libmrv.so.$(VERSION) $(LIBDIR)/$(SONAME)
+	ln -sf $(SONAME) $(LIBDIR)/libmrv.so
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' \
+	    engine/mrv.pc.in > $(LIBDIR)/pkgconfig/mrv.pc
 	install -m 644 engine/include/mrv/*.h $(DESTDIR)$(PREFIX)/include/mrv/
-	install -m 644 methodologies/*.yaml $(DESTDIR)$(PREFIX)/share/mrv/methodologies/
-	install -m 644 data/factors/*.yaml $(DESTDIR)$(PREFIX)/share/mrv/factors/
+	install -m 644 docs/man/mrv.1 $(SHARE)/man/man1/mrv.1
+	install -m 644 docs/man/mrv.5 $(SHARE)/man/man5/mrv.5
+	install -m 644 tools/completion/mrv.bash \
+	    $(SHARE)/bash-completion/completions/mrv
+	install -m 644 methodologies/*.yaml $(SHARE)/mrv/methodologies/
+	install -m 644 data/factors/*.yaml $(SHARE)/mrv/factors/
 
 uninstall:
-	rm -rf $(DESTDIR)$(PREFIX)/bin/mrv $(DESTDIR)$(PREFIX)/lib/libmrv.a \
-	    $(DESTDIR)$(PREFIX)/include/mrv $(DESTDIR)$(PREFIX)/share/mrv
+	rm -rf $(DESTDIR)$(PREFIX)/bin/mrv $(LIBDIR)/libmrv.a \
+	    $(LIBDIR)/libmrv.so $(LIBDIR)/$(SONAME) \
+	    $(LIBDIR)/libmrv.so.$(VERSION) $(LIBDIR)/pkgconfig/mrv.pc \
+	    $(DESTDIR)$(PREFIX)/include/mrv $(SHARE)/mrv \
+	    $(SHARE)/man/man1/mrv.1 $(SHARE)/man/man5/mrv.5 \
+	    $(SHARE)/bash-completion/completions/mrv
+
+# make install into a temporary PREFIX (and DESTDIR), then a C and a C++
+# program built with pkg-config alone, the exports, the man pages and
+# the completion (tests/run-install).
+install-check:
+	@tests/run-install "$(CC)"
 
 FORMAT_SRC = engine/*/*.c engine/src/*.h engine/include/mrv/*.h \
              tests/unit/*.[ch] tools/fuzz/*.c
