@@ -34,8 +34,8 @@ static const char *const builtin_accounts[] = {"adaptation_fund", "buffer_pool",
 #define NBUILTIN 4
 
 /* Ledger column names a deduction may not take. */
-static const char *const reserved_columns[] = {"vintage", "estimate", "issued",
-                                               "host",    "buyer",    "total"};
+static const char *const reserved_columns[] = {
+    "vintage", "estimate", "issued", "host", "buyer", "total", "carried"};
 
 static const mrv_keyspec alloc_keys[] = {
     {"host", false},       {"buyer", true},     {"basis", false},

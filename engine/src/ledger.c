@@ -39,6 +39,7 @@ static mrv_status conserve(mrv_ledger *l, const mrv_run *run,
     }
     mrv_conserv *tot = &l->cons[l->nvint];
     memset(tot, 0, sizeof *tot);
+    double carried = 0;
     for (size_t v = 0; v < l->nvint; v++) {
         const mrv_stat *s = &run->stats[v * MRV_NRESULTS + MRV_RES_REDUCTIONS];
         mrv_conserv *c = &l->cons[v];
@@ -61,7 +62,8 @@ static mrv_status conserve(mrv_ledger *l, const mrv_run *run,
                              "is beyond 10^15 t",
                              l->first + (int)v, c->creditable);
         }
-        l->issued[v] = mrv_ledger_issue(c->creditable);
+        l->issued[v] = mrv_ledger_issue_carry(c->creditable, &carried);
+        l->carried[v] = carried;
         l->issued[l->nvint] += l->issued[v];
         /* Each draw gives up the same tonnes as the reported estimate:
         ** the rule's deduction reflects the monitoring's precision, not
@@ -76,6 +78,12 @@ static mrv_status conserve(mrv_ledger *l, const mrv_run *run,
         tot->creditable += c->creditable;
     }
     tot->half_width = tot->relative = tot->factor = (double)NAN;
+    l->carried[l->nvint] = carried;
+    /* Units already issued that later losses leave uncovered: issued
+    ** beyond the estimates of the whole period. */
+    double over =
+        (double)l->issued[l->nvint] - mrv_ledger_round(tot->creditable);
+    l->overissued = over > 0 ? over : 0;
     free(x);
     return MRV_OK;
 }
@@ -107,6 +115,7 @@ static mrv_ledger *ledger_new(const mrv_bound *b, double confidence)
     l->cons = mrv_arena_array(a, l->nvint + 1, sizeof *l->cons);
     l->draw_adj = mrv_arena_array(a, l->nvint, sizeof *l->draw_adj);
     l->issued = mrv_arena_array(a, l->nvint + 1, sizeof *l->issued);
+    l->carried = mrv_arena_array(a, l->nvint + 1, sizeof *l->carried);
     l->authorized = mrv_arena_array(a, l->nvint, sizeof *l->authorized);
     if (mrv_arena_failed(a)) {
         mrv_arena_free(a);
@@ -193,6 +202,17 @@ mrv_status mrv_ledger_build(mrv_run *run, mrv_diag *d)
                     "estimate",
                     mrv__basis_names[l->basis]);
     }
+    /* A shortfall left at the end is a loss no later vintage makes up;
+    ** it matters where units were issued against it. */
+    int last = l->first + (int)l->nvint - 1;
+    if (l->overissued > 0)
+        mrv_warning(d, al->node->pos,
+                    "vintage %d carries a shortfall of %.15g t out of the "
+                    "crediting period: %.15g units issued exceed the "
+                    "period's creditable estimates, a reversal the "
+                    "agreement must compensate (cancel from the buffer "
+                    "pool, or replace)",
+                    last, l->carried[l->nvint], l->overissued);
     if (!al->ft_node)
         mrv_warning(d, al->node->pos,
                     "the agreement has no 'first_transfer': adjustments.csv "

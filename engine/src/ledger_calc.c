@@ -33,6 +33,19 @@ int64_t mrv_ledger_issue(double estimate)
     return (int64_t)floor(mrv_ledger_round(estimate));
 }
 
+int64_t mrv_ledger_issue_carry(double estimate, double *carried)
+{
+    /* Both terms are already to the gram; rounding the difference again
+    ** keeps a shortfall of 0.1 + 0.2 t at 0.3, not 0.30000000000000004. */
+    double net = mrv_ledger_round(mrv_ledger_round(estimate) - *carried);
+    if (net > 0) {
+        *carried = 0;
+        return mrv_ledger_issue(net);
+    }
+    *carried = net < 0 ? -net : 0; /* never -0 */
+    return 0;
+}
+
 static int64_t min64(int64_t a, int64_t b)
 {
     return a < b ? a : b;
@@ -154,12 +167,13 @@ mrv_status mrv__ledger_draws(const mrv_ledger *l, const mrv_agreement *a,
     uint64_t hit = 0;
     double hsum = 0, bsum = 0;
     for (uint64_t i = 0; i < draws; i++) {
+        double carried = 0; /* a draw carries its own shortfalls */
         for (size_t v = 0; v < nv; v++) {
             size_t col = v * MRV_NRESULTS + MRV_RES_REDUCTIONS;
             double x = samples[col * draws + i] - l->draw_adj[v];
             /* mrv_ledger_issue caps a draw at 10^15 t, far beyond any
             ** project, so the integer arithmetic stays exact. */
-            issued[v] = mrv_ledger_issue(x);
+            issued[v] = mrv_ledger_issue_carry(x, &carried);
         }
         mrv_ledger_waterfall(a, nv, issued, cells, NULL);
         int64_t h = 0, b = 0;

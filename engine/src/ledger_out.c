@@ -114,12 +114,14 @@ bool mrv_ledger_csv(const mrv_ledger *l, FILE *f)
     mrv_csv_raw(&row, MRV_LEDGER_HEADER_HEAD);
     for (size_t c = 0; c < nc; c++)
         mrv_csv_text(&row, mrv_ledger_column_name(a, c));
+    mrv_csv_raw(&row, MRV_LEDGER_HEADER_TAIL);
     mrv_csv_end(&row);
     for (size_t v = 0; v <= l->nvint; v++) {
         vintage_field(&row, l, v);
         mrv_csv_num(&row, l->cons[v].creditable);
         mrv_csv_int(&row, l->issued[v]);
         for (size_t c = 0; c < nc; c++) mrv_csv_int(&row, l->cells[v * nc + c]);
+        mrv_csv_num(&row, l->carried[v]);
         mrv_csv_end(&row);
     }
     return !ferror(f);
@@ -482,6 +484,8 @@ static void json_row(FILE *f, const mrv_ledger *l, size_t v)
         mrv_json_str(f, mrv_ledger_column_name(a, k));
         fprintf(f, ": %lld", (long long)l->cells[v * nc + k]);
     }
+    fputs(", \"carried\": ", f);
+    mrv_json_num(f, l->carried[v]);
 }
 
 static void json_spread(FILE *f, const double *q, double mean)
@@ -594,7 +598,9 @@ void mrv_ledger_json(const mrv_run *run, FILE *f)
     }
     fputs("\n    ],\n    \"total\": {", f);
     json_row(f, l, l->nvint);
-    fputs("},\n    \"monte_carlo\": ", f);
+    fputs("},\n    \"overissued\": ", f);
+    mrv_json_num(f, l->overissued);
+    fputs(",\n    \"monte_carlo\": ", f);
     if (!l->has_mc) {
         fputs("null", f);
     } else {
@@ -747,6 +753,34 @@ static void print_schedule(const mrv_ledger *l, FILE *f)
     }
 }
 
+/* Negative vintages carried forward (docs/allocation.md): the vintages
+** that carry a shortfall and what the last one leaves; nothing when no
+** vintage carries one. */
+static void print_carried(const mrv_ledger *l, FILE *f)
+{
+    size_t n = 0;
+    for (size_t v = 0; v < l->nvint; v++) n += l->carried[v] > 0;
+    if (!n) return;
+    char x[48];
+    fputs("carried forward (a shortfall later vintages make up before "
+          "issuing):",
+          f);
+    for (size_t v = 0; v < l->nvint; v++)
+        if (l->carried[v] > 0)
+            fprintf(f, " %d %s t;", l->first + (int)v,
+                    tonnes1(l->carried[v], x, sizeof x));
+    if (l->carried[l->nvint] > 0) {
+        fprintf(f, " left at the end %s t",
+                tonnes1(l->carried[l->nvint], x, sizeof x));
+        if (l->overissued > 0)
+            fprintf(f, ", %s t of it issued already: a reversal to compensate",
+                    tonnes1(l->overissued, x, sizeof x));
+        fputs("\n", f);
+    } else {
+        fputs(" none left at the end\n", f);
+    }
+}
+
 void mrv_ledger_print(const mrv_run *run, FILE *f)
 {
     const mrv_ledger *l = run->ledger;
@@ -814,6 +848,7 @@ void mrv_ledger_print(const mrv_run *run, FILE *f)
                     thousands(l->cells[v * nc + c], x, sizeof x));
         fputc('\n', f);
     }
+    print_carried(l, f);
     fputc('\n', f);
     print_split(l, f);
     if (l->has_mc) {

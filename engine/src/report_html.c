@@ -1623,6 +1623,8 @@ static void section_ledger_table(FILE *f, const page *g)
     const mrv_agreement *a = &l->agr;
     size_t nc = MRV_LEDGER_NCOLS(a);
     bool auth = a->auth != MRV_AUTH_NONE;
+    bool carry = false; /* a column only when a vintage carries */
+    for (size_t v = 0; v < l->nvint; v++) carry |= l->carried[v] > 0;
     fputs("<section>\n<h2>Allocation ledger</h2>\n<p class=\"note\">Whole "
           "units (tCO2e); estimate is the creditable estimate the units are "
           "issued from.</p>\n<div class=\"scroll\">\n<table>\n<thead><tr>"
@@ -1645,6 +1647,7 @@ static void section_ledger_table(FILE *f, const page *g)
         }
         fputs("</th>", f);
     }
+    if (carry) fputs("<th>Carried<span class=\"u\">shortfall</span></th>", f);
     fputs("</tr></thead>\n<tbody>\n", f);
     for (size_t v = 0; v <= l->nvint; v++) {
         char e[48];
@@ -1670,9 +1673,29 @@ static void section_ledger_table(FILE *f, const page *g)
             tonnes_int(f, l->cells[v * nc + c]);
             fputs("</td>", f);
         }
+        if (carry)
+            fprintf(f, "<td>%s</td>",
+                    mrv_fmt_num(l->carried[v], 1, e, sizeof e));
         fputs("</tr>\n", f);
     }
-    fputs("</tbody>\n</table>\n</div>\n</section>\n", f);
+    fputs("</tbody>\n</table>\n</div>\n", f);
+    if (carry) {
+        char x[48], y[48];
+        fputs("<p class=\"note\">A negative vintage issues nothing and "
+              "carries its shortfall forward: later vintages make it up "
+              "before any unit is issued again, so the units issued never "
+              "exceed the cumulative estimate once nothing is carried.",
+              f);
+        if (l->carried[l->nvint] > 0)
+            fprintf(f,
+                    " <strong>Left at the end of the crediting period: %s "
+                    "t; %s t of it issued already, a reversal the agreement "
+                    "must compensate.</strong>",
+                    mrv_fmt_num(l->carried[l->nvint], 1, x, sizeof x),
+                    mrv_fmt_num(l->overissued, 1, y, sizeof y));
+        fputs("</p>\n", f);
+    }
+    fputs("</section>\n", f);
 }
 
 static const char *file_text(const char *name)

@@ -311,6 +311,8 @@ static void sheet_summary(book *bk, const mrv_run *run)
                      mrv_ledger_column_name(a, c));
             kv_num(&sh, item, (double)tot[c], F_WHOLE, "tCO2e");
         }
+        kv_num(&sh, "ledger total: carried", l->carried[l->nvint], F_EST,
+               "tCO2e");
         mrv_ledger_outcome o = mrv_ledger_outcome_of(l);
         kv_num(&sh, "host keeps", (double)o.host_keeps, F_WHOLE, "tCO2e");
         kv_num(&sh, "buyer receives", (double)o.buyer, F_WHOLE, "tCO2e");
@@ -363,8 +365,8 @@ static const char no_allocation[] =
     "no allocation: the project has no 'allocation', so no units are issued";
 
 /* Every ledger column fits: vintage, estimate, issued, the deductions,
-** host and buyer. */
-_Static_assert(3 + MRV_LEDGER_MAX_DEDUCTIONS + 2 <= MAX_COLS,
+** host, buyer and carried. */
+_Static_assert(3 + MRV_LEDGER_MAX_DEDUCTIONS + 3 <= MAX_COLS,
                "a sheet has a column for each of the ledger's");
 
 static void sheet_ledger(book *bk, const mrv_run *run)
@@ -383,6 +385,7 @@ static void sheet_ledger(book *bk, const mrv_run *run)
                  mrv_ledger_column_name(&l->agr, c));
         heads[n] = names[n];
     }
+    if (l) heads[n++] = "carried (tCO2e)"; /* a shortfall carried forward */
     sheet sh;
     sheet_begin(bk, &sh, "Ledger", heads, n);
     if (!l) note_row(&sh, no_allocation);
@@ -395,6 +398,7 @@ static void sheet_ledger(book *bk, const mrv_run *run)
         put_int(&sh, 2, l->issued[v], F_WHOLE);
         for (size_t c = 0; c < nc; c++)
             put_int(&sh, 3 + c, l->cells[v * nc + c], F_WHOLE);
+        put_num(&sh, 3 + nc, l->carried[v], F_EST);
         end_row(&sh);
     }
     sheet_end(&sh);

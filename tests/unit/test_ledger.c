@@ -14,6 +14,7 @@
 */
 #include "testutil.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -356,22 +357,23 @@ static void test_ledger_fraction_exact(void **state)
 
 /* ---- hand-computed ledgers --------------------------------------------- */
 
-/* Article 6.4 levies on small issuances, a negative vintage, and a
-** cumulative buyer share.
+/* Article 6.4 levies on small issuances, a negative vintage carried
+** forward, and a cumulative buyer share.
 **
 **   vintage estimate  I     sop=floor(.05 I) omge=ceil(.02 I) R    ΣR
 **   2030    49.9      49    floor(2.45)=2    ceil(0.98)=1     46   46
 **   2031    19.99     19    floor(0.95)=0    ceil(0.38)=1     18   64
 **   2032    1000.7    1000  50               20               930  994
 **   2033    -3.2      0     0                0                0    994
-**   2034    2.5       2     floor(0.1)=0     ceil(0.04)=1     1    995
+**   2034    6.5       3     floor(0.15)=0    ceil(0.06)=1     2    996
 **
-** Floor rounding zeroes the SOP in 2031 and 2034 where ceil still takes
-** an OMGE tonne ("at least 2 %").  Buyer (share 0.5, nearest, ties up):
-** round(.5 ΣR) = 23, 32, 497, 497, round(497.5) = 498, so the buyer gets
-** 23, 9, 465, 0, 1 and the host R minus that: 23, 9, 465, 0, 0.  Totals:
-** issued 1070 = sop 52 + omge 23 + host 497 + buyer 498, and the buyer's
-** 498 is round(0.5 x 995) to the tonne. */
+** 2033 carries its 3.2 t shortfall into 2034, which issues
+** floor(6.5 - 3.2) = 3 rather than 6.  Floor rounding zeroes the SOP in
+** 2031 and 2034 where ceil still takes an OMGE tonne ("at least 2 %").
+** Buyer (share 0.5, nearest, ties up): round(.5 ΣR) = 23, 32, 497, 497,
+** 498, so the buyer gets 23, 9, 465, 0, 1 and the host R minus that: 23,
+** 9, 465, 0, 1.  Totals: issued 1071 = sop 52 + omge 23 + host 498 +
+** buyer 498, and the buyer's 498 is round(0.5 x 996) to the tonne. */
 static const char a64_yaml[] =
     "project: proj\n"
     "host: KHM\n"
@@ -383,7 +385,7 @@ static const char a64_yaml[] =
     "  split: {buyer_share: 0.5}\n"
     "  first_transfer: transfer\n"
     "  years: {issuance: {lag: 1}, transfer: {lag: 1}, use: 2036}\n";
-static const double a64_est[] = {49.9, 19.99, 1000.7, -3.2, 2.5};
+static const double a64_est[] = {49.9, 19.99, 1000.7, -3.2, 6.5};
 
 static void test_ledger_article64_levies(void **state)
 {
@@ -396,18 +398,18 @@ static void test_ledger_article64_levies(void **state)
         19,   0,  1,  9,   9,
         1000, 50, 20, 465, 465,
         0,    0,  0,  0,   0,
-        2,    0,  1,  0,   1,
-        1070, 52, 23, 497, 498};
+        3,    0,  1,  1,   1,
+        1071, 52, 23, 498, 498};
     /* clang-format on */
     assert_ledger(fx->run.ledger, want);
     assert_written(mrv_ledger_csv, fx->run.ledger,
-                   "vintage,estimate,issued,sop,omge,host,buyer\n"
-                   "2030,49.9,49,2,1,23,23\n"
-                   "2031,19.99,19,0,1,9,9\n"
-                   "2032,1000.7,1000,50,20,465,465\n"
-                   "2033,-3.2,0,0,0,0,0\n"
-                   "2034,2.5,2,0,1,0,1\n"
-                   "total,1069.89,1070,52,23,497,498\n");
+                   "vintage,estimate,issued,sop,omge,host,buyer,carried\n"
+                   "2030,49.9,49,2,1,23,23,0\n"
+                   "2031,19.99,19,0,1,9,9,0\n"
+                   "2032,1000.7,1000,50,20,465,465,0\n"
+                   "2033,-3.2,0,0,0,0,0,3.2\n"
+                   "2034,6.5,3,0,1,1,1,0\n"
+                   "total,1073.89,1071,52,23,498,498,0\n");
     /* Blocks in ledger column order; units numbered from 1 each vintage;
     ** no row for an empty block; the negative vintage has none. */
     assert_written(mrv_ledger_serials_csv, fx->run.ledger,
@@ -424,7 +426,8 @@ static void test_ledger_article64_levies(void **state)
                    "2032,KHM,71,535,465,KHM-proj-2032-71-535\n"
                    "2032,KOR,536,1000,465,KHM-proj-2032-536-1000\n"
                    "2034,cancellation,1,1,1,KHM-proj-2034-1-1\n"
-                   "2034,KOR,2,2,1,KHM-proj-2034-2-2\n");
+                   "2034,KHM,2,2,1,KHM-proj-2034-2-2\n"
+                   "2034,KOR,3,3,1,KHM-proj-2034-3-3\n");
     /* The host adds what it first transfers, by vintage and by the
     ** transfer year (vintage + 1); the buyer subtracts, by vintage and in
     ** its use year 2036 (all vintages summed: 23 + 9 + 465 + 1 = 498).
@@ -908,6 +911,66 @@ static void test_ledger_whole_tonnes_after_rounding(void **state)
     assert_true(mrv_ledger_round(1e300) == 1e300);
 }
 
+/* Negative vintages are carried forward to the gram: -0.1 then -0.2
+** carry 0.3 t, not 0.30000000000000004; 5.25 then makes it up and
+** issues floor(4.95) = 4, carrying nothing; a positive vintage without
+** a shortfall issues as mrv_ledger_issue. */
+static void test_ledger_issue_carry(void **state)
+{
+    (void)state;
+    double c = 0;
+    assert_int_equal(mrv_ledger_issue_carry(-0.1, &c), 0);
+    assert_true(c == 0.1);
+    assert_int_equal(mrv_ledger_issue_carry(-0.2, &c), 0);
+    assert_true(c == 0.3);
+    assert_int_equal(mrv_ledger_issue_carry(0.3, &c), 0); /* exactly even */
+    assert_true(c == 0 && !signbit(c));
+    c = 0.3;
+    assert_int_equal(mrv_ledger_issue_carry(5.25, &c), 4);
+    assert_true(c == 0);
+    assert_int_equal(mrv_ledger_issue_carry(62.99999999999999, &c), 63);
+    assert_true(c == 0);
+    c = 100;
+    assert_int_equal(mrv_ledger_issue_carry(40, &c), 0);
+    assert_true(c == 60);
+}
+
+/* A reversal: 1,000.4 t and 200 t issue 1,000 and 200 units; -300.5 t in
+** the last vintage issues nothing and leaves a shortfall of 300.5 t no
+** later vintage makes up.  The period's estimates are 899.9 t, so 300.1
+** of the 1,200 units issued are not covered: ledger.csv's total row
+** carries 300.5, report.json says overissued 300.1, and a warning says
+** the agreement must compensate it. */
+static void test_ledger_reversal_left_at_end(void **state)
+{
+    struct fixture *fx = *state;
+    static const double est[] = {1000.4, 200, -300.5};
+    build_ok(fx, a64_yaml, 2030, 3, est);
+    const mrv_ledger *l = fx->run.ledger;
+    static const int64_t want[] = {1000, 200, 0};
+    assert_issued(l, want);
+    assert_true(l->carried[0] == 0 && l->carried[1] == 0);
+    assert_true(l->carried[2] == 300.5 && l->carried[3] == 300.5);
+    assert_close(l->overissued, 300.1, 1e-9);
+    bool warned = false;
+    for (size_t i = 0; i < mrv_diag_count(fx->diag); i++) {
+        const mrv_diag_entry *e = mrv_diag_get(fx->diag, i);
+        warned |= e->sev == MRV_SEV_WARNING &&
+                  strstr(e->msg, "300.5 t out of the crediting period: "
+                                 "300.1 units issued exceed") != NULL;
+    }
+    assert_true(warned);
+    char *csv = written(mrv_ledger_csv, l);
+    /* The total row: the estimates' sum as computed, 1,200 issued, the
+    ** shortfall left at the end last. */
+    const char *row = strstr(csv, "2032,-300.5,0,0,0,0,0,300.5\ntotal,");
+    assert_non_null(row);
+    row = strchr(row, '\n') + 1;
+    assert_non_null(strstr(row, ",1200,"));
+    assert_non_null(strstr(row, ",300.5\n"));
+    free(csv);
+}
+
 /* A relative half-width exactly on a band's edge by hand is on it here
 ** too.  21 draws: the 5 % and 95 % quantiles are x(1) = 85.85 and x(19)
 ** = 116.15 (h = 20 p), so HW90 = 15.15 and U = 15.15 / 101 = 0.15, the
@@ -1053,17 +1116,17 @@ static void test_ledger_sweep(void **state)
     char b[32];
     assert_string_equal(mrv_dec_format(s->axis[0].values[4], b, sizeof b),
                         "0.8");
-    /* Columns: issued, sop, omge, host, buyer.  The remainder is 995 in
-    ** all; the buyer's total is round(s x 995): 398 at 0.4, 498 at 0.5
-    ** (497.5 up), 796 at 0.8. */
+    /* Columns: issued, sop, omge, host, buyer.  The remainder is 996 in
+    ** all; the buyer's total is round(s x 996): 398 at 0.4 (398.4), 498
+    ** at 0.5, 797 at 0.8 (796.8). */
     assert_int_equal(s->totals[0 * 5 + 4], 398);
     assert_int_equal(s->totals[1 * 5 + 4], 498);
-    assert_int_equal(s->totals[4 * 5 + 4], 796);
+    assert_int_equal(s->totals[4 * 5 + 4], 797);
     assert_int_equal(s->totals[4 * 5 + 3], 199);
-    assert_int_equal(s->totals[4 * 5 + 0], 1070);
+    assert_int_equal(s->totals[4 * 5 + 0], 1071);
     mrv_sweep_free(s);
     /* A levy's rate: sop at 0.1 takes floor(4.9) + floor(1.9) + 100 +
-    ** 0 + floor(.2) = 4 + 1 + 100 = 105. */
+    ** 0 + floor(.3) = 4 + 1 + 100 = 105. */
     assert_status(mrv_ledger_sweep(&fx->run, "deductions.sop.rate=0.1:0.1:1",
                                    &s, fx->diag),
                   MRV_OK);
@@ -1126,10 +1189,10 @@ static void test_ledger_sweep(void **state)
     fclose(mf);
     assert_string_equal(csv, "split.buyer_share,deductions.omge.rate,issued,"
                              "sop,omge,host,buyer\n"
-                             "0.4,0.02,1070,52,23,597,398\n"
-                             "0.4,0.04,1070,52,44,584,390\n"
-                             "0.6,0.02,1070,52,23,398,597\n"
-                             "0.6,0.04,1070,52,44,390,584\n");
+                             "0.4,0.02,1071,52,23,598,398\n"
+                             "0.4,0.04,1071,52,44,585,390\n"
+                             "0.6,0.02,1071,52,23,398,598\n"
+                             "0.6,0.04,1071,52,44,390,585\n");
     free(csv);
     mrv_sweep_free(s);
     /* Grids too large, a key twice, two rates beyond 1 together. */
@@ -1670,6 +1733,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_ledger_rule_lower_bound, setup,
                                         teardown),
         cmocka_unit_test(test_ledger_whole_tonnes_after_rounding),
+        cmocka_unit_test(test_ledger_issue_carry),
+        cmocka_unit_test_setup_teardown(test_ledger_reversal_left_at_end, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_ledger_rule_band_edge, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_ledger_basis, setup, teardown),

@@ -378,11 +378,14 @@ static void test_report_html_band_and_bars(void **state)
     assert_non_null(strstr(html, "receives all of its contracted volume in "
                                  "<strong>"));
     /* The headline names every destination: issued 1,000,000 +
-    ** 2,000,000 + 0 + 1,500,000; sop 5 % of each, floor: 50,000 + 100,000
-    ** + 75,000; KOR its volume, KHM the rest. */
-    assert_non_null(strstr(html, "Issued <strong>4,500,000</strong> units"));
-    assert_non_null(strstr(html, "<li>sop (5 %): 225,000 to adaptation_fund"));
-    assert_non_null(strstr(html, "KHM (host) keeps <strong>2,275,000"));
+    ** 2,000,000 + 0 + (1,500,000 - the 500,000 carried from 2027); sop
+    ** 5 % of each, floor: 50,000 + 100,000 + 50,000; KOR its volume, KHM
+    ** the rest.  The ledger shows the shortfall carried. */
+    assert_non_null(strstr(html, "Issued <strong>4,000,000</strong> units"));
+    assert_non_null(strstr(html, "<li>sop (5 %): 200,000 to adaptation_fund"));
+    assert_non_null(strstr(html, "KHM (host) keeps <strong>1,800,000"));
+    assert_non_null(strstr(html, "<th>Carried<span class=\"u\">shortfall"));
+    assert_non_null(strstr(html, "carries its shortfall forward"));
     assert_non_null(strstr(html, "KOR (buyer) receives <strong>2,000,000"));
     /* A normal input: central and mean agree, no warning. */
     assert_null(strstr(html, "centre-warning"));

@@ -10,7 +10,8 @@
 **
 ** ---- Files (all written through the run's output set) -----------------
 **
-**   ledger.csv        vintage,estimate,issued,DEDUCTIONS...,host,buyer
+**   ledger.csv        vintage,estimate,issued,DEDUCTIONS...,host,buyer,
+**                     carried
 **   serials.csv       vintage,account,first,last,count,block
 **   adjustments.csv   party,year,role,by_vintage,by_first_transfer,by_use
 **   aef.csv           block,action,year,vintage,quantity,metric,
@@ -45,6 +46,7 @@ extern "C" {
 #endif
 
 #define MRV_LEDGER_HEADER_HEAD "vintage,estimate,issued" /* then columns */
+#define MRV_LEDGER_HEADER_TAIL "carried"                 /* after host,buyer */
 #define MRV_SERIALS_HEADER     "vintage,account,first,last,count,block"
 #define MRV_ADJUSTMENTS_HEADER                                                 \
     "party,year,role,by_vintage,by_first_transfer,by_use"
@@ -64,6 +66,17 @@ extern "C" {
 ** 0 when it is not positive.  The caller keeps it below
 ** MRV_LEDGER_MAX_TONNES. */
 int64_t mrv_ledger_issue(double estimate);
+
+/* Issuance with negative vintages carried forward (docs/allocation.md,
+** "Negative vintages"): *carried is the shortfall of net removals or
+** reductions carried into the vintage (>= 0 t, to the gram).  The
+** vintage first makes it up: its estimate less *carried, rounded to the
+** gram, issues as mrv_ledger_issue when positive, and otherwise issues
+** nothing and becomes the new *carried.  With *carried 0 and a positive
+** estimate this is mrv_ledger_issue.  So units issued up to a vintage
+** never exceed the estimates up to it by more than what it carries out,
+** and never exceed them at all once nothing is carried. */
+int64_t mrv_ledger_issue_carry(double estimate, double *carried);
 
 /* The waterfall of docs/allocation.md over 'nvint' vintages with
 ** issued[v] whole tonnes each (0 <= issued[v] <= MRV_LEDGER_MAX_TONNES):
@@ -118,6 +131,12 @@ typedef struct mrv_ledger {
     mrv_conserv *cons;     /* [nvint + 1], the total row last */
     double *draw_adj;      /* [nvint] tonnes taken from each draw */
     int64_t *issued;       /* [nvint + 1] */
+    double *carried;       /* [nvint + 1]: the shortfall each vintage
+                           ** carries into the next (>= 0); the total
+                           ** row holds what the last one leaves */
+    double overissued;     /* units issued beyond the crediting period's
+                           ** creditable estimates (> 0 only when a
+                           ** shortfall is left at the end) */
     int64_t *cells;        /* [(nvint + 1) * ncols], the total row last */
     int64_t *authorized;   /* [nvint]: authorized units per vintage */
     mrv_ftdef ft;          /* the first-transfer definition */
