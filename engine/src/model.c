@@ -115,10 +115,15 @@ static mrv_ast *parse_formula(const mrv_ynode *n, const char *what,
 /* ---- methodology ------------------------------------------------------- */
 
 static const mrv_keyspec meth_keys[] = {
-    {"methodology", true}, {"title", false},           {"reference", false},
-    {"version", false},    {"description", false},     {"kind", false},
-    {"dimensions", false}, {"parameters", true},       {"equations", true},
-    {"results", true},     {"conservativeness", false}};
+    {"methodology", true},       {"title", false},
+    {"reference", false},        {"version", false},
+    {"description", false},      {"kind", false},
+    {"dimensions", false},       {"parameters", true},
+    {"equations", true},         {"results", true},
+    {"conservativeness", false}, {"rules", false}};
+
+static const mrv_keyspec rule_keys[] = {
+    {"text", true}, {"source", false}, {"choice", false}};
 
 /* 'unit' is required unless the parameter is a choice (load_param). */
 static const mrv_keyspec param_keys[] = {
@@ -441,6 +446,54 @@ static void load_results(const mrv_ynode *n, mrv_methodology *m, mrv_diag *d)
     }
 }
 
+/* rules: NAME: {text: ..., source: ..., choice: PARAM}, read after the
+** parameters, whose choices they may name. */
+static void load_rules(const mrv_ynode *n, mrv_methodology *m, mrv_arena *a,
+                       mrv_diag *d)
+{
+    if (!mrv__expect_map(n, "'rules'", d) || !few(n, "'rules'", d)) return;
+    m->rules = mrv_arena_array(a, n->n, sizeof *m->rules);
+    if (!m->rules) return;
+    for (size_t i = 0; i < n->n; i++) {
+        const mrv_ynode *k = n->keys[i], *v = n->vals[i];
+        if (!decl_name(k, "rule", d)) continue;
+        char what[128];
+        snprintf(what, sizeof what, "rule '%s'", k->text);
+        if (!mrv__check_keys(v, what, rule_keys,
+                             sizeof rule_keys / sizeof *rule_keys, d))
+            continue;
+        mrv_meth_rule *r = &m->rules[m->nrules++];
+        r->name = k->text;
+        r->pos = k->pos;
+        r->choice = -1;
+        r->text = opt_string(v, "text", "'text'", d);
+        r->source = opt_string(v, "source", "'source'", d);
+        const mrv_ynode *c = mrv_ymap_get(v, "choice");
+        const char *name;
+        if (!c || !mrv__get_string(c, "'choice'", &name, d)) continue;
+        int p = mrv_methodology_param(m, name);
+        if (p < 0) {
+            const char *names[MRV_MAX_DECLS];
+            size_t np = 0;
+            for (size_t j = 0; j < m->nparams; j++)
+                if (m->params[j].nchoices) names[np++] = m->params[j].name;
+            const char *hint = mrv__closest(name, names, np);
+            mrv_error(d, c->pos, MRV_ESCHEMA,
+                      "rule '%s' names '%s', which is not a parameter%s%s%s",
+                      r->name, name, hint ? " (did you mean '" : "",
+                      hint ? hint : "", hint ? "'?)" : "");
+        } else if (!m->params[p].nchoices) {
+            mrv_error(d, c->pos, MRV_ESCHEMA,
+                      "rule '%s' names '%s', which is not a choice: a "
+                      "project answers a rule by naming one of a choice's "
+                      "options",
+                      r->name, name);
+        } else {
+            r->choice = p;
+        }
+    }
+}
+
 mrv_status mrv_methodology_load(const mrv_ydoc *doc, mrv_arena *a,
                                 const mrv_methodology **out, mrv_diag *d)
 {
@@ -531,6 +584,7 @@ mrv_status mrv_methodology_load(const mrv_ydoc *doc, mrv_arena *a,
     if ((n = mrv_ymap_get(root, "results")) && m->eqs) load_results(n, m, d);
     if ((n = mrv_ymap_get(root, "conservativeness")))
         mrv_conserv_load(n, a, &m->conservativeness, d);
+    if ((n = mrv_ymap_get(root, "rules")) && m->params) load_rules(n, m, a, d);
 
     if (mrv_arena_failed(a)) return MRV_ENOMEM;
     if (mrv_diag_error_count(d) > errs) return mrv_diag_status(d);

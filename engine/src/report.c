@@ -7,7 +7,9 @@
 ** version, every input file with its SHA-256, the search path the files
 ** were found on, the seed, draws, sampling method and generator, the
 ** factors used with their sources, and the central value of every
-** equation (not only the four results) at every vintage.  Nothing in it
+** equation (not only the four results) at every vintage, the rules of
+** the methodology with the project's answer to each, and whether every
+** input is sourced or an assumption (inputs.h).  Nothing in it
 ** changes between identical runs (no time stamps, no thread count);
 ** 'mrv verify' (verify.c) re-runs it and compares every number.
 **
@@ -20,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "inputs.h"
 #include "ledger.h"
 #include "mc.h"
 #include "propagate.h"
@@ -328,8 +331,9 @@ static void json_leaves(const mrv_bound *b, const mrv_param *p,
 }
 
 /* report.json's "parameters": every input as written ("25 km/d") and as
-** used (9125 in km/yr), so a validator sees each conversion. */
-static void json_parameters(const mrv_run *run, FILE *f)
+** used (9125 in km/yr), so a validator sees each conversion, and whether
+** it is sourced or an assumption, with the source or the assumption. */
+static void json_parameters(const mrv_run *run, const mrv_inputs *in, FILE *f)
 {
     const mrv_bound *b = run->bound;
     const mrv_methodology *m = b->meth;
@@ -342,6 +346,16 @@ static void json_parameters(const mrv_run *run, FILE *f)
         mrv_json_str(f, p->unit_text);
         fputs(", \"from\": ", f);
         mrv_json_str(f, b->value_origin[i]);
+        /* Sourced or an assumption, and why (inputs.h). */
+        const mrv_input_row *r = i < in->n ? &in->rows[i] : NULL;
+        fputs(", \"status\": ", f);
+        mrv_json_str(f, !r ? "" : r->assumed ? "assumption" : "sourced");
+        fputs(", \"assumption\": ", f);
+        mrv_json_str(f, r ? r->assumption : NULL);
+        fputs(", \"source\": ", f);
+        mrv_json_str(f, r ? r->source : NULL);
+        fputs(", \"uncertainty\": ", f);
+        mrv_json_str(f, r ? r->uncertainty : NULL);
         fputs(", \"values\": [", f);
         const char *at[MRV_MAX_AXES];
         bool first = true;
@@ -369,12 +383,47 @@ static void json_search(const mrv_run *run, FILE *f)
     fputs("]}", f);
 }
 
+/* The value a choice parameter takes, as written ("poa"), from the
+** inputs list; NULL when the rule names no choice. */
+static const mrv_input_row *rule_answer(const mrv_meth_rule *r,
+                                        const mrv_inputs *in)
+{
+    return r->choice >= 0 && (size_t)r->choice < in->n ? &in->rows[r->choice]
+                                                       : NULL;
+}
+
+/* "rules": the methodology's rules with the project's answer to each
+** ("" when a rule names no choice). */
+static void json_rules(const mrv_run *run, const mrv_inputs *in, FILE *f)
+{
+    const mrv_methodology *m = run->bound->meth;
+    fputs("\"rules\": [", f);
+    for (size_t i = 0; i < m->nrules; i++) {
+        const mrv_meth_rule *r = &m->rules[i];
+        const mrv_input_row *a = rule_answer(r, in);
+        fprintf(f, "%s\n    {\"name\": ", i ? "," : "");
+        mrv_json_str(f, r->name);
+        fputs(", \"text\": ", f);
+        mrv_json_str(f, r->text);
+        fputs(", \"source\": ", f);
+        mrv_json_str(f, r->source);
+        fputs(", \"choice\": ", f);
+        mrv_json_str(f, a ? a->name : NULL);
+        fputs(", \"answer\": ", f);
+        mrv_json_str(f, a ? a->value : NULL);
+        fputc('}', f);
+    }
+    fputs(m->nrules ? "\n  ]" : "]", f);
+}
+
 bool mrv_report_json(const mrv_run *run, FILE *f)
 {
     const mrv_bound *b = run->bound;
     const mrv_project *p = b->project;
     const mrv_methodology *m = b->meth;
     bool mc = run->draws > 0;
+    mrv_inputs in; /* each input's status, for "parameters" and "rules" */
+    if (mrv_inputs_list(b, &in) != MRV_OK) return false;
     fputs("{\n  \"engine\": {\"name\": \"mrv\", \"version\": ", f);
     mrv_json_str(f, MRV_VERSION_STRING);
     fputs("},\n  \"project\": {\"id\": ", f);
@@ -444,7 +493,9 @@ bool mrv_report_json(const mrv_run *run, FILE *f)
     fputs("},\n  ", f);
     json_equations(run, f);
     fputs(",\n  ", f);
-    json_parameters(run, f);
+    json_parameters(run, &in, f);
+    fputs(",\n  ", f);
+    json_rules(run, &in, f);
     fputs(",\n  ", f);
     json_monte_carlo(run, f);
     fputs(",\n  \"factors\": [", f);
@@ -475,6 +526,7 @@ bool mrv_report_json(const mrv_run *run, FILE *f)
     fputs("\n  ]", f);
     mrv_ledger_json(run, f); /* ",\n  \"ledger\": {...}" or nothing */
     fputs("\n}\n", f);
+    mrv_inputs_free(&in);
     return !ferror(f);
 }
 
@@ -484,6 +536,75 @@ bool mrv_report_json(const mrv_run *run, FILE *f)
 static char *thousands(double x, char *buf, size_t n)
 {
     return mrv_fmt_num(x, 0, buf, n);
+}
+
+/* Free text from a file on one terminal line, cut to 'max' bytes at a
+** UTF-8 boundary with "..." (term.h makes it safe to print). */
+static void put_cut(FILE *f, const char *s, size_t max)
+{
+    if (!s) return;
+    size_t n = strlen(s);
+    if (n <= max) {
+        mrv_term_puts(f, s, MRV_TERM_LINE);
+        return;
+    }
+    while (max > 0 && ((unsigned char)s[max] & 0xC0) == 0x80) max--;
+    char buf[256];
+    if (max >= sizeof buf - 4) max = sizeof buf - 4;
+    memcpy(buf, s, max);
+    memcpy(buf + max, "...", 4);
+    mrv_term_puts(f, buf, MRV_TERM_LINE);
+}
+
+/* The methodology's rules with the project's answer to each, then every
+** input, sourced or an assumption, with the source or the assumption:
+** what a validator reads before the numbers.  report.json and report.html
+** give the same at more length (inputs.h). */
+static void print_rules_and_inputs(const mrv_run *run, FILE *f)
+{
+    const mrv_methodology *m = run->bound->meth;
+    mrv_inputs in;
+    if (mrv_inputs_list(run->bound, &in) != MRV_OK) return;
+    if (m->nrules) fputs("rules of the methodology:\n", f);
+    for (size_t i = 0; i < m->nrules; i++) {
+        const mrv_meth_rule *r = &m->rules[i];
+        const mrv_input_row *a = rule_answer(r, &in);
+        fprintf(f, "  %s: ", r->name);
+        put_cut(f, r->text, 100);
+        if (a) {
+            fprintf(f, "\n    this project: %s = ", a->name);
+            put_cut(f, a->value, 40);
+            const char *why = a->assumption ? a->assumption : a->source;
+            if (why) {
+                fputs(" (", f);
+                put_cut(f, why, 100);
+                fputc(')', f);
+            }
+        }
+        fputc('\n', f);
+    }
+    size_t nasm = 0, w = 0;
+    for (size_t i = 0; i < in.n; i++) {
+        nasm += in.rows[i].assumed;
+        if (strlen(in.rows[i].name) > w) w = strlen(in.rows[i].name);
+    }
+    if (in.n)
+        fprintf(f, "inputs: %zu sourced, %zu assumption%s\n", in.n - nasm, nasm,
+                nasm == 1 ? "" : "s");
+    for (size_t i = 0; i < in.n; i++) {
+        const mrv_input_row *r = &in.rows[i];
+        fprintf(f, "  %-10s  %-*s  ", r->assumed ? "assumption" : "sourced",
+                (int)w, r->name);
+        if (r->assumption) {
+            put_cut(f, r->assumption, 100);
+        } else if (r->source) {
+            put_cut(f, r->source, 100);
+        } else {
+            fputs("no source given", f);
+        }
+        fputc('\n', f);
+    }
+    mrv_inputs_free(&in);
 }
 
 void mrv_report_table(const mrv_run *run, FILE *f)
@@ -507,11 +628,13 @@ void mrv_report_table(const mrv_run *run, FILE *f)
     fprintf(f, "\ncrediting period %d-%d, ", b->first, b->last);
     const char *unit = m->eqs[m->results[MRV_RES_REDUCTIONS]].unit_text;
     if (run->draws)
-        fprintf(f, "%llu draws (seed %llu), %g%% interval; %s\n\n",
+        fprintf(f, "%llu draws (seed %llu), %g%% interval; %s\n",
                 (unsigned long long)run->draws, (unsigned long long)run->seed,
                 run->confidence * 100, unit);
     else
-        fprintf(f, "central case (no Monte Carlo); %s\n\n", unit);
+        fprintf(f, "central case (no Monte Carlo); %s\n", unit);
+    print_rules_and_inputs(run, f);
+    fputc('\n', f);
     static const char *const heads[2][MRV_NRESULTS] = {
         {"baseline", "project", "leakage", "reductions"},
         {"baseline", "actual", "leakage", "net removals"}};

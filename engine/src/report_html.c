@@ -1010,6 +1010,55 @@ static void section_sensitivity(FILE *f, const page *g)
           f);
 }
 
+/* The rules the methodology imposes and the project's answer to each
+** (docs/formats.md, "Rules"), with how many inputs are assumptions: what
+** a validator checks first.  Nothing for a methodology without rules. */
+static void section_rules(FILE *f, const page *g)
+{
+    const mrv_methodology *m = g->m;
+    if (!m->nrules) return;
+    mrv_inputs in;
+    if (mrv_inputs_list(g->b, &in) != MRV_OK) return;
+    size_t nasm = 0;
+    for (size_t i = 0; i < in.n; i++) nasm += in.rows[i].assumed;
+    fputs("<section>\n<h2>Rules of the methodology</h2>\n<ul id=\"rules\">\n",
+          f);
+    for (size_t i = 0; i < m->nrules; i++) {
+        const mrv_meth_rule *r = &m->rules[i];
+        fputs("<li><strong>", f);
+        esc(f, r->name);
+        fputs("</strong>: ", f);
+        esc(f, r->text);
+        if (r->source) {
+            fputs(" <span class=\"u\">", f);
+            esc(f, r->source);
+            fputs("</span>", f);
+        }
+        if (r->choice >= 0 && (size_t)r->choice < in.n) {
+            const mrv_input_row *a = &in.rows[r->choice];
+            fputs("<br>This project: <code>", f);
+            esc(f, a->name);
+            fputs(" = ", f);
+            esc(f, a->value);
+            fputs("</code>", f);
+            if (strcmp(a->origin, "default") == 0)
+                fputs(" (the methodology's default)", f);
+            const char *why = a->assumption ? a->assumption : a->source;
+            if (why) {
+                fputs(a->assumption ? ", an assumption: " : ": ", f);
+                esc(f, why);
+            }
+        }
+        fputs("</li>\n", f);
+    }
+    fprintf(f,
+            "</ul>\n<p class=\"note\">%zu of the %zu inputs are "
+            "assumptions; the Inputs table below gives each one's source "
+            "or assumption.</p>\n</section>\n",
+            nasm, in.n);
+    mrv_inputs_free(&in);
+}
+
 /* Every parameter as written, its source, and whether it is sourced or
 ** an assumption (inputs.h). */
 static void section_inputs(FILE *f, const page *g)
@@ -1889,6 +1938,7 @@ bool mrv_report_html(const mrv_run *run, FILE *f)
 
     head(f, &g);
     facts(f, &g);
+    section_rules(f, &g);
     section_reductions(f, &g);
     section_emissions(f, &g);
     if (g.m->removals) section_stock(f, &g);

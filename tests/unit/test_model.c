@@ -126,6 +126,26 @@ static const struct {
      5, 46,
      "parameter 'C' is a choice: a missing year can only hold the name "
      "before it (fill: hold)"},
+    /* rules: a text, and a choice a project answers them with */
+    {METH, MRV_ESCHEMA,
+     METH_DOC("  C: {choice: [a, b]}\n  T: {unit: t}\n",
+              EQ_E) "rules:\n  r: {text: x, choice: Cc}\n",
+     11, 24,
+     "rule 'r' names 'Cc', which is not a parameter (did you mean "
+     "'C'?)"},
+    {METH, MRV_ESCHEMA,
+     METH_DOC("  C: {choice: [a, b]}\n  T: {unit: t}\n",
+              EQ_E) "rules:\n  r: {text: x, choice: T}\n",
+     11, 24, "rule 'r' names 'T', which is not a choice"},
+    {METH, MRV_ESCHEMA,
+     METH_DOC("  C: {choice: [a, b]}\n", EQ_E) "rules:\n  r: {choice: C}\n", 10,
+     6, "rule 'r' has no 'text'"},
+    {METH, MRV_ESCHEMA,
+     METH_DOC("  C: {choice: [a, b]}\n", EQ_E) "rules:\n  2r: {text: x}\n", 10,
+     3, "rule name '2r' is not a name"},
+    {METH, MRV_ESCHEMA,
+     METH_DOC("  C: {choice: [a, b]}\n", EQ_E) "rules: [a]\n", 9, 8,
+     "'rules' must be a map"},
     /* equations over dimensions */
     {METH, MRV_ESCHEMA,
      METH_DOC("  A: {unit: t}\n",
@@ -430,7 +450,10 @@ static void test_model_methodology_fields(void **state)
         "  R:  {unit: t, formula: \"S * 2\", initial: \"0 * S0\"}\n"
         "  P:  {unit: t, over: [fleet, waste], initial: {a: 1}, formula: "
         "\"P[y - 1, fleet, waste]\"}\n"
-        "results: {baseline: S, project: R, leakage: S, reductions: R}\n";
+        "results: {baseline: S, project: R, leakage: S, reductions: R}\n"
+        "rules:\n"
+        "  limit: {text: at most 60 kt, source: 17/CP.7, choice: LK}\n"
+        "  plain: {text: no choice}\n";
     const mrv_ydoc *doc = NULL;
     assert_status(mrv_yaml_load_string("m.yaml", text, strlen(text), fx->arena,
                                        &doc, fx->diag),
@@ -455,6 +478,13 @@ static void test_model_methodology_fields(void **state)
     char list[16];
     mrv_param_choices_text(lk, list, sizeof list);
     assert_string_equal(list, "none, ...");
+    assert_int_equal(m->nrules, 2);
+    assert_string_equal(m->rules[0].name, "limit");
+    assert_string_equal(m->rules[0].text, "at most 60 kt");
+    assert_string_equal(m->rules[0].source, "17/CP.7");
+    assert_int_equal(m->rules[0].choice, mrv_methodology_param(m, "LK"));
+    assert_int_equal(m->rules[1].choice, -1);
+    assert_null(m->rules[1].source);
 
     const mrv_param *n = &m->params[mrv_methodology_param(m, "N")];
     assert_int_equal(n->nover, 2);

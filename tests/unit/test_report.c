@@ -128,7 +128,13 @@ static void test_report_csv_golden(void **state)
 
 static const char tiny_meth[] =
     "methodology: tiny\n"
-    "parameters: {C: {unit: t}}\n"
+    "parameters:\n"
+    "  C: {unit: t}\n"
+    "  OPT: {choice: [capped, programme], default: capped}\n"
+    "rules:\n"
+    "  limit: {text: \"at most 60 kt a year\", source: \"17/CP.7\", "
+    "choice: OPT}\n"
+    "  plain: {text: \"no choice to make\"}\n"
     "equations:\n"
     "  BE: {unit: t, formula: \"C * 0.25\"}\n"
     "  PE: {unit: t, formula: \"C / 8\"}\n"
@@ -141,7 +147,9 @@ static const char tiny_project[] =
     "methodology: ./m.yaml\n"
     "crediting_period: {first: 2025, last: 2026}\n"
     "year_length: 365.25 d\n"
-    "parameters: {C: 3000 kg}\n";
+    "parameters:\n"
+    "  C: {value: 3000 kg, assumption: a guess}\n"
+    "  OPT: {value: programme, source: \"the PDD, section B.3\"}\n";
 
 static const char tiny_golden[] =
     "vintage,result,central,mean,sd,lower,median,upper,unit,frac\n"
@@ -218,14 +226,28 @@ static void test_report_tiny_run(void **state)
                                  "\"hours\": 8766, \"given\": \"365.25 d\"}"));
     assert_non_null(strstr(json,
                            "{\"name\": \"C\", \"unit\": \"t\", "
-                           "\"from\": \"project\", \"values\": [\n"
+                           "\"from\": \"project\", \"status\": "
+                           "\"assumption\", \"assumption\": \"a guess\", "
+                           "\"source\": \"\", \"uncertainty\": \"\", "
+                           "\"values\": [\n"
                            "       {\"at\": [], \"written\": \"3000 kg\", "
-                           "\"used\": 3, \"line\": 5, \"column\": 17}]}"));
+                           "\"used\": 3, \"line\": 6, \"column\": 14}]}"));
     /* provenance: both files with their SHA-256 */
     assert_non_null(strstr(json, "\"role\": \"project\""));
     assert_non_null(strstr(json, "\"role\": \"methodology\""));
     assert_non_null(strstr(json, fx->run->bound->files[0].doc->sha256_hex));
     assert_non_null(strstr(json, fx->run->bound->files[1].doc->sha256_hex));
+    /* The rules with the project's answer; every input's status. */
+    assert_non_null(strstr(json, "\"rules\": [\n    {\"name\": \"limit\", "
+                                 "\"text\": \"at most 60 kt a year\", "
+                                 "\"source\": \"17/CP.7\", \"choice\": "
+                                 "\"OPT\", \"answer\": \"programme\"},\n"
+                                 "    {\"name\": \"plain\", \"text\": \"no "
+                                 "choice to make\", \"source\": \"\", "
+                                 "\"choice\": \"\", \"answer\": \"\"}\n  ]"));
+    assert_non_null(strstr(json, "\"status\": \"sourced\", \"assumption\": "
+                                 "\"\", \"source\": \"the PDD, section "
+                                 "B.3\""));
     /* Identical runs give identical reports. */
     char *again = capture(mrv_report_json, fx->run);
     assert_string_equal(json, again);
@@ -237,7 +259,16 @@ static void test_report_tiny_run(void **state)
     FILE *f = open_memstream(&table, &n);
     mrv_report_table(fx->run, f);
     fclose(f);
-    assert_non_null(strstr(table, "central case (no Monte Carlo); t"));
+    assert_non_null(strstr(table, "central case (no Monte Carlo); t\n"
+                                  "rules of the methodology:\n"
+                                  "  limit: at most 60 kt a year\n"
+                                  "    this project: OPT = programme (the "
+                                  "PDD, section B.3)\n"
+                                  "  plain: no choice to make\n"
+                                  "inputs: 1 sourced, 1 assumption\n"
+                                  "  assumption  C    a guess\n"
+                                  "  sourced     OPT  the PDD, section B.3\n"
+                                  "\n"));
     assert_non_null(strstr(table, "   total "));
     free(table);
 }

@@ -110,6 +110,34 @@ static const char project_removals[] =
     "    - {name: buffer, rate: 0.2, to: buffer_pool}\n"
     "  split: {buyer_share: 0.5}\n";
 
+/* A methodology with rules, one answered by a choice; hostile text in a
+** rule and in the project's reason. */
+static const char meth_rules[] =
+    "methodology: ruled\n"
+    "parameters:\n"
+    "  X: {unit: tCO2e}\n"
+    "  LIMIT: {unit: tCO2e, default: 60000}\n"
+    "  ROUTE: {choice: [capped, programme]}\n"
+    "rules:\n"
+    "  limit: {text: \"at most <b>60 kt</b> a year\", source: \"17/CP.7 & "
+    "1/CMP.2\", choice: ROUTE}\n"
+    "  consumption: {text: \"electricity consumed at a consumption factor\"}\n"
+    "equations:\n"
+    "  BE: {unit: tCO2e, formula: \"if(ROUTE == 'capped', min(X, LIMIT), "
+    "X)\"}\n"
+    "  PE: {unit: tCO2e, formula: \"0\"}\n"
+    "  LE: {unit: tCO2e, formula: \"0\"}\n"
+    "  ER: {unit: tCO2e, formula: \"BE - PE - LE\"}\n"
+    "results: {baseline: BE, project: PE, leakage: LE, reductions: ER}\n";
+
+static const char project_ruled[] =
+    "project: ruled\n"
+    "methodology: ./rules-m.yaml\n"
+    "crediting_period: {first: 2030, last: 2030}\n"
+    "parameters:\n"
+    "  X: {value: 90000, source: a PDD table}\n"
+    "  ROUTE: {value: programme, assumption: \"<i>three</i> CPAs\"}\n";
+
 /* ---- helpers ----------------------------------------------------------- */
 
 typedef struct fixture {
@@ -128,6 +156,8 @@ static int setup(void **state)
     free(fx_write(fx->dir, "mc.yaml", project_mc));
     free(fx_write(fx->dir, "partial.yaml", project_partial));
     free(fx_write(fx->dir, "removals.yaml", project_removals));
+    free(fx_write(fx->dir, "rules-m.yaml", meth_rules));
+    free(fx_write(fx->dir, "ruled.yaml", project_ruled));
     fx->diag = mrv_diag_new();
     *state = fx;
     return 0;
@@ -487,6 +517,31 @@ static void test_report_html_central_only_partial(void **state)
     mrv_run_free(run);
 }
 
+/* The rules of the methodology near the top, each with the project's
+** answer and its reason, escaped; the count of assumptions. */
+static void test_report_html_rules(void **state)
+{
+    fixture *fx = *state;
+    mrv_run *run = run_project(fx, "ruled.yaml", 1);
+    char *html = html_of(run);
+    assert_well_formed(html);
+    const char *rules = strstr(html, "<h2>Rules of the methodology</h2>");
+    assert_non_null(rules);
+    assert_true(rules < strstr(html, "<h2>Reductions per vintage</h2>"));
+    assert_non_null(strstr(html, "<li><strong>limit</strong>: at most "
+                                 "&lt;b&gt;60 kt&lt;/b&gt; a year <span "
+                                 "class=\"u\">17/CP.7 &amp; 1/CMP.2</span>"
+                                 "<br>This project: <code>ROUTE = "
+                                 "programme</code>, an assumption: "
+                                 "&lt;i&gt;three&lt;/i&gt; CPAs</li>"));
+    assert_non_null(strstr(html, "<li><strong>consumption</strong>: "
+                                 "electricity consumed at a consumption "
+                                 "factor</li>"));
+    assert_non_null(strstr(html, "2 of the 3 inputs are assumptions"));
+    free(html);
+    mrv_run_free(run);
+}
+
 static void test_report_html_removals(void **state)
 {
     fixture *fx = *state;
@@ -679,6 +734,7 @@ int main(void)
         cmocka_unit_test(test_report_html_negative_and_zero),
         cmocka_unit_test(test_report_html_central_only_partial),
         cmocka_unit_test(test_report_html_removals),
+        cmocka_unit_test(test_report_html_rules),
         cmocka_unit_test(test_report_html_deterministic),
         cmocka_unit_test(test_report_html_failed_write_leaves_nothing),
         cmocka_unit_test(test_report_html_guards_non_finite),

@@ -179,6 +179,19 @@ typedef struct mrv_equation {
     const char *description;
 } mrv_equation;
 
+/* A rule the methodology imposes that a validator checks a project
+** against (the Type III small-scale limit, the factor valid for
+** electricity consumed): its text and source, and the choice parameter by
+** which a project says how it meets it, if any.  Reports state each rule
+** with the project's answer (docs/formats.md, "Rules"). */
+typedef struct mrv_meth_rule {
+    const char *name;
+    mrv_srcpos pos;
+    const char *text;   /* what the rule says */
+    const char *source; /* where it comes from, or NULL */
+    int choice;         /* index of a choice parameter, or -1 */
+} mrv_meth_rule;
+
 enum {
     MRV_RES_BASELINE,
     MRV_RES_PROJECT,
@@ -204,6 +217,8 @@ typedef struct mrv_methodology {
     mrv_equation *eqs;
     int results[MRV_NRESULTS]; /* equation indexes */
     mrv_srcpos results_pos[MRV_NRESULTS];
+    size_t nrules;
+    mrv_meth_rule *rules;                  /* in the order written */
     const mrv_rule_spec *conservativeness; /* NULL: none (conserv.h) */
 } mrv_methodology;
 
