@@ -9,6 +9,7 @@
 */
 #include "testutil.h"
 
+#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -588,6 +589,48 @@ static void test_model_project_fields(void **state)
     assert_int_equal(mrv_model_kind(doc), MRV_FILE_PROJECT);
 }
 
+/* Every entry of every shipped factor table names its own source, with
+** a confidence tag in brackets ([checked: ...], [value checked; range
+** recalled], [derived], [secondhand: ...]), so that a report shows where
+** each factor used comes from and how far it was verified
+** (docs/formats.md, factor tables). */
+static void test_model_shipped_tables_cite_sources(void **state)
+{
+    fixture *fx = *state;
+    DIR *dp = opendir("data/factors");
+    assert_non_null(dp);
+    size_t ntables = 0, untagged = 0;
+    struct dirent *de;
+    while ((de = readdir(dp))) {
+        size_t n = strlen(de->d_name);
+        if (n < 6 || strcmp(de->d_name + n - 5, ".yaml") != 0) continue;
+        char *path = fx_path("data/factors", de->d_name);
+        const mrv_ydoc *doc = NULL;
+        const mrv_table *t = NULL;
+        assert_status(mrv_yaml_load_file(path, fx->arena, &doc, fx->diag),
+                      MRV_OK);
+        assert_status(mrv_table_load(doc, fx->arena, &t, fx->diag), MRV_OK);
+        for (size_t i = 0; i < t->n; i++) {
+            const mrv_ynode *src = mrv_ymap_get(t->entries[i].node, "source");
+            const char *text =
+                src && src->kind == MRV_Y_SCALAR ? src->text : "";
+            const char *tag = strchr(text, '[');
+            if (!tag ||
+                (!strstr(tag, "checked") && !strstr(tag, "recalled") &&
+                 !strstr(tag, "derived") && !strstr(tag, "secondhand"))) {
+                print_message("%s: entry '%s' has no tagged source\n", path,
+                              t->entries[i].entry);
+                untagged++;
+            }
+        }
+        ntables++;
+        free(path);
+    }
+    closedir(dp);
+    assert_true(ntables >= 10);
+    assert_int_equal(untagged, 0);
+}
+
 static void test_model_table_fields(void **state)
 {
     fixture *fx = *state;
@@ -734,6 +777,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_model_methodology_fields,
                                         fx_base_setup, fx_base_teardown),
         cmocka_unit_test_setup_teardown(test_model_project_fields,
+                                        fx_base_setup, fx_base_teardown),
+        cmocka_unit_test_setup_teardown(test_model_shipped_tables_cite_sources,
                                         fx_base_setup, fx_base_teardown),
         cmocka_unit_test_setup_teardown(test_model_table_fields, fx_base_setup,
                                         fx_base_teardown),
