@@ -116,30 +116,60 @@ static const mrv_factor *factor_of(const mrv_bound *b, const mrv_ynode *n)
     return NULL;
 }
 
-/* The distinct sources of the factor entries referred to under 'n'. */
+/* The distinct sources of the factor entries referred to under 'n', and
+** the sources and assumptions of wrappers nested in it (a member map of
+** wrappers, {commuter: {value: 7300, assumption: ...}, ...}). */
 typedef struct fsources {
     size_t n, more;
     const char *src[SHOW_MAX];
     const mrv_factor *first; /* the first entry met, for its unit */
     bool uncertain;          /* some entry carries an uncertainty */
+    size_t nasm, moreasm;
+    const char *asm_key[SHOW_MAX]; /* the member or year it is under */
+    const char *asm_text[SHOW_MAX];
 } fsources;
+
+static void add_text(const char **list, size_t *n, size_t *more, const char *s);
 
 static void add_source(fsources *fs, const mrv_factor *fc)
 {
     if (fc && fc->uncert_node) fs->uncertain = true;
     if (!fc || !fc->source) return;
     if (!fs->first) fs->first = fc;
-    for (size_t i = 0; i < fs->n; i++)
-        if (strcmp(fs->src[i], fc->source) == 0) return;
-    if (fs->n < SHOW_MAX)
-        fs->src[fs->n++] = fc->source;
-    else
-        fs->more++;
+    add_text(fs->src, &fs->n, &fs->more, fc->source);
 }
 
-static void collect(const mrv_bound *b, const mrv_ynode *n, fsources *fs)
+static void add_text(const char **list, size_t *n, size_t *more, const char *s)
+{
+    for (size_t i = 0; i < *n; i++)
+        if (strcmp(list[i], s) == 0) return;
+    if (*n < SHOW_MAX)
+        list[(*n)++] = s;
+    else
+        (*more)++;
+}
+
+static const char *scalar_text(const mrv_ynode *n)
+{
+    return n && n->kind == MRV_Y_SCALAR ? n->text : NULL;
+}
+
+static void collect(const mrv_bound *b, const mrv_ynode *n, fsources *fs,
+                    const char *key)
 {
     if (!n) return;
+    if (n->kind == MRV_Y_MAP && mrv_ymap_get(n, "value")) {
+        /* A wrapper inside the value: its own source and assumption. */
+        const char *src = scalar_text(mrv_ymap_get(n, "source"));
+        const char *as = scalar_text(mrv_ymap_get(n, "assumption"));
+        if (src) add_text(fs->src, &fs->n, &fs->more, src);
+        if (as && fs->nasm < SHOW_MAX) {
+            fs->asm_key[fs->nasm] = key;
+            fs->asm_text[fs->nasm++] = as;
+        } else if (as) {
+            fs->moreasm++;
+        }
+    }
     if (n->kind == MRV_Y_SCALAR) {
         /* A member-keyed reference (TABLE/k.dry.{waste}) stands for the
         ** entries its text leads up to the placeholder. */
@@ -161,13 +191,8 @@ static void collect(const mrv_bound *b, const mrv_ynode *n, fsources *fs)
                         strcmp(n->keys[i]->text, "note") == 0 ||
                         strcmp(n->keys[i]->text, "assumption") == 0))
             continue;
-        collect(b, n->vals[i], fs);
+        collect(b, n->vals[i], fs, n->keys ? n->keys[i]->text : key);
     }
-}
-
-static const char *scalar_text(const mrv_ynode *n)
-{
-    return n && n->kind == MRV_Y_SCALAR ? n->text : NULL;
 }
 
 /* Text written to a memory stream, or NULL (no memory). */
@@ -216,7 +241,8 @@ static bool fill_row(const mrv_bound *b, size_t i, mrv_input_row *r)
     const mrv_factor *fc = factor_of(b, val);
     r->unit = scalar_text(wrap ? mrv_ymap_get(wrap, "unit") : NULL);
     if (!r->unit) r->unit = fc ? fc->unit_text : p->unit_text;
-    r->assumption = scalar_text(wrap ? mrv_ymap_get(wrap, "assumption") : NULL);
+    const char *own_asm =
+        scalar_text(wrap ? mrv_ymap_get(wrap, "assumption") : NULL);
 
     mtext t;
     if (!mt_open(&t)) return false;
@@ -225,8 +251,8 @@ static bool fill_row(const mrv_bound *b, size_t i, mrv_input_row *r)
 
     const mrv_ynode *u = wrap ? mrv_ymap_get(wrap, "uncertainty") : NULL;
     if (!u && fc) u = fc->uncert_node;
-    fsources fs = {0, 0, {NULL}, NULL, false};
-    collect(b, val, &fs);
+    fsources fs = {0, 0, {NULL}, NULL, false, 0, 0, {NULL}, {NULL}};
+    collect(b, val, &fs, NULL);
     if (!mt_open(&t)) return false;
     if (u)
         put_uncertainty(t.f, u);
@@ -253,6 +279,20 @@ static bool fill_row(const mrv_bound *b, size_t i, mrv_input_row *r)
         if (fs.more) fprintf(t.f, "; and %zu more", fs.more);
         if (!(r->source = mt_close(&t))) return false;
     }
+    /* The assumption: the wrapper's, else those of the wrappers inside
+    ** it, each after the member or year it is written under. */
+    if (own_asm || fs.nasm) {
+        if (!mt_open(&t)) return false;
+        if (own_asm) put_text(t.f, own_asm, SUMMARY_MAX);
+        for (size_t k = 0; !own_asm && k < fs.nasm; k++) {
+            fprintf(t.f, "%s%s%s", k ? "; " : "",
+                    fs.asm_key[k] ? fs.asm_key[k] : "",
+                    fs.asm_key[k] ? ": " : "");
+            put_text(t.f, fs.asm_text[k], SUMMARY_MAX);
+        }
+        if (!own_asm && fs.moreasm) fprintf(t.f, "; and %zu more", fs.moreasm);
+        if (!(r->assumption = mt_close(&t))) return false;
+    }
     r->assumed = r->assumption != NULL || r->source == NULL;
     return true;
 }
@@ -264,6 +304,7 @@ void mrv_inputs_free(mrv_inputs *in)
         free(in->rows[i].value);
         free(in->rows[i].uncertainty);
         free(in->rows[i].source);
+        free(in->rows[i].assumption);
     }
     free(in->rows);
     in->rows = NULL;

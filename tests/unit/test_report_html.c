@@ -114,8 +114,10 @@ static const char project_removals[] =
 ** rule and in the project's reason. */
 static const char meth_rules[] =
     "methodology: ruled\n"
+    "dimensions: {site: {description: sites}}\n"
     "parameters:\n"
     "  X: {unit: tCO2e}\n"
+    "  Y: {unit: t, over: [site]}\n"
     "  LIMIT: {unit: tCO2e, default: 60000}\n"
     "  ROUTE: {choice: [capped, programme]}\n"
     "rules:\n"
@@ -134,8 +136,11 @@ static const char project_ruled[] =
     "project: ruled\n"
     "methodology: ./rules-m.yaml\n"
     "crediting_period: {first: 2030, last: 2030}\n"
+    "dimensions: {site: [north, south]}\n"
     "parameters:\n"
     "  X: {value: 90000, source: a PDD table}\n"
+    "  Y: {north: {value: 1, assumption: a guess}, south: {value: 2, "
+    "source: a survey}}\n"
     "  ROUTE: {value: programme, assumption: \"<i>three</i> CPAs\"}\n";
 
 /* ---- helpers ----------------------------------------------------------- */
@@ -537,7 +542,11 @@ static void test_report_html_rules(void **state)
     assert_non_null(strstr(html, "<li><strong>consumption</strong>: "
                                  "electricity consumed at a consumption "
                                  "factor</li>"));
-    assert_non_null(strstr(html, "2 of the 3 inputs are assumptions"));
+    assert_non_null(strstr(html, "3 of the 4 inputs are assumptions"));
+    /* Y's assumption is its north member's, named; its south member's
+    ** source is listed too. */
+    assert_non_null(strstr(html, "<span class=\"tag asm\">assumption</span> "
+                                 "north: a guess; a survey</td>"));
     free(html);
     mrv_run_free(run);
 }

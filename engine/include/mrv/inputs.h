@@ -8,13 +8,14 @@
 ** written (file:line), its source, and whether it is sourced or an
 ** assumption (docs/formats.md, "Sources and assumptions"):
 **
-**   - assumed:  the value's wrapper says `assumption: TEXT`, or nothing
-**               gives a source;
+**   - assumed:  the value's wrapper, or a wrapper inside it (one member's
+**               value), says `assumption: TEXT`, or nothing gives a
+**               source;
 **   - sourced:  otherwise, with the source the value carries: the
 **               wrapper's `source:`, else the factor-table entries it
 **               refers to (their sources, tags such as [recalled]
-**               included), else the methodology parameter's `source:`
-**               for a default.
+**               included) and the `source:` of wrappers inside it, else
+**               the methodology parameter's `source:` for a default.
 **
 ** Read from the bound model (resolve.h) and its YAML nodes; nothing is
 ** evaluated.  The rows and their text are owned by the list.
@@ -32,15 +33,17 @@ extern "C" {
 #endif
 
 typedef struct mrv_input_row {
-    const char *name;       /* the parameter */
-    const char *origin;     /* "project" or "default" (the methodology's) */
-    char *value;            /* as written, summarised to one line */
-    const char *unit;       /* the unit the value is written in */
-    char *uncertainty;      /* as written, one line; "" when certain */
-    mrv_srcpos pos;         /* where the value is written */
-    char *source;           /* NULL when none */
-    const char *assumption; /* the `assumption:` text, or NULL */
-    bool assumed;           /* an assumption (see above) */
+    const char *name;   /* the parameter */
+    const char *origin; /* "project" or "default" (the methodology's) */
+    char *value;        /* as written, summarised to one line */
+    const char *unit;   /* the unit the value is written in */
+    char *uncertainty;  /* as written, one line; "" when certain */
+    mrv_srcpos pos;     /* where the value is written */
+    char *source;       /* NULL when none */
+    char *assumption;   /* the `assumption:` text (of the wrapper, or
+                        ** of the wrappers inside its value, each after
+                        ** its member or year), or NULL */
+    bool assumed;       /* an assumption (see above) */
 } mrv_input_row;
 
 typedef struct mrv_inputs {
