@@ -188,12 +188,10 @@ def check_explain():
     need(x["kind"] == "equation" and x["vintage"] == 2027 and
          x["project"] == "cambodia-emotorcycles", "explain: %r" % x)
     root = x["nodes"][0]
+    # The reductions under the Type III limit: a programme, each CPA
+    # capped at SSC_LIMIT, none of them over it in 2027.
     need(root["label"] == "ER[2027]" and root["results"] == ["reductions"] and
-         root["formula"] == "BE - PE - LE", "explain: root %r" % root)
-    # ER = BE - PE - LE, from the values it read.
-    reads = {r["name"]: r["value"] for r in root["reads"]}
-    need(root["value"] == reads["BE"] - reads["PE"] - reads["LE"],
-         "explain: ER %r from %r" % (root["value"], reads))
+         "SSC_ROUTE" in root["formula"], "explain: root %r" % root)
     # The very number report.json has for ER in 2027.
     rep = json.load(open(os.path.join(TMP, "run", "report.json")))
     er = [e for e in rep["equations"] if e["name"] == "ER"][0]
@@ -208,6 +206,17 @@ def check_explain():
                 need(r["label"] in labels, "explain: no node for %s" % r)
             if r["kind"] == "parameter":
                 need(r["provenance"], "explain: %s has no provenance" % r)
+    # Before the limit: ER_UNCAPPED = BE - PE - LE, from the values it read,
+    # equal to ER since no CPA reaches the limit in 2027.
+    doc, _ = document(["explain", "data/projects/cambodia-emotorcycles.yaml",
+                       "ER_UNCAPPED", "--vintage", "2027"], 0)
+    u = doc["explanation"]["nodes"][0]
+    need(u["formula"] == "BE - PE - LE", "explain: %r" % u)
+    reads = {r["name"]: r["value"] for r in u["reads"]}
+    need(u["value"] == reads["BE"] - reads["PE"] - reads["LE"],
+         "explain: ER_UNCAPPED %r from %r" % (u["value"], reads))
+    need(abs(u["value"] - root["value"]) <= 1e-9 * abs(u["value"]),
+         "explain: ER %r, uncapped %r" % (root["value"], u["value"]))
     ok("explain --json: nodes, values, reads, the report's number")
     doc, _ = document(["explain", "data/projects/ulaanbaatar-landfill.yaml",
                        "DOC"], 0)
@@ -231,7 +240,7 @@ def check_verify():
     doc, _ = document(["verify", rep], 0)
     v = doc["verify"]
     need(v["identical"] is True and v["differences"] == 0 and
-         v["inputs"] == 3 and v["verdict"] == out.splitlines()[0],
+         v["inputs"] == 4 and v["verdict"] == out.splitlines()[0],
          "verify: %r" % v)
     ok("verify --json: identical, the same verdict as the text")
     # A tampered seed: every statistic of the draws differs.

@@ -513,8 +513,17 @@ static void check_agreement(const mrv_run *run)
         const mrv_json *c = mrv_json_get(ej, "central");
         assert_int_equal(c->n, b->nvint);
         for (size_t v = 0; v < b->nvint; v++) {
-            double x = mrv_run_equation_value(run, e, v, 0);
-            assert_memory_equal(&c->items[v]->num, &x, sizeof x);
+            /* Over dimensions, a vintage is an object of members, nested
+            ** in the order of 'over' (docs/outputs.md). */
+            for (size_t mc = 0; mc < b->eq_nmem[e]; mc++) {
+                size_t pos[MRV_MAX_AXES] = {0};
+                mrv_bound_eq_members(b, e, mc, pos);
+                const mrv_json *at = c->items[v];
+                for (size_t ax = 0; ax < m->eqs[e].nover; ax++)
+                    at = at->items[pos[ax]];
+                double x = mrv_run_equation_value(run, e, v, mc);
+                assert_memory_equal(&at->num, &x, sizeof x);
+            }
         }
     }
     /* For results (whole vintages here) the equation's value is the very
@@ -587,6 +596,28 @@ static size_t check_printed_values(const mrv_run *run, const char *text,
         char *q;
         long year = p < end && *p == '[' ? strtol(p + 1, &q, 10) : 0;
         int e = mrv_methodology_equation(b->meth, name);
+        /* An equation over dimensions prints its members after the year:
+        ** "FUEL[2025, tranche_2025] = ...". */
+        size_t combo = 0;
+        if (k && year && e >= 0 && b->meth->eqs[e].nover && *q == ',') {
+            const mrv_equation *eq = &b->meth->eqs[e];
+            size_t pos[MRV_MAX_AXES] = {0};
+            bool found = true;
+            for (size_t a = 0; a < eq->nover && *q == ','; a++) {
+                const char *m0 = q + 2, *m1 = m0;
+                while (m1 < end && *m1 != ',' && *m1 != ']') m1++;
+                int dim = eq->over[a];
+                size_t j = 0;
+                while (j < b->nmembers[dim] &&
+                       (strlen(b->members[dim][j]) != (size_t)(m1 - m0) ||
+                        strncmp(b->members[dim][j], m0, (size_t)(m1 - m0))))
+                    j++;
+                found &= j < b->nmembers[dim];
+                pos[a] = j;
+                q = (char *)m1;
+            }
+            if (found) combo = mrv_bound_eq_combo(b, (size_t)e, pos);
+        }
         if (k && year && strncmp(q, "] = ", 4) == 0 && e >= 0 &&
             year >= b->first && year <= b->last) {
             char num[64];
@@ -595,8 +626,8 @@ static size_t check_printed_values(const mrv_run *run, const char *text,
                 if (*p != ',') num[j++] = *p;
             num[j] = '\0';
             double shown = strtod(num, NULL);
-            double want = mrv_run_equation_value(run, (size_t)e,
-                                                 (size_t)(year - b->first), 0);
+            double want = mrv_run_equation_value(
+                run, (size_t)e, (size_t)(year - b->first), combo);
             if (memcmp(&shown, &want, sizeof shown) != 0)
                 fail_msg("%s: %s[%ld] is printed %s, the run has %.17g", what,
                          name, year, num, want);
