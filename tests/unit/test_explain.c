@@ -720,8 +720,9 @@ static void test_explain_every_demo_equation(void **state)
     mrv_diag_free(d);
 }
 
-/* The landfill's CH4_gen, needed for the plausibility flag, is now seen:
-** its sum runs over 2009 .. y, both seasons and six waste types. */
+/* The landfill's methane, needed for the plausibility flag, is seen per
+** waste type (TOOL04 Eq. 1 as an equation over 'waste'): CH4_gen sums six
+** types, and food's term runs over 2009 .. y and both seasons. */
 static void test_explain_landfill_methane(void **state)
 {
     (void)state;
@@ -744,16 +745,23 @@ static void test_explain_landfill_methane(void **state)
     mrv_explain_opts o = {"CH4_gen", 2027, 0, NULL, false};
     assert_status(mrv_explain(run, &o, f, d), MRV_OK);
     fclose(f);
+    assert_non_null(strstr(text,
+                           "  sum       j in waste (food, paper, textiles, "
+                           "garden, wood, inert): 6 terms = "));
+    free(text);
+    /* Food's own term: 19 years x 2 seasons of W, listed (under the cut
+    ** of 40), and DOC from the member-keyed default. */
+    text = NULL;
+    f = open_memstream(&text, &n);
+    mrv_explain_opts of = {"CH4_GEN_J", 2027, 0, "food", false};
+    assert_status(mrv_explain(run, &of, f, d), MRV_OK);
+    fclose(f);
     assert_non_null(strstr(text, "  sum       x in x0 .. y (2009 .. 2027), "
-                                 "s in season (winter, summer), j in waste "
-                                 "(food, paper, textiles, garden, wood, "
-                                 "inert): 228 terms = "));
-    /* 19 years x 2 seasons of W, listed (under the cut of 40) */
+                                 "s in season (winter, summer): 38 terms = "));
     assert_non_null(strstr(text, "W[2009, winter] = 95,000 t  "
                                  "(data/projects/ulaanbaatar-landfill.yaml:"));
     assert_non_null(strstr(text, "W[2027, summer] = 0 t"));
-    assert_non_null(strstr(text, "DOC[food] = 0.15 tC/t  (data/projects/"
-                                 "ulaanbaatar-landfill.yaml:75:15, factor "
+    assert_non_null(strstr(text, "DOC[food] = 0.15 tC/t  (default "
                                  "cdm.tool04/doc.food: "));
     free(text);
     mrv_run_free(run);
