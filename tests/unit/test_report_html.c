@@ -303,15 +303,15 @@ static void assert_well_formed(const char *html)
 }
 
 /* Fails when "nan" or "inf" appears as a word (not inside one, as in
-** "information"), in any case. */
+** "information" or a temporary folder's random "x3InFq"), in any case. */
 static void assert_no_nonfinite(const char *html)
 {
     static const char *const bad[] = {"nan", "inf"};
     for (const char *p = html; *p; p++)
         for (int i = 0; i < 2; i++) {
             if (strncasecmp(p, bad[i], 3) != 0) continue;
-            bool before = p > html && isalpha((unsigned char)p[-1]);
-            bool after = isalpha((unsigned char)p[3]);
+            bool before = p > html && isalnum((unsigned char)p[-1]);
+            bool after = isalnum((unsigned char)p[3]);
             if (!before && !after)
                 fail_msg("'%.3s' at offset %ld: ...%.40s", p, (long)(p - html),
                          p > html + 20 ? p - 20 : html);
