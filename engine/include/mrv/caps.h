@@ -36,6 +36,22 @@ extern "C" {
 #define MRV_JSON_MAX_DEPTH 64
 #define MRV_JSON_MAX_NODES 1000000u
 
+/* Bytes of one data file (a CSV of monitored readings, a registry, an
+** inventory): read as a stream through a fixed buffer, so memory does not
+** grow with the file; the cap bounds the time one file can take (about a
+** second per 100 MB) and keeps every byte count inside 32-bit columns of
+** a line. */
+#define MRV_CSV_MAX_BYTES ((uint64_t)1 << 30)
+/* Rows of one data file: what a run keeps of each row (its date, members,
+** value and line, about 32 bytes) grows with them. */
+#define MRV_CSV_MAX_ROWS 10000000u
+/* Columns of a data file, and bytes of one row (a quoted field may span
+** lines): a row is held whole while it is read. */
+#define MRV_CSV_MAX_COLUMNS 256
+#define MRV_CSV_MAX_ROW     65536
+/* Distinct data files one project reads. */
+#define MRV_MAX_DATA_FILES 64
+
 /* ---- names and declarations -------------------------------------------- */
 
 /* Characters of a name, a member, a methodology id or a project id: the
@@ -52,6 +68,13 @@ extern "C" {
 /* Members of one dimension: every member of every axis becomes a column
 ** of the lowered program. */
 #define MRV_MAX_MEMBERS 10000
+/* Members of a dimension read from a data file (vehicles of a registry,
+** trees of an inventory): each is a name in memory and, where a formula
+** sums over them, one term per member and vintage, which the sums' and
+** lowering's caps below bound in turn. */
+#define MRV_MAX_RECORDS 1000000
+/* Monitoring periods of one project: each is a run of its own. */
+#define MRV_MAX_PERIODS 100
 /* Vintages of one crediting period (crediting periods run 7 to 100
 ** years): bounds every per-vintage array. */
 #define MRV_MAX_VINTAGES 200
