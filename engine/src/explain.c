@@ -299,6 +299,50 @@ static void as_written(FILE *f, const mrv_param *p, const mrv_vnode *leaf,
         fprintf(f, ", written %s", leaf->text);
 }
 
+/* A monitored value (mondata.h): the data file, the rows that formed it
+** and how they were combined, the gaps filled in it, and the share of a
+** year an amount was divided by. */
+#define MAX_LINES 12
+static void monitored_text(FILE *f, const mrv_bound *b, const mrv_vnode *leaf)
+{
+    const mrv_cellsrc *cs = leaf->cell;
+    const mrv_monparam *mp = cs->mp;
+    if (!mp) {
+        fputs("monitored, but no monitored day falls in this vintage: 0", f);
+        return;
+    }
+    char a[64];
+    size_t nval = 0;
+    for (size_t i = 0; i < cs->nrows; i++)
+        nval += mp->rows[cs->first + i].kind == MRV_ROW_VALUE;
+    fprintf(f, "%s: %s of %zu row%s", mp->file->path, mrv_agg_names[mp->agg],
+            nval, nval == 1 ? "" : "s");
+    size_t shown = 0;
+    for (size_t i = 0; i < cs->nrows && shown < MAX_LINES; i++) {
+        const mrv_mrow *r = &mp->rows[cs->first + i];
+        if (r->kind != MRV_ROW_VALUE) continue;
+        fprintf(f, "%s%u", shown++ ? ", " : " at lines ", r->line);
+    }
+    if (nval > shown) fprintf(f, " and %zu more", nval - shown);
+    for (size_t i = 0; i < cs->nrows; i++) {
+        const mrv_mrow *r = &mp->rows[cs->first + i];
+        if (r->kind == MRV_ROW_VALUE) continue;
+        fprintf(f, "; line %u %s", r->line,
+                r->kind == MRV_ROW_EMPTY ? "is empty" : "is rejected");
+    }
+    for (size_t g = 0; g < cs->ngaps; g++) {
+        const mrv_gap *gp = &b->mon->gaps[cs->gap0 + g];
+        fprintf(
+            f, "; a gap filled (%s) with %s %s", mrv_fill_rule_names[gp->fill],
+            fmt_num(gp->value, FINE_DIGITS, GROUP, a, sizeof a), mp->unit_text);
+    }
+    fprintf(f, " = %s %s", fmt_num(cs->raw, FINE_DIGITS, GROUP, a, sizeof a),
+            mp->unit_text);
+    if (cs->share > 0)
+        fprintf(f, ", an amount for %s of the year, divided by it",
+                fmt_num(cs->share, 6, NOGROUP, a, sizeof a));
+}
+
 /* Where the parameter element's value was given, and its uncertainty.
 ** 'mem' is scratch, one entry per dimension. */
 static void provenance(FILE *f, const mrv_bound *b, size_t *mem,
@@ -325,7 +369,9 @@ static void provenance(FILE *f, const mrv_bound *b, size_t *mem,
         if (i) fputs(" and ", f);
         const mrv_factor *fc =
             leaf->source ? factor_by_id(b, leaf->source) : NULL;
-        if (dflt && fc) {
+        if (leaf->cell) {
+            monitored_text(f, b, leaf);
+        } else if (dflt && fc) {
             fprintf(f, "default %s", fc->id);
         } else if (dflt) {
             fputs("methodology default, ", f);
@@ -1115,10 +1161,19 @@ static mrv_status explain_param(const mrv_run *run, int pi, int year,
                 p->fill == MRV_FILL_HOLD     ? "hold"
                 : p->fill == MRV_FILL_LINEAR ? "linear"
                                              : "zero");
-    fprintf(f, "  given by  %s\n",
-            strcmp(b->value_origin[pi], "default") == 0
-                ? "the methodology's default"
-                : "the project");
+    const mrv_monparam *mp = NULL;
+    for (size_t i = 0; i < b->mon->nparams; i++)
+        if (b->mon->params[i].param == pi) mp = &b->mon->params[i];
+    if (mp)
+        fprintf(f, "  given by  data file %s (%s rows, column %s in %s)\n",
+                mp->file->path, mrv_agg_names[mp->agg],
+                mp->value_col ? mp->value_col : "(each row counts 1)",
+                mp->unit_text);
+    else
+        fprintf(f, "  given by  %s\n",
+                strcmp(b->value_origin[pi], "default") == 0
+                    ? "the methodology's default"
+                    : "the project");
     /* Every combination of members, first axis slowest. */
     size_t axes[MRV_MAX_AXES], na = 0, total = 1;
     for (size_t i = 0; i < p->nover; i++) {

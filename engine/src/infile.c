@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "infile.h"
+#include "sha256.h"
 
 /* Whether real path 'p' is 'dir' itself or below it (both resolved). */
 static bool within(const char *dir, const char *p)
@@ -70,31 +71,44 @@ bool mrv_infile_below(const char *dir, const char *rel, const char **why)
     return ok;
 }
 
+/* Opens 'path' without blocking and says what it is: a folder, not a
+** regular file (when only those will do), or a regular file over 'max'
+** bytes are refused before a byte is read.  *fd is open (close it)
+** unless MRV_INFILE_MISSING. */
+static mrv_infile_fail open_checked(const char *path, uint64_t max,
+                                    bool regular_only, int *fd, struct stat *sb,
+                                    int *err)
+{
+    /* O_NONBLOCK: opening a FIFO must not wait for a writer. */
+    *fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (*fd < 0) {
+        *err = errno;
+        return MRV_INFILE_MISSING;
+    }
+    if (fstat(*fd, sb) != 0) {
+        *err = errno;
+        return MRV_INFILE_IO;
+    }
+    if (S_ISDIR(sb->st_mode)) {
+        *err = EISDIR;
+        return MRV_INFILE_FOLDER;
+    }
+    if (!S_ISREG(sb->st_mode) && regular_only) return MRV_INFILE_NOT_REGULAR;
+    if (S_ISREG(sb->st_mode) && (uintmax_t)sb->st_size > max)
+        return MRV_INFILE_TOO_LARGE;
+    return MRV_INFILE_OK;
+}
+
 mrv_infile_fail mrv_infile_read(const char *path, size_t max, bool regular_only,
                                 char **buf, size_t *len, int *err)
 {
     *buf = NULL;
     *len = 0;
     *err = 0;
-    /* O_NONBLOCK: opening a FIFO must not wait for a writer. */
-    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-    if (fd < 0) {
-        *err = errno;
-        return MRV_INFILE_MISSING;
-    }
+    int fd;
     struct stat sb;
-    mrv_infile_fail fail = MRV_INFILE_OK;
-    if (fstat(fd, &sb) != 0) {
-        *err = errno;
-        fail = MRV_INFILE_IO;
-    } else if (S_ISDIR(sb.st_mode)) {
-        *err = EISDIR;
-        fail = MRV_INFILE_FOLDER;
-    } else if (!S_ISREG(sb.st_mode) && regular_only) {
-        fail = MRV_INFILE_NOT_REGULAR;
-    } else if (S_ISREG(sb.st_mode) && (uintmax_t)sb.st_size > max) {
-        fail = MRV_INFILE_TOO_LARGE;
-    }
+    mrv_infile_fail fail = open_checked(path, max, regular_only, &fd, &sb, err);
+    if (fail == MRV_INFILE_MISSING) return fail;
     /* A pipe given on the command line is read as it comes. */
     if (fail == MRV_INFILE_OK && !S_ISREG(sb.st_mode))
         fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
@@ -134,5 +148,39 @@ mrv_infile_fail mrv_infile_read(const char *path, size_t max, bool regular_only,
     b[n] = '\0';
     *buf = b;
     *len = n;
+    return MRV_INFILE_OK;
+}
+
+mrv_infile_fail mrv_infile_sha256(const char *path, uint64_t max, char hex[65],
+                                  int *err)
+{
+    *err = 0;
+    int fd;
+    struct stat sb;
+    mrv_infile_fail fail = open_checked(path, max, true, &fd, &sb, err);
+    if (fail == MRV_INFILE_MISSING) return fail;
+    mrv_sha256 c;
+    mrv_sha256_init(&c);
+    unsigned char buf[65536];
+    uint64_t total = 0;
+    while (fail == MRV_INFILE_OK) {
+        ssize_t k = read(fd, buf, sizeof buf);
+        if (k < 0 && errno == EINTR) continue;
+        if (k < 0) {
+            *err = errno;
+            fail = MRV_INFILE_IO;
+        }
+        if (k <= 0) break;
+        total += (uint64_t)k;
+        if (total > max)
+            fail = MRV_INFILE_TOO_LARGE;
+        else
+            mrv_sha256_update(&c, buf, (size_t)k);
+    }
+    close(fd);
+    if (fail != MRV_INFILE_OK) return fail;
+    unsigned char dg[32];
+    mrv_sha256_final(&c, dg);
+    for (int i = 0; i < 32; i++) snprintf(hex + 2 * i, 3, "%02x", dg[i]);
     return MRV_INFILE_OK;
 }

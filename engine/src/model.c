@@ -642,11 +642,19 @@ int mrv_methodology_dim(const mrv_methodology *m, const char *name)
 /* ---- project ----------------------------------------------------------- */
 
 static const mrv_keyspec project_keys[] = {
-    {"project", true},      {"title", false},      {"description", false},
-    {"methodology", true},  {"host", false},       {"crediting_period", true},
-    {"dimensions", false},  {"parameters", false}, {"factors", false},
-    {"monte_carlo", false}, {"allocation", false}, {"conservativeness", false},
-    {"source", false},      {"year_length", false}};
+    {"project", true},      {"title", false},       {"description", false},
+    {"methodology", true},  {"host", false},        {"crediting_period", true},
+    {"dimensions", false},  {"parameters", false},  {"factors", false},
+    {"monte_carlo", false}, {"allocation", false},  {"conservativeness", false},
+    {"source", false},      {"year_length", false}, {"monitoring", false}};
+
+static const mrv_keyspec monitoring_keys[] = {
+    {"periods", false}, {"ex_ante", false}, {"parameters", false}};
+
+static const mrv_keyspec mperiod_keys[] = {
+    {"id", true}, {"start", true}, {"end", true}};
+
+static const mrv_keyspec csvdim_keys[] = {{"csv", true}, {"column", true}};
 
 static const mrv_keyspec period_keys[] = {
     {"first", false}, {"last", false}, {"start", false}, {"end", false}};
@@ -720,7 +728,89 @@ static bool load_period(const mrv_ynode *n, mrv_project *p, mrv_diag *d)
     }
     p->first = (int)y0;
     p->last = (int)y1;
+    mrv_date d0 = {p->first, 1, 1}, d1 = {p->last, 12, 31};
+    p->period_from = mrv_date_ordinal(p->by_dates ? p->start : d0);
+    p->period_to = mrv_date_ordinal(p->by_dates ? p->end : d1);
     return true;
+}
+
+/* monitoring: {periods: [{id, start, end}], ex_ante: PATH, parameters:
+** {...}}.  Periods lie inside the crediting period, in order, without
+** overlapping; 'have_period' says whether it could be read. */
+static void load_monitoring(const mrv_ynode *n, mrv_project *p,
+                            bool have_period, mrv_arena *a, mrv_diag *d)
+{
+    if (!mrv__check_keys(n, "'monitoring'", monitoring_keys,
+                         sizeof monitoring_keys / sizeof *monitoring_keys, d))
+        return;
+    const mrv_ynode *v;
+    if ((v = mrv_ymap_get(n, "parameters")) &&
+        mrv__expect_map(v, "'monitoring: parameters'", d))
+        p->monitored = v;
+    if ((v = mrv_ymap_get(n, "ex_ante"))) {
+        const char *s;
+        if (mrv__get_string(v, "'ex_ante'", &s, d)) p->ex_ante = v;
+    }
+    if (!(v = mrv_ymap_get(n, "periods"))) return;
+    if (!mrv__expect_seq(v, "'periods'", d)) return;
+    if (v->n == 0 || v->n > MRV_MAX_PERIODS) {
+        mrv_error(d, v->pos, MRV_ESCHEMA,
+                  "'periods' lists %zu monitoring periods; give 1 to %d", v->n,
+                  MRV_MAX_PERIODS);
+        return;
+    }
+    p->periods = mrv_arena_array(a, v->n, sizeof *p->periods);
+    if (!p->periods) return;
+    for (size_t i = 0; i < v->n; i++) {
+        const mrv_ynode *it = v->vals[i];
+        if (!mrv__check_keys(it, "a monitoring period", mperiod_keys,
+                             sizeof mperiod_keys / sizeof *mperiod_keys, d))
+            continue;
+        mrv_period *pe = &p->periods[p->nperiods];
+        pe->pos = it->pos;
+        if (!mrv__get_ident(mrv_ymap_get(it, "id"), "a period id", &pe->id,
+                            d) ||
+            !mrv__get_date(mrv_ymap_get(it, "start"), "'start'", &pe->start,
+                           d) ||
+            !mrv__get_date(mrv_ymap_get(it, "end"), "'end'", &pe->end, d))
+            continue;
+        pe->from = mrv_date_ordinal(pe->start);
+        pe->to = mrv_date_ordinal(pe->end);
+        const mrv_ynode *end = mrv_ymap_get(it, "end");
+        if (pe->to < pe->from) {
+            mrv_error(d, end->pos, MRV_EDOMAIN,
+                      "monitoring period '%s' ends (%s) before it starts",
+                      pe->id, end->text);
+            continue;
+        }
+        bool ok = true;
+        for (size_t j = 0; j < p->nperiods && ok; j++) {
+            if (strcmp(p->periods[j].id, pe->id) == 0) {
+                mrv_error(d, mrv_ymap_get(it, "id")->pos, MRV_ESCHEMA,
+                          "monitoring period '%s' is listed twice", pe->id);
+                ok = false;
+            }
+        }
+        if (ok && p->nperiods && pe->from <= p->periods[p->nperiods - 1].to) {
+            mrv_error(d, mrv_ymap_get(it, "start")->pos, MRV_EDOMAIN,
+                      "monitoring period '%s' starts before '%s' ends: "
+                      "periods follow one another without overlapping",
+                      pe->id, p->periods[p->nperiods - 1].id);
+            ok = false;
+        }
+        if (ok && have_period &&
+            (pe->from < p->period_from || pe->to > p->period_to)) {
+            mrv_date c0 = mrv_date_from_ordinal(p->period_from),
+                     c1 = mrv_date_from_ordinal(p->period_to);
+            mrv_error(d, it->pos, MRV_EDOMAIN,
+                      "monitoring period '%s' (%s to %s) is not inside the "
+                      "crediting period (%04d-%02d-%02d to %04d-%02d-%02d)",
+                      pe->id, mrv_ymap_get(it, "start")->text, end->text, c0.y,
+                      c0.m, c0.d, c1.y, c1.m, c1.d);
+            ok = false;
+        }
+        if (ok) p->nperiods++;
+    }
 }
 
 static void load_pdims(const mrv_ynode *n, mrv_project *p, mrv_arena *a,
@@ -733,7 +823,29 @@ static void load_pdims(const mrv_ynode *n, mrv_project *p, mrv_arena *a,
         const mrv_ynode *k = n->keys[i], *v = n->vals[i];
         char what[128];
         snprintf(what, sizeof what, "dimension '%s'", k->text);
-        if (!mrv__expect_seq(v, what, d)) continue;
+        if (v->kind == MRV_Y_MAP) {
+            /* Members from a data file, read when the project is bound. */
+            if (!mrv__check_keys(v, what, csvdim_keys,
+                                 sizeof csvdim_keys / sizeof *csvdim_keys, d))
+                continue;
+            const char *s;
+            if (!mrv__get_string(mrv_ymap_get(v, "csv"), "'csv'", &s, d) ||
+                !mrv__get_string(mrv_ymap_get(v, "column"), "'column'", &s, d))
+                continue;
+            mrv_pdim *pd = &p->dims[p->ndims++];
+            pd->name = k->text;
+            pd->pos = k->pos;
+            pd->csv = mrv_ymap_get(v, "csv");
+            pd->column = mrv_ymap_get(v, "column");
+            continue;
+        }
+        if (v->kind != MRV_Y_SEQ) {
+            mrv_error(d, v->pos, MRV_ESCHEMA,
+                      "%s must list its members, or read them from a data "
+                      "file: {csv: PATH, column: NAME}",
+                      what);
+            continue;
+        }
         if (v->n == 0) {
             mrv_error(d, v->pos, MRV_ESCHEMA, "%s has no members", what);
             continue;
@@ -897,6 +1009,8 @@ mrv_status mrv_project_load(const mrv_ydoc *doc, mrv_arena *a,
     }
     if ((n = mrv_ymap_get(root, "conservativeness")))
         mrv_conserv_load(n, a, &p->conservativeness, d);
+    if ((n = mrv_ymap_get(root, "monitoring")))
+        load_monitoring(n, p, period, a, d);
 
     if (mrv_arena_failed(a)) return MRV_ENOMEM;
     if (mrv_diag_error_count(d) > errs) return mrv_diag_status(d);

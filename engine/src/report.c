@@ -518,9 +518,9 @@ bool mrv_report_json(const mrv_run *run, FILE *f)
         fprintf(f, "%s\n    {\"role\": ", i ? "," : "");
         mrv_json_str(f, b->files[i].role);
         fputs(", \"path\": ", f);
-        mrv_json_str(f, b->files[i].doc->path);
+        mrv_json_str(f, b->files[i].path);
         fputs(", \"sha256\": ", f);
-        mrv_json_str(f, b->files[i].doc->sha256_hex);
+        mrv_json_str(f, b->files[i].sha256_hex);
         fputc('}', f);
     }
     fputs("\n  ]", f);

@@ -1847,9 +1847,9 @@ static void section_provenance(FILE *f, const page *g)
         fputs("<tr><td class=\"l\">", f);
         esc(f, b->files[i].role);
         fputs("</td><td class=\"l\"><code>", f);
-        esc(f, b->files[i].doc->path);
+        esc(f, b->files[i].path);
         fputs("</code></td><td class=\"l hash\">", f);
-        esc(f, b->files[i].doc->sha256_hex);
+        esc(f, b->files[i].sha256_hex);
         fputs("</td></tr>\n", f);
     }
     fputs("</tbody>\n</table>\n</div>\n", f);
@@ -1877,10 +1877,10 @@ static void section_provenance(FILE *f, const page *g)
     }
     /* The command that gives the same numbers: the draws and seed are
     ** spelled out only where the run overrode the project's. */
-    const char *path = b->nfiles ? b->files[0].doc->path : NULL;
+    const char *path = b->nfiles ? b->files[0].path : NULL;
     for (size_t i = 0; i < b->nfiles; i++)
         if (strcmp(b->files[i].role, "project") == 0) {
-            path = b->files[i].doc->path;
+            path = b->files[i].path;
             break;
         }
     fputs("<h3>Re-running</h3>\n<p>With the input files above (their "

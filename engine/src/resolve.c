@@ -31,6 +31,8 @@ typedef struct rctx {
     mrv_vec tables;        /* const mrv_table * */
     mrv_vec failed_tables; /* const char * ids that failed to load */
     mrv_vec used;          /* const mrv_factor * */
+    mrv__mon *mon;         /* the data files being read */
+    const mrv_resolve_opts *opts;
 } rctx;
 
 static const char *const reserved_members[] = {"value", "uncertainty", "vary",
@@ -92,7 +94,7 @@ static const mrv_ydoc *read_file(rctx *r, const char *path, const char *role)
             ? mrv_yaml_load_file(path, r->b->arena, &doc, r->vc.d)
             : mrv_yaml_load_regular_file(path, r->b->arena, &doc, r->vc.d);
     if (st != MRV_OK) return NULL;
-    mrv_input_file f = {role, doc};
+    mrv_input_file f = {role, doc->path, doc->sha256_hex, doc};
     if (!mrv_vec_push(&r->files, &f)) return NULL;
     return doc;
 }
@@ -376,17 +378,10 @@ static bool bind_vintages(rctx *r)
     b->nvint = (size_t)(p->last - p->first + 1);
     b->frac = mrv_arena_array(b->arena, b->nvint, sizeof *b->frac);
     if (!b->frac) return false;
-    for (size_t v = 0; v < b->nvint; v++) {
-        int y = b->first + (int)v;
-        int n = mrv_date_days_in_year(y);
-        if (!p->by_dates) {
-            b->frac[v] = 1;
-            continue;
-        }
-        int d0 = y == p->start.y ? mrv_date_day_of_year(p->start) : 1;
-        int d1 = y == p->end.y ? mrv_date_day_of_year(p->end) : n;
-        b->frac[v] = (double)(d1 - d0 + 1) / n;
-    }
+    /* The share of each vintage's days the run covers: the crediting
+    ** period's, or the monitoring periods' (mondata.h). */
+    for (size_t v = 0; v < b->nvint; v++)
+        b->frac[v] = mrv__covered_share(b, b->first + (int)v);
     return true;
 }
 
@@ -489,37 +484,43 @@ static bool bind_params(rctx *r)
     mrv_bound *b = r->b;
     const mrv_methodology *m = b->meth;
     const mrv_ynode *pv = b->project->params;
+    /* Monitored data added to the ex-ante file replace its values, except
+    ** in the ex-ante run itself. */
+    const mrv_ynode *mon = r->opts->ex_ante ? NULL : b->project->monitored;
     mrv_diag *d = r->vc.d;
     bool ok = true;
     b->values = mrv_arena_array(b->arena, m->nparams + 1, sizeof *b->values);
     b->value_origin =
         mrv_arena_array(b->arena, m->nparams + 1, sizeof *b->value_origin);
     if (!b->values || !b->value_origin) return false;
-    for (size_t i = 0; pv && i < pv->n; i++) {
-        const char *k = pv->keys[i]->text;
+    for (size_t i = 0; i < (pv ? pv->n : 0) + (mon ? mon->n : 0); i++) {
+        const mrv_ynode *key =
+            pv && i < pv->n ? pv->keys[i] : mon->keys[i - (pv ? pv->n : 0)];
+        const char *k = key->text;
         if (mrv_methodology_param(m, k) >= 0) continue;
         const char *names[MRV_MAX_HINTS];
         size_t n = m->nparams < MRV_MAX_HINTS ? m->nparams : MRV_MAX_HINTS;
         for (size_t j = 0; j < n; j++) names[j] = m->params[j].name;
         const char *hint = mrv__closest(k, names, n);
         if (mrv_methodology_equation(m, k) >= 0)
-            mrv_error(d, pv->keys[i]->pos, MRV_EREF,
+            mrv_error(d, key->pos, MRV_EREF,
                       "'%s' is an equation of methodology '%s', not a "
                       "parameter; it cannot be given a value",
                       k, m->id);
         else if (hint)
-            mrv_error(d, pv->keys[i]->pos, MRV_EREF,
+            mrv_error(d, key->pos, MRV_EREF,
                       "methodology '%s' has no parameter '%s' (did you mean "
                       "'%s'?)",
                       m->id, k, hint);
         else
-            mrv_error(d, pv->keys[i]->pos, MRV_EREF,
+            mrv_error(d, key->pos, MRV_EREF,
                       "methodology '%s' has no parameter '%s'", m->id, k);
         ok = false;
     }
     for (size_t i = 0; i < m->nparams; i++) {
         const mrv_param *p = &m->params[i];
-        const mrv_ynode *n = pv ? mrv_ymap_get(pv, p->name) : NULL;
+        const mrv_ynode *n = mon ? mrv_ymap_get(mon, p->name) : NULL;
+        if (!n && pv) n = mrv_ymap_get(pv, p->name);
         b->value_origin[i] = "project";
         if (!n) {
             n = p->default_node;
@@ -535,10 +536,15 @@ static bool bind_params(rctx *r)
             ok = false;
             continue;
         }
+        if (b->value_origin[i][0] == 'p' && mrv__mon_is_data(n)) {
+            ok = mrv__mon_param(r->mon, i, n) && ok;
+            continue;
+        }
         b->values[i] = mrv__value_parse(&r->vc, p, n);
         if (!b->values[i]) ok = false;
     }
-    return ok;
+    /* The data files, read once each, into the monitored values. */
+    return ok && mrv__mon_bind(r->mon);
 }
 
 /* ---- entry points ------------------------------------------------------ */
@@ -550,6 +556,28 @@ void mrv_bound_free(mrv_bound *b)
 
 mrv_status mrv_resolve(const char *path, const mrv_search *search,
                        mrv_bound **out, mrv_diag *d)
+{
+    static const mrv_resolve_opts none = {false, 0, NULL};
+    return mrv_resolve_with(path, search, &none, out, d);
+}
+
+/* A project whose periods the caller gives (the ex-ante project, over the
+** monitored project's periods). */
+static const mrv_project *with_periods(mrv_arena *a, const mrv_project *p,
+                                       const mrv_resolve_opts *o)
+{
+    if (!o->ex_ante) return p;
+    mrv_project *c = mrv_arena_memdup(a, p, sizeof *p);
+    if (!c) return NULL;
+    c->nperiods = o->nperiods;
+    c->periods = (mrv_period *)o->periods;
+    c->monitored = NULL;
+    return c;
+}
+
+mrv_status mrv_resolve_with(const char *path, const mrv_search *search,
+                            const mrv_resolve_opts *opts, mrv_bound **out,
+                            mrv_diag *d)
 {
     *out = NULL;
     mrv_arena *a = mrv_arena_new(search->alloc, search->alloc_ud);
@@ -564,6 +592,7 @@ mrv_status mrv_resolve(const char *path, const mrv_search *search,
     rctx r = {0};
     r.b = b;
     r.search = search;
+    r.opts = opts;
     r.vc.a = a;
     r.vc.d = d;
     r.vc.factor = find_factor;
@@ -582,6 +611,7 @@ mrv_status mrv_resolve(const char *path, const mrv_search *search,
         ok = false;
     }
     ok = ok && mrv_project_load(doc, a, &b->project, d) == MRV_OK;
+    if (ok) ok = (b->project = with_periods(a, b->project, opts)) != NULL;
     if (ok) b->year_days = b->project->year_days;
     if (ok) r.project_dir = dir_of(a, path);
     ok = ok && (b->meth = find_methodology(&r)) != NULL;
@@ -594,9 +624,13 @@ mrv_status mrv_resolve(const char *path, const mrv_search *search,
             mrv_project_rule(b->project, b->meth, &from);
         mrv_allocation_check_rule(b->project->allocation, rule, from, d);
     }
+    bool mon_lost = false;
+    if (ok && !(r.mon = mrv__mon_new(b, r.project_dir, d)))
+        ok = !(mon_lost = true);
     if (ok) {
         project_tables(&r);
         ok = bind_dims(&r);
+        ok = ok && mrv__mon_dims(r.mon);
         ok = bind_vintages(&r) && ok;
     }
     if (ok) {
@@ -610,10 +644,18 @@ mrv_status mrv_resolve(const char *path, const mrv_search *search,
         ok = bind_eq_layout(&r) && ok;
         ok = bind_eq_initial(&r) && ok;
     }
+    /* The data files join the inputs, after the files that name them. */
+    const mrv_datafile *df = NULL;
+    size_t ndf = r.mon ? mrv__mon_files(r.mon, &df) : 0;
+    for (size_t i = 0; i < ndf; i++) {
+        mrv_input_file f = {"data", df[i].path, df[i].sha256_hex, NULL};
+        mrv_vec_push(&r.files, &f);
+    }
+    mrv__mon_free(r.mon);
     /* A list that could not grow lost an entry: out of memory, whatever
     ** else went wrong because of it. */
-    bool lost = r.files.failed || r.tables.failed || r.used.failed ||
-                r.failed_tables.failed;
+    bool lost = mon_lost || r.files.failed || r.tables.failed ||
+                r.used.failed || r.failed_tables.failed;
     b->nfiles = r.files.n;
     b->files = mrv_vec_freeze(&r.files, a);
     b->ntables = r.tables.n;

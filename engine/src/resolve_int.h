@@ -32,4 +32,29 @@ mrv_vnode *mrv__value_parse(mrv__valctx *c, const mrv_param *p,
 /* "2025-2030, 2032" for the years of a series node. */
 void mrv__years_text(const mrv_vnode *n, char *buf, size_t len);
 
+/* ---- monitored data (monitor.c, moncells.c, survey.c) ------------------ */
+
+typedef struct mrv__mon mrv__mon;
+/* State for reading the data files of bound project 'b' (whose project,
+** methodology, arena and vintages are set), named relative to
+** 'project_dir'.  NULL when out of memory. */
+mrv__mon *mrv__mon_new(mrv_bound *b, const char *project_dir, mrv_diag *d);
+void mrv__mon_free(mrv__mon *m);
+/* The members of every dimension the project reads from a data file
+** (b->members of those dimensions); false after recording errors. */
+bool mrv__mon_dims(mrv__mon *m);
+/* Whether project value 'n' takes its values from a data file ('csv:' or
+** 'survey:'). */
+bool mrv__mon_is_data(const mrv_ynode *n);
+/* Registers parameter 'pi''s value 'n' (mrv__mon_is_data); false after
+** recording errors in it. */
+bool mrv__mon_param(mrv__mon *m, size_t pi, const mrv_ynode *n);
+/* Reads every registered file and binds every registered parameter into
+** b->values; b->mon is complete after it.  False after recording errors. */
+bool mrv__mon_bind(mrv__mon *m);
+/* The share of year y's days the run of 'b' covers (its frac). */
+double mrv__covered_share(const mrv_bound *b, int y);
+/* The data files read, for the bound's list of inputs. */
+size_t mrv__mon_files(const mrv__mon *m, const mrv_datafile **files);
+
 #endif /* MRV_RESOLVE_INT_H */

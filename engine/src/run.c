@@ -65,10 +65,13 @@ static mrv_status check_central(const mrv_run *run, mrv_diag *d)
     return MRV_OK;
 }
 
-static mrv_status run_central(mrv_run *run, mrv_diag *d)
+/* Runs program 'p' of bound 'b' once, every input at its value: *out
+** gets every slot (the caller frees it).  A non-finite value is an error
+** at the formula that made it. */
+static mrv_status eval_central(const mrv_program *p, const mrv_bound *b,
+                               double **out, mrv_diag *d)
 {
-    const mrv_program *p = run->program;
-    size_t nres = run->nvint * MRV_NRESULTS;
+    *out = NULL;
     double *slots = calloc(p->nslots + 1, sizeof *slots);
     uint64_t *bad = calloc(p->nchecks + 1, sizeof *bad);
     uint64_t *first = malloc((p->nchecks + 1) * sizeof *first);
@@ -89,28 +92,39 @@ static mrv_status run_central(mrv_run *run, mrv_diag *d)
             ** but the trace needs them as they were. */
             for (size_t j = 0; j < p->ninputs; j++)
                 slots[j] = p->inputs[j].center;
-            st = mrv__nonfinite_report(p, run->bound, i, 1, 0, 0, slots, 1, 0,
-                                       d);
+            st = mrv__nonfinite_report(p, b, i, 1, 0, 0, slots, 1, 0, d);
             break;
         }
     }
-    if (st == MRV_OK) {
-        for (size_t k = 0; k < nres; k++) {
-            double x = slots[p->result_slot[k]] * p->result_scale[k];
-            run->stats[k].central = x;
-        }
-        for (int r = 0; r < MRV_NRESULTS; r++) {
-            double t = 0;
-            for (size_t v = 0; v < run->nvint; v++)
-                t += run->stats[v * MRV_NRESULTS + r].central;
-            run->stats[run->nvint * MRV_NRESULTS + r].central = t;
-        }
-        st = check_central(run, d);
-    }
-    free(slots);
     free(bad);
     free(first);
-    return st;
+    if (st != MRV_OK) {
+        free(slots);
+        return st;
+    }
+    *out = slots;
+    return MRV_OK;
+}
+
+static mrv_status run_central(mrv_run *run, mrv_diag *d)
+{
+    const mrv_program *p = run->program;
+    size_t nres = run->nvint * MRV_NRESULTS;
+    double *slots;
+    mrv_status st = eval_central(p, run->bound, &slots, d);
+    if (st != MRV_OK) return st;
+    for (size_t k = 0; k < nres; k++) {
+        double x = slots[p->result_slot[k]] * p->result_scale[k];
+        run->stats[k].central = x;
+    }
+    for (int r = 0; r < MRV_NRESULTS; r++) {
+        double t = 0;
+        for (size_t v = 0; v < run->nvint; v++)
+            t += run->stats[v * MRV_NRESULTS + r].central;
+        run->stats[run->nvint * MRV_NRESULTS + r].central = t;
+    }
+    free(slots);
+    return check_central(run, d);
 }
 
 /* Every equation at every vintage, central case, from the central
@@ -241,6 +255,50 @@ static mrv_search with_installed(const mrv_search *given)
     return s;
 }
 
+/* The central total of the reductions over the vintages of 'b', from a
+** lowering of its own: what a conservative choice compares. */
+static mrv_status central_reductions(const mrv_bound *b, const mrv_compiled *cp,
+                                     double *out, mrv_diag *d)
+{
+    const mrv_program *p;
+    double *slots;
+    mrv_status st = mrv_lower(b, cp, &p, d);
+    if (st == MRV_OK) st = eval_central(p, b, &slots, d);
+    if (st != MRV_OK) return st;
+    double t = 0;
+    for (size_t v = 0; v < p->nvint; v++) {
+        size_t k = v * MRV_NRESULTS + MRV_RES_REDUCTIONS;
+        t += slots[p->result_slot[k]] * p->result_scale[k];
+    }
+    *out = t;
+    free(slots);
+    return MRV_OK;
+}
+
+/* Conservative gap fills (docs/monitoring.md): for each monitored
+** parameter with some, the end of their range that gives the lower
+** total reductions in the central case, found by trying both. */
+static mrv_status run_conservative(mrv_bound *b, const mrv_compiled *cp,
+                                   mrv_diag *d)
+{
+    size_t n = b->mon->nparams;
+    size_t *idx = malloc((n + 1) * sizeof *idx);
+    if (!idx) return MRV_ENOMEM;
+    n = mrv_bound_conservative(b, idx, n);
+    mrv_status st = MRV_OK;
+    for (size_t i = 0; i < n && st == MRV_OK; i++) {
+        double lo, hi;
+        mrv_bound_set_conservative(b, idx[i], false, false);
+        st = central_reductions(b, cp, &lo, d);
+        if (st != MRV_OK) break;
+        mrv_bound_set_conservative(b, idx[i], true, false);
+        st = central_reductions(b, cp, &hi, d);
+        if (st == MRV_OK) mrv_bound_set_conservative(b, idx[i], hi < lo, true);
+    }
+    free(idx);
+    return st;
+}
+
 static mrv_status prepare(const char *path, const mrv_search *search,
                           const mrv_lower_opts *lo, mrv_bound **b,
                           const mrv_compiled **cp, mrv_lowered *lw, mrv_diag *d)
@@ -248,6 +306,7 @@ static mrv_status prepare(const char *path, const mrv_search *search,
     mrv_status st = mrv_resolve(path, search, b, d);
     if (st != MRV_OK) return st;
     st = mrv_compile((*b)->meth, (*b)->arena, cp, d);
+    if (st == MRV_OK) st = run_conservative(*b, *cp, d);
     if (st == MRV_OK) st = mrv_lower_with(*b, *cp, lo, lw, d);
     if (st != MRV_OK) {
         mrv_bound_free(*b);

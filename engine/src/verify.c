@@ -372,19 +372,21 @@ static const char **confine_dirs(const mrv_verify_opts *o, const mrv_json *dirs,
 ** its address. */
 static const char out_of_memory[] = "out of memory";
 
-/* SHA-256 of the regular file at 'path' (at most MRV_YAML_MAX_BYTES, the
-** most a run reads) as hex; false, with the reason in *why, when it
-** cannot be read (out_of_memory when that is why); *why is NULL when it
-** could. */
-static bool file_sha256(const char *path, char hex[65], const char **why)
+/* SHA-256 of the regular file at 'path' (at most as many bytes as a run
+** reads for a file of its role: a data file, or a YAML file) as hex;
+** false, with the reason in *why, when it cannot be read (out_of_memory
+** when that is why); *why is NULL when it could.  Read as a stream, so a
+** data file of a gigabyte takes no more memory than a small one. */
+static bool file_sha256(const char *path, const char *role, char hex[65],
+                        const char **why)
 {
-    char *buf;
-    size_t n;
     int err;
     *why = NULL;
-    switch (mrv_infile_read(path, MRV_YAML_MAX_BYTES, true, &buf, &n, &err)) {
+    uint64_t max =
+        strcmp(role, "data") == 0 ? MRV_CSV_MAX_BYTES : MRV_YAML_MAX_BYTES;
+    switch (mrv_infile_sha256(path, max, hex, &err)) {
     case MRV_INFILE_OK:
-        break;
+        return true;
     case MRV_INFILE_NOT_REGULAR:
         *why = "not a regular file";
         return false;
@@ -398,14 +400,6 @@ static bool file_sha256(const char *path, char hex[65], const char **why)
         *why = strerror(err);
         return false;
     }
-    mrv_sha256 c;
-    mrv_sha256_init(&c);
-    mrv_sha256_update(&c, buf, n);
-    free(buf);
-    unsigned char dg[32];
-    mrv_sha256_final(&c, dg);
-    for (int i = 0; i < 32; i++) snprintf(hex + 2 * i, 3, "%02x", dg[i]);
-    return true;
 }
 
 /* Step 2: each recorded file, where it was.  With a --project, only the
@@ -419,7 +413,7 @@ static mrv_status check_inputs(vctx *v, recorded *r, const char *project)
         const char *path = project && is_project ? project : in->path;
         char now[65];
         const char *why;
-        if (!file_sha256(path, now, &why) && why == out_of_memory) {
+        if (!file_sha256(path, in->role, now, &why) && why == out_of_memory) {
             /* Not a difference in the input: nothing was compared. */
             return MRV_ENOMEM;
         } else if (why) {
@@ -445,8 +439,8 @@ static void compare_files(vctx *v, recorded *r, const mrv_bound *b, bool quiet)
     size_t n = b->nfiles < r->ninputs ? b->nfiles : r->ninputs;
     for (size_t i = 0; i < n; i++) {
         rec_input *in = &r->inputs[i];
-        const mrv_ydoc *doc = b->files[i].doc;
-        const char *role = b->files[i].role;
+        const mrv_input_file *doc = &b->files[i];
+        const char *role = doc->role;
         if (strcmp(role, in->role) != 0) {
             diff(v,
                  "input %zu: the re-run read %s (%s) where the report "
@@ -473,7 +467,7 @@ static void compare_files(vctx *v, recorded *r, const mrv_bound *b, bool quiet)
     }
     for (size_t i = n; i < b->nfiles; i++) {
         diff(v, "input %s (%s) was read by the re-run but is not recorded",
-             b->files[i].doc->path, b->files[i].role);
+             b->files[i].path, b->files[i].role);
         v->res->inputs_changed++;
     }
 }

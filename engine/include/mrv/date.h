@@ -5,6 +5,8 @@
 #define MRV_DATE_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 
 #include "caps.h"
 
@@ -24,6 +26,14 @@ bool mrv_date_valid(mrv_date dt);
 int mrv_date_days_in_year(int y);
 /* Day of the year of a valid date, 1-based. */
 int mrv_date_day_of_year(mrv_date dt);
+
+/* Days counted from 1970-01-01 (day 0), so that the days between two
+** dates are a subtraction; and back. */
+int32_t mrv_date_ordinal(mrv_date dt);
+mrv_date mrv_date_from_ordinal(int32_t day);
+/* Reads "YYYY-MM-DD" (exactly ten characters, a real calendar day in the
+** years of caps.h) from the 'n' bytes at 's'. */
+bool mrv_date_parse(const char *s, size_t n, mrv_date *out);
 
 #ifdef __cplusplus
 }

@@ -20,6 +20,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -56,6 +57,12 @@ typedef enum mrv_infile_fail {
 ** NULL and *err the errno behind it (0 when none). */
 mrv_infile_fail mrv_infile_read(const char *path, size_t max, bool regular_only,
                                 char **buf, size_t *len, int *err);
+
+/* The SHA-256 of the regular file at 'path' as 64 lowercase hex digits,
+** read as a stream (memory does not grow with the file) and refused past
+** 'max' bytes: what mrv_infile_read would refuse, for the same reasons. */
+mrv_infile_fail mrv_infile_sha256(const char *path, uint64_t max, char hex[65],
+                                  int *err);
 
 #ifdef __cplusplus
 }

@@ -26,6 +26,7 @@
 #include "date.h"
 #include "diag.h"
 #include "expr.h"
+#include "mondata.h"
 #include "units.h"
 #include "yamlsrc.h"
 
@@ -91,6 +92,9 @@ struct mrv_vnode {
     const mrv_uncert *unc; /* absolute on a LEAF, relative on a map;
                            ** NULL when certain */
     mrv_srcpos pos;
+    /* LEAF of a monitored parameter: the rows it came from (mondata.h);
+    ** NULL for a value written in YAML. */
+    const mrv_cellsrc *cell;
 };
 
 /* ---- factor tables (docs/formats.md) ----------------------------------- */
@@ -230,6 +234,9 @@ typedef struct mrv_pdim { /* dimensions: NAME: [members] */
     size_t n;
     const char **members;
     mrv_srcpos *member_pos;
+    /* Members read from a data file ({csv: PATH, column: NAME}): one per
+    ** row, filled when the project is bound; NULL for a list. */
+    const mrv_ynode *csv, *column;
 } mrv_pdim;
 
 typedef enum mrv_sampling { MRV_SAMPLE_RANDOM, MRV_SAMPLE_LHS } mrv_sampling;
@@ -265,6 +272,12 @@ typedef struct mrv_project {
     const mrv_ynode *year_length;          /* as written, or NULL */
     const mrv_allocation *allocation;      /* NULL: none (agreement.h) */
     const mrv_rule_spec *conservativeness; /* NULL: none (conserv.h) */
+    /* monitoring: (docs/monitoring.md) */
+    size_t nperiods;
+    mrv_period *periods;            /* ascending, disjoint, inside */
+    const mrv_ynode *monitored;     /* monitoring: parameters:, or NULL */
+    const mrv_ynode *ex_ante;       /* monitoring: ex_ante:, or NULL */
+    int32_t period_from, period_to; /* the crediting period's days */
 } mrv_project;
 
 /* What kind of mrv file a document is, from its top-level keys. */

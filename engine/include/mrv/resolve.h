@@ -40,11 +40,14 @@ typedef struct mrv_search {
 } mrv_search;
 
 typedef struct mrv_input_file {
-    const char *role; /* "project", "methodology", "factors" */
-    const mrv_ydoc *doc;
+    const char *role; /* "project", "methodology", "factors", "data" */
+    const char *path; /* as read */
+    const char *sha256_hex;
+    const mrv_ydoc *doc; /* NULL for a data file */
 } mrv_input_file;
 
-typedef struct mrv_bound {
+typedef struct mrv_bound mrv_bound;
+struct mrv_bound {
     mrv_arena *arena; /* owns everything below */
     const mrv_project *project;
     const mrv_methodology *meth;
@@ -73,13 +76,32 @@ typedef struct mrv_bound {
     size_t neqvals;
     size_t nfactors_used; /* factor entries referenced */
     const mrv_factor **factors_used;
-} mrv_bound;
+    /* Monitored data (mondata.h): the days covered, data files,
+    ** monitored parameters, gaps, surveys.  Always set. */
+    mrv_mondata *mon;
+    /* A monitoring period's bound (mrv_bound_focus): the run's bound it
+    ** shares its files, methodology and written values with. */
+    const mrv_bound *parent;
+};
 
 /* Loads and binds the project at 'path'.  On success sets *out (free with
 ** mrv_bound_free) and returns MRV_OK; otherwise records every error found
 ** and returns the first one's status (nothing to free). */
 mrv_status mrv_resolve(const char *path, const mrv_search *search,
                        mrv_bound **out, mrv_diag *diag);
+
+/* How a project is bound (mrv_resolve_with). */
+typedef struct mrv_resolve_opts {
+    /* The ex-ante run of a monitored project: the file without its
+    ** 'monitoring: parameters', over the monitored project's periods
+    ** (docs/monitoring.md, "Ex-ante and monitored"). */
+    bool ex_ante;
+    size_t nperiods;
+    const mrv_period *periods;
+} mrv_resolve_opts;
+mrv_status mrv_resolve_with(const char *path, const mrv_search *search,
+                            const mrv_resolve_opts *opts, mrv_bound **out,
+                            mrv_diag *diag);
 void mrv_bound_free(mrv_bound *b);
 
 /* ---- equations' values ------------------------------------------------- */
@@ -97,6 +119,27 @@ size_t mrv_bound_eq_combo(const mrv_bound *b, size_t e,
 ** dimension, "A[food]", "A[site_1, food]". */
 void mrv_bound_eq_label(const mrv_bound *b, size_t e, size_t m, char *buf,
                         size_t n);
+
+/* ---- monitoring periods and conservative fills (docs/monitoring.md) ---- */
+
+/* The bound of monitoring period 'period' of 'b': the same project with
+** its results confined to the period's days.  A vintage the period
+** touches takes 'frac' = the period's share of its days and its
+** monitored values from the rows dated inside the period; every other
+** vintage takes frac 0 and keeps b's values (what a lag reads).  Gaps
+** are found again for the period's days.  'b' must outlive *out (free it
+** with mrv_bound_free).  Records errors (a gap the project says is an
+** error) and returns their status. */
+mrv_status mrv_bound_focus(const mrv_bound *b, size_t period, mrv_bound **out,
+                           mrv_diag *diag);
+/* The monitored parameters with conservative fills still to choose:
+** their indexes in b->mon->params, up to 'cap' into 'out'; the count. */
+size_t mrv_bound_conservative(const mrv_bound *b, size_t *out, size_t cap);
+/* Fills every conservative gap of monitored parameter 'mp' (an index in
+** b->mon->params) with its range's upper or lower end; 'decided' marks
+** the choice as final (for the report). */
+void mrv_bound_set_conservative(mrv_bound *b, size_t mp, bool upper,
+                                bool decided);
 
 /* ---- reading a value tree ---------------------------------------------- */
 
