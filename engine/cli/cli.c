@@ -24,6 +24,7 @@
 
 #include "explain.h"
 #include "ledger.h"
+#include "monout.h"
 #include "output.h"
 #include "report.h"
 #include "run.h"
@@ -730,6 +731,7 @@ static int cmd_run(cli *c)
     mrv_status st = mrv_report_write_named(run, dir, names, sizeof names, d);
     if (st == MRV_OK && !c->quiet && !c->json) {
         mrv_report_table(run, stdout);
+        mrv_monout_table(run, stdout);
         printf("\nwrote into %s/: %s\n", dir, names);
     }
     written w = {dir, names, run, false};

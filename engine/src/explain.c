@@ -1162,7 +1162,7 @@ static mrv_status explain_param(const mrv_run *run, int pi, int year,
                 : p->fill == MRV_FILL_LINEAR ? "linear"
                                              : "zero");
     const mrv_monparam *mp = NULL;
-    for (size_t i = 0; i < b->mon->nparams; i++)
+    for (size_t i = 0; b->mon && i < b->mon->nparams; i++)
         if (b->mon->params[i].param == pi) mp = &b->mon->params[i];
     if (mp)
         fprintf(f, "  given by  data file %s (%s rows, column %s in %s)\n",

@@ -219,3 +219,32 @@ void mrv_csv_end(mrv_csv *c)
     fputc('\n', c->f);
     c->nfields = 0;
 }
+
+void mrv_html_str(FILE *f, const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p;
+         p++) {
+        switch (*p) {
+        case '&':
+            fputs("&amp;", f);
+            break;
+        case '<':
+            fputs("&lt;", f);
+            break;
+        case '>':
+            fputs("&gt;", f);
+            break;
+        case '"':
+            fputs("&quot;", f);
+            break;
+        case '\'':
+            fputs("&#39;", f);
+            break;
+        default:
+            if ((*p < 0x20 && *p != '\t' && *p != '\n') || *p == 0x7f)
+                fputs("&#xFFFD;", f);
+            else
+                fputc(*p, f);
+        }
+    }
+}

@@ -25,6 +25,7 @@
 #include "inputs.h"
 #include "ledger.h"
 #include "mc.h"
+#include "monout.h"
 #include "propagate.h"
 #include "report.h"
 #include "term.h"
@@ -524,6 +525,7 @@ bool mrv_report_json(const mrv_run *run, FILE *f)
         fputc('}', f);
     }
     fputs("\n  ]", f);
+    mrv_monout_json(run, f); /* ",\n  \"monitoring\": {...}" or nothing */
     mrv_ledger_json(run, f); /* ",\n  \"ledger\": {...}" or nothing */
     fputs("\n}\n", f);
     mrv_inputs_free(&in);
@@ -745,7 +747,7 @@ static const struct {
     {"report.xlsx", NULL, mrv_report_xlsx},
 };
 #define NFILES    (sizeof files / sizeof *files)
-#define MAX_OWNED 16
+#define MAX_OWNED 24
 
 const char *mrv_report_file_name(size_t i)
 {
@@ -761,6 +763,8 @@ static size_t owned_names(const char **names)
     for (size_t i = 0; mrv_ledger_file_name(i) && n < MAX_OWNED; i++)
         names[n++] = mrv_ledger_file_name(i);
     if (n < MAX_OWNED) names[n++] = MRV_SWEEP_FILE;
+    for (size_t i = 0; mrv_monout_file_name(i) && n < MAX_OWNED; i++)
+        names[n++] = mrv_monout_file_name(i);
     return n;
 }
 
@@ -796,6 +800,12 @@ mrv_status mrv_report_write_named(const mrv_run *run, const char *dir,
         }
         FILE *f = mrv_outset_file(s, files[i].name, d);
         ok = f && files[i].write(run, f);
+        err = errno;
+    }
+    for (size_t i = 0; ok && mrv_monout_file_name(i); i++) {
+        if (!mrv_monout_writes(run, i)) continue;
+        FILE *f = mrv_outset_file(s, mrv_monout_file_name(i), d);
+        ok = f && mrv_monout_write(run, i, f);
         err = errno;
     }
     if (ok && run->ledger && mrv_ledger_write(run, s, d) != MRV_OK) ok = false;

@@ -28,6 +28,7 @@
 #include "inputs.h"
 #include "ledger.h"
 #include "mc.h"
+#include "monout.h"
 #include "propagate.h"
 #include "report.h"
 #include "stats.h"
@@ -38,36 +39,10 @@
 
 /* ---- text and numbers -------------------------------------------------- */
 
-/* Writes 's' as HTML text (also safe inside a quoted attribute).  Control
-** characters other than tab and newline have no business in a title and
-** become U+FFFD. */
+/* Writes 's' as HTML text (output.h). */
 static void esc(FILE *f, const char *s)
 {
-    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p;
-         p++) {
-        switch (*p) {
-        case '&':
-            fputs("&amp;", f);
-            break;
-        case '<':
-            fputs("&lt;", f);
-            break;
-        case '>':
-            fputs("&gt;", f);
-            break;
-        case '"':
-            fputs("&quot;", f);
-            break;
-        case '\'':
-            fputs("&#39;", f);
-            break;
-        default:
-            if ((*p < 0x20 && *p != '\t' && *p != '\n') || *p == 0x7f)
-                fputs("&#xFFFD;", f);
-            else
-                fputc(*p, f);
-        }
-    }
+    mrv_html_str(f, s);
 }
 
 /* Decimals that read well for values up to 'maxabs': whole tonnes for
@@ -1607,9 +1582,10 @@ static void section_results_table(FILE *f, const page *g)
             fputs("Total", f);
         fputs("</td>", f);
         for (int r = 0; r < MRV_NRESULTS; r++)
-            fprintf(
-                f, "<td>%s</td>",
-                mrv_fmt_num(stat_at(g, v, r)->central, g->dec, a, sizeof a));
+            fprintf(f, "<td>%s%s</td>",
+                    mrv_fmt_num(stat_at(g, v, r)->central, g->dec, a, sizeof a),
+                    v < run->nvint && mrv_monout_filled(run, v, r) ? "&#8224;"
+                                                                   : "");
         if (g->mc) {
             const mrv_stat *s = stat_at(g, v, MRV_RES_REDUCTIONS);
             fprintf(f, "<td>%s to ",
@@ -1768,6 +1744,10 @@ static const char *file_text(const char *name)
         {"conservativeness.csv", "the estimate before and after each "
                                  "conservativeness adjustment"},
         {"sweep.csv", "the agreement over the swept terms, as charted above"},
+        {"periods.csv", "every result per monitoring period: central, mean, "
+                        "sd, lower, median, upper"},
+        {"gaps.csv", "every gap in the monitored data and how it was "
+                     "filled, with its file and line"},
     };
     for (size_t i = 0; i < sizeof known / sizeof *known; i++)
         if (strcmp(known[i].name, name) == 0) return known[i].text;
@@ -1799,6 +1779,8 @@ static void section_files(FILE *f, const page *g)
         for (size_t i = 0; mrv_ledger_file_name(i); i++)
             file_item(f, mrv_ledger_file_name(i));
     if (g->l && g->run->sweep) file_item(f, MRV_SWEEP_FILE);
+    for (size_t i = 0; mrv_monout_file_name(i); i++)
+        if (mrv_monout_writes(g->run, i)) file_item(f, mrv_monout_file_name(i));
     fputs("</ul>\n</section>\n", f);
 }
 
@@ -1947,6 +1929,7 @@ bool mrv_report_html(const mrv_run *run, FILE *f)
     if (g.l && run->sweep) section_sweep(f, &g);
     section_sensitivity(f, &g);
     section_results_table(f, &g);
+    mrv_monout_html(run, f);
     if (g.l) section_ledger_table(f, &g);
     section_inputs(f, &g);
     section_files(f, &g);

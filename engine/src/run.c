@@ -32,6 +32,9 @@ void mrv_run_free(mrv_run *run)
     free(run->stats);
     free(run->samples);
     free(run->eq_central);
+    for (size_t i = 0; i < run->nperiods; i++) free(run->periods[i].frac);
+    free(run->periods);
+    free(run->gaps);
     mrv_ledger_free(run->ledger);
     mrv_sweep_free(run->sweep);
     mrv_bound_free(run->bound);
@@ -315,6 +318,104 @@ static mrv_status prepare(const char *path, const mrv_search *search,
     return st;
 }
 
+/* Whether gap 'g' of a period's run is one the whole run filled the
+** same way already. */
+static bool known_gap(const mrv_run *run, const mrv_gap *g)
+{
+    for (size_t i = 0; i < run->ngaps; i++) {
+        const mrv_gap *k = &run->gaps[i];
+        if (!k->window && k->mp == g->mp && k->from == g->from &&
+            k->to == g->to && k->fill == g->fill && k->value == g->value &&
+            memcmp(k->mem, g->mem, sizeof k->mem) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* Keeps the gaps of bound 'b' in the run's list (docs/monitoring.md,
+** the data-quality table): a period's only when the whole run did not
+** fill the same slot the same way. */
+static mrv_status keep_gaps(mrv_run *run, const mrv_bound *b)
+{
+    const mrv_mondata *md = b->mon;
+    for (size_t i = 0; i < md->ngaps; i++) {
+        if (md->focus && known_gap(run, &md->gaps[i])) continue;
+        mrv_gap *g = realloc(run->gaps, (run->ngaps + 1) * sizeof *g);
+        if (!g) return MRV_ENOMEM;
+        g[run->ngaps++] = md->gaps[i];
+        run->gaps = g;
+    }
+    return MRV_OK;
+}
+
+/* The settings of the run 'run' for the draws of a run of its own on
+** bound 'b' (a period's, the ex-ante project's): the same draws, seed,
+** method and confidence. */
+static void sub_run_init(mrv_run *sub, const mrv_run *run, mrv_bound *b)
+{
+    memset(sub, 0, sizeof *sub);
+    sub->bound = b;
+    sub->nvint = b->nvint;
+    sub->draws = run->draws;
+    sub->seed = run->seed;
+    sub->confidence = run->confidence;
+    sub->method = run->method;
+}
+
+/* Evaluates a run of its own (sub_run_init) with compiled methodology
+** 'cp': its conservative fills, the central case and the draws, into
+** sub->stats and sub->samples. */
+static mrv_status sub_run(mrv_run *sub, const mrv_compiled *cp,
+                          unsigned threads, mrv_diag *d)
+{
+    sub->compiled = cp;
+    mrv_status st = run_conservative(sub->bound, cp, d);
+    if (st == MRV_OK) st = mrv_lower(sub->bound, cp, &sub->program, d);
+    if (st != MRV_OK) return st;
+    sub->stats = calloc((sub->nvint + 1) * MRV_NRESULTS, sizeof *sub->stats);
+    if (!sub->stats) return MRV_ENOMEM;
+    st = run_central(sub, d);
+    if (st == MRV_OK && sub->draws == 0) central_only_stats(sub);
+    if (st == MRV_OK && sub->draws) st = mrv_mc_run(sub, threads, NULL, d);
+    return st;
+}
+
+/* Each monitoring period: its bound, run with the run's draws; its four
+** results are the crediting-period totals of that run (every vintage
+** outside the period counts 0). */
+static mrv_status run_periods(mrv_run *run, unsigned threads, mrv_diag *d)
+{
+    const mrv_mondata *md = run->bound->mon;
+    run->periods = calloc(md->nperiods + 1, sizeof *run->periods);
+    if (!run->periods) return MRV_ENOMEM;
+    mrv_status st = MRV_OK;
+    for (size_t i = 0; i < md->nperiods && st == MRV_OK; i++) {
+        mrv_period_result *pr = &run->periods[run->nperiods++];
+        pr->period = &md->periods[i];
+        mrv_bound *f = NULL;
+        st = mrv_bound_focus(run->bound, i, &f, d);
+        if (st != MRV_OK) break;
+        mrv_run sub;
+        sub_run_init(&sub, run, f);
+        st = sub_run(&sub, run->compiled, threads, d);
+        if (st == MRV_OK) st = keep_gaps(run, f);
+        if (st == MRV_OK) {
+            memcpy(pr->stats, &sub.stats[sub.nvint * MRV_NRESULTS],
+                   sizeof pr->stats);
+            pr->frac = malloc(f->nvint * sizeof *pr->frac);
+            if (!pr->frac)
+                st = MRV_ENOMEM;
+            else
+                memcpy(pr->frac, f->frac, f->nvint * sizeof *pr->frac);
+        }
+        sub.compiled = NULL;
+        free(sub.stats);
+        free(sub.samples);
+        mrv_bound_free(f);
+    }
+    return st;
+}
+
 mrv_status mrv_run_new(const char *path, const mrv_options *opt, mrv_run **out,
                        mrv_diag *d)
 {
@@ -354,6 +455,9 @@ mrv_status mrv_run_new(const char *path, const mrv_options *opt, mrv_run **out,
         else
             st = mrv_mc_run(run, opt->threads, &opt->progress, d);
     }
+    if (st == MRV_OK) st = keep_gaps(run, run->bound);
+    if (st == MRV_OK && run->bound->mon->nperiods && !opt->central_only)
+        st = run_periods(run, opt->threads, d);
     if (st == MRV_OK && pj->allocation && !opt->central_only)
         st = mrv_ledger_build(run, d);
     if (st == MRV_OK && run->ledger && opt->nsweeps)
@@ -411,6 +515,12 @@ mrv_status mrv_check_file(const char *path, const mrv_search *search,
         mrv_lowered lw;
         mrv_search s = with_installed(search);
         st = prepare(path, &s, NULL, &b, &cp, &lw, d);
+        /* A period's gaps are its own: found without running it. */
+        for (size_t i = 0; st == MRV_OK && i < b->mon->nperiods; i++) {
+            mrv_bound *f = NULL;
+            st = mrv_bound_focus(b, i, &f, d);
+            mrv_bound_free(f);
+        }
         mrv_bound_free(b);
         break;
     }

@@ -64,6 +64,13 @@ void mrv_json_str(FILE *f, const char *s);
 /* A number as mrv_fmt_g17; null when not finite. */
 void mrv_json_num(FILE *f, double x);
 
+/* ---- HTML -------------------------------------------------------------- */
+
+/* Writes 's' as HTML text, also safe inside a quoted attribute: & < > "
+** and ' as entities; control characters other than tab and newline have
+** no business in a page and become U+FFFD.  NULL writes nothing. */
+void mrv_html_str(FILE *f, const char *s);
+
 /* ---- CSV --------------------------------------------------------------- */
 
 /* One CSV record being written: begin, add fields in order, end.  Fields

@@ -23,6 +23,15 @@
 extern "C" {
 #endif
 
+/* The results of a monitoring period (docs/monitoring.md): the four
+** results over the period's days, summed over the vintages it touches
+** draw by draw, as a total is. */
+typedef struct mrv_period_result {
+    const mrv_period *period;
+    double *frac; /* per vintage: the share of its days in the period */
+    mrv_stat stats[MRV_NRESULTS];
+} mrv_period_result;
+
 /* One run's results, named for the run that makes them (mrv_run_new)
 ** and freed with it (mrv_run_free); a stage fills its fields once and
 ** the ones after it only read them. */
@@ -41,6 +50,13 @@ typedef struct mrv_run {
     /* With draws: every draw of every result, [(v * R + r) * draws + i],
     ** v == nvint the total.  NULL for the central case. */
     double *samples;
+    /* Per monitoring period of the project (none: 0, NULL). */
+    size_t nperiods;
+    mrv_period_result *periods;
+    /* Every gap filled (mondata.h): the run's own, then each period's
+    ** (window: the period's id); NULL when none. */
+    size_t ngaps;
+    mrv_gap *gaps;
     /* With an 'allocation': the ledger (ledger.h), else NULL. */
     struct mrv_ledger *ledger;
     /* With an allocation and the 'sweeps' option: the agreement over the

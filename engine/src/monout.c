@@ -1,0 +1,578 @@
+/*
+** monout.c -- what a monitored run reports (monout.h).
+**
+** Everything here reads the run (result.h) and its bound's monitored data
+** (mondata.h) and writes through output.h, so numbers read as they do in
+** every other file: %.17g in CSV and JSON, rounded for people in the
+** page and the table.
+*/
+#include <math.h>
+#include <string.h>
+
+#include "monout.h"
+#include "output.h"
+#include "term.h"
+
+/* ---- what a run has ---------------------------------------------------- */
+
+/* A bound made by hand (tests) may have no monitored data at all. */
+static bool monitored(const mrv_run *run)
+{
+    const mrv_mondata *md = run->bound->mon;
+    return md && (md->nperiods || md->nparams || md->nsurveys);
+}
+
+/* Whether equation 'e' reads parameter 'pi', in its formula or initial,
+** directly or through the equations it reads ('seen' stops a revisit). */
+static bool ast_reads(const mrv_methodology *m, const mrv_ast *a, int pi,
+                      unsigned char *seen);
+
+static bool eq_reads(const mrv_methodology *m, int e, int pi,
+                     unsigned char *seen)
+{
+    if (seen[e]) return false;
+    seen[e] = 1;
+    return ast_reads(m, m->eqs[e].ast, pi, seen) ||
+           ast_reads(m, m->eqs[e].initial, pi, seen);
+}
+
+static bool ast_reads(const mrv_methodology *m, const mrv_ast *a, int pi,
+                      unsigned char *seen)
+{
+    if (!a) return false;
+    if ((a->kind == MRV_AST_NAME || a->kind == MRV_AST_INDEX) &&
+        a->sym == MRV_SYM_PARAM && a->index == pi)
+        return true;
+    if ((a->kind == MRV_AST_NAME || a->kind == MRV_AST_INDEX) &&
+        a->sym == MRV_SYM_EQUATION && eq_reads(m, a->index, pi, seen))
+        return true;
+    for (size_t i = 0; i < a->nargs; i++)
+        if (ast_reads(m, a->args[i], pi, seen)) return true;
+    for (size_t i = 0; i < a->nbinders; i++)
+        if (ast_reads(m, a->binders[i].lo, pi, seen) ||
+            ast_reads(m, a->binders[i].hi, pi, seen))
+            return true;
+    return false;
+}
+
+/* Bit r set: result r reads parameter 'pi'. */
+static unsigned results_reading(const mrv_methodology *m, int pi)
+{
+    unsigned mask = 0;
+    unsigned char seen[MRV_MAX_DECLS];
+    for (int r = 0; r < MRV_NRESULTS; r++) {
+        memset(seen, 0, m->neqs);
+        if (eq_reads(m, m->results[r], pi, seen)) mask |= 1u << r;
+    }
+    return mask;
+}
+
+bool mrv_monout_filled(const mrv_run *run, size_t v, int r)
+{
+    int year = run->bound->first + (int)v;
+    for (size_t g = 0; g < run->ngaps; g++) {
+        const mrv_gap *gp = &run->gaps[g];
+        if (gp->vintage >= 0 && gp->vintage != year) continue;
+        if (results_reading(run->bound->meth, gp->mp->param) & (1u << r))
+            return true;
+    }
+    return false;
+}
+
+/* ---- text -------------------------------------------------------------- */
+
+static void date_text(int32_t day, char *buf, size_t n)
+{
+    mrv_date d = mrv_date_from_ordinal(day);
+    snprintf(buf, n, "%04d-%02d-%02d", d.y, d.m, d.d);
+}
+
+static void slot_text(const mrv_gap *g, char *buf, size_t n)
+{
+    mrv_date d = mrv_date_from_ordinal(g->from);
+    if (g->mp->frequency == MRV_FREQ_DAY)
+        snprintf(buf, n, "%04d-%02d-%02d", d.y, d.m, d.d);
+    else if (g->mp->frequency == MRV_FREQ_MONTH)
+        snprintf(buf, n, "%04d-%02d", d.y, d.m);
+    else if (g->vintage >= 0)
+        snprintf(buf, n, "%d", g->vintage);
+    else
+        snprintf(buf, n, "all");
+}
+
+/* "station ST03; fleet commuter" */
+static void members_text(const mrv_bound *b, const mrv_gap *g, char *buf,
+                         size_t n)
+{
+    size_t o = 0;
+    buf[0] = '\0';
+    for (size_t k = 0; k < g->mp->nmem && o + 8 < n; k++) {
+        int dim = g->mp->mem_dim[k];
+        o += (size_t)snprintf(buf + o, n - o, "%s%s %s", k ? "; " : "",
+                              b->meth->dims[dim].name,
+                              b->members[dim][g->mem[k]]);
+    }
+}
+
+static const char *problem_text(const mrv_gap *g)
+{
+    return g->kind == MRV_ROW_EMPTY      ? "empty value"
+           : g->kind == MRV_ROW_REJECTED ? "rejected reading"
+                                         : "no row";
+}
+
+static void results_text(const mrv_bound *b, const mrv_gap *g, char *buf,
+                         size_t n)
+{
+    unsigned mask = results_reading(b->meth, g->mp->param);
+    size_t o = 0;
+    buf[0] = '\0';
+    for (int r = 0; r < MRV_NRESULTS && o + 16 < n; r++)
+        if (mask & (1u << r))
+            o += (size_t)snprintf(buf + o, n - o, "%s%s", o ? " " : "",
+                                  mrv_result_names[r]);
+}
+
+/* ---- periods.csv ------------------------------------------------------- */
+
+static bool write_periods(const mrv_run *run, FILE *f)
+{
+    mrv_csv c;
+    mrv_csv_begin(&c, f);
+    mrv_csv_raw(&c, MRV_PERIODS_HEADER);
+    mrv_csv_end(&c);
+    for (size_t i = 0; i < run->nperiods; i++) {
+        const mrv_period_result *pr = &run->periods[i];
+        char a[16], z[16];
+        date_text(pr->period->from, a, sizeof a);
+        date_text(pr->period->to, z, sizeof z);
+        for (int r = 0; r < MRV_NRESULTS; r++) {
+            const mrv_stat *s = &pr->stats[r];
+            mrv_csv_text(&c, pr->period->id);
+            mrv_csv_text(&c, a);
+            mrv_csv_text(&c, z);
+            mrv_csv_text(&c, mrv_result_names[r]);
+            mrv_csv_g17(&c, s->central);
+            mrv_csv_g17(&c, s->mean);
+            mrv_csv_g17(&c, s->sd);
+            mrv_csv_g17(&c, s->lower);
+            mrv_csv_g17(&c, s->median);
+            mrv_csv_g17(&c, s->upper);
+            mrv_csv_end(&c);
+        }
+    }
+    return !ferror(f);
+}
+
+/* ---- gaps.csv ---------------------------------------------------------- */
+
+#define GAPS_HEADER                                                            \
+    "parameter,window,vintage,slot,members,file,line,problem,fill,value,"      \
+    "unit,source_line,range_low,range_high,chosen,results"
+
+static bool write_gaps(const mrv_run *run, FILE *f)
+{
+    const mrv_bound *b = run->bound;
+    mrv_csv c;
+    mrv_csv_begin(&c, f);
+    mrv_csv_raw(&c, GAPS_HEADER);
+    mrv_csv_end(&c);
+    for (size_t i = 0; i < run->ngaps; i++) {
+        const mrv_gap *g = &run->gaps[i];
+        char slot[32], mem[300], res[64];
+        slot_text(g, slot, sizeof slot);
+        members_text(b, g, mem, sizeof mem);
+        results_text(b, g, res, sizeof res);
+        bool cons = g->fill == MRV_GAP_CONSERVATIVE;
+        mrv_csv_text(&c, g->mp->name);
+        mrv_csv_text(&c, g->window ? g->window : "run");
+        if (g->vintage >= 0)
+            mrv_csv_int(&c, g->vintage);
+        else
+            mrv_csv_text(&c, NULL);
+        mrv_csv_text(&c, slot);
+        mrv_csv_text(&c, mem);
+        mrv_csv_text(&c, g->mp->file->path);
+        if (g->line)
+            mrv_csv_int(&c, g->line);
+        else
+            mrv_csv_text(&c, NULL);
+        mrv_csv_text(&c, problem_text(g));
+        mrv_csv_text(&c, mrv_fill_rule_names[g->fill]);
+        mrv_csv_num(&c, g->value);
+        mrv_csv_text(&c, g->mp->unit_text);
+        if (g->from_line)
+            mrv_csv_int(&c, g->from_line);
+        else
+            mrv_csv_text(&c, NULL);
+        mrv_csv_num(&c, cons ? g->lo : (double)NAN);
+        mrv_csv_num(&c, cons ? g->hi : (double)NAN);
+        mrv_csv_text(&c, cons && g->chosen ? g->chosen : NULL);
+        mrv_csv_text(&c, res);
+        mrv_csv_end(&c);
+    }
+    return !ferror(f);
+}
+
+/* ---- the files --------------------------------------------------------- */
+
+static const struct {
+    const char *name;
+    bool (*write)(const mrv_run *, FILE *);
+} files[] = {
+    {"periods.csv", write_periods},
+    {"gaps.csv", write_gaps},
+};
+#define NFILES (sizeof files / sizeof *files)
+
+const char *mrv_monout_file_name(size_t i)
+{
+    return i < NFILES ? files[i].name : NULL;
+}
+
+bool mrv_monout_writes(const mrv_run *run, size_t i)
+{
+    const mrv_mondata *md = run->bound->mon;
+    if (!md) return false;
+    switch (i) {
+    case 0:
+        return run->nperiods > 0;
+    case 1:
+        return md->nparams > 0;
+    default:
+        return false;
+    }
+}
+
+bool mrv_monout_write(const mrv_run *run, size_t i, FILE *f)
+{
+    return i < NFILES && files[i].write(run, f);
+}
+
+/* ---- report.json ------------------------------------------------------- */
+
+static void json_stat(FILE *f, const mrv_stat *s)
+{
+    fputs("{\"central\": ", f);
+    mrv_json_num(f, s->central);
+    fputs(", \"mean\": ", f);
+    mrv_json_num(f, s->mean);
+    fputs(", \"sd\": ", f);
+    mrv_json_num(f, s->sd);
+    fputs(", \"lower\": ", f);
+    mrv_json_num(f, s->lower);
+    fputs(", \"median\": ", f);
+    mrv_json_num(f, s->median);
+    fputs(", \"upper\": ", f);
+    mrv_json_num(f, s->upper);
+    fputc('}', f);
+}
+
+static void json_periods(const mrv_run *run, FILE *f)
+{
+    const mrv_bound *b = run->bound;
+    fputs("\"periods\": [", f);
+    for (size_t i = 0; i < run->nperiods; i++) {
+        const mrv_period_result *pr = &run->periods[i];
+        char a[16], z[16];
+        date_text(pr->period->from, a, sizeof a);
+        date_text(pr->period->to, z, sizeof z);
+        fprintf(f, "%s\n      {\"id\": ", i ? "," : "");
+        mrv_json_str(f, pr->period->id);
+        fputs(", \"start\": ", f);
+        mrv_json_str(f, a);
+        fputs(", \"end\": ", f);
+        mrv_json_str(f, z);
+        fprintf(f, ", \"days\": %ld, \"vintages\": [",
+                (long)(pr->period->to - pr->period->from + 1));
+        bool any = false;
+        for (size_t v = 0; v < b->nvint; v++) {
+            if (pr->frac[v] == 0) continue;
+            fprintf(f, "%s{\"vintage\": %d, \"frac\": ", any ? ", " : "",
+                    b->first + (int)v);
+            mrv_json_num(f, pr->frac[v]);
+            fputc('}', f);
+            any = true;
+        }
+        fputs("], \"results\": {", f);
+        for (int r = 0; r < MRV_NRESULTS; r++) {
+            fprintf(f, "%s\"%s\": ", r ? ", " : "", mrv_result_names[r]);
+            json_stat(f, &pr->stats[r]);
+        }
+        fputs("}}", f);
+    }
+    fputs(run->nperiods ? "\n    ]" : "]", f);
+}
+
+static void json_params(const mrv_run *run, FILE *f)
+{
+    static const char *const timing[] = {"none", "date", "year", "active"};
+    const mrv_mondata *md = run->bound->mon;
+    fputs("\"parameters\": [", f);
+    for (size_t i = 0; i < md->nparams; i++) {
+        const mrv_monparam *mp = &md->params[i];
+        fprintf(f, "%s\n      {\"name\": ", i ? "," : "");
+        mrv_json_str(f, mp->name);
+        fputs(", \"file\": ", f);
+        mrv_json_str(f, mp->file->path);
+        fputs(", \"value\": ", f);
+        if (mp->value_col)
+            mrv_json_str(f, mp->value_col);
+        else
+            fputs("null", f);
+        fputs(", \"unit\": ", f);
+        mrv_json_str(f, mp->unit_text);
+        fprintf(f, ", \"timing\": \"%s\", \"frequency\": %s",
+                timing[mp->timing],
+                mp->frequency == MRV_FREQ_MONTH ? "\"month\""
+                : mp->frequency == MRV_FREQ_DAY ? "\"day\""
+                                                : "null");
+        fprintf(f,
+                ", \"aggregate\": \"%s\", \"amount\": %s, \"rows\": %zu, "
+                "\"missing\": \"%s\"}",
+                mrv_agg_names[mp->agg], mp->amount ? "true" : "false",
+                mp->nrows, mrv_fill_rule_names[mp->fill]);
+    }
+    fputs(md->nparams ? "\n    ]" : "]", f);
+}
+
+static void json_gaps(const mrv_run *run, FILE *f)
+{
+    const mrv_bound *b = run->bound;
+    fputs("\"gaps\": [", f);
+    for (size_t i = 0; i < run->ngaps; i++) {
+        const mrv_gap *g = &run->gaps[i];
+        char slot[32], mem[300], a[16], z[16];
+        slot_text(g, slot, sizeof slot);
+        members_text(b, g, mem, sizeof mem);
+        date_text(g->from, a, sizeof a);
+        date_text(g->to, z, sizeof z);
+        fprintf(f, "%s\n      {\"parameter\": ", i ? "," : "");
+        mrv_json_str(f, g->mp->name);
+        fputs(", \"window\": ", f);
+        mrv_json_str(f, g->window ? g->window : "run");
+        fputs(", \"vintage\": ", f);
+        if (g->vintage >= 0)
+            fprintf(f, "%d", g->vintage);
+        else
+            fputs("null", f);
+        fputs(", \"slot\": ", f);
+        mrv_json_str(f, slot);
+        fputs(", \"from\": ", f);
+        mrv_json_str(f, a);
+        fputs(", \"to\": ", f);
+        mrv_json_str(f, z);
+        fputs(", \"members\": ", f);
+        mrv_json_str(f, mem);
+        fputs(", \"file\": ", f);
+        mrv_json_str(f, g->mp->file->path);
+        fputs(", \"line\": ", f);
+        if (g->line)
+            fprintf(f, "%u", g->line);
+        else
+            fputs("null", f);
+        fprintf(f, ", \"problem\": \"%s\", \"fill\": \"%s\", \"value\": ",
+                problem_text(g), mrv_fill_rule_names[g->fill]);
+        mrv_json_num(f, g->value);
+        fputs(", \"unit\": ", f);
+        mrv_json_str(f, g->mp->unit_text);
+        fputs(", \"source_line\": ", f);
+        if (g->from_line)
+            fprintf(f, "%u", g->from_line);
+        else
+            fputs("null", f);
+        if (g->fill == MRV_GAP_CONSERVATIVE) {
+            fputs(", \"range\": [", f);
+            mrv_json_num(f, g->lo);
+            fputs(", ", f);
+            mrv_json_num(f, g->hi);
+            fputs("], \"chosen\": ", f);
+            mrv_json_str(f, g->chosen ? g->chosen : "");
+        }
+        unsigned mask = results_reading(b->meth, g->mp->param);
+        fputs(", \"results\": [", f);
+        bool any = false;
+        for (int r = 0; r < MRV_NRESULTS; r++) {
+            if (!(mask & (1u << r))) continue;
+            fprintf(f, "%s\"%s\"", any ? ", " : "", mrv_result_names[r]);
+            any = true;
+        }
+        fputs("]}", f);
+    }
+    fputs(run->ngaps ? "\n    ]" : "]", f);
+}
+
+void mrv_monout_json(const mrv_run *run, FILE *f)
+{
+    if (!monitored(run)) return;
+    fputs(",\n  \"monitoring\": {\n    ", f);
+    json_periods(run, f);
+    fputs(",\n    ", f);
+    json_params(run, f);
+    fputs(",\n    ", f);
+    json_gaps(run, f);
+    fputs("\n  }", f);
+}
+
+/* ---- report.html ------------------------------------------------------- */
+
+static void esc(FILE *f, const char *s)
+{
+    mrv_html_str(f, s);
+}
+
+/* A number for people: rounded to whole units above 100, else to the
+** digits that matter. */
+static void num(FILE *f, double x)
+{
+    char buf[64];
+    int dec = fabs(x) >= 100 ? 0 : fabs(x) >= 1 ? 2 : 4;
+    esc(f, mrv_fmt_num(x, dec, buf, sizeof buf));
+}
+
+static void html_periods(const mrv_run *run, FILE *f)
+{
+    const mrv_methodology *m = run->bound->meth;
+    fputs("<h3>Monitoring periods</h3>\n<p class=\"note\">Each period's "
+          "results over its own days: the equations applied to the records "
+          "dated inside it, in each vintage it touches.",
+          f);
+    if (run->draws)
+        fputs(" The interval is the Monte Carlo interval, summed draw by "
+              "draw over the period's vintages.",
+              f);
+    fputs("</p>\n<div class=\"scroll\">\n<table>\n<thead><tr><th>Period</th>"
+          "<th>Start</th><th>End</th>",
+          f);
+    for (int r = 0; r < MRV_NRESULTS; r++) {
+        fputs("<th>", f);
+        esc(f, mrv_result_names[r]);
+        fputs("<span class=\"u\">", f);
+        esc(f, m->eqs[m->results[r]].unit_text);
+        fputs("</span></th>", f);
+    }
+    if (run->draws) fputs("<th>Interval of the reductions</th>", f);
+    fputs("</tr></thead>\n<tbody>\n", f);
+    for (size_t i = 0; i < run->nperiods; i++) {
+        const mrv_period_result *pr = &run->periods[i];
+        char a[16], z[16];
+        date_text(pr->period->from, a, sizeof a);
+        date_text(pr->period->to, z, sizeof z);
+        fputs("<tr><td>", f);
+        esc(f, pr->period->id);
+        fprintf(f, "</td><td>%s</td><td>%s</td>", a, z);
+        for (int r = 0; r < MRV_NRESULTS; r++) {
+            fputs("<td class=\"n\">", f);
+            num(f, pr->stats[r].central);
+            fputs("</td>", f);
+        }
+        if (run->draws) {
+            const mrv_stat *s = &pr->stats[MRV_RES_REDUCTIONS];
+            fputs("<td class=\"n\">", f);
+            num(f, s->lower);
+            fputs(" to ", f);
+            num(f, s->upper);
+            fputs("</td>", f);
+        }
+        fputs("</tr>\n", f);
+    }
+    fputs("</tbody>\n</table>\n</div>\n", f);
+}
+
+static void html_gaps(const mrv_run *run, FILE *f)
+{
+    const mrv_bound *b = run->bound;
+    fputs("<h3>Data quality: gaps filled</h3>\n", f);
+    if (!run->ngaps) {
+        fputs("<p>Every value the monitored parameters must give had its "
+              "readings: no gap was filled.</p>\n",
+              f);
+        return;
+    }
+    fprintf(f,
+            "<p class=\"note\">%zu gap%s in the monitored data, each filled "
+            "by its parameter's rule (gaps.csv holds the same).  Results "
+            "marked &#8224; in the tables read a filled value.</p>\n"
+            "<div class=\"scroll\">\n<table>\n<thead><tr><th>Parameter</th>"
+            "<th>Run</th><th>Slot</th><th>Members</th><th>File:line</th>"
+            "<th>Problem</th><th>Filled</th><th>Value</th><th>Results"
+            "</th></tr></thead>\n<tbody>\n",
+            run->ngaps, run->ngaps == 1 ? "" : "s");
+    for (size_t i = 0; i < run->ngaps; i++) {
+        const mrv_gap *g = &run->gaps[i];
+        char slot[32], mem[300], res[64];
+        slot_text(g, slot, sizeof slot);
+        members_text(b, g, mem, sizeof mem);
+        results_text(b, g, res, sizeof res);
+        fputs("<tr><td>", f);
+        esc(f, g->mp->name);
+        fputs("</td><td>", f);
+        esc(f, g->window ? g->window : "run");
+        fputs("</td><td>", f);
+        esc(f, slot);
+        fputs("</td><td>", f);
+        esc(f, mem);
+        fputs("</td><td><code>", f);
+        esc(f, g->mp->file->path);
+        if (g->line) fprintf(f, ":%u", g->line);
+        fputs("</code></td><td>", f);
+        esc(f, problem_text(g));
+        fputs("</td><td>", f);
+        esc(f, mrv_fill_rule_names[g->fill]);
+        if (g->fill == MRV_GAP_CONSERVATIVE && g->chosen) {
+            fputs(" (", f);
+            esc(f, g->chosen);
+            fputs(" end of ", f);
+            num(f, g->lo);
+            fputs(" to ", f);
+            num(f, g->hi);
+            fputc(')', f);
+        }
+        if (g->from_line) fprintf(f, ", from line %u", g->from_line);
+        fputs("</td><td class=\"n\">", f);
+        num(f, g->value);
+        fputc(' ', f);
+        esc(f, g->mp->unit_text);
+        fputs("</td><td>", f);
+        esc(f, res);
+        fputs("</td></tr>\n", f);
+    }
+    fputs("</tbody>\n</table>\n</div>\n", f);
+}
+
+void mrv_monout_html(const mrv_run *run, FILE *f)
+{
+    if (!monitored(run)) return;
+    fputs("<section>\n<h2>Monitoring</h2>\n", f);
+    if (run->nperiods) html_periods(run, f);
+    if (run->bound->mon->nparams) html_gaps(run, f);
+    fputs("</section>\n", f);
+}
+
+/* ---- the printed table ------------------------------------------------- */
+
+void mrv_monout_table(const mrv_run *run, FILE *f)
+{
+    if (!monitored(run)) return;
+    char x[48], lo[48], hi[48];
+    for (size_t i = 0; i < run->nperiods; i++) {
+        const mrv_period_result *pr = &run->periods[i];
+        char a[16], z[16];
+        date_text(pr->period->from, a, sizeof a);
+        date_text(pr->period->to, z, sizeof z);
+        if (i == 0) fputs("\nmonitoring periods (reductions):\n", f);
+        fputs("  ", f);
+        mrv_term_puts(f, pr->period->id, MRV_TERM_LINE);
+        const mrv_stat *s = &pr->stats[MRV_RES_REDUCTIONS];
+        fprintf(f, "  %s to %s  %s", a, z,
+                mrv_fmt_num(s->central, 0, x, sizeof x));
+        if (run->draws)
+            fprintf(f, "  [%s, %s]", mrv_fmt_num(s->lower, 0, lo, sizeof lo),
+                    mrv_fmt_num(s->upper, 0, hi, sizeof hi));
+        fputc('\n', f);
+    }
+    if (run->bound->mon->nparams)
+        fprintf(f, "%sdata quality: %zu gap%s filled (gaps.csv)\n",
+                run->nperiods ? "" : "\n", run->ngaps,
+                run->ngaps == 1 ? "" : "s");
+}
