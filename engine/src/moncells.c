@@ -688,9 +688,13 @@ mrv_status mrv_bound_focus(const mrv_bound *b, size_t period, mrv_bound **out,
     f->parent = b;
     *md = *b->mon;
     const mrv_period *pe = &b->mon->periods[period];
+    /* Clipped to the crediting period: an ex-ante project may be run over
+    ** another project's periods. */
     md->focus = pe->id;
-    md->focus_from = pe->from;
-    md->focus_to = pe->to;
+    md->focus_from =
+        pe->from > b->project->period_from ? pe->from : b->project->period_from;
+    md->focus_to =
+        pe->to < b->project->period_to ? pe->to : b->project->period_to;
     md->ngaps = 0;
     md->gaps = NULL;
     md->gap_leaf = NULL;
@@ -705,8 +709,9 @@ mrv_status mrv_bound_focus(const mrv_bound *b, size_t period, mrv_bound **out,
     }
     for (size_t v = 0; v < b->nvint; v++) {
         int y = b->first + (int)v;
-        f->frac[v] =
-            touches(pe->from, pe->to, y) ? mrv__covered_share(f, y) : 0;
+        f->frac[v] = touches(md->focus_from, md->focus_to, y)
+                         ? mrv__covered_share(f, y)
+                         : 0;
     }
     memcpy(f->values, b->values, b->meth->nparams * sizeof *f->values);
     memcpy(f->value_origin, b->value_origin,

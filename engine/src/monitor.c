@@ -78,9 +78,13 @@ mrv__mon *mrv__mon_new(mrv_bound *b, const char *project_dir, mrv_diag *d)
         mrv__mon_free(m);
         return NULL;
     }
+    /* An ex-ante project run over another project's periods keeps to
+    ** its own crediting period. */
     for (size_t i = 0; i < p->nperiods; i++) {
-        from[i] = p->periods[i].from;
-        to[i] = p->periods[i].to;
+        from[i] = p->periods[i].from > p->period_from ? p->periods[i].from
+                                                      : p->period_from;
+        to[i] =
+            p->periods[i].to < p->period_to ? p->periods[i].to : p->period_to;
     }
     if (!p->nperiods) {
         from[0] = p->period_from;

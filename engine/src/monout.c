@@ -19,7 +19,7 @@
 static bool monitored(const mrv_run *run)
 {
     const mrv_mondata *md = run->bound->mon;
-    return md && (md->nperiods || md->nparams || md->nsurveys);
+    return md && (md->nperiods || md->nparams || md->nsurveys || run->ex_ante);
 }
 
 /* Whether equation 'e' reads parameter 'pi', in its formula or initial,
@@ -214,6 +214,64 @@ static bool write_gaps(const mrv_run *run, FILE *f)
     return !ferror(f);
 }
 
+/* ---- exante.csv -------------------------------------------------------- */
+
+#define EXANTE_HEADER                                                          \
+    "id,result,scope,ex_ante,monitored,difference,ex_ante_lower,"              \
+    "ex_ante_upper,monitored_lower,monitored_upper"
+
+/* The ex-ante statistics of vintage 'year' (NULL when the ex-ante
+** project has no such vintage). */
+static const mrv_stat *ea_vintage(const mrv_ex_ante *x, int year, int r)
+{
+    const mrv_bound *eb = x->bound;
+    if (year < eb->first || year > eb->last) return NULL;
+    return &x->stats[(size_t)(year - eb->first) * MRV_NRESULTS + r];
+}
+
+static void ex_row(mrv_csv *c, const char *scope, const char *id, int r,
+                   const mrv_stat *ea, const mrv_stat *mo)
+{
+    mrv_csv_text(c, id);
+    mrv_csv_text(c, mrv_result_names[r]);
+    mrv_csv_text(c, scope);
+    mrv_csv_g17(c, ea->central);
+    mrv_csv_g17(c, mo->central);
+    mrv_csv_g17(c, mo->central - ea->central);
+    mrv_csv_g17(c, ea->lower);
+    mrv_csv_g17(c, ea->upper);
+    mrv_csv_g17(c, mo->lower);
+    mrv_csv_g17(c, mo->upper);
+    mrv_csv_end(c);
+}
+
+static bool write_exante(const mrv_run *run, FILE *f)
+{
+    const mrv_ex_ante *x = run->ex_ante;
+    const mrv_bound *b = run->bound;
+    mrv_csv c;
+    mrv_csv_begin(&c, f);
+    mrv_csv_raw(&c, EXANTE_HEADER);
+    mrv_csv_end(&c);
+    for (size_t v = 0; v < run->nvint; v++) {
+        if (b->frac[v] == 0) continue;
+        char id[16];
+        snprintf(id, sizeof id, "%d", b->first + (int)v);
+        for (int r = 0; r < MRV_NRESULTS; r++) {
+            const mrv_stat *ea = ea_vintage(x, b->first + (int)v, r);
+            if (ea)
+                ex_row(&c, "vintage", id, r, ea,
+                       &run->stats[v * MRV_NRESULTS + r]);
+        }
+    }
+    for (size_t i = 0; i < run->nperiods; i++)
+        for (int r = 0; r < MRV_NRESULTS; r++)
+            ex_row(&c, "period", run->periods[i].period->id, r,
+                   &x->periods[i * MRV_NRESULTS + r],
+                   &run->periods[i].stats[r]);
+    return !ferror(f);
+}
+
 /* ---- the files --------------------------------------------------------- */
 
 static const struct {
@@ -222,6 +280,7 @@ static const struct {
 } files[] = {
     {"periods.csv", write_periods},
     {"gaps.csv", write_gaps},
+    {"exante.csv", write_exante},
 };
 #define NFILES (sizeof files / sizeof *files)
 
@@ -239,6 +298,8 @@ bool mrv_monout_writes(const mrv_run *run, size_t i)
         return run->nperiods > 0;
     case 1:
         return md->nparams > 0;
+    case 2:
+        return run->ex_ante != NULL;
     default:
         return false;
     }
@@ -315,7 +376,7 @@ static void json_params(const mrv_run *run, FILE *f)
         mrv_json_str(f, mp->name);
         fputs(", \"file\": ", f);
         mrv_json_str(f, mp->file->path);
-        fputs(", \"value\": ", f);
+        fputs(", \"column\": ", f);
         if (mp->value_col)
             mrv_json_str(f, mp->value_col);
         else
@@ -402,6 +463,78 @@ static void json_gaps(const mrv_run *run, FILE *f)
     fputs(run->ngaps ? "\n    ]" : "]", f);
 }
 
+static void json_compare(FILE *f, const mrv_stat *ea, const mrv_stat *mo)
+{
+    fputs("{", f);
+    for (int r = 0; r < MRV_NRESULTS; r++) {
+        fprintf(f, "%s\"%s\": {\"ex_ante\": ", r ? ", " : "",
+                mrv_result_names[r]);
+        mrv_json_num(f, ea[r].central);
+        fputs(", \"monitored\": ", f);
+        mrv_json_num(f, mo[r].central);
+        fputs(", \"difference\": ", f);
+        mrv_json_num(f, mo[r].central - ea[r].central);
+        fputs(", \"ex_ante_lower\": ", f);
+        mrv_json_num(f, ea[r].lower);
+        fputs(", \"ex_ante_upper\": ", f);
+        mrv_json_num(f, ea[r].upper);
+        fputc('}', f);
+    }
+    fputs("}", f);
+}
+
+static void json_ex_ante(const mrv_run *run, FILE *f)
+{
+    const mrv_ex_ante *x = run->ex_ante;
+    const mrv_bound *b = run->bound;
+    fputs("\"ex_ante\": {\"project\": ", f);
+    mrv_json_str(f, x->bound->mon->ex_ante_path ? x->bound->mon->ex_ante_path
+                                                : b->mon->ex_ante_path);
+    fputs(", \"project_id\": ", f);
+    mrv_json_str(f, x->bound->project->id);
+    fputs(", \"methodology\": ", f);
+    mrv_json_str(f, x->bound->meth->id);
+    fputs(",\n      \"vintages\": [", f);
+    bool any = false;
+    for (size_t v = 0; v < run->nvint; v++) {
+        int y = b->first + (int)v;
+        if (b->frac[v] == 0 || !ea_vintage(x, y, 0)) continue;
+        fprintf(f,
+                "%s\n        {\"vintage\": %d, \"results\": ", any ? "," : "",
+                y);
+        json_compare(f, ea_vintage(x, y, 0), &run->stats[v * MRV_NRESULTS]);
+        fputc('}', f);
+        any = true;
+    }
+    fputs(any ? "\n      ],\n      \"periods\": [" : "],\n      \"periods\": [",
+          f);
+    for (size_t i = 0; i < run->nperiods; i++) {
+        fprintf(f, "%s\n        {\"id\": ", i ? "," : "");
+        mrv_json_str(f, run->periods[i].period->id);
+        fputs(", \"results\": ", f);
+        json_compare(f, &x->periods[i * MRV_NRESULTS], run->periods[i].stats);
+        fputc('}', f);
+    }
+    fputs(run->nperiods ? "\n      ],\n      \"inputs\": ["
+                        : "],\n      \"inputs\": [",
+          f);
+    for (size_t i = 0; i < x->ninputs; i++) {
+        const mrv_input_change *c = &x->inputs[i];
+        fprintf(f, "%s\n        {\"name\": ", i ? "," : "");
+        mrv_json_str(f, c->name);
+        fputs(", \"status\": ", f);
+        mrv_json_str(f, c->status);
+        fputs(", \"ex_ante\": ", f);
+        mrv_json_str(f, c->ex_ante);
+        fputs(", \"monitored\": ", f);
+        mrv_json_str(f, c->monitored);
+        fputs(", \"detail\": ", f);
+        mrv_json_str(f, c->detail);
+        fputc('}', f);
+    }
+    fputs(x->ninputs ? "\n      ]}" : "]}", f);
+}
+
 void mrv_monout_json(const mrv_run *run, FILE *f)
 {
     if (!monitored(run)) return;
@@ -411,6 +544,10 @@ void mrv_monout_json(const mrv_run *run, FILE *f)
     json_params(run, f);
     fputs(",\n    ", f);
     json_gaps(run, f);
+    if (run->ex_ante) {
+        fputs(",\n    ", f);
+        json_ex_ante(run, f);
+    }
     fputs("\n  }", f);
 }
 
@@ -540,11 +677,85 @@ static void html_gaps(const mrv_run *run, FILE *f)
     fputs("</tbody>\n</table>\n</div>\n", f);
 }
 
+static void html_compare_row(FILE *f, const char *label, const mrv_stat *ea,
+                             const mrv_stat *mo)
+{
+    fputs("<tr><td>", f);
+    esc(f, label);
+    fputs("</td><td class=\"n\">", f);
+    num(f, ea->central);
+    fputs("</td><td class=\"n\">", f);
+    num(f, mo->central);
+    fputs("</td><td class=\"n\">", f);
+    num(f, mo->central - ea->central);
+    fputs("</td><td class=\"n\">", f);
+    if (ea->central != 0 && isfinite(ea->central)) {
+        char buf[48];
+        double pc = (mo->central - ea->central) / fabs(ea->central) * 100;
+        snprintf(buf, sizeof buf, "%+.1f %%", pc);
+        esc(f, buf);
+    }
+    fputs("</td></tr>\n", f);
+}
+
+static void html_ex_ante(const mrv_run *run, FILE *f)
+{
+    const mrv_ex_ante *x = run->ex_ante;
+    const mrv_bound *b = run->bound;
+    const char *what = b->meth->removals ? "net removals" : "reductions";
+    fputs("<h3>Ex-ante estimate and monitored result</h3>\n<p class=\"note\">"
+          "The ex-ante project <code>",
+          f);
+    esc(f, b->mon->ex_ante_path);
+    fputs("</code> (methodology ", f);
+    esc(f, x->bound->meth->id);
+    fprintf(f,
+            ") over the same monitored days and draws, against the "
+            "monitored %s.</p>\n<div class=\"scroll\">\n<table>\n<thead>"
+            "<tr><th></th><th>Ex ante</th><th>Monitored</th><th>Difference"
+            "</th><th></th></tr></thead>\n<tbody>\n",
+            what);
+    for (size_t v = 0; v < run->nvint; v++) {
+        int y = b->first + (int)v;
+        const mrv_stat *ea = ea_vintage(x, y, MRV_RES_REDUCTIONS);
+        if (b->frac[v] == 0 || !ea) continue;
+        char label[32];
+        snprintf(label, sizeof label, "%d", y);
+        html_compare_row(f, label, ea,
+                         &run->stats[v * MRV_NRESULTS + MRV_RES_REDUCTIONS]);
+    }
+    for (size_t i = 0; i < run->nperiods; i++)
+        html_compare_row(f, run->periods[i].period->id,
+                         &x->periods[i * MRV_NRESULTS + MRV_RES_REDUCTIONS],
+                         &run->periods[i].stats[MRV_RES_REDUCTIONS]);
+    fputs("</tbody>\n</table>\n</div>\n<h3>Inputs: ex ante and monitored"
+          "</h3>\n<div class=\"scroll\">\n<table>\n<thead><tr><th>Input"
+          "</th><th>Status</th><th>Ex ante</th><th>Monitored</th><th>First "
+          "difference</th></tr></thead>\n<tbody>\n",
+          f);
+    for (size_t i = 0; i < x->ninputs; i++) {
+        const mrv_input_change *c = &x->inputs[i];
+        fputs("<tr><td>", f);
+        esc(f, c->name);
+        fputs("</td><td>", f);
+        esc(f, c->status);
+        fputs("</td><td><code>", f);
+        esc(f, c->ex_ante);
+        fputs("</code></td><td><code>", f);
+        esc(f, c->monitored);
+        fputs("</code></td><td>", f);
+        esc(f, c->detail);
+        fputs("</td></tr>\n", f);
+    }
+    fputs("</tbody>\n</table>\n</div>\n", f);
+}
+
 void mrv_monout_html(const mrv_run *run, FILE *f)
 {
     if (!monitored(run)) return;
     fputs("<section>\n<h2>Monitoring</h2>\n", f);
     if (run->nperiods) html_periods(run, f);
+    if (run->ex_ante) html_ex_ante(run, f);
     if (run->bound->mon->nparams) html_gaps(run, f);
     fputs("</section>\n", f);
 }
@@ -571,8 +782,29 @@ void mrv_monout_table(const mrv_run *run, FILE *f)
                     mrv_fmt_num(s->upper, 0, hi, sizeof hi));
         fputc('\n', f);
     }
+    if (run->ex_ante) {
+        const mrv_ex_ante *ex = run->ex_ante;
+        const mrv_stat *mo =
+            &run->stats[run->nvint * MRV_NRESULTS + MRV_RES_REDUCTIONS];
+        double ea = 0;
+        for (size_t v = 0; v < run->nvint; v++) {
+            const mrv_stat *s =
+                ea_vintage(ex, run->bound->first + (int)v, MRV_RES_REDUCTIONS);
+            if (s) ea += s->central;
+        }
+        size_t changed = 0;
+        for (size_t i = 0; i < ex->ninputs; i++)
+            changed += strcmp(ex->inputs[i].status, "same") != 0;
+        fprintf(f,
+                "%sex ante over the same days: %s; monitored %s (%s); "
+                "%zu input%s changed (exante.csv)\n",
+                run->nperiods ? "" : "\n", mrv_fmt_num(ea, 0, x, sizeof x),
+                mrv_fmt_num(mo->central, 0, lo, sizeof lo),
+                mrv_fmt_num(mo->central - ea, 0, hi, sizeof hi), changed,
+                changed == 1 ? "" : "s");
+    }
     if (run->bound->mon->nparams)
         fprintf(f, "%sdata quality: %zu gap%s filled (gaps.csv)\n",
-                run->nperiods ? "" : "\n", run->ngaps,
+                run->nperiods || run->ex_ante ? "" : "\n", run->ngaps,
                 run->ngaps == 1 ? "" : "s");
 }

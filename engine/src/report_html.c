@@ -1748,6 +1748,8 @@ static const char *file_text(const char *name)
                         "sd, lower, median, upper"},
         {"gaps.csv", "every gap in the monitored data and how it was "
                      "filled, with its file and line"},
+        {"exante.csv", "the ex-ante estimate beside the monitored result, "
+                       "per vintage and period"},
     };
     for (size_t i = 0; i < sizeof known / sizeof *known; i++)
         if (strcmp(known[i].name, name) == 0) return known[i].text;

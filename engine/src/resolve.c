@@ -32,6 +32,7 @@ typedef struct rctx {
     mrv_vec failed_tables; /* const char * ids that failed to load */
     mrv_vec used;          /* const mrv_factor * */
     mrv__mon *mon;         /* the data files being read */
+    const char *ex_ante;   /* the ex-ante project's path, or NULL */
     const mrv_resolve_opts *opts;
 } rctx;
 
@@ -624,9 +625,23 @@ mrv_status mrv_resolve_with(const char *path, const mrv_search *search,
             mrv_project_rule(b->project, b->meth, &from);
         mrv_allocation_check_rule(b->project->allocation, rule, from, d);
     }
+    /* The ex-ante project to compare with, confined like the others. */
+    if (ok && !opts->ex_ante && b->project->ex_ante) {
+        const mrv_ynode *n = b->project->ex_ante;
+        ok = below_project(&r, n, "ex-ante project", n->text);
+        const char *p = ok ? join(a, r.project_dir, n->text) : NULL;
+        ok = ok && p && named_file(&r, n, "ex-ante project", n->text, p);
+        r.ex_ante = p;
+    } else if (ok && !opts->ex_ante && b->project->monitored) {
+        r.ex_ante = path;
+    }
     bool mon_lost = false;
     if (ok && !(r.mon = mrv__mon_new(b, r.project_dir, d)))
         ok = !(mon_lost = true);
+    if (ok) {
+        b->mon->ex_ante_path = r.ex_ante;
+        b->mon->ex_ante_node = b->project->ex_ante;
+    }
     if (ok) {
         project_tables(&r);
         ok = bind_dims(&r);

@@ -20,6 +20,7 @@
 #include <gsl/gsl_errno.h>
 
 #include "eval.h"
+#include "exante.h"
 #include "ledger.h"
 #include "lower.h"
 #include "mc.h"
@@ -35,6 +36,13 @@ void mrv_run_free(mrv_run *run)
     for (size_t i = 0; i < run->nperiods; i++) free(run->periods[i].frac);
     free(run->periods);
     free(run->gaps);
+    if (run->ex_ante) {
+        free(run->ex_ante->stats);
+        free(run->ex_ante->periods);
+        free(run->ex_ante->inputs);
+        mrv_bound_free(run->ex_ante->bound);
+        free(run->ex_ante);
+    }
     mrv_ledger_free(run->ledger);
     mrv_sweep_free(run->sweep);
     mrv_bound_free(run->bound);
@@ -416,6 +424,70 @@ static mrv_status run_periods(mrv_run *run, unsigned threads, mrv_diag *d)
     return st;
 }
 
+/* The ex-ante project's files join the run's inputs, their roles
+** prefixed "ex-ante ", so 'mrv verify' checks them too. */
+static mrv_status add_ex_ante_inputs(mrv_run *run, const mrv_bound *ea)
+{
+    mrv_bound *b = run->bound;
+    mrv_input_file *fs =
+        mrv_arena_array(b->arena, b->nfiles + ea->nfiles, sizeof *fs);
+    if (!fs) return MRV_ENOMEM;
+    memcpy(fs, b->files, b->nfiles * sizeof *fs);
+    for (size_t i = 0; i < ea->nfiles; i++) {
+        fs[b->nfiles + i] = ea->files[i];
+        fs[b->nfiles + i].role =
+            mrv_arena_printf(b->arena, "ex-ante %s", ea->files[i].role);
+        if (!fs[b->nfiles + i].role) return MRV_ENOMEM;
+    }
+    b->files = fs;
+    b->nfiles += ea->nfiles;
+    return MRV_OK;
+}
+
+/* The ex-ante estimate of a monitored project (docs/monitoring.md): the
+** ex-ante project bound over the same monitoring periods, run with the
+** same draws, per vintage and per period; and which inputs changed. */
+static mrv_status run_ex_ante(mrv_run *run, const mrv_options *opt, mrv_diag *d)
+{
+    const mrv_mondata *md = run->bound->mon;
+    mrv_ex_ante *x = calloc(1, sizeof *x);
+    if (!x) return MRV_ENOMEM;
+    run->ex_ante = x;
+    mrv_resolve_opts ro = {true, md->nperiods, md->periods};
+    mrv_status st =
+        mrv_resolve_with(md->ex_ante_path, &opt->search, &ro, &x->bound, d);
+    if (st != MRV_OK) return st;
+    const mrv_compiled *cp;
+    st = mrv_compile(x->bound->meth, x->bound->arena, &cp, d);
+    if (st != MRV_OK) return st;
+    mrv_run sub;
+    sub_run_init(&sub, run, x->bound);
+    st = sub_run(&sub, cp, opt->threads, d);
+    x->stats = sub.stats;
+    free(sub.samples);
+    if (st != MRV_OK) return st;
+    x->periods = calloc(md->nperiods * MRV_NRESULTS + 1, sizeof *x->periods);
+    if (!x->periods) return MRV_ENOMEM;
+    for (size_t i = 0; i < md->nperiods && st == MRV_OK; i++) {
+        mrv_bound *f = NULL;
+        st = mrv_bound_focus(x->bound, i, &f, d);
+        if (st != MRV_OK) break;
+        sub_run_init(&sub, run, f);
+        st = sub_run(&sub, cp, opt->threads, d);
+        if (st == MRV_OK)
+            memcpy(&x->periods[i * MRV_NRESULTS],
+                   &sub.stats[sub.nvint * MRV_NRESULTS],
+                   MRV_NRESULTS * sizeof *x->periods);
+        free(sub.stats);
+        free(sub.samples);
+        mrv_bound_free(f);
+    }
+    if (st == MRV_OK)
+        st = mrv_exante_inputs(x->bound, run->bound, &x->inputs, &x->ninputs);
+    if (st == MRV_OK) st = add_ex_ante_inputs(run, x->bound);
+    return st;
+}
+
 mrv_status mrv_run_new(const char *path, const mrv_options *opt, mrv_run **out,
                        mrv_diag *d)
 {
@@ -458,6 +530,8 @@ mrv_status mrv_run_new(const char *path, const mrv_options *opt, mrv_run **out,
     if (st == MRV_OK) st = keep_gaps(run, run->bound);
     if (st == MRV_OK && run->bound->mon->nperiods && !opt->central_only)
         st = run_periods(run, opt->threads, d);
+    if (st == MRV_OK && run->bound->mon->ex_ante_path && !opt->central_only)
+        st = run_ex_ante(run, opt, d);
     if (st == MRV_OK && pj->allocation && !opt->central_only)
         st = mrv_ledger_build(run, d);
     if (st == MRV_OK && run->ledger && opt->nsweeps)
@@ -515,6 +589,15 @@ mrv_status mrv_check_file(const char *path, const mrv_search *search,
         mrv_lowered lw;
         mrv_search s = with_installed(search);
         st = prepare(path, &s, NULL, &b, &cp, &lw, d);
+        /* The ex-ante project's errors are the run's too. */
+        if (st == MRV_OK && b->mon->ex_ante_path) {
+            mrv_resolve_opts ro = {true, b->mon->nperiods, b->mon->periods};
+            mrv_bound *ea = NULL;
+            const mrv_compiled *ecp;
+            st = mrv_resolve_with(b->mon->ex_ante_path, &s, &ro, &ea, d);
+            if (st == MRV_OK) st = mrv_compile(ea->meth, ea->arena, &ecp, d);
+            mrv_bound_free(ea);
+        }
         /* A period's gaps are its own: found without running it. */
         for (size_t i = 0; st == MRV_OK && i < b->mon->nperiods; i++) {
             mrv_bound *f = NULL;

@@ -383,7 +383,7 @@ static bool file_sha256(const char *path, const char *role, char hex[65],
     int err;
     *why = NULL;
     uint64_t max =
-        strcmp(role, "data") == 0 ? MRV_CSV_MAX_BYTES : MRV_YAML_MAX_BYTES;
+        strstr(role, "data") ? MRV_CSV_MAX_BYTES : MRV_YAML_MAX_BYTES;
     switch (mrv_infile_sha256(path, max, hex, &err)) {
     case MRV_INFILE_OK:
         return true;
@@ -532,10 +532,17 @@ static bool may_be_null(const char *path)
         "description",    "authorized", "monte_carlo",
         "p_buyer_volume", "half_width", "relative_half_width",
         "factor",         "precision",  "given"};
+    /* Monitored data: a gap without a row, a parameter without a value
+    ** column or a frequency, a gap of a parameter without vintage. */
+    static const char *const mon[] = {"line", "source_line", "frequency",
+                                      "column", "vintage"};
     const char *dot = strrchr(path, '.');
     const char *key = dot ? dot + 1 : path;
     for (size_t i = 0; i < sizeof opt / sizeof *opt; i++)
         if (strcmp(key, opt[i]) == 0) return true;
+    for (size_t i = 0; i < sizeof mon / sizeof *mon; i++)
+        if (strncmp(path, "monitoring.", 11) == 0 && strcmp(key, mon[i]) == 0)
+            return true;
     return strstr(path, ".ipcc_approach1.") != NULL;
 }
 

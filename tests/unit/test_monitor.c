@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "exante.h"
 #include "fixture.h"
 #include "resolve.h"
 
@@ -399,6 +400,17 @@ static void test_monitor_same_file_ex_ante(void **state)
     free(p);
     assert_close(val(ea, "EC", 2025, 0, 0), 3, 0);
     assert_close(ea->frac[1], 181.0 / 365, 1e-15); /* the monitored days */
+    /* which inputs changed: EC (its first element named), not EF */
+    mrv_input_change *ch = NULL;
+    size_t n = 0;
+    assert_status(mrv_exante_inputs(ea, fx->b, &ch, &n), MRV_OK);
+    assert_int_equal(n, 5);
+    assert_string_equal(ch[0].name, "EC");
+    assert_string_equal(ch[0].status, "changed");
+    assert_non_null(strstr(ch[0].monitored, "data file"));
+    assert_non_null(strstr(ch[0].detail, "EC[2025, S1]: 3 MWh -> "));
+    for (size_t i = 1; i < n; i++) assert_string_equal(ch[i].status, "same");
+    free(ch);
     mrv_bound_free(ea);
 }
 

@@ -207,10 +207,12 @@ typedef struct mrv_mondata {
     struct mrv_vnode **gap_leaf; /* the value each gap fills */
     size_t nsurveys;
     const mrv_survey *surveys;
-    /* Monitored data for parameters that replace the ex-ante ones
-    ** ('monitoring: parameters:'), and the ex-ante project named. */
-    const mrv_ynode *ex_ante_node;
-    bool ex_ante_self; /* the ex-ante is this file without its monitoring */
+    /* The ex-ante project to compare with (docs/monitoring.md): the file
+    ** 'monitoring: ex_ante:' names (resolved, checked to lie below the
+    ** project's folder), or the project's own file when it adds monitored
+    ** data under 'monitoring: parameters:'; NULL when neither. */
+    const char *ex_ante_path;
+    const mrv_ynode *ex_ante_node; /* where it is named, or NULL */
 } mrv_mondata;
 
 #endif /* MRV_MONDATA_H */

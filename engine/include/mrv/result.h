@@ -32,6 +32,30 @@ typedef struct mrv_period_result {
     mrv_stat stats[MRV_NRESULTS];
 } mrv_period_result;
 
+/* One input as the ex-ante project and the monitored one give it
+** (docs/monitoring.md, "Ex-ante and monitored"). */
+typedef struct mrv_input_change {
+    const char *name;
+    const char *status; /* "same", "changed", "monitored only", "ex-ante
+                        ** only" */
+    char ex_ante[128];  /* where each gave it: "FILE:LINE:COL", ... */
+    char monitored[128];
+    char detail[320]; /* the first element that differs, or why */
+} mrv_input_change;
+
+/* The ex-ante estimate of a monitored project, over the same monitored
+** days and with the same draws. */
+typedef struct mrv_ex_ante {
+    mrv_bound *bound; /* kept: its files and names */
+    /* [(v * MRV_NRESULTS) + r] over its vintages, v == bound->nvint its
+    ** total */
+    mrv_stat *stats;
+    /* [(p * MRV_NRESULTS) + r] per monitoring period */
+    mrv_stat *periods;
+    size_t ninputs;
+    mrv_input_change *inputs;
+} mrv_ex_ante;
+
 /* One run's results, named for the run that makes them (mrv_run_new)
 ** and freed with it (mrv_run_free); a stage fills its fields once and
 ** the ones after it only read them. */
@@ -57,6 +81,10 @@ typedef struct mrv_run {
     ** (window: the period's id); NULL when none. */
     size_t ngaps;
     mrv_gap *gaps;
+    /* The ex-ante estimate beside the monitored one, when the project
+    ** names an ex-ante project or adds monitored data to its own; NULL
+    ** otherwise. */
+    mrv_ex_ante *ex_ante;
     /* With an 'allocation': the ledger (ledger.h), else NULL. */
     struct mrv_ledger *ledger;
     /* With an allocation and the 'sweeps' option: the agreement over the
