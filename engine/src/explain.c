@@ -1164,7 +1164,39 @@ static mrv_status explain_param(const mrv_run *run, int pi, int year,
     const mrv_monparam *mp = NULL;
     for (size_t i = 0; b->mon && i < b->mon->nparams; i++)
         if (b->mon->params[i].param == pi) mp = &b->mon->params[i];
-    if (mp)
+    const mrv_survey *sv = NULL;
+    for (size_t i = 0; b->mon && i < b->mon->nsurveys; i++)
+        if (b->mon->surveys[i].param == pi) sv = &b->mon->surveys[i];
+    if (sv) {
+        fprintf(f, "  given by  a survey: %s, %s", sv->file->path,
+                sv->value_col ? "column " : "equation ");
+        fputs(sv->value_col ? sv->value_col : b->meth->eqs[sv->equation].name,
+              f);
+        fprintf(f,
+                "; %g %% interval by Student's t, %g %% precision "
+                "required\n",
+                sv->confidence * 100, sv->precision * 100);
+        size_t n = sv->nstrata + sv->stratified;
+        for (size_t k = 0; k < n; k++) {
+            const mrv_stratum_est *e =
+                k < sv->nstrata ? &sv->strata[k] : &sv->combined;
+            char a[64], c[64], x[64];
+            fprintf(f, "  stratum   %s: n %llu, mean %s, se %s, precision ",
+                    k < sv->nstrata ? e->label : "all (stratified)",
+                    (unsigned long long)e->n,
+                    fmt_num(e->mean / mrv_unit_scale(p->unit, b->year_days),
+                            FINE_DIGITS, GROUP, a, sizeof a),
+                    fmt_num(e->se / mrv_unit_scale(p->unit, b->year_days),
+                            FINE_DIGITS, GROUP, c, sizeof c));
+            if (isfinite(e->rel_precision))
+                fprintf(f, "%.1f %%", e->rel_precision * 100);
+            else
+                fputs("n/a", f);
+            fprintf(f, ": %s %s\n", e->used ? e->used : "?",
+                    fmt_num(e->value / mrv_unit_scale(p->unit, b->year_days),
+                            FINE_DIGITS, GROUP, x, sizeof x));
+        }
+    } else if (mp)
         fprintf(f, "  given by  data file %s (%s rows, column %s in %s)\n",
                 mp->file->path, mrv_agg_names[mp->agg],
                 mp->value_col ? mp->value_col : "(each row counts 1)",

@@ -618,6 +618,41 @@ void mrv_param_not_a_choice(const mrv_param *p, const char *name, char *buf,
              hint ? "'?)" : "", list);
 }
 
+static bool ast_reads(const mrv_methodology *m, const mrv_ast *a, int pi,
+                      unsigned char *seen);
+
+static bool eq_reads(const mrv_methodology *m, int e, int pi,
+                     unsigned char *seen)
+{
+    if (seen[e]) return false;
+    seen[e] = 1;
+    return ast_reads(m, m->eqs[e].ast, pi, seen) ||
+           ast_reads(m, m->eqs[e].initial, pi, seen);
+}
+
+static bool ast_reads(const mrv_methodology *m, const mrv_ast *a, int pi,
+                      unsigned char *seen)
+{
+    if (!a) return false;
+    bool named = a->kind == MRV_AST_NAME || a->kind == MRV_AST_INDEX;
+    if (named && a->sym == MRV_SYM_PARAM && a->index == pi) return true;
+    if (named && a->sym == MRV_SYM_EQUATION && eq_reads(m, a->index, pi, seen))
+        return true;
+    for (size_t i = 0; i < a->nargs; i++)
+        if (ast_reads(m, a->args[i], pi, seen)) return true;
+    for (size_t i = 0; i < a->nbinders; i++)
+        if (ast_reads(m, a->binders[i].lo, pi, seen) ||
+            ast_reads(m, a->binders[i].hi, pi, seen))
+            return true;
+    return false;
+}
+
+bool mrv_methodology_reads(const mrv_methodology *m, int eq, int pi)
+{
+    unsigned char seen[MRV_MAX_DECLS] = {0};
+    return eq_reads(m, eq, pi, seen);
+}
+
 int mrv_methodology_param(const mrv_methodology *m, const char *name)
 {
     for (size_t i = 0; i < m->nparams; i++)

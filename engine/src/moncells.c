@@ -750,6 +750,9 @@ size_t mrv_bound_conservative(const mrv_bound *b, size_t *out, size_t cap)
                       md->gaps[g].fill == MRV_GAP_CONSERVATIVE;
         if (pending && n < cap) out[n++] = i;
     }
+    /* A survey's precision that falls short: one choice per survey. */
+    for (size_t i = 0; i < md->nsurveys; i++)
+        if (md->surveys[i].pending && n < cap) out[n++] = md->nparams + i;
     return n;
 }
 
@@ -757,6 +760,10 @@ void mrv_bound_set_conservative(mrv_bound *b, size_t mpi, bool upper,
                                 bool decided)
 {
     mrv_mondata *md = b->mon;
+    if (mpi >= md->nparams) {
+        mrv__survey_set_bound(&md->surveys[mpi - md->nparams], upper, decided);
+        return;
+    }
     const mrv_monparam *mp = &md->params[mpi];
     for (size_t g = 0; g < md->ngaps; g++) {
         mrv_gap *gp = &md->gaps[g];

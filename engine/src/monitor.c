@@ -479,7 +479,8 @@ bool mrv__mon_dims(mrv__mon *m)
 
 bool mrv__mon_is_data(const mrv_ynode *n)
 {
-    return n && n->kind == MRV_Y_MAP && mrv_ymap_get(n, "csv");
+    return n && n->kind == MRV_Y_MAP &&
+           (mrv_ymap_get(n, "csv") || mrv_ymap_get(n, "survey"));
 }
 
 bool mrv__mon_unit(mrv__mon *m, const mrv_ynode *at, const mrv_param *p,
@@ -802,6 +803,7 @@ static bool csv_param(mrv__mon *m, size_t pi, const mrv_ynode *n)
 
 bool mrv__mon_param(mrv__mon *m, size_t pi, const mrv_ynode *n)
 {
+    if (mrv_ymap_get(n, "survey")) return mrv__mon_survey(m, pi, n);
     return csv_param(m, pi, n);
 }
 
@@ -1180,5 +1182,6 @@ bool mrv__mon_bind(mrv__mon *m)
     for (size_t i = 0; i < m->params.n; i++)
         ps[i].file = &m->md->files[ps[i].file - m->files];
     ok = mrv__mon_cells(m);
+    ok = mrv__mon_surveys_bind(m) && ok;
     return ok && !m->failed;
 }

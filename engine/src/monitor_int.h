@@ -75,6 +75,13 @@ bool mrv__mon_members_spec(mrv__mon *m, const mrv_param *p,
                            const mrv_ynode *map, size_t *n, int *dims,
                            const char **cols);
 
+/* survey.c: registers the survey of parameter 'pi' ({survey: {...}});
+** after the files are read, estimates every survey into b->values;
+** moves a survey whose precision falls short to a bound. */
+bool mrv__mon_survey(mrv__mon *m, size_t pi, const mrv_ynode *n);
+bool mrv__mon_surveys_bind(mrv__mon *m);
+void mrv__survey_set_bound(mrv_survey *sv, bool upper, bool decided);
+
 /* moncells.c: binds every monitored parameter's value tree for the run's
 ** days (mrv_mondata's cover and focus); records gaps and errors. */
 bool mrv__mon_cells(mrv__mon *m);

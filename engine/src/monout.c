@@ -22,48 +22,12 @@ static bool monitored(const mrv_run *run)
     return md && (md->nperiods || md->nparams || md->nsurveys || run->ex_ante);
 }
 
-/* Whether equation 'e' reads parameter 'pi', in its formula or initial,
-** directly or through the equations it reads ('seen' stops a revisit). */
-static bool ast_reads(const mrv_methodology *m, const mrv_ast *a, int pi,
-                      unsigned char *seen);
-
-static bool eq_reads(const mrv_methodology *m, int e, int pi,
-                     unsigned char *seen)
-{
-    if (seen[e]) return false;
-    seen[e] = 1;
-    return ast_reads(m, m->eqs[e].ast, pi, seen) ||
-           ast_reads(m, m->eqs[e].initial, pi, seen);
-}
-
-static bool ast_reads(const mrv_methodology *m, const mrv_ast *a, int pi,
-                      unsigned char *seen)
-{
-    if (!a) return false;
-    if ((a->kind == MRV_AST_NAME || a->kind == MRV_AST_INDEX) &&
-        a->sym == MRV_SYM_PARAM && a->index == pi)
-        return true;
-    if ((a->kind == MRV_AST_NAME || a->kind == MRV_AST_INDEX) &&
-        a->sym == MRV_SYM_EQUATION && eq_reads(m, a->index, pi, seen))
-        return true;
-    for (size_t i = 0; i < a->nargs; i++)
-        if (ast_reads(m, a->args[i], pi, seen)) return true;
-    for (size_t i = 0; i < a->nbinders; i++)
-        if (ast_reads(m, a->binders[i].lo, pi, seen) ||
-            ast_reads(m, a->binders[i].hi, pi, seen))
-            return true;
-    return false;
-}
-
 /* Bit r set: result r reads parameter 'pi'. */
 static unsigned results_reading(const mrv_methodology *m, int pi)
 {
     unsigned mask = 0;
-    unsigned char seen[MRV_MAX_DECLS];
-    for (int r = 0; r < MRV_NRESULTS; r++) {
-        memset(seen, 0, m->neqs);
-        if (eq_reads(m, m->results[r], pi, seen)) mask |= 1u << r;
-    }
+    for (int r = 0; r < MRV_NRESULTS; r++)
+        if (mrv_methodology_reads(m, m->results[r], pi)) mask |= 1u << r;
     return mask;
 }
 
@@ -272,6 +236,55 @@ static bool write_exante(const mrv_run *run, FILE *f)
     return !ferror(f);
 }
 
+/* ---- surveys.csv ------------------------------------------------------- */
+
+#define SURVEYS_HEADER                                                         \
+    "parameter,stratum,n,mean,sd,se,df,t,half_width,relative_precision,"       \
+    "confidence,required,met,used,value,unit"
+
+/* Each estimate of a survey, the stratified one last: in the
+** parameter's declared unit. */
+static void survey_row(mrv_csv *c, const mrv_bound *b, const mrv_survey *sv,
+                       const mrv_stratum_est *e, bool combined)
+{
+    const mrv_param *p = &b->meth->params[sv->param];
+    double s = mrv_unit_scale(p->unit, b->year_days);
+    mrv_csv_text(c, sv->name);
+    mrv_csv_text(c, combined ? "all (stratified)" : e->label);
+    mrv_csv_int(c, (long long)e->n);
+    mrv_csv_g17(c, e->mean / s);
+    mrv_csv_num(c, e->sd / s);
+    mrv_csv_g17(c, e->se / s);
+    mrv_csv_g17(c, e->df);
+    mrv_csv_g17(c, e->t);
+    mrv_csv_g17(c, e->half_width / s);
+    mrv_csv_num(c, e->rel_precision);
+    mrv_csv_g17(c, sv->confidence);
+    mrv_csv_g17(c, sv->precision);
+    mrv_csv_text(c, e->met ? "yes" : "no");
+    mrv_csv_text(c, e->used ? e->used : "");
+    mrv_csv_g17(c, e->value / s);
+    mrv_csv_text(c, p->unit_text);
+    mrv_csv_end(c);
+}
+
+static bool write_surveys(const mrv_run *run, FILE *f)
+{
+    const mrv_bound *b = run->bound;
+    const mrv_mondata *md = b->mon;
+    mrv_csv c;
+    mrv_csv_begin(&c, f);
+    mrv_csv_raw(&c, SURVEYS_HEADER);
+    mrv_csv_end(&c);
+    for (size_t i = 0; i < md->nsurveys; i++) {
+        const mrv_survey *sv = &md->surveys[i];
+        for (size_t k = 0; k < sv->nstrata; k++)
+            survey_row(&c, b, sv, &sv->strata[k], false);
+        if (sv->stratified) survey_row(&c, b, sv, &sv->combined, true);
+    }
+    return !ferror(f);
+}
+
 /* ---- the files --------------------------------------------------------- */
 
 static const struct {
@@ -281,6 +294,7 @@ static const struct {
     {"periods.csv", write_periods},
     {"gaps.csv", write_gaps},
     {"exante.csv", write_exante},
+    {"surveys.csv", write_surveys},
 };
 #define NFILES (sizeof files / sizeof *files)
 
@@ -300,6 +314,8 @@ bool mrv_monout_writes(const mrv_run *run, size_t i)
         return md->nparams > 0;
     case 2:
         return run->ex_ante != NULL;
+    case 3:
+        return md->nsurveys > 0;
     default:
         return false;
     }
@@ -535,6 +551,82 @@ static void json_ex_ante(const mrv_run *run, FILE *f)
     fputs(x->ninputs ? "\n      ]}" : "]}", f);
 }
 
+/* An estimate in the parameter's unit: one of it is 's' internal. */
+static void json_est(FILE *f, double s, const mrv_stratum_est *e)
+{
+    fputs("{\"stratum\": ", f);
+    mrv_json_str(f, e->label);
+    fprintf(f, ", \"n\": %llu, \"mean\": ", (unsigned long long)e->n);
+    mrv_json_num(f, e->mean / s);
+    fputs(", \"sd\": ", f);
+    mrv_json_num(f, e->sd / s);
+    fputs(", \"se\": ", f);
+    mrv_json_num(f, e->se / s);
+    fputs(", \"df\": ", f);
+    mrv_json_num(f, e->df);
+    fputs(", \"t\": ", f);
+    mrv_json_num(f, e->t);
+    fputs(", \"half_width\": ", f);
+    mrv_json_num(f, e->half_width / s);
+    fputs(", \"relative_precision\": ", f);
+    mrv_json_num(f, e->rel_precision);
+    fprintf(f, ", \"met\": %s, \"used\": ", e->met ? "true" : "false");
+    mrv_json_str(f, e->used ? e->used : "");
+    fputs(", \"value\": ", f);
+    mrv_json_num(f, e->value / s);
+    fputs(", \"weight\": ", f);
+    mrv_json_num(f, e->weight);
+    fputc('}', f);
+}
+
+static void json_surveys(const mrv_run *run, FILE *f)
+{
+    const mrv_bound *b = run->bound;
+    const mrv_mondata *md = b->mon;
+    fputs("\"surveys\": [", f);
+    for (size_t i = 0; i < md->nsurveys; i++) {
+        const mrv_survey *sv = &md->surveys[i];
+        const mrv_param *p = &b->meth->params[sv->param];
+        double s = mrv_unit_scale(p->unit, b->year_days);
+        fprintf(f, "%s\n      {\"parameter\": ", i ? "," : "");
+        mrv_json_str(f, sv->name);
+        fputs(", \"file\": ", f);
+        mrv_json_str(f, sv->file->path);
+        fputs(", \"column\": ", f);
+        if (sv->value_col)
+            mrv_json_str(f, sv->value_col);
+        else
+            fputs("null", f);
+        fputs(", \"equation\": ", f);
+        if (sv->equation >= 0) {
+            mrv_json_str(f, b->meth->eqs[sv->equation].name);
+            fprintf(f, ", \"vintage\": %d", sv->vintage);
+        } else {
+            fputs("null", f);
+        }
+        fputs(", \"unit\": ", f);
+        mrv_json_str(f, p->unit_text);
+        fputs(", \"confidence\": ", f);
+        mrv_json_num(f, sv->confidence);
+        fputs(", \"precision\": ", f);
+        mrv_json_num(f, sv->precision);
+        fputs(", \"draws\": \"normal, with the sd giving Student's t "
+              "interval at the confidence\", \"strata\": [",
+              f);
+        for (size_t k = 0; k < sv->nstrata; k++) {
+            fputs(k ? ", " : "", f);
+            json_est(f, s, &sv->strata[k]);
+        }
+        fputc(']', f);
+        if (sv->stratified) {
+            fputs(", \"stratified\": ", f);
+            json_est(f, s, &sv->combined);
+        }
+        fputc('}', f);
+    }
+    fputs(md->nsurveys ? "\n    ]" : "]", f);
+}
+
 void mrv_monout_json(const mrv_run *run, FILE *f)
 {
     if (!monitored(run)) return;
@@ -544,6 +636,8 @@ void mrv_monout_json(const mrv_run *run, FILE *f)
     json_params(run, f);
     fputs(",\n    ", f);
     json_gaps(run, f);
+    fputs(",\n    ", f);
+    json_surveys(run, f);
     if (run->ex_ante) {
         fputs(",\n    ", f);
         json_ex_ante(run, f);
@@ -750,12 +844,75 @@ static void html_ex_ante(const mrv_run *run, FILE *f)
     fputs("</tbody>\n</table>\n</div>\n", f);
 }
 
+static void html_est(FILE *f, const mrv_survey *sv, const mrv_param *p,
+                     double s, const mrv_stratum_est *e, const char *label)
+{
+    fputs("<tr><td>", f);
+    esc(f, sv->name);
+    fputs("</td><td>", f);
+    esc(f, label);
+    fprintf(f, "</td><td class=\"n\">%llu</td><td class=\"n\">",
+            (unsigned long long)e->n);
+    num(f, e->mean / s);
+    fputs("</td><td class=\"n\">", f);
+    num(f, e->se / s);
+    fputs("</td><td class=\"n\">", f);
+    if (isfinite(e->rel_precision)) {
+        char buf[32];
+        snprintf(buf, sizeof buf, "%.1f %%", e->rel_precision * 100);
+        esc(f, buf);
+    } else {
+        fputs("n/a", f);
+    }
+    fputs("</td><td>", f);
+    if (e->met)
+        fputs("the mean", f);
+    else {
+        fprintf(f,
+                "<strong>%s</strong> of the %g %% interval: precision "
+                "worse than %g %%",
+                e->used ? e->used : "a bound", sv->confidence * 100,
+                sv->precision * 100);
+    }
+    fputs("</td><td class=\"n\">", f);
+    num(f, e->value / s);
+    fputc(' ', f);
+    esc(f, p->unit_text);
+    fputs("</td></tr>\n", f);
+}
+
+static void html_surveys(const mrv_run *run, FILE *f)
+{
+    const mrv_bound *b = run->bound;
+    const mrv_mondata *md = b->mon;
+    fputs("<h3>Sampling surveys</h3>\n<p class=\"note\">Each stratum's "
+          "sample mean and standard error; the relative precision is the "
+          "half-width of the interval (Student's t) over the mean.  Where it "
+          "is worse than required, the parameter takes the bound of the "
+          "interval that gives the lower result.</p>\n<div class=\"scroll\">"
+          "\n<table>\n<thead><tr><th>Parameter</th><th>Stratum</th><th>n"
+          "</th><th>Mean</th><th>Standard error</th><th>Relative precision"
+          "</th><th>Used</th><th>Value</th></tr></thead>\n<tbody>\n",
+          f);
+    for (size_t i = 0; i < md->nsurveys; i++) {
+        const mrv_survey *sv = &md->surveys[i];
+        const mrv_param *p = &b->meth->params[sv->param];
+        double s = mrv_unit_scale(p->unit, b->year_days);
+        for (size_t k = 0; k < sv->nstrata; k++)
+            html_est(f, sv, p, s, &sv->strata[k], sv->strata[k].label);
+        if (sv->stratified)
+            html_est(f, sv, p, s, &sv->combined, "all (stratified)");
+    }
+    fputs("</tbody>\n</table>\n</div>\n", f);
+}
+
 void mrv_monout_html(const mrv_run *run, FILE *f)
 {
     if (!monitored(run)) return;
     fputs("<section>\n<h2>Monitoring</h2>\n", f);
     if (run->nperiods) html_periods(run, f);
     if (run->ex_ante) html_ex_ante(run, f);
+    if (run->bound->mon->nsurveys) html_surveys(run, f);
     if (run->bound->mon->nparams) html_gaps(run, f);
     fputs("</section>\n", f);
 }
@@ -802,6 +959,18 @@ void mrv_monout_table(const mrv_run *run, FILE *f)
                 mrv_fmt_num(mo->central, 0, lo, sizeof lo),
                 mrv_fmt_num(mo->central - ea, 0, hi, sizeof hi), changed,
                 changed == 1 ? "" : "s");
+    }
+    const mrv_mondata *md = run->bound->mon;
+    for (size_t i = 0; i < md->nsurveys; i++) {
+        const mrv_survey *sv = &md->surveys[i];
+        size_t n = sv->stratified ? 1 : sv->nstrata, bad = 0;
+        for (size_t k = 0; k < n; k++)
+            bad += !(sv->stratified ? &sv->combined : &sv->strata[k])->met;
+        fprintf(f,
+                "survey of %s: %zu estimate%s, %zu short of %g/%g "
+                "precision%s (surveys.csv)\n",
+                sv->name, n, n == 1 ? "" : "s", bad, sv->confidence * 100,
+                sv->precision * 100, bad ? ": a conservative bound used" : "");
     }
     if (run->bound->mon->nparams)
         fprintf(f, "%sdata quality: %zu gap%s filled (gaps.csv)\n",

@@ -1750,6 +1750,8 @@ static const char *file_text(const char *name)
                      "filled, with its file and line"},
         {"exante.csv", "the ex-ante estimate beside the monitored result, "
                        "per vintage and period"},
+        {"surveys.csv", "every stratum of every sampling survey: n, mean, "
+                        "standard error, precision, the value used"},
     };
     for (size_t i = 0; i < sizeof known / sizeof *known; i++)
         if (strcmp(known[i].name, name) == 0) return known[i].text;

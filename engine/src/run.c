@@ -292,7 +292,7 @@ static mrv_status central_reductions(const mrv_bound *b, const mrv_compiled *cp,
 static mrv_status run_conservative(mrv_bound *b, const mrv_compiled *cp,
                                    mrv_diag *d)
 {
-    size_t n = b->mon->nparams;
+    size_t n = b->mon->nparams + b->mon->nsurveys;
     size_t *idx = malloc((n + 1) * sizeof *idx);
     if (!idx) return MRV_ENOMEM;
     n = mrv_bound_conservative(b, idx, n);
@@ -310,6 +310,60 @@ static mrv_status run_conservative(mrv_bound *b, const mrv_compiled *cp,
     return st;
 }
 
+/* Surveys whose units' values come from an equation (docs/monitoring.md,
+** "Sampling surveys"): the equation's central values, each unit's at the
+** last vintage the run covers, from a lowering of their own before the
+** rest is lowered.  A period's bound shares its run's estimates. */
+static mrv_status survey_equations(mrv_bound *b, const mrv_compiled *cp,
+                                   mrv_diag *d)
+{
+    mrv_mondata *md = b->mon;
+    bool any = false;
+    for (size_t i = 0; i < md->nsurveys; i++)
+        any |= md->surveys[i].equation >= 0;
+    if (!any || b->parent) return MRV_OK;
+    /* Names are resolved now: an equation a survey reads must not read
+    ** what the survey estimates. */
+    for (size_t i = 0; i < md->nsurveys; i++) {
+        const mrv_survey *sv = &md->surveys[i];
+        if (sv->equation < 0 ||
+            !mrv_methodology_reads(b->meth, sv->equation, sv->param))
+            continue;
+        return mrv_error(d, mrv_ymap_get(sv->node, "equation")->pos,
+                         MRV_ESCHEMA,
+                         "equation '%s' reads '%s', the parameter its survey "
+                         "estimates",
+                         b->meth->eqs[sv->equation].name, sv->name);
+    }
+    size_t v = b->nvint;
+    while (v > 0 && b->frac[v - 1] == 0) v--;
+    if (v == 0) return MRV_OK; /* no vintage covered: nothing to read */
+    v--;
+    mrv_lower_opts lo = {true, false};
+    mrv_lowered lw;
+    double *slots = NULL;
+    mrv_status st = mrv_lower_with(b, cp, &lo, &lw, d);
+    if (st == MRV_OK) st = eval_central(lw.central, b, &slots, d);
+    for (size_t i = 0; i < md->nsurveys && st == MRV_OK; i++) {
+        mrv_survey *sv = &md->surveys[i];
+        if (sv->equation < 0) continue;
+        size_t n = b->nmembers[sv->sample_dim];
+        double *x = malloc((n + 1) * sizeof *x);
+        if (!x) {
+            st = MRV_ENOMEM;
+            break;
+        }
+        for (size_t m = 0; m < n; m++)
+            x[m] = slots[lw.central->eq_slot[mrv_bound_eq_at(
+                b, (size_t)sv->equation, v, m)]];
+        sv->vintage = b->first + (int)v;
+        st = mrv_bound_survey_equation(b, i, x, d);
+        free(x);
+    }
+    free(slots);
+    return st;
+}
+
 static mrv_status prepare(const char *path, const mrv_search *search,
                           const mrv_lower_opts *lo, mrv_bound **b,
                           const mrv_compiled **cp, mrv_lowered *lw, mrv_diag *d)
@@ -317,6 +371,7 @@ static mrv_status prepare(const char *path, const mrv_search *search,
     mrv_status st = mrv_resolve(path, search, b, d);
     if (st != MRV_OK) return st;
     st = mrv_compile((*b)->meth, (*b)->arena, cp, d);
+    if (st == MRV_OK) st = survey_equations(*b, *cp, d);
     if (st == MRV_OK) st = run_conservative(*b, *cp, d);
     if (st == MRV_OK) st = mrv_lower_with(*b, *cp, lo, lw, d);
     if (st != MRV_OK) {
@@ -377,7 +432,8 @@ static mrv_status sub_run(mrv_run *sub, const mrv_compiled *cp,
                           unsigned threads, mrv_diag *d)
 {
     sub->compiled = cp;
-    mrv_status st = run_conservative(sub->bound, cp, d);
+    mrv_status st = survey_equations(sub->bound, cp, d);
+    if (st == MRV_OK) st = run_conservative(sub->bound, cp, d);
     if (st == MRV_OK) st = mrv_lower(sub->bound, cp, &sub->program, d);
     if (st != MRV_OK) return st;
     sub->stats = calloc((sub->nvint + 1) * MRV_NRESULTS, sizeof *sub->stats);

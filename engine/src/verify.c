@@ -534,8 +534,9 @@ static bool may_be_null(const char *path)
         "factor",         "precision",  "given"};
     /* Monitored data: a gap without a row, a parameter without a value
     ** column or a frequency, a gap of a parameter without vintage. */
-    static const char *const mon[] = {"line", "source_line", "frequency",
-                                      "column", "vintage"};
+    static const char *const mon[] = {
+        "line",    "source_line", "frequency",          "column",
+        "vintage", "equation",    "relative_precision", "sd"};
     const char *dot = strrchr(path, '.');
     const char *key = dot ? dot + 1 : path;
     for (size_t i = 0; i < sizeof opt / sizeof *opt; i++)

@@ -414,15 +414,85 @@ static void test_monitor_same_file_ex_ante(void **state)
     mrv_bound_free(ea);
 }
 
+/* A survey per member: mean, standard error, Student t at 90 %, the
+** relative precision, and a bound where it falls short (the lower end
+** until the run chooses).  Table values: t(0.95, 2) = 2.919986,
+** t(0.95, 4) = 2.131847. */
+static void test_monitor_survey(void **state)
+{
+    fixture *fx = *state;
+    assert_status(bind(fx, "{first: 2025, last: 2025}",
+                       "parameters:\n"
+                       "  EC: 1\n"
+                       "  KM: {survey: {csv: d.csv, value: km, unit: km,"
+                       " strata: {vehicle: v}}}\n",
+                       "v,km\nV1,10\nV1,12\nV1,14\n"),
+                  MRV_OK);
+    const mrv_survey *sv = &fx->b->mon->surveys[0];
+    const mrv_stratum_est *e = &sv->strata[0];
+    assert_int_equal(e->n, 3);
+    assert_close(e->mean, 12000, 1e-15); /* in m */
+    assert_close(e->sd, 2000, 1e-15);
+    assert_close(e->se, 2000 / sqrt(3), 1e-15);
+    assert_close(e->t, 2.919986, 1e-6);
+    assert_close(e->rel_precision, 2.919986 * 2 / sqrt(3) / 12, 1e-6);
+    assert_false(e->met);
+    assert_true(sv->pending);
+    assert_close(val(fx->b, "KM", MRV_NO_YEAR, 0, 0),
+                 12 - 2.919986 * 2 / sqrt(3), 1e-6);
+    /* the draws: normal with the sd of the same 90 % interval */
+    int pi = mrv_methodology_param(fx->b->meth, "KM");
+    const mrv_vnode *leaf = fx->b->values[pi]->kids[0];
+    assert_close(leaf->unc->sd, e->half_width / 1.6448536269514722, 1e-12);
+    mrv_bound_set_conservative(fx->b, fx->b->mon->nparams, true, true);
+    assert_close(val(fx->b, "KM", MRV_NO_YEAR, 0, 0),
+                 12 + 2.919986 * 2 / sqrt(3), 1e-6);
+    assert_string_equal(e->used, "upper bound");
+}
+
+/* A stratified estimate of one value: the weighted mean, its standard
+** error from the strata's, Welch-Satterthwaite degrees of freedom. */
+static void test_monitor_survey_stratified(void **state)
+{
+    fixture *fx = *state;
+    assert_status(bind(fx, "{first: 2025, last: 2025}",
+                       "parameters:\n"
+                       "  EC: 1\n"
+                       "  EF: {survey: {csv: d.csv, value: ef, unit: tCO2/MWh,"
+                       " strata: region, weights: {north: 0.25, south: 0.75},"
+                       " precision: 0.5}}\n",
+                       "region,ef\nnorth,1\nnorth,3\nsouth,4\nsouth,6\n"
+                       "south,8\n"),
+                  MRV_OK);
+    const mrv_survey *sv = &fx->b->mon->surveys[0];
+    const mrv_stratum_est *c = &sv->combined;
+    /* north: mean 2, s^2 2, n 2; south: mean 6, s^2 4, n 3 */
+    double a = 0.0625 * 2 / 2, b = 0.5625 * 4 / 3;
+    double scale =
+        mrv_unit_scale(fx->b->meth->params[sv->param].unit, fx->b->year_days);
+    assert_close(c->mean / scale, 0.25 * 2 + 0.75 * 6, 1e-12);
+    assert_close(c->se / scale, sqrt(a + b), 1e-12);
+    assert_close(c->df, (a + b) * (a + b) / (a * a / 1 + b * b / 2), 1e-12);
+    assert_true(c->met);
+    assert_close(val(fx->b, "EF", MRV_NO_YEAR, 0, 0), 5, 1e-12);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
     const struct CMUnitTest tests[] = {
-        T(test_monitor_sum_is_annualised), T(test_monitor_levels),
-        T(test_monitor_year_rows),         T(test_monitor_active_rows),
-        T(test_monitor_gap_fills),         T(test_monitor_conservative),
-        T(test_monitor_records),           T(test_monitor_period_bound),
-        T(test_monitor_outside_ignore),    T(test_monitor_same_file_ex_ante),
+        T(test_monitor_sum_is_annualised),
+        T(test_monitor_levels),
+        T(test_monitor_year_rows),
+        T(test_monitor_active_rows),
+        T(test_monitor_gap_fills),
+        T(test_monitor_conservative),
+        T(test_monitor_records),
+        T(test_monitor_period_bound),
+        T(test_monitor_outside_ignore),
+        T(test_monitor_same_file_ex_ante),
+        T(test_monitor_survey),
+        T(test_monitor_survey_stratified),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

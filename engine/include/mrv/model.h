@@ -316,6 +316,11 @@ void mrv_param_choices_text(const mrv_param *p, char *buf, size_t n);
 void mrv_param_not_a_choice(const mrv_param *p, const char *name, char *buf,
                             size_t n);
 
+/* Whether equation 'eq' of compiled methodology 'm' reads parameter 'pi'
+** in its formula or initial, directly or through the equations it reads
+** (compile.h resolves the names first). */
+bool mrv_methodology_reads(const mrv_methodology *m, int eq, int pi);
+
 /* Index of a parameter / equation / dimension by name, or -1. */
 int mrv_methodology_param(const mrv_methodology *m, const char *name);
 int mrv_methodology_equation(const mrv_methodology *m, const char *name);

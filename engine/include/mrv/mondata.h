@@ -156,36 +156,61 @@ typedef struct mrv_gap {
     double lo, hi;      /* conservative: the range tried */
 } mrv_gap;
 
-/* A parameter estimated from a sample (docs/monitoring.md, "Surveys"),
-** per stratum (a set of members of the parameter's dimensions). */
+/* The estimate of one stratum of a survey (docs/monitoring.md,
+** "Sampling surveys"), in the internal scale. */
 typedef struct mrv_stratum_est {
-    uint32_t mem[MRV_MAX_AXES];
+    uint32_t mem[MRV_MAX_AXES]; /* the members it is for */
+    const char *label;          /* or a named stratum (weights) */
+    double weight;              /* its weight in a stratified estimate */
     uint64_t n;
-    double mean, sd, se;  /* in the column's unit; sd with n - 1 */
-    double t;             /* Student t quantile at the survey's confidence */
+    double mean, sd, se;  /* sd with n - 1 */
+    double df;            /* degrees of freedom of t */
+    double t;             /* Student t quantile at (1 + confidence) / 2 */
     double half_width;    /* t * se */
-    double rel_precision; /* half_width / |mean| */
+    double rel_precision; /* half_width / |mean| (inf when mean is 0) */
     bool met;             /* rel_precision <= the required precision */
     double value;         /* what the parameter takes: mean or a bound */
-    const char *used;     /* "mean", "lower bound" or "upper bound" */
+    const char *used;     /* "mean", "lower bound", "upper bound" */
 } mrv_stratum_est;
 
+/* One sampled unit: its stratum, its value (internal scale) and row. */
+typedef struct mrv_srow {
+    uint32_t mem[MRV_MAX_AXES]; /* the stratum's members, or the named
+                                ** stratum in mem[0] */
+    uint32_t sample;            /* equation surveys: the unit's member */
+    uint32_t line;
+    double value;
+} mrv_srow;
+
+struct mrv_vnode;
+
+/* A parameter estimated from a sample. */
 typedef struct mrv_survey {
     int param;
     const char *name;
-    const mrv_ynode *node;
+    const mrv_ynode *node; /* the 'survey:' map */
     const mrv_datafile *file;
-    const char *value_col, *unit_text;
+    const char *value_col; /* the sampled values' column, or NULL */
+    const char *unit_text; /* their unit */
     mrv_unit unit;
-    double confidence, precision; /* 0.90 and 0.10 by default */
+    int equation;   /* -1, or the equation giving each unit's value */
+    int sample_dim; /* with an equation: the dimension of the units */
+    int vintage;    /* with an equation: the vintage it was read at */
+    double confidence, precision;
     size_t nmem;
-    int mem_dim[MRV_MAX_AXES];
+    int mem_dim[MRV_MAX_AXES]; /* the parameter's dimensions */
+    size_t nweights;           /* a stratified estimate of one value */
+    const char **wname;
+    double *weight;
+    size_t nrows;
+    const mrv_srow *rows;
     size_t nstrata;
-    mrv_stratum_est *strata;
-    bool conservative_pending; /* a bound is due where precision fails */
+    mrv_stratum_est *strata; /* per stratum (per member tuple) */
+    bool stratified;         /* one value from weighted strata: */
+    mrv_stratum_est combined;
+    struct mrv_vnode **leaves; /* per estimate the parameter takes */
+    bool pending;              /* a bound is to be chosen by the run */
 } mrv_survey;
-
-struct mrv_vnode;
 
 /* Everything a bound project holds of monitored data. */
 typedef struct mrv_mondata {
@@ -206,7 +231,7 @@ typedef struct mrv_mondata {
     mrv_gap *gaps;
     struct mrv_vnode **gap_leaf; /* the value each gap fills */
     size_t nsurveys;
-    const mrv_survey *surveys;
+    mrv_survey *surveys;
     /* The ex-ante project to compare with (docs/monitoring.md): the file
     ** 'monitoring: ex_ante:' names (resolved, checked to lie below the
     ** project's folder), or the project's own file when it adds monitored

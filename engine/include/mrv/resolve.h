@@ -132,14 +132,23 @@ void mrv_bound_eq_label(const mrv_bound *b, size_t e, size_t m, char *buf,
 ** error) and returns their status. */
 mrv_status mrv_bound_focus(const mrv_bound *b, size_t period, mrv_bound **out,
                            mrv_diag *diag);
-/* The monitored parameters with conservative fills still to choose:
-** their indexes in b->mon->params, up to 'cap' into 'out'; the count. */
+/* The conservative choices still to make: monitored parameters with
+** conservative gap fills (their indexes in b->mon->params) and surveys
+** whose precision falls short (nparams + their indexes in
+** b->mon->surveys), up to 'cap' into 'out'; the count. */
 size_t mrv_bound_conservative(const mrv_bound *b, size_t *out, size_t cap);
-/* Fills every conservative gap of monitored parameter 'mp' (an index in
-** b->mon->params) with its range's upper or lower end; 'decided' marks
-** the choice as final (for the report). */
+/* Fills every conservative gap of choice 'mp' (as listed by
+** mrv_bound_conservative) with its range's upper or lower end, or moves a
+** survey's short estimates to the upper or lower bound of their
+** interval; 'decided' marks the choice as final (for the report). */
 void mrv_bound_set_conservative(mrv_bound *b, size_t mp, bool upper,
                                 bool decided);
+/* A survey whose units' values come from an equation (mrv_survey.
+** equation): estimates it from 'unit_values', the equation's central
+** value for every member of its dimension (internal scale).  Records an
+** error (a stratum with fewer than two units) and returns its status. */
+mrv_status mrv_bound_survey_equation(mrv_bound *b, size_t survey,
+                                     const double *unit_values, mrv_diag *diag);
 
 /* ---- reading a value tree ---------------------------------------------- */
 
