@@ -9,7 +9,8 @@
 #   make screenshot docs/report.png from the demo (headless Chromium)
 #   make asan       the whole test suite under ASan + UBSan (build-asan/)
 #   make valgrind   the demo and the unit tests under valgrind
-#   make bench      Monte Carlo timing against the numpy reference
+#   make bench      Monte Carlo timing against the numpy reference, and
+#                   loading a data file of 1,000,000 rows
 #   make fuzz       libFuzzer harnesses into build-fuzz/ (clang)
 #   make fuzz-smoke each harness for FUZZ_SECONDS (20) from its corpus
 #   make install PREFIX=/usr/local [DESTDIR=staging]
@@ -246,6 +247,7 @@ valgrind: all $(TEST_BIN)
 bench: all
 	@tools/install-deps --bench
 	@tools/bench/run $(BUILD)/mrv
+	@tools/bench/csv-load $(BUILD)/mrv
 
 # DESTDIR stages the files elsewhere (packaging); PREFIX is where they
 # will live, compiled into the library as MRV_DATADIR, so installing to

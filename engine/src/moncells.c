@@ -653,8 +653,12 @@ static bool freeze_gaps(mrv__mon *m)
 static bool bind_all(mrv__mon *m, const mrv_monparam *ps, size_t n)
 {
     bool ok = true;
-    for (size_t i = 0; i < n && !m->failed; i++)
+    for (size_t i = 0; i < n && !m->failed; i++) {
+        /* Rows without a date are the same in a period as in its run: a
+        ** period's bound keeps the run's values, gaps and choices. */
+        if (m->b->parent && ps[i].timing == MRV_TIME_NONE) continue;
         ok = bind_param(m, &ps[i]) && ok;
+    }
     if (m->failed || !freeze_gaps(m)) {
         mrv_srcpos whole = {m->b->project->doc->path, 0, 0};
         if (!mrv_diag_error_count(m->d) || mrv_diag_status(m->d) != MRV_ENOMEM)

@@ -22,12 +22,24 @@ static bool monitored(const mrv_run *run)
     return md && (md->nperiods || md->nparams || md->nsurveys || run->ex_ante);
 }
 
-/* Bit r set: result r reads parameter 'pi'. */
-static unsigned results_reading(const mrv_methodology *m, int pi)
+/* Bit r set: result r reads parameter 'pi', directly, through equations,
+** or through a survey whose units' values an equation reading it gives
+** (a tree's height, through its plot's stock, into the stratum's mean). */
+static unsigned results_reading(const mrv_bound *b, int pi)
 {
+    const mrv_methodology *m = b->meth;
+    const mrv_mondata *md = b->mon;
     unsigned mask = 0;
-    for (int r = 0; r < MRV_NRESULTS; r++)
-        if (mrv_methodology_reads(m, m->results[r], pi)) mask |= 1u << r;
+    for (int r = 0; r < MRV_NRESULTS; r++) {
+        bool reads = mrv_methodology_reads(m, m->results[r], pi);
+        for (size_t i = 0; md && i < md->nsurveys && !reads; i++) {
+            const mrv_survey *sv = &md->surveys[i];
+            reads = sv->equation >= 0 &&
+                    mrv_methodology_reads(m, sv->equation, pi) &&
+                    mrv_methodology_reads(m, m->results[r], sv->param);
+        }
+        if (reads) mask |= 1u << r;
+    }
     return mask;
 }
 
@@ -37,8 +49,7 @@ bool mrv_monout_filled(const mrv_run *run, size_t v, int r)
     for (size_t g = 0; g < run->ngaps; g++) {
         const mrv_gap *gp = &run->gaps[g];
         if (gp->vintage >= 0 && gp->vintage != year) continue;
-        if (results_reading(run->bound->meth, gp->mp->param) & (1u << r))
-            return true;
+        if (results_reading(run->bound, gp->mp->param) & (1u << r)) return true;
     }
     return false;
 }
@@ -88,7 +99,7 @@ static const char *problem_text(const mrv_gap *g)
 static void results_text(const mrv_bound *b, const mrv_gap *g, char *buf,
                          size_t n)
 {
-    unsigned mask = results_reading(b->meth, g->mp->param);
+    unsigned mask = results_reading(b, g->mp->param);
     size_t o = 0;
     buf[0] = '\0';
     for (int r = 0; r < MRV_NRESULTS && o + 16 < n; r++)
@@ -466,7 +477,7 @@ static void json_gaps(const mrv_run *run, FILE *f)
             fputs("], \"chosen\": ", f);
             mrv_json_str(f, g->chosen ? g->chosen : "");
         }
-        unsigned mask = results_reading(b->meth, g->mp->param);
+        unsigned mask = results_reading(b, g->mp->param);
         fputs(", \"results\": [", f);
         bool any = false;
         for (int r = 0; r < MRV_NRESULTS; r++) {

@@ -266,50 +266,6 @@ static mrv_search with_installed(const mrv_search *given)
     return s;
 }
 
-/* The central total of the reductions over the vintages of 'b', from a
-** lowering of its own: what a conservative choice compares. */
-static mrv_status central_reductions(const mrv_bound *b, const mrv_compiled *cp,
-                                     double *out, mrv_diag *d)
-{
-    const mrv_program *p;
-    double *slots;
-    mrv_status st = mrv_lower(b, cp, &p, d);
-    if (st == MRV_OK) st = eval_central(p, b, &slots, d);
-    if (st != MRV_OK) return st;
-    double t = 0;
-    for (size_t v = 0; v < p->nvint; v++) {
-        size_t k = v * MRV_NRESULTS + MRV_RES_REDUCTIONS;
-        t += slots[p->result_slot[k]] * p->result_scale[k];
-    }
-    *out = t;
-    free(slots);
-    return MRV_OK;
-}
-
-/* Conservative gap fills (docs/monitoring.md): for each monitored
-** parameter with some, the end of their range that gives the lower
-** total reductions in the central case, found by trying both. */
-static mrv_status run_conservative(mrv_bound *b, const mrv_compiled *cp,
-                                   mrv_diag *d)
-{
-    size_t n = b->mon->nparams + b->mon->nsurveys;
-    size_t *idx = malloc((n + 1) * sizeof *idx);
-    if (!idx) return MRV_ENOMEM;
-    n = mrv_bound_conservative(b, idx, n);
-    mrv_status st = MRV_OK;
-    for (size_t i = 0; i < n && st == MRV_OK; i++) {
-        double lo, hi;
-        mrv_bound_set_conservative(b, idx[i], false, false);
-        st = central_reductions(b, cp, &lo, d);
-        if (st != MRV_OK) break;
-        mrv_bound_set_conservative(b, idx[i], true, false);
-        st = central_reductions(b, cp, &hi, d);
-        if (st == MRV_OK) mrv_bound_set_conservative(b, idx[i], hi < lo, true);
-    }
-    free(idx);
-    return st;
-}
-
 /* Surveys whose units' values come from an equation (docs/monitoring.md,
 ** "Sampling surveys"): the equation's central values, each unit's at the
 ** last vintage the run covers, from a lowering of their own before the
@@ -364,6 +320,68 @@ static mrv_status survey_equations(mrv_bound *b, const mrv_compiled *cp,
     return st;
 }
 
+/* The central total of the reductions over the vintages of 'b', from a
+** lowering of its own: what a conservative choice compares. */
+static mrv_status central_reductions(const mrv_bound *b, const mrv_compiled *cp,
+                                     double *out, mrv_diag *d)
+{
+    const mrv_program *p;
+    double *slots;
+    mrv_status st = mrv_lower(b, cp, &p, d);
+    if (st == MRV_OK) st = eval_central(p, b, &slots, d);
+    if (st != MRV_OK) return st;
+    double t = 0;
+    for (size_t v = 0; v < p->nvint; v++) {
+        size_t k = v * MRV_NRESULTS + MRV_RES_REDUCTIONS;
+        t += slots[p->result_slot[k]] * p->result_scale[k];
+    }
+    *out = t;
+    free(slots);
+    return MRV_OK;
+}
+
+/* Tries both ends of conservative choice 'id' and keeps the one with the
+** lower total reductions; with 'surveys', the equation surveys are
+** estimated again from each end first (a gap in a tree's height moves
+** its plot's stock, which a survey reads). */
+static mrv_status choose(mrv_bound *b, const mrv_compiled *cp, size_t id,
+                         bool surveys, mrv_diag *d)
+{
+    double lo, hi;
+    mrv_bound_set_conservative(b, id, false, false);
+    mrv_status st = surveys ? survey_equations(b, cp, d) : MRV_OK;
+    if (st == MRV_OK) st = central_reductions(b, cp, &lo, d);
+    if (st != MRV_OK) return st;
+    mrv_bound_set_conservative(b, id, true, false);
+    if (surveys) st = survey_equations(b, cp, d);
+    if (st == MRV_OK) st = central_reductions(b, cp, &hi, d);
+    if (st == MRV_OK) mrv_bound_set_conservative(b, id, hi < lo, true);
+    return st;
+}
+
+/* The conservative choices (docs/monitoring.md): each monitored
+** parameter's conservative gap fills, then, with the gaps settled, the
+** surveys' estimates and the bounds of those whose precision falls
+** short, each the end that gives the lower total reductions in the
+** central case, found by trying both. */
+static mrv_status settle(mrv_bound *b, const mrv_compiled *cp, mrv_diag *d)
+{
+    const mrv_mondata *md = b->mon;
+    size_t cap = md->nparams + md->nsurveys;
+    size_t *idx = malloc((cap + 1) * sizeof *idx);
+    if (!idx) return MRV_ENOMEM;
+    size_t n = mrv_bound_conservative(b, idx, cap);
+    mrv_status st = MRV_OK;
+    for (size_t i = 0; i < n && st == MRV_OK; i++)
+        if (idx[i] < md->nparams) st = choose(b, cp, idx[i], true, d);
+    if (st == MRV_OK) st = survey_equations(b, cp, d);
+    if (st == MRV_OK) n = mrv_bound_conservative(b, idx, cap);
+    for (size_t i = 0; i < n && st == MRV_OK; i++)
+        if (idx[i] >= md->nparams) st = choose(b, cp, idx[i], false, d);
+    free(idx);
+    return st;
+}
+
 static mrv_status prepare(const char *path, const mrv_search *search,
                           const mrv_lower_opts *lo, mrv_bound **b,
                           const mrv_compiled **cp, mrv_lowered *lw, mrv_diag *d)
@@ -371,8 +389,7 @@ static mrv_status prepare(const char *path, const mrv_search *search,
     mrv_status st = mrv_resolve(path, search, b, d);
     if (st != MRV_OK) return st;
     st = mrv_compile((*b)->meth, (*b)->arena, cp, d);
-    if (st == MRV_OK) st = survey_equations(*b, *cp, d);
-    if (st == MRV_OK) st = run_conservative(*b, *cp, d);
+    if (st == MRV_OK) st = settle(*b, *cp, d);
     if (st == MRV_OK) st = mrv_lower_with(*b, *cp, lo, lw, d);
     if (st != MRV_OK) {
         mrv_bound_free(*b);
@@ -432,8 +449,7 @@ static mrv_status sub_run(mrv_run *sub, const mrv_compiled *cp,
                           unsigned threads, mrv_diag *d)
 {
     sub->compiled = cp;
-    mrv_status st = survey_equations(sub->bound, cp, d);
-    if (st == MRV_OK) st = run_conservative(sub->bound, cp, d);
+    mrv_status st = settle(sub->bound, cp, d);
     if (st == MRV_OK) st = mrv_lower(sub->bound, cp, &sub->program, d);
     if (st != MRV_OK) return st;
     sub->stats = calloc((sub->nvint + 1) * MRV_NRESULTS, sizeof *sub->stats);

@@ -10,7 +10,9 @@
 ** --project pointing at a moved copy (same contents: passes; a changed
 ** methodology next to it: fails).  A report.json that is not JSON, or not
 ** ours, is an input error with its position.  The Cambodia demo, with its
-** ledger, verifies too, and an edit in the ledger is found.
+** ledger, verifies too, and an edit in the ledger is found; so does the
+** Cambodia monitoring example, and a monitored project's changed data
+** file is found.
 */
 #include "testutil.h"
 
@@ -595,6 +597,52 @@ static void test_verify_demo_with_ledger(void **state)
     free(out);
 }
 
+/* A monitored project: its data files are inputs, hashed again; one
+** value changed in one row is found, as the input and in the numbers.
+** The shipped monitoring example, with its ex-ante project, verifies. */
+static void test_verify_data_files(void **state)
+{
+    fixture *fx = *state;
+    static const char mon[] =
+        "project: mon\n"
+        "methodology: ./m.yaml\n"
+        "factors: [t.yaml]\n"
+        "crediting_period: {first: 2025, last: 2027}\n"
+        "dimensions: {fleet: [car, bus]}\n"
+        "parameters:\n"
+        "  N: {csv: d.csv, value: n, unit: vehicle, year: year,"
+        " members: {fleet: fleet}}\n"
+        "  DD: {car: 1000, bus: 50000}\n"
+        "monitoring: {periods: [{id: MP1, start: 2025-01-01,"
+        " end: 2027-12-31}]}\n";
+    char *p = fx_write(fx->dir, "mon.yaml", mon);
+    char *d = fx_write(fx->dir, "d.csv",
+                       "year,fleet,n\n2025,car,10\n2025,bus,1\n2026,car,20\n"
+                       "2026,bus,2\n2027,car,30\n2027,bus,2\n");
+    char *out = fx_path(fx->dir, "out");
+    run_and_write(p, 200, true, out, fx->diag);
+    assert_status(verify(fx, fx->report, NULL, 0), MRV_OK);
+    if (!fx->res.identical) fail_msg("%s", fx->out);
+    assert_int_equal(fx->res.inputs, 4);
+    spill(d, "year,fleet,n\n2025,car,10\n2025,bus,1\n2026,car,21\n"
+             "2026,bus,2\n2027,car,30\n2027,bus,2\n");
+    assert_status(verify(fx, fx->report, NULL, 0), MRV_OK);
+    assert_false(fx->res.identical);
+    assert_int_equal(fx->res.inputs_changed, 1);
+    printed(fx, "(data) changed: sha256 recorded ");
+    printed(fx, "vintages[2026].baseline.central: recorded ");
+    free(p);
+    free(d);
+    /* the shipped example, from the repository: every file below it */
+    fx->allow = false;
+    run_and_write("data/projects/cambodia-emotorcycles-mp1.yaml", 300, true,
+                  out, fx->diag);
+    assert_status(verify(fx, fx->report, NULL, 2), MRV_OK);
+    if (!fx->res.identical) fail_msg("%s", fx->out);
+    assert_int_equal(fx->res.inputs, 9); /* 3 data files, 3 ex ante */
+    free(out);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -616,6 +664,8 @@ int main(void)
                                         teardown),
         cmocka_unit_test(test_verify_null_is_not_a_number),
         cmocka_unit_test_setup_teardown(test_verify_demo_with_ledger, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_verify_data_files, setup,
                                         teardown),
     };
     gsl_set_error_handler_off(); /* process-wide; never in the library */
