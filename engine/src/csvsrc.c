@@ -91,7 +91,7 @@ static bool fill(mrv_csvsrc *r, mrv_diag *d)
     if (r->fd < 0) {
         n = r->memlen - r->mempos;
         if (n > BUFSZ) n = BUFSZ;
-        memcpy(r->buf, r->mem + r->mempos, n);
+        if (n) memcpy(r->buf, r->mem + r->mempos, n);
         r->mempos += n;
     } else {
         ssize_t k;
