@@ -332,9 +332,18 @@ static void monitored_text(FILE *f, const mrv_bound *b, const mrv_vnode *leaf)
     }
     for (size_t g = 0; g < cs->ngaps; g++) {
         const mrv_gap *gp = &b->mon->gaps[cs->gap0 + g];
-        fprintf(
-            f, "; a gap filled (%s) with %s %s", mrv_fill_rule_names[gp->fill],
-            fmt_num(gp->value, FINE_DIGITS, GROUP, a, sizeof a), mp->unit_text);
+        mrv_date d0 = mrv_date_from_ordinal(gp->from);
+        if (mp->frequency)
+            fprintf(f, "; the gap of %04d-%02d", d0.y, d0.m);
+        else
+            fputs("; the gap", f);
+        if (mp->frequency == MRV_FREQ_DAY) fprintf(f, "-%02d", d0.d);
+        fprintf(f, " filled (%s", mrv_fill_rule_names[gp->fill]);
+        if (gp->chosen) fprintf(f, ", %s end", gp->chosen);
+        if (gp->from_line) fprintf(f, ", line %u", gp->from_line);
+        fprintf(f, ") with %s %s",
+                fmt_num(gp->value, FINE_DIGITS, GROUP, a, sizeof a),
+                mp->unit_text);
     }
     fprintf(f, " = %s %s", fmt_num(cs->raw, FINE_DIGITS, GROUP, a, sizeof a),
             mp->unit_text);
@@ -1197,10 +1206,10 @@ static mrv_status explain_param(const mrv_run *run, int pi, int year,
                             FINE_DIGITS, GROUP, x, sizeof x));
         }
     } else if (mp)
-        fprintf(f, "  given by  data file %s (%s rows, column %s in %s)\n",
-                mp->file->path, mrv_agg_names[mp->agg],
+        fprintf(f, "  given by  data file %s (column %s in %s, aggregate %s)\n",
+                mp->file->path,
                 mp->value_col ? mp->value_col : "(each row counts 1)",
-                mp->unit_text);
+                mp->unit_text, mrv_agg_names[mp->agg]);
     else
         fprintf(f, "  given by  %s\n",
                 strcmp(b->value_origin[pi], "default") == 0
