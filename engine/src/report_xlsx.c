@@ -569,8 +569,8 @@ static void sheet_provenance(book *bk, const mrv_run *run)
     prov_row(&sh, "engine", "name", "mrv", NULL);
     prov_row(&sh, "engine", "version", MRV_VERSION_STRING, NULL);
     for (size_t i = 0; i < b->nfiles; i++)
-        prov_row(&sh, "input", b->files[i].role, b->files[i].doc->path,
-                 b->files[i].doc->sha256_hex);
+        prov_row(&sh, "input", b->files[i].role, b->files[i].path,
+                 b->files[i].sha256_hex);
     for (size_t i = 0; i < run->search.nmeth; i++)
         prov_row(&sh, "search", "methodologies", run->search.meth_dirs[i],
                  NULL);

@@ -35,6 +35,10 @@
 #include "caps.h"
 #include "diag.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct mrv_csvsrc mrv_csvsrc;
 
 /* One field of the current row: its text (NUL-terminated, quotes
@@ -83,5 +87,9 @@ uint64_t mrv_csvsrc_rows(const mrv_csvsrc *r);
 ** (NULL before). */
 const char *mrv_csvsrc_path(const mrv_csvsrc *r);
 const char *mrv_csvsrc_sha256_hex(const mrv_csvsrc *r);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* MRV_CSVSRC_H */

@@ -16,10 +16,18 @@
 
 #include "result.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* Compares every parameter of 'mon' and 'ea' by name into *out (malloc'd,
 ** *n entries: the monitored methodology's parameters in order, then
 ** those only the ex-ante one has).  MRV_OK or MRV_ENOMEM. */
 mrv_status mrv_exante_inputs(const mrv_bound *ea, const mrv_bound *mon,
                              mrv_input_change **out, size_t *n);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* MRV_EXANTE_H */

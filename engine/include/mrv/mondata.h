@@ -24,6 +24,10 @@
 #include "units.h"
 #include "yamlsrc.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* A monitoring period of the project: 'monitoring: periods:'. */
 typedef struct mrv_period {
     const char *id;
@@ -239,5 +243,9 @@ typedef struct mrv_mondata {
     const char *ex_ante_path;
     const mrv_ynode *ex_ante_node; /* where it is named, or NULL */
 } mrv_mondata;
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* MRV_MONDATA_H */

@@ -20,6 +20,10 @@
 
 #include "result.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* The exact header of periods.csv. */
 #define MRV_PERIODS_HEADER                                                     \
     "period,start,end,result,central,mean,sd,lower,median,upper"
@@ -43,5 +47,9 @@ void mrv_monout_table(const mrv_run *run, FILE *f);
 ** parameter is read (directly or through equations) by the result's
 ** equation, and the gap lies in that vintage. */
 bool mrv_monout_filled(const mrv_run *run, size_t v, int r);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* MRV_MONOUT_H */
