@@ -224,12 +224,54 @@ static char *mt_close(mtext *t)
     return t->buf;
 }
 
+/* A value read from a data file or estimated from a sample
+** (docs/monitoring.md): sourced by the file it was measured in. */
+static bool monitored_row(const mrv_bound *b, size_t i, mrv_input_row *r)
+{
+    const mrv_mondata *md = b->mon;
+    const mrv_param *p = &b->meth->params[i];
+    const char *path = "?", *how = "", *col = "";
+    const mrv_ynode *at = NULL;
+    for (size_t k = 0; md && k < md->nparams; k++) {
+        const mrv_monparam *mp = &md->params[k];
+        if ((size_t)mp->param != i) continue;
+        path = mp->file->path;
+        how = mrv_agg_names[mp->agg];
+        col = mp->value_col ? mp->value_col : "each row counts 1";
+        at = mp->node;
+        r->unit = mp->unit_text;
+    }
+    for (size_t k = 0; md && k < md->nsurveys; k++) {
+        const mrv_survey *sv = &md->surveys[k];
+        if ((size_t)sv->param != i) continue;
+        path = sv->file->path;
+        how = "survey";
+        col = sv->value_col ? sv->value_col : b->meth->eqs[sv->equation].name;
+        at = sv->node;
+        r->unit = p->unit_text;
+    }
+    r->pos = at ? at->pos : p->pos;
+    mtext t;
+    if (!mt_open(&t)) return false;
+    fprintf(t.f, "data file %s (%s, %s)", path, col, how);
+    if (!(r->value = mt_close(&t))) return false;
+    if (!mt_open(&t)) return false;
+    if (!(r->uncertainty = mt_close(&t))) return false;
+    if (!mt_open(&t)) return false;
+    fprintf(t.f, "monitored: %s", path);
+    if (!(r->source = mt_close(&t))) return false;
+    r->assumed = false;
+    return true;
+}
+
 static bool fill_row(const mrv_bound *b, size_t i, mrv_input_row *r)
 {
     const mrv_methodology *m = b->meth;
     const mrv_param *p = &m->params[i];
     r->name = p->name;
     r->origin = b->value_origin ? b->value_origin[i] : "project";
+    if (strcmp(r->origin, "data") == 0 || strcmp(r->origin, "survey") == 0)
+        return monitored_row(b, i, r);
     bool from_project = strcmp(r->origin, "project") == 0;
     const mrv_ynode *n = from_project
                              ? mrv_ymap_get(b->project->params, p->name)

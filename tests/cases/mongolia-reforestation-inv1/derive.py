@@ -16,7 +16,11 @@ DATA = os.path.join(HERE, "../../../data/projects/monitoring/mongolia-inv1")
 STRATA = ["larch_26", "pine_27"]
 A = {"larch_26": 500, "pine_27": 300}                  # ha
 ALLO = {"larch_26": (0.045, 0.93), "pine_27": (0.038, 0.95)}
-R, CF, DF, T = 0.39, 0.47, 0.08 + 0.04, 5              # root-to-shoot, C fraction, DW + LI, years
+CF, DF, T = 0.47, 0.08 + 0.04, 5                       # C fraction, DW + LI, years
+
+
+def bgb(b):                                            # AR-TOOL14's root function R(b) * b
+    return math.exp(-1.085) * b ** 0.9256
 LK = 600 * 1.5 * 0.5                                   # t, in 2026
 
 
@@ -70,7 +74,7 @@ def agb_used(sv, ends):
 
 
 def act(agb):                                  # tCO2e a year of the period
-    stock = 44 / 12 * CF * sum(A[s] * (1 + R) * agb[s] for s in STRATA)
+    stock = 44 / 12 * CF * sum(A[s] * (agb[s] + bgb(agb[s])) for s in STRATA)
     return (1 + DF) * stock / T
 
 
@@ -112,13 +116,15 @@ for y in range(2026, 2031):
 
 # --- ex ante over the same days (reforestation, mongolia-reforestation) ---
 PLANTED = {"larch_26": 2026, "pine_27": 2027}
-BMAX, K, P = 100, 0.035, 3
+BMAX, K, P, SV = 100, 0.035, 3, 0.85                   # no mortality beyond the curve's
 
 
 def c_tree(y):
-    return 44 / 12 * CF * sum(
-        A[s] * (1 + R) * BMAX * (1 - math.exp(-K * max(0, y + 1 - PLANTED[s]))) ** P
-        for s in STRATA)
+    total = 0.0
+    for s in STRATA:
+        b = BMAX * (1 - math.exp(-K * max(0, y + 1 - PLANTED[s]))) ** P * SV
+        total += 44 / 12 * CF * A[s] * (b + bgb(b))
+    return total
 
 
 ea = {}
