@@ -59,68 +59,6 @@ static const mrv_keyspec lag_keys[] = {{"lag", true}};
 
 /* ---- small readers ----------------------------------------------------- */
 
-/* A plain decimal scalar, a percentage or a fraction, read exactly.  A
-** percentage (5%) and a fraction (10/17) are text by nature and may be
-** quoted; a decimal is a number and may not. */
-static bool get_dec(const mrv_ynode *n, const char *what, mrv_dec *out,
-                    mrv_diag *d)
-{
-    if (!mrv__expect_scalar(n, what, d)) return false;
-    const char *why = "not a decimal number";
-    bool ok = mrv_dec_parse(n->text, n->len, out, &why);
-    if (ok && (n->style == MRV_YS_PLAIN || strpbrk(n->text, "%/"))) return true;
-    if (ok)
-        mrv_error(d, n->pos, MRV_ESCHEMA, MRV__UNQUOTE, what, n->text);
-    else
-        mrv_error(d, n->pos, MRV_ESCHEMA,
-                  "%s must be a decimal number such as 0.05, a percentage "
-                  "such as 5%% or a fraction such as 10/17, not '%s' (%s)",
-                  what, n->text, why);
-    return false;
-}
-
-/* A rate or share: from 0 to 1, exactly as written. */
-static bool get_rate(const mrv_ynode *n, const char *what, mrv_dec *out,
-                     mrv_diag *d)
-{
-    if (!get_dec(n, what, out, d)) return false;
-    if (mrv_dec_in_unit(*out)) return true;
-    mrv_error(d, n->pos, MRV_EDOMAIN, "%s must be from 0 to 1, not %s", what,
-              n->text);
-    return false;
-}
-
-/* Whole tonnes from 0 to 10^15. */
-static bool get_tonnes(const mrv_ynode *n, const char *what, int64_t *out,
-                       mrv_diag *d)
-{
-    mrv_dec x;
-    if (!get_dec(n, what, &x, d)) return false;
-    if (x.den == 1 && x.num >= 0 && x.num <= MRV_LEDGER_MAX_TONNES) {
-        *out = x.num;
-        return true;
-    }
-    mrv_error(d, n->pos, MRV_EDOMAIN,
-              "%s must be a whole number of tonnes from 0 to 10^15, not %s",
-              what, n->text);
-    return false;
-}
-
-/* A party code: ISO 3166-1 alpha-3, as in serial numbers. */
-static bool get_party(const mrv_ynode *n, const char *what, const char **out,
-                      mrv_diag *d)
-{
-    if (!mrv__get_string(n, what, out, d)) return false;
-    const char *s = *out;
-    bool ok = strlen(s) == 3;
-    for (size_t i = 0; ok && i < 3; i++) ok = s[i] >= 'A' && s[i] <= 'Z';
-    if (ok) return true;
-    mrv_error(d, n->pos, MRV_ESCHEMA,
-              "%s must be an ISO 3166-1 alpha-3 code such as KOR, not '%s'",
-              what, s);
-    return false;
-}
-
 static bool in_list(const char *s, const char *const *names, size_t n)
 {
     for (size_t i = 0; i < n; i++)
@@ -193,7 +131,7 @@ static void load_authorized(loader *L, const mrv_ynode *n)
 {
     mrv_agreement *a = &L->al->agr;
     if (n->kind == MRV_Y_SCALAR) {
-        if (get_tonnes(n, "'authorized'", &a->auth_total, L->d))
+        if (mrv__get_tonnes(n, "'authorized'", &a->auth_total, L->d))
             a->auth = MRV_AUTH_TOTAL;
         return;
     }
@@ -216,7 +154,7 @@ static void load_authorized(loader *L, const mrv_ynode *n)
         }
         char what[64];
         snprintf(what, sizeof what, "'authorized' for %s", n->keys[i]->text);
-        ok &= get_tonnes(n->vals[i], what, &cap[v], L->d);
+        ok &= mrv__get_tonnes(n->vals[i], what, &cap[v], L->d);
         seen[v] = true;
     }
     size_t before = mrv_diag_error_count(L->d);
@@ -313,7 +251,7 @@ static void load_deduction(loader *L, const mrv_ynode *n, size_t idx)
     char sub[160];
     if ((v = mrv_ymap_get(n, "rate"))) {
         snprintf(sub, sizeof sub, "'rate' of %s", what);
-        get_rate(v, sub, &dd->rate, L->d);
+        mrv__get_share(v, sub, &dd->rate, L->d);
     }
     if ((v = mrv_ymap_get(n, "to"))) load_destination(L, v, what, dd);
     int e;
@@ -414,7 +352,7 @@ static void load_split(loader *L, const mrv_ynode *n)
     switch (kind) {
     case 0: {
         a->split = MRV_SPLIT_SHARE;
-        get_rate(given[0], "'buyer_share'", &a->share, L->d);
+        mrv__get_share(given[0], "'buyer_share'", &a->share, L->d);
         if (order)
             mrv_error(L->d, order->pos, MRV_ESCHEMA,
                       "'order' applies to buyer_volume and host_volume, not "
@@ -429,8 +367,9 @@ static void load_split(loader *L, const mrv_ynode *n)
     case 2: {
         static const char *const orders[2] = {"buyer_first", "host_first"};
         a->split = kind == 1 ? MRV_SPLIT_BUYER_VOLUME : MRV_SPLIT_HOST_VOLUME;
-        get_tonnes(given[kind], kind == 1 ? "'buyer_volume'" : "'host_volume'",
-                   &a->volume, L->d);
+        mrv__get_tonnes(given[kind],
+                        kind == 1 ? "'buyer_volume'" : "'host_volume'",
+                        &a->volume, L->d);
         int e;
         if (order && mrv__get_enum(order, "'order'", orders, 2, &e, L->d) &&
             e != kind - 1) {
@@ -598,7 +537,7 @@ static void load_allocation(loader *L, const mrv_ynode *n)
         return;
     const mrv_ynode *v;
     if ((v = mrv_ymap_get(n, "host"))) {
-        if (get_party(v, "the host", &a->host, L->d) && pj_host &&
+        if (mrv__get_party(v, "the host", &a->host, L->d) && pj_host &&
             strcmp(pj_host, a->host) != 0) {
             mrv_error(L->d, v->pos, MRV_ESCHEMA,
                       "the allocation's host '%s' is not the project's host "
@@ -611,11 +550,11 @@ static void load_allocation(loader *L, const mrv_ynode *n)
     } else {
         /* The project's host becomes the serials' prefix: it must be a
         ** party code too. */
-        get_party(L->host, "the project's host (used by the allocation)",
-                  &a->host, L->d);
+        mrv__get_party(L->host, "the project's host (used by the allocation)",
+                       &a->host, L->d);
     }
     if ((v = mrv_ymap_get(n, "buyer")) &&
-        get_party(v, "the buyer", &a->buyer, L->d) && a->host &&
+        mrv__get_party(v, "the buyer", &a->buyer, L->d) && a->host &&
         strcmp(a->host, a->buyer) == 0)
         mrv_error(L->d, v->pos, MRV_ESCHEMA,
                   "the buyer '%s' is the host; a transfer needs two Parties",

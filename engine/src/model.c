@@ -976,15 +976,6 @@ static bool project_id(const char *s)
     return true;
 }
 
-/* ISO 3166-1 alpha-3: three capital letters. */
-static bool party_code(const char *s)
-{
-    size_t n = 0;
-    for (; s[n]; n++)
-        if (n == 3 || s[n] < 'A' || s[n] > 'Z') return false;
-    return n == 3;
-}
-
 mrv_status mrv_project_load(const mrv_ydoc *doc, mrv_arena *a,
                             const mrv_project **out, mrv_diag *d)
 {
@@ -1008,7 +999,7 @@ mrv_status mrv_project_load(const mrv_ydoc *doc, mrv_arena *a,
     p->title = opt_string(root, "title", "'title'", d);
     p->description = opt_string(root, "description", "'description'", d);
     if ((n = mrv_ymap_get(root, "host")) &&
-        mrv__get_string(n, "'host'", &p->host, d) && !party_code(p->host))
+        mrv__get_string(n, "'host'", &p->host, d) && !mrv__is_party(p->host))
         mrv_error(d, n->pos, MRV_ESCHEMA,
                   "'host' must be an ISO 3166-1 alpha-3 code such as KHM, not "
                   "'%s'",

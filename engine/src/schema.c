@@ -520,3 +520,66 @@ bool mrv__get_enum(const mrv_ynode *n, const char *what,
                   s);
     return false;
 }
+
+/* ---- decimals and party codes ------------------------------------------ */
+
+bool mrv__get_dec(const mrv_ynode *n, const char *what, mrv_dec *out,
+                  mrv_diag *d)
+{
+    if (!mrv__expect_scalar(n, what, d)) return false;
+    const char *why = "not a decimal number";
+    bool ok = mrv_dec_parse(n->text, n->len, out, &why);
+    if (ok && (n->style == MRV_YS_PLAIN || strpbrk(n->text, "%/"))) return true;
+    if (ok)
+        mrv_error(d, n->pos, MRV_ESCHEMA, MRV__UNQUOTE, what, n->text);
+    else
+        mrv_error(d, n->pos, MRV_ESCHEMA,
+                  "%s must be a decimal number such as 0.05, a percentage "
+                  "such as 5%% or a fraction such as 10/17, not '%s' (%s)",
+                  what, n->text, why);
+    return false;
+}
+
+bool mrv__get_share(const mrv_ynode *n, const char *what, mrv_dec *out,
+                    mrv_diag *d)
+{
+    if (!mrv__get_dec(n, what, out, d)) return false;
+    if (mrv_dec_in_unit(*out)) return true;
+    mrv_error(d, n->pos, MRV_EDOMAIN, "%s must be from 0 to 1, not %s", what,
+              n->text);
+    return false;
+}
+
+bool mrv__get_tonnes(const mrv_ynode *n, const char *what, int64_t *out,
+                     mrv_diag *d)
+{
+    mrv_dec x;
+    if (!mrv__get_dec(n, what, &x, d)) return false;
+    if (x.den == 1 && x.num >= 0 && x.num <= MRV_LEDGER_MAX_TONNES) {
+        *out = x.num;
+        return true;
+    }
+    mrv_error(d, n->pos, MRV_EDOMAIN,
+              "%s must be a whole number of tonnes from 0 to 10^15, not %s",
+              what, n->text);
+    return false;
+}
+
+bool mrv__is_party(const char *s)
+{
+    size_t n = 0;
+    for (; s[n]; n++)
+        if (n == 3 || s[n] < 'A' || s[n] > 'Z') return false;
+    return n == 3;
+}
+
+bool mrv__get_party(const mrv_ynode *n, const char *what, const char **out,
+                    mrv_diag *d)
+{
+    if (!mrv__get_string(n, what, out, d)) return false;
+    if (mrv__is_party(*out)) return true;
+    mrv_error(d, n->pos, MRV_ESCHEMA,
+              "%s must be an ISO 3166-1 alpha-3 code such as KOR, not '%s'",
+              what, *out);
+    return false;
+}

@@ -13,6 +13,7 @@
 
 #include "caps.h"
 #include "date.h"
+#include "decimal.h"
 #include "diag.h"
 #include "units.h"
 #include "yamlsrc.h"
@@ -101,6 +102,23 @@ void mrv__unit_error(const mrv_ynode *n, size_t at, const char *what,
 ** days. */
 bool mrv__get_days(const mrv_ynode *n, const char *what, double *days,
                    mrv_diag *d);
+
+/* A number read exactly as written (decimal.h): a plain decimal, or a
+** percentage (5%) or a fraction (10/17), which are text by nature and
+** may be quoted; a rate, share or volume of an agreement or a
+** portfolio. */
+bool mrv__get_dec(const mrv_ynode *n, const char *what, mrv_dec *out,
+                  mrv_diag *d);
+/* A rate or share: from 0 to 1, exactly as written. */
+bool mrv__get_share(const mrv_ynode *n, const char *what, mrv_dec *out,
+                    mrv_diag *d);
+/* Whole tonnes from 0 to MRV_LEDGER_MAX_TONNES (10^15). */
+bool mrv__get_tonnes(const mrv_ynode *n, const char *what, int64_t *out,
+                     mrv_diag *d);
+/* A party code, ISO 3166-1 alpha-3: three capital letters. */
+bool mrv__is_party(const char *s);
+bool mrv__get_party(const mrv_ynode *n, const char *what, const char **out,
+                    mrv_diag *d);
 
 /* Parses "NUMBER" or "NUMBER UNIT" (e.g. "25 km/d", "5%").  When 's' starts
 ** with a number, sets *unit_text (NULL when no unit) and returns how the
