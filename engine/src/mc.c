@@ -221,6 +221,33 @@ static void make_perm(worker *w, uint64_t k)
     }
 }
 
+void mrv__mc_fill_random(const mrv_sampler *s, const mrv_zig *zig, uint64_t key,
+                         uint64_t blk, gsl_rng *r, double *col, size_t n)
+{
+    uint32_t st[3];
+    mrv__mc_block_state(key, blk, st);
+    if (mrv_sampler_by_uniform(s)) {
+        /* The uniforms mrv_sampler_fill would draw from the generator,
+        ** drawn inline (about three times as fast), then the same
+        ** transformation: the same values. */
+        for (size_t i = 0; i < n; i++) col[i] = mrv__taus2_uniform_pos(st);
+        mrv_sampler_from_uniforms(s, col, n);
+        return;
+    }
+    if (mrv_sampler_by_zig(s)) {
+        /* Normal and lognormal: the ziggurat on the inline stream. */
+        for (size_t i = 0; i < n; i++) col[i] = mrv__zig_normal(zig, st);
+        double mu = s->mu, sigma = s->sigma;
+        if (s->dist == MRV_DIST_LOGNORMAL)
+            for (size_t i = 0; i < n; i++) col[i] = exp(mu + sigma * col[i]);
+        else
+            for (size_t i = 0; i < n; i++) col[i] = mu + sigma * col[i];
+        return;
+    }
+    mrv__mc_seed(r, key, blk);
+    mrv_sampler_fill(s, r, col, n);
+}
+
 /* Fills the input columns of block 'blk' (n draws) into 'slots'. */
 static void fill_inputs(const shared *sh, gsl_rng *r, double *slots,
                         uint64_t blk, size_t n)
@@ -232,36 +259,15 @@ static void fill_inputs(const shared *sh, gsl_rng *r, double *slots,
         if (!sh->live[k]) continue;
         double *col = slots + k * MRV_MC_BLOCK;
         const mrv_sampler *s = &sh->samp[k];
-        uint32_t st[3];
-        mrv__mc_block_state(sh->key[k], blk, st);
-        if (!sh->perm && mrv_sampler_by_uniform(s)) {
-            /* The uniforms mrv_sampler_fill would draw from the generator,
-            ** drawn inline (about three times as fast), then the same
-            ** transformation: the same values. */
-            for (size_t i = 0; i < n; i++) col[i] = mrv__taus2_uniform_pos(st);
-            mrv_sampler_from_uniforms(s, col, n);
-            continue;
-        }
-        if (!sh->perm && mrv_sampler_by_zig(s)) {
-            /* Normal and lognormal: the ziggurat on the inline stream. */
-            for (size_t i = 0; i < n; i++)
-                col[i] = mrv__zig_normal(&sh->zig, st);
-            double mu = s->mu, sigma = s->sigma;
-            if (s->dist == MRV_DIST_LOGNORMAL)
-                for (size_t i = 0; i < n; i++)
-                    col[i] = exp(mu + sigma * col[i]);
-            else
-                for (size_t i = 0; i < n; i++) col[i] = mu + sigma * col[i];
-            continue;
-        }
         if (!sh->perm) {
-            mrv__mc_seed(r, sh->key[k], blk);
-            mrv_sampler_fill(s, r, col, n);
+            mrv__mc_fill_random(s, &sh->zig, sh->key[k], blk, r, col, n);
             continue;
         }
         /* Latin hypercube: draw i lies in stratum perm[i] of ndraws equal
         ** strata of probability, jittered uniformly inside it (the
         ** uniforms of gsl_rng_uniform_pos, drawn inline). */
+        uint32_t st[3];
+        mrv__mc_block_state(sh->key[k], blk, st);
         const uint32_t *pm = sh->perm[k] + i0;
         for (size_t i = 0; i < n; i++) {
             double u = ((double)pm[i] + mrv__taus2_uniform_pos(st)) / nd;
@@ -390,7 +396,7 @@ static const mrv_param *param_of(const mrv_bound *b, const mrv_uncert *u)
 ** since every input has its own stream.  Operands are over-approximated
 ** (the exponent field of POWI, an unused d): a false "live" only costs a
 ** column of draws. */
-static void mark_live(const mrv_program *p, bool *live)
+void mrv__mc_mark_live(const mrv_program *p, bool *live)
 {
     for (size_t i = 0; i < p->ncode; i++) {
         const mrv_insn *ip = &p->code[i];
@@ -422,18 +428,14 @@ static void mark_zero(const mrv_program *p, bool *zero)
     }
 }
 
-/* Sets up every input's sampler; an uncertainty that its bounds leave
-** (almost) nothing of is an input error at the uncertainty, reported once
-** per uncertainty however many inputs share it. */
-static mrv_status setup_samplers(const mrv_run *run, shared *sh, mrv_diag *d)
+mrv_status mrv__mc_samplers(const mrv_run *run, mrv_sampler *samp, mrv_diag *d)
 {
-    const mrv_program *p = sh->p;
+    const mrv_program *p = run->program;
     mrv_status st = MRV_OK;
     for (size_t k = 0; k < p->ninputs; k++) {
         const mrv_uncert *u = p->inputs[k].unc;
-        mrv_sampler_init(&sh->samp[k], u);
-        sh->key[k] = mrv__mc_stream_key(run->seed, p->inputs[k].stream);
-        if (sh->samp[k].accept >= MRV_DIST_MIN_ACCEPT) continue;
+        mrv_sampler_init(&samp[k], u);
+        if (samp[k].accept >= MRV_DIST_MIN_ACCEPT) continue;
         bool seen = false;
         for (size_t j = 0; j < k && !seen; j++) seen = p->inputs[j].unc == u;
         if (seen) continue;
@@ -453,9 +455,18 @@ static mrv_status setup_samplers(const mrv_run *run, shared *sh, mrv_diag *d)
                        "bounds [%g, %g]%s%s of '%s' leave almost none of this "
                        "%s distribution (%.2g of it lies inside them)",
                        a, b, *unit ? " " : "", unit, name,
-                       mrv_dist_name(u->dist), sh->samp[k].accept);
+                       mrv_dist_name(u->dist), samp[k].accept);
     }
     return st;
+}
+
+/* Every input's sampler and stream key. */
+static mrv_status setup_samplers(const mrv_run *run, shared *sh, mrv_diag *d)
+{
+    const mrv_program *p = sh->p;
+    for (size_t k = 0; k < p->ninputs; k++)
+        sh->key[k] = mrv__mc_stream_key(run->seed, p->inputs[k].stream);
+    return mrv__mc_samplers(run, sh->samp, d);
 }
 
 static unsigned thread_count(unsigned threads)
@@ -703,7 +714,7 @@ mrv_status mrv_mc_run(mrv_run *run, unsigned threads,
         st = MRV_ENOMEM;
         goto out;
     }
-    mark_live(p, sh.live);
+    mrv__mc_mark_live(p, sh.live);
     mark_zero(p, sh.zero);
     st = check_memory(&sh, &nt, d);
     if (st == MRV_OK) st = setup_samplers(run, &sh, d);

@@ -10,14 +10,17 @@
 #ifndef MRV_MC_INT_H
 #define MRV_MC_INT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <math.h>
 
 #include <gsl/gsl_rng.h>
 
+#include "diag.h"
 #include "dist.h"
 #include "hash.h"
+#include "result.h"
 
 /* The block index reserved for the stream that shuffles an input's Latin
 ** hypercube strata (no block of draws can have it). */
@@ -86,5 +89,23 @@ static inline double mrv__zig_normal(const mrv_zig *z, uint32_t s[3])
         if (h < exp(-0.5 * x * x)) return sign * x;
     }
 }
+
+/* Fills col[0..n) with block 'blk' of the stream 'key' drawn by the
+** random method from sampler 's' ('zig': the normal sampler's tables;
+** 'r': a generator from mrv__mc_rng_new, used for the distributions not
+** drawn inline).  The same key and block give the same values wherever
+** they are drawn: in a run, in a portfolio, on another machine. */
+void mrv__mc_fill_random(const mrv_sampler *s, const mrv_zig *zig, uint64_t key,
+                         uint64_t blk, gsl_rng *r, double *col, size_t n);
+
+/* Sets up the sampler of every input of run->program into samp[]; an
+** uncertainty its bounds leave (almost) nothing of is an input error at
+** the uncertainty, reported once however many inputs share it. */
+mrv_status mrv__mc_samplers(const mrv_run *run, mrv_sampler *samp,
+                            mrv_diag *diag);
+
+/* Marks in live[] the inputs some instruction or result of 'p' reads
+** (over-approximated: a false "live" only costs a column of draws). */
+void mrv__mc_mark_live(const mrv_program *p, bool *live);
 
 #endif /* MRV_MC_INT_H */
