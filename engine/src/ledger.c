@@ -158,8 +158,13 @@ static void take_terms(mrv_ledger *l, const mrv_allocation *al,
 
 mrv_status mrv_ledger_build(mrv_run *run, mrv_diag *d)
 {
+    return mrv_ledger_build_for(run, run->bound->project->allocation, d);
+}
+
+mrv_status mrv_ledger_build_for(mrv_run *run, const mrv_allocation *al,
+                                mrv_diag *d)
+{
     const mrv_bound *b = run->bound;
-    const mrv_allocation *al = b->project->allocation;
     const char *from;
     const mrv_rule_spec *rule = mrv_project_rule(b->project, b->meth, &from);
     if (!al) return MRV_EINTERNAL;

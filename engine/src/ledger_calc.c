@@ -134,6 +134,24 @@ int64_t mrv__host_keeps(const mrv_agreement *a, const int64_t *row)
 
 /* ---- the allocation on every draw -------------------------------------- */
 
+/* One draw under agreement 'a' (the ledger's own, or a sweep's copy). */
+static void draw_with(const mrv_ledger *l, const mrv_agreement *a,
+                      const double *red, int64_t *issued, int64_t *cells)
+{
+    double carried = 0; /* a draw carries its own shortfalls */
+    for (size_t v = 0; v < l->nvint; v++)
+        /* mrv_ledger_issue caps a draw at 10^15 t, far beyond any
+        ** project, so the integer arithmetic stays exact. */
+        issued[v] = mrv_ledger_issue_carry(red[v] - l->draw_adj[v], &carried);
+    mrv_ledger_waterfall(a, l->nvint, issued, cells, NULL);
+}
+
+void mrv_ledger_draw(const mrv_ledger *l, const double *red, int64_t *issued,
+                     int64_t *cells)
+{
+    draw_with(l, &l->agr, red, issued, cells);
+}
+
 mrv_status mrv__ledger_draws(const mrv_ledger *l, const mrv_agreement *a,
                              const double *samples, uint64_t draws,
                              mrv_ledger_mc *mc)
@@ -142,6 +160,7 @@ mrv_status mrv__ledger_draws(const mrv_ledger *l, const mrv_agreement *a,
     bool per_year = mc->p_schedule != NULL;
     int64_t *issued = malloc(nv * sizeof *issued);
     int64_t *cells = malloc(nv * nc * sizeof *cells);
+    double *red = malloc(nv * sizeof *red);
     double *host = malloc(draws * sizeof *host);
     double *buyer = malloc(draws * sizeof *buyer);
     /* Per vintage: the central ledger's cumulative units to the buyer
@@ -149,8 +168,9 @@ mrv_status mrv__ledger_draws(const mrv_ledger *l, const mrv_agreement *a,
     ** volume by then. */
     int64_t *sched = per_year ? malloc(nv * sizeof *sched) : NULL;
     uint64_t *met = per_year ? calloc(2 * nv, sizeof *met) : NULL;
-    if (!issued || !cells || !host || !buyer ||
+    if (!issued || !cells || !red || !host || !buyer ||
         (per_year && (!sched || !met))) {
+        free(red);
         free(issued);
         free(cells);
         free(host);
@@ -167,15 +187,11 @@ mrv_status mrv__ledger_draws(const mrv_ledger *l, const mrv_agreement *a,
     uint64_t hit = 0;
     double hsum = 0, bsum = 0;
     for (uint64_t i = 0; i < draws; i++) {
-        double carried = 0; /* a draw carries its own shortfalls */
         for (size_t v = 0; v < nv; v++) {
             size_t col = v * MRV_NRESULTS + MRV_RES_REDUCTIONS;
-            double x = samples[col * draws + i] - l->draw_adj[v];
-            /* mrv_ledger_issue caps a draw at 10^15 t, far beyond any
-            ** project, so the integer arithmetic stays exact. */
-            issued[v] = mrv_ledger_issue_carry(x, &carried);
+            red[v] = samples[col * draws + i];
         }
-        mrv_ledger_waterfall(a, nv, issued, cells, NULL);
+        draw_with(l, a, red, issued, cells);
         int64_t h = 0, b = 0;
         for (size_t v = 0; v < nv; v++) {
             h += mrv__host_keeps(a, cells + v * nc);
@@ -206,6 +222,7 @@ mrv_status mrv__ledger_draws(const mrv_ledger *l, const mrv_agreement *a,
     }
     free(sched);
     free(met);
+    free(red);
     free(issued);
     free(cells);
     free(host);

@@ -146,6 +146,17 @@ typedef struct mrv_ledger {
     mrv_ledger_mc mc;
 } mrv_ledger;
 
+/* The agreement on one Monte Carlo draw: red[v] is the draw's reductions
+** of vintage v; each vintage gives up the tonnes the conservativeness
+** rule took from the reported estimate, a negative vintage's shortfall
+** is carried against the draw's later issuance (mrv_ledger_issue_carry),
+** and each is issued in whole tonnes and allocated
+** (mrv_ledger_waterfall) into issued[v] and cells[v * ncols + c], as
+** docs/allocation.md says of "the agreement on every draw".  Cannot
+** fail. */
+void mrv_ledger_draw(const mrv_ledger *l, const double *red, int64_t *issued,
+                     int64_t *cells);
+
 /* Builds the ledger of the project's allocation (validated at load, as is
 ** the conservativeness rule) into run->ledger.  Called by mrv_run_new only
 ** when the project has an 'allocation', after the statistics (and draws,
@@ -153,6 +164,12 @@ typedef struct mrv_ledger {
 ** them, a creditable estimate beyond MRV_LEDGER_MAX_TONNES (positioned;
 ** run->ledger is then left NULL), MRV_ENOMEM. */
 mrv_status mrv_ledger_build(mrv_run *run, mrv_diag *diag);
+/* The same for the agreement 'al' (validated, with
+** mrv_allocation_check_rule) instead of the project's own: the agreement
+** a portfolio assumes for one of its projects.  'al' and the nodes it
+** names are borrowed and must outlive the ledger. */
+mrv_status mrv_ledger_build_for(mrv_run *run, const mrv_allocation *al,
+                                mrv_diag *diag);
 /* Frees the ledger; accepts NULL. */
 void mrv_ledger_free(mrv_ledger *l);
 
