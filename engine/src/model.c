@@ -960,22 +960,6 @@ static void load_year(const mrv_ynode *n, mrv_project *p, mrv_diag *d)
     p->year_length = n;
 }
 
-/* The project id's alphabet: [A-Za-z0-9][A-Za-z0-9_.-]{0,63}.  It names
-** the output folder (so no '/', and no leading '.') and sits inside
-** serial block ids and CSV fields (so no ',', '"', spaces or control
-** characters).  A block id HOST-PROJECT-VINTAGE-FIRST-LAST stays
-** unambiguous with '-' in the id: HOST is three letters and the last
-** three fields are digits, so the id is whatever lies between. */
-static bool project_id(const char *s)
-{
-    size_t n = strlen(s);
-    if (n == 0 || n > MRV_MAX_NAME || !isalnum((unsigned char)s[0]))
-        return false;
-    for (size_t i = 1; i < n; i++)
-        if (!isalnum((unsigned char)s[i]) && !strchr("_.-", s[i])) return false;
-    return true;
-}
-
 mrv_status mrv_project_load(const mrv_ydoc *doc, mrv_arena *a,
                             const mrv_project **out, mrv_diag *d)
 {
@@ -990,7 +974,8 @@ mrv_status mrv_project_load(const mrv_ydoc *doc, mrv_arena *a,
                     sizeof project_keys / sizeof *project_keys, d);
     const mrv_ynode *n;
     if ((n = mrv_ymap_get(root, "project")) &&
-        mrv__get_string(n, "the project id", &p->id, d) && !project_id(p->id))
+        mrv__get_string(n, "the project id", &p->id, d) &&
+        !mrv__is_file_id(p->id))
         mrv_error(d, n->pos, MRV_ESCHEMA,
                   "the project id '%s' must be 1 to %d letters, digits, '_', "
                   "'-' or '.', starting with a letter or digit (it names the "

@@ -46,7 +46,7 @@ static bool is_file(const char *path)
 }
 
 /* dir + "/" + rel, without "./" noise; rel itself when absolute. */
-static char *join(mrv_arena *a, const char *dir, const char *rel)
+char *mrv__path_join(mrv_arena *a, const char *dir, const char *rel)
 {
     while (rel[0] == '.' && rel[1] == '/') {
         rel += 2;
@@ -59,7 +59,7 @@ static char *join(mrv_arena *a, const char *dir, const char *rel)
                             dir, rel);
 }
 
-static char *dir_of(mrv_arena *a, const char *path)
+char *mrv__path_dir(mrv_arena *a, const char *path)
 {
     const char *slash = strrchr(path, '/');
     if (!slash) return mrv_arena_strdup(a, ".");
@@ -67,9 +67,7 @@ static char *dir_of(mrv_arena *a, const char *path)
     return mrv_arena_strndup(a, path, (size_t)(slash - path));
 }
 
-/* A name usable as a file name component: [A-Za-z0-9_.-], not starting
-** with '.', at most 128 characters. */
-static bool plain_name(const char *s)
+bool mrv__plain_name(const char *s)
 {
     if (!*s || *s == '.' || strlen(s) > 128) return false;
     for (; *s; s++)
@@ -79,7 +77,7 @@ static bool plain_name(const char *s)
     return true;
 }
 
-static bool ends_with(const char *s, const char *suffix)
+bool mrv__ends_with(const char *s, const char *suffix)
 {
     size_t n = strlen(s), k = strlen(suffix);
     return n >= k && strcmp(s + n - k, suffix) == 0;
@@ -155,14 +153,14 @@ static const mrv_methodology *find_methodology(rctx *r)
     const mrv_ynode *at = p->methodology_node;
     const char *ref = p->methodology;
     const char *path = NULL;
-    bool by_id = !ends_with(ref, ".yaml");
+    bool by_id = !mrv__ends_with(ref, ".yaml");
     if (!by_id) {
         if (!below_project(r, at, "methodology file", ref)) return NULL;
-        path = join(r->b->arena, r->project_dir, ref);
+        path = mrv__path_join(r->b->arena, r->project_dir, ref);
         if (path && !named_file(r, at, "methodology file", ref, path))
             return NULL;
     } else {
-        if (!plain_name(ref)) {
+        if (!mrv__plain_name(ref)) {
             mrv_error(d, at->pos, MRV_EREF,
                       "'%s' is neither a methodology id (letters, digits, "
                       "'_', '-', '.') nor a path ending in .yaml",
@@ -235,7 +233,7 @@ static const mrv_factor *find_factor(mrv__valctx *vc, const char *ref,
     char *id = mrv_arena_strndup(r->b->arena, ref, (size_t)(slash - ref));
     const char *entry = slash + 1;
     if (!id) return NULL;
-    if (!plain_name(id) || !*entry) {
+    if (!mrv__plain_name(id) || !*entry) {
         mrv_error(d, at->pos, MRV_EREF,
                   "'%s' is not a factor reference TABLE/ENTRY", ref);
         return NULL;
@@ -301,7 +299,7 @@ static void project_tables(rctx *r)
     for (size_t i = 0; i < p->nfactors; i++) {
         const mrv_ynode *n = p->factors[i];
         if (!below_project(r, n, "factor table file", n->text)) continue;
-        char *path = join(r->b->arena, r->project_dir, n->text);
+        char *path = mrv__path_join(r->b->arena, r->project_dir, n->text);
         if (!path) return;
         if (!named_file(r, n, "factor table file", n->text, path)) continue;
         const mrv_table *t = load_table(r, path);
@@ -614,7 +612,7 @@ mrv_status mrv_resolve_with(const char *path, const mrv_search *search,
     ok = ok && mrv_project_load(doc, a, &b->project, d) == MRV_OK;
     if (ok) ok = (b->project = with_periods(a, b->project, opts)) != NULL;
     if (ok) b->year_days = b->project->year_days;
-    if (ok) r.project_dir = dir_of(a, path);
+    if (ok) r.project_dir = mrv__path_dir(a, path);
     ok = ok && (b->meth = find_methodology(&r)) != NULL;
     if (ok && b->project->allocation) {
         /* The one place both files are at hand: the agreement's basis
@@ -629,7 +627,7 @@ mrv_status mrv_resolve_with(const char *path, const mrv_search *search,
     if (ok && !opts->ex_ante && b->project->ex_ante) {
         const mrv_ynode *n = b->project->ex_ante;
         ok = below_project(&r, n, "ex-ante project", n->text);
-        const char *p = ok ? join(a, r.project_dir, n->text) : NULL;
+        const char *p = ok ? mrv__path_join(a, r.project_dir, n->text) : NULL;
         ok = ok && p && named_file(&r, n, "ex-ante project", n->text, p);
         r.ex_ante = p;
     } else if (ok && !opts->ex_ante && b->project->monitored) {

@@ -1,5 +1,6 @@
 /*
-** resolve_int.h -- shared between resolve.c and values.c (internal).
+** resolve_int.h -- shared between resolve.c, values.c and the portfolio
+** loader (internal).
 */
 #ifndef MRV_RESOLVE_INT_H
 #define MRV_RESOLVE_INT_H
@@ -56,5 +57,16 @@ bool mrv__mon_bind(mrv__mon *m);
 double mrv__covered_share(const mrv_bound *b, int y);
 /* The data files read, for the bound's list of inputs. */
 size_t mrv__mon_files(const mrv__mon *m, const mrv_datafile **files);
+
+/* Paths as files name them.  'rel' joined to 'dir' ("./" prefixes
+** dropped; an absolute 'rel' or a 'dir' of "." gives 'rel'), and the
+** folder holding 'path' ("." when it has no '/'); both in the arena,
+** NULL when it is out of memory. */
+char *mrv__path_join(mrv_arena *a, const char *dir, const char *rel);
+char *mrv__path_dir(mrv_arena *a, const char *path);
+/* A name usable as a file name component, looked up by id on a search
+** path: [A-Za-z0-9_.-], not starting with '.', at most 128 characters. */
+bool mrv__plain_name(const char *s);
+bool mrv__ends_with(const char *s, const char *suffix);
 
 #endif /* MRV_RESOLVE_INT_H */

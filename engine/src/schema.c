@@ -565,6 +565,16 @@ bool mrv__get_tonnes(const mrv_ynode *n, const char *what, int64_t *out,
     return false;
 }
 
+bool mrv__is_file_id(const char *s)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n > MRV_MAX_NAME || !isalnum((unsigned char)s[0]))
+        return false;
+    for (size_t i = 1; i < n; i++)
+        if (!isalnum((unsigned char)s[i]) && !strchr("_.-", s[i])) return false;
+    return true;
+}
+
 bool mrv__is_party(const char *s)
 {
     size_t n = 0;

@@ -115,6 +115,14 @@ bool mrv__get_share(const mrv_ynode *n, const char *what, mrv_dec *out,
 /* Whole tonnes from 0 to MRV_LEDGER_MAX_TONNES (10^15). */
 bool mrv__get_tonnes(const mrv_ynode *n, const char *what, int64_t *out,
                      mrv_diag *d);
+/* The alphabet of a project's or portfolio's id:
+** [A-Za-z0-9][A-Za-z0-9_.-]{0,63}.  It names the output folder (so no
+** '/', and no leading '.') and sits inside serial block ids, file names
+** and CSV fields (so no ',', '"', spaces or control characters).  A
+** block id HOST-PROJECT-VINTAGE-FIRST-LAST stays unambiguous with '-' in
+** the id: HOST is three letters and the last three fields are digits, so
+** the id is whatever lies between. */
+bool mrv__is_file_id(const char *s);
 /* A party code, ISO 3166-1 alpha-3: three capital letters. */
 bool mrv__is_party(const char *s);
 bool mrv__get_party(const mrv_ynode *n, const char *what, const char **out,
