@@ -188,6 +188,17 @@ _Static_assert(MRV_PICK_MAXREL > MRV_MAX_AXES, "one multiplier per level");
 ** a working group compares; more would not fit a table or a chart. */
 #define MRV_SWEEP_MAX_KEYS 2
 
+/* ---- portfolios -------------------------------------------------------- */
+
+/* Projects of one portfolio: a national portfolio holds about a thousand;
+** each stays bound (its program and ledger) for the whole run. */
+#define MRV_PF_MAX_PROJECTS 10000
+/* Parties of one portfolio (ISO 3166-1 has 249 codes, and reserved ones
+** such as EUE exist), cooperative approaches and declared shared inputs. */
+#define MRV_PF_MAX_PARTIES    300
+#define MRV_PF_MAX_APPROACHES 1000
+#define MRV_PF_MAX_GROUPS     1000
+
 /* ---- messages and the command line ------------------------------------- */
 
 /* Errors recorded (later ones are only counted): the first screenful
