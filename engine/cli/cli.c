@@ -26,6 +26,8 @@
 #include "ledger.h"
 #include "monout.h"
 #include "output.h"
+#include "portfolio_out.h"
+#include "portfolio_run.h"
 #include "report.h"
 #include "run.h"
 #include "units.h"
@@ -62,6 +64,11 @@ static const char usage_main[] =
     "                       and their sources\n"
     "  verify report.json   re-run a report's recorded inputs and settings;\n"
     "                       any difference fails\n"
+    "  portfolio PORTFOLIO.yaml\n"
+    "                       many projects in one Monte Carlo: each buyer's\n"
+    "                       chance of reaching its target, what drives it,\n"
+    "                       every Party's corresponding adjustments, AEF\n"
+    "                       tables\n"
     "  units                the units formulas and values may be written in\n"
     "\n"
     "  mrv COMMAND --help   options of a command\n"
@@ -91,9 +98,48 @@ static const char usage_run[] =
     "  --seed S              Monte Carlo seed\n"
     "  --threads N           worker threads (default: all cores); results\n"
     "                        do not depend on it\n"
+    "  --portfolio FILE      with --draws-out: draw the project as portfolio\n"
+    "                        FILE draws it (its seed, draws and shared\n"
+    "                        inputs)\n"
+    "  --draws-out FILE      write the project's reductions on every draw\n"
+    "                        to the shard FILE for 'mrv portfolio\n"
+    "                        --draws-from', instead of the output folder\n"
+    "  --projects DIR        search DIR for the portfolio's projects by id\n"
+    "                        (repeatable)\n"
     "  --quiet               print nothing but errors, show no progress\n"
     "  --json                print one JSON document on stdout instead of\n"
     "                        the text (docs/cli.md, \"JSON output\")\n"
+    "  --help                this text\n";
+
+static const char usage_portfolio[] =
+    "usage: mrv portfolio PORTFOLIO.yaml [options]\n"
+    "\n"
+    "Runs every project of the portfolio in one Monte Carlo (inputs of a\n"
+    "shared factor entry drawn once for all), allocates each by its\n"
+    "agreement on every draw, and prints and writes, per Party and year,\n"
+    "the units delivered and transferred, the probability that each\n"
+    "buyer reaches its target and its shortfall, each project's part in\n"
+    "that risk, the corresponding adjustments by method, and the AEF\n"
+    "tables: DIR/portfolio.csv, targets.csv, contributions.csv, ndc.csv,\n"
+    "shared.csv, aef_actions.csv, aef_holdings.csv, report.json and\n"
+    "report.html, as one set.\n"
+    "\n"
+    "options:\n"
+    "  --out DIR             output folder (default: out/PORTFOLIO-ID)\n"
+    "  --draws-from DIR      read every project's draws from DIR/ID.mrvd\n"
+    "                        (written by mrv run --portfolio --draws-out)\n"
+    "                        instead of drawing them; the same bytes out\n"
+    "  --list                print each project's id and file, one a line,\n"
+    "                        and stop (a job list for a scheduler)\n"
+    "  --projects DIR        search DIR for projects by id, before the\n"
+    "                        defaults (repeatable)\n"
+    "  --methodologies DIR   search DIR for methodologies by id (repeatable)\n"
+    "  --factors DIR         search DIR for factor tables (repeatable)\n"
+    "  --draws N             Monte Carlo draws, replacing the portfolio's\n"
+    "  --seed S              Monte Carlo seed, replacing the portfolio's\n"
+    "  --threads N           worker threads (default: all cores); results\n"
+    "                        do not depend on it\n"
+    "  --quiet               print nothing but errors\n"
     "  --help                this text\n";
 
 static const char usage_allocate[] =
@@ -226,17 +272,23 @@ typedef struct cli {
     const char *sweep[MRV_SWEEP_MAX_KEYS]; /* allocate --sweep, a grid of
                                            ** up to two */
     size_t nsweep;
-    int vintage;         /* explain --vintage; MRV_NO_YEAR: none */
-    const char *member;  /* explain --member; NULL: every member */
-    unsigned depth;      /* explain --depth; 0: no limit */
-    const char *project; /* verify --project */
-    bool allow_paths;    /* verify --allow-paths */
-    char dir[PATH_MAX];  /* run, allocate: the output folder */
+    int vintage;            /* explain --vintage; MRV_NO_YEAR: none */
+    const char *member;     /* explain --member; NULL: every member */
+    unsigned depth;         /* explain --depth; 0: no limit */
+    const char *project;    /* verify --project */
+    bool allow_paths;       /* verify --allow-paths */
+    const char *portfolio;  /* run --portfolio */
+    const char *draws_out;  /* run --draws-out */
+    const char *draws_from; /* portfolio --draws-from */
+    bool list;              /* portfolio --list */
+    const char *proj[MRV_CLI_MAX_DIRS]; /* --projects, then defaults */
+    size_t nproj;
+    char dir[PATH_MAX]; /* run, allocate: the output folder */
     bool quiet;
     bool help;
     bool json;                       /* --json: one JSON document on stdout */
     size_t nmeth_given, nfact_given; /* given by options, before defaults */
-    char *owned[2 * MRV_CLI_MAX_DIRS];
+    char *owned[3 * MRV_CLI_MAX_DIRS];
     size_t nowned;
 } cli;
 
@@ -334,7 +386,7 @@ static bool default_dirs(cli *c, const char *sub_repo, const char *sub_share,
         if (!d) continue;
         bool dup = false;
         for (size_t j = 0; j < *n; j++) dup |= strcmp(dirs[j], d) == 0;
-        if (dup || c->nowned == 2 * MRV_CLI_MAX_DIRS) {
+        if (dup || c->nowned == 3 * MRV_CLI_MAX_DIRS) {
             free(d);
             continue;
         }
@@ -370,11 +422,20 @@ static int parse_args(cli *c, int argc, char **argv)
         bool member = explain && strcmp(a, "--member") == 0;
         bool verify = strcmp(c->cmd, "verify") == 0;
         bool project = verify && strcmp(a, "--project") == 0;
+        /* --portfolio and --draws-out belong to 'run', --draws-from and
+        ** --list to 'portfolio', --projects to both. */
+        bool is_run = strcmp(c->cmd, "run") == 0;
+        bool is_pf = strcmp(c->cmd, "portfolio") == 0;
+        bool pfopt = is_run && strcmp(a, "--portfolio") == 0;
+        bool dout = is_run && strcmp(a, "--draws-out") == 0;
+        bool dfrom = is_pf && strcmp(a, "--draws-from") == 0;
+        bool projects = (is_run || is_pf) && strcmp(a, "--projects") == 0;
         bool takes = strcmp(a, "--out") == 0 ||
                      strcmp(a, "--methodologies") == 0 ||
                      strcmp(a, "--factors") == 0 || strcmp(a, "--draws") == 0 ||
                      strcmp(a, "--seed") == 0 || strcmp(a, "--threads") == 0 ||
-                     sweep || vintage || depth || member || project;
+                     sweep || vintage || depth || member || project || pfopt ||
+                     dout || dfrom || projects;
         if (takes && !val) return fail_usage("option %s needs a value", a);
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             c->help = true;
@@ -384,6 +445,20 @@ static int parse_args(cli *c, int argc, char **argv)
             c->allow_paths = true;
         } else if (strcmp(a, "--json") == 0 && takes_json(c->cmd)) {
             c->json = true;
+        } else if (is_pf && strcmp(a, "--list") == 0) {
+            c->list = true;
+        } else if (pfopt || dout || dfrom) {
+            const char **slot = pfopt  ? &c->portfolio
+                                : dout ? &c->draws_out
+                                       : &c->draws_from;
+            if (*slot) return fail_usage("%s may be given once", a);
+            *slot = val;
+            i++;
+        } else if (projects) {
+            if (c->nproj == MRV_CLI_MAX_DIRS)
+                return fail_usage("too many %s", a);
+            c->proj[c->nproj++] = val;
+            i++;
         } else if (strcmp(a, "--out") == 0) {
             c->out = val;
             i++;
@@ -462,7 +537,8 @@ static int parse_args(cli *c, int argc, char **argv)
     c->nfact_given = c->nfact;
     if (!default_dirs(c, "methodologies", "methodologies", c->meth,
                       &c->nmeth) ||
-        !default_dirs(c, "data/factors", "factors", c->fact, &c->nfact))
+        !default_dirs(c, "data/factors", "factors", c->fact, &c->nfact) ||
+        !default_dirs(c, "data/projects", "projects", c->proj, &c->nproj))
         return out_of_memory();
     c->opt.search.meth_dirs = c->meth;
     c->opt.search.nmeth = c->nmeth;
@@ -716,12 +792,51 @@ static void json_written(FILE *f, const void *arg)
         fputs("null", f);
 }
 
+/* The portfolio options from the command line. */
+static mrv_pf_options pf_options(const cli *c)
+{
+    mrv_pf_options o;
+    memset(&o, 0, sizeof o);
+    o.search = c->opt.search;
+    o.project_dirs = c->proj;
+    o.nproject_dirs = c->nproj;
+    o.draws_set = c->opt.draws_set;
+    o.draws = c->opt.draws;
+    o.seed_set = c->opt.seed_set;
+    o.seed = c->opt.seed;
+    o.threads = c->opt.threads;
+    o.draws_from = c->draws_from;
+    return o;
+}
+
+/* 'mrv run PROJECT --portfolio P --draws-out FILE': one shard. */
+static int cmd_shard(cli *c)
+{
+    if (c->nfiles != 1)
+        return fail_usage("'mrv run' takes one project file%s",
+                          c->nfiles ? ", not several" : "");
+    if (!c->portfolio || !c->draws_out)
+        return fail_usage("--draws-out and --portfolio go together: a shard "
+                          "is drawn as its portfolio draws it");
+    if (c->out)
+        return fail_usage("--draws-out writes the shard file, not an output "
+                          "folder: drop --out");
+    mrv_diag *d = mrv_diag_new();
+    if (!d) return out_of_memory();
+    mrv_pf_options o = pf_options(c);
+    mrv_status st =
+        mrv_pf_shard_write(c->portfolio, c->files[0], c->draws_out, &o, d);
+    if (st == MRV_OK && !c->quiet) printf("wrote %s\n", c->draws_out);
+    return finish(c, d, st);
+}
+
 static int cmd_run(cli *c)
 {
     if (c->help) {
         fputs(usage_run, stdout);
         return 0;
     }
+    if (c->portfolio || c->draws_out) return cmd_shard(c);
     mrv_diag *d;
     int rc;
     mrv_run *run = start_run(c, "run", &d, &rc);
@@ -739,6 +854,45 @@ static int cmd_run(cli *c)
     rc = finish_with(c, d, st, &p, 0);
     mrv_run_free(run);
     return rc;
+}
+
+/* The portfolio's hook, before any draw: its output folder. */
+static mrv_status check_pf_dir(void *ud, const mrv_portfolio *pf, mrv_diag *d)
+{
+    cli *c = ud;
+    if (c->out)
+        snprintf(c->dir, sizeof c->dir, "%s", c->out);
+    else
+        snprintf(c->dir, sizeof c->dir, "out/%s", pf->id);
+    return mrv_pf_check_dir(c->dir, d);
+}
+
+static int cmd_portfolio(cli *c)
+{
+    if (c->help) {
+        fputs(usage_portfolio, stdout);
+        return 0;
+    }
+    if (c->nfiles != 1)
+        return fail_usage("'mrv portfolio' takes one portfolio file%s",
+                          c->nfiles ? ", not several" : "");
+    mrv_diag *d = mrv_diag_new();
+    if (!d) return out_of_memory();
+    mrv_pf_options o = pf_options(c);
+    if (c->list) return finish(c, d, mrv_pf_list(c->files[0], &o, stdout, d));
+    o.ready = check_pf_dir;
+    o.ready_ud = c;
+    mrv_pf_run *r = NULL;
+    mrv_status st = mrv_pf_run_new(c->files[0], &o, &r, d);
+    if (st != MRV_OK) return finish(c, d, st);
+    char names[512];
+    st = mrv_pf_write(r, c->dir, names, sizeof names, d);
+    if (st == MRV_OK && !c->quiet) {
+        mrv_pf_print(r, stdout);
+        printf("\nwrote into %s/: %s\n", c->dir, names);
+    }
+    mrv_pf_run_free(r);
+    return finish(c, d, st);
 }
 
 static int cmd_allocate(cli *c)
@@ -1098,6 +1252,8 @@ static int run_command(int argc, char **argv)
             rc = cmd_verify(&c);
         else if (strcmp(cmd, "units") == 0)
             rc = cmd_units(&c);
+        else if (strcmp(cmd, "portfolio") == 0)
+            rc = cmd_portfolio(&c);
         else
             rc = fail_usage("unknown command '%s'", cmd);
     }

@@ -47,12 +47,16 @@ static inline uint64_t mrv__splitmix64(uint64_t x)
 ** can only share an id by being the same place.  A word carries its kind
 ** in the top byte (MRV__SID_*), so a year can never pass for a member. */
 enum {
-    MRV__SID_PARAM = 1,  /* a parameter: the FNV-1a of its whole name */
-    MRV__SID_FACTOR,     /* a factor entry: of its whole "TABLE/ENTRY" */
-    MRV__SID_YEAR,       /* a year key on the way to the value */
-    MRV__SID_MEMBER,     /* a member key: dimension << 24 | member */
-    MRV__SID_VARY_YEAR,  /* vary: vintage, the year drawn for */
-    MRV__SID_VARY_MEMBER /* vary: member, one word per dimension */
+    MRV__SID_PARAM = 1,   /* a parameter: the FNV-1a of its whole name */
+    MRV__SID_FACTOR,      /* a factor entry: of its whole "TABLE/ENTRY" */
+    MRV__SID_YEAR,        /* a year key on the way to the value */
+    MRV__SID_MEMBER,      /* a member key: dimension << 24 | member */
+    MRV__SID_VARY_YEAR,   /* vary: vintage, the year drawn for */
+    MRV__SID_VARY_MEMBER, /* vary: member, one word per dimension */
+    /* A portfolio's keys (portfolio_run.h), mixed into an input's id: */
+    MRV__SID_ENTRY,  /* a factor entry's own uncertainty: what it says */
+    MRV__SID_GROUP,  /* a shared group: the FNV-1a of its name */
+    MRV__SID_PROJECT /* anything else: the FNV-1a of the project id */
 };
 
 static inline uint64_t mrv__sid_word(unsigned kind, uint64_t value)

@@ -146,6 +146,11 @@ static void draw_with(const mrv_ledger *l, const mrv_agreement *a,
     mrv_ledger_waterfall(a, l->nvint, issued, cells, NULL);
 }
 
+int64_t mrv_ledger_kept(const mrv_ledger *l, const int64_t *row)
+{
+    return mrv__host_keeps(&l->agr, row);
+}
+
 void mrv_ledger_draw(const mrv_ledger *l, const double *red, int64_t *issued,
                      int64_t *cells)
 {

@@ -157,6 +157,10 @@ typedef struct mrv_ledger {
 void mrv_ledger_draw(const mrv_ledger *l, const double *red, int64_t *issued,
                      int64_t *cells);
 
+/* What the host keeps of one ledger row (cells of one vintage, or the
+** total row): its column plus the unit-moving deductions to: host. */
+int64_t mrv_ledger_kept(const mrv_ledger *l, const int64_t *row);
+
 /* Builds the ledger of the project's allocation (validated at load, as is
 ** the conservativeness rule) into run->ledger.  Called by mrv_run_new only
 ** when the project has an 'allocation', after the statistics (and draws,

@@ -1,0 +1,73 @@
+/*
+** portfolio_out.h -- the files and the table of 'mrv portfolio'
+** (docs/portfolio.md, "Outputs").
+**
+** Every file goes into the output folder as one set (output.h):
+**
+**   portfolio.csv   series,year,party,quantity,central,mean,lower,median,
+**                   upper: every Party's units per year (a buyer's
+**                   delivered, cumulative and used; a host's first
+**                   transferred; every Party's adjustment) and a host's
+**                   issued, kept and kept_share over all vintages
+**                   (year 'total')
+**   targets.csv     per buyer with a target: the probability of reaching
+**                   it, the units counted and the shortfall
+**   contributions.csv  per project: its units towards its buyer's
+**                   target and its part in the risk of missing it
+**   ndc.csv         per Party with an NDC: the target year's
+**                   corresponding adjustment by every method
+**   shared.csv      every input drawn once for several projects
+**   aef_actions.csv, aef_holdings.csv  with an 'aef' section (aef.h)
+**   report.json, report.html
+**
+** Numbers: tonnes and statistics with 17 significant digits (%.17g),
+** probabilities and shares likewise; nothing non-finite is written (a
+** statistic that does not exist is an empty CSV field and a JSON null).
+** The same run gives the same bytes, whether its draws were made here or
+** read from shards.
+*/
+#ifndef MRV_PORTFOLIO_OUT_H
+#define MRV_PORTFOLIO_OUT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "diag.h"
+#include "portfolio_run.h"
+
+#define MRV_PORTFOLIO_HEADER                                                   \
+    "series,year,party,quantity,central,mean,lower,median,upper"
+#define MRV_TARGETS_HEADER                                                     \
+    "party,volume,from,to,count,probability,counted_central,counted_mean,"     \
+    "counted_lower,counted_median,counted_upper,shortfall_central,"            \
+    "shortfall_mean,shortfall_lower,shortfall_median,shortfall_upper"
+#define MRV_CONTRIBUTIONS_HEADER                                               \
+    "project,buyer,host,agreement,counted_central,counted_mean,counted_sd,"    \
+    "p_without,delta_p,variance_share,inputs,shared_inputs"
+#define MRV_NDC_HEADER                                                         \
+    "party,method,chosen,year,first,central,mean,lower,median,upper"
+#define MRV_SHARED_HEADER "input,kind,parameter,uncertainty,projects"
+
+bool mrv_pf_portfolio_csv(const mrv_pf_run *r, FILE *f);
+bool mrv_pf_targets_csv(const mrv_pf_run *r, FILE *f);
+bool mrv_pf_contributions_csv(const mrv_pf_run *r, FILE *f);
+bool mrv_pf_ndc_csv(const mrv_pf_run *r, FILE *f);
+bool mrv_pf_shared_csv(const mrv_pf_run *r, FILE *f);
+bool mrv_pf_json(const mrv_pf_run *r, FILE *f);
+/* One self-contained page: the targets with the delivery-versus-target
+** chart, the projects that drive the risk, the adjustments, the hosts,
+** the shared inputs and the provenance; inline SVG, no script, every
+** text from an input file escaped. */
+bool mrv_pf_html(const mrv_pf_run *r, FILE *f);
+
+/* The table 'mrv portfolio' prints. */
+void mrv_pf_print(const mrv_pf_run *r, FILE *f);
+
+/* Checks, before the draws, that 'dir' can take a portfolio's files. */
+mrv_status mrv_pf_check_dir(const char *dir, mrv_diag *diag);
+/* Writes every file into 'dir' as one set; on success the names written,
+** joined by ", ", into names[0..n). */
+mrv_status mrv_pf_write(const mrv_pf_run *r, const char *dir, char *names,
+                        size_t n, mrv_diag *diag);
+
+#endif /* MRV_PORTFOLIO_OUT_H */

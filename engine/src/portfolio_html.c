@@ -1,0 +1,344 @@
+/*
+** portfolio_html.c -- report.html of 'mrv portfolio' (portfolio_out.h).
+**
+** One page, no script, no outside resource: the buyers' targets, each
+** with its delivery-versus-target chart (cumulative units counted per
+** year: the central case as a line, the Monte Carlo bounds as a band,
+** the target as a level reached by its year), the projects that drive
+** the risk, the corresponding adjustments by method, the hosts, the
+** shared inputs and the provenance.  Text from input files is escaped
+** (mrv_html_str); numbers are formatted by output.h; the same run gives
+** the same bytes.
+*/
+#include <math.h>
+#include <string.h>
+
+#include "output.h"
+#include "portfolio_out.h"
+
+#ifndef MRV_VERSION_STRING
+#define MRV_VERSION_STRING "0.0.0"
+#endif
+
+#define W  720.0 /* the chart's frame */
+#define H  300.0
+#define ML 86.0
+#define MR 20.0
+#define MT 16.0
+#define MB 36.0
+
+static const char *num(double x, char *buf, size_t n)
+{
+    return mrv_fmt_num(x, 0, buf, n);
+}
+
+static const char *pct(double p, char *buf, size_t n)
+{
+    if (!isfinite(p)) return "n/a";
+    snprintf(buf, n, "%.1f&#8239;%%", 100 * p);
+    return buf;
+}
+
+static void head(FILE *f, const mrv_portfolio *pf)
+{
+    fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
+          "<meta charset=\"utf-8\">\n"
+          "<meta name=\"viewport\" content=\"width=device-width, "
+          "initial-scale=1\">\n<title>",
+          f);
+    mrv_html_str(f, pf->title ? pf->title : pf->id);
+    fputs(" &#8212; mrv portfolio</title>\n<style>\n"
+          "body{font:15px/1.5 system-ui,-apple-system,\"Segoe UI\",Roboto,"
+          "Arial,sans-serif;color:#1a1a1a;max-width:62rem;margin:0 auto;"
+          "padding:1rem 1.25rem 3rem}\n"
+          "h1{font-size:1.55rem;margin:.6rem 0 .2rem}\n"
+          "h2{font-size:1.15rem;margin:2.2rem 0 .6rem;"
+          "border-bottom:1px solid #bbb}\n"
+          ".headline{border-left:4px solid #1f5a8c;background:#f2f5f8;"
+          "padding:.6rem .9rem;margin:1rem 0}\n"
+          ".scroll,.chart{overflow-x:auto}\n"
+          "table{border-collapse:collapse;font-variant-numeric:tabular-nums;"
+          "font-size:.92rem}\n"
+          "th,td{padding:.25rem .55rem;text-align:right;white-space:nowrap;"
+          "border-bottom:1px solid #e4e4e4}\n"
+          "th{border-bottom:1px solid #888}\n"
+          "th:first-child,td:first-child{text-align:left}\n"
+          ".chart>svg{display:block;width:100%;min-width:38rem;height:auto}\n"
+          ".chart text{font-size:12px;fill:#333}\n"
+          ".band{fill:#b9d0e6}\n.central{fill:none;stroke:#1f5a8c;"
+          "stroke-width:2}\n.target{stroke:#b3261e;stroke-width:1.5;"
+          "stroke-dasharray:6 4}\n.grid line{stroke:#e6e6e6}\n"
+          ".note{color:#555;font-size:.9rem}\n"
+          "code{font-size:.86em}\n"
+          "@media print{.chart>svg{min-width:0}.scroll{overflow:visible}}\n"
+          "</style>\n</head>\n<body>\n",
+          f);
+}
+
+/* The chart of buyer o's cumulative counted units against its target. */
+static void chart(FILE *f, const mrv_pf_run *r, const mrv_pf_party_out *o)
+{
+    const mrv_pf_target *t = &o->spec->target;
+    /* The years shown: from the first with any units to the target year
+    ** or the last with units, whichever is later. */
+    size_t y1 = 0, y0 = r->nyears;
+    for (size_t y = 0; y < r->nyears; y++) {
+        if (o->cumulative[y].upper > 0 || o->cumulative[y].central > 0) {
+            if (y < y0) y0 = y;
+            y1 = y;
+        }
+    }
+    if (y0 == r->nyears) y0 = 0;
+    size_t ty = (size_t)(t->to - r->y0);
+    if (t->to >= r->y0 && ty < r->nyears && ty > y1) y1 = ty;
+    if (y1 <= y0) y1 = y0 + 1 < r->nyears ? y0 + 1 : y0;
+    double top = (double)t->volume;
+    for (size_t y = y0; y <= y1; y++) {
+        if (o->cumulative[y].upper > top) top = o->cumulative[y].upper;
+        if (o->cumulative[y].central > top) top = o->cumulative[y].central;
+    }
+    if (!(top > 0)) top = 1;
+    top *= 1.08;
+    double span = (double)(y1 - y0 ? y1 - y0 : 1);
+#define X(y) (ML + (W - ML - MR) * ((double)((y)-y0) / span))
+#define Y(v) (MT + (H - MT - MB) * (1 - (v) / top))
+    fprintf(f,
+            "<figure class=\"chart\"><svg viewBox=\"0 0 %.0f %.0f\" "
+            "role=\"img\" aria-label=\"cumulative units counted towards the "
+            "target\">\n<g class=\"grid\">",
+            W, H);
+    char b[48];
+    for (int k = 0; k <= 4; k++) {
+        double v = top / 1.08 * k / 4;
+        fprintf(f,
+                "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\"/>"
+                "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%s</text>",
+                ML, W - MR, Y(v), Y(v), ML - 6, Y(v) + 4, num(v, b, sizeof b));
+    }
+    fputs("</g>\n<polygon class=\"band\" points=\"", f);
+    for (size_t y = y0; y <= y1; y++)
+        fprintf(f, "%.1f,%.1f ", X(y), Y(o->cumulative[y].upper));
+    for (size_t y = y1 + 1; y-- > y0;)
+        fprintf(f, "%.1f,%.1f ", X(y), Y(o->cumulative[y].lower));
+    fputs("\"/>\n<polyline class=\"central\" points=\"", f);
+    for (size_t y = y0; y <= y1; y++)
+        fprintf(f, "%.1f,%.1f ", X(y), Y(o->cumulative[y].central));
+    fputs("\"/>\n", f);
+    double vy = Y((double)t->volume);
+    double tx = t->to >= r->y0 && ty <= y1 ? X(ty) : W - MR;
+    fprintf(f,
+            "<line class=\"target\" x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" "
+            "y2=\"%.1f\"/><text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">"
+            "target %s t by %d</text>\n",
+            ML, tx, vy, vy, tx, vy - 6, num((double)t->volume, b, sizeof b),
+            t->to);
+    size_t step = (y1 - y0) / 10 + 1;
+    for (size_t y = y0; y <= y1; y += step)
+        fprintf(f,
+                "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%d</text>",
+                X(y), H - MB + 18, r->y0 + (int)y);
+    fputs("\n</svg><figcaption class=\"note\">Cumulative units counted "
+          "towards the target by year: central case (line) and Monte Carlo "
+          "bounds (band).</figcaption></figure>\n",
+          f);
+#undef X
+#undef Y
+}
+
+static void targets(FILE *f, const mrv_pf_run *r)
+{
+    char a[48], b[48], c[48], d[48];
+    for (size_t k = 0; k < r->nparties; k++) {
+        const mrv_pf_party_out *o = &r->parties[k];
+        if (!o->has_target) continue;
+        const mrv_pf_target *t = &o->spec->target;
+        fprintf(f, "<h2>%s: %s&#8239;t ", o->code,
+                num((double)t->volume, a, sizeof a));
+        if (t->by)
+            fprintf(f, "by %d</h2>\n", t->to);
+        else
+            fprintf(f, "in %d&#8211;%d</h2>\n", t->from, t->to);
+        fprintf(f,
+                "<div class=\"headline\"><p><strong>Probability of reaching "
+                "the target: %s</strong> (units counted by %s)</p>\n",
+                pct(o->p_target, a, sizeof a), mrv_pf_count_names[t->count]);
+        fprintf(f,
+                "<p>Units counted: central %s&#8239;t, median %s&#8239;t, "
+                "range %s to %s&#8239;t.</p>\n",
+                num(o->counted.central, a, sizeof a),
+                num(o->counted.median, b, sizeof b),
+                num(o->counted.lower, c, sizeof c),
+                num(o->counted.upper, d, sizeof d));
+        fprintf(f,
+                "<p>Shortfall: central %s&#8239;t, median %s&#8239;t, range "
+                "%s to %s&#8239;t.</p></div>\n",
+                num(o->shortfall.central, a, sizeof a),
+                num(o->shortfall.median, b, sizeof b),
+                num(o->shortfall.lower, c, sizeof c),
+                num(o->shortfall.upper, d, sizeof d));
+        chart(f, r, o);
+        fputs("<h3>What drives the risk</h3>\n<div class=\"scroll\"><table>"
+              "<tr><th>project</th><th>host</th><th>central&#8239;t</th>"
+              "<th>mean&#8239;t</th><th>sd&#8239;t</th><th>probability "
+              "without it</th><th>share of the variance</th></tr>\n",
+              f);
+        for (size_t i = 0; i < r->nprojects; i++) {
+            const mrv_pf_project *P = &r->projects[i];
+            if (!P->to_target || strcmp(P->buyer, o->code) != 0) continue;
+            fputs("<tr><td>", f);
+            mrv_html_str(f, P->id);
+            fprintf(f, "</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td>",
+                    P->host, num(P->central, a, sizeof a),
+                    num(P->mean, b, sizeof b), num(P->sd, c, sizeof c));
+            fprintf(f, "<td>%s</td>", pct(P->p_without, a, sizeof a));
+            fprintf(f, "<td>%s</td></tr>\n", pct(P->var_share, b, sizeof b));
+        }
+        fputs("</table></div>\n<p class=\"note\">The probability without a "
+              "project is the share of draws that reach the target with its "
+              "units taken away; its share of the variance is the covariance "
+              "of its units with the total over the variance of the total "
+              "(the shares add up to 100&#8239;%).</p>\n",
+              f);
+    }
+}
+
+static void adjustments(FILE *f, const mrv_pf_run *r)
+{
+    char a[48], b[48], c[48];
+    bool any = false;
+    for (size_t k = 0; k < r->nparties; k++) {
+        const mrv_pf_party_out *o = &r->parties[k];
+        if (!o->has_ndc) continue;
+        if (!any)
+            fputs("<h2>Corresponding adjustments for the NDC year</h2>\n"
+                  "<div class=\"scroll\"><table><tr><th>Party</th><th>NDC "
+                  "year</th><th>method</th><th>central&#8239;t</th>"
+                  "<th>lower&#8239;t</th><th>upper&#8239;t</th></tr>\n",
+                  f);
+        any = true;
+        const mrv_pf_ndc *n = &o->spec->ndc;
+        for (int m = 0; m < MRV_NCA; m++)
+            fprintf(f,
+                    "<tr><td>%s</td><td>%d (from %d)</td><td>%s%s</td>"
+                    "<td>%s</td><td>%s</td><td>%s</td></tr>\n",
+                    o->code, n->year, n->first, mrv_ca_method_names[m],
+                    (int)n->method == m ? " (chosen)" : "",
+                    num(o->ca[m].central, a, sizeof a),
+                    num(o->ca[m].lower, b, sizeof b),
+                    num(o->ca[m].upper, c, sizeof c));
+    }
+    if (any)
+        fputs("</table></div>\n<p class=\"note\">A host adds (+) the units it "
+              "first transfers, a buyer subtracts (&#8722;) the units it "
+              "uses. Trajectory: the target year's own amount; budget: the "
+              "amount over the implementation period; averaging: that amount "
+              "over the number of years in the period.</p>\n",
+              f);
+}
+
+static void hosts(FILE *f, const mrv_pf_run *r)
+{
+    char a[48], b[48], c[48];
+    fputs("<h2>Hosts</h2>\n<div class=\"scroll\"><table><tr><th>Party</th>"
+          "<th>issued&#8239;t</th><th>kept&#8239;t</th><th>kept share</th>"
+          "<th>must keep</th><th>probability</th></tr>\n",
+          f);
+    for (size_t k = 0; k < r->nparties; k++) {
+        const mrv_pf_party_out *o = &r->parties[k];
+        if (!o->host) continue;
+        char keep[40] = "&#8212;";
+        if (o->spec && o->spec->has_keep)
+            mrv_dec_format(o->spec->keep, keep, sizeof keep);
+        fprintf(f,
+                "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td>"
+                "<td>%s</td><td>%s</td></tr>\n",
+                o->code, num(o->issued.central, a, sizeof a),
+                num(o->kept.central, b, sizeof b),
+                pct(o->kept_share.central, c, sizeof c), keep,
+                o->spec && o->spec->has_keep ? pct(o->p_keep, a, sizeof a)
+                                             : "&#8212;");
+    }
+    fputs("</table></div>\n", f);
+}
+
+static void shared(FILE *f, const mrv_pf_run *r)
+{
+    fputs("<h2>Inputs drawn once for several projects</h2>\n", f);
+    if (!r->nshares) {
+        fputs("<p>None: every project's draws are its own.</p>\n", f);
+        return;
+    }
+    fputs("<div class=\"scroll\"><table><tr><th>input</th><th>kind</th>"
+          "<th>uncertainty</th><th>projects</th></tr>\n",
+          f);
+    for (size_t i = 0; i < r->nshares; i++) {
+        const mrv_pf_share *s = &r->shares[i];
+        fputs("<tr><td>", f);
+        mrv_html_str(f, s->name);
+        fprintf(f, "</td><td>%s</td><td>",
+                s->declared ? "declared shared" : "factor entry");
+        mrv_html_str(f, s->text);
+        fputs("</td><td>", f);
+        for (size_t j = 0; j < s->nprojects; j++) {
+            if (j) fputs(", ", f);
+            mrv_html_str(f, r->projects[s->projects[j]].id);
+        }
+        fputs("</td></tr>\n", f);
+    }
+    fputs("</table></div>\n", f);
+}
+
+static void provenance(FILE *f, const mrv_pf_run *r)
+{
+    fputs("<h2>Projects and provenance</h2>\n<div class=\"scroll\"><table>"
+          "<tr><th>project</th><th>methodology</th><th>host</th><th>buyer"
+          "</th><th>agreement</th><th>file</th></tr>\n",
+          f);
+    for (size_t i = 0; i < r->nprojects; i++) {
+        const mrv_pf_project *P = &r->projects[i];
+        fputs("<tr><td>", f);
+        mrv_html_str(f, P->id);
+        fputs("</td><td>", f);
+        mrv_html_str(f, P->run->bound->meth->id);
+        fprintf(f, "</td><td>%s</td><td>%s</td><td>%s</td><td><code>", P->host,
+                P->buyer, P->assumed ? "assumed by the portfolio" : "its own");
+        mrv_html_str(f, P->entry->path);
+        fputs("</code></td></tr>\n", f);
+    }
+    fprintf(f,
+            "</table></div>\n<p class=\"note\">mrv %s; portfolio file "
+            "<code>",
+            MRV_VERSION_STRING);
+    mrv_html_str(f, r->pf->doc->path);
+    fprintf(f,
+            "</code> (SHA-256 <code>%s</code>). Every input file and its "
+            "digest is listed in report.json.</p>\n",
+            r->pf->doc->sha256_hex);
+}
+
+bool mrv_pf_html(const mrv_pf_run *r, FILE *f)
+{
+    const mrv_portfolio *pf = r->pf;
+    head(f, pf);
+    fputs("<h1>", f);
+    mrv_html_str(f, pf->title ? pf->title : pf->id);
+    fputs("</h1>\n<p class=\"note\">Portfolio <code>", f);
+    mrv_html_str(f, pf->id);
+    fprintf(f,
+            "</code>: %zu projects, %llu draws, seed %llu, bounds at "
+            "%g&#8239;%%.</p>\n",
+            r->nprojects, (unsigned long long)r->draws,
+            (unsigned long long)r->seed, 100 * r->confidence);
+    if (pf->source) {
+        fputs("<p class=\"note\">Source: ", f);
+        mrv_html_str(f, pf->source);
+        fputs("</p>\n", f);
+    }
+    targets(f, r);
+    adjustments(f, r);
+    hosts(f, r);
+    shared(f, r);
+    provenance(f, r);
+    fputs("</body>\n</html>\n", f);
+    return !ferror(f);
+}
