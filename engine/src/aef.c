@@ -259,7 +259,7 @@ static void action_row(mrv_csv *c, const mrv_pf_run *r, const row *w)
     else
         mrv_csv_text(c, "NA");
     mrv_csv_text(c, NULL); /* populated by the CARP */
-    snprintf(info, sizeof info, "project %s, units %s-%s-%d-%lld-%lld", P->id,
+    snprintf(info, sizeof info, "project %s; units %s-%s-%d-%lld-%lld", P->id,
              P->host, P->id, b->vintage, (long long)b->unit_first,
              (long long)(b->unit_first + b->qty - 1));
     mrv_csv_text(c, info);

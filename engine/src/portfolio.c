@@ -274,10 +274,12 @@ static void load_target(loader *L, const mrv_ynode *n, mrv_pf_target *t)
                   period->n);
         ok = false;
     } else {
-        ok &= get_year(L, period->vals[0], "the first year of 'period'",
-                       &t->from) &
-              get_year(L, period->vals[1], "the last year of 'period'", &t->to);
-        if (ok && t->from > t->to) {
+        bool years =
+            get_year(L, period->vals[0], "the first year of 'period'",
+                     &t->from) &
+            get_year(L, period->vals[1], "the last year of 'period'", &t->to);
+        ok &= years;
+        if (years && t->from > t->to) {
             mrv_error(L->d, period->pos, MRV_EDOMAIN,
                       "'period' runs from %d to %d: the first year comes "
                       "first",
@@ -303,11 +305,12 @@ static void load_ndc(loader *L, const mrv_ynode *n, mrv_pf_ndc *x)
     int k = 0;
     const mrv_ynode *y = mrv_ymap_get(n, "year"), *f = mrv_ymap_get(n, "first"),
                     *m = mrv_ymap_get(n, "method");
-    bool ok = y && get_year(L, y, "the NDC 'year'", &x->year);
-    ok &= f && get_year(L, f, "the NDC's 'first' year", &x->first);
-    ok &= m && mrv__get_enum(m, "the NDC 'method'", mrv_ca_method_names,
-                             MRV_NCA, &k, L->d);
-    if (ok && x->first > x->year) {
+    bool years = y && get_year(L, y, "the NDC 'year'", &x->year);
+    years &= f && get_year(L, f, "the NDC's 'first' year", &x->first);
+    bool ok =
+        years & (m && mrv__get_enum(m, "the NDC 'method'", mrv_ca_method_names,
+                                    MRV_NCA, &k, L->d));
+    if (years && x->first > x->year) {
         mrv_error(L->d, f->pos, MRV_EDOMAIN,
                   "the NDC's implementation period starts in %d, after its "
                   "target year %d",

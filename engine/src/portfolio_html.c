@@ -248,7 +248,7 @@ static void hosts(FILE *f, const mrv_pf_run *r)
         if (!o->host) continue;
         char keep[40] = "&#8212;";
         if (o->spec && o->spec->has_keep)
-            mrv_dec_format(o->spec->keep, keep, sizeof keep);
+            mrv_dec_format_percent(o->spec->keep, keep, sizeof keep);
         fprintf(f,
                 "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td>"
                 "<td>%s</td><td>%s</td></tr>\n",

@@ -305,13 +305,11 @@ static void check_groups(const mrv_pf_run *r, const keyer *K, mrv_diag *d)
                 if (b->digest == a->digest) continue;
                 mrv_error(d, a->u->pos, MRV_EDOMAIN,
                           "shared input '%s': this uncertainty of '%s' in "
-                          "project '%s' (%s) differs from project '%s''s "
-                          "(%s); a shared input is one draw, so both must "
-                          "say the same",
+                          "project '%s' is not the one project '%s' gives "
+                          "it; a shared input is one draw, so both must say "
+                          "the same",
                           G->name, G->param, r->projects[a->project].id,
-                          a->u->text ? a->u->text : "?",
-                          r->projects[b->project].id,
-                          b->u->text ? b->u->text : "?");
+                          r->projects[b->project].id);
                 mrv_note(d, b->u->pos, "the other is here");
                 break;
             }

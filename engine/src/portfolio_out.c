@@ -534,7 +534,7 @@ void mrv_pf_print(const mrv_pf_run *r, FILE *f)
         if (o->spec && o->spec->has_keep) {
             char k1[40];
             fprintf(f, "; must keep %s: probability %s",
-                    mrv_dec_format(o->spec->keep, k1, sizeof k1),
+                    mrv_dec_format_percent(o->spec->keep, k1, sizeof k1),
                     pct(o->p_keep, c, sizeof c));
         }
         fputc('\n', f);
