@@ -80,8 +80,8 @@ TEST_HELP := $(filter-out $(TEST_SRC),$(wildcard tests/unit/*.c))
 TEST_HELP_OBJ := $(TEST_HELP:tests/unit/%.c=$(BUILD)/obj/tests/%.o)
 TEST_OBJ := $(TEST_SRC:tests/unit/%.c=$(BUILD)/obj/tests/%.o)
 
-.PHONY: all check test unit cases bad cli security standalone lowmem demo \
-        demo-check browser xlsx json screenshot \
+.PHONY: all check test unit cases portfolio bad cli security standalone \
+        lowmem demo demo-check browser xlsx json screenshot \
         asan valgrind bench install uninstall install-check clean deps \
         format format-check \
         coverage fuzz fuzz-harnesses fuzz-smoke lint-includes
@@ -150,7 +150,8 @@ check: deps
 
 test: all $(TEST_BIN)
 	@$(MAKE) --no-print-directory unit cases bad cli security standalone \
-	    lowmem lint-includes demo-check browser xlsx json install-check
+	    lowmem lint-includes demo-check browser xlsx json install-check \
+	    portfolio
 	@echo "make check: all tests passed"
 
 unit: $(TEST_BIN)
@@ -159,6 +160,11 @@ unit: $(TEST_BIN)
 
 cases: $(BUILD)/mrv
 	@tests/run-cases $(BUILD)/mrv
+
+# Portfolios: one machine and GNU parallel shards give the same bytes,
+# bad shards are refused, the AEF export passes its consistency rules.
+portfolio: $(BUILD)/mrv
+	@tests/run-portfolio $(BUILD)/mrv
 
 bad: $(BUILD)/mrv
 	@tests/run-bad $(BUILD)/mrv
@@ -274,6 +280,8 @@ install: all
 	    $(SHARE)/bash-completion/completions/mrv
 	install -m 644 methodologies/*.yaml $(SHARE)/mrv/methodologies/
 	install -m 644 data/factors/*.yaml $(SHARE)/mrv/factors/
+	install -d $(SHARE)/mrv/projects
+	install -m 644 data/projects/*.yaml $(SHARE)/mrv/projects/
 
 uninstall:
 	rm -rf $(DESTDIR)$(PREFIX)/bin/mrv $(LIBDIR)/libmrv.a \
