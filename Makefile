@@ -9,14 +9,16 @@
 #   make screenshot docs/report.png from the demo (headless Chromium)
 #   make asan       the whole test suite under ASan + UBSan (build-asan/)
 #   make valgrind   the demo and the unit tests under valgrind
-#   make bench      Monte Carlo timing against the numpy reference, and
-#                   loading a data file of 1,000,000 rows
+#   make bench      Monte Carlo timing against the numpy reference,
+#                   loading a data file of 1,000,000 rows, and a
+#                   synthetic 1,000-project portfolio
 #   make fuzz       libFuzzer harnesses into build-fuzz/ (clang)
 #   make fuzz-smoke each harness for FUZZ_SECONDS (20) from its corpus
 #   make install PREFIX=/usr/local [DESTDIR=staging]
 #                   the command, libmrv.a and libmrv.so (soname
 #                   libmrv.so.0), headers, mrv.pc, man pages mrv(1) and
-#                   mrv(5), bash completion, methodologies, factor tables
+#                   mrv(5), bash completion, methodologies, factor tables,
+#                   example projects
 #   make install-check  the installed library used by a C and a C++
 #                   program through pkg-config, in a temporary PREFIX
 #   make format     clang-format the sources; format-check: fail if needed
@@ -254,6 +256,7 @@ bench: all
 	@tools/install-deps --bench
 	@tools/bench/run $(BUILD)/mrv
 	@tools/bench/csv-load $(BUILD)/mrv
+	@tools/bench/portfolio $(BUILD)/mrv
 
 # DESTDIR stages the files elsewhere (packaging); PREFIX is where they
 # will live, compiled into the library as MRV_DATADIR, so installing to

@@ -11,6 +11,7 @@
 ** the same bytes.
 */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "output.h"
@@ -182,9 +183,10 @@ static void targets(FILE *f, const mrv_pf_run *r)
               "<th>mean&#8239;t</th><th>sd&#8239;t</th><th>probability "
               "without it</th><th>share of the variance</th></tr>\n",
               f);
-        for (size_t i = 0; i < r->nprojects; i++) {
-            const mrv_pf_project *P = &r->projects[i];
-            if (!P->to_target || strcmp(P->buyer, o->code) != 0) continue;
+        size_t *idx = malloc((r->nprojects + 1) * sizeof *idx);
+        size_t nd = idx ? mrv_pf_drivers(r, k, idx) : 0;
+        for (size_t j = 0; j < nd && j < MRV_PF_HTML_DRIVERS; j++) {
+            const mrv_pf_project *P = &r->projects[idx[j]];
             fputs("<tr><td>", f);
             mrv_html_str(f, P->id);
             fprintf(f, "</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td>",
@@ -193,7 +195,14 @@ static void targets(FILE *f, const mrv_pf_run *r)
             fprintf(f, "<td>%s</td>", pct(P->p_without, a, sizeof a));
             fprintf(f, "<td>%s</td></tr>\n", pct(P->var_share, b, sizeof b));
         }
-        fputs("</table></div>\n<p class=\"note\">The probability without a "
+        if (nd > MRV_PF_HTML_DRIVERS)
+            fprintf(f,
+                    "<tr><td colspan=\"7\">&#8230; and %zu more projects "
+                    "(contributions.csv)</td></tr>\n",
+                    nd - MRV_PF_HTML_DRIVERS);
+        free(idx);
+        fputs("</table></div>\n<p class=\"note\">Most important first. The "
+              "probability without a "
               "project is the share of draws that reach the target with its "
               "units taken away; its share of the variance is the covariance "
               "of its units with the total over the variance of the total "

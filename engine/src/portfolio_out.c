@@ -448,6 +448,50 @@ bool mrv_pf_json(const mrv_pf_run *r, FILE *f)
     return !ferror(f);
 }
 
+/* ---- the drivers ------------------------------------------------------- */
+
+/* A project's weight in its buyer's risk: the probability it adds, then
+** its share of the variance; missing values last, ties in portfolio
+** order.  The keys are copied, so the comparison needs no run. */
+typedef struct driver {
+    double dp, vs;
+    size_t i;
+} driver;
+
+static int cmp_key(double a, double b)
+{
+    if (isfinite(a) != isfinite(b)) return isfinite(a) ? -1 : 1;
+    if (isfinite(a) && a != b) return a > b ? -1 : 1;
+    return 0;
+}
+
+static int cmp_driver(const void *x, const void *y)
+{
+    const driver *a = x, *b = y;
+    int c = cmp_key(a->dp, b->dp);
+    if (!c) c = cmp_key(a->vs, b->vs);
+    return c ? c : (a->i > b->i) - (a->i < b->i);
+}
+
+size_t mrv_pf_drivers(const mrv_pf_run *r, size_t party, size_t *idx)
+{
+    const char *code = r->parties[party].code;
+    driver *d = malloc((r->nprojects + 1) * sizeof *d);
+    size_t n = 0;
+    for (size_t i = 0; i < r->nprojects; i++) {
+        const mrv_pf_project *P = &r->projects[i];
+        if (!P->to_target || strcmp(P->buyer, code) != 0) continue;
+        if (d) d[n] = (driver){-P->p_without, P->var_share, i};
+        idx[n++] = i;
+    }
+    /* Out of memory: portfolio order, which is still every project. */
+    if (!d) return n;
+    qsort(d, n, sizeof *d, cmp_driver);
+    for (size_t j = 0; j < n; j++) idx[j] = d[j].i;
+    free(d);
+    return n;
+}
+
 /* ---- the printed table ------------------------------------------------- */
 
 static const char *t(double x, char *buf, size_t n)
@@ -497,19 +541,25 @@ void mrv_pf_print(const mrv_pf_run *r, FILE *f)
                 t(o->shortfall.median, b, sizeof b),
                 t(o->shortfall.lower, c, sizeof c),
                 t(o->shortfall.upper, d, sizeof d));
-        fprintf(f, "  %-32s %14s %12s %10s %8s\n", "project", "central t",
-                "sd t", "delta p", "var share");
-        for (size_t i = 0; i < r->nprojects; i++) {
-            const mrv_pf_project *P = &r->projects[i];
-            if (!P->to_target || strcmp(P->buyer, o->code) != 0) continue;
+        size_t *idx = malloc((r->nprojects + 1) * sizeof *idx);
+        if (!idx) return;
+        size_t nd = mrv_pf_drivers(r, k, idx);
+        fprintf(f, "  %-32s %14s %12s %10s %9s\n", "what drives it: project",
+                "central t", "sd t", "delta p", "var share");
+        for (size_t j = 0; j < nd && j < MRV_PF_PRINT_DRIVERS; j++) {
+            const mrv_pf_project *P = &r->projects[idx[j]];
             char e[48], g[48];
             double dp = o->p_target - P->p_without;
             snprintf(e, sizeof e, isfinite(dp) ? "%+.4f" : "n/a", dp);
             snprintf(g, sizeof g, isfinite(P->var_share) ? "%.1f %%" : "n/a",
                      100 * P->var_share);
-            fprintf(f, "  %-32s %14s %12s %10s %8s\n", P->id,
+            fprintf(f, "  %-32s %14s %12s %10s %9s\n", P->id,
                     t(P->central, a, sizeof a), t(P->sd, b, sizeof b), e, g);
         }
+        if (nd > MRV_PF_PRINT_DRIVERS)
+            fprintf(f, "  ... %zu more projects in contributions.csv\n",
+                    nd - MRV_PF_PRINT_DRIVERS);
+        free(idx);
     }
     bool any = false;
     for (size_t k = 0; k < r->nparties; k++) {

@@ -60,6 +60,17 @@ bool mrv_pf_json(const mrv_pf_run *r, FILE *f);
 ** text from an input file escaped. */
 bool mrv_pf_html(const mrv_pf_run *r, FILE *f);
 
+/* The projects delivering to buyer r->parties[party] towards its
+** target, most important first (the probability each adds, then its
+** share of the variance, then portfolio order), into idx[]
+** (nprojects long); returns how many. */
+size_t mrv_pf_drivers(const mrv_pf_run *r, size_t party, size_t *idx);
+
+/* Rows the printed table and report.html show of them (every one is in
+** contributions.csv). */
+#define MRV_PF_PRINT_DRIVERS 10
+#define MRV_PF_HTML_DRIVERS  25
+
 /* The table 'mrv portfolio' prints. */
 void mrv_pf_print(const mrv_pf_run *r, FILE *f);
 
