@@ -120,7 +120,6 @@ static mrv_status key_project(const mrv_portfolio *pf, mrv_pf_project *P,
         return MRV_ENOMEM;
     }
     uint64_t proj = mrv__fnv1a_str(P->id);
-    P->nshared = 0;
     for (size_t k = 0; k < p->ninputs; k++) {
         const mrv_input *in = &p->inputs[k];
         const uref *ur = find_uref(&c, in->unc);
@@ -128,13 +127,11 @@ static mrv_status key_project(const mrv_portfolio *pf, mrv_pf_project *P,
         uint64_t s, dg = unc_digest(in->unc);
         if (ur && ur->factor) {
             s = mrv__sid_mix(in->stream, MRV__SID_ENTRY, dg);
-            P->nshared++;
         } else if (ur &&
                    (g = group_of(pf, P->id, b->meth->params[ur->param].name)) !=
                        SIZE_MAX) {
             s = mrv__sid_mix(in->stream, MRV__SID_GROUP,
                              mrv__fnv1a_str(pf->groups[g].name));
-            P->nshared++;
         } else {
             s = mrv__sid_mix(in->stream, MRV__SID_PROJECT, proj);
         }
@@ -324,6 +321,46 @@ static void check_groups(const mrv_pf_run *r, const keyer *K, mrv_diag *d)
     }
 }
 
+/* Each project's inputs drawn with another project's (the same stream
+** id): sorted (id, project) pairs, counted per run of one id that spans
+** two projects or more. */
+typedef struct idref {
+    uint64_t id;
+    size_t project;
+} idref;
+
+static int cmp_idref(const void *x, const void *y)
+{
+    const idref *a = x, *b = y;
+    if (a->id != b->id) return a->id < b->id ? -1 : 1;
+    return (a->project > b->project) - (a->project < b->project);
+}
+
+static mrv_status count_shared(mrv_pf_run *r)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < r->nprojects; i++) n += r->projects[i].ninputs;
+    idref *v = malloc((n + 1) * sizeof *v);
+    if (!v) return MRV_ENOMEM;
+    size_t m = 0;
+    for (size_t i = 0; i < r->nprojects; i++) {
+        mrv_pf_project *P = &r->projects[i];
+        P->nshared = 0;
+        for (size_t k = 0; k < P->ninputs; k++)
+            v[m++] = (idref){P->streams[k], i};
+    }
+    qsort(v, m, sizeof *v, cmp_idref);
+    for (size_t a = 0; a < m;) {
+        size_t b = a;
+        while (b < m && v[b].id == v[a].id) b++;
+        if (v[b - 1].project != v[a].project)
+            for (size_t j = a; j < b; j++) r->projects[v[j].project].nshared++;
+        a = b;
+    }
+    free(v);
+    return MRV_OK;
+}
+
 /* Every project keyed; the table of shares into r->shares; warnings for
 ** one entry id read with different numbers. */
 mrv_status mrv__pf_keys(mrv_pf_run *r, mrv_diag *d)
@@ -345,6 +382,7 @@ mrv_status mrv__pf_keys(mrv_pf_run *r, mrv_diag *d)
         if (K.nomem) st = MRV_ENOMEM;
     }
     if (st == MRV_OK) check_groups(r, &K, d);
+    if (st == MRV_OK) st = count_shared(r);
     /* One id, two estimates: said, and each drawn on its own. */
     for (size_t i = 0; st == MRV_OK && i < K.nsh; i++) {
         const shkey *a = &K.sh[i];

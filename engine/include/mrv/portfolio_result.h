@@ -37,7 +37,8 @@ typedef struct mrv_pf_project {
     bool assumed;             /* the portfolio's allocation */
     bool draws_ledger;        /* its ledger read the draws (rule) */
     const char *host, *buyer;
-    size_t ninputs, nshared;      /* uncertain inputs; of them shared */
+    size_t ninputs, nshared;      /* uncertain inputs; of them drawn
+                                  ** once with another project */
     uint64_t *streams;            /* [ninputs]: the stream ids */
     uint64_t keying;              /* a hash of the stream ids */
     unsigned char inputs_sha[32]; /* SHA-256 of its input files' digests */
