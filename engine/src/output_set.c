@@ -662,3 +662,32 @@ mrv_status mrv_outset_commit(mrv_outset *s, mrv_diag *d)
     outset_free(s);
     return MRV_OK;
 }
+
+mrv_status mrv_outset_finish(mrv_outset *s, bool ok, int err, char *names,
+                             size_t n, mrv_diag *d)
+{
+    if (!ok) {
+        char *dir = strdup(s->dir);
+        mrv_outset_abort(s);
+        mrv_srcpos nowhere = {NULL, 0, 0};
+        mrv_status st =
+            mrv_diag_status(d) != MRV_OK
+                ? mrv_diag_status(d)
+                : mrv_error(d, nowhere, MRV_EIO, "cannot write into '%s': %s",
+                            dir ? dir : "the output folder", strerror(err));
+        free(dir);
+        return st;
+    }
+    if (names && n) {
+        /* Taken before the commit frees the set: the files it renames. */
+        size_t o = 0;
+        names[0] = '\0';
+        const char *base;
+        for (size_t i = 0; (base = mrv_outset_name(s, i)) && o + 1 < n; i++) {
+            int k = snprintf(names + o, n - o, "%s%s", i ? ", " : "", base);
+            if (k < 0) break;
+            o += (size_t)k;
+        }
+    }
+    return mrv_outset_commit(s, d);
+}

@@ -634,25 +634,5 @@ mrv_status mrv_pf_write(const mrv_pf_run *r, const char *dir, char *names,
         FILE *f = mrv_outset_file(s, files[i].name, d);
         ok = f && files[i].write(r, f);
     }
-    int err = errno;
-    if (!ok) {
-        mrv_outset_abort(s);
-        mrv_srcpos nowhere = {NULL, 0, 0};
-        return mrv_diag_status(d) != MRV_OK
-                   ? mrv_diag_status(d)
-                   : mrv_error(d, nowhere, MRV_EIO,
-                               "cannot write into '%s': %s", dir,
-                               strerror(err));
-    }
-    if (names && n) {
-        size_t o = 0;
-        names[0] = '\0';
-        const char *base;
-        for (size_t i = 0; (base = mrv_outset_name(s, i)) && o + 1 < n; i++) {
-            int k = snprintf(names + o, n - o, "%s%s", i ? ", " : "", base);
-            if (k < 0) break;
-            o += (size_t)k;
-        }
-    }
-    return mrv_outset_commit(s, d);
+    return mrv_outset_finish(s, ok, errno, names, n, d);
 }

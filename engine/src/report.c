@@ -809,24 +809,9 @@ mrv_status mrv_report_write_named(const mrv_run *run, const char *dir,
         err = errno;
     }
     if (ok && run->ledger && mrv_ledger_write(run, s, d) != MRV_OK) ok = false;
-    if (!ok) {
+    if (!ok && pst != MRV_OK && mrv_diag_status(d) == MRV_OK) {
         mrv_outset_abort(s);
-        mrv_srcpos nowhere = {NULL, 0, 0};
-        if (mrv_diag_status(d) != MRV_OK) return mrv_diag_status(d);
-        if (pst != MRV_OK) return pst; /* out of memory: nothing recorded */
-        return mrv_error(d, nowhere, MRV_EIO, "cannot write into '%s': %s", dir,
-                         strerror(err));
+        return pst; /* out of memory: nothing recorded */
     }
-    if (names && n) {
-        /* Taken before the commit frees the set: the files it renames. */
-        size_t o = 0;
-        names[0] = '\0';
-        const char *base;
-        for (size_t i = 0; (base = mrv_outset_name(s, i)) && o + 1 < n; i++) {
-            int k = snprintf(names + o, n - o, "%s%s", i ? ", " : "", base);
-            if (k < 0) break;
-            o += (size_t)k;
-        }
-    }
-    return mrv_outset_commit(s, d);
+    return mrv_outset_finish(s, ok, err, names, n, d);
 }
