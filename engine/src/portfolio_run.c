@@ -698,20 +698,59 @@ static mrv_status sources_new(mrv_pf_run *r, const mrv_pf_options *opt,
 }
 
 /* Refuses a run whose per-draw columns would not fit. */
-static mrv_status check_memory(const mrv_pf_run *r, const mrv__pfcols *L,
-                               mrv_diag *d)
+/* The bytes one worker thread takes: a block of the largest program's
+** slots and reductions, the allocation's scratch, a block of every
+** column and of every project's units towards a target, and the exact
+** sums per project. */
+static uint64_t worker_bytes(const mrv_pf_run *r, const mrv__pfcols *L)
 {
-    uint64_t per = (uint64_t)(L->ncols + 1) * sizeof(int64_t);
-    uint64_t need = r->draws * per;
-    if (need <= MRV_MC_MAX_BYTES) return MRV_OK;
+    uint64_t ns = 0, nv = 0;
+    for (size_t i = 0; i < r->nprojects; i++) {
+        const mrv_program *p = r->projects[i].run->program;
+        if (p->nslots + p->nchecks > ns) ns = p->nslots + p->nchecks;
+        if (p->nvint > nv) nv = p->nvint;
+    }
+    return (ns + 1 + nv + 1) * BLK * sizeof(double) +
+           (L->ncols + r->nprojects + r->nparties + 3) * BLK * sizeof(int64_t) +
+           (r->nprojects + 1) * sizeof(mrv__pfacc);
+}
+
+/* Refuses a run whose draws would not fit in MRV_MC_MAX_BYTES with one
+** worker thread, and lowers *threads to as many workers as fit (so
+** neither the refusal nor the results depend on the threads asked for).
+** Per draw: the Parties' columns and, while the ledger of the largest
+** project whose rule reads its draws is built, that project's draws of
+** every result (the run's layout) and their statistics' workspace. */
+static mrv_status check_memory(const mrv_pf_run *r, const mrv__pfcols *L,
+                               unsigned *threads, mrv_diag *d)
+{
+    uint64_t rule = 0;
+    for (size_t i = 0; i < r->nprojects; i++) {
+        const mrv_pf_project *P = &r->projects[i];
+        uint64_t b = ((uint64_t)P->run->nvint + 1) * MRV_NRESULTS + 2;
+        if (ledger_reads_draws(P) && b > rule) rule = b;
+    }
+    uint64_t per = (uint64_t)(L->ncols + 1 + rule) * sizeof(int64_t);
+    uint64_t one = worker_bytes(r, L), need = r->draws * per;
+    if (r->draws && need + one <= MRV_MC_MAX_BYTES) {
+        uint64_t more = (MRV_MC_MAX_BYTES - need - one) / one;
+        if (*threads > 1 + more) *threads = (unsigned)(1 + more);
+        return MRV_OK;
+    }
+    if (!r->draws && one <= MRV_MC_MAX_BYTES) return MRV_OK;
     mrv_srcpos at = r->pf->mc_node ? r->pf->mc_node->pos : nowhere();
+    uint64_t fit = one < MRV_MC_MAX_BYTES ? (MRV_MC_MAX_BYTES - one) / per : 0;
     return mrv_error(d, at, MRV_EDOMAIN,
-                     "%llu draws of %zu Party-year columns need %.1f GiB, "
-                     "more than the %llu GiB limit; use at most %llu draws",
-                     (unsigned long long)r->draws, L->ncols,
-                     (double)need / (double)(1u << 30),
+                     "%llu draws need %.1f GiB (the Parties' %zu per-draw "
+                     "columns%s), more than the %llu GiB limit; use at most "
+                     "%llu draws",
+                     (unsigned long long)r->draws,
+                     (double)(need + one) / (double)(1u << 30), L->ncols,
+                     rule ? ", and every draw of a project whose ledger reads "
+                            "them"
+                          : "",
                      (unsigned long long)(MRV_MC_MAX_BYTES >> 30),
-                     (unsigned long long)(MRV_MC_MAX_BYTES / per));
+                     (unsigned long long)fit);
 }
 
 /* Binds, keys and checks: everything before a draw. */
@@ -873,11 +912,11 @@ mrv_status mrv_pf_run_new(const char *path, const mrv_pf_options *opt,
             !mrv__pf_maps_make(r, &L, M, &ntp))
             st = MRV_ENOMEM;
     }
-    if (st == MRV_OK) st = check_memory(r, &L, d);
     source *src = NULL;
     workers W = {0};
     pool pl;
     unsigned nt = thread_count(opt->threads);
+    if (st == MRV_OK) st = check_memory(r, &L, &nt, d);
     if (st == MRV_OK && r->draws > 0) {
         st = sources_new(r, opt, &src, d);
         size_t ns = 0, nc = 0, nv = 0;
