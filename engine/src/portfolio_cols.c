@@ -353,16 +353,33 @@ mrv_status mrv__pf_statistics(mrv_pf_run *r, const mrv__pfcols *L,
             o->counted.central = (double)c0;
             o->shortfall.central =
                 (double)(c0 < t->volume ? t->volume - c0 : 0);
+            /* Progress: the units counted towards the target up to each
+            ** year (flat outside its years). */
+            o->progress = stat_array(r);
+            if (!o->progress) {
+                st = MRV_ENOMEM;
+                break;
+            }
+            if (n) memset(cum, 0, n * sizeof *cum);
+            int64_t pc = 0;
+            for (size_t y = 0; y < r->nyears; y++) {
+                bool in = mrv__pf_in_target(t, r->y0 + (int)y);
+                if (in) pc += cen[bd + y];
+                o->progress[y].central = (double)pc;
+                if (!n) {
+                    central_only(&o->progress[y]);
+                    continue;
+                }
+                if (in) {
+                    const int64_t *dc = cols + (bd + y) * n;
+                    for (uint64_t i = 0; i < n; i++) cum[i] += dc[i];
+                }
+                column_stat(&w, cum, n, &o->progress[y]);
+            }
             if (!n) {
                 central_only(&o->counted);
                 central_only(&o->shortfall);
             } else {
-                memset(cum, 0, n * sizeof *cum);
-                for (size_t y = 0; y < r->nyears; y++) {
-                    if (!mrv__pf_in_target(t, r->y0 + (int)y)) continue;
-                    const int64_t *dc = cols + (bd + y) * n;
-                    for (uint64_t i = 0; i < n; i++) cum[i] += dc[i];
-                }
                 uint64_t hit = 0;
                 mrv__i128 ssum = 0;
                 for (uint64_t i = 0; i < n; i++) {

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "output.h"
+#include "portfolio_cols.h"
 #include "portfolio_out.h"
 
 #ifndef MRV_VERSION_STRING
@@ -25,7 +26,7 @@
 #define H  300.0
 #define ML 86.0
 #define MR 20.0
-#define MT 16.0
+#define MT 24.0
 #define MB 36.0
 
 static const char *num(double x, char *buf, size_t n)
@@ -76,37 +77,50 @@ static void head(FILE *f, const mrv_portfolio *pf)
           f);
 }
 
-/* The chart of buyer o's cumulative counted units against its target. */
+/* Buyer o's progress in calendar year 'year': the series' value, 0
+** before its first year, its last after its last. */
+static mrv_pf_stat progress_at(const mrv_pf_run *r, const mrv_pf_party_out *o,
+                               int year)
+{
+    mrv_pf_stat zero = {0, 0, 0, 0, 0};
+    if (year < r->y0) return zero;
+    size_t y = (size_t)(year - r->y0);
+    return o->progress[y < r->nyears ? y : r->nyears - 1];
+}
+
+/* The chart of buyer o's progress towards its target: the units counted
+** up to each year (central case as a line, Monte Carlo bounds as a band)
+** from the year before the first that counts to the target's last year,
+** and the target's volume as a level. */
 static void chart(FILE *f, const mrv_pf_run *r, const mrv_pf_party_out *o)
 {
     const mrv_pf_target *t = &o->spec->target;
-    /* The years shown: from the first with any units to the target year
-    ** or the last with units, whichever is later. */
-    size_t y1 = 0, y0 = r->nyears;
+    int ya = t->to, yb = t->to;
     for (size_t y = 0; y < r->nyears; y++) {
-        if (o->cumulative[y].upper > 0 || o->cumulative[y].central > 0) {
-            if (y < y0) y0 = y;
-            y1 = y;
+        int year = r->y0 + (int)y;
+        if (year > t->to || !mrv__pf_in_target(t, year)) continue;
+        if (o->delivered[y].upper > 0 || o->delivered[y].central > 0) {
+            if (year - 1 < ya) ya = year - 1;
+            break;
         }
     }
-    if (y0 == r->nyears) y0 = 0;
-    size_t ty = (size_t)(t->to - r->y0);
-    if (t->to >= r->y0 && ty < r->nyears && ty > y1) y1 = ty;
-    if (y1 <= y0) y1 = y0 + 1 < r->nyears ? y0 + 1 : y0;
+    if (!t->by && t->from - 1 < ya) ya = t->from - 1;
+    if (ya == yb) ya = yb - 1;
     double top = (double)t->volume;
-    for (size_t y = y0; y <= y1; y++) {
-        if (o->cumulative[y].upper > top) top = o->cumulative[y].upper;
-        if (o->cumulative[y].central > top) top = o->cumulative[y].central;
+    for (int y = ya; y <= yb; y++) {
+        mrv_pf_stat s = progress_at(r, o, y);
+        if (s.upper > top) top = s.upper;
+        if (s.central > top) top = s.central;
     }
     if (!(top > 0)) top = 1;
     top *= 1.08;
-    double span = (double)(y1 - y0 ? y1 - y0 : 1);
-#define X(y) (ML + (W - ML - MR) * ((double)((y)-y0) / span))
+    double span = (double)(yb - ya);
+#define X(y) (ML + (W - ML - MR) * ((double)((y)-ya) / span))
 #define Y(v) (MT + (H - MT - MB) * (1 - (v) / top))
     fprintf(f,
             "<figure class=\"chart\"><svg viewBox=\"0 0 %.0f %.0f\" "
-            "role=\"img\" aria-label=\"cumulative units counted towards the "
-            "target\">\n<g class=\"grid\">",
+            "role=\"img\" aria-label=\"units counted towards the target, "
+            "by year\">\n<g class=\"grid\">",
             W, H);
     char b[48];
     for (int k = 0; k <= 4; k++) {
@@ -117,30 +131,28 @@ static void chart(FILE *f, const mrv_pf_run *r, const mrv_pf_party_out *o)
                 ML, W - MR, Y(v), Y(v), ML - 6, Y(v) + 4, num(v, b, sizeof b));
     }
     fputs("</g>\n<polygon class=\"band\" points=\"", f);
-    for (size_t y = y0; y <= y1; y++)
-        fprintf(f, "%.1f,%.1f ", X(y), Y(o->cumulative[y].upper));
-    for (size_t y = y1 + 1; y-- > y0;)
-        fprintf(f, "%.1f,%.1f ", X(y), Y(o->cumulative[y].lower));
+    for (int y = ya; y <= yb; y++)
+        fprintf(f, "%.1f,%.1f ", X(y), Y(progress_at(r, o, y).upper));
+    for (int y = yb; y >= ya; y--)
+        fprintf(f, "%.1f,%.1f ", X(y), Y(progress_at(r, o, y).lower));
     fputs("\"/>\n<polyline class=\"central\" points=\"", f);
-    for (size_t y = y0; y <= y1; y++)
-        fprintf(f, "%.1f,%.1f ", X(y), Y(o->cumulative[y].central));
+    for (int y = ya; y <= yb; y++)
+        fprintf(f, "%.1f,%.1f ", X(y), Y(progress_at(r, o, y).central));
     fputs("\"/>\n", f);
     double vy = Y((double)t->volume);
-    double tx = t->to >= r->y0 && ty <= y1 ? X(ty) : W - MR;
     fprintf(f,
             "<line class=\"target\" x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" "
-            "y2=\"%.1f\"/><text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">"
-            "target %s t by %d</text>\n",
-            ML, tx, vy, vy, tx, vy - 6, num((double)t->volume, b, sizeof b),
-            t->to);
-    size_t step = (y1 - y0) / 10 + 1;
-    for (size_t y = y0; y <= y1; y += step)
+            "y2=\"%.1f\"/><text x=\"%.1f\" y=\"%.1f\">target %s t</text>\n",
+            ML, W - MR, vy, vy, ML + 6, vy - 6,
+            num((double)t->volume, b, sizeof b));
+    int step = (yb - ya) / 10 + 1;
+    for (int y = ya; y <= yb; y += step)
         fprintf(f,
                 "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%d</text>",
-                X(y), H - MB + 18, r->y0 + (int)y);
-    fputs("\n</svg><figcaption class=\"note\">Cumulative units counted "
-          "towards the target by year: central case (line) and Monte Carlo "
-          "bounds (band).</figcaption></figure>\n",
+                X(y), H - MB + 18, y);
+    fputs("\n</svg><figcaption class=\"note\">Units counted towards the "
+          "target up to each year: central case (line) and Monte Carlo "
+          "bounds (band), against the target (dashed).</figcaption></figure>\n",
           f);
 #undef X
 #undef Y

@@ -83,6 +83,7 @@ bool mrv_pf_portfolio_csv(const mrv_pf_run *r, FILE *f)
             series_rows(&c, r, o, "delivered", o->delivered);
             series_rows(&c, r, o, "cumulative", o->cumulative);
             series_rows(&c, r, o, "used", o->used);
+            if (o->has_target) series_rows(&c, r, o, "progress", o->progress);
         }
         if (o->host) series_rows(&c, r, o, "transferred", o->transferred);
         series_rows(&c, r, o, "adjustment", o->adjustment);
@@ -263,6 +264,7 @@ static void json_party(FILE *f, const mrv_pf_run *r, const mrv_pf_party_out *o)
     json_series(f, r, "delivered", o->delivered, &first);
     json_series(f, r, "cumulative", o->cumulative, &first);
     json_series(f, r, "used", o->used, &first);
+    if (o->has_target) json_series(f, r, "progress", o->progress, &first);
     json_series(f, r, "transferred", o->transferred, &first);
     json_series(f, r, "adjustment", o->adjustment, &first);
     fputs("}", f);

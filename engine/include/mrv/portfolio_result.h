@@ -82,7 +82,8 @@ typedef struct mrv_pf_party_out {
     ** shortfall max(volume - counted, 0) */
     bool has_target;
     mrv_pf_stat counted, shortfall;
-    double p_target; /* NaN without draws */
+    mrv_pf_stat *progress; /* per year: counted towards it up to the year */
+    double p_target;       /* NaN without draws */
     /* corresponding adjustments for the NDC's target year, signed (host
     ** +, buyer -), by each method; ndc.method is the Party's */
     bool has_ndc;
