@@ -901,7 +901,6 @@ mrv_status mrv_pf_run_new(const char *path, const mrv_pf_options *opt,
         return MRV_ENOMEM;
     }
     mrv_status st = prepare(r, path, opt, d);
-    if (st == MRV_OK && opt->ready) st = opt->ready(opt->ready_ud, r->pf, d);
     mrv__pfcols L = {0};
     mrv__pfmap *M = NULL;
     size_t ntp = 0;
@@ -928,6 +927,9 @@ mrv_status mrv_pf_run_new(const char *path, const mrv_pf_options *opt,
         }
         if (st == MRV_OK && !workers_new(&W, nt, ns, nc, nv)) st = MRV_ENOMEM;
     }
+    /* Every input is read and checked (shards too): now the output
+    ** folder, before any draw. */
+    if (st == MRV_OK && opt->ready) st = opt->ready(opt->ready_ud, r->pf, d);
     /* The ledgers: central, or from every draw where the rule reads
     ** their spread. */
     for (size_t i = 0; st == MRV_OK && i < r->nprojects; i++) {

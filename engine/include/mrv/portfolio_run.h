@@ -54,8 +54,9 @@ typedef struct mrv_pf_options {
     uint64_t seed;
     unsigned threads;       /* 0: all cores */
     const char *draws_from; /* a folder of shard files, or NULL */
-    /* Called once the portfolio and its projects are bound, before any
-    ** draw: 'mrv portfolio' checks its output folder there. */
+    /* Called once every input is read and checked (the portfolio, its
+    ** projects, its memory, its shards), before any draw: 'mrv
+    ** portfolio' checks its output folder there. */
     mrv_status (*ready)(void *ud, const mrv_portfolio *pf, mrv_diag *diag);
     void *ready_ud;
 } mrv_pf_options;
