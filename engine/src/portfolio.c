@@ -274,9 +274,10 @@ static void load_target(loader *L, const mrv_ynode *n, mrv_pf_target *t)
                   period->n);
         ok = false;
     } else {
-        bool years =
-            get_year(L, period->vals[0], "the first year of 'period'",
-                     &t->from) &
+        /* Both read, so that both are reported. */
+        bool years = get_year(L, period->vals[0], "the first year of 'period'",
+                              &t->from);
+        years &=
             get_year(L, period->vals[1], "the last year of 'period'", &t->to);
         ok &= years;
         if (years && t->from > t->to) {
@@ -307,9 +308,9 @@ static void load_ndc(loader *L, const mrv_ynode *n, mrv_pf_ndc *x)
                     *m = mrv_ymap_get(n, "method");
     bool years = y && get_year(L, y, "the NDC 'year'", &x->year);
     years &= f && get_year(L, f, "the NDC's 'first' year", &x->first);
-    bool ok =
-        years & (m && mrv__get_enum(m, "the NDC 'method'", mrv_ca_method_names,
-                                    MRV_NCA, &k, L->d));
+    bool ok = m && mrv__get_enum(m, "the NDC 'method'", mrv_ca_method_names,
+                                 MRV_NCA, &k, L->d);
+    ok &= years;
     if (years && x->first > x->year) {
         mrv_error(L->d, f->pos, MRV_EDOMAIN,
                   "the NDC's implementation period starts in %d, after its "

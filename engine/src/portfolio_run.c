@@ -544,8 +544,8 @@ static void main_block(pool *pl, unsigned t, uint64_t blk)
                 ok &= add_to(&cb[m->trans[v] * BLK + j], b);
                 if (m->counted[v]) c += b;
             }
-            ok &= add_to(&cb[m->issued * BLK + j], itot) &
-                  add_to(&cb[m->kept * BLK + j], ktot);
+            ok &= add_to(&cb[m->issued * BLK + j], itot);
+            ok &= add_to(&cb[m->kept * BLK + j], ktot);
             if (m->tslot != SIZE_MAX) con[m->tslot * BLK + j] = c;
         }
     }
