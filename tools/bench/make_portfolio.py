@@ -56,10 +56,13 @@ host: %s
 crediting_period: {first: 2021, last: 2040}
 dimensions:
   fleet: [commuter, commercial]
+  cpa: [main]
 parameters:
+  SSC_ROUTE: large_scale
   D:
-    commuter: %s
-    commercial: %s
+    main:
+      commuter: %s
+      commercial: %s
   S:     {value: %.3f, uncertainty: {dist: triangular, min: 0.88, max: 0.98}}
   U:     {value: 0.90, uncertainty: {dist: triangular, min: 0.80, max: 0.97}}
   DD:    {value: {commuter: %d, commercial: %d}, uncertainty: {dist: normal, sd: 0.15, relative: true}}

@@ -14,7 +14,7 @@ _mrv() {
     local prev=${COMP_WORDS[COMP_CWORD - 1]}
     COMPREPLY=()
     if [ "$COMP_CWORD" -eq 1 ]; then
-        COMPREPLY=($(compgen -W "run allocate check explain verify units
+        COMPREPLY=($(compgen -W "run allocate check explain verify portfolio units
             help version --help --version" -- "$cur"))
         return 0
     fi
@@ -22,23 +22,26 @@ _mrv() {
     local search="--methodologies --factors --help"
     local opts
     case $cmd in
-    run) opts="--out --draws --seed --threads --quiet --json $search" ;;
+    run) opts="--out --draws --seed --threads --quiet --json --portfolio
+        --draws-out --projects $search" ;;
     allocate) opts="--sweep --out --draws --seed --threads --quiet --json
         $search" ;;
     check) opts="--quiet --json $search" ;;
     explain) opts="--vintage --member --depth --json $search" ;;
     verify) opts="--project --allow-paths --threads --quiet --json $search" ;;
+    portfolio) opts="--out --draws --seed --threads --quiet --list
+        --draws-from --projects $search" ;;
     units) opts="--help" ;;
     *) return 0 ;;
     esac
     case $prev in
-    --out | --methodologies | --factors)
+    --out | --methodologies | --factors | --projects | --draws-from)
         local IFS=$'\n'
         compopt -o filenames 2>/dev/null
         COMPREPLY=($(compgen -d -- "$cur"))
         return 0
         ;;
-    --project)
+    --project | --portfolio)
         _mrv_files '*.yaml' "$cur"
         return 0
         ;;
@@ -58,7 +61,7 @@ _mrv() {
     fi
     case $cmd in
     verify) _mrv_files '*.json' "$cur" ;;
-    run | allocate | check | explain) _mrv_files '*.yaml' "$cur" ;;
+    run | allocate | check | explain | portfolio) _mrv_files '*.yaml' "$cur" ;;
     esac
     return 0
 }
