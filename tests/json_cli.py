@@ -181,6 +181,45 @@ def check_check():
        "the document")
 
 
+def check_portfolio():
+    pf = "data/portfolios/korea-2030.yaml"
+    out = os.path.join(TMP, "pf")
+    doc, _ = document(["portfolio", pf, "--draws", "2000", "--out", out], 0)
+    need(doc["out"] == out and doc["files"] == [
+        "portfolio.csv", "targets.csv", "contributions.csv", "ndc.csv",
+        "shared.csv", "aef_actions.csv", "aef_holdings.csv", "report.json",
+        "report.html"], "portfolio: out/files %r" % doc)
+    with open(os.path.join(out, "report.json")) as f:
+        need(doc["report"] == json.load(f),
+             "portfolio: the document's report is not report.json")
+    kor = [p for p in doc["report"]["parties"] if p["code"] == "KOR"][0]
+    rows = read_csv(os.path.join(out, "targets.csv"))
+    row = dict(zip(rows[0], rows[1]))
+    need(row["party"] == "KOR" and
+         float(row["probability"]) == kor["target"]["probability"] and
+         float(row["counted_central"]) == kor["target"]["counted"]["central"],
+         "portfolio: targets.csv %r, report %r" % (row, kor["target"]))
+    ok("portfolio --json: out, files, report.json as the document's report")
+    rc, text, _ = mrv("portfolio", pf, "--list")
+    doc, _ = document(["portfolio", pf, "--list"], 0)
+    need(rc == 0 and ["%s %s" % (p["id"], p["file"]) for p in
+                      doc["projects"]] == text.splitlines() and
+         len(doc["projects"]) == 7, "portfolio --list: %r" % doc)
+    ok("portfolio --list --json: the job list's ids and files")
+    bad = "tests/bad/pf-flows.yaml"
+    doc, err = document(["portfolio", bad, "--out", out], 2)
+    need("report" not in doc and doc["diagnostics"][0]["line"] == 7,
+         "portfolio: %r" % doc)
+    ok("portfolio --json of a bad portfolio: exit 2 and the errors")
+    # check reads a portfolio file and finds what the run finds first.
+    cdoc, _ = document(["check", pf, bad], 2)
+    need(cdoc["files"] == [{"path": pf, "ok": True},
+                           {"path": bad, "ok": False}] and
+         cdoc["diagnostics"] == doc["diagnostics"],
+         "check of portfolios: %r" % cdoc)
+    ok("check --json of portfolios: the run's diagnostics, nothing run")
+
+
 def check_explain():
     doc, _ = document(["explain", "data/projects/cambodia-emotorcycles.yaml",
                        "ER", "--vintage", "2027"], 0)
@@ -335,6 +374,11 @@ def under_pty(args):
 
 def check_progress():
     proj = slow_project()
+    pf = os.path.join(TMP, "slow-pf.yaml")
+    with open(pf, "w") as f:
+        f.write("portfolio: slow\nmonte_carlo: {draws: 100000, seed: 1}\n"
+                "projects:\n  - project: slow.yaml\n    allocation: "
+                "{host: KHM, buyer: KOR, split: {buyer_share: 0.5}}\n")
     args = ["run", proj, "--threads", "1", "--out", os.path.join(TMP, "slow")]
     rc, out, shown = under_pty(args)
     need(rc == 0, "progress: exit %d: %s" % (rc, shown))
@@ -352,6 +396,22 @@ def check_progress():
     need(rc == 0 and "Monte Carlo:" not in err and "Monte Carlo:" not in out,
          "progress: shown on a pipe: %r" % err)
     ok("no progress with --quiet or when stderr is a pipe")
+    # The portfolio's draws and a shard's show theirs the same way.
+    for args in (["portfolio", pf, "--threads", "1", "--out",
+                  os.path.join(TMP, "slow-pf")],
+                 ["run", proj, "--portfolio", pf, "--threads", "1",
+                  "--draws-out", os.path.join(TMP, "slow.mrvd")]):
+        rc, out, shown = under_pty(args + ["--json"])
+        need(rc == 0 and re.search(r"\rMonte Carlo: [0-9,]+ of 100,000 "
+                                   r"draws", shown) and
+             "Monte Carlo:" not in out, "progress: %s: %r" % (args[0], shown))
+        json.loads(out)
+        rc, out, shown = under_pty(args + ["--quiet"])
+        need(rc == 0 and "Monte Carlo:" not in shown and out == "",
+             "progress with --quiet: %s" % args[0])
+        rc, out, err = mrv(*args)
+        need(rc == 0 and "Monte Carlo:" not in err, "progress on a pipe")
+    ok("progress of a portfolio and of a shard, not with --quiet or a pipe")
 
 
 def main():
@@ -362,6 +422,7 @@ def main():
         check_run()
         check_allocate()
         check_check()
+        check_portfolio()
         check_explain()
         check_verify()
         check_usage()

@@ -242,12 +242,15 @@ static const char usage_verify[] =
     "report, a recorded path refused, or a --project that cannot be read\n";
 
 static const char usage_check[] =
-    "usage: mrv check FILE... [--methodologies DIR] [--factors DIR] "
-    "[--json]\n"
+    "usage: mrv check FILE... [--methodologies DIR] [--factors DIR]\n"
+    "                 [--projects DIR] [--json]\n"
     "\n"
-    "Loads each file (methodology, project or factor table, recognised by\n"
-    "its top-level key), checks its schema, units and formulas, and for a\n"
-    "project binds and compiles it against its methodology, without\n"
+    "Loads each file (methodology, project, factor table or portfolio,\n"
+    "recognised by its top-level key), checks its schema, units and\n"
+    "formulas, for a project binds and compiles it against its\n"
+    "methodology, and for a portfolio does so for every project it names\n"
+    "(found by id on the --projects folders, then the defaults) and checks\n"
+    "its targets, shared inputs and AEF section against them, without\n"
     "evaluating anything.  Prints every error found; with --json one JSON\n"
     "document on stdout.\n";
 
@@ -399,8 +402,8 @@ static bool default_dirs(cli *c, const char *sub_repo, const char *sub_share,
 /* The commands that print one JSON document with --json. */
 static bool takes_json(const char *cmd)
 {
-    static const char *const cmds[] = {"run", "allocate", "check", "explain",
-                                       "verify"};
+    static const char *const cmds[] = {"run",     "allocate", "check",
+                                       "explain", "verify",   "portfolio"};
     for (size_t i = 0; i < sizeof cmds / sizeof *cmds; i++)
         if (strcmp(cmd, cmds[i]) == 0) return true;
     return false;
@@ -423,13 +426,16 @@ static int parse_args(cli *c, int argc, char **argv)
         bool verify = strcmp(c->cmd, "verify") == 0;
         bool project = verify && strcmp(a, "--project") == 0;
         /* --portfolio and --draws-out belong to 'run', --draws-from and
-        ** --list to 'portfolio', --projects to both. */
+        ** --list to 'portfolio', --projects to both and to 'check' (for
+        ** a portfolio file's projects). */
         bool is_run = strcmp(c->cmd, "run") == 0;
         bool is_pf = strcmp(c->cmd, "portfolio") == 0;
+        bool is_check = strcmp(c->cmd, "check") == 0;
         bool pfopt = is_run && strcmp(a, "--portfolio") == 0;
         bool dout = is_run && strcmp(a, "--draws-out") == 0;
         bool dfrom = is_pf && strcmp(a, "--draws-from") == 0;
-        bool projects = (is_run || is_pf) && strcmp(a, "--projects") == 0;
+        bool projects =
+            (is_run || is_pf || is_check) && strcmp(a, "--projects") == 0;
         bool takes = strcmp(a, "--out") == 0 ||
                      strcmp(a, "--methodologies") == 0 ||
                      strcmp(a, "--factors") == 0 || strcmp(a, "--draws") == 0 ||
@@ -754,13 +760,13 @@ typedef struct written {
     bool sweep;
 } written;
 
-static void json_written(FILE *f, const void *arg)
+/* '"out": DIR, "files": [NAME...]' from the list "a, b, c". */
+static void json_out_files(FILE *f, const char *dir, const char *names)
 {
-    const written *w = arg;
     fputs(",\n  \"out\": ", f);
-    mrv_json_str(f, w->dir);
+    mrv_json_str(f, dir);
     fputs(", \"files\": [", f);
-    for (const char *p = w->names; *p;) {
+    for (const char *p = names; *p;) {
         size_t n = strcspn(p, ",");
         char name[128];
         snprintf(name, sizeof name, "%.*s", (int)n, p);
@@ -771,19 +777,38 @@ static void json_written(FILE *f, const void *arg)
             p += strspn(p, ", ");
         }
     }
-    fputs("],\n  \"report\": ", f);
-    /* report.json as the file has it, but for its last line break. */
+    fputs("]", f);
+}
+
+/* '"report": DOCUMENT': report.json as write(arg, FILE) writes the file,
+** but for its last line break. */
+static void json_report(FILE *f, bool (*write)(const void *, FILE *),
+                        const void *arg)
+{
+    fputs(",\n  \"report\": ", f);
     char *text = NULL;
     size_t len = 0;
     FILE *m = open_memstream(&text, &len);
-    bool ok = m && mrv_report_json(w->run, m);
+    bool ok = m && write(arg, m);
     if (m && fclose(m) != 0) ok = false;
     while (ok && len && text[len - 1] == '\n') len--;
     if (ok)
         fwrite(text, 1, len, f);
     else
-        mrv_report_json(w->run, f); /* no memory to trim it: as it is */
+        write(arg, f); /* no memory to trim it: as it is */
     free(text);
+}
+
+static bool run_report_json(const void *run, FILE *f)
+{
+    return mrv_report_json(run, f);
+}
+
+static void json_written(FILE *f, const void *arg)
+{
+    const written *w = arg;
+    json_out_files(f, w->dir, w->names);
+    json_report(f, run_report_json, w->run);
     if (!w->sweep) return;
     fputs(",\n  \"sweep\": ", f);
     if (w->run->sweep)
@@ -809,6 +834,13 @@ static mrv_pf_options pf_options(const cli *c)
     return o;
 }
 
+/* The JSON of a shard: the file written. */
+static void json_shard(FILE *f, const void *arg)
+{
+    fputs(",\n  \"shard\": ", f);
+    mrv_json_str(f, arg);
+}
+
 /* 'mrv run PROJECT --portfolio P --draws-out FILE': one shard. */
 static int cmd_shard(cli *c)
 {
@@ -824,10 +856,14 @@ static int cmd_shard(cli *c)
     mrv_diag *d = mrv_diag_new();
     if (!d) return out_of_memory();
     mrv_pf_options o = pf_options(c);
+    progress_state ps;
+    o.progress = progress_for(c, &ps);
     mrv_status st =
         mrv_pf_shard_write(c->portfolio, c->files[0], c->draws_out, &o, d);
-    if (st == MRV_OK && !c->quiet) printf("wrote %s\n", c->draws_out);
-    return finish(c, d, st);
+    if (st == MRV_OK && !c->quiet && !c->json)
+        printf("wrote %s\n", c->draws_out);
+    payload p = {st == MRV_OK ? json_shard : NULL, c->draws_out};
+    return finish_with(c, d, st, &p, 0);
 }
 
 static int cmd_run(cli *c)
@@ -867,6 +903,64 @@ static mrv_status check_pf_dir(void *ud, const mrv_portfolio *pf, mrv_diag *d)
     return mrv_pf_check_dir(c->dir, d);
 }
 
+/* The JSON of 'portfolio --list': "projects": [{"id", "file"}...], from
+** the job list's lines "ID PATH" (an id has no space; a path may), cut
+** into strings in place. */
+static void json_jobs(FILE *f, const void *arg)
+{
+    char *p = (char *)arg;
+    fputs(",\n  \"projects\": [", f);
+    bool any = *p != '\0';
+    for (bool first = true; *p; first = false) {
+        char *eol = p + strcspn(p, "\n"), *sp = p + strcspn(p, " \n");
+        bool more = *eol != '\0';
+        *eol = '\0';
+        char *file = sp < eol ? sp + 1 : eol;
+        *sp = '\0';
+        fputs(first ? "\n    {\"id\": " : ",\n    {\"id\": ", f);
+        mrv_json_str(f, p);
+        fputs(", \"file\": ", f);
+        mrv_json_str(f, file);
+        fputc('}', f);
+        p = more ? eol + 1 : eol;
+    }
+    fputs(any ? "\n  ]" : "]", f);
+}
+
+static int list_projects(cli *c, const mrv_pf_options *o, mrv_diag *d)
+{
+    if (!c->json) return finish(c, d, mrv_pf_list(c->files[0], o, stdout, d));
+    char *text = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&text, &len);
+    mrv_status st = m ? mrv_pf_list(c->files[0], o, m, d) : MRV_ENOMEM;
+    if (m && fclose(m) != 0 && st == MRV_OK) st = MRV_ENOMEM;
+    payload p = {st == MRV_OK && text ? json_jobs : NULL, text};
+    int rc = finish_with(c, d, st, &p, 0);
+    free(text);
+    return rc;
+}
+
+/* The JSON of 'portfolio': where the files went, which, and the
+** report.json document. */
+typedef struct pf_written {
+    const char *dir;
+    const char *names;
+    const mrv_pf_run *run;
+} pf_written;
+
+static bool pf_report_json(const void *r, FILE *f)
+{
+    return mrv_pf_json(r, f);
+}
+
+static void json_pf_written(FILE *f, const void *arg)
+{
+    const pf_written *w = arg;
+    json_out_files(f, w->dir, w->names);
+    json_report(f, pf_report_json, w->run);
+}
+
 static int cmd_portfolio(cli *c)
 {
     if (c->help) {
@@ -879,20 +973,25 @@ static int cmd_portfolio(cli *c)
     mrv_diag *d = mrv_diag_new();
     if (!d) return out_of_memory();
     mrv_pf_options o = pf_options(c);
-    if (c->list) return finish(c, d, mrv_pf_list(c->files[0], &o, stdout, d));
+    if (c->list) return list_projects(c, &o, d);
     o.ready = check_pf_dir;
     o.ready_ud = c;
+    progress_state ps;
+    o.progress = progress_for(c, &ps);
     mrv_pf_run *r = NULL;
     mrv_status st = mrv_pf_run_new(c->files[0], &o, &r, d);
     if (st != MRV_OK) return finish(c, d, st);
     char names[512];
     st = mrv_pf_write(r, c->dir, names, sizeof names, d);
-    if (st == MRV_OK && !c->quiet) {
+    if (st == MRV_OK && !c->quiet && !c->json) {
         mrv_pf_print(r, stdout);
         printf("\nwrote into %s/: %s\n", c->dir, names);
     }
+    pf_written w = {c->dir, names, r};
+    payload p = {st == MRV_OK ? json_pf_written : NULL, &w};
+    int rc = finish_with(c, d, st, &p, 0);
     mrv_pf_run_free(r);
-    return finish(c, d, st);
+    return rc;
 }
 
 static int cmd_allocate(cli *c)
@@ -1049,8 +1148,11 @@ static int cmd_check(cli *c)
     if (!d) return out_of_memory();
     mrv_status worst = MRV_OK;
     bool ok[MRV_CLI_MAX_FILES];
+    /* A portfolio file is checked with its projects, found as 'mrv
+    ** portfolio' finds them. */
+    mrv_pf_options o = pf_options(c);
     for (size_t i = 0; i < c->nfiles; i++) {
-        mrv_status st = mrv_check_file(c->files[i], &c->opt.search, d);
+        mrv_status st = mrv_pf_check_file(c->files[i], &o, d);
         ok[i] = st == MRV_OK;
         if (st == MRV_OK && !c->quiet && !c->json)
             printf("%s: ok\n", c->files[i]);

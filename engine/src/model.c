@@ -33,6 +33,7 @@ mrv_filekind mrv_model_kind(const mrv_ydoc *doc)
         return MRV_FILE_METHODOLOGY;
     if (mrv_ymap_get(doc->root, "project")) return MRV_FILE_PROJECT;
     if (mrv_ymap_get(doc->root, "table")) return MRV_FILE_TABLE;
+    if (mrv_ymap_get(doc->root, "portfolio")) return MRV_FILE_PORTFOLIO;
     return MRV_FILE_UNKNOWN;
 }
 

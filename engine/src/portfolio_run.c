@@ -92,6 +92,11 @@ struct pool {
     void *ud;
     uint64_t n;
     atomic_uint_fast64_t next;
+    /* Items are blocks of 'draws' draws: 'progress' (NULL: nobody) is
+    ** told after each one the calling thread finishes, as mc.h says. */
+    const mrv_progress *progress;
+    uint64_t draws;
+    atomic_uint_fast64_t finished;
 };
 
 typedef struct pool_arg {
@@ -106,6 +111,12 @@ static void *pool_main(void *arg)
         uint64_t it = atomic_fetch_add(&a->pl->next, 1);
         if (it >= a->pl->n) break;
         a->pl->fn(a->pl, a->t, it);
+        const mrv_progress *pg = a->pl->progress;
+        if (!pg) continue;
+        uint64_t done = (atomic_fetch_add(&a->pl->finished, 1) + 1) * BLK;
+        if (a->t == 0)
+            pg->fn(pg->ud, done < a->pl->draws ? done : a->pl->draws,
+                   a->pl->draws);
     }
     return NULL;
 }
@@ -120,12 +131,14 @@ static void pool_run(pool *pl, unsigned nt, pool_fn fn, uint64_t n)
     pl->fn = fn;
     pl->n = n;
     atomic_store(&pl->next, 0);
+    atomic_store(&pl->finished, 0);
     for (unsigned t = 0; t < nt; t++) args[t] = (pool_arg){pl, t};
     for (unsigned t = 1; t < nt && (uint64_t)t < n; t++)
         started[t] = pthread_create(&tid[t], NULL, pool_main, &args[t]) == 0;
     pool_main(&args[0]);
     for (unsigned t = 1; t < nt; t++)
         if (started[t]) pthread_join(tid[t], NULL);
+    if (pl->progress) pl->progress->fn(pl->progress->ud, pl->draws, pl->draws);
 }
 
 /* ---- 1. bind ----------------------------------------------------------- */
@@ -139,23 +152,26 @@ void mrv_pf_run_free(mrv_pf_run *r)
 }
 
 /* The run options a project of the portfolio is bound with: its central
-** case only; the portfolio draws. */
-static mrv_options project_options(const mrv_pf_options *opt)
+** case only (the portfolio draws), or, for 'mrv check', nothing
+** evaluated at all. */
+static mrv_options project_options(const mrv_pf_options *opt, bool lower_only)
 {
     mrv_options o;
     memset(&o, 0, sizeof o);
     o.search = opt->search;
     o.central_only = true;
+    o.lower_only = lower_only;
     return o;
 }
 
 static mrv_status bind_project(mrv_pf_run *r, size_t i,
-                               const mrv_pf_options *opt, mrv_diag *d)
+                               const mrv_pf_options *opt, bool lower_only,
+                               mrv_diag *d)
 {
     mrv_pf_project *P = &r->projects[i];
     const mrv_pf_entry *e = &r->pf->entries[i];
     P->entry = e;
-    mrv_options o = project_options(opt);
+    mrv_options o = project_options(opt, lower_only);
     mrv_status st = mrv_run_new(e->path, &o, &P->run, d);
     if (st != MRV_OK) {
         mrv_note(d, e->node->pos, "in project '%s' of the portfolio", e->ref);
@@ -753,10 +769,14 @@ static mrv_status check_memory(const mrv_pf_run *r, const mrv__pfcols *L,
                      (unsigned long long)fit);
 }
 
-/* Binds, keys and checks: everything before a draw. */
+/* Binds, keys and checks: everything before a draw.  'lower_only':
+** the projects are bound and lowered, not evaluated ('mrv check'). */
 static mrv_status prepare(mrv_pf_run *r, const char *path,
-                          const mrv_pf_options *opt, mrv_diag *d)
+                          const mrv_pf_options *opt, bool lower_only,
+                          mrv_diag *d)
 {
+    /* The sink may hold other files' errors ('mrv check A B'). */
+    size_t errs = mrv_diag_error_count(d);
     mrv_status st = mrv_portfolio_load(path, opt->project_dirs,
                                        opt->nproject_dirs, r->arena, &r->pf, d);
     if (st != MRV_OK) return st;
@@ -770,7 +790,7 @@ static mrv_status prepare(mrv_pf_run *r, const char *path,
     if (!r->path || !r->projects) return MRV_ENOMEM;
     r->nprojects = pf->nentries;
     for (size_t i = 0; i < r->nprojects; i++) {
-        mrv_status s = bind_project(r, i, opt, d);
+        mrv_status s = bind_project(r, i, opt, lower_only, d);
         if (s != MRV_OK && st == MRV_OK) st = s;
         if (s == MRV_ENOMEM) return s;
     }
@@ -778,7 +798,7 @@ static mrv_status prepare(mrv_pf_run *r, const char *path,
     st = mrv__pf_keys(r, d);
     if (st == MRV_OK) st = parties(r, d);
     if (st == MRV_OK) st = check_aef(r, d);
-    if (st == MRV_OK && mrv_diag_error_count(d) > 0) st = mrv_diag_status(d);
+    if (st == MRV_OK && mrv_diag_error_count(d) > errs) st = mrv_diag_status(d);
     return st;
 }
 
@@ -840,7 +860,10 @@ static mrv_status run_draws(mrv_pf_run *r, const mrv_pf_options *opt,
     }
     if (st == MRV_OK) {
         pl->ud = &x;
+        pl->progress = opt->progress.fn ? &opt->progress : NULL;
+        pl->draws = n;
         pool_run(pl, nt, main_block, (n + BLK - 1) / BLK);
+        pl->progress = NULL;
         failure first = {0};
         bool over = false;
         for (unsigned t = 0; t < nt; t++) {
@@ -874,7 +897,6 @@ static mrv_status run_draws(mrv_pf_run *r, const mrv_pf_options *opt,
         mrv__pf_central(r, M, cen);
         st = mrv__pf_statistics(r, L, M, x.cols, cen, sums);
     }
-    (void)opt;
     free(cen);
     free(sums);
     for (unsigned t = 0; t < nt; t++) {
@@ -900,7 +922,7 @@ mrv_status mrv_pf_run_new(const char *path, const mrv_pf_options *opt,
         free(r);
         return MRV_ENOMEM;
     }
-    mrv_status st = prepare(r, path, opt, d);
+    mrv_status st = prepare(r, path, opt, false, d);
     mrv__pfcols L = {0};
     mrv__pfmap *M = NULL;
     size_t ntp = 0;
@@ -914,6 +936,7 @@ mrv_status mrv_pf_run_new(const char *path, const mrv_pf_options *opt,
     source *src = NULL;
     workers W = {0};
     pool pl;
+    memset(&pl, 0, sizeof pl);
     unsigned nt = thread_count(opt->threads);
     if (st == MRV_OK) st = check_memory(r, &L, &nt, d);
     if (st == MRV_OK && r->draws > 0) {
@@ -965,6 +988,52 @@ mrv_status mrv_pf_run_new(const char *path, const mrv_pf_options *opt,
     }
     *out = r;
     return MRV_OK;
+}
+
+/* ---- checks without a run ---------------------------------------------- */
+
+mrv_status mrv_pf_check(const char *path, const mrv_pf_options *opt,
+                        mrv_diag *d)
+{
+    mrv_pf_run *r = calloc(1, sizeof *r);
+    if (!r || !(r->arena = mrv_arena_new(NULL, NULL))) {
+        free(r);
+        return MRV_ENOMEM;
+    }
+    mrv_status st = prepare(r, path, opt, true, d);
+    mrv__pfcols L = {0};
+    if (st == MRV_OK) {
+        mrv__pf_span(r);
+        if (!mrv__pf_layout_make(r, &L)) st = MRV_ENOMEM;
+    }
+    /* The draws' memory is refused before the run as by it. */
+    unsigned nt = 1;
+    if (st == MRV_OK) st = check_memory(r, &L, &nt, d);
+    if (st == MRV_OK && mrv_diag_status(d) == MRV_ENOMEM) st = MRV_ENOMEM;
+    if (st == MRV_OK && mrv_arena_failed(r->arena)) st = MRV_ENOMEM;
+    mrv_pf_run_free(r);
+    return st;
+}
+
+mrv_status mrv_pf_check_file(const char *path, const mrv_pf_options *opt,
+                             mrv_diag *d)
+{
+    /* A quick look at the top-level keys decides; a file that does not
+    ** even read is reported by mrv_check_file, as any other. */
+    mrv_arena *a = mrv_arena_new(NULL, NULL);
+    mrv_diag *quiet = mrv_diag_new();
+    if (!a || !quiet) {
+        mrv_arena_free(a);
+        mrv_diag_free(quiet);
+        return MRV_ENOMEM;
+    }
+    const mrv_ydoc *doc = NULL;
+    bool pf = mrv_yaml_load_file(path, a, &doc, quiet) == MRV_OK &&
+              mrv_model_kind(doc) == MRV_FILE_PORTFOLIO;
+    mrv_arena_free(a);
+    mrv_diag_free(quiet);
+    return pf ? mrv_pf_check(path, opt, d)
+              : mrv_check_file(path, &opt->search, d);
 }
 
 /* ---- shards and lists -------------------------------------------------- */
@@ -1075,7 +1144,7 @@ mrv_status mrv_pf_shard_write(const char *portfolio_path,
         P = &r->projects[0];
         r->nprojects = 1;
         P->entry = &pf->entries[ei];
-        mrv_options o = project_options(opt);
+        mrv_options o = project_options(opt, false);
         st = mrv_run_new(project_path, &o, &P->run, d);
     }
     if (st == MRV_OK) {
@@ -1120,9 +1189,12 @@ mrv_status mrv_pf_shard_write(const char *portfolio_path,
     if (st == MRV_OK) st = mrv_drawfile_create(out, &h, &x.out, d);
     if (st == MRV_OK) {
         pool pl;
+        memset(&pl, 0, sizeof pl);
         x.src = &src;
         x.W = &W;
         pl.ud = &x;
+        pl.progress = opt->progress.fn ? &opt->progress : NULL;
+        pl.draws = r->draws;
         pool_run(&pl, nt, shard_block, (r->draws + BLK - 1) / BLK);
         failure first = {0};
         bool wfail = false;

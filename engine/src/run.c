@@ -591,6 +591,14 @@ mrv_status mrv_run_new(const char *path, const mrv_options *opt, mrv_run **out,
         return MRV_ENOMEM;
     }
     if (opt->ready) st = opt->ready(opt->ready_ud, run->bound, d);
+    if (st == MRV_OK && opt->lower_only) {
+        /* Nothing to evaluate; a warning lost to memory still fails. */
+        st = mrv_diag_status(d) == MRV_ENOMEM ? MRV_ENOMEM : MRV_OK;
+        if (st == MRV_OK) {
+            *out = run;
+            return MRV_OK;
+        }
+    }
     if (st == MRV_OK) st = run_central(run, d);
     if (st == MRV_OK) st = run_equations(run, lw.trail, d);
     if (st == MRV_OK) {
@@ -679,12 +687,21 @@ mrv_status mrv_check_file(const char *path, const mrv_search *search,
         mrv_bound_free(b);
         break;
     }
+    case MRV_FILE_PORTFOLIO: {
+        /* Its projects are found on a search path this call does not
+        ** have: the portfolio module checks it (mrv_pf_check). */
+        mrv_srcpos at = doc->root->pos;
+        st = mrv_error(d, at, MRV_ESCHEMA,
+                       "a portfolio file: check it with 'mrv check', which "
+                       "finds its projects, or 'mrv portfolio'");
+        break;
+    }
     case MRV_FILE_UNKNOWN: {
         mrv_srcpos at = {path, 1, 1};
         if (doc->root) at = doc->root->pos;
         st = mrv_error(d, at, MRV_ESCHEMA,
                        "not an mrv file: expected a top-level 'methodology', "
-                       "'project' or 'table' key");
+                       "'project', 'table' or 'portfolio' key");
         break;
     }
     }

@@ -7,7 +7,8 @@
 ** in both, a project's own input another in each, a declared shared
 ** input one for its group, and an entry of the same id with other
 ** numbers (a project's own table) an id of its own; a shard file read
-** back bit for bit, and its header checked.  Whole runs (threads,
+** back bit for bit, and its header checked; mrv_pf_check finds what
+** the run finds first and evaluates nothing.  Whole runs (threads,
 ** shards, the AEF) are compared by tests/run-portfolio.
 */
 #include "testutil.h"
@@ -21,6 +22,7 @@
 #include "fixture.h"
 #include "ndc.h"
 #include "portfolio_run.h"
+#include "run.h"
 
 /* ---- NDC methods -------------------------------------------------------- */
 
@@ -264,6 +266,64 @@ static void test_portfolio_keys(void **state)
     pf_free(&fx);
 }
 
+/* ---- mrv check of a portfolio ------------------------------------------ */
+
+/* mrv_pf_check finds what the run finds before its first draw and
+** evaluates nothing: a project whose central case divides by zero passes
+** the check and fails the run.  mrv_pf_check_file sends other files to
+** mrv_check_file, which refuses a portfolio it cannot search for. */
+static void test_portfolio_check(void **state)
+{
+    (void)state;
+    pf_fx fx;
+    pf_make(&fx);
+    free(fx_write(fx.dir, "m0.yaml",
+                  "methodology: pft0\n"
+                  "parameters:\n"
+                  "  A: {unit: t}\n"
+                  "  Z: {unit: t}\n"
+                  "  K: {unit: tCO2e}\n"
+                  "equations:\n"
+                  "  BE: {unit: tCO2e, formula: \"K * A / (A - Z)\"}\n"
+                  "  PE: {unit: tCO2e, formula: \"0\"}\n"
+                  "  LE: {unit: tCO2e, formula: \"0\"}\n"
+                  "  ER: {unit: tCO2e, formula: \"BE - PE - LE\"}\n"
+                  "results: {baseline: BE, project: PE, leakage: LE, "
+                  "reductions: ER}\n"));
+    free(fx_write(fx.dir, "p0.yaml",
+                  "project: p0\nmethodology: ./m0.yaml\nhost: KHM\n"
+                  "crediting_period: {first: 2025, last: 2026}\n"
+                  "parameters:\n"
+                  "  A: {value: 100, uncertainty: {dist: normal, sd: 10}}\n"
+                  "  Z: 100\n"
+                  "  K: 1\n"
+                  "allocation: {buyer: KOR, split: {buyer_share: 0.5}}\n"));
+    char *zero =
+        fx_write(fx.dir, "pf0.yaml", "portfolio: zero\nprojects: [p0.yaml]\n");
+    mrv_pf_options o = options();
+    mrv_diag *d = mrv_diag_new();
+    assert_int_equal(mrv_pf_check(fx.path, &o, d), MRV_OK);
+    assert_int_equal(mrv_diag_error_count(d), 0);
+    assert_int_equal(mrv_pf_check(zero, &o, d), MRV_OK);
+    assert_int_equal(mrv_diag_error_count(d), 0);
+    mrv_pf_run *r = NULL;
+    assert_int_not_equal(mrv_pf_run_new(zero, &o, &r, d), MRV_OK);
+    assert_null(r);
+    assert_true(mrv_diag_error_count(d) > 0);
+    /* An earlier file's errors do not fail the next one. */
+    assert_int_equal(mrv_pf_check_file(fx.path, &o, d), MRV_OK);
+    char *m = fx_path(fx.dir, "m.yaml");
+    assert_int_equal(mrv_pf_check_file(m, &o, d), MRV_OK);
+    mrv_diag_free(d);
+    d = mrv_diag_new();
+    assert_int_equal(mrv_check_file(fx.path, &o.search, d), MRV_ESCHEMA);
+    fx_expect_error(d, 1, 1, "a portfolio file");
+    mrv_diag_free(d);
+    free(m);
+    free(zero);
+    pf_free(&fx);
+}
+
 /* ---- shard files ------------------------------------------------------- */
 
 static void test_portfolio_drawfile_roundtrip(void **state)
@@ -356,6 +416,7 @@ int main(void)
         cmocka_unit_test(test_portfolio_ndc_methods),
         cmocka_unit_test(test_portfolio_file),
         cmocka_unit_test(test_portfolio_keys),
+        cmocka_unit_test(test_portfolio_check),
         cmocka_unit_test(test_portfolio_drawfile_roundtrip),
         cmocka_unit_test(test_portfolio_drawfile_refuses),
     };

@@ -26,10 +26,10 @@ _mrv() {
         --draws-out --projects $search" ;;
     allocate) opts="--sweep --out --draws --seed --threads --quiet --json
         $search" ;;
-    check) opts="--quiet --json $search" ;;
+    check) opts="--quiet --json --projects $search" ;;
     explain) opts="--vintage --member --depth --json $search" ;;
     verify) opts="--project --allow-paths --threads --quiet --json $search" ;;
-    portfolio) opts="--out --draws --seed --threads --quiet --list
+    portfolio) opts="--out --draws --seed --threads --quiet --json --list
         --draws-from --projects $search" ;;
     units) opts="--help" ;;
     *) return 0 ;;

@@ -285,7 +285,8 @@ typedef enum mrv_filekind {
     MRV_FILE_UNKNOWN,
     MRV_FILE_METHODOLOGY,
     MRV_FILE_PROJECT,
-    MRV_FILE_TABLE
+    MRV_FILE_TABLE,
+    MRV_FILE_PORTFOLIO
 } mrv_filekind;
 mrv_filekind mrv_model_kind(const mrv_ydoc *doc);
 

@@ -41,6 +41,7 @@
 #include <stdint.h>
 
 #include "diag.h"
+#include "mc.h"
 #include "portfolio_result.h"
 
 /* Options of a portfolio run. */
@@ -59,6 +60,9 @@ typedef struct mrv_pf_options {
     ** portfolio' checks its output folder there. */
     mrv_status (*ready)(void *ud, const mrv_portfolio *pf, mrv_diag *diag);
     void *ready_ud;
+    /* Told how far the draws have come (mc.h): the portfolio's draws, or
+    ** a shard's; {NULL}: no one is told. */
+    mrv_progress progress;
 } mrv_pf_options;
 
 /* Runs the portfolio at 'path'.  On success sets *out and returns
@@ -67,6 +71,23 @@ typedef struct mrv_pf_options {
 mrv_status mrv_pf_run_new(const char *path, const mrv_pf_options *opt,
                           mrv_pf_run **out, mrv_diag *diag);
 void mrv_pf_run_free(mrv_pf_run *r);
+
+/* 'mrv check PORTFOLIO.yaml': everything mrv_pf_run_new checks before
+** its first draw, with the same positioned errors: the file, every
+** project found, bound, compiled and lowered with its agreement (its own
+** or the one assumed), the keys and shared groups, the Parties' targets,
+** keep shares and NDCs against the flows, the AEF section, and the
+** memory the draws need.  Nothing is evaluated: what only evaluating
+** finds (a non-finite value in a project's central case) is left to the
+** run, as 'mrv check' leaves it for a project.  Shards are not read. */
+mrv_status mrv_pf_check(const char *path, const mrv_pf_options *opt,
+                        mrv_diag *diag);
+
+/* 'mrv check FILE' for any file: a portfolio file (a top-level
+** 'portfolio' key) by mrv_pf_check, any other by mrv_check_file (run.h)
+** with opt->search. */
+mrv_status mrv_pf_check_file(const char *path, const mrv_pf_options *opt,
+                             mrv_diag *diag);
 
 /* For 'mrv run PROJECT --portfolio PORTFOLIO --draws-out FILE': binds the
 ** one project at 'project_path' as the portfolio binds it (it must be one

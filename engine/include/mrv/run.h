@@ -44,6 +44,10 @@ typedef struct mrv_options {
     /* The central case and the equations' values only: no draws and no
     ** ledger ('mrv explain'). */
     bool central_only;
+    /* Load, bind, compile and lower, and stop there: nothing is
+    ** evaluated, the statistics stay zero ('mrv check' of a portfolio,
+    ** which needs each project's lowered program but no value). */
+    bool lower_only;
     /* Called once the project is loaded, bound and compiled, before
     ** anything is evaluated, with 'ready_ud': 'mrv run' checks its output
     ** folder there, so a bad --out is found before the Monte Carlo.  A
