@@ -14,7 +14,8 @@ an uncaught exception or a failed load; a main column wider than the
 window (horizontal overflow of the page); a chart missing (every chart
 the run calls for, from its report.json: reductions, emissions, and with
 an allocation the allocation and delivery charts, with sweep.csv the
-sweep, for removals the carbon stock), empty, or wider than the window;
+sweep, for removals the carbon stock; on a portfolio's page each
+buyer's delivery-versus-target chart), empty, or wider than the window;
 and a chart label (SVG text) outside its chart's box, which would be cut
 off.  Prints one line per page and width; exit status 1 on any failure.
 """
@@ -163,10 +164,28 @@ def problems_in_console(events):
     return bad
 
 
+def portfolio_charts(rep):
+    """A portfolio's page: per buyer with a target, the delivery-versus-
+    target chart under the target's heading (and the units on their own
+    scale when the target dwarfs them)."""
+    want = []
+    for p in rep["parties"]:
+        t = p.get("target")
+        if not t:
+            continue
+        when = ("by %d" % t["by"] if "by" in t
+                else "in %d\u2013%d" % tuple(t["period"]))
+        want.append("%s: %s\u202ft %s" % (p["code"], format(t["volume"], ","),
+                                           when))
+    return want
+
+
 def expected_charts(page):
     """The h2 titles of the charts this run must show."""
     d = os.path.dirname(os.path.abspath(page))
     rep = json.load(open(os.path.join(d, "report.json")))
+    if "portfolio" in rep:
+        return portfolio_charts(rep)
     removals = rep["methodology"]["kind"] == "removals"
     want = ["Net removals per vintage" if removals
             else "Reductions per vintage",

@@ -398,6 +398,7 @@ mrv_status mrv__pf_statistics(mrv_pf_run *r, const mrv__pfcols *L,
                 tsq[k] = sdd;
                 column_stat(&w, cum, n, &o->counted);
                 o->p_target = (double)hit / (double)n;
+                o->hits = hit;
             }
         }
         if (o->host) {

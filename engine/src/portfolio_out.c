@@ -494,6 +494,36 @@ size_t mrv_pf_drivers(const mrv_pf_run *r, size_t party, size_t *idx)
     return n;
 }
 
+mrv_pf_reach mrv_pf_reach_of(const mrv_pf_run *r, const mrv_pf_party_out *o)
+{
+    mrv_pf_reach h;
+    double v = (double)o->spec->target.volume; /* > 0: the file's rule */
+    h.cover = o->counted.central / v;
+    h.cover_lower = o->counted.lower / v;
+    h.cover_upper = o->counted.upper / v;
+    if (r->draws == 0)
+        h.verdict = MRV_PF_NO_DRAWS;
+    else if (o->hits == 0)
+        h.verdict = MRV_PF_NEVER;
+    else if (o->hits == r->draws)
+        h.verdict = MRV_PF_ALWAYS;
+    else
+        h.verdict = MRV_PF_SOMETIMES;
+    return h;
+}
+
+const char *mrv_pf_share_text(double share, const char *pct, char *buf,
+                              size_t n)
+{
+    if (!isfinite(share))
+        snprintf(buf, n, "n/a");
+    else if (share > 0 && share < 0.0005)
+        snprintf(buf, n, "less than 0.1%s", pct);
+    else
+        snprintf(buf, n, "%.1f%s", 100 * share, pct);
+    return buf;
+}
+
 /* ---- the printed table ------------------------------------------------- */
 
 static const char *t(double x, char *buf, size_t n)
@@ -514,11 +544,14 @@ void mrv_pf_print(const mrv_pf_run *r, FILE *f)
     char a[48], b[48], c[48], d[48];
     fprintf(f, "Portfolio %s%s%s\n", pf->id, pf->title ? ": " : "",
             pf->title ? pf->title : "");
+    char raw[32], grouped[32];
+    snprintf(raw, sizeof raw, "%llu", (unsigned long long)r->draws);
     fprintf(f,
-            "%zu projects, %llu draws, seed %llu, %g %% bounds; %zu inputs "
+            "%zu projects, %s draws, seed %llu, %g %% bounds; %zu input%s "
             "drawn once for several projects\n",
-            r->nprojects, (unsigned long long)r->draws,
-            (unsigned long long)r->seed, 100 * r->confidence, r->nshares);
+            r->nprojects, mrv_fmt_group(raw, grouped, sizeof grouped),
+            (unsigned long long)r->seed, 100 * r->confidence, r->nshares,
+            r->nshares == 1 ? "" : "s");
     for (size_t k = 0; k < r->nparties; k++) {
         const mrv_pf_party_out *o = &r->parties[k];
         if (!o->has_target) continue;
@@ -531,16 +564,43 @@ void mrv_pf_print(const mrv_pf_run *r, FILE *f)
             fprintf(f, "\n%s target: %s t in %d-%d, counted by %s\n", o->code,
                     t((double)tg->volume, a, sizeof a), tg->from, tg->to,
                     mrv_pf_count_names[tg->count]);
-        fprintf(f, "  probability of reaching it: %s\n",
+        mrv_pf_reach h = mrv_pf_reach_of(r, o);
+        char nd_[32], nh[32], g1[32], g2[32];
+        snprintf(g1, sizeof g1, "%llu", (unsigned long long)r->draws);
+        snprintf(g2, sizeof g2, "%llu", (unsigned long long)o->hits);
+        mrv_fmt_group(g1, nd_, sizeof nd_);
+        mrv_fmt_group(g2, nh, sizeof nh);
+        fprintf(f, "  probability of reaching it: %s",
                 pct(o->p_target, a, sizeof a));
-        fprintf(f, "  counted: central %s t, median %s t, range %s to %s t\n",
+        if (h.verdict == MRV_PF_NEVER)
+            fprintf(f, " (none of the %s draws reaches it)\n", nd_);
+        else if (h.verdict == MRV_PF_ALWAYS)
+            fprintf(f, " (all %s draws reach it)\n", nd_);
+        else if (h.verdict == MRV_PF_SOMETIMES)
+            fprintf(f, " (%s of %s draws reach it)\n", nh, nd_);
+        else
+            fputc('\n', f);
+        fprintf(f, "  the portfolio covers %s of it",
+                mrv_pf_share_text(h.cover, " %", a, sizeof a));
+        if (r->draws)
+            fprintf(f, " (%s to %s over the draws)",
+                    mrv_pf_share_text(h.cover_lower, " %", b, sizeof b),
+                    mrv_pf_share_text(h.cover_upper, " %", c, sizeof c));
+        if (h.verdict == MRV_PF_NEVER && h.cover_upper < 1)
+            fputs(": too few units, whatever the uncertainty", f);
+        fputc('\n', f);
+        fprintf(f,
+                "  counted: central %s t, median %s t, %g %% range %s to %s "
+                "t\n",
                 t(o->counted.central, a, sizeof a),
-                t(o->counted.median, b, sizeof b),
+                t(o->counted.median, b, sizeof b), 100 * r->confidence,
                 t(o->counted.lower, c, sizeof c),
                 t(o->counted.upper, d, sizeof d));
-        fprintf(f, "  shortfall: central %s t, median %s t, range %s to %s t\n",
+        fprintf(f,
+                "  shortfall: central %s t, median %s t, %g %% range %s to "
+                "%s t\n",
                 t(o->shortfall.central, a, sizeof a),
-                t(o->shortfall.median, b, sizeof b),
+                t(o->shortfall.median, b, sizeof b), 100 * r->confidence,
                 t(o->shortfall.lower, c, sizeof c),
                 t(o->shortfall.upper, d, sizeof d));
         size_t *idx = malloc((r->nprojects + 1) * sizeof *idx);

@@ -21,6 +21,7 @@
 #include "drawfile.h"
 #include "fixture.h"
 #include "ndc.h"
+#include "portfolio_out.h"
 #include "portfolio_run.h"
 #include "run.h"
 
@@ -324,6 +325,46 @@ static void test_portfolio_check(void **state)
     pf_free(&fx);
 }
 
+/* ---- the buyer's answer in words --------------------------------------- */
+
+/* The share of a target covered, and whether the draws reach it: a share
+** that rounds to 0.0 % but is not 0 says so; every verdict from the
+** hits and draws. */
+static void test_portfolio_reach(void **state)
+{
+    (void)state;
+    char b[48];
+    assert_string_equal(mrv_pf_share_text(0, " %", b, sizeof b), "0.0 %");
+    assert_string_equal(mrv_pf_share_text(0.0004, " %", b, sizeof b),
+                        "less than 0.1 %");
+    assert_string_equal(
+        mrv_pf_share_text(315916.0 / 37500000, " %", b, sizeof b), "0.8 %");
+    assert_string_equal(mrv_pf_share_text(1.053, "", b, sizeof b), "105.3");
+    assert_string_equal(mrv_pf_share_text((double)NAN, " %", b, sizeof b),
+                        "n/a");
+    mrv_pf_party spec;
+    memset(&spec, 0, sizeof spec);
+    spec.target.volume = 1000;
+    mrv_pf_party_out o;
+    memset(&o, 0, sizeof o);
+    o.spec = &spec;
+    o.counted = (mrv_pf_stat){250, 240, 100, 240, 500};
+    mrv_pf_run r;
+    memset(&r, 0, sizeof r);
+    r.draws = 10;
+    mrv_pf_reach h = mrv_pf_reach_of(&r, &o);
+    assert_close(h.cover, 0.25, 0);
+    assert_close(h.cover_lower, 0.1, 0);
+    assert_close(h.cover_upper, 0.5, 0);
+    assert_int_equal(h.verdict, MRV_PF_NEVER);
+    o.hits = 3;
+    assert_int_equal(mrv_pf_reach_of(&r, &o).verdict, MRV_PF_SOMETIMES);
+    o.hits = 10;
+    assert_int_equal(mrv_pf_reach_of(&r, &o).verdict, MRV_PF_ALWAYS);
+    r.draws = 0;
+    assert_int_equal(mrv_pf_reach_of(&r, &o).verdict, MRV_PF_NO_DRAWS);
+}
+
 /* ---- shard files ------------------------------------------------------- */
 
 static void test_portfolio_drawfile_roundtrip(void **state)
@@ -417,6 +458,7 @@ int main(void)
         cmocka_unit_test(test_portfolio_file),
         cmocka_unit_test(test_portfolio_keys),
         cmocka_unit_test(test_portfolio_check),
+        cmocka_unit_test(test_portfolio_reach),
         cmocka_unit_test(test_portfolio_drawfile_roundtrip),
         cmocka_unit_test(test_portfolio_drawfile_refuses),
     };

@@ -66,6 +66,31 @@ bool mrv_pf_html(const mrv_pf_run *r, FILE *f);
 ** (nprojects long); returns how many. */
 size_t mrv_pf_drivers(const mrv_pf_run *r, size_t party, size_t *idx);
 
+/* Buyer o's target in plain words: what share of its volume the units
+** counted cover (central case and bounds), and whether the draws reach
+** it never, sometimes or always.  The printed table and report.html
+** both say it, so a reader never has to work out that 0.0 % means
+** "far too few units" rather than "too uncertain". */
+typedef enum mrv_pf_verdict {
+    MRV_PF_NO_DRAWS, /* no probability: the central case only */
+    MRV_PF_NEVER,    /* no draw reaches it */
+    MRV_PF_SOMETIMES,
+    MRV_PF_ALWAYS /* every draw reaches it */
+} mrv_pf_verdict;
+
+typedef struct mrv_pf_reach {
+    double cover, cover_lower, cover_upper; /* shares of the volume */
+    mrv_pf_verdict verdict;
+} mrv_pf_reach;
+
+mrv_pf_reach mrv_pf_reach_of(const mrv_pf_run *r, const mrv_pf_party_out *o);
+
+/* A share as a percentage with one decimal, "less than 0.1 %" for a
+** share above 0 that would round to 0.0 ('pct' the percent sign's
+** spacing: " %" for text, "&#8239;%" for HTML). */
+const char *mrv_pf_share_text(double share, const char *pct, char *buf,
+                              size_t n);
+
 /* Rows the printed table and report.html show of them (every one is in
 ** contributions.csv). */
 #define MRV_PF_PRINT_DRIVERS 10

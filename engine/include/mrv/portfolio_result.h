@@ -84,6 +84,7 @@ typedef struct mrv_pf_party_out {
     mrv_pf_stat counted, shortfall;
     mrv_pf_stat *progress; /* per year: counted towards it up to the year */
     double p_target;       /* NaN without draws */
+    uint64_t hits;         /* the draws that reach it */
     /* corresponding adjustments for the NDC's target year, signed (host
     ** +, buyer -), by each method; ndc.method is the Party's */
     bool has_ndc;
