@@ -8,8 +8,12 @@ apply.
 Exits 0 when every rule holds, 1 (printing each violation) otherwise.
 
 No official UNFCCC checker or template for the format as revised at
-CMA.6 could be obtained.  The rules below are those of two public
-implementations, as read for this project (their code is not copied):
+CMA.6 could be obtained: decision 6/CMA.4 (FCCC/PA/CMA/2022/10/Add.2,
+paragraph 29) points Parties to the pre-consistency check function of
+the centralized accounting and reporting platform, whose checks it does
+not list.  docs/portfolio.md ("Where the rules come from") gives each
+rule's source.  Most are those of two public implementations, as read
+for this project (their code is not copied):
 
   - the UNDP national carbon registry fork's AEF library
     (xeptagondev/carbon-registry-undp, backend/services/libs/aef-v2):
@@ -25,9 +29,13 @@ implementations, as read for this project (their code is not copied):
     "as per 6/CMA.4 annex I para. 5",
     CA\\d{4}-[A-Z]{3}\\d{2}-[A-Z]{3}-<serial>-\\d{4}.
 
-Added here because they follow from the same definitions: the action date
-falls in the reported year; the identifier's parts agree with the row;
-a block's quantity is last - first + 1; every first transfer is acquired
+The action date falls in the reported year: the secretariat's Article
+6.2 submissions FAQ has a Party report each action in the year it
+occurred, whatever the vintage.
+
+Added here because they follow from the same definitions: the
+identifier's parts agree with the row; a block's quantity is
+last - first + 1; every first transfer is acquired
 by the acquiring Party and every use is of units the user acquired no
 later; and the holdings at each 31 December are exactly what the actions
 leave (a host from its authorization or first transfer until the
