@@ -385,11 +385,11 @@ static void adjustments(FILE *f, const mrv_pf_run *r)
 
 static void hosts(FILE *f, const mrv_pf_run *r)
 {
-    char a[48], b[48], c[48];
+    char a[48], b[48], c[48], d[48];
     fputs("<section id=\"hosts\">\n<h2>Hosts</h2>\n<div class=\"scroll\">"
           "<table><tr><th>Party</th>"
           "<th>issued&#8239;t</th><th>kept&#8239;t</th><th>kept share</th>"
-          "<th>must keep</th><th>probability</th></tr>\n",
+          "<th>must keep</th><th>probability of keeping it</th></tr>\n",
           f);
     for (size_t k = 0; k < r->nparties; k++) {
         const mrv_pf_party_out *o = &r->parties[k];
@@ -403,7 +403,7 @@ static void hosts(FILE *f, const mrv_pf_run *r)
                 o->code, num(o->issued.central, a, sizeof a),
                 num(o->kept.central, b, sizeof b),
                 pct(o->kept_share.central, c, sizeof c), keep,
-                o->spec && o->spec->has_keep ? pct(o->p_keep, a, sizeof a)
+                o->spec && o->spec->has_keep ? pct(o->p_keep, d, sizeof d)
                                              : "&#8212;");
     }
     fputs("</table></div>\n</section>\n", f);
