@@ -675,6 +675,14 @@ void mrv_report_table(const mrv_run *run, FILE *f)
         char lab[16];
         if (v < run->nvint) {
             snprintf(lab, sizeof lab, "%d", b->first + (int)v);
+            if (b->frac[v] == 0) {
+                /* A monitored project's year outside every period. */
+                fprintf(f,
+                        "%8s   not monitored: no day of it lies in a "
+                        "monitoring period\n",
+                        lab);
+                continue;
+            }
             if (b->frac[v] < 1) {
                 size_t l = strlen(lab);
                 snprintf(lab + l, sizeof lab - l, "*");
@@ -727,7 +735,8 @@ void mrv_report_table(const mrv_run *run, FILE *f)
                     sh * 100, where, CONVERGED * 100);
     }
     bool partial = false;
-    for (size_t v = 0; v < run->nvint; v++) partial |= b->frac[v] < 1;
+    for (size_t v = 0; v < run->nvint; v++)
+        partial |= b->frac[v] > 0 && b->frac[v] < 1;
     if (partial)
         fputs("  * partial vintage: results scaled by its share of days\n", f);
 }

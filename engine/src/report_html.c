@@ -137,7 +137,8 @@ typedef struct page {
     bool mc;             /* Monte Carlo draws exist */
     const char *unit;    /* of the reductions, as declared */
     int dec;             /* decimals of the results */
-    bool partial;        /* some vintage has frac < 1 */
+    bool partial;        /* some vintage has 0 < frac < 1 */
+    size_t unmonitored;  /* vintages with no day in a monitoring period */
     char conf[16];       /* "95" */
     double below;        /* share of draws of the total reductions below
                          ** its central estimate; NaN without draws */
@@ -146,6 +147,23 @@ typedef struct page {
 static const mrv_stat *stat_at(const page *g, size_t v, int r)
 {
     return &g->run->stats[v * MRV_NRESULTS + r];
+}
+
+/* A monitored project's vintage with no day in any monitoring period:
+** nothing is computed for it (its results are zero, its frac 0). */
+static bool unmonitored(const page *g, size_t v)
+{
+    return g->b->frac[v] == 0;
+}
+
+/* What a chart plots: an unmonitored vintage's results read as not
+** finite, so that lines and bands break there instead of dropping to a
+** zero nobody measured. */
+static const mrv_stat *plotted(const page *g, size_t v, int r)
+{
+    static const mrv_stat none = {
+        .central = (double)NAN, .lower = (double)NAN, .upper = (double)NAN};
+    return v < g->run->nvint && unmonitored(g, v) ? &none : stat_at(g, v, r);
 }
 
 static const char *result_label(const page *g, int r)
@@ -164,7 +182,8 @@ static const char *result_unit(const page *g, int r)
 
 static void vintage_label(FILE *f, const page *g, size_t v)
 {
-    fprintf(f, "%d%s", g->b->first + (int)v, g->b->frac[v] < 1 ? "*" : "");
+    double fr = g->b->frac[v];
+    fprintf(f, "%d%s", g->b->first + (int)v, fr > 0 && fr < 1 ? "*" : "");
 }
 
 /* ---- charts ------------------------------------------------------------ */
@@ -362,7 +381,7 @@ static void chart_reductions(FILE *f, const page *g)
     double lo = 0, hi = 0;
     bool neg = false;
     for (size_t v = 0; v < nv; v++) {
-        const mrv_stat *s = stat_at(g, v, MRV_RES_REDUCTIONS);
+        const mrv_stat *s = plotted(g, v, MRV_RES_REDUCTIONS);
         const double ys[3] = {s->central, s->lower, s->upper};
         for (int k = 0; k < (g->mc ? 3 : 1); k++)
             if (isfinite(ys[k])) {
@@ -387,14 +406,14 @@ static void chart_reductions(FILE *f, const page *g)
         ** vintage is a short bar. */
         size_t v = 0;
         while (v < nv) {
-            const mrv_stat *s = stat_at(g, v, MRV_RES_REDUCTIONS);
+            const mrv_stat *s = plotted(g, v, MRV_RES_REDUCTIONS);
             if (!isfinite(s->lower) || !isfinite(s->upper)) {
                 v++;
                 continue;
             }
             size_t end = v;
             while (end + 1 < nv) {
-                const mrv_stat *t = stat_at(g, end + 1, MRV_RES_REDUCTIONS);
+                const mrv_stat *t = plotted(g, end + 1, MRV_RES_REDUCTIONS);
                 if (!isfinite(t->lower) || !isfinite(t->upper)) break;
                 end++;
             }
@@ -409,10 +428,10 @@ static void chart_reductions(FILE *f, const page *g)
                 fputs("<polygon class=\"band\" points=\"", f);
                 for (size_t k = v; k <= end; k++)
                     fprintf(f, "%.1f,%.1f ", fx(&fr, k),
-                            fy(&fr, stat_at(g, k, MRV_RES_REDUCTIONS)->upper));
+                            fy(&fr, plotted(g, k, MRV_RES_REDUCTIONS)->upper));
                 for (size_t k = end + 1; k-- > v;)
                     fprintf(f, "%.1f,%.1f%s", fx(&fr, k),
-                            fy(&fr, stat_at(g, k, MRV_RES_REDUCTIONS)->lower),
+                            fy(&fr, plotted(g, k, MRV_RES_REDUCTIONS)->lower),
                             k > v ? " " : "");
                 fputs("\"/>\n", f);
             }
@@ -422,26 +441,26 @@ static void chart_reductions(FILE *f, const page *g)
     zero_line(f, &fr);
     /* The central line, in runs of finite values. */
     for (size_t v = 0; v < nv;) {
-        if (!isfinite(stat_at(g, v, MRV_RES_REDUCTIONS)->central)) {
+        if (!isfinite(plotted(g, v, MRV_RES_REDUCTIONS)->central)) {
             v++;
             continue;
         }
         size_t end = v;
         while (end + 1 < nv &&
-               isfinite(stat_at(g, end + 1, MRV_RES_REDUCTIONS)->central))
+               isfinite(plotted(g, end + 1, MRV_RES_REDUCTIONS)->central))
             end++;
         if (end > v) {
             fputs("<polyline class=\"central\" points=\"", f);
             for (size_t k = v; k <= end; k++)
                 fprintf(f, "%.1f,%.1f%s", fx(&fr, k),
-                        fy(&fr, stat_at(g, k, MRV_RES_REDUCTIONS)->central),
+                        fy(&fr, plotted(g, k, MRV_RES_REDUCTIONS)->central),
                         k < end ? " " : "");
             fputs("\"/>\n", f);
         }
         v = end + 1;
     }
     for (size_t v = 0; v < nv; v++) {
-        const mrv_stat *s = stat_at(g, v, MRV_RES_REDUCTIONS);
+        const mrv_stat *s = plotted(g, v, MRV_RES_REDUCTIONS);
         if (!isfinite(s->central)) continue;
         bool part = g->b->frac[v] < 1;
         const char *col = s->central < 0 ? C_NEG : C_LINE;
@@ -720,7 +739,7 @@ static double *central_of(const page *g, int r)
 {
     double *y = malloc((g->run->nvint + 1) * sizeof *y);
     for (size_t v = 0; y && v < g->run->nvint; v++)
-        y[v] = stat_at(g, v, r)->central;
+        y[v] = plotted(g, v, r)->central;
     return y;
 }
 
@@ -733,7 +752,8 @@ static void section_emissions(FILE *f, const page *g)
     double *le = central_of(g, MRV_RES_LEAKAGE);
     if (be && pe && le) {
         bool leak = false;
-        for (size_t v = 0; v < g->run->nvint; v++) leak |= le[v] != 0;
+        for (size_t v = 0; v < g->run->nvint; v++)
+            leak |= isfinite(le[v]) && le[v] != 0;
         lines c = {0};
         c.aria = g->m->removals ? "Baseline and actual removals per vintage"
                                 : "Baseline and project emissions per vintage";
@@ -1157,6 +1177,8 @@ static void head(FILE *f, const page *g)
           "border-bottom:1px solid #888}\n"
           "th:first-child,td:first-child{text-align:left}\n"
           "td.l,th.l{text-align:left;white-space:normal}\n"
+          "td.nm{text-align:left;white-space:normal;color:#666;font-style:"
+          "italic}\n"
           "tr.total td{font-weight:600;border-top:1px solid #888}\n"
           ".u{display:block;font-weight:400;color:#666;font-size:.85em}\n"
           ".note{color:#555;font-size:.9rem}\n"
@@ -1581,6 +1603,13 @@ static void section_results_table(FILE *f, const page *g)
         else
             fputs("Total", f);
         fputs("</td>", f);
+        if (v < run->nvint && unmonitored(g, v)) {
+            fprintf(f,
+                    "<td colspan=\"%d\" class=\"nm\">not monitored: no day "
+                    "of it lies in a monitoring period</td></tr>\n",
+                    MRV_NRESULTS + (g->mc ? 2 : 0));
+            continue;
+        }
         for (int r = 0; r < MRV_NRESULTS; r++)
             fprintf(f, "<td>%s%s</td>",
                     mrv_fmt_num(stat_at(g, v, r)->central, g->dec, a, sizeof a),
@@ -1609,7 +1638,7 @@ static void section_results_table(FILE *f, const page *g)
               f);
         bool first = true;
         for (size_t v = 0; v < run->nvint; v++) {
-            if (!(g->b->frac[v] < 1)) continue;
+            if (!(g->b->frac[v] < 1) || unmonitored(g, v)) continue;
             char s[16];
             fprintf(f, "%s %d: %s %%", first ? "" : ";", g->b->first + (int)v,
                     pct(g->b->frac[v], s, sizeof s));
@@ -1617,12 +1646,23 @@ static void section_results_table(FILE *f, const page *g)
         }
         fputs(".</p>\n", f);
     }
+    if (g->unmonitored) {
+        fprintf(f,
+                "<p class=\"note\">%zu vintage%s of the crediting period "
+                "ha%s no day in this report's monitoring periods: nothing is "
+                "computed or issued for %s (the charts leave %s out; the CSV "
+                "files show zeros with <code>frac</code> 0).</p>\n",
+                g->unmonitored, g->unmonitored == 1 ? "" : "s",
+                g->unmonitored == 1 ? "s" : "ve",
+                g->unmonitored == 1 ? "it" : "them",
+                g->unmonitored == 1 ? "it" : "them");
+    }
     if (g->mc) {
         /* The comparison, explained where it is shown (propagate.h). */
         size_t nmat = 0, nfin = 0;
         for (size_t v = 0; v < run->nvint; v++) {
             const mrv_stat *s = stat_at(g, v, MRV_RES_REDUCTIONS);
-            if (!isfinite(s->ipcc_lower)) continue;
+            if (!isfinite(s->ipcc_lower) || unmonitored(g, v)) continue;
             nfin++;
             nmat += fabs(s->ipcc_lower - s->lower) >
                     MRV_IPCC_MATERIAL * fabs(s->central);
@@ -1909,7 +1949,10 @@ bool mrv_report_html(const mrv_run *run, FILE *f)
                 if (isfinite(ys[k])) maxabs = fmax(maxabs, fabs(ys[k]));
         }
     g.dec = decimals_for(maxabs);
-    for (size_t v = 0; v < run->nvint; v++) g.partial |= g.b->frac[v] < 1;
+    for (size_t v = 0; v < run->nvint; v++) {
+        g.partial |= g.b->frac[v] > 0 && g.b->frac[v] < 1;
+        g.unmonitored += unmonitored(&g, v);
+    }
 
     g.below = (double)NAN;
     if (g.mc && run->samples) {
