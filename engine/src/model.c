@@ -128,9 +128,9 @@ static const mrv_keyspec rule_keys[] = {
 
 /* 'unit' is required unless the parameter is a choice (load_param). */
 static const mrv_keyspec param_keys[] = {
-    {"unit", false},   {"over", false},  {"default", false},
-    {"bounds", false}, {"fill", false},  {"description", false},
-    {"source", false}, {"choice", false}};
+    {"unit", false},   {"over", false},   {"default", false},
+    {"bounds", false}, {"fill", false},   {"description", false},
+    {"source", false}, {"choice", false}, {"needs", false}};
 
 static const mrv_keyspec eq_keys[] = {
     {"unit", true},         {"formula", true}, {"initial", false},
@@ -301,6 +301,104 @@ static void check_choice(const mrv_ynode *v, mrv_param *p, mrv_diag *d)
     p->unit_text = "1";
 }
 
+/* One option's list in 'needs': parameters of the methodology, each
+** once, other than the choice itself.  NULL after recording errors. */
+static const int *load_needed(const mrv_ynode *n, const mrv_param *p,
+                              const char *opt, const mrv_methodology *m,
+                              mrv_arena *a, mrv_diag *d)
+{
+    char what[256];
+    snprintf(what, sizeof what, "the needs of choice '%s' of '%s'", opt,
+             p->name);
+    if (!mrv__expect_seq(n, what, d)) return NULL;
+    if (n->n > m->nparams) {
+        mrv_error(d, n->pos, MRV_ESCHEMA,
+                  "%s list %zu names; the methodology has %zu parameters", what,
+                  n->n, m->nparams);
+        return NULL;
+    }
+    int *idx = mrv_arena_array(a, n->n + 1, sizeof *idx);
+    if (!idx) return NULL;
+    bool ok = true;
+    for (size_t i = 0; i < n->n; i++) {
+        const char *s;
+        if (!mrv__get_string(n->vals[i], "a needed parameter", &s, d)) {
+            ok = false;
+            continue;
+        }
+        mrv_srcpos at = n->vals[i]->pos;
+        idx[i] = mrv_methodology_param(m, s);
+        const char *names[MRV_MAX_HINTS];
+        size_t nn = m->nparams < MRV_MAX_HINTS ? m->nparams : MRV_MAX_HINTS;
+        for (size_t j = 0; j < nn; j++) names[j] = m->params[j].name;
+        const char *hint = idx[i] < 0 ? mrv__closest(s, names, nn) : NULL;
+        if (idx[i] < 0 && mrv_methodology_equation(m, s) >= 0)
+            mrv_error(d, at, MRV_EREF,
+                      "%s name '%s', an equation: an option needs "
+                      "parameters, which a project gives",
+                      what, s);
+        else if (idx[i] < 0)
+            mrv_error(d, at, MRV_EREF,
+                      "%s name '%s', which is not a parameter%s%s%s", what, s,
+                      hint ? " (did you mean '" : "", hint ? hint : "",
+                      hint ? "'?)" : "");
+        else if (&m->params[idx[i]] == p)
+            mrv_error(d, at, MRV_ESCHEMA,
+                      "%s name '%s' itself: an option cannot need its own "
+                      "choice",
+                      what, s);
+        ok &= idx[i] >= 0 && &m->params[idx[i]] != p;
+        for (size_t j = 0; idx[i] >= 0 && j < i; j++) {
+            if (idx[j] != idx[i]) continue;
+            mrv_error(d, at, MRV_ESCHEMA, "'%s' appears twice in %s", s, what);
+            ok = false;
+            break;
+        }
+    }
+    return ok ? idx : NULL;
+}
+
+/* needs: {CHOICE: [PARAM, ...]} of choice parameter 'p', read once every
+** parameter is declared (an option may need one declared after it). */
+static void load_needs(const mrv_ynode *n, mrv_param *p,
+                       const mrv_methodology *m, mrv_arena *a, mrv_diag *d)
+{
+    char what[160];
+    snprintf(what, sizeof what, "'needs' of parameter '%s'", p->name);
+    if (!mrv__expect_map(n, what, d)) return;
+    mrv_choice_needs *needs = mrv_arena_array(a, p->nchoices, sizeof *needs);
+    if (!needs) return;
+    bool ok = true;
+    for (size_t i = 0; i < n->n; i++) {
+        const mrv_ynode *k = n->keys[i];
+        size_t c = 0;
+        while (c < p->nchoices && strcmp(p->choices[c], k->text) != 0) c++;
+        if (c == p->nchoices) {
+            char msg[1024];
+            mrv_param_not_a_choice(p, k->text, msg, sizeof msg);
+            mrv_error(d, k->pos, MRV_ESCHEMA, "in %s: %s", what, msg);
+            ok = false;
+            continue;
+        }
+        needs[c].params = load_needed(n->vals[i], p, k->text, m, a, d);
+        needs[c].n = n->vals[i]->n;
+        ok &= needs[c].params != NULL;
+    }
+    if (ok) p->needs = needs;
+}
+
+/* The 'needs' of every choice in 'params', the parameters' map. */
+static void all_needs(const mrv_ynode *params, mrv_methodology *m, mrv_arena *a,
+                      mrv_diag *d)
+{
+    for (size_t i = 0; i < params->n; i++) {
+        const mrv_ynode *nd = mrv_ymap_get(params->vals[i], "needs");
+        int p = nd ? mrv_methodology_param(m, params->keys[i]->text) : -1;
+        if (p >= 0 && m->params[p].nchoices)
+            load_needs(nd, &m->params[p], m, a, d);
+    }
+}
+
 static void load_param(const mrv_ynode *k, const mrv_ynode *v,
                        mrv_methodology *m, mrv_arena *a, mrv_diag *d)
 {
@@ -348,6 +446,11 @@ static void load_param(const mrv_ynode *k, const mrv_ynode *v,
                       p->name);
     }
     if (choice) check_choice(v, p, d);
+    if ((n = mrv_ymap_get(v, "needs")) && !choice)
+        mrv_error(d, mrv_ymap_key_of(v, n)->pos, MRV_ESCHEMA,
+                  "parameter '%s' is not a choice: 'needs' says what each "
+                  "option of a choice needs",
+                  p->name);
     p->default_node = mrv_ymap_get(v, "default");
     p->description = opt_string(v, "description", "description", d);
 }
@@ -580,6 +683,10 @@ mrv_status mrv_methodology_load(const mrv_ydoc *doc, mrv_arena *a,
         }
     }
     if (mrv_arena_failed(a)) return MRV_ENOMEM;
+    /* With every name declared: an option may need a parameter declared
+    ** after its choice, and is told an equation from a misspelling. */
+    if ((n = mrv_ymap_get(root, "parameters")) && m->params)
+        all_needs(n, m, a, d);
     /* Without a readable 'equations' every result would be reported as
     ** naming no equation: noise after the error that said why. */
     if ((n = mrv_ymap_get(root, "results")) && m->eqs) load_results(n, m, d);

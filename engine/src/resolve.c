@@ -654,6 +654,9 @@ mrv_status mrv_resolve_with(const char *path, const mrv_search *search,
         r.vc.last = b->last;
         r.vc.year_days = b->year_days;
         ok = bind_params(&r);
+        /* Also after errors in other values: all of them at once. */
+        if (b->values && b->value_origin)
+            ok = mrv__needs_check(b, !opts->ex_ante, d) && ok;
         ok = bind_eq_layout(&r) && ok;
         ok = bind_eq_initial(&r) && ok;
     }

@@ -30,6 +30,13 @@ struct mrv__valctx {
 mrv_vnode *mrv__value_parse(mrv__valctx *c, const mrv_param *p,
                             const mrv_ynode *n);
 
+/* Checks that the project of bound 'b' (its values bound, those that
+** could be) gives itself every parameter the options its choices take
+** need (mrv_param.needs), recording a positioned error for each option
+** that lacks one; with 'warn', warns of a parameter given that only
+** options not taken need.  False when it recorded errors. */
+bool mrv__needs_check(const mrv_bound *b, bool warn, mrv_diag *d);
+
 /* "2025-2030, 2032" for the years of a series node. */
 void mrv__years_text(const mrv_vnode *n, char *buf, size_t len);
 

@@ -127,6 +127,42 @@ static const struct {
      5, 46,
      "parameter 'C' is a choice: a missing year can only hold the name "
      "before it (fill: hold)"},
+    /* needs: what each option of a choice needs, named once each */
+    {METH, MRV_ESCHEMA,
+     METH_DOC("  C: {choice: [a, b], needs: {c: [T]}}\n  T: {unit: t}\n", EQ_E),
+     5, 31,
+     "in 'needs' of parameter 'C': 'c' is not a choice of 'C'; its choices "
+     "are a, b"},
+    {METH, MRV_EREF,
+     METH_DOC("  C: {choice: [a, b], needs: {a: [Tt]}}\n  T: {unit: t}\n",
+              EQ_E),
+     5, 35,
+     "the needs of choice 'a' of 'C' name 'Tt', which is not a parameter "
+     "(did you mean 'T'?)"},
+    {METH, MRV_EREF, METH_DOC("  C: {choice: [a, b], needs: {a: [E]}}\n", EQ_E),
+     5, 35, "the needs of choice 'a' of 'C' name 'E', an equation"},
+    {METH, MRV_ESCHEMA,
+     METH_DOC("  C: {choice: [a, b], needs: {b: [C]}}\n", EQ_E), 5, 35,
+     "name 'C' itself: an option cannot need its own choice"},
+    {METH, MRV_ESCHEMA,
+     METH_DOC("  C: {choice: [a, b], needs: {a: [T, T]}}\n  T: {unit: t}\n",
+              EQ_E),
+     5, 38, "'T' appears twice in the needs of choice 'a' of 'C'"},
+    {METH, MRV_ESCHEMA,
+     METH_DOC("  C: {choice: [a, b], needs: {a: [T, C, T]}}\n  T: {unit: t}\n",
+              EQ_E),
+     5, 34,
+     "the needs of choice 'a' of 'C' list 3 names; the methodology "
+     "has 2 parameters"},
+    {METH, MRV_ESCHEMA,
+     METH_DOC("  C: {choice: [a, b], needs: {a: T}}\n  T: {unit: t}\n", EQ_E),
+     5, 34, "the needs of choice 'a' of 'C' must be a sequence"},
+    {METH, MRV_ESCHEMA, METH_DOC("  C: {choice: [a, b], needs: [a]}\n", EQ_E),
+     5, 30, "'needs' of parameter 'C' must be a map"},
+    {METH, MRV_ESCHEMA,
+     METH_DOC("  T: {unit: t, default: 0, needs: {a: [T]}}\n", EQ_E), 5, 28,
+     "parameter 'T' is not a choice: 'needs' says what each option of a "
+     "choice needs"},
     /* rules: a text, and a choice a project answers them with */
     {METH, MRV_ESCHEMA,
      METH_DOC("  C: {choice: [a, b]}\n  T: {unit: t}\n",
@@ -445,7 +481,9 @@ static void test_model_methodology_fields(void **state)
         "  N:  {unit: vehicle, over: [vintage, fleet], fill: linear}\n"
         "  W:  {unit: kt, over: [waste, vintage], bounds: [0, 2]}\n"
         "  EF: {unit: kg/TJ, default: 5, fill: none}\n"
-        "  LK: {choice: [none, measured], over: [vintage], fill: hold}\n"
+        "  LK: {choice: [none, measured], over: [vintage], fill: hold,\n"
+        "       needs: {measured: [LK_M, EF], none: []}}\n"
+        "  LK_M: {unit: t, default: 0}\n"
         "equations:\n"
         "  S:  {unit: t, formula: \"S[y - 1] + 1\", initial: 2.5}\n"
         "  R:  {unit: t, formula: \"S * 2\", initial: \"0 * S0\"}\n"
@@ -469,10 +507,16 @@ static void test_model_methodology_fields(void **state)
     assert_int_equal(m->ndims, 2);
     assert_int_equal(mrv_methodology_dim(m, "fleet"), 1);
     assert_string_equal(m->dims[1].description, "classes");
-    assert_int_equal(m->nparams, 4);
+    assert_int_equal(m->nparams, 5);
     const mrv_param *lk = &m->params[mrv_methodology_param(m, "LK")];
     assert_int_equal(lk->nchoices, 2);
     assert_string_equal(lk->choices[1], "measured");
+    /* needs by choice index, in the order written; LK_M after LK */
+    assert_non_null(lk->needs);
+    assert_int_equal(lk->needs[0].n, 0);
+    assert_int_equal(lk->needs[1].n, 2);
+    assert_int_equal(lk->needs[1].params[0], mrv_methodology_param(m, "LK_M"));
+    assert_int_equal(lk->needs[1].params[1], mrv_methodology_param(m, "EF"));
     assert_string_equal(lk->unit_text, "1");
     assert_true(mrv_unit_dimensionless(lk->unit));
     assert_int_equal(lk->fill, MRV_FILL_HOLD);
@@ -493,6 +537,7 @@ static void test_model_methodology_fields(void **state)
     assert_int_equal(n->over[1], 1);
     assert_int_equal(n->fill, MRV_FILL_LINEAR);
     assert_int_equal(n->nchoices, 0);
+    assert_null(n->needs);
     const mrv_param *w = &m->params[mrv_methodology_param(m, "W")];
     assert_int_equal(w->over[0], 0);
     assert_true(w->has_bounds);
@@ -507,7 +552,7 @@ static void test_model_methodology_fields(void **state)
     const mrv_equation *s = &m->eqs[mrv_methodology_equation(m, "S")];
     assert_true(s->initial_is_number);
     assert_close(s->initial->num, 2.5, 0);
-    assert_int_equal(s->pos.line, 15);
+    assert_int_equal(s->pos.line, 17);
     assert_int_equal(s->pos.col, 3);
     const mrv_equation *r = &m->eqs[mrv_methodology_equation(m, "R")];
     assert_false(r->initial_is_number);
@@ -525,7 +570,7 @@ static void test_model_methodology_fields(void **state)
     assert_int_equal(pe->initial_map.default_node->kind, MRV_Y_MAP);
     assert_int_equal(m->results[MRV_RES_BASELINE], 0);
     assert_int_equal(m->results[MRV_RES_PROJECT], 1);
-    assert_int_equal(m->results_pos[MRV_RES_REDUCTIONS].line, 18);
+    assert_int_equal(m->results_pos[MRV_RES_REDUCTIONS].line, 20);
     assert_int_equal(mrv_model_kind(doc), MRV_FILE_METHODOLOGY);
 }
 

@@ -136,6 +136,13 @@ typedef struct mrv_dimdecl {
     mrv_srcpos pos;
 } mrv_dimdecl;
 
+/* The parameters one option of a choice reads and a project must give
+** (mrv_param.needs). */
+typedef struct mrv_choice_needs {
+    size_t n;
+    const int *params; /* indexes of methodology parameters */
+} mrv_choice_needs;
+
 typedef struct mrv_param {
     const char *name;
     mrv_srcpos pos;
@@ -153,6 +160,11 @@ typedef struct mrv_param {
     ** and formulas only compare it with a quoted name.  0: a number. */
     size_t nchoices;
     const char **choices;
+    /* What each choice needs ({needs: {measured: [M]}}): nchoices
+    ** entries, needs[k] the parameters a project must give itself (not
+    ** take from their defaults) when its value takes choice k; NULL when
+    ** the declaration has no 'needs'. */
+    const struct mrv_choice_needs *needs;
     /* The per-member 'initial' of an equation over dimensions, read as a
     ** value of this (unnamed) parameter: the equation's name, unit and
     ** dimensions, no uncertainty (mrv_equation.initial_map). */
