@@ -53,7 +53,11 @@ CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
         -Wmissing-prototypes -Wdouble-promotion -Wformat=2 -Wundef \
         -Wwrite-strings -Wvla
-MRV_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -DHAVE_INLINE \
+# -ffp-contract=off: a * b + c is two roundings everywhere, never one fused
+# multiply-add where the target has one (clang contracts by default, and
+# -march=native brings FMA), so the same seed gives the same bits on every
+# x86-64 machine (docs/performance.md).
+MRV_CFLAGS := -std=c11 -ffp-contract=off -D_POSIX_C_SOURCE=200809L -DHAVE_INLINE \
               -DMRV_VERSION_STRING='"$(VERSION)"' \
               -DMRV_DATADIR='"$(PREFIX)/share/mrv"' \
               $(WARN) -pthread $(PKG_CFLAGS) -Iengine/include/mrv -Iengine/src
