@@ -30,7 +30,7 @@ static mrv_status conserve(mrv_ledger *l, const mrv_run *run,
                            const mrv_rule_spec *r, const mrv_ynode *at,
                            mrv_diag *d)
 {
-    bool mc = run->draws > 0 && run->samples;
+    bool mc = run->draws > 0 && run->reduction_draws;
     size_t nd = mc ? (size_t)run->draws : 0;
     double *x = NULL;
     if (mc && l->rule != MRV_RULE_NONE) {
@@ -50,8 +50,7 @@ static mrv_status conserve(mrv_ledger *l, const mrv_run *run,
         c->basis_adj = c->central - b;
         c->unadjusted = b;
         if (x) {
-            size_t col = v * MRV_NRESULTS + MRV_RES_REDUCTIONS;
-            memcpy(x, run->samples + col * nd, nd * sizeof *x);
+            memcpy(x, run->reduction_draws + v * nd, nd * sizeof *x);
         }
         mrv_conserv_apply(r, c, x, nd);
         if (!isfinite(c->creditable) ||
@@ -171,7 +170,7 @@ mrv_status mrv_ledger_build_for(mrv_run *run, const mrv_allocation *al,
     /* The files were checked when they were loaded; what is left is
     ** whether this run has what the rule reads (--draws may change it). */
     if (rule && rule->rule != MRV_RULE_NONE &&
-        (run->draws == 0 || !run->samples))
+        (run->draws == 0 || !run->reduction_draws))
         return mrv_error(d, rule->node->pos, MRV_EDOMAIN,
                          "the conservativeness rule '%s' reads the spread of "
                          "the Monte Carlo draws, and this run has none "
@@ -182,7 +181,7 @@ mrv_status mrv_ledger_build_for(mrv_run *run, const mrv_allocation *al,
     take_terms(l, al, rule, from);
     mrv_status st = conserve(l, run, rule, al->node, d);
     if (st == MRV_OK && !fill_cells(l)) st = MRV_ENOMEM;
-    if (st == MRV_OK && run->draws > 0 && run->samples) {
+    if (st == MRV_OK && run->draws > 0 && run->reduction_draws) {
         l->mc.p_schedule =
             mrv_arena_array(l->arena, l->nvint, sizeof *l->mc.p_schedule);
         if (l->agr.split == MRV_SPLIT_BUYER_VOLUME)
@@ -192,8 +191,9 @@ mrv_status mrv_ledger_build_for(mrv_run *run, const mrv_allocation *al,
             (l->agr.split == MRV_SPLIT_BUYER_VOLUME && !l->mc.p_complete))
             st = MRV_ENOMEM;
     }
-    if (st == MRV_OK && run->draws > 0 && run->samples) {
-        st = mrv__ledger_draws(l, &l->agr, run->samples, run->draws, &l->mc);
+    if (st == MRV_OK && run->draws > 0 && run->reduction_draws) {
+        st = mrv__ledger_draws(l, &l->agr, run->reduction_draws, run->draws,
+                               &l->mc);
         l->has_mc = st == MRV_OK;
     }
     if (st != MRV_OK) {

@@ -158,7 +158,7 @@ void mrv_ledger_draw(const mrv_ledger *l, const double *red, int64_t *issued,
 }
 
 mrv_status mrv__ledger_draws(const mrv_ledger *l, const mrv_agreement *a,
-                             const double *samples, uint64_t draws,
+                             const double *reductions, uint64_t draws,
                              mrv_ledger_mc *mc)
 {
     size_t nv = l->nvint, nc = MRV_LEDGER_NCOLS(a);
@@ -193,8 +193,7 @@ mrv_status mrv__ledger_draws(const mrv_ledger *l, const mrv_agreement *a,
     double hsum = 0, bsum = 0;
     for (uint64_t i = 0; i < draws; i++) {
         for (size_t v = 0; v < nv; v++) {
-            size_t col = v * MRV_NRESULTS + MRV_RES_REDUCTIONS;
-            red[v] = samples[col * draws + i];
+            red[v] = reductions[v * draws + i];
         }
         draw_with(l, a, red, issued, cells);
         int64_t h = 0, b = 0;

@@ -11,7 +11,7 @@
 #include "ledger.h"
 
 /* Runs agreement 'a' on each of the 'draws' draws of reductions in
-** 'samples' (the run's layout, [(v * MRV_NRESULTS + r) * draws + i]),
+** 'reductions' (mrv_run.reduction_draws: [v * draws + i]),
 ** taking l->draw_adj[v] tonnes from every draw of vintage v, and
 ** summarises the crediting-period totals into *mc.  When mc->p_schedule
 ** is set (an array of nvint; 'a' must then be l->agr, whose central cells
@@ -19,7 +19,7 @@
 ** mc->p_complete when that is set.  Returns MRV_ENOMEM when scratch
 ** memory is missing. */
 mrv_status mrv__ledger_draws(const mrv_ledger *l, const mrv_agreement *a,
-                             const double *samples, uint64_t draws,
+                             const double *reductions, uint64_t draws,
                              mrv_ledger_mc *mc);
 
 /* The crediting-period total of what the host keeps in a ledger row:

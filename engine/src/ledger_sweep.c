@@ -335,7 +335,8 @@ mrv_status mrv_ledger_sweep_grid(const mrv_run *run, const char *const *specs,
         for (size_t v = 0; v < l->nvint; v++)
             for (size_t c = 0; c < nc; c++) t[1 + c] += cells[v * nc + c];
         if (s->has_mc)
-            st = mrv__ledger_draws(l, &a, run->samples, run->draws, &s->mc[j]);
+            st = mrv__ledger_draws(l, &a, run->reduction_draws, run->draws,
+                                   &s->mc[j]);
     }
     free(cells);
     if (st != MRV_OK) {

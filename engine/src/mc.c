@@ -1,22 +1,35 @@
 /*
-** mc.c -- Monte Carlo: seeds, one stream per input per block, threads.
+** mc.c -- Monte Carlo: seeds, one stream per input per block, threads,
+** and the statistics of every result without storing its draws.
 **
 ** mrv_mc_run sets up one sampler per uncertain input of the lowered
-** program (dist.h), then runs three phases on a small pool of threads,
+** program (dist.h) and one column per result and vintage and per
+** crediting-period total, then runs phases on a small pool of threads,
 ** each phase a list of independent items taken from an atomic counter:
 **
 **   1. (Latin hypercube only) per input, a random permutation of the
 **      strata 0..draws-1;
-**   2. per block of MRV_MC_BLOCK draws, fill every input column, run the
-**      VM and write the results into run->samples;
-**   3. per result column, the statistics (stats.h).
+**   2. the pilot: per block of the first few per cent of the draws (see
+**      colstats.h), fill every input, run the VM, and store every
+**      column's values;
+**   3. per column, its quantile brackets placed from its pilot, and the
+**      pilot's blocks fed to the column's statistics;
+**   4. per remaining block, fill, run and feed every column;
+**   5. per column, the summary from every worker's share;
+** and, on one thread and only when some quantile fell outside its
+** bracket, replays of every block until colstats has found it.  Then
+** IPCC Approach 1 (propagate.h) is set beside them.
 **
-** Then IPCC Approach 1 (propagate.h) is set beside them.
+** Memory (docs/performance.md) grows with the draws only through the
+** draws kept inside the brackets (a few per cent, less as draws grow),
+** the Latin hypercube strata, and, when an allocation will run on every
+** draw, each vintage's reductions.
 **
 ** Reproducibility: an item's output depends on its index only, never on
 ** which thread ran it or when: block b of input k is drawn from a taus2
 ** generator whose state is a hash of (seed, stream id of k, b) and which
-** nothing else touches; a column is summarised alone.  Hence bit-identical
+** nothing else touches; a column's statistics depend only on its draws
+** (colstats.h), whichever worker fed which block.  Hence bit-identical
 ** results for every thread count, and stream independence: a new input
 ** has a new stream id and leaves every other input's draws alone.
 **
@@ -26,13 +39,13 @@
 ** inlined (mc_int.h, bit for bit gsl_rng_uniform_pos) rather than through
 ** the generator's function pointer; inputs no instruction reads are not
 ** drawn; results that are the constant 0 (most leakage) are neither
-** written (the samples are calloc'd) nor summarised.
+** computed nor summarised.
 **
 ** Owns, for the duration of the call: the samplers, the stream keys, the
-** permutations and each worker's slot buffer, generator, check counters
-** and stats workspace.  run->samples is allocated here and owned by the
-** run.  No allocation happens inside a phase's loop over items except the
-** stats workspace, made once per worker on its first column.
+** permutations, the columns and their statistics, the pilot, and each
+** worker's slot buffer, generator, check counters and shares.
+** run->reduction_draws and run->all_draws are allocated here and owned by
+** the run.
 */
 #include <math.h>
 #include <pthread.h>
@@ -43,6 +56,7 @@
 
 #include <gsl/gsl_rng.h>
 
+#include "colstats.h"
 #include "dist.h"
 #include "eval.h"
 #include "mc.h"
@@ -124,6 +138,21 @@ typedef struct shared shared;
 typedef struct worker worker;
 typedef void (*item_fn)(worker *w, uint64_t item);
 
+/* A column of the summary: one result in one vintage (one term) or the
+** sum of a result over the crediting period (a term per vintage, added
+** in vintage order, as the central case adds them).  Its draws are
+** computed block by block from the VM's result slots and never stored
+** whole. */
+typedef struct column {
+    size_t nterm;
+    const uint32_t *slot; /* the terms' result slots */
+    const double *scale;  /* their scales (frac / unit scale) */
+    const bool *tzero;    /* per term: a vintage that is +0 in every draw */
+    bool zero;            /* +0 in every draw: not summarised */
+    mrv_stat *out;        /* where its summary goes */
+    mrv_colstats *cs;
+} column;
+
 struct shared {
     mrv_run *run;
     const mrv_program *p;
@@ -131,15 +160,25 @@ struct shared {
     bool *live;        /* per input: read by the program */
     bool *zero;        /* per column: +0 in every draw (a result
                        ** lowered to the constant 0, like most
-                       ** leakage): never written, the samples
-                       ** being calloc'd, and not summarised */
+                       ** leakage): not summarised */
     uint64_t *key;     /* per input: its stream key */
     uint32_t **perm;   /* LHS: per input, the stratum of each draw */
     mrv_zig zig;       /* the normal sampler's tables */
     uint64_t ndraws, nblocks;
-    size_t ncols; /* (nvint + 1) * MRV_NRESULTS */
+    size_t nstd;  /* (nvint + 1) * MRV_NRESULTS: the results */
+    size_t ncols; /* and any more (cumulative reductions) */
+    column *col;
+    uint32_t *tslot; /* the totals' terms */
+    double *tscale;
+    bool *tzero;
+    uint64_t npilot; /* the pilot: draws 0 .. npilot - 1 */
+    double **pilot;  /* per column: its pilot draws */
+    mrv_colstats_tuning tune;
+    worker *workers; /* every worker, for the columns' shares */
+    unsigned nworkers;
+    bool failed; /* a check or an overflow failed: count checks only */
     item_fn fn;
-    uint64_t nitems;
+    uint64_t first_item, nitems;
     atomic_uint_fast64_t next;
     /* Progress of the phase that runs blocks: items finished, told by
     ** the calling thread (worker 'caller') after each of its items. */
@@ -152,10 +191,12 @@ struct worker {
     shared *sh;
     gsl_rng *rng;
     double *slots;         /* nslots x MRV_MC_BLOCK */
+    double *vals;          /* one column of one block */
     uint64_t *bad, *first; /* per check: count, first failing draw */
     uint64_t overflow;     /* first draw whose results overflowed, or
                            ** UINT64_MAX */
-    mrv_stats_ws *ws;      /* made on the first column */
+    mrv_colpart **part;    /* per column: this worker's share */
+    double *scratch;       /* npilot doubles, for placing brackets */
     mrv_status st;
     pthread_t tid;
     bool started;
@@ -168,11 +209,13 @@ static void *worker_main(void *arg)
     for (;;) {
         uint64_t it = atomic_fetch_add(&sh->next, 1);
         if (it >= sh->nitems) break;
-        sh->fn(w, it);
+        sh->fn(w, sh->first_item + it);
         if (!sh->progress) continue;
+        /* Blocks run in order of index, pilot first, so the blocks before
+        ** this phase are done. */
         uint64_t done = atomic_fetch_add(&sh->finished, 1) + 1;
         if (w == sh->caller) {
-            uint64_t draws = done * MRV_MC_BLOCK;
+            uint64_t draws = (sh->first_item + done) * MRV_MC_BLOCK;
             sh->progress->fn(sh->progress->ud,
                              draws < sh->ndraws ? draws : sh->ndraws,
                              sh->ndraws);
@@ -181,13 +224,15 @@ static void *worker_main(void *arg)
     return NULL;
 }
 
-/* Runs sh->fn over items 0..nitems-1 on the workers; the calling thread
-** is worker 0.  A thread that cannot be started just leaves its share to
-** the others: the results do not depend on who runs what. */
+/* Runs sh->fn over items first .. first + nitems - 1 on the workers; the
+** calling thread is worker 0.  A thread that cannot be started just
+** leaves its share to the others: the results do not depend on who runs
+** what. */
 static void run_phase(shared *sh, worker *ws, unsigned nt, item_fn fn,
-                      uint64_t nitems)
+                      uint64_t first, uint64_t nitems)
 {
     sh->fn = fn;
+    sh->first_item = first;
     sh->nitems = nitems;
     sh->caller = &ws[0];
     atomic_store(&sh->next, 0);
@@ -279,97 +324,177 @@ static void fill_inputs(const shared *sh, gsl_rng *r, double *slots,
     }
 }
 
-/* dst = src * sc and dst += src over n lanes.  Called with the constant
-** MRV_MC_BLOCK for a full block, so that GCC knows the trip count and
-** vectorises them at -O2 (restrict rules out overlap; see eval.c). */
+/* dst = src * sc and dst += src * sc over n lanes.  Called with the
+** constant MRV_MC_BLOCK for a full block, so that GCC knows the trip
+** count and vectorises them at -O2 (restrict rules out overlap; see
+** eval.c).  A product is rounded before it is added: two roundings, as
+** the central case's sum of vintages. */
 static inline void scale_col(double *restrict dst, const double *restrict src,
                              double sc, size_t n)
 {
     for (size_t i = 0; i < n; i++) dst[i] = src[i] * sc;
 }
 
-static inline void add_col(double *restrict dst, const double *restrict src,
-                           size_t n)
+static inline void add_scaled(double *restrict dst, const double *restrict src,
+                              double sc, size_t n)
 {
-    for (size_t i = 0; i < n; i++) dst[i] += src[i];
+    for (size_t i = 0; i < n; i++) dst[i] += src[i] * sc;
 }
 
-/* Phase 2: one block. */
+/* Column c's values in the block whose results are in 'slots', into
+** out[0..n): each term's result times its scale, added in vintage order.
+** A term that is +0 in every draw adds +0, which changes only a -0 (to
+** +0), as adding the zero column would. */
+static void column_values(const column *c, const double *slots, double *out,
+                          size_t n)
+{
+    bool full = n == MRV_MC_BLOCK;
+    for (size_t t = 0; t < c->nterm; t++) {
+        if (c->tzero[t]) {
+            if (t == 0)
+                memset(out, 0, n * sizeof *out);
+            else
+                for (size_t i = 0; i < n; i++) out[i] += 0.0;
+            continue;
+        }
+        const double *src = slots + (size_t)c->slot[t] * MRV_MC_BLOCK;
+        if (t == 0 && full)
+            scale_col(out, src, c->scale[t], MRV_MC_BLOCK);
+        else if (t == 0)
+            scale_col(out, src, c->scale[t], n);
+        else if (full)
+            add_scaled(out, src, c->scale[t], MRV_MC_BLOCK);
+        else
+            add_scaled(out, src, c->scale[t], n);
+    }
+}
+
+/* The draws of block 'blk' (n of them from draw i0): inputs filled and
+** the VM run; false when a check failed in it (nothing more to do with
+** its results). */
+static bool eval_block(worker *w, uint64_t blk, uint64_t *i0, size_t *n)
+{
+    shared *sh = w->sh;
+    uint64_t nd = sh->ndraws;
+    *i0 = blk * MRV_MC_BLOCK;
+    *n = nd - *i0 < MRV_MC_BLOCK ? (size_t)(nd - *i0) : MRV_MC_BLOCK;
+    fill_inputs(sh, w->rng, w->slots, blk, *n);
+    uint64_t before = 0;
+    for (size_t c = 0; c < sh->p->nchecks; c++) before += w->bad[c];
+    mrv_eval_run(sh->p, w->slots, MRV_MC_BLOCK, *n, *i0, w->bad, w->first);
+    uint64_t after = 0;
+    for (size_t c = 0; c < sh->p->nchecks; c++) after += w->bad[c];
+    return after == before;
+}
+
+/* What is kept of every draw, whatever the phase: each vintage's
+** reductions for the allocation, and with keep_draws every column. */
+static void keep_draws(worker *w, size_t c, const double *vals, uint64_t i0,
+                       size_t n)
+{
+    mrv_run *run = w->sh->run;
+    uint64_t nd = w->sh->ndraws;
+    if (c >= w->sh->nstd) return;
+    if (run->all_draws)
+        memcpy(run->all_draws + c * nd + i0, vals, n * sizeof *vals);
+    size_t v = c / MRV_NRESULTS;
+    if (run->reduction_draws && c % MRV_NRESULTS == MRV_RES_REDUCTIONS &&
+        v < run->nvint)
+        memcpy(run->reduction_draws + v * nd + i0, vals, n * sizeof *vals);
+}
+
+/* Phases 2 and 4: one block.  In the pilot every column's values are
+** stored whole; after it they are fed to this worker's shares.  Zero
+** columns are neither (their kept draws are calloc'd zeros). */
 static void run_block(worker *w, uint64_t blk)
 {
     shared *sh = w->sh;
-    const mrv_program *p = sh->p;
-    uint64_t i0 = blk * MRV_MC_BLOCK, nd = sh->ndraws;
-    size_t n = nd - i0 < MRV_MC_BLOCK ? (size_t)(nd - i0) : MRV_MC_BLOCK;
-    fill_inputs(sh, w->rng, w->slots, blk, n);
-    mrv_eval_run(p, w->slots, MRV_MC_BLOCK, n, i0, w->bad, w->first);
+    uint64_t i0;
+    size_t n;
+    if (!eval_block(w, blk, &i0, &n) || sh->failed) return;
+    bool pilot = i0 < sh->npilot;
+    for (size_t c = 0; c < sh->ncols; c++) {
+        const column *col = &sh->col[c];
+        if (col->zero) continue;
+        double *vals = pilot ? sh->pilot[c] + i0 : w->vals;
+        column_values(col, w->slots, vals, n);
+        keep_draws(w, c, vals, i0, n);
+        uint64_t bad;
+        if (!pilot &&
+            !mrv_colstats_feed(col->cs, w->part[c], vals, n, i0, &bad) &&
+            bad < w->overflow)
+            w->overflow = bad;
+    }
+}
 
-    size_t nv = p->nvint;
-    bool full = n == MRV_MC_BLOCK;
-    double *out = sh->run->samples;
-    for (size_t r = 0; r < MRV_NRESULTS; r++) {
-        if (sh->zero[nv * MRV_NRESULTS + r]) continue;
-        double *tot = out + (nv * MRV_NRESULTS + r) * nd + i0;
-        for (size_t v = 0; v < nv; v++) {
-            size_t k = v * MRV_NRESULTS + r;
-            /* The total is summed draw by draw, vintages in order, as
-            ** the central case sums its vintages (docs/uncertainty.md).  A zero
-            ** column adds +0, which changes only a -0 (to +0). */
-            if (sh->zero[k]) {
-                if (v == 0)
-                    memset(tot, 0, n * sizeof *tot);
-                else
-                    for (size_t i = 0; i < n; i++) tot[i] += 0.0;
-                continue;
-            }
-            const double *src =
-                w->slots + (size_t)p->result_slot[k] * MRV_MC_BLOCK;
-            double sc = p->result_scale[k];
-            double *col = out + k * nd + i0;
-            if (full)
-                scale_col(col, src, sc, MRV_MC_BLOCK);
-            else
-                scale_col(col, src, sc, n);
-            if (v == 0)
-                memcpy(tot, col, n * sizeof *tot);
-            else if (full)
-                add_col(tot, col, MRV_MC_BLOCK);
-            else
-                add_col(tot, col, n);
-        }
-        /* Every equation is checked finite by the VM, but a scaled
-        ** result or a sum of vintages can still overflow. */
-        for (size_t i = 0; i < n; i++) {
-            if (tot[i] - tot[i] != 0 && i0 + i < w->overflow) {
-                w->overflow = i0 + i;
-                break;
-            }
+/* Phase 3: one column's brackets from its pilot, and the pilot's blocks
+** fed to this worker's share. */
+static void place_column(worker *w, uint64_t c)
+{
+    shared *sh = w->sh;
+    column *col = &sh->col[c];
+    if (col->zero || sh->failed) return;
+    const double *x = sh->pilot[c];
+    mrv_colstats_place(col->cs, x, (size_t)sh->npilot, w->scratch);
+    for (uint64_t i0 = 0; i0 < sh->npilot; i0 += MRV_MC_BLOCK) {
+        size_t n = sh->npilot - i0 < MRV_MC_BLOCK ? (size_t)(sh->npilot - i0)
+                                                  : MRV_MC_BLOCK;
+        uint64_t bad;
+        if (!mrv_colstats_feed(col->cs, w->part[c], x + i0, n, i0, &bad)) {
+            if (bad < w->overflow) w->overflow = bad;
+            return;
         }
     }
 }
 
-/* Phase 3: one column's statistics. */
-static void summarise(worker *w, uint64_t c)
+/* Phase 5: one column's summary from every worker's share. */
+static void finish_column(worker *w, uint64_t c)
 {
     shared *sh = w->sh;
-    if (w->st != MRV_OK) return;
-    if (!w->ws && !(w->ws = mrv_stats_ws_new((size_t)sh->ndraws))) {
-        w->st = MRV_ENOMEM;
-        return;
-    }
-    mrv_run *run = sh->run;
-    if (sh->zero[c]) {
-        mrv_stat *s = &run->stats[c];
+    column *col = &sh->col[c];
+    mrv_stat *s = col->out;
+    if (col->zero) {
         s->mean = s->sd = s->lower = s->median = s->upper = 0;
         s->se_mean = s->lower_half = s->upper_half = 0;
         return;
     }
-    mrv_status st =
-        mrv_stats_column(run->samples + c * sh->ndraws, (size_t)sh->ndraws,
-                         run->confidence, w->ws, &run->stats[c]);
+    /* The workers' shares of this column, in worker order. */
+    mrv_colpart *parts[MRV_MC_MAX_THREADS];
+    for (unsigned t = 0; t < sh->nworkers; t++)
+        parts[t] = sh->workers[t].part[c];
+    mrv_status st = mrv_colstats_finish(col->cs, parts, sh->nworkers, s);
     if (st != MRV_OK) w->st = st;
 }
 
+/* Replays: every block again on one thread, feeding the columns whose
+** quantiles are still hunted, until all are found (colstats.h).  The
+** draws are regenerated from their streams, so they are the same. */
+static mrv_status hunt(shared *sh, worker *w)
+{
+    for (;;) {
+        bool any = false;
+        for (size_t c = 0; c < sh->ncols; c++)
+            any |= !sh->col[c].zero && mrv_colstats_hunting(sh->col[c].cs);
+        if (!any) return MRV_OK;
+        for (uint64_t blk = 0; blk < sh->nblocks; blk++) {
+            uint64_t i0;
+            size_t n;
+            eval_block(w, blk, &i0, &n);
+            for (size_t c = 0; c < sh->ncols; c++) {
+                column *col = &sh->col[c];
+                if (col->zero || !mrv_colstats_hunting(col->cs)) continue;
+                column_values(col, w->slots, w->vals, n);
+                mrv_colstats_hunt_feed(col->cs, w->vals, n, i0);
+            }
+        }
+        for (size_t c = 0; c < sh->ncols; c++) {
+            column *col = &sh->col[c];
+            if (col->zero || !mrv_colstats_hunting(col->cs)) continue;
+            mrv_status st = mrv_colstats_hunt_end(col->cs, col->out);
+            if (st != MRV_OK) return st;
+        }
+    }
+}
 /* ---- set-up and errors ------------------------------------------------- */
 
 static bool tree_has(const mrv_vnode *n, const mrv_uncert *u)
@@ -478,32 +603,50 @@ static unsigned thread_count(unsigned threads)
     return threads > MRV_MC_MAX_THREADS ? MRV_MC_MAX_THREADS : threads;
 }
 
-/* The memory of a run of n draws.  The draws of every result and the
-** Latin hypercube strata live through the whole Monte Carlo, and each
-** worker thread adds its block of slots and, for the statistics, a
-** workspace the size of a column; after the workers are gone the ledger
-** adds its per-draw scratch.  Every allocation that grows with the draws
-** is counted. */
+/* The memory of a run of n draws (docs/performance.md).  Through the
+** whole Monte Carlo: the Latin hypercube strata, the reductions of every
+** draw when an allocation will run on them, and with keep_draws every
+** column.  Then either the pilot (every column's first draws, until the
+** brackets are placed) or the draws kept inside brackets (at most
+** colstats' bound), never both; and each worker's slots, shares and
+** scratch.  After the workers are gone the ledger adds its per-draw
+** scratch.  Every allocation that grows with the draws is counted. */
 typedef struct memuse {
-    uint64_t draws;  /* the draws and the strata */
-    uint64_t worker; /* one worker: slots, checks, workspace */
-    uint64_t ledger; /* the ledger's scratch */
+    uint64_t fixed;  /* strata, reductions, every draw */
+    uint64_t stream; /* the larger of the pilot and the kept draws */
+    uint64_t worker; /* one worker */
+    uint64_t after;  /* after the Monte Carlo: reductions and ledger */
 } memuse;
+
+static size_t live_columns(const shared *sh)
+{
+    size_t k = 0;
+    for (size_t c = 0; c < sh->ncols; c++) k += !sh->col[c].zero;
+    return k;
+}
 
 static memuse memory_use(const shared *sh, uint64_t n)
 {
     const mrv_program *p = sh->p;
+    const mrv_run *run = sh->run;
     memuse m;
-    uint64_t per_draw = (uint64_t)sh->ncols * sizeof(double);
-    if (sh->run->method == MRV_SAMPLE_LHS)
+    uint64_t ncol = live_columns(sh), perdraw = 0;
+    if (run->method == MRV_SAMPLE_LHS)
         for (size_t k = 0; k < p->ninputs; k++)
-            per_draw += sh->live[k] ? sizeof(uint32_t) : 0;
-    m.draws = n * per_draw;
-    m.worker = (uint64_t)(p->nslots + 1) * MRV_MC_BLOCK * sizeof(double) +
+            perdraw += sh->live[k] ? sizeof(uint32_t) : 0;
+    bool alloc = run->bound->project->allocation != NULL;
+    uint64_t red = alloc ? n * run->nvint * sizeof(double) : 0;
+    uint64_t all = run->keep_draws ? n * sh->nstd * sizeof(double) : 0;
+    m.fixed = n * perdraw + red + all;
+    uint64_t pl = mrv_colstats_pilot_len(n);
+    uint64_t pilot = pl * ncol * sizeof(double);
+    uint64_t kept =
+        ncol * mrv_colstats_kept_bound(n, pl, &sh->tune) * sizeof(double);
+    m.stream = pilot > kept ? pilot : kept;
+    m.worker = (uint64_t)(p->nslots + 2) * MRV_MC_BLOCK * sizeof(double) +
                (uint64_t)(p->nchecks + 1) * 2 * sizeof(uint64_t) +
-               mrv_stats_ws_bytes((size_t)n);
-    m.ledger =
-        sh->run->bound->project->allocation ? n * MRV_LEDGER_DRAW_BYTES : 0;
+               pl * sizeof(double) + ncol * mrv_colpart_bytes();
+    m.after = red + all + (alloc ? n * MRV_LEDGER_DRAW_BYTES : 0);
     return m;
 }
 
@@ -511,8 +654,26 @@ static memuse memory_use(const shared *sh, uint64_t n)
 static uint64_t peak_one(const shared *sh, uint64_t n)
 {
     memuse m = memory_use(sh, n);
-    uint64_t mc = m.draws + m.worker, after = n * sh->ncols * sizeof(double);
-    return mc > after + m.ledger ? mc : after + m.ledger;
+    uint64_t mc = m.fixed + m.stream + m.worker;
+    return mc > m.after ? mc : m.after;
+}
+
+/* What grows with the draws in this run, for the refusal. */
+static const char *what_grows(const shared *sh)
+{
+    bool lhs = sh->run->method == MRV_SAMPLE_LHS;
+    bool alloc = sh->run->bound->project->allocation != NULL;
+    if (lhs && alloc)
+        return "the Latin hypercube strata, the draws of reductions the "
+               "allocation runs on and its scratch, and the statistics' "
+               "working memory";
+    if (lhs)
+        return "the Latin hypercube strata and the statistics' working "
+               "memory";
+    if (alloc)
+        return "the draws of reductions the allocation runs on and its "
+               "scratch, and the statistics' working memory";
+    return "the statistics' working memory";
 }
 
 /* Refuses runs that would not fit in MRV_MC_MAX_BYTES on one thread, and
@@ -526,7 +687,8 @@ static mrv_status check_memory(const shared *sh, unsigned *threads, mrv_diag *d)
     uint64_t nd = run->draws;
     if (nd <= UINT32_MAX && peak_one(sh, nd) <= cap) {
         memuse m = memory_use(sh, nd);
-        uint64_t more = (cap - m.draws - m.worker) / m.worker;
+        uint64_t used = m.fixed + m.stream + m.worker;
+        uint64_t more = used < cap ? (cap - used) / m.worker : 0;
         if (*threads > 1 + more) *threads = (unsigned)(1 + more);
         return MRV_OK;
     }
@@ -547,15 +709,15 @@ static mrv_status check_memory(const shared *sh, unsigned *threads, mrv_diag *d)
                          (double)memory_use(sh, 0).worker / (double)(1u << 30),
                          (unsigned long long)(cap >> 30));
     return mrv_error(d, run->bound->project->mc.pos, MRV_EDOMAIN,
-                     "%llu draws of %d results over %zu vintages and the "
-                     "total need %.1f GiB, more than the %llu GiB limit; use "
-                     "at most %llu draws",
-                     (unsigned long long)nd, MRV_NRESULTS, run->nvint,
+                     "%llu draws need %.1f GiB (%s), more than the %llu GiB "
+                     "limit; use at most %llu draws",
+                     (unsigned long long)nd,
                      (double)peak_one(sh, nd) / (double)(1u << 30),
-                     (unsigned long long)(cap >> 30), (unsigned long long)lo);
+                     what_grows(sh), (unsigned long long)(cap >> 30),
+                     (unsigned long long)lo);
 }
 
-/* After phase 2: the first failed check in check order (the earliest
+/* After the blocks: the first failed check in check order (the earliest
 ** vintage, then dependency order), traced in its first failing draw.
 ** Each worker takes blocks in increasing order from the shared counter,
 ** so its first recorded failure is its earliest; the minimum over the
@@ -590,14 +752,14 @@ static mrv_status report_checks(shared *sh, worker *ws, unsigned nt,
     return MRV_OK;
 }
 
-/* After phase 3: every summary must be a number.  The moments cannot
+/* After the summaries: every summary must be a number.  The moments cannot
 ** overflow (stats.c scales them), but draws of -1e308 and 1e308 have an
 ** sd, and a spread, beyond the largest double: that is the input's doing
 ** and an error, never an inf or a null in a report. */
 static mrv_status check_summaries(const shared *sh, mrv_diag *d)
 {
     const mrv_run *run = sh->run;
-    for (size_t c = 0; c < sh->ncols; c++) {
+    for (size_t c = 0; c < sh->nstd; c++) {
         const mrv_stat *s = &run->stats[c];
         const struct {
             const char *name;
@@ -649,14 +811,18 @@ static mrv_status propagate(shared *sh)
     return st;
 }
 
-static void free_workers(worker *ws, unsigned nt)
+static void free_workers(worker *ws, unsigned nt, size_t ncols)
 {
     for (unsigned t = 0; ws && t < nt; t++) {
         gsl_rng_free(ws[t].rng);
         free(ws[t].slots);
+        free(ws[t].vals);
         free(ws[t].bad);
         free(ws[t].first);
-        mrv_stats_ws_free(ws[t].ws);
+        free(ws[t].scratch);
+        for (size_t c = 0; ws[t].part && c < ncols; c++)
+            mrv_colpart_free(ws[t].part[c]);
+        free(ws[t].part);
     }
     free(ws);
 }
@@ -673,10 +839,18 @@ static mrv_status new_workers(shared *sh, unsigned nt, worker **out)
         w->overflow = UINT64_MAX;
         w->rng = mrv__mc_rng_new();
         w->slots = malloc((p->nslots + 1) * MRV_MC_BLOCK * sizeof *w->slots);
+        w->vals = malloc(MRV_MC_BLOCK * sizeof *w->vals);
         w->bad = calloc(p->nchecks + 1, sizeof *w->bad);
         w->first = malloc((p->nchecks + 1) * sizeof *w->first);
-        if (!w->rng || !w->slots || !w->bad || !w->first)
-            return w->slots && w->bad && w->first ? MRV_EINTERNAL : MRV_ENOMEM;
+        w->scratch = malloc((size_t)sh->npilot * sizeof *w->scratch);
+        w->part = calloc(sh->ncols, sizeof *w->part);
+        if (!w->slots || !w->vals || !w->bad || !w->first || !w->scratch ||
+            !w->part)
+            return MRV_ENOMEM;
+        for (size_t c = 0; c < sh->ncols; c++)
+            if (!sh->col[c].zero && !(w->part[c] = mrv_colpart_new()))
+                return MRV_ENOMEM;
+        if (!w->rng) return MRV_EINTERNAL;
         for (size_t c = 0; c < p->nchecks; c++) w->first[c] = UINT64_MAX;
         /* Constants never change, and no instruction writes them; nor
         ** are the inputs no one reads ever drawn, so they keep their
@@ -691,6 +865,173 @@ static mrv_status new_workers(shared *sh, unsigned nt, worker **out)
     return MRV_OK;
 }
 
+/* The columns: one per result and vintage, then the totals, whose terms
+** are the vintages' result slots in vintage order; for a removals
+** methodology, then the reductions summed over vintages 0..v, draw by
+** draw (the carbon stock of report.html: the first terms of the
+** total's). */
+static mrv_status make_columns(shared *sh)
+{
+    const mrv_program *p = sh->p;
+    mrv_run *run = sh->run;
+    size_t nv = p->nvint, R = MRV_NRESULTS;
+    sh->col = calloc(sh->ncols, sizeof *sh->col);
+    sh->tslot = malloc((nv * R + 1) * sizeof *sh->tslot);
+    sh->tscale = malloc((nv * R + 1) * sizeof *sh->tscale);
+    sh->tzero = malloc((nv * R + 1) * sizeof *sh->tzero);
+    if (!sh->col || !sh->tslot || !sh->tscale || !sh->tzero) return MRV_ENOMEM;
+    for (size_t k = 0; k < nv * R; k++) {
+        column *c = &sh->col[k];
+        c->nterm = 1;
+        c->slot = &p->result_slot[k];
+        c->scale = &p->result_scale[k];
+        c->tzero = &sh->zero[k];
+        c->zero = sh->zero[k];
+        c->out = &run->stats[k];
+    }
+    for (size_t r = 0; r < R; r++) {
+        for (size_t v = 0; v < nv; v++) {
+            sh->tslot[r * nv + v] = p->result_slot[v * R + r];
+            sh->tscale[r * nv + v] = p->result_scale[v * R + r];
+            sh->tzero[r * nv + v] = sh->zero[v * R + r];
+        }
+        column *c = &sh->col[nv * R + r];
+        c->nterm = nv;
+        c->slot = sh->tslot + r * nv;
+        c->scale = sh->tscale + r * nv;
+        c->tzero = sh->tzero + r * nv;
+        c->zero = sh->zero[nv * R + r];
+        c->out = &run->stats[nv * R + r];
+    }
+    free(run->cum_stats);
+    run->cum_stats = NULL;
+    if (sh->ncols > sh->nstd) {
+        run->cum_stats = calloc(nv, sizeof *run->cum_stats);
+        if (!run->cum_stats) return MRV_ENOMEM;
+        size_t r = MRV_RES_REDUCTIONS;
+        for (size_t v = 0; v < nv; v++) {
+            column *c = &sh->col[sh->nstd + v];
+            c->nterm = v + 1;
+            c->slot = sh->tslot + r * nv;
+            c->scale = sh->tscale + r * nv;
+            c->tzero = sh->tzero + r * nv;
+            c->zero = true;
+            for (size_t u = 0; u <= v; u++) c->zero &= c->tzero[u];
+            c->out = &run->cum_stats[v];
+            double t = 0;
+            for (size_t u = 0; u <= v; u++) t += run->stats[u * R + r].central;
+            c->out->central = t;
+        }
+    }
+    for (size_t c = 0; c < sh->ncols; c++) {
+        column *col = &sh->col[c];
+        /* The totals' share of draws below their central value. */
+        bool total = c >= nv * R && c < sh->nstd;
+        col->out->p_below = (double)NAN;
+        if (col->zero) {
+            if (total) col->out->p_below = 0 < col->out->central ? 1 : 0;
+            continue;
+        }
+        col->cs = mrv_colstats_new(sh->ndraws, run->confidence, &sh->tune);
+        if (!col->cs) return MRV_ENOMEM;
+        if (total) mrv_colstats_count_below(col->cs, col->out->central);
+    }
+    return MRV_OK;
+}
+
+/* The draws kept past the Monte Carlo (result.h), allocated before it. */
+static mrv_status keep_alloc(shared *sh)
+{
+    mrv_run *run = sh->run;
+    uint64_t nd = sh->ndraws;
+    free(run->reduction_draws);
+    free(run->all_draws);
+    run->reduction_draws = run->all_draws = NULL;
+    /* calloc: the zero columns are never written.  A large calloc is
+    ** fresh zero pages from the system, so it costs no more than malloc. */
+    if (run->bound->project->allocation &&
+        !(run->reduction_draws =
+              calloc(run->nvint * nd, sizeof *run->reduction_draws)))
+        return MRV_ENOMEM;
+    if (run->keep_draws &&
+        !(run->all_draws = calloc(sh->nstd * nd, sizeof *run->all_draws)))
+        return MRV_ENOMEM;
+    return MRV_OK;
+}
+
+static mrv_status make_perms(shared *sh)
+{
+    const mrv_program *p = sh->p;
+    sh->perm = calloc(p->ninputs + 1, sizeof *sh->perm);
+    if (!sh->perm) return MRV_ENOMEM;
+    for (size_t k = 0; k < p->ninputs; k++) {
+        if (!sh->live[k]) continue;
+        sh->perm[k] = malloc(sh->ndraws * sizeof **sh->perm);
+        if (!sh->perm[k]) return MRV_ENOMEM;
+    }
+    return MRV_OK;
+}
+
+static void free_pilot(shared *sh)
+{
+    for (size_t c = 0; sh->pilot && c < sh->ncols; c++) free(sh->pilot[c]);
+    free(sh->pilot);
+    sh->pilot = NULL;
+}
+
+static mrv_status make_pilot(shared *sh)
+{
+    sh->pilot = calloc(sh->ncols, sizeof *sh->pilot);
+    if (!sh->pilot) return MRV_ENOMEM;
+    for (size_t c = 0; c < sh->ncols; c++)
+        if (!sh->col[c].zero &&
+            !(sh->pilot[c] = malloc((size_t)sh->npilot * sizeof(double))))
+            return MRV_ENOMEM;
+    return MRV_OK;
+}
+
+/* Whether a check or an overflow has failed on some worker so far. */
+static bool any_failed(const shared *sh, const worker *ws, unsigned nt)
+{
+    for (unsigned t = 0; t < nt; t++) {
+        if (ws[t].overflow != UINT64_MAX) return true;
+        for (size_t c = 0; c < sh->p->nchecks; c++)
+            if (ws[t].bad[c]) return true;
+    }
+    return false;
+}
+
+/* The Monte Carlo proper, once the samplers, columns and workers are
+** ready: pilot, brackets, the remaining blocks, the summaries, replays
+** while a quantile is hunted. */
+static mrv_status run_phases(shared *sh, worker *ws, unsigned nt,
+                             const mrv_progress *progress, mrv_diag *d)
+{
+    uint64_t npb = (sh->npilot + MRV_MC_BLOCK - 1) / MRV_MC_BLOCK;
+    if (sh->perm) run_phase(sh, ws, nt, make_perm, 0, sh->p->ninputs);
+    if (progress && progress->fn) sh->progress = progress;
+    run_phase(sh, ws, nt, run_block, 0, npb);
+    sh->progress = NULL;
+    sh->failed = any_failed(sh, ws, nt);
+    run_phase(sh, ws, nt, place_column, 0, sh->ncols);
+    free_pilot(sh);
+    sh->failed = any_failed(sh, ws, nt);
+    /* After a failure the rest only counts the checks, for the report
+    ** (how many draws failed, and the first). */
+    if (progress && progress->fn) sh->progress = progress;
+    run_phase(sh, ws, nt, run_block, npb, sh->nblocks - npb);
+    if (sh->progress) progress->fn(progress->ud, sh->ndraws, sh->ndraws);
+    sh->progress = NULL;
+    mrv_status st = report_checks(sh, ws, nt, d);
+    if (st != MRV_OK) return st;
+    run_phase(sh, ws, nt, finish_column, 0, sh->ncols);
+    for (unsigned t = 0; t < nt; t++)
+        if (ws[t].st != MRV_OK) return ws[t].st;
+    st = hunt(sh, &ws[0]);
+    if (st == MRV_OK) st = check_summaries(sh, d);
+    return st;
+}
+
 mrv_status mrv_mc_run(mrv_run *run, unsigned threads,
                       const mrv_progress *progress, mrv_diag *d)
 {
@@ -700,83 +1041,65 @@ mrv_status mrv_mc_run(mrv_run *run, unsigned threads,
     sh.p = p;
     sh.ndraws = run->draws;
     sh.nblocks = (run->draws + MRV_MC_BLOCK - 1) / MRV_MC_BLOCK;
-    sh.ncols = (run->nvint + 1) * MRV_NRESULTS;
+    sh.nstd = (run->nvint + 1) * MRV_NRESULTS;
+    sh.ncols = sh.nstd + (run->bound->meth->removals ? run->nvint : 0);
+    sh.tune.sds = run->bracket_sds;
+    sh.tune.slack = run->bracket_slack;
     if (run->draws == 0) return MRV_EINTERNAL;
+    sh.npilot = mrv_colstats_pilot_len(run->draws);
     mrv_status st = MRV_OK;
     unsigned nt = thread_count(threads);
+    worker *ws = NULL;
 
     mrv_zig_init(&sh.zig);
     sh.samp = calloc(p->ninputs + 1, sizeof *sh.samp);
     sh.key = calloc(p->ninputs + 1, sizeof *sh.key);
     sh.live = calloc(p->ninputs + 1, sizeof *sh.live);
-    sh.zero = calloc(sh.ncols, sizeof *sh.zero);
+    sh.zero = calloc(sh.nstd, sizeof *sh.zero);
     if (!sh.samp || !sh.key || !sh.live || !sh.zero) {
         st = MRV_ENOMEM;
         goto out;
     }
     mrv__mc_mark_live(p, sh.live);
     mark_zero(p, sh.zero);
-    st = check_memory(&sh, &nt, d);
+    st = make_columns(&sh);
+    if (st == MRV_OK) st = check_memory(&sh, &nt, d);
     if (st == MRV_OK) st = setup_samplers(run, &sh, d);
-    if (st != MRV_OK) goto out;
-
-    free(run->samples);
-    /* calloc: the zero columns are never written.  A large calloc is
-    ** fresh zero pages from the system, so it costs no more than malloc. */
-    run->samples = calloc(sh.ncols * sh.ndraws, sizeof *run->samples);
-    if (!run->samples) {
-        st = MRV_ENOMEM;
-        goto out;
+    if (st == MRV_OK) st = keep_alloc(&sh);
+    if (st == MRV_OK && run->method == MRV_SAMPLE_LHS) st = make_perms(&sh);
+    if (st == MRV_OK) st = make_pilot(&sh);
+    if (st == MRV_OK) {
+        st = new_workers(&sh, nt, &ws);
+        sh.workers = ws;
+        sh.nworkers = nt;
     }
-    if (run->method == MRV_SAMPLE_LHS) {
-        sh.perm = calloc(p->ninputs + 1, sizeof *sh.perm);
-        if (!sh.perm) {
-            st = MRV_ENOMEM;
-            goto out;
-        }
-        for (size_t k = 0; k < p->ninputs; k++) {
-            if (!sh.live[k]) continue;
-            sh.perm[k] = malloc(sh.ndraws * sizeof **sh.perm);
-            if (!sh.perm[k]) {
-                st = MRV_ENOMEM;
-                goto out;
-            }
-        }
-    }
-
-    worker *ws = NULL;
-    st = new_workers(&sh, nt, &ws);
     if (st == MRV_EINTERNAL)
         st = mrv_error(d, run->bound->project->mc.pos, MRV_EINTERNAL,
                        "GSL's taus2 generator does not have the state "
                        "layout mrv seeds (three unsigned longs)");
-    if (st == MRV_OK) {
-        if (sh.perm) run_phase(&sh, ws, nt, make_perm, p->ninputs);
-        if (progress && progress->fn) sh.progress = progress;
-        run_phase(&sh, ws, nt, run_block, sh.nblocks);
-        if (sh.progress) progress->fn(progress->ud, sh.ndraws, sh.ndraws);
-        sh.progress = NULL;
-        st = report_checks(&sh, ws, nt, d);
-    }
-    if (st == MRV_OK) {
-        run_phase(&sh, ws, nt, summarise, sh.ncols);
-        for (unsigned t = 0; t < nt && st == MRV_OK; t++) st = ws[t].st;
-        if (st == MRV_OK) st = check_summaries(&sh, d);
-    }
+    if (st == MRV_OK) st = run_phases(&sh, ws, nt, progress, d);
     if (st == MRV_OK) st = propagate(&sh);
-    free_workers(ws, nt);
 
 out:
+    free_workers(ws, nt, sh.ncols);
+    free_pilot(&sh);
     if (sh.perm)
         for (size_t k = 0; k < p->ninputs; k++) free(sh.perm[k]);
     free(sh.perm);
+    for (size_t c = 0; sh.col && c < sh.ncols; c++)
+        mrv_colstats_free(sh.col[c].cs);
+    free(sh.col);
+    free(sh.tslot);
+    free(sh.tscale);
+    free(sh.tzero);
     free(sh.samp);
     free(sh.key);
     free(sh.live);
     free(sh.zero);
     if (st != MRV_OK) {
-        free(run->samples);
-        run->samples = NULL;
+        free(run->reduction_draws);
+        free(run->all_draws);
+        run->reduction_draws = run->all_draws = NULL;
     }
     return st;
 }

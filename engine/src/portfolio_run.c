@@ -36,6 +36,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "colstats.h"
 #include "drawfile.h"
 #include "mc.h"
 #include "mcblock.h"
@@ -428,7 +429,7 @@ typedef struct p1 {
     const mrv_pf_run *r;
     const source *src;
     size_t project;
-    double *samples;
+    double *reductions; /* mrv_run.reduction_draws' layout */
     mrv_mcblock_ws **ws;
     double **red;
     failure *fail; /* per thread */
@@ -444,7 +445,7 @@ static void p1_block(pool *pl, unsigned t, uint64_t blk)
                &x->fail[t]))
         return;
     for (size_t v = 0; v < nv; v++) {
-        double *col = x->samples + (v * MRV_NRESULTS + MRV_RES_REDUCTIONS) * nd;
+        double *col = x->reductions + v * nd;
         memcpy(col + blk * BLK, x->red[t] + v * BLK, n * sizeof *col);
     }
 }
@@ -459,17 +460,11 @@ static mrv_status draws_ledger(mrv_pf_run *r, const source *src, size_t i,
     mrv_pf_project *P = &r->projects[i];
     mrv_run *run = P->run;
     uint64_t nd = r->draws;
-    size_t ncols = (run->nvint + 1) * MRV_NRESULTS;
-    double *samples = calloc(ncols * nd, sizeof *samples);
+    double *reductions = calloc(run->nvint * nd, sizeof *reductions);
     failure fail[MRV_MC_MAX_THREADS];
     memset(fail, 0, sizeof fail);
-    mrv_stats_ws *sw = mrv_stats_ws_new((size_t)nd);
-    if (!samples || !sw) {
-        free(samples);
-        mrv_stats_ws_free(sw);
-        return MRV_ENOMEM;
-    }
-    p1 x = {r, src, i, samples, ws, red, fail};
+    if (!reductions) return MRV_ENOMEM;
+    p1 x = {r, src, i, reductions, ws, red, fail};
     pl->ud = &x;
     pool_run(pl, nt, p1_block, (nd + BLK - 1) / BLK);
     failure first = {0};
@@ -479,21 +474,21 @@ static mrv_status draws_ledger(mrv_pf_run *r, const source *src, size_t i,
                     fail[t].why);
     mrv_status st = MRV_OK;
     if (first.set) st = report_failure(r, src, &first, ws[0], d);
+    const mrv_colstats_tuning tune = {run->bracket_sds, run->bracket_slack};
     for (size_t v = 0; st == MRV_OK && v < run->nvint; v++) {
         size_t k = v * MRV_NRESULTS + MRV_RES_REDUCTIONS;
-        st = mrv_stats_column(samples + k * nd, (size_t)nd, run->confidence, sw,
-                              &run->stats[k]);
+        st = mrv_colstats_column(reductions + v * nd, (size_t)nd,
+                                 run->confidence, &tune, &run->stats[k]);
     }
     if (st == MRV_OK) {
         run->draws = nd;
         run->seed = r->seed;
-        run->samples = samples;
+        run->reduction_draws = reductions;
         st = mrv_ledger_build_for(run, P->al, d);
-        run->samples = NULL;
+        run->reduction_draws = NULL;
         run->draws = 0;
     }
-    free(samples);
-    mrv_stats_ws_free(sw);
+    free(reductions);
     return st;
 }
 

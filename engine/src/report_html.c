@@ -784,29 +784,20 @@ static void section_emissions(FILE *f, const page *g)
 static void section_stock(FILE *f, const page *g)
 {
     const mrv_run *run = g->run;
-    size_t nv = run->nvint, nd = (size_t)run->draws;
+    size_t nv = run->nvint;
     double *cum = malloc((nv + 1) * sizeof *cum);
     double *lo = g->mc ? malloc((nv + 1) * sizeof *lo) : NULL;
     double *hi = g->mc ? malloc((nv + 1) * sizeof *hi) : NULL;
-    double *acc = g->mc ? calloc(nd, sizeof *acc) : NULL;
-    double *work = g->mc ? malloc(nd * sizeof *work) : NULL;
-    bool band = g->mc && run->samples && lo && hi && acc && work;
+    /* The Monte Carlo summarises the stock draw by draw (cum_stats). */
+    bool band = g->mc && run->cum_stats && lo && hi;
     if (cum) {
         double sum = 0;
-        const double ps[2] = {(1 - run->confidence) / 2,
-                              (1 + run->confidence) / 2};
         for (size_t v = 0; v < nv; v++) {
             sum += stat_at(g, v, MRV_RES_REDUCTIONS)->central;
             cum[v] = sum;
             if (!band) continue;
-            const double *x =
-                run->samples + (v * MRV_NRESULTS + MRV_RES_REDUCTIONS) * nd;
-            for (size_t i = 0; i < nd; i++) acc[i] += x[i];
-            memcpy(work, acc, nd * sizeof *work);
-            double q[2];
-            mrv_stats_quantiles(work, nd, ps, 2, q);
-            lo[v] = q[0];
-            hi[v] = q[1];
+            lo[v] = run->cum_stats[v].lower;
+            hi[v] = run->cum_stats[v].upper;
         }
         lines c = {0};
         c.aria = "Cumulative net removals: the carbon stock the project adds";
@@ -834,8 +825,6 @@ static void section_stock(FILE *f, const page *g)
     free(cum);
     free(lo);
     free(hi);
-    free(acc);
-    free(work);
 }
 
 /* The buyer's cumulative delivery in the ledger against its contracted
@@ -1955,15 +1944,7 @@ bool mrv_report_html(const mrv_run *run, FILE *f)
     }
 
     g.below = (double)NAN;
-    if (g.mc && run->samples) {
-        const mrv_stat *t = stat_at(&g, run->nvint, MRV_RES_REDUCTIONS);
-        const double *x =
-            run->samples +
-            (run->nvint * MRV_NRESULTS + MRV_RES_REDUCTIONS) * run->draws;
-        uint64_t k = 0;
-        for (uint64_t i = 0; i < run->draws; i++) k += x[i] < t->central;
-        g.below = (double)k / (double)run->draws;
-    }
+    if (g.mc) g.below = stat_at(&g, run->nvint, MRV_RES_REDUCTIONS)->p_below;
 
     head(f, &g);
     facts(f, &g);

@@ -31,7 +31,9 @@ void mrv_run_free(mrv_run *run)
 {
     if (!run) return;
     free(run->stats);
-    free(run->samples);
+    free(run->cum_stats);
+    free(run->reduction_draws);
+    free(run->all_draws);
     free(run->eq_central);
     for (size_t i = 0; i < run->nperiods; i++) free(run->periods[i].frac);
     free(run->periods);
@@ -230,6 +232,7 @@ static void central_only_stats(mrv_run *run)
         s->mean = s->median = s->lower = s->upper = s->central;
         s->lower_half = s->upper_half = s->central;
         s->sd = s->se_mean = 0;
+        s->p_below = (double)NAN;
     }
 }
 
@@ -442,9 +445,19 @@ static void sub_run_init(mrv_run *sub, const mrv_run *run, mrv_bound *b)
     sub->method = run->method;
 }
 
+/* Frees what the Monte Carlo of a run of its own kept beside its stats. */
+static void sub_run_free_draws(mrv_run *sub)
+{
+    free(sub->cum_stats);
+    free(sub->reduction_draws);
+    free(sub->all_draws);
+    sub->cum_stats = NULL;
+    sub->reduction_draws = sub->all_draws = NULL;
+}
+
 /* Evaluates a run of its own (sub_run_init) with compiled methodology
 ** 'cp': its conservative fills, the central case and the draws, into
-** sub->stats and sub->samples. */
+** sub->stats (free the rest with sub_run_free_draws). */
 static mrv_status sub_run(mrv_run *sub, const mrv_compiled *cp,
                           unsigned threads, mrv_diag *d)
 {
@@ -490,7 +503,7 @@ static mrv_status run_periods(mrv_run *run, unsigned threads, mrv_diag *d)
         }
         sub.compiled = NULL;
         free(sub.stats);
-        free(sub.samples);
+        sub_run_free_draws(&sub);
         mrv_bound_free(f);
     }
     return st;
@@ -536,7 +549,7 @@ static mrv_status run_ex_ante(mrv_run *run, const mrv_options *opt, mrv_diag *d)
     sub_run_init(&sub, run, x->bound);
     st = sub_run(&sub, cp, opt->threads, d);
     x->stats = sub.stats;
-    free(sub.samples);
+    sub_run_free_draws(&sub);
     if (st != MRV_OK) return st;
     x->periods = calloc(md->nperiods * MRV_NRESULTS + 1, sizeof *x->periods);
     if (!x->periods) return MRV_ENOMEM;
@@ -551,7 +564,7 @@ static mrv_status run_ex_ante(mrv_run *run, const mrv_options *opt, mrv_diag *d)
                    &sub.stats[sub.nvint * MRV_NRESULTS],
                    MRV_NRESULTS * sizeof *x->periods);
         free(sub.stats);
-        free(sub.samples);
+        sub_run_free_draws(&sub);
         mrv_bound_free(f);
     }
     if (st == MRV_OK)
@@ -585,6 +598,9 @@ mrv_status mrv_run_new(const char *path, const mrv_options *opt, mrv_run **out,
     run->confidence = opt->confidence_set ? opt->confidence : pj->mc.confidence;
     run->method = opt->method_set ? opt->method : pj->mc.method;
     if (opt->central_only) run->draws = 0;
+    run->keep_draws = opt->keep_draws;
+    run->bracket_sds = opt->bracket_sds;
+    run->bracket_slack = opt->bracket_slack;
     run->stats = calloc((run->nvint + 1) * MRV_NRESULTS, sizeof *run->stats);
     if (!run->stats || !keep_search(run, &search)) {
         mrv_run_free(run);

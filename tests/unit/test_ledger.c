@@ -58,14 +58,11 @@ static void set_draws(struct fixture *fx, size_t nv, size_t draws,
                       const double *x)
 {
     free(fx->samples);
-    fx->samples = calloc((nv + 1) * MRV_NRESULTS * draws, sizeof *fx->samples);
+    fx->samples = calloc(nv * draws, sizeof *fx->samples);
     assert_non_null(fx->samples);
-    for (size_t v = 0; v < nv; v++)
-        for (size_t i = 0; i < draws; i++)
-            fx->samples[(v * MRV_NRESULTS + MRV_RES_REDUCTIONS) * draws + i] =
-                x[v * draws + i];
+    memcpy(fx->samples, x, nv * draws * sizeof *fx->samples);
     fx->run.draws = draws;
-    fx->run.samples = fx->samples;
+    fx->run.reduction_draws = fx->samples;
 }
 
 /* Reads the terms of 'yaml' as the project and methodology loaders and
@@ -1028,7 +1025,7 @@ static void test_ledger_basis(void **state)
     /* Without draws, mean and lower fall back to central, with a
     ** warning (without draws the statistics repeat the central value). */
     fx->run.draws = 0;
-    fx->run.samples = NULL;
+    fx->run.reduction_draws = NULL;
     build_ok(fx,
              "project: proj\nhost: KHM\n"
              "allocation: {buyer: KOR, basis: lower, split: {buyer_share: "
@@ -1104,7 +1101,7 @@ static void test_ledger_sweep(void **state)
 {
     struct fixture *fx = *state;
     fx->run.draws = 0;
-    fx->run.samples = NULL;
+    fx->run.reduction_draws = NULL;
     build_ok(fx, a64_yaml, 2030, 5, a64_est);
     mrv_sweep *s = NULL;
     /* Steps are exact decimals: 0.4, 0.5, ..., 0.8 is five values with
@@ -1366,7 +1363,7 @@ static void test_ledger_bad_agreements(void **state)
     int nfail = 0;
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         fx->run.draws = 0;
-        fx->run.samples = NULL;
+        fx->run.reduction_draws = NULL;
         mrv_status st = build(fx, bad[i].yaml, 2030, 2, est);
         const mrv_diag_entry *e = mrv_diag_first(fx->diag);
         char msg[512] = "";

@@ -72,18 +72,28 @@ static char *write_project(proj *pj, const char *name, const char *params,
     return fx_write(pj->dir, file, text);
 }
 
-static mrv_run *run_it(const char *path, unsigned threads)
+/* Runs with every draw kept (keep_draws), so that tests can look at them;
+** 'sds' narrows the statistics' brackets (0: the defaults). */
+static mrv_run *run_tuned(const char *path, unsigned threads, double sds)
 {
     mrv_options o;
     memset(&o, 0, sizeof o);
     o.search = fx_search();
     o.threads = threads;
+    o.keep_draws = true;
+    o.bracket_sds = sds;
+    o.bracket_slack = sds;
     mrv_diag *d = mrv_diag_new();
     mrv_run *run = NULL;
     mrv_status st = mrv_run_new(path, &o, &run, d);
     if (st != MRV_OK) fail_msg("run failed: %s", fx_first_msg(d));
     mrv_diag_free(d);
     return run;
+}
+
+static mrv_run *run_it(const char *path, unsigned threads)
+{
+    return run_tuned(path, threads, 0);
 }
 
 /* vintages.csv of 'run' as a string (malloc'd). */
@@ -100,7 +110,7 @@ static char *csv(const mrv_run *run)
 
 static const double *column(const mrv_run *run, size_t v, int r)
 {
-    return run->samples + (v * MRV_NRESULTS + (size_t)r) * run->draws;
+    return run->all_draws + (v * MRV_NRESULTS + (size_t)r) * run->draws;
 }
 
 static void free_proj(proj *pj)
@@ -127,8 +137,8 @@ static void check_threads(const char *mc)
     assert_string_equal(c1, c2);
     assert_string_equal(c1, c3);
     size_t n = (r1->nvint + 1) * MRV_NRESULTS * r1->draws;
-    assert_memory_equal(r1->samples, r2->samples, n * sizeof(double));
-    assert_memory_equal(r1->samples, r3->samples, n * sizeof(double));
+    assert_memory_equal(r1->all_draws, r2->all_draws, n * sizeof(double));
+    assert_memory_equal(r1->all_draws, r3->all_draws, n * sizeof(double));
     /* And the draws are draws: not all equal. */
     const double *be = column(r1, 0, MRV_RES_BASELINE);
     assert_true(be[0] != be[1]);
@@ -364,9 +374,12 @@ static void test_mc_refusals(void **state)
     fx_expect_error(d, 0, 0, "bounds [0, 1] t of 'T' leave almost none");
     mrv_diag_free(d);
     free(p);
-    /* 10^8 draws of 44 columns would need 33 GiB. */
-    p = write_project(&pj, "huge", "  A: 1\n  Z: 0\n",
-                      "{draws: 100000000, seed: 1}");
+    /* 10^8 Latin hypercube draws of 10 inputs need 4 bytes each for
+    ** their strata, 4 GB, and the statistics' working memory on top. */
+    p = write_project(&pj, "huge",
+                      "  A: {value: 100, uncertainty: {dist: normal, sd: 1}, "
+                      "vary: vintage}\n  Z: 0\n",
+                      "{draws: 100000000, seed: 1, method: lhs}");
     d = mrv_diag_new();
     assert_status(mrv_run_new(p, &o, &r, d), MRV_EDOMAIN);
     fx_expect_error(d, 0, 0, "GiB limit");
@@ -440,6 +453,86 @@ static void test_mc_partial_block_prefix(void **state)
     free_proj(&pj);
 }
 
+/* Type 7 by its definition on a sorted copy: h = (n - 1) p, k = floor h,
+** x(k) + (h - k) (x(k+1) - x(k)) in GSL's and numpy's form
+** (1 - t) x(k) + t x(k+1), equal neighbours giving x(k). */
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+static double type7(const double *sorted, size_t n, double p)
+{
+    double h = (double)(n - 1) * p, fk = floor(h);
+    size_t k = (size_t)fk;
+    if (k >= n - 1) return sorted[n - 1];
+    double t = h - fk, a = sorted[k], b = sorted[k + 1];
+    if (t == 0 || a == b) return a;
+    return (1 - t) * a + t * b;
+}
+
+/* The statistics of every column of 'r' against its kept draws: the
+** quantiles bit for bit a type-7 percentile of them, the mean and sd
+** within rounding. */
+static void check_column_stats(const mrv_run *r)
+{
+    size_t n = (size_t)r->draws, nh = n / 2;
+    double *y = malloc(n * sizeof *y);
+    assert_non_null(y);
+    double plo = (1 - r->confidence) / 2, phi = (1 + r->confidence) / 2;
+    for (size_t c = 0; c < (r->nvint + 1) * MRV_NRESULTS; c++) {
+        const double *x = r->all_draws + c * n;
+        const mrv_stat *s = &r->stats[c];
+        memcpy(y, x, n * sizeof *y);
+        qsort(y, n, sizeof *y, cmp_double);
+        assert_true(s->lower == type7(y, n, plo));
+        assert_true(s->median == type7(y, n, 0.5));
+        assert_true(s->upper == type7(y, n, phi));
+        long double m = 0, q = 0;
+        for (size_t i = 0; i < n; i++) m += (long double)x[i];
+        m /= n;
+        for (size_t i = 0; i < n; i++)
+            q += ((long double)x[i] - m) * ((long double)x[i] - m);
+        assert_close(s->mean, (double)m, 1e-13);
+        assert_close(s->sd, (double)sqrtl(q / (n - 1)), 1e-12);
+        memcpy(y, x, nh * sizeof *y);
+        qsort(y, nh, sizeof *y, cmp_double);
+        assert_true(s->lower_half == type7(y, nh, plo));
+        assert_true(s->upper_half == type7(y, nh, phi));
+    }
+    free(y);
+}
+
+/* The draws are not stored, yet the statistics are exact: with the
+** draws kept for the test, every quantile is a type-7 percentile of
+** them, with the default brackets and with brackets so narrow that
+** every quantile is found by replaying the blocks; and the two runs give
+** the same bits, random or Latin hypercube, on 1 and 3 threads. */
+static void test_mc_quantiles_exact(void **state)
+{
+    (void)state;
+    proj pj = {0};
+    const char *mcs[] = {"{draws: 5000, seed: 13}",
+                         "{draws: 20001, seed: 14, confidence: 0.9}",
+                         "{draws: 9000, seed: 15, method: lhs}"};
+    for (size_t k = 0; k < 3; k++) {
+        char name[16];
+        snprintf(name, sizeof name, "q%zu", k);
+        char *p = write_project(&pj, name, rich, mcs[k]);
+        mrv_run *r1 = run_tuned(p, 1, 0), *r2 = run_tuned(p, 3, 1e-9);
+        check_column_stats(r1);
+        char *c1 = csv(r1), *c2 = csv(r2);
+        assert_string_equal(c1, c2);
+        free(c1);
+        free(c2);
+        mrv_run_free(r1);
+        mrv_run_free(r2);
+        free(p);
+    }
+    free_proj(&pj);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -453,6 +546,7 @@ int main(void)
         cmocka_unit_test(test_mc_refusals),
         cmocka_unit_test(test_mc_nonfinite_draws),
         cmocka_unit_test(test_mc_partial_block_prefix),
+        cmocka_unit_test(test_mc_quantiles_exact),
     };
     gsl_set_error_handler_off();
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -62,6 +62,7 @@ static mrv_run *run_it(const char *path)
     memset(&o, 0, sizeof o);
     o.search = fx_search();
     o.threads = 2;
+    o.keep_draws = true;
     mrv_diag *d = mrv_diag_new();
     mrv_run *run = NULL;
     if (mrv_run_new(path, &o, &run, d) != MRV_OK)
@@ -110,7 +111,7 @@ static void test_mcblock_reproduces_run(void **state)
         assert_int_equal(n, blk == 2 ? 276 : 512);
         for (size_t v = 0; v < 7; v++) {
             const double *col =
-                run->samples +
+                run->all_draws +
                 (v * MRV_NRESULTS + MRV_RES_REDUCTIONS) * run->draws +
                 blk * MRV_MC_BLOCK;
             assert_memory_equal(red + v * MRV_MC_BLOCK, col,

@@ -78,6 +78,7 @@ static mrv_status run_on(unsigned threads, mrv_run **run, mrv_diag *d)
     opt.draws_set = true;
     opt.draws = 64;
     opt.threads = threads;
+    opt.keep_draws = true;
     mrv_status st = mrv_run_new(paths[0], &opt, run, d);
     check(st != MRV_EINTERNAL, "MRV_EINTERNAL (a bug in mrv)");
     check((st == MRV_OK) == (*run != NULL), "a run without MRV_OK");
@@ -188,8 +189,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             check(memcmp(one->stats, three->stats, n * sizeof *one->stats) == 0,
                   "results depend on the thread count");
             size_t ns = n * (size_t)one->draws;
-            check(!one->samples || memcmp(one->samples, three->samples,
-                                          ns * sizeof *one->samples) == 0,
+            check(!one->all_draws ||
+                      memcmp(one->all_draws, three->all_draws,
+                             ns * sizeof *one->all_draws) == 0,
                   "draws depend on the thread count");
         }
     }

@@ -2,9 +2,10 @@
 ** mc.h -- Monte Carlo over blocks of draws (docs/uncertainty.md).
 **
 ** Fills the uncertain inputs of a lowered program with draws, block by
-** block, runs the VM on each block and keeps every result's draws, then
-** summarises them into the run's statistics (stats.h) and sets IPCC
-** Approach 1 beside them (propagate.h).
+** block, runs the VM on each block and summarises every result's draws
+** into the run's statistics (stats.h) as they come, without storing them
+** (docs/performance.md), then sets IPCC Approach 1 beside them
+** (propagate.h).
 **
 ** Reproducibility contract: draw i belongs to block i / MRV_MC_BLOCK; the
 ** draws of one input in one block come from a generator seeded from
@@ -48,9 +49,10 @@ typedef struct mrv_progress {
 } mrv_progress;
 
 /* Runs run->draws draws with run->seed on 'threads' threads (0: all
-** cores) and fills run->stats (central values must already be there) and
-** run->samples, telling 'progress' (NULL, or a NULL fn: nobody) how far
-** it has come.  Results do not depend on the thread count.  Errors: a
+** cores) and fills run->stats (central values must already be there),
+** and run->reduction_draws and run->all_draws when the run keeps them
+** (result.h), telling 'progress' (NULL, or a NULL fn: nobody) how far it
+** has come.  Results do not depend on the thread count.  Errors: a
 ** distribution its bounds leave almost nothing of, too many draws for
 ** memory, or a non-finite equation value (reported at the formula, as
 ** the central case does); MRV_ENOMEM. */

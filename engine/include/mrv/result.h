@@ -71,9 +71,26 @@ typedef struct mrv_run {
     /* stats[(v * MRV_NRESULTS) + r] for v < nvint; v == nvint is the
     ** crediting-period total */
     mrv_stat *stats;
-    /* With draws: every draw of every result, [(v * R + r) * draws + i],
-    ** v == nvint the total.  NULL for the central case. */
-    double *samples;
+    /* For a removals methodology with draws: cum_stats[v] summarises the
+    ** reductions summed over vintages 0..v draw by draw (the carbon stock
+    ** the project adds by the end of vintage v), with 'central' the sum
+    ** of the vintages' centrals; else NULL. */
+    mrv_stat *cum_stats;
+    /* The draws themselves are not kept (docs/performance.md), except:
+    ** with an 'allocation', every draw of each vintage's reductions,
+    ** [v * draws + i], for the allocation run on every draw (ledger.h);
+    ** else NULL. */
+    double *reduction_draws;
+    /* With keep_draws (mrv_options; tests and small runs): every draw of
+    ** every result, [(v * R + r) * draws + i], v == nvint the total; else
+    ** NULL. */
+    bool keep_draws;
+    double *all_draws;
+    /* Quantile bracket margins for the Monte Carlo's statistics, in
+    ** binomial sds and extra ranks (colstats.h); 0 and 0: the defaults.
+    ** Results never depend on them, only the work does; tests narrow
+    ** them to make every bracket miss. */
+    double bracket_sds, bracket_slack;
     /* Per monitoring period of the project (none: 0, NULL). */
     size_t nperiods;
     mrv_period_result *periods;

@@ -67,6 +67,12 @@ typedef struct mrv_options {
     /* Told how far the Monte Carlo draws have come (mc.h); {NULL}: no
     ** one is told. */
     mrv_progress progress;
+    /* Keep every draw of every result (mrv_run.all_draws): memory grows
+    ** with the draws; for tests and for inspecting small runs. */
+    bool keep_draws;
+    /* The statistics' bracket margins (mrv_run.bracket_sds); 0: the
+    ** defaults.  For tests. */
+    double bracket_sds, bracket_slack;
 } mrv_options;
 
 /* Runs the project at 'path'.  On success sets *out and returns MRV_OK;
