@@ -2,6 +2,7 @@
 #
 #   make            build/mrv, build/libmrv.a and build/libmrv.so.VERSION
 #   make check      install missing packages, build, run every test
+#   make portable   the same bits from a -march=native build and without FMA
 #   make lint-includes  modules as docs/ARCHITECTURE.md maps them, no
 #                   include cycle (part of make check)
 #   make demo       install missing packages, build, run and allocate
@@ -87,7 +88,7 @@ TEST_HELP_OBJ := $(TEST_HELP:tests/unit/%.c=$(BUILD)/obj/tests/%.o)
 TEST_OBJ := $(TEST_SRC:tests/unit/%.c=$(BUILD)/obj/tests/%.o)
 
 .PHONY: all check test unit cases portfolio bad cli security standalone \
-        lowmem demo demo-check browser xlsx json screenshot \
+        lowmem portable demo demo-check browser xlsx json screenshot \
         asan valgrind bench install uninstall install-check clean deps \
         format format-check \
         coverage fuzz fuzz-harnesses fuzz-smoke lint-includes
@@ -153,6 +154,7 @@ $(BUILD)/tests/test_oom: TEST_LDFLAGS := \
 # The README's test command: packages, build, then every kind of test.
 check: deps
 	@$(MAKE) --no-print-directory test
+	@$(MAKE) --no-print-directory portable
 
 test: all $(TEST_BIN)
 	@$(MAKE) --no-print-directory unit cases bad cli security standalone \
@@ -192,6 +194,13 @@ standalone:
 
 lowmem: $(BUILD)/mrv
 	@tests/run-lowmem $(BUILD)/mrv
+
+# The same bits on every x86-64 machine: a build for this CPU and runs
+# with glibc's FMA variants turned off write what the plain build writes.
+portable: $(BUILD)/mrv
+	@$(MAKE) --no-print-directory BUILD=$(BUILD)-native \
+	    CFLAGS="$(CFLAGS) -march=native" all
+	@tests/run-portable $(BUILD)/mrv $(BUILD)-native/mrv
 
 # Every example's report.html in headless Chromium at desktop and phone
 # width (skipped when Chromium is missing, except in CI).

@@ -21,10 +21,9 @@
 #include <stdint.h>
 #include <string.h>
 
-#include <gsl/gsl_cdf.h>
-#include <gsl/gsl_randist.h>
-
-#include "dist.h"
+#include "cdf.h"
+#include "dist_int.h"
+#include "pmath.h"
 
 /* Rejection is used while at least this share of draws is accepted. */
 #define REJECT_MIN_ACCEPT 0.5
@@ -39,8 +38,8 @@
 void mrv_dist_lognormal_params(double median, double gsd, double *zeta,
                                double *sigma)
 {
-    *zeta = log(median);
-    *sigma = log(gsd);
+    *zeta = mrv_log(median);
+    *sigma = mrv_log(gsd);
 }
 
 void mrv_dist_pert_shape(double a, double c, double b, double *alpha,
@@ -61,9 +60,9 @@ double mrv_dist_triangular_split(double a, double c, double b)
 void mrv_dist_lognormal_moments(double median, double gsd, double *mean,
                                 double *sd)
 {
-    double s = log(gsd);
-    *mean = median * exp(s * s / 2);
-    *sd = *mean * sqrt(expm1(s * s));
+    double s = mrv_log(gsd);
+    *mean = median * mrv_exp(s * s / 2);
+    *sd = *mean * sqrt(mrv_expm1(s * s));
 }
 
 /* E X = (a + b + c) / 3, Var X = (a^2 + b^2 + c^2 - ab - ac - bc) / 18. */
@@ -146,9 +145,9 @@ double mrv_sampler_cdf(const mrv_sampler *s, double x)
     if (s->degenerate) return x < s->center ? 0 : 1;
     switch (s->dist) {
     case MRV_DIST_NORMAL:
-        return gsl_cdf_gaussian_P(x - s->mu, s->sigma);
+        return mrv_cdf_normal_P((x - s->mu) / s->sigma);
     case MRV_DIST_LOGNORMAL:
-        return x <= 0 ? 0 : gsl_cdf_lognormal_P(x, s->mu, s->sigma);
+        return x <= 0 ? 0 : mrv_cdf_normal_P((mrv_log(x) - s->mu) / s->sigma);
     case MRV_DIST_TRIANGULAR:
         return tri_cdf(s, x);
     case MRV_DIST_UNIFORM:
@@ -156,7 +155,7 @@ double mrv_sampler_cdf(const mrv_sampler *s, double x)
     case MRV_DIST_PERT:
         return x <= s->a   ? 0
                : x >= s->b ? 1
-                           : gsl_cdf_beta_P((x - s->a) / (s->b - s->a),
+                           : mrv_cdf_beta_P((x - s->a) / (s->b - s->a),
                                             s->alpha, s->beta);
     case MRV_DIST_NONE:
         break;
@@ -171,13 +170,13 @@ static double survival(const mrv_sampler *s, double x)
     if (s->degenerate) return x < s->center ? 1 : 0;
     switch (s->dist) {
     case MRV_DIST_NORMAL:
-        return gsl_cdf_gaussian_Q(x - s->mu, s->sigma);
+        return mrv_cdf_normal_Q((x - s->mu) / s->sigma);
     case MRV_DIST_LOGNORMAL:
-        return x <= 0 ? 1 : gsl_cdf_lognormal_Q(x, s->mu, s->sigma);
+        return x <= 0 ? 1 : mrv_cdf_normal_Q((mrv_log(x) - s->mu) / s->sigma);
     case MRV_DIST_PERT:
         return x <= s->a   ? 1
                : x >= s->b ? 0
-                           : gsl_cdf_beta_Q((x - s->a) / (s->b - s->a),
+                           : mrv_cdf_beta_Q((x - s->a) / (s->b - s->a),
                                             s->alpha, s->beta);
     default:
         return 1 - mrv_sampler_cdf(s, x);
@@ -189,15 +188,15 @@ double mrv_sampler_quantile(const mrv_sampler *s, double p)
     if (s->degenerate) return s->center;
     switch (s->dist) {
     case MRV_DIST_NORMAL:
-        return s->mu + gsl_cdf_gaussian_Pinv(p, s->sigma);
+        return s->mu + s->sigma * mrv_cdf_normal_Pinv(p);
     case MRV_DIST_LOGNORMAL:
-        return gsl_cdf_lognormal_Pinv(p, s->mu, s->sigma);
+        return mrv_exp(s->mu + s->sigma * mrv_cdf_normal_Pinv(p));
     case MRV_DIST_TRIANGULAR:
         return tri_quantile(s, p);
     case MRV_DIST_UNIFORM:
         return s->a + (s->b - s->a) * p;
     case MRV_DIST_PERT:
-        return s->a + (s->b - s->a) * gsl_cdf_beta_Pinv(p, s->alpha, s->beta);
+        return s->a + (s->b - s->a) * mrv_cdf_beta_Pinv(p, s->alpha, s->beta);
     case MRV_DIST_NONE:
         break;
     }
@@ -210,11 +209,11 @@ static double survival_inv(const mrv_sampler *s, double q)
     if (s->degenerate) return s->center;
     switch (s->dist) {
     case MRV_DIST_NORMAL:
-        return s->mu + gsl_cdf_gaussian_Qinv(q, s->sigma);
+        return s->mu + s->sigma * mrv_cdf_normal_Qinv(q);
     case MRV_DIST_LOGNORMAL:
-        return gsl_cdf_lognormal_Qinv(q, s->mu, s->sigma);
+        return mrv_exp(s->mu + s->sigma * mrv_cdf_normal_Qinv(q));
     case MRV_DIST_PERT:
-        return s->a + (s->b - s->a) * gsl_cdf_beta_Qinv(q, s->alpha, s->beta);
+        return s->a + (s->b - s->a) * mrv_cdf_beta_Qinv(q, s->alpha, s->beta);
     default:
         return mrv_sampler_quantile(s, 1 - q);
     }
@@ -307,90 +306,106 @@ double mrv_sampler_from_unit(const mrv_sampler *s, double u)
     return x;
 }
 
+/* The ziggurat's rare cases (dist_int.h): the bottom layer's tail beyond
+** r, by Marsaglia's (1964) exponential rejection, or a wedge, where a
+** uniform height is tested against the curve; a rejected point starts the
+** draw again with a new output. */
+double mrv__zig_rare(const mrv_zig *z, uint32_t s[3], uint32_t u)
+{
+    for (;;) {
+        uint32_t i = u & 0x7f, j = u >> 8;
+        double sign = (u & 0x80) ? -1.0 : 1.0;
+        double x = j * z->w[i];
+        if (j < z->k[i]) return sign * x;
+        if (i == 0) {
+            double a, b;
+            do {
+                a = -mrv_log(mrv__taus2_uniform_pos(s)) / MRV_ZIG_R;
+                b = -mrv_log(mrv__taus2_uniform_pos(s));
+            } while (b + b < a * a);
+            return sign * (MRV_ZIG_R + a);
+        }
+        double h =
+            z->f[i] + mrv__taus2_uniform_pos(s) * (z->f[i - 1] - z->f[i]);
+        if (h < mrv_exp(-0.5 * x * x)) return sign * x;
+        u = mrv__taus2_next(s);
+    }
+}
+
+/* Gamma(a, 1) for a >= 1 by Marsaglia and Tsang (2000): with d = a - 1/3
+** and c = 1 / sqrt(9 d), v = (1 + c Z)^3 for a standard normal Z, accept
+** d v when ln U < Z^2/2 + d (1 - v + ln v), after a squeeze that decides
+** almost every draw without a logarithm. */
+static double gamma_mt(const mrv_zig *z, uint32_t s[3], double a)
+{
+    double d = a - 1.0 / 3, c = (1.0 / 3) / sqrt(d);
+    for (;;) {
+        double x, v;
+        do {
+            x = mrv__zig_normal(z, s);
+            v = 1 + c * x;
+        } while (v <= 0);
+        v = v * v * v;
+        double u = mrv__taus2_uniform_pos(s), x2 = x * x;
+        if (u < 1 - 0.0331 * x2 * x2) return d * v;
+        if (mrv_log(u) < 0.5 * x2 + d * (1 - v + mrv_log(v))) return d * v;
+    }
+}
+
 /* Normal(mu, sigma):
-**   f(x) = exp(-(x - mu)^2 / (2 sigma^2)) / (sigma sqrt(2 pi)).
-** Drawn as mu + sigma Z with Z from a ziggurat (Marsaglia and Tsang
-** 2000): one generator output and a table look-up in about 99 % of
-** draws, against the polar Box-Muller of gsl_ran_gaussian, three times
-** slower.  Monte Carlo draws untruncated inputs with mrv__zig_normal
-** (mc_int.h), the ziggurat with the taus2 step inlined: 3 ns a draw,
-** where gsl_ran_gaussian_ziggurat calls the generator through a function
-** pointer and took twice as long.  Truncated normals, rare, redraw with
-** gsl_ran_gaussian_ziggurat, the same algorithm. */
-static double draw_normal(const mrv_sampler *s, gsl_rng *r)
-{
-    return s->mu + gsl_ran_gaussian_ziggurat(r, s->sigma);
-}
-
-/* Lognormal(zeta, sigma): f(x) = exp(-(ln x - zeta)^2 / (2 sigma^2))
+**   f(x) = exp(-(x - mu)^2 / (2 sigma^2)) / (sigma sqrt(2 pi)),
+** drawn as mu + sigma Z with Z from the ziggurat of Marsaglia and Tsang
+** (2000): one generator output and a table look-up in about 99 % of
+** draws (dist_int.h), against the polar Box-Muller's three times as much.
+**
+** Lognormal(zeta, sigma): f(x) = exp(-(ln x - zeta)^2 / (2 sigma^2))
 ** / (x sigma sqrt(2 pi)) for x > 0, with zeta = ln median and sigma =
-** ln gsd.  Drawn as exp(zeta + sigma Z) with Z from the ziggurat, as the
-** normal (gsl_ran_lognormal uses the slower polar method). */
-static double draw_lognormal(const mrv_sampler *s, gsl_rng *r)
-{
-    return exp(s->mu + gsl_ran_gaussian_ziggurat(r, s->sigma));
-}
-
-/* Triangular(a, c, b): f and F above; GSL has none, so F^-1 of a uniform
-** on (0, 1) (gsl_rng_uniform_pos: never exactly 0, so never a + 0 when
-** c > a). */
-static double draw_triangular(const mrv_sampler *s, gsl_rng *r)
-{
-    return tri_quantile(s, gsl_rng_uniform_pos(r));
-}
-
-/* Uniform(a, b): f(x) = 1 / (b - a) on [a, b]; a + (b - a) U with U from
-** gsl_rng_uniform_pos (open interval, like gsl_ran_flat's [a, b) but
-** symmetric). */
-static double draw_uniform(const mrv_sampler *s, gsl_rng *r)
-{
-    return s->a + (s->b - s->a) * gsl_rng_uniform_pos(r);
-}
-
-/* PERT(a, c, b): f(x) = (x - a)^(alpha - 1) (b - x)^(beta - 1)
+** ln gsd: exp(zeta + sigma Z).
+**
+** Triangular(a, c, b): f and F above; the inverse CDF of a uniform on
+** (0, 1) (as gsl_rng_uniform_pos: never exactly 0, so never a + 0 when
+** c > a).
+**
+** Uniform(a, b): f(x) = 1 / (b - a) on [a, b]; a + (b - a) U, U as above.
+**
+** PERT(a, c, b): f(x) = (x - a)^(alpha - 1) (b - x)^(beta - 1)
 ** / (B(alpha, beta) (b - a)^(alpha + beta - 1)) on [a, b], i.e.
 ** a + (b - a) Beta(alpha, beta) with alpha = 1 + 4 (c - a) / (b - a),
-** beta = 1 + 4 (b - c) / (b - a) (mean (a + 4c + b) / 6).  GSL has no
-** PERT; gsl_ran_beta draws the Beta (from two gammas: a variable number
-** of uniforms per draw, which is why every input has its own stream). */
-static double draw_pert(const mrv_sampler *s, gsl_rng *r)
-{
-    return s->a + (s->b - s->a) * gsl_ran_beta(r, s->alpha, s->beta);
-}
-
-static double draw_raw(const mrv_sampler *s, gsl_rng *r)
+** beta = 1 + 4 (b - c) / (b - a) (mean (a + 4c + b) / 6); the Beta as
+** X / (X + Y) from Gamma(alpha) and Gamma(beta) draws, alpha, beta >= 1.
+** A variable number of outputs per draw: why every input has its own
+** stream. */
+static double draw_raw(const mrv_sampler *s, const mrv_zig *z, uint32_t st[3])
 {
     switch (s->dist) {
     case MRV_DIST_NORMAL:
-        return draw_normal(s, r);
+        return s->mu + s->sigma * mrv__zig_normal(z, st);
     case MRV_DIST_LOGNORMAL:
-        return draw_lognormal(s, r);
+        return mrv_exp(s->mu + s->sigma * mrv__zig_normal(z, st));
     case MRV_DIST_TRIANGULAR:
-        return draw_triangular(s, r);
+        return tri_quantile(s, mrv__taus2_uniform_pos(st));
     case MRV_DIST_UNIFORM:
-        return draw_uniform(s, r);
-    case MRV_DIST_PERT:
-        return draw_pert(s, r);
+        return s->a + (s->b - s->a) * mrv__taus2_uniform_pos(st);
+    case MRV_DIST_PERT: {
+        double x = gamma_mt(z, st, s->alpha), y = gamma_mt(z, st, s->beta);
+        return s->a + (s->b - s->a) * (x / (x + y));
+    }
     case MRV_DIST_NONE:
         break;
     }
     return s->center;
 }
 
-/* One draw of the truncated distribution by redrawing. */
-static double draw_redraw(const mrv_sampler *s, gsl_rng *r)
+/* One draw of the truncated distribution by drawing again: as fast as an
+** untruncated draw when the bounds are far out in the tails. */
+static double draw_redraw(const mrv_sampler *s, const mrv_zig *z,
+                          uint32_t st[3])
 {
     for (int k = 0; k < MAX_REDRAWS; k++) {
-        double x = draw_raw(s, r);
+        double x = draw_raw(s, z, st);
         if (x >= s->lo && x <= s->hi) return x;
     }
-    return mrv_sampler_from_unit(s, gsl_rng_uniform_pos(r));
-}
-
-bool mrv_sampler_by_uniform(const mrv_sampler *s)
-{
-    return !s->degenerate && !s->truncated &&
-           (s->dist == MRV_DIST_TRIANGULAR || s->dist == MRV_DIST_UNIFORM);
+    return mrv_sampler_from_unit(s, mrv__taus2_uniform_pos(st));
 }
 
 void mrv_sampler_from_uniforms(const mrv_sampler *s, double *u, size_t n)
@@ -403,13 +418,8 @@ void mrv_sampler_from_uniforms(const mrv_sampler *s, double *u, size_t n)
     }
 }
 
-/* The loops are per distribution so that the common untruncated case
-** runs without a switch per draw. */
-#define FILL(expr)                                                             \
-    for (size_t i = 0; i < n; i++) out[i] = (expr);                            \
-    break
-
-void mrv_sampler_fill(const mrv_sampler *s, gsl_rng *r, double *out, size_t n)
+void mrv_sampler_fill(const mrv_sampler *s, const mrv_zig *z, uint32_t st[3],
+                      double *out, size_t n)
 {
     if (s->degenerate) {
         for (size_t i = 0; i < n; i++) out[i] = s->center;
@@ -417,34 +427,37 @@ void mrv_sampler_fill(const mrv_sampler *s, gsl_rng *r, double *out, size_t n)
     }
     if (s->truncated) {
         if (s->accept >= REJECT_MIN_ACCEPT) {
-            for (size_t i = 0; i < n; i++) out[i] = draw_redraw(s, r);
+            for (size_t i = 0; i < n; i++) out[i] = draw_redraw(s, z, st);
         } else {
             for (size_t i = 0; i < n; i++)
-                out[i] = mrv_sampler_from_unit(s, gsl_rng_uniform_pos(r));
+                out[i] = mrv_sampler_from_unit(s, mrv__taus2_uniform_pos(st));
         }
         return;
     }
-    /* Where a draw is a transformation of one generator output, the
-    ** outputs are drawn first and transformed in a second loop: the
-    ** same values in the same order as draw_triangular etc., but the
+    /* Where a draw is a transformation of one generator output (or of one
+    ** normal), the outputs are drawn first and transformed in a second
+    ** loop: the same values in the same order as draw_raw, but the
     ** transformations (a square root, an exp) no longer wait on the
-    ** generator call between them, and overlap. */
+    ** generator between them. */
+    double mu = s->mu, sigma = s->sigma;
     switch (s->dist) {
     case MRV_DIST_NORMAL:
-        FILL(draw_normal(s, r));
+        for (size_t i = 0; i < n; i++) out[i] = mrv__zig_normal(z, st);
+        for (size_t i = 0; i < n; i++) out[i] = mu + sigma * out[i];
+        return;
     case MRV_DIST_LOGNORMAL:
-        for (size_t i = 0; i < n; i++)
-            out[i] = gsl_ran_gaussian_ziggurat(r, s->sigma);
-        FILL(exp(s->mu + out[i]));
+        for (size_t i = 0; i < n; i++) out[i] = mrv__zig_normal(z, st);
+        for (size_t i = 0; i < n; i++) out[i] = mrv_exp(mu + sigma * out[i]);
+        return;
     case MRV_DIST_TRIANGULAR:
     case MRV_DIST_UNIFORM:
-        for (size_t i = 0; i < n; i++) out[i] = gsl_rng_uniform_pos(r);
+        for (size_t i = 0; i < n; i++) out[i] = mrv__taus2_uniform_pos(st);
         mrv_sampler_from_uniforms(s, out, n);
-        break;
+        return;
     case MRV_DIST_PERT:
-        FILL(draw_pert(s, r));
     case MRV_DIST_NONE:
-        FILL(s->center);
+        for (size_t i = 0; i < n; i++) out[i] = draw_raw(s, z, st);
+        return;
     }
 }
 
@@ -454,8 +467,8 @@ void mrv_sampler_fill(const mrv_sampler *s, gsl_rng *r, double *out, size_t n)
 ** difference of two numbers close to 1 keeps its precision. */
 static double phi_diff(double x1, double x2)
 {
-    if (x1 > 0) return gsl_cdf_ugaussian_Q(x1) - gsl_cdf_ugaussian_Q(x2);
-    return gsl_cdf_ugaussian_P(x2) - gsl_cdf_ugaussian_P(x1);
+    if (x1 > 0) return mrv_cdf_normal_Q(x1) - mrv_cdf_normal_Q(x2);
+    return mrv_cdf_normal_P(x2) - mrv_cdf_normal_P(x1);
 }
 
 static double pdf(const mrv_sampler *s, double x)
@@ -467,7 +480,7 @@ static double pdf(const mrv_sampler *s, double x)
     case MRV_DIST_UNIFORM:
         return x < s->a || x > s->b ? 0 : 1 / w;
     case MRV_DIST_PERT:
-        return gsl_ran_beta_pdf((x - s->a) / w, s->alpha, s->beta) / w;
+        return mrv_cdf_beta_pdf((x - s->a) / w, s->alpha, s->beta) / w;
     default:
         return 0;
     }
@@ -502,7 +515,7 @@ void mrv_sampler_moments(const mrv_sampler *s, double *mean, double *sd)
             *sd = s->sigma;
             break;
         case MRV_DIST_LOGNORMAL:
-            mrv_dist_lognormal_moments(s->center, exp(s->sigma), mean, sd);
+            mrv_dist_lognormal_moments(s->center, mrv_exp(s->sigma), mean, sd);
             break;
         case MRV_DIST_TRIANGULAR:
             mrv_dist_triangular_moments(s->a, s->c, s->b, mean, sd);
@@ -529,8 +542,8 @@ void mrv_sampler_moments(const mrv_sampler *s, double *mean, double *sd)
         double be = (s->hi - s->mu) / s->sigma;
         double z = phi_diff(al, be);
         if (!(z > 0)) return;
-        double pa = isfinite(al) ? gsl_ran_ugaussian_pdf(al) : 0;
-        double pb = isfinite(be) ? gsl_ran_ugaussian_pdf(be) : 0;
+        double pa = isfinite(al) ? mrv_cdf_normal_pdf(al) : 0;
+        double pb = isfinite(be) ? mrv_cdf_normal_pdf(be) : 0;
         double apa = isfinite(al) ? al * pa : 0;
         double bpb = isfinite(be) ? be * pb : 0;
         double d = (pa - pb) / z;
@@ -540,11 +553,12 @@ void mrv_sampler_moments(const mrv_sampler *s, double *mean, double *sd)
         /* Partial moments: E[X^k; l < X < h] = exp(k zeta + k^2 sigma^2 / 2)
         ** (Phi((ln h - zeta - k sigma^2) / sigma)
         **  - Phi((ln l - zeta - k sigma^2) / sigma)). */
-        double ll = s->lo > 0 ? log(s->lo) : -(double)HUGE_VAL, lh = log(s->hi);
+        double ll = s->lo > 0 ? mrv_log(s->lo) : -(double)HUGE_VAL,
+               lh = mrv_log(s->hi);
         double m[3];
         for (int k = 0; k < 3; k++) {
             double sh = k * s->sigma * s->sigma;
-            m[k] = exp(k * s->mu + k * k * s->sigma * s->sigma / 2) *
+            m[k] = mrv_exp(k * s->mu + k * k * s->sigma * s->sigma / 2) *
                    phi_diff((ll - s->mu - sh) / s->sigma,
                             (lh - s->mu - sh) / s->sigma);
         }
@@ -597,11 +611,12 @@ const char *mrv_dist_sampler_text(mrv_dist d)
         return "exp(ln value + ln gsd * Z), Z from the Marsaglia-Tsang "
                "ziggurat on taus2";
     case MRV_DIST_TRIANGULAR:
-        return "inverse CDF of gsl_rng_uniform_pos";
+        return "inverse CDF of a uniform on (0, 1) from taus2";
     case MRV_DIST_UNIFORM:
-        return "min + (max - min) * gsl_rng_uniform_pos";
+        return "min + (max - min) * a uniform on (0, 1) from taus2";
     case MRV_DIST_PERT:
-        return "min + (max - min) * gsl_ran_beta(alpha, beta)";
+        return "min + (max - min) * X / (X + Y), X and Y Marsaglia-Tsang "
+               "gammas of shapes alpha and beta on the ziggurat";
     case MRV_DIST_NONE:
         break;
     }
@@ -620,24 +635,18 @@ void mrv_zig_init(mrv_zig *z)
 {
     const double m = 16777216.0; /* 2^24: j has 24 bits */
     double x = MRV_ZIG_R, above = x;
-    double q = MRV_ZIG_V / exp(-0.5 * x * x);
+    double q = MRV_ZIG_V / mrv_exp(-0.5 * x * x);
     z->k[0] = (uint32_t)(x / q * m);
     z->k[1] = 0;
     z->w[0] = q / m;
     z->w[MRV_ZIG_N - 1] = x / m;
     z->f[0] = 1.0;
-    z->f[MRV_ZIG_N - 1] = exp(-0.5 * x * x);
+    z->f[MRV_ZIG_N - 1] = mrv_exp(-0.5 * x * x);
     for (int i = MRV_ZIG_N - 2; i >= 1; i--) {
-        x = sqrt(-2.0 * log(MRV_ZIG_V / x + exp(-0.5 * x * x)));
+        x = sqrt(-2.0 * mrv_log(MRV_ZIG_V / x + mrv_exp(-0.5 * x * x)));
         z->k[i + 1] = (uint32_t)(x / above * m);
         above = x;
-        z->f[i] = exp(-0.5 * x * x);
+        z->f[i] = mrv_exp(-0.5 * x * x);
         z->w[i] = x / m;
     }
-}
-
-bool mrv_sampler_by_zig(const mrv_sampler *s)
-{
-    return !s->degenerate && !s->truncated &&
-           (s->dist == MRV_DIST_NORMAL || s->dist == MRV_DIST_LOGNORMAL);
 }

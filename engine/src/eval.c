@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "eval.h"
+#include "pmath.h"
 
 /* (double)NAN is a float; every use here is a double. */
 #define DNAN ((double)(double)NAN)
@@ -193,7 +194,7 @@ double mrv_eval_op(const mrv_insn *ip, double b, double c, double d)
     case MRV_I_DIV:
         return b / c;
     case MRV_I_POW:
-        return pow(b, c);
+        return mrv_pow(b, c);
     case MRV_I_ADDK:
         return b + k;
     case MRV_I_SUBK:
@@ -207,9 +208,9 @@ double mrv_eval_op(const mrv_insn *ip, double b, double c, double d)
     case MRV_I_RDIVK:
         return k / b;
     case MRV_I_POWK:
-        return pow(b, k);
+        return mrv_pow(b, k);
     case MRV_I_RPOWK:
-        return pow(k, b);
+        return mrv_pow(k, b);
     case MRV_I_POWI:
         return powi(b, (int32_t)ip->c);
     case MRV_I_NEG:
@@ -217,11 +218,11 @@ double mrv_eval_op(const mrv_insn *ip, double b, double c, double d)
     case MRV_I_ABS:
         return fabs(b);
     case MRV_I_EXP:
-        return exp(b);
+        return mrv_exp(b);
     case MRV_I_LN:
-        return log(b);
+        return mrv_log(b);
     case MRV_I_LOG10:
-        return log10(b);
+        return mrv_log10(b);
     case MRV_I_SQRT:
         return sqrt(b);
     case MRV_I_FLOOR:

@@ -267,35 +267,15 @@ static void make_perm(worker *w, uint64_t k)
 }
 
 void mrv__mc_fill_random(const mrv_sampler *s, const mrv_zig *zig, uint64_t key,
-                         uint64_t blk, gsl_rng *r, double *col, size_t n)
+                         uint64_t blk, double *col, size_t n)
 {
     uint32_t st[3];
     mrv__mc_block_state(key, blk, st);
-    if (mrv_sampler_by_uniform(s)) {
-        /* The uniforms mrv_sampler_fill would draw from the generator,
-        ** drawn inline (about three times as fast), then the same
-        ** transformation: the same values. */
-        for (size_t i = 0; i < n; i++) col[i] = mrv__taus2_uniform_pos(st);
-        mrv_sampler_from_uniforms(s, col, n);
-        return;
-    }
-    if (mrv_sampler_by_zig(s)) {
-        /* Normal and lognormal: the ziggurat on the inline stream. */
-        for (size_t i = 0; i < n; i++) col[i] = mrv__zig_normal(zig, st);
-        double mu = s->mu, sigma = s->sigma;
-        if (s->dist == MRV_DIST_LOGNORMAL)
-            for (size_t i = 0; i < n; i++) col[i] = exp(mu + sigma * col[i]);
-        else
-            for (size_t i = 0; i < n; i++) col[i] = mu + sigma * col[i];
-        return;
-    }
-    mrv__mc_seed(r, key, blk);
-    mrv_sampler_fill(s, r, col, n);
+    mrv_sampler_fill(s, zig, st, col, n);
 }
 
 /* Fills the input columns of block 'blk' (n draws) into 'slots'. */
-static void fill_inputs(const shared *sh, gsl_rng *r, double *slots,
-                        uint64_t blk, size_t n)
+static void fill_inputs(const shared *sh, double *slots, uint64_t blk, size_t n)
 {
     const mrv_program *p = sh->p;
     uint64_t i0 = blk * MRV_MC_BLOCK;
@@ -305,12 +285,11 @@ static void fill_inputs(const shared *sh, gsl_rng *r, double *slots,
         double *col = slots + k * MRV_MC_BLOCK;
         const mrv_sampler *s = &sh->samp[k];
         if (!sh->perm) {
-            mrv__mc_fill_random(s, &sh->zig, sh->key[k], blk, r, col, n);
+            mrv__mc_fill_random(s, &sh->zig, sh->key[k], blk, col, n);
             continue;
         }
         /* Latin hypercube: draw i lies in stratum perm[i] of ndraws equal
-        ** strata of probability, jittered uniformly inside it (the
-        ** uniforms of gsl_rng_uniform_pos, drawn inline). */
+        ** strata of probability, jittered uniformly inside it. */
         uint32_t st[3];
         mrv__mc_block_state(sh->key[k], blk, st);
         const uint32_t *pm = sh->perm[k] + i0;
@@ -378,7 +357,7 @@ static bool eval_block(worker *w, uint64_t blk, uint64_t *i0, size_t *n)
     uint64_t nd = sh->ndraws;
     *i0 = blk * MRV_MC_BLOCK;
     *n = nd - *i0 < MRV_MC_BLOCK ? (size_t)(nd - *i0) : MRV_MC_BLOCK;
-    fill_inputs(sh, w->rng, w->slots, blk, *n);
+    fill_inputs(sh, w->slots, blk, *n);
     uint64_t before = 0;
     for (size_t c = 0; c < sh->p->nchecks; c++) before += w->bad[c];
     mrv_eval_run(sh->p, w->slots, MRV_MC_BLOCK, *n, *i0, w->bad, w->first);
@@ -734,8 +713,7 @@ static mrv_status report_checks(shared *sh, worker *ws, unsigned nt,
         }
         if (!nbad) continue;
         uint64_t blk = first / MRV_MC_BLOCK;
-        fill_inputs(sh, ws[0].rng, ws[0].slots, blk,
-                    (size_t)(first % MRV_MC_BLOCK) + 1);
+        fill_inputs(sh, ws[0].slots, blk, (size_t)(first % MRV_MC_BLOCK) + 1);
         return mrv__nonfinite_report(p, sh->run->bound, c, nbad, sh->ndraws,
                                      first, ws[0].slots, MRV_MC_BLOCK,
                                      (size_t)(first % MRV_MC_BLOCK), d);

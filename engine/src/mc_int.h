@@ -13,12 +13,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include <math.h>
-
 #include <gsl/gsl_rng.h>
 
 #include "diag.h"
-#include "dist.h"
+#include "dist_int.h"
 #include "hash.h"
 #include "result.h"
 
@@ -44,59 +42,12 @@ gsl_rng *mrv__mc_rng_new(void);
 ** stream 'key'. */
 void mrv__mc_seed(gsl_rng *r, uint64_t key, uint64_t block);
 
-/* GSL's taus2 step (rng/taus.c, taus_get) on a state s[3] as
-** mrv__mc_block_state makes it: the same outputs as gsl_rng_get on a
-** generator seeded by mrv__mc_seed (test_dist checks it), without the
-** call through the generator's function pointer. */
-static inline uint32_t mrv__taus2_next(uint32_t s[3])
-{
-    s[0] = ((s[0] & 4294967294u) << 12) ^ (((s[0] << 13) ^ s[0]) >> 19);
-    s[1] = ((s[1] & 4294967288u) << 4) ^ (((s[1] << 2) ^ s[1]) >> 25);
-    s[2] = ((s[2] & 4294967280u) << 17) ^ (((s[2] << 3) ^ s[2]) >> 11);
-    return s[0] ^ s[1] ^ s[2];
-}
-
-/* gsl_rng_uniform_pos of taus2: the output over 2^32, again while 0. */
-static inline double mrv__taus2_uniform_pos(uint32_t s[3])
-{
-    double x;
-    do x = mrv__taus2_next(s) / 4294967296.0;
-    while (x == 0);
-    return x;
-}
-
-/* A standard normal from the ziggurat 'z' (dist.h) on the taus2 stream
-** 's'.  The tail beyond r is Marsaglia's (1964) exponential rejection;
-** the wedges test a uniform height against the curve. */
-static inline double mrv__zig_normal(const mrv_zig *z, uint32_t s[3])
-{
-    for (;;) {
-        uint32_t u = mrv__taus2_next(s);
-        uint32_t i = u & 0x7f, j = u >> 8;
-        double sign = (u & 0x80) ? -1.0 : 1.0;
-        double x = j * z->w[i];
-        if (j < z->k[i]) return sign * x;
-        if (i == 0) {
-            double a, b;
-            do {
-                a = -log(mrv__taus2_uniform_pos(s)) / MRV_ZIG_R;
-                b = -log(mrv__taus2_uniform_pos(s));
-            } while (b + b < a * a);
-            return sign * (MRV_ZIG_R + a);
-        }
-        double h =
-            z->f[i] + mrv__taus2_uniform_pos(s) * (z->f[i - 1] - z->f[i]);
-        if (h < exp(-0.5 * x * x)) return sign * x;
-    }
-}
-
 /* Fills col[0..n) with block 'blk' of the stream 'key' drawn by the
-** random method from sampler 's' ('zig': the normal sampler's tables;
-** 'r': a generator from mrv__mc_rng_new, used for the distributions not
-** drawn inline).  The same key and block give the same values wherever
-** they are drawn: in a run, in a portfolio, on another machine. */
+** random method from sampler 's' ('zig': the normal sampler's tables).
+** The same key and block give the same values wherever they are drawn:
+** in a run, in a portfolio, on another machine. */
 void mrv__mc_fill_random(const mrv_sampler *s, const mrv_zig *zig, uint64_t key,
-                         uint64_t blk, gsl_rng *r, double *col, size_t n);
+                         uint64_t blk, double *col, size_t n);
 
 /* Sets up the sampler of every input of run->program into samp[]; an
 ** uncertainty its bounds leave (almost) nothing of is an input error at

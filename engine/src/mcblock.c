@@ -37,7 +37,6 @@ struct mrv_mcblock_ws {
     size_t nslots, nchecks;
     double *slots; /* (nslots + 1) x MRV_MC_BLOCK */
     uint64_t *bad, *first;
-    gsl_rng *rng;
 };
 
 void mrv_mcblock_free(mrv_mcblock *b)
@@ -102,7 +101,6 @@ void mrv_mcblock_ws_free(mrv_mcblock_ws *w)
     free(w->slots);
     free(w->bad);
     free(w->first);
-    gsl_rng_free(w->rng);
     free(w);
 }
 
@@ -115,8 +113,7 @@ mrv_mcblock_ws *mrv_mcblock_ws_new(size_t nslots, size_t nchecks)
     w->slots = malloc((nslots + 1) * MRV_MC_BLOCK * sizeof *w->slots);
     w->bad = malloc((nchecks + 1) * sizeof *w->bad);
     w->first = malloc((nchecks + 1) * sizeof *w->first);
-    w->rng = mrv__mc_rng_new();
-    if (!w->slots || !w->bad || !w->first || !w->rng) {
+    if (!w->slots || !w->bad || !w->first) {
         mrv_mcblock_ws_free(w);
         return NULL;
     }
@@ -141,8 +138,8 @@ static void run_block(const mrv_mcblock *b, mrv_mcblock_ws *w, uint64_t blk,
     for (size_t k = 0; k < p->ninputs; k++) {
         double *col = w->slots + k * MRV_MC_BLOCK;
         if (b->live[k]) {
-            mrv__mc_fill_random(&b->samp[k], &b->zig, b->key[k], blk, w->rng,
-                                col, n);
+            mrv__mc_fill_random(&b->samp[k], &b->zig, b->key[k], blk, col,
+                                n);
         } else {
             /* Never drawn, as in mc.c: the central value (a failed
             ** check's trace copies every input). */

@@ -192,7 +192,8 @@ static void json_monte_carlo(const mrv_run *run, FILE *f)
     if (run->method == MRV_SAMPLE_LHS)
         fputs(",\n    \"lhs\": \"per input a random permutation of draws "
               "equal-probability strata, a uniform jitter inside each, then "
-              "the inverse CDF (gsl_cdf_*_Pinv, gsl_cdf_beta_Pinv)\"",
+              "the inverse CDF (AS 241 for the normal, a Newton search on "
+              "the incomplete Beta function for PERT)\"",
               f);
     size_t at;
     double sh = worst_shift(run, &at);

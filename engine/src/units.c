@@ -32,6 +32,7 @@
 #include <string.h>
 
 #include "caps.h"
+#include "pmath.h"
 #include "units.h"
 
 /* The sentinel exponent of a unit whose exponents overflowed. */
@@ -349,8 +350,8 @@ static bool factor(const char *s, size_t *i, int sign, acc *a, perr *e)
     if (!in_range(a->yr)) return fail(e, start, "exponent out of range");
     /* pow() of an exact integer or decimal to a small integer power is
     ** exact whenever the result is representable. */
-    double pnum = pow(at->num, fabs((double)pw));
-    double pden = pow(at->den, fabs((double)pw));
+    double pnum = mrv_pow(at->num, fabs((double)pw));
+    double pden = mrv_pow(at->den, fabs((double)pw));
     if (pw > 0) {
         a->num *= pnum;
         a->den *= pden;
@@ -420,8 +421,8 @@ static void ratio(const mrv_unit *u, double year_days, double *num, double *den)
     int p = year_exp(u);
     *num = u->num;
     *den = u->den;
-    if (p > 0) *num *= pow(year_days, (double)p);
-    if (p < 0) *den *= pow(year_days, (double)-p);
+    if (p > 0) *num *= mrv_pow(year_days, (double)p);
+    if (p < 0) *den *= mrv_pow(year_days, (double)-p);
 }
 
 mrv_status mrv_unit_parse(const char *text, mrv_unit *out, size_t *bad_offset,
@@ -652,7 +653,8 @@ mrv_unit mrv_unit_div(mrv_unit a, mrv_unit b)
 mrv_unit mrv_unit_pow(mrv_unit a, int n)
 {
     mrv_unit r;
-    double pn = pow(a.num, fabs((double)n)), pd = pow(a.den, fabs((double)n));
+    double pn = mrv_pow(a.num, fabs((double)n)),
+           pd = mrv_pow(a.den, fabs((double)n));
     r.num = n >= 0 ? pn : pd;
     r.den = n >= 0 ? pd : pn;
     fold(&r.num, &r.den);

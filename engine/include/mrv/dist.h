@@ -4,15 +4,15 @@
 ** An mrv_sampler is set up once per uncertain input from its mrv_uncert
 ** (model.h): the parameters converted to what the samplers need, and the
 ** truncation to the parameter's bounds with its acceptance probability.
-** It then draws either at random from a GSL generator (mrv_sampler_fill)
+** It then draws either at random from a taus2 stream (mrv_sampler_fill)
 ** or by inverse CDF from a given uniform (mrv_sampler_from_unit, for Latin
 ** hypercube sampling).  Both give the truncated distribution: a draw
-** outside [lo, hi] is never clamped.
+** outside [lo, hi] is never clamped.  Every function of a draw is
+** computed with pmath.h and cdf.h, never libm's exp, log or pow, so the
+** draws are the same bits on every machine.
 **
 ** The parameter conversions are separate functions so that each can be
-** unit-tested against hand-worked values.  Nothing here allocates.  This
-** header brings in <gsl/gsl_rng.h>; include it only where GSL may be
-** seen (dist.c, mc.c, propagate.c and the tests).
+** unit-tested against hand-worked values.  Nothing here allocates.
 */
 #ifndef MRV_DIST_H
 #define MRV_DIST_H
@@ -20,8 +20,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-
-#include <gsl/gsl_rng.h>
 
 #include "model.h"
 
@@ -58,7 +56,7 @@ typedef struct mrv_sampler {
 ** standard normal, with GSL's layout of one 32-bit generator output: 7
 ** bits pick one of 128 layers of equal area under exp(-x^2/2), one bit
 ** the sign, 24 bits the abscissa.  mrv_zig_init builds the tables from
-** the paper's recurrence; mrv__zig_normal (mc_int.h) draws with the
+** the paper's recurrence; mrv__zig_normal (dist_int.h) draws with the
 ** generator step inlined. */
 #define MRV_ZIG_N 128
 #define MRV_ZIG_R 3.442619855899      /* right edge of the bottom layer */
@@ -71,11 +69,6 @@ typedef struct mrv_zig {
 } mrv_zig;
 
 void mrv_zig_init(mrv_zig *z);
-
-/* True when Monte Carlo draws this sampler's values as mu + sigma Z (or
-** exp of it) with Z from mrv__zig_normal: untruncated normal and
-** lognormal inputs. */
-bool mrv_sampler_by_zig(const mrv_sampler *s);
 
 /* ---- parameter conversions -------------------------------------------- */
 
@@ -111,15 +104,13 @@ double mrv_sampler_cdf(const mrv_sampler *s, double x);
 double mrv_sampler_quantile(const mrv_sampler *s, double p);
 
 /* Fills out[0..n) with independent draws of the truncated distribution
-** from generator 'r', consuming 'r' in order. */
-void mrv_sampler_fill(const mrv_sampler *s, gsl_rng *r, double *out, size_t n);
+** from the taus2 stream 'st' (dist_int.h), consuming it in order, with
+** the ziggurat 'z' for normals. */
+void mrv_sampler_fill(const mrv_sampler *s, const mrv_zig *z, uint32_t st[3],
+                      double *out, size_t n);
 
-/* Whether mrv_sampler_fill draws each value as a transformation of one
-** gsl_rng_uniform_pos (triangular and uniform, untruncated): then
-** mrv_sampler_from_uniforms turns those uniforms into the same draws. */
-bool mrv_sampler_by_uniform(const mrv_sampler *s);
-/* Replaces u[0..n), the uniforms mrv_sampler_fill would have drawn, with
-** the draws it would have made from them (only when by_uniform). */
+/* Replaces u[0..n), uniforms on (0, 1), with the draws the untruncated
+** triangular or uniform 's' makes from them. */
 void mrv_sampler_from_uniforms(const mrv_sampler *s, double *u, size_t n);
 
 /* The truncated distribution's quantile at u in (0, 1): u is spread over
