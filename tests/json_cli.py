@@ -23,6 +23,7 @@ import re
 import select
 import subprocess
 import sys
+import threading
 
 MRV = sys.argv[1] if len(sys.argv) > 1 else "build/mrv"
 TMP = sys.argv[2] if len(sys.argv) > 2 else "/tmp"
@@ -353,6 +354,11 @@ def under_pty(args):
     master, slave = pty.openpty()
     p = subprocess.Popen([MRV] + args, stdout=subprocess.PIPE, stderr=slave)
     os.close(slave)
+    # stdout is read on its own thread: a document larger than the pipe
+    # would otherwise block mrv while this loop waits for it to end.
+    got = []
+    reader = threading.Thread(target=lambda: got.append(p.stdout.read()))
+    reader.start()
     shown = b""
     while True:
         r, _, _ = select.select([master], [], [], 0.1)
@@ -366,7 +372,8 @@ def under_pty(args):
             shown += chunk
         elif p.poll() is not None:
             break
-    out = p.stdout.read()
+    reader.join()
+    out = got[0]
     p.wait()
     os.close(master)
     return p.returncode, out.decode(), shown.decode()

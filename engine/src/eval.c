@@ -40,6 +40,18 @@ const char *mrv_opcode_name(mrv_opcode op)
     return op < MRV_I_COUNT ? op_names[op] : "?";
 }
 
+/* The slots each opcode reads: b (1), c (2), d (4); POWI's and ROUND's c
+** is a number, CHECK reads b and writes nothing. */
+static const unsigned char op_reads[MRV_I_COUNT] = {
+    /* ORDER OPS */
+    3, 3, 3, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 3, 3, 3, 3, 3, 3, 3, 3, 1, 3, 3, 7, 1};
+
+unsigned mrv_opcode_reads(mrv_opcode op)
+{
+    return op < MRV_I_COUNT ? op_reads[op] : 7;
+}
+
 /* Digits of a double as %.14e writes them: 15 significant ones. */
 #define ROUND_DIGITS 15
 

@@ -541,7 +541,9 @@ static val input(lctx *c, const mrv_uncert *u, const mrv_param *p, int year,
     stream_ent *e = stream_find(c, &k);
     if (!e) return nomem(c), konst(0);
     if (e->vid == NO_VID) {
-        mrv_input in = {u, id, u->relative ? 1.0 : u->center};
+        mrv_input in = {u,      id, u->relative ? 1.0 : u->center, p, k.year,
+                        k.nmem, {0}};
+        for (uint32_t m = 0; m < k.nmem; m++) in.mem[m] = (uint32_t)k.mem[m];
         if (!mrv_vec_push(&c->inputs, &in)) return nomem(c), konst(0);
         uint32_t vid = new_vid(c, true);
         if (vid == NO_VID) return konst(0);

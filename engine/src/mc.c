@@ -63,6 +63,7 @@
 #include "mc_int.h"
 #include "nonfinite.h"
 #include "propagate.h"
+#include "sens.h"
 
 /* ---- streams and seeds ------------------------------------------------- */
 
@@ -171,8 +172,10 @@ struct shared {
     uint32_t *tslot; /* the totals' terms */
     double *tscale;
     bool *tzero;
-    uint64_t npilot; /* the pilot: draws 0 .. npilot - 1 */
-    double **pilot;  /* per column: its pilot draws */
+    uint64_t npilot;     /* the pilot: draws 0 .. npilot - 1 */
+    mrv_sens_plan *sens; /* the sensitivity, from the pilot's first draws */
+    uint64_t nsens;      /* its draws, at most npilot */
+    double **pilot;      /* per column: its pilot draws */
     mrv_colstats_tuning tune;
     worker *workers; /* every worker, for the columns' shares */
     unsigned nworkers;
@@ -197,6 +200,7 @@ struct worker {
                            ** UINT64_MAX */
     mrv_colpart **part;    /* per column: this worker's share */
     double *scratch;       /* npilot doubles, for placing brackets */
+    void *sens_scratch;    /* the sensitivity's ranks and bins */
     mrv_status st;
     pthread_t tid;
     bool started;
@@ -382,6 +386,28 @@ static void keep_draws(worker *w, size_t c, const double *vals, uint64_t i0,
         memcpy(run->reduction_draws + v * nd + i0, vals, n * sizeof *vals);
 }
 
+/* The sensitivity's sample: the inputs' draws of the first nsens draws. */
+static void keep_inputs(worker *w, uint64_t i0, size_t n)
+{
+    shared *sh = w->sh;
+    size_t m = sh->nsens - i0 < n ? (size_t)(sh->nsens - i0) : n;
+    for (size_t k = 0; k < sh->p->ninputs; k++) {
+        double *x = mrv_sens_input_draws(sh->sens, k);
+        if (x) memcpy(x + i0, w->slots + k * MRV_MC_BLOCK, m * sizeof *x);
+    }
+}
+
+/* Phase 3: the sensitivity's ranks, then its pairs (sens.h). */
+static void sens_rank(worker *w, uint64_t item)
+{
+    mrv_sens_rank(w->sh->sens, (size_t)item, w->sens_scratch);
+}
+
+static void sens_pairs(worker *w, uint64_t item)
+{
+    mrv_sens_pairs(w->sh->sens, (size_t)item, w->sens_scratch);
+}
+
 /* Phases 2 and 4: one block.  In the pilot every column's values are
 ** stored whole; after it they are fed to this worker's shares.  Zero
 ** columns are neither (their kept draws are calloc'd zeros). */
@@ -392,6 +418,7 @@ static void run_block(worker *w, uint64_t blk)
     size_t n;
     if (!eval_block(w, blk, &i0, &n) || sh->failed) return;
     bool pilot = i0 < sh->npilot;
+    if (i0 < sh->nsens) keep_inputs(w, i0, n);
     for (size_t c = 0; c < sh->ncols; c++) {
         const column *col = &sh->col[c];
         if (col->zero) continue;
@@ -604,6 +631,16 @@ static size_t live_columns(const shared *sh)
     return k;
 }
 
+/* The pilot's length for n draws: colstats' choice, or the
+** sensitivity's sample if longer, in whole blocks, at most n. */
+static uint64_t pilot_len(const shared *sh, uint64_t n)
+{
+    uint64_t pl = mrv_colstats_pilot_len(n), ns = mrv_sens_draws(sh->sens);
+    ns = (ns + MRV_MC_BLOCK - 1) / MRV_MC_BLOCK * MRV_MC_BLOCK;
+    if (ns > pl) pl = ns;
+    return pl < n ? pl : n;
+}
+
 static memuse memory_use(const shared *sh, uint64_t n)
 {
     const mrv_program *p = sh->p;
@@ -617,8 +654,8 @@ static memuse memory_use(const shared *sh, uint64_t n)
     uint64_t red = alloc ? n * run->nvint * sizeof(double) : 0;
     uint64_t all = run->keep_draws ? n * sh->nstd * sizeof(double) : 0;
     m.fixed = n * perdraw + red + all;
-    uint64_t pl = mrv_colstats_pilot_len(n);
-    uint64_t pilot = pl * ncol * sizeof(double);
+    uint64_t pl = pilot_len(sh, n);
+    uint64_t pilot = pl * ncol * sizeof(double) + mrv_sens_bytes(sh->sens);
     uint64_t kept =
         ncol * mrv_colstats_kept_bound(n, pl, &sh->tune) * sizeof(double);
     m.stream = pilot > kept ? pilot : kept;
@@ -798,6 +835,7 @@ static void free_workers(worker *ws, unsigned nt, size_t ncols)
         free(ws[t].bad);
         free(ws[t].first);
         free(ws[t].scratch);
+        mrv_sens_scratch_free(ws[t].sens_scratch);
         for (size_t c = 0; ws[t].part && c < ncols; c++)
             mrv_colpart_free(ws[t].part[c]);
         free(ws[t].part);
@@ -822,8 +860,9 @@ static mrv_status new_workers(shared *sh, unsigned nt, worker **out)
         w->first = malloc((p->nchecks + 1) * sizeof *w->first);
         w->scratch = malloc((size_t)sh->npilot * sizeof *w->scratch);
         w->part = calloc(sh->ncols, sizeof *w->part);
+        if (sh->nsens) w->sens_scratch = mrv_sens_scratch_new(sh->sens);
         if (!w->slots || !w->vals || !w->bad || !w->first || !w->scratch ||
-            !w->part)
+            !w->part || (sh->nsens && !w->sens_scratch))
             return MRV_ENOMEM;
         for (size_t c = 0; c < sh->ncols; c++)
             if (!sh->col[c].zero && !(w->part[c] = mrv_colpart_new()))
@@ -979,6 +1018,45 @@ static bool any_failed(const shared *sh, const worker *ws, unsigned nt)
     return false;
 }
 
+/* The sensitivity's plan: the result columns, each as its terms' slots
+** (none for a zero column). */
+static mrv_status plan_sens(shared *sh)
+{
+    size_t *nterm = calloc(sh->nstd, sizeof *nterm);
+    const uint32_t **slot = calloc(sh->nstd, sizeof *slot);
+    mrv_status st = MRV_ENOMEM;
+    if (nterm && slot) {
+        for (size_t c = 0; c < sh->nstd; c++) {
+            nterm[c] = sh->col[c].zero ? 0 : sh->col[c].nterm;
+            slot[c] = sh->col[c].slot;
+        }
+        st = mrv_sens_plan_new(sh->run, sh->nstd, nterm, slot, &sh->sens);
+    }
+    free(nterm);
+    free((void *)slot);
+    if (st == MRV_OK) sh->nsens = mrv_sens_draws(sh->sens);
+    return st;
+}
+
+/* After the pilot: the sensitivity from its first draws (sens.h), into
+** run->sens; its memory is given back before the remaining blocks. */
+static mrv_status sensitivity(shared *sh, worker *ws, unsigned nt)
+{
+    mrv_sens_plan *sp = sh->sens;
+    if (sh->nsens) {
+        for (size_t c = 0; c < sh->nstd; c++)
+            if (!sh->col[c].zero) mrv_sens_set_column(sp, c, sh->pilot[c]);
+        run_phase(sh, ws, nt, sens_rank, 0, mrv_sens_rank_items(sp));
+        run_phase(sh, ws, nt, sens_pairs, 0, mrv_sens_pair_items(sp));
+    }
+    mrv_sensitivity_free(sh->run->sens);
+    mrv_status st = mrv_sens_finish(sp, sh->run, &sh->run->sens);
+    mrv_sens_plan_free(sp);
+    sh->sens = NULL;
+    sh->nsens = 0;
+    return st;
+}
+
 /* The Monte Carlo proper, once the samplers, columns and workers are
 ** ready: pilot, brackets, the remaining blocks, the summaries, replays
 ** while a quantile is hunted. */
@@ -991,6 +1069,10 @@ static mrv_status run_phases(shared *sh, worker *ws, unsigned nt,
     run_phase(sh, ws, nt, run_block, 0, npb);
     sh->progress = NULL;
     sh->failed = any_failed(sh, ws, nt);
+    if (!sh->failed) {
+        mrv_status st = sensitivity(sh, ws, nt);
+        if (st != MRV_OK) return st;
+    }
     run_phase(sh, ws, nt, place_column, 0, sh->ncols);
     free_pilot(sh);
     sh->failed = any_failed(sh, ws, nt);
@@ -1024,7 +1106,6 @@ mrv_status mrv_mc_run(mrv_run *run, unsigned threads,
     sh.tune.sds = run->bracket_sds;
     sh.tune.slack = run->bracket_slack;
     if (run->draws == 0) return MRV_EINTERNAL;
-    sh.npilot = mrv_colstats_pilot_len(run->draws);
     mrv_status st = MRV_OK;
     unsigned nt = thread_count(threads);
     worker *ws = NULL;
@@ -1041,11 +1122,14 @@ mrv_status mrv_mc_run(mrv_run *run, unsigned threads,
     mrv__mc_mark_live(p, sh.live);
     mark_zero(p, sh.zero);
     st = make_columns(&sh);
+    if (st == MRV_OK) st = plan_sens(&sh);
+    sh.npilot = pilot_len(&sh, run->draws);
     if (st == MRV_OK) st = check_memory(&sh, &nt, d);
     if (st == MRV_OK) st = setup_samplers(run, &sh, d);
     if (st == MRV_OK) st = keep_alloc(&sh);
     if (st == MRV_OK && run->method == MRV_SAMPLE_LHS) st = make_perms(&sh);
     if (st == MRV_OK) st = make_pilot(&sh);
+    if (st == MRV_OK && sh.sens) st = mrv_sens_alloc(sh.sens);
     if (st == MRV_OK) {
         st = new_workers(&sh, nt, &ws);
         sh.workers = ws;
@@ -1061,6 +1145,7 @@ mrv_status mrv_mc_run(mrv_run *run, unsigned threads,
 out:
     free_workers(ws, nt, sh.ncols);
     free_pilot(&sh);
+    mrv_sens_plan_free(sh.sens);
     if (sh.perm)
         for (size_t k = 0; k < p->ninputs; k++) free(sh.perm[k]);
     free(sh.perm);

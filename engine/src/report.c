@@ -47,6 +47,17 @@ size_t mrv_report_period_unit_len(const char *unit)
     return len;
 }
 
+/* The first two fields of a row of vintages.csv or sensitivity.csv: the
+** vintage (or "total") and the result. */
+static void csv_where(mrv_csv *c, const mrv_run *run, size_t v, size_t r)
+{
+    if (v < run->nvint)
+        mrv_csv_int(c, run->bound->first + (int)v);
+    else
+        mrv_csv_text(c, "total");
+    mrv_csv_text(c, mrv_result_names[r]);
+}
+
 bool mrv_report_vintages_csv(const mrv_run *run, FILE *f)
 {
     mrv_csv c;
@@ -57,11 +68,7 @@ bool mrv_report_vintages_csv(const mrv_run *run, FILE *f)
     for (size_t v = 0; v <= run->nvint; v++) {
         for (int r = 0; r < MRV_NRESULTS; r++) {
             const mrv_stat *s = &run->stats[v * MRV_NRESULTS + r];
-            if (v < run->nvint)
-                mrv_csv_int(&c, b->first + (int)v);
-            else
-                mrv_csv_text(&c, "total");
-            mrv_csv_text(&c, mrv_result_names[r]);
+            csv_where(&c, run, v, (size_t)r);
             mrv_csv_g17(&c, s->central);
             mrv_csv_g17(&c, s->mean);
             mrv_csv_g17(&c, s->sd);
@@ -82,6 +89,29 @@ bool mrv_report_vintages_csv(const mrv_run *run, FILE *f)
                 free(pu);
                 mrv_csv_text(&c, NULL);
             }
+            mrv_csv_end(&c);
+        }
+    }
+    return !ferror(f);
+}
+
+/* ---- sensitivity.csv --------------------------------------------------- */
+
+bool mrv_report_sensitivity_csv(const mrv_run *run, FILE *f)
+{
+    mrv_csv c;
+    mrv_csv_begin(&c, f);
+    mrv_csv_raw(&c, MRV_SENSITIVITY_HEADER);
+    mrv_csv_end(&c);
+    const mrv_sensitivity *s = run->sens;
+    for (size_t col = 0; s && s->draws && col < s->ncols; col++) {
+        size_t v = col / MRV_NRESULTS;
+        for (size_t j = 0; j < s->count[col]; j++) {
+            const mrv_sens_row *r = &s->rows[s->first[col] + j];
+            csv_where(&c, run, v, col % MRV_NRESULTS);
+            mrv_csv_text(&c, s->inputs[r->input]);
+            mrv_csv_g17(&c, r->rank_correlation);
+            mrv_csv_g17(&c, r->variance_share);
             mrv_csv_end(&c);
         }
     }
@@ -232,6 +262,53 @@ static void json_monte_carlo(const mrv_run *run, FILE *f)
 /* The values of equation e at vintage index v over its dimensions from
 ** axis k on, members of the earlier axes fixed in combination 'm' so far:
 ** an object per axis keyed by member name, numbers at the bottom. */
+/* "sensitivity": {...} (docs/outputs.md). */
+static void json_sensitivity(const mrv_run *run, FILE *f)
+{
+    const mrv_sensitivity *s = run->sens;
+    fprintf(f, "\"sensitivity\": {\"draws\": %llu",
+            (unsigned long long)s->draws);
+    if (!s->draws) {
+        fputs(", \"skipped\": ", f);
+        mrv_json_str(f, s->skipped);
+        fputc('}', f);
+        return;
+    }
+    fprintf(f,
+            ", \"bins\": %zu,\n    \"estimators\": {\"rank_correlation\": "
+            "\"Spearman's rho of the input's and the result's draws\", "
+            "\"variance_share\": \"first-order index Var(E[Y|X]) / Var(Y): "
+            "the draws in equal bins of the input's rank, (SSB - (B - 1) "
+            "SSW / (N - B)) / SST, clamped to [0, 1]\"},\n    \"results\": [",
+            s->bins);
+    bool first = true;
+    for (size_t col = 0; col < s->ncols; col++) {
+        if (!s->count[col]) continue;
+        size_t v = col / MRV_NRESULTS;
+        fputs(first ? "\n     {\"vintage\": " : ",\n     {\"vintage\": ", f);
+        first = false;
+        if (v < run->nvint)
+            fprintf(f, "%d", run->bound->first + (int)v);
+        else
+            fputs("\"total\"", f);
+        fputs(", \"result\": ", f);
+        mrv_json_str(f, mrv_result_names[col % MRV_NRESULTS]);
+        fputs(", \"inputs\": [", f);
+        for (size_t j = 0; j < s->count[col]; j++) {
+            const mrv_sens_row *r = &s->rows[s->first[col] + j];
+            fputs(j ? ",\n       {\"input\": " : "\n       {\"input\": ", f);
+            mrv_json_str(f, s->inputs[r->input]);
+            fputs(", \"rank_correlation\": ", f);
+            mrv_json_num(f, r->rank_correlation);
+            fputs(", \"variance_share\": ", f);
+            mrv_json_num(f, r->variance_share);
+            fputc('}', f);
+        }
+        fputs("]}", f);
+    }
+    fputs("\n    ]}", f);
+}
+
 static void json_members(const mrv_run *run, FILE *f, size_t e, size_t v,
                          size_t k, size_t m)
 {
@@ -500,6 +577,10 @@ bool mrv_report_json(const mrv_run *run, FILE *f)
     json_rules(run, &in, f);
     fputs(",\n  ", f);
     json_monte_carlo(run, f);
+    if (run->sens) {
+        fputs(",\n  ", f);
+        json_sensitivity(run, f);
+    }
     fputs(",\n  \"factors\": [", f);
     for (size_t i = 0; i < b->nfactors_used; i++) {
         const mrv_factor *fc = b->factors_used[i];
@@ -608,6 +689,39 @@ static void print_rules_and_inputs(const mrv_run *run, FILE *f)
         fputc('\n', f);
     }
     mrv_inputs_free(&in);
+}
+
+/* Under the table: the five inputs with the largest share of the
+** variance of the crediting-period total of reductions. */
+static void table_drivers(const mrv_run *run, FILE *f)
+{
+    const mrv_sensitivity *s = run->sens;
+    if (!s) return;
+    if (!s->draws) {
+        if (s->skipped) fprintf(f, "  sensitivity: none (%s)\n", s->skipped);
+        return;
+    }
+    size_t col = run->nvint * MRV_NRESULTS + MRV_RES_REDUCTIONS,
+           n = s->count[col];
+    if (!n) return;
+    const char *what =
+        run->bound->meth->removals ? "net removals" : "reductions";
+    char nd[40];
+    fprintf(f, "  inputs driving %s (total), from the first %s draws:\n", what,
+            thousands((double)s->draws, nd, sizeof nd));
+    size_t w = 0;
+    for (size_t j = 0; j < n && j < 5; j++) {
+        size_t l = strlen(s->inputs[s->rows[s->first[col] + j].input]);
+        if (l > w) w = l;
+    }
+    for (size_t j = 0; j < n && j < 5; j++) {
+        const mrv_sens_row *r = &s->rows[s->first[col] + j];
+        fputs("    ", f);
+        mrv_term_puts(f, s->inputs[r->input], MRV_TERM_LINE);
+        fprintf(f, "%*s  %5.1f%% of variance, rank correlation %+.2f\n",
+                (int)(w - strlen(s->inputs[r->input])), "",
+                r->variance_share * 100, r->rank_correlation);
+    }
 }
 
 void mrv_report_table(const mrv_run *run, FILE *f)
@@ -735,6 +849,7 @@ void mrv_report_table(const mrv_run *run, FILE *f)
                     "mean (%s), more than %g%%: use more draws\n",
                     sh * 100, where, CONVERGED * 100);
     }
+    table_drivers(run, f);
     bool partial = false;
     for (size_t v = 0; v < run->nvint; v++)
         partial |= b->frac[v] > 0 && b->frac[v] < 1;
@@ -752,6 +867,7 @@ static const struct {
     mrv_status (*write_path)(const mrv_run *, const char *, mrv_diag *);
 } files[] = {
     {"vintages.csv", mrv_report_vintages_csv, NULL},
+    {"sensitivity.csv", mrv_report_sensitivity_csv, NULL},
     {"report.json", mrv_report_json, NULL},
     {"report.html", mrv_report_html, NULL},
     {"report.xlsx", NULL, mrv_report_xlsx},

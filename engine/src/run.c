@@ -32,6 +32,7 @@ void mrv_run_free(mrv_run *run)
     if (!run) return;
     free(run->stats);
     free(run->cum_stats);
+    mrv_sensitivity_free(run->sens);
     free(run->reduction_draws);
     free(run->all_draws);
     free(run->eq_central);
@@ -451,6 +452,8 @@ static void sub_run_free_draws(mrv_run *sub)
     free(sub->cum_stats);
     free(sub->reduction_draws);
     free(sub->all_draws);
+    mrv_sensitivity_free(sub->sens);
+    sub->sens = NULL;
     sub->cum_stats = NULL;
     sub->reduction_draws = sub->all_draws = NULL;
 }

@@ -591,8 +591,8 @@ static void test_report_html_deterministic(void **state)
     mrv_diag_reset(fx->diag);
     assert_status(mrv_report_write_named(a, out, names, sizeof names, fx->diag),
                   MRV_OK);
-    assert_non_null(strstr(names, "vintages.csv, report.json, report.html, "
-                                  "report.xlsx, "
+    assert_non_null(strstr(names, "vintages.csv, sensitivity.csv, "
+                                  "report.json, report.html, report.xlsx, "
                                   "ledger.csv"));
     char *path = fx_path(out, "report.html");
     FILE *f = fopen(path, "rb");

@@ -91,6 +91,14 @@ typedef struct mrv_input {
                      ** by vintage and the member of each dimension if it
                      ** varies by member (hash.h's stream ids) */
     double center;   /* the central case's value */
+    /* Where it belongs, to name it (sensitivity): the parameter that
+    ** first read it, the year it is drawn for (vary: vintage; else -1)
+    ** and, when it varies by member, the member of each of the
+    ** parameter's dimensions (dimension << 24 | member index). */
+    const mrv_param *param;
+    int year;
+    uint32_t nmem;
+    uint32_t mem[MRV_MAX_AXES];
 } mrv_input;
 
 /* A non-finite check: equation 'eq' at vintage index 'v', for its
@@ -125,6 +133,10 @@ typedef struct mrv_program {
 } mrv_program;
 
 const char *mrv_opcode_name(mrv_opcode op);
+
+/* Which operand fields of an instruction with opcode 'op' are slots it
+** reads: b (1), c (2), d (4). */
+unsigned mrv_opcode_reads(mrv_opcode op);
 
 #ifdef __cplusplus
 }

@@ -26,6 +26,12 @@ extern "C" {
 #define MRV_VINTAGES_HEADER                                                    \
     "vintage,result,central,mean,sd,lower,median,upper,unit,frac"
 
+/* The exact header of sensitivity.csv: per result column (vintage or
+** total, result) one row per uncertain input that can move it, largest
+** variance share first (result.h, mrv_sensitivity). */
+#define MRV_SENSITIVITY_HEADER                                                 \
+    "vintage,result,input,rank_correlation,variance_share"
+
 /* The unit of a crediting-period total of a result declared in 'unit'
 ** is its first N characters, N returned here: a trailing "/yr", "/year"
 ** or "/a" is dropped (a flow per vintage summed over vintages is an
@@ -34,6 +40,8 @@ size_t mrv_report_period_unit_len(const char *unit);
 
 /* Writers: each returns false on a stream error. */
 bool mrv_report_vintages_csv(const mrv_run *run, FILE *f);
+/* Header only when the run has no draws, or the sensitivity was skipped. */
+bool mrv_report_sensitivity_csv(const mrv_run *run, FILE *f);
 bool mrv_report_json(const mrv_run *run, FILE *f);
 /* report.html (report_html.c): one self-contained page with the run's
 ** settings, inline SVG charts of the reductions per vintage (with the
@@ -54,15 +62,16 @@ mrv_status mrv_report_xlsx(const mrv_run *run, const char *path,
 void mrv_report_table(const mrv_run *run, FILE *f);
 
 /* The name of the i-th file this module writes ("vintages.csv",
-** "report.json", "report.html", "report.xlsx"), or NULL past the last. */
+** "sensitivity.csv", "report.json", "report.html", "report.xlsx"), or
+** NULL past the last. */
 const char *mrv_report_file_name(size_t i);
 
 /* Checks, before a run's work, that 'dir' can receive its files
 ** (mrv_outset_check with every name mrv writes): MRV_OK or MRV_EREF. */
 mrv_status mrv_report_check_dir(const char *dir, mrv_diag *diag);
 
-/* Writes vintages.csv, report.json, report.html and report.xlsx (and,
-** with an
+/* Writes vintages.csv, sensitivity.csv, report.json, report.html and
+** report.xlsx (and, with an
 ** allocation, the ledger files) into 'dir' as one set (output.h says
 ** exactly what is atomic). */
 mrv_status mrv_report_write(const mrv_run *run, const char *dir,

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "arena.h"
 #include "compile.h"
 #include "program.h"
 #include "resolve.h"
@@ -55,6 +56,37 @@ typedef struct mrv_ex_ante {
     size_t ninputs;
     mrv_input_change *inputs;
 } mrv_ex_ante;
+
+/* One uncertain input's influence on one result column (sens.h,
+** docs/uncertainty.md "Sensitivity"). */
+typedef struct mrv_sens_row {
+    size_t input;            /* index into mrv_sensitivity.inputs */
+    double rank_correlation; /* Spearman's rho of the input's draws and
+                             ** the column's, in [-1, 1] */
+    double variance_share;   /* its first-order share of the column's
+                             ** variance, Var(E[Y | X]) / Var(Y), in [0, 1] */
+} mrv_sens_row;
+
+/* Which inputs drive which results: for every column c (v * R + r as
+** 'stats'; v == nvint the total) its rows rows[first[c] .. first[c] +
+** count[c]), one per uncertain input that can move it (the program says
+** which), largest variance share first.  A column that is the same in
+** every draw has none.  Estimated from the first 'draws' Monte Carlo
+** draws with 'bins' bins; draws 0 when nothing was computed, and then
+** 'skipped' says why (or NULL without draws). */
+typedef struct mrv_sensitivity {
+    mrv_arena *arena; /* owns everything below */
+    uint64_t draws;
+    size_t bins;
+    const char *skipped;
+    size_t ninputs;
+    const char **inputs; /* as users know them: "EF_grid[2027]" */
+    size_t ncols;
+    size_t *first, *count;
+    mrv_sens_row *rows;
+} mrv_sensitivity;
+
+void mrv_sensitivity_free(mrv_sensitivity *s);
 
 /* One run's results, named for the run that makes them (mrv_run_new)
 ** and freed with it (mrv_run_free); a stage fills its fields once and
@@ -102,6 +134,8 @@ typedef struct mrv_run {
     ** names an ex-ante project or adds monitored data to its own; NULL
     ** otherwise. */
     mrv_ex_ante *ex_ante;
+    /* With draws: which inputs drive which results; else NULL. */
+    mrv_sensitivity *sens;
     /* With an 'allocation': the ledger (ledger.h), else NULL. */
     struct mrv_ledger *ledger;
     /* With an allocation and the 'sweeps' option: the agreement over the
