@@ -29,11 +29,11 @@
 
 static const char *const op_names[MRV_I_COUNT] = {
     /* ORDER OPS */
-    "add",  "sub",  "mul",   "div",  "pow",   "addk", "subk",  "rsubk",
-    "mulk", "divk", "rdivk", "powk", "rpowk", "powi", "neg",   "abs",
-    "exp",  "ln",   "log10", "sqrt", "floor", "ceil", "round", "lt",
-    "le",   "gt",   "ge",    "eq",   "ne",    "and",  "or",    "not",
-    "min",  "max",  "sel",   "check"};
+    "add",  "sub",   "mul",  "div",   "pow",  "addk",  "subk", "rsubk",
+    "mulk", "maddk", "divk", "rdivk", "powk", "rpowk", "powi", "neg",
+    "abs",  "exp",   "ln",   "log10", "sqrt", "floor", "ceil", "round",
+    "lt",   "le",    "gt",   "ge",    "eq",   "ne",    "and",  "or",
+    "not",  "min",   "max",  "sel",   "check"};
 
 const char *mrv_opcode_name(mrv_opcode op)
 {
@@ -44,7 +44,7 @@ const char *mrv_opcode_name(mrv_opcode op)
 ** is a number, CHECK reads b and writes nothing. */
 static const unsigned char op_reads[MRV_I_COUNT] = {
     /* ORDER OPS */
-    3, 3, 3, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    3, 3, 3, 3, 3, 1, 1, 1, 1, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1,
     1, 1, 1, 1, 1, 3, 3, 3, 3, 3, 3, 3, 3, 1, 3, 3, 7, 1};
 
 unsigned mrv_opcode_reads(mrv_opcode op)
@@ -215,6 +215,8 @@ double mrv_eval_op(const mrv_insn *ip, double b, double c, double d)
         return k - b;
     case MRV_I_MULK:
         return b * k;
+    case MRV_I_MADDK:
+        return b + c * k;
     case MRV_I_DIVK:
         return b / k;
     case MRV_I_RDIVK:
@@ -333,6 +335,7 @@ void mrv_eval_run(const mrv_program *p, double *slots, size_t stride, size_t n,
 static bool reads_c(uint32_t op)
 {
     switch (op) {
+    case MRV_I_MADDK:
     case MRV_I_ADD:
     case MRV_I_SUB:
     case MRV_I_MUL:

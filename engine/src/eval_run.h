@@ -40,6 +40,8 @@ static void EVAL_RUN_NAME(const mrv_program *p, double *slots, size_t stride_,
             LOOP(k - b[i]);
         case MRV_I_MULK:
             LOOP(b[i] * k);
+        case MRV_I_MADDK:
+            LOOP(b[i] + c[i] * k);
         case MRV_I_DIVK:
             LOOP(b[i] / k);
         case MRV_I_RDIVK:

@@ -327,6 +327,7 @@ static bool keeps_safe(uint32_t op)
     case MRV_I_SUBK:
     case MRV_I_RSUBK:
     case MRV_I_MULK:
+    case MRV_I_MADDK:
     case MRV_I_NEG:
     case MRV_I_ABS:
     case MRV_I_MIN:
@@ -1161,6 +1162,67 @@ typedef struct finish {
     uint32_t *vid_slot; /* NULL, or set: every vid's slot (UINT32_MAX) */
 } finish;
 
+/* Fuses each kept ADD of a MULK's value that nothing else reads (not a
+** result, an equation kept or a trail value) into one MADDK: the same two
+** roundings, one pass over the columns instead of two and one column
+** less to write and read back.  Sums of weighted terms (a landfill's
+** decay over deposit years) are mostly such pairs.  from[i] becomes the
+** MULK folded into instruction i, which is no longer kept. */
+static bool fuse_maddk(lctx *c, const mrv_insn *code, size_t ncode, bool *keep,
+                       const bool *pinned, uint32_t *from)
+{
+    size_t nv = c->vinfo.n;
+    uint32_t *uses = calloc(nv + 1, sizeof *uses);
+    uint32_t *def = malloc((nv + 1) * sizeof *def);
+    if (!uses || !def) {
+        free(uses);
+        free(def);
+        return false;
+    }
+    for (size_t v = 0; v < nv; v++) def[v] = NO_VID;
+    for (size_t i = 0; i < ncode; i++) {
+        from[i] = NO_VID;
+        if (!keep[i]) continue;
+        const mrv_insn *in = &code[i];
+        if (in->op != MRV_I_CHECK) def[in->a] = (uint32_t)i;
+        uses[in->b]++;
+        if (c_is_vid(in->op) && in->c != NO_VID) uses[in->c]++;
+        if (in->d != NO_VID) uses[in->d]++;
+    }
+    for (size_t i = 0; i < ncode; i++) {
+        const mrv_insn *in = &code[i];
+        if (!keep[i] || in->op != MRV_I_ADD) continue;
+        uint32_t side[2] = {in->c, in->b};
+        for (int s = 0; s < 2; s++) {
+            uint32_t t = side[s], j = def[t];
+            if (j == NO_VID || code[j].op != MRV_I_MULK || uses[t] != 1 ||
+                pinned[t])
+                continue;
+            from[i] = j;
+            keep[j] = false;
+            break;
+        }
+    }
+    free(uses);
+    free(def);
+    return true;
+}
+
+/* Instruction i as emitted: a fused ADD becomes b + m * K, b the ADD's
+** other operand and m * K the MULK's (addition commutes exactly). */
+static mrv_insn fused(const mrv_insn *code, const uint32_t *from, size_t i)
+{
+    mrv_insn in = code[i];
+    if (from[i] == NO_VID) return in;
+    const mrv_insn *m = &code[from[i]];
+    uint32_t other = in.c == m->a ? in.b : in.c;
+    in.op = MRV_I_MADDK;
+    in.b = other;
+    in.c = m->b;
+    in.k = m->k;
+    return in;
+}
+
 static bool finish_program(finish *f)
 {
     lctx *c = f->c;
@@ -1170,10 +1232,12 @@ static bool finish_program(finish *f)
     mrv_insn *code = c->code.data;
     bool *live = calloc(nv + 1, sizeof *live);
     bool *keep = calloc(ncode + 1, sizeof *keep);
+    bool *pinned = calloc(nv + 1, sizeof *pinned);
+    uint32_t *from = malloc((ncode + 1) * sizeof *from);
     size_t *last = malloc((nv + 1) * sizeof *last);
     uint32_t *slot = malloc((nv + 1) * sizeof *slot);
     uint32_t *freel = malloc((nv + 1) * sizeof *freel);
-    bool ok = live && keep && last && slot && freel;
+    bool ok = live && keep && last && slot && freel && pinned && from;
     if (!ok) goto out;
 
     for (size_t i = 0; i < nres; i++) live[f->res_vid[i]] = true;
@@ -1187,6 +1251,10 @@ static bool finish_program(finish *f)
         if (c_is_vid(in->op) && in->c != NO_VID) live[in->c] = true;
         if (in->d != NO_VID) live[in->d] = true;
     }
+    for (size_t i = 0; i < nres; i++) pinned[f->res_vid[i]] = true;
+    for (size_t i = 0; i < f->nkeep; i++) pinned[f->keep_vid[i]] = true;
+    for (size_t i = 0; i < f->ntrail; i++) pinned[f->trail_vid[i]] = true;
+    if (!(ok = fuse_maddk(c, code, ncode, keep, pinned, from))) goto out;
     /* Slots: inputs keep their index; live constants follow. */
     size_t ninputs = c->inputs.n, nslots = ninputs;
     mrv_vec kslot, kval;
@@ -1206,10 +1274,10 @@ static bool finish_program(finish *f)
     }
     for (size_t i = 0; i < ncode; i++) {
         if (!keep[i]) continue;
-        const mrv_insn *in = &code[i];
-        last[in->b] = i;
-        if (c_is_vid(in->op) && in->c != NO_VID) last[in->c] = i;
-        if (in->d != NO_VID) last[in->d] = i;
+        mrv_insn in = fused(code, from, i);
+        last[in.b] = i;
+        if (c_is_vid(in.op) && in.c != NO_VID) last[in.c] = i;
+        if (in.d != NO_VID) last[in.d] = i;
     }
     for (size_t i = 0; i < nres; i++) last[f->res_vid[i]] = SIZE_MAX;
     for (size_t i = 0; i < f->nkeep; i++) last[f->keep_vid[i]] = SIZE_MAX;
@@ -1220,7 +1288,7 @@ static bool finish_program(finish *f)
     size_t nfree = 0;
     for (size_t i = 0; i < ncode && ok; i++) {
         if (!keep[i]) continue;
-        mrv_insn in = code[i];
+        mrv_insn in = fused(code, from, i);
         uint32_t ops[3] = {in.b, c_is_vid(in.op) ? in.c : NO_VID, in.d};
         if (in.op != MRV_I_CHECK) {
             uint32_t s = nfree ? freel[--nfree] : (uint32_t)nslots++;
@@ -1274,6 +1342,8 @@ static bool finish_program(finish *f)
 out:
     free(live);
     free(keep);
+    free(pinned);
+    free(from);
     free(last);
     free(slot);
     free(freel);

@@ -45,6 +45,11 @@ static const struct {
     {MRV_I_SUBK, 1, 0, 0, 2, 0, -1},
     {MRV_I_RSUBK, 1, 0, 0, 2, 0, 1},
     {MRV_I_MULK, 3, 0, 0, 2, 0, 6},
+    /* b + c k with two roundings, never one fused multiply-add: c k =
+    ** (1 + 2^-27)(1 - 2^-27) = 1 - 2^-54 rounds to 1, so -1 + 1 = 0
+    ** (an FMA would give -2^-54). */
+    {MRV_I_MADDK, 1, 3, 0, 2, 0, 7},
+    {MRV_I_MADDK, -1, 1 + 0x1p-27, 0, 1 - 0x1p-27, 0, 0},
     {MRV_I_DIVK, 3, 0, 0, 2, 0, 1.5},
     {MRV_I_DIVK, 3, 0, 0, 0, 0, DINF},
     {MRV_I_RDIVK, 4, 0, 0, 2, 0, 0.5},

@@ -197,7 +197,8 @@ static void test_lower_shares_work(void **state)
 {
     fixture *fx = *state;
     /* X * 2 appears in BE and PE, in every vintage: made once.  X * 1 + 0
-    ** is X itself; 2 * (3 * X) is one multiplication by 6. */
+    ** is X itself; 2 * (3 * X) is one multiplication by 6 (which the ADD
+    ** that reads it alone fuses into a MADDK: b + X * 6). */
     assert_status(run_with(fx, "",
                            "  BE: {unit: t, formula: \"X * 2 + X * 1 + 0\"}\n"
                            "  PE: {unit: t, formula: \"(X * 2) * 0.5 + 2 * (3 "
@@ -214,7 +215,8 @@ static void test_lower_shares_work(void **state)
     size_t mulk = count_op(p, MRV_I_MULK);
     bool six = false;
     for (size_t i = 0; i < p->ncode; i++)
-        six |= p->code[i].op == MRV_I_MULK && p->code[i].k == 6;
+        six |= (p->code[i].op == MRV_I_MULK || p->code[i].op == MRV_I_MADDK) &&
+               p->code[i].k == 6;
     assert_true(six);
     assert_close(central(fx, 0, MRV_RES_BASELINE), 6, 1e-15);
     assert_close(central(fx, 0, MRV_RES_PROJECT), 14, 1e-15);

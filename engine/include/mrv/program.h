@@ -38,6 +38,8 @@ typedef enum mrv_opcode {
     MRV_I_SUBK,  /* R[a] := R[b] - K */
     MRV_I_RSUBK, /* R[a] := K - R[b] */
     MRV_I_MULK,  /* R[a] := R[b] * K */
+    MRV_I_MADDK, /* R[a] := R[b] + R[c] * K: two roundings, an ADD of a MULK
+                 ** fused by lowering (one pass over the columns) */
     MRV_I_DIVK,  /* R[a] := R[b] / K */
     MRV_I_RDIVK, /* R[a] := K / R[b] */
     MRV_I_POWK,  /* R[a] := pow(R[b], K) */
