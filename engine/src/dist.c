@@ -21,6 +21,10 @@
 #include <stdint.h>
 #include <string.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "cdf.h"
 #include "dist_int.h"
 #include "pmath.h"
@@ -408,14 +412,109 @@ static double draw_redraw(const mrv_sampler *s, const mrv_zig *z,
     return mrv_sampler_from_unit(s, mrv__taus2_uniform_pos(st));
 }
 
+/* tri_quantile on u[0..n), two lanes at a time where SSE2 is there: the
+** same IEEE operations per lane (a comparison, a subtraction, a
+** multiplication, a square root, an addition or subtraction, and the
+** picks as bit masks), so the same bits, about twice as fast. */
+static void tri_quantiles(const mrv_sampler *s, double *u, size_t n)
+{
+    size_t i = 0;
+#if defined(__SSE2__)
+    const __m128d fc = _mm_set1_pd(s->fc), one = _mm_set1_pd(1.0),
+                  wl = _mm_set1_pd(s->wl), wr = _mm_set1_pd(s->wr),
+                  a = _mm_set1_pd(s->a), b = _mm_set1_pd(s->b);
+    for (; i + 2 <= n; i += 2) {
+        __m128d p = _mm_loadu_pd(u + i);
+        __m128d left = _mm_cmplt_pd(p, fc);
+        __m128d q = _mm_or_pd(_mm_and_pd(left, p),
+                              _mm_andnot_pd(left, _mm_sub_pd(one, p)));
+        __m128d w = _mm_or_pd(_mm_and_pd(left, wl), _mm_andnot_pd(left, wr));
+        __m128d r = _mm_sqrt_pd(_mm_mul_pd(q, w));
+        __m128d x = _mm_or_pd(_mm_and_pd(left, _mm_add_pd(a, r)),
+                              _mm_andnot_pd(left, _mm_sub_pd(b, r)));
+        _mm_storeu_pd(u + i, x);
+    }
+#endif
+    for (; i < n; i++) u[i] = tri_quantile(s, u[i]);
+}
+
 void mrv_sampler_from_uniforms(const mrv_sampler *s, double *u, size_t n)
 {
     if (s->dist == MRV_DIST_TRIANGULAR) {
-        for (size_t i = 0; i < n; i++) u[i] = tri_quantile(s, u[i]);
+        tri_quantiles(s, u, n);
     } else {
         double a = s->a, w = s->b - s->a;
         for (size_t i = 0; i < n; i++) u[i] = a + w * u[i];
     }
+}
+
+/* How a sampler makes a draw from one generator step: 1 a uniform
+** transformed (triangular, uniform), 2 a standard normal transformed
+** (normal, lognormal), 0 otherwise (PERT, truncated, degenerate). */
+static int simple_kind(const mrv_sampler *s)
+{
+    if (s->degenerate || s->truncated) return 0;
+    switch (s->dist) {
+    case MRV_DIST_TRIANGULAR:
+    case MRV_DIST_UNIFORM:
+        return 1;
+    case MRV_DIST_NORMAL:
+    case MRV_DIST_LOGNORMAL:
+        return 2;
+    default:
+        return 0;
+    }
+}
+
+bool mrv_sampler_pairable(const mrv_sampler *s)
+{
+    return simple_kind(s) != 0;
+}
+
+/* The draws of a simple sampler from its generator values x[0..n). */
+static void simple_finish(const mrv_sampler *s, double *x, size_t n)
+{
+    double mu = s->mu, sigma = s->sigma;
+    if (simple_kind(s) == 1)
+        mrv_sampler_from_uniforms(s, x, n);
+    else if (s->dist == MRV_DIST_NORMAL)
+        for (size_t i = 0; i < n; i++) x[i] = mu + sigma * x[i];
+    else
+        for (size_t i = 0; i < n; i++) x[i] = mrv_exp(mu + sigma * x[i]);
+}
+
+#define GEN1(st) mrv__taus2_uniform_pos(st)
+#define GEN2(st) mrv__zig_normal(z, st)
+
+void mrv_sampler_fill2(const mrv_sampler *a, const mrv_sampler *b,
+                       const mrv_zig *z, uint32_t sa[3], uint32_t sb[3],
+                       double *oa, double *ob, size_t n)
+{
+    int ka = simple_kind(a), kb = simple_kind(b);
+    /* Two independent chains of generator steps in one loop: each step
+    ** waits on its own stream's last, and the other's fills the wait. */
+    if (ka == 1 && kb == 1)
+        for (size_t i = 0; i < n; i++) {
+            oa[i] = GEN1(sa);
+            ob[i] = GEN1(sb);
+        }
+    else if (ka == 2 && kb == 2)
+        for (size_t i = 0; i < n; i++) {
+            oa[i] = GEN2(sa);
+            ob[i] = GEN2(sb);
+        }
+    else if (ka == 1)
+        for (size_t i = 0; i < n; i++) {
+            oa[i] = GEN1(sa);
+            ob[i] = GEN2(sb);
+        }
+    else
+        for (size_t i = 0; i < n; i++) {
+            oa[i] = GEN2(sa);
+            ob[i] = GEN1(sb);
+        }
+    simple_finish(a, oa, n);
+    simple_finish(b, ob, n);
 }
 
 void mrv_sampler_fill(const mrv_sampler *s, const mrv_zig *z, uint32_t st[3],
@@ -439,26 +538,18 @@ void mrv_sampler_fill(const mrv_sampler *s, const mrv_zig *z, uint32_t st[3],
     ** loop: the same values in the same order as draw_raw, but the
     ** transformations (a square root, an exp) no longer wait on the
     ** generator between them. */
-    double mu = s->mu, sigma = s->sigma;
-    switch (s->dist) {
-    case MRV_DIST_NORMAL:
-        for (size_t i = 0; i < n; i++) out[i] = mrv__zig_normal(z, st);
-        for (size_t i = 0; i < n; i++) out[i] = mu + sigma * out[i];
-        return;
-    case MRV_DIST_LOGNORMAL:
-        for (size_t i = 0; i < n; i++) out[i] = mrv__zig_normal(z, st);
-        for (size_t i = 0; i < n; i++) out[i] = mrv_exp(mu + sigma * out[i]);
-        return;
-    case MRV_DIST_TRIANGULAR:
-    case MRV_DIST_UNIFORM:
-        for (size_t i = 0; i < n; i++) out[i] = mrv__taus2_uniform_pos(st);
-        mrv_sampler_from_uniforms(s, out, n);
-        return;
-    case MRV_DIST_PERT:
-    case MRV_DIST_NONE:
+    switch (simple_kind(s)) {
+    case 1:
+        for (size_t i = 0; i < n; i++) out[i] = GEN1(st);
+        break;
+    case 2:
+        for (size_t i = 0; i < n; i++) out[i] = GEN2(st);
+        break;
+    default:
         for (size_t i = 0; i < n; i++) out[i] = draw_raw(s, z, st);
         return;
     }
+    simple_finish(s, out, n);
 }
 
 /* ---- moments of the distribution as drawn ----------------------------- */

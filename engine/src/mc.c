@@ -284,18 +284,32 @@ static void fill_inputs(const shared *sh, double *slots, uint64_t blk, size_t n)
     const mrv_program *p = sh->p;
     uint64_t i0 = blk * MRV_MC_BLOCK;
     double nd = (double)sh->ndraws;
+    size_t held = SIZE_MAX; /* a pairable input waiting for a partner */
+    uint32_t hst[3];
     for (size_t k = 0; k < p->ninputs; k++) {
         if (!sh->live[k]) continue;
         double *col = slots + k * MRV_MC_BLOCK;
         const mrv_sampler *s = &sh->samp[k];
+        uint32_t st[3];
+        mrv__mc_block_state(sh->key[k], blk, st);
+        if (!sh->perm && mrv_sampler_pairable(s)) {
+            /* Two at a time: the same draws, the generators overlapped. */
+            if (held == SIZE_MAX) {
+                held = k;
+                memcpy(hst, st, sizeof hst);
+            } else {
+                mrv_sampler_fill2(&sh->samp[held], s, &sh->zig, hst, st,
+                                  slots + held * MRV_MC_BLOCK, col, n);
+                held = SIZE_MAX;
+            }
+            continue;
+        }
         if (!sh->perm) {
-            mrv__mc_fill_random(s, &sh->zig, sh->key[k], blk, col, n);
+            mrv_sampler_fill(s, &sh->zig, st, col, n);
             continue;
         }
         /* Latin hypercube: draw i lies in stratum perm[i] of ndraws equal
         ** strata of probability, jittered uniformly inside it. */
-        uint32_t st[3];
-        mrv__mc_block_state(sh->key[k], blk, st);
         const uint32_t *pm = sh->perm[k] + i0;
         for (size_t i = 0; i < n; i++) {
             double u = ((double)pm[i] + mrv__taus2_uniform_pos(st)) / nd;
@@ -305,6 +319,9 @@ static void fill_inputs(const shared *sh, double *slots, uint64_t blk, size_t n)
             col[i] = mrv_sampler_from_unit(s, u);
         }
     }
+    if (held != SIZE_MAX)
+        mrv_sampler_fill(&sh->samp[held], &sh->zig, hst,
+                         slots + held * MRV_MC_BLOCK, n);
 }
 
 /* dst = src * sc and dst += src * sc over n lanes.  Called with the

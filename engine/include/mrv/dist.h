@@ -109,6 +109,17 @@ double mrv_sampler_quantile(const mrv_sampler *s, double p);
 void mrv_sampler_fill(const mrv_sampler *s, const mrv_zig *z, uint32_t st[3],
                       double *out, size_t n);
 
+/* Whether mrv_sampler_fill2 may take 's': an untruncated normal,
+** lognormal, triangular or uniform, one generator step per draw. */
+bool mrv_sampler_pairable(const mrv_sampler *s);
+
+/* Two samplers' fills at once, each from its own stream: the same draws
+** as mrv_sampler_fill on each, sooner (the two streams' steps overlap).
+** Both must be pairable. */
+void mrv_sampler_fill2(const mrv_sampler *a, const mrv_sampler *b,
+                       const mrv_zig *z, uint32_t sa[3], uint32_t sb[3],
+                       double *oa, double *ob, size_t n);
+
 /* Replaces u[0..n), uniforms on (0, 1), with the draws the untruncated
 ** triangular or uniform 's' makes from them. */
 void mrv_sampler_from_uniforms(const mrv_sampler *s, double *u, size_t n);
