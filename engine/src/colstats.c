@@ -37,9 +37,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "colstats.h"
 #include "exactsum.h"
 #include "hash.h"
+
+#if defined(__GNUC__)
+/* GCC's and Clang's vector extensions, two lanes: one SSE2 register on
+** x86-64. */
+typedef double vd2 __attribute__((vector_size(16)));
+#endif
 
 #define NB          3   /* brackets: lower, median, upper */
 #define SDS         5.0 /* default margin in binomial sds */
@@ -408,6 +418,29 @@ static void block_sums(const double *x, size_t n, double x0, double *s1,
 {
     double a[4] = {0, 0, 0, 0}, q[4] = {0, 0, 0, 0};
     size_t i = 0;
+#if defined(__GNUC__)
+    /* Sums 0 and 1 in one vector, 2 and 3 in another: the same additions
+    ** in the same order as the loop below. */
+    vd2 c = {x0, x0}, a01 = {0, 0}, a23 = {0, 0}, q01 = {0, 0}, q23 = {0, 0};
+    for (; i + 4 <= n; i += 4) {
+        vd2 v01, v23;
+        memcpy(&v01, x + i, sizeof v01);
+        memcpy(&v23, x + i + 2, sizeof v23);
+        vd2 d01 = v01 - c, d23 = v23 - c;
+        a01 += d01;
+        a23 += d23;
+        q01 += d01 * d01;
+        q23 += d23 * d23;
+    }
+    a[0] = a01[0];
+    a[1] = a01[1];
+    a[2] = a23[0];
+    a[3] = a23[1];
+    q[0] = q01[0];
+    q[1] = q01[1];
+    q[2] = q23[0];
+    q[3] = q23[1];
+#endif
     for (; i + 4 <= n; i += 4) {
         for (size_t j = 0; j < 4; j++) {
             double d = x[i + j] - x0;
@@ -443,61 +476,74 @@ static void block_sums_scaled(const double *x, size_t n, double x0, int *e,
     *s2 = q;
 }
 
-/* Keeps v in each bracket that holds it (room checked by the caller). */
-static inline void keep3(const double lo[NB], const double hi[NB],
-                         double *dst[NB], size_t k[NB], double v)
-{
-    for (int j = 0; j < NB; j++)
-        if (v >= lo[j] && v <= hi[j]) dst[j][k[j]++] = v;
-}
-
-#if defined(__GNUC__)
-/* GCC's and Clang's vector extensions, two lanes: one SSE2 register on
-** x86-64.  A comparison gives -1 in the lanes where it holds, so
-** subtracting it counts. */
-typedef double vd2 __attribute__((vector_size(16)));
-typedef long long vi2 __attribute__((vector_size(16)));
-#endif
+/* Keeps v in each bracket that holds it: branch-free stores at each
+** buffer's end, advanced only where v is inside (room checked by the
+** caller).  Written out per bracket so that the ends and counts stay in
+** registers. */
+#define KEEP3(v)                                                               \
+    do {                                                                       \
+        double v_ = (v);                                                       \
+        d0[k0] = v_;                                                           \
+        k0 += v_ >= lo0 && v_ <= hi0;                                          \
+        d1[k1] = v_;                                                           \
+        k1 += v_ >= lo1 && v_ <= hi1;                                          \
+        d2[k2] = v_;                                                           \
+        k2 += v_ >= lo2 && v_ <= hi2;                                          \
+    } while (0)
 
 /* Counts and keeps the draws x[0..n) against the three brackets: adds
 ** the draws below each bracket to below[] and copies those inside to
 ** dst[] (each with room for n), their numbers into kept[].  Most draws
-** lie in no bracket; a pair of draws is tested against all three at
-** once and only a pair with a draw inside is looked at draw by draw (a
-** data-dependent branch per draw and bracket cost twice as much). */
+** lie in no bracket; with SSE2 a pair of draws is tested against all
+** three at once and only a pair with a draw inside is looked at draw by
+** draw (a data-dependent branch per draw and bracket cost twice as
+** much). */
 static void classify(const mrv_colstats *c, const double *x, size_t n,
                      double *dst[NB], uint64_t below[NB], size_t kept[NB])
 {
-    const double *lo = c->lo, *hi = c->hi;
-    size_t k[NB] = {0, 0, 0};
-    size_t i = 0;
-#if defined(__GNUC__)
-    vd2 la = {lo[0], lo[0]}, ha = {hi[0], hi[0]}, lb = {lo[1], lo[1]},
-        hb = {hi[1], hi[1]}, lc = {lo[2], lo[2]}, hc = {hi[2], hi[2]};
-    vi2 na = {0, 0}, nb = {0, 0}, nc = {0, 0};
+    const double lo0 = c->lo[0], hi0 = c->hi[0], lo1 = c->lo[1], hi1 = c->hi[1],
+                 lo2 = c->lo[2], hi2 = c->hi[2];
+    double *d0 = dst[0], *d1 = dst[1], *d2 = dst[2];
+    size_t k0 = 0, k1 = 0, k2 = 0, i = 0;
+#if defined(__SSE2__)
+    /* Counts as 64-bit lanes: a comparison's all-ones lane is -1. */
+    const __m128d la = _mm_set1_pd(lo0), ha = _mm_set1_pd(hi0),
+                  lb = _mm_set1_pd(lo1), hb = _mm_set1_pd(hi1),
+                  lc = _mm_set1_pd(lo2), hc = _mm_set1_pd(hi2);
+    __m128i na = _mm_setzero_si128(), nb = na, nc = na;
     for (; i + 2 <= n; i += 2) {
-        vd2 v;
-        memcpy(&v, x + i, sizeof v);
-        vi2 lta = (vi2)(v < la), ltb = (vi2)(v < lb), ltc = (vi2)(v < lc);
-        na -= lta;
-        nb -= ltb;
-        nc -= ltc;
-        vi2 in = ((vi2)(v <= ha) & ~lta) | ((vi2)(v <= hb) & ~ltb) |
-                 ((vi2)(v <= hc) & ~ltc);
-        if (in[0] | in[1]) {
-            keep3(lo, hi, dst, k, x[i]);
-            keep3(lo, hi, dst, k, x[i + 1]);
+        __m128d v = _mm_loadu_pd(x + i);
+        __m128d lta = _mm_cmplt_pd(v, la), ltb = _mm_cmplt_pd(v, lb),
+                ltc = _mm_cmplt_pd(v, lc);
+        na = _mm_sub_epi64(na, _mm_castpd_si128(lta));
+        nb = _mm_sub_epi64(nb, _mm_castpd_si128(ltb));
+        nc = _mm_sub_epi64(nc, _mm_castpd_si128(ltc));
+        __m128d in =
+            _mm_or_pd(_mm_or_pd(_mm_andnot_pd(lta, _mm_cmple_pd(v, ha)),
+                                _mm_andnot_pd(ltb, _mm_cmple_pd(v, hb))),
+                      _mm_andnot_pd(ltc, _mm_cmple_pd(v, hc)));
+        if (_mm_movemask_pd(in)) {
+            KEEP3(x[i]);
+            KEEP3(x[i + 1]);
         }
     }
-    below[0] += (uint64_t)(na[0] + na[1]);
-    below[1] += (uint64_t)(nb[0] + nb[1]);
-    below[2] += (uint64_t)(nc[0] + nc[1]);
+    uint64_t cnt[2];
+    _mm_storeu_si128((__m128i *)cnt, na);
+    below[0] += cnt[0] + cnt[1];
+    _mm_storeu_si128((__m128i *)cnt, nb);
+    below[1] += cnt[0] + cnt[1];
+    _mm_storeu_si128((__m128i *)cnt, nc);
+    below[2] += cnt[0] + cnt[1];
 #endif
     for (; i < n; i++) {
-        for (int j = 0; j < NB; j++) below[j] += x[i] < lo[j];
-        keep3(lo, hi, dst, k, x[i]);
+        below[0] += x[i] < lo0;
+        below[1] += x[i] < lo1;
+        below[2] += x[i] < lo2;
+        KEEP3(x[i]);
     }
-    for (int j = 0; j < NB; j++) kept[j] = k[j];
+    kept[0] = k0;
+    kept[1] = k1;
+    kept[2] = k2;
 }
 
 /* One run of draws of one half into part p. */
