@@ -97,13 +97,13 @@ static void test_sens_linear_normals(void **state)
 {
     (void)state;
     char *dir = fx_mkdtemp();
-    /* One vintage; 2^20 draws, so the estimates use their cap of 65,536
-    ** (n / 16). */
+    /* One vintage; 2^21 draws, so the estimates use their cap of 65,536
+    ** (n / 32). */
     mrv_run *run = run_project(
         dir,
         "  X1: {value: 10, uncertainty: {dist: normal, sd: 1}}\n"
         "  X2: {value: 20, uncertainty: {dist: normal, sd: 2}}\n",
-        "{first: 2025, last: 2025}", "{draws: 1048576, seed: 7}", 0);
+        "{first: 2025, last: 2025}", "{draws: 2097152, seed: 7}", 0);
     const mrv_sensitivity *s = run->sens;
     assert_non_null(s);
     assert_int_equal(s->draws, 65536);
@@ -168,8 +168,8 @@ static void test_sens_names_reach_threads(void **state)
     char *c1 = sens_csv(r1), *c3 = sens_csv(r3);
     assert_string_equal(c1, c3);
     const mrv_sensitivity *s = r1->sens;
-    /* 40,000 / 16 = 2,500 draws, in whole blocks: 2,048. */
-    assert_int_equal(s->draws, 2048);
+    /* 40,000 / 32 = 1,250 draws, in whole blocks 1,024. */
+    assert_int_equal(s->draws, 1024);
     const size_t R = MRV_NRESULTS;
     /* Baseline 2025: X1 and the two G of 2025; never Z or a G of 2026. */
     assert_int_equal(s->count[0 * R + MRV_RES_BASELINE], 3);
