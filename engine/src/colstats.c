@@ -16,8 +16,9 @@
 **
 ** Quantiles.  For each probability p (lower, median, upper) the pilot's
 ** order statistics SDS binomial sds (plus SLACK ranks) either side of
-** p (m - 1) give a bracket [lo, hi]; with the default 5 sds a rank falls
-** outside with odds below 1e-6 per bound.  Feeding counts, per half
+** p (m - 1) give a bracket [lo, hi]; with the default 4.5 sds a rank
+** falls outside with odds of about 3e-6 per bound (the brackets' width
+** is the time of small runs: wider keeps more draws to select among).  Feeding counts, per half
 ** (draws before floor(n/2) and after), the draws below lo, and keeps
 ** those in [lo, hi] (none when lo == hi: they are all lo).  A bracket
 ** whose kept draws pass its cap (twice the expected count plus a margin:
@@ -52,7 +53,7 @@ typedef double vd2 __attribute__((vector_size(16)));
 #endif
 
 #define NB          3   /* brackets: lower, median, upper */
-#define SDS         5.0 /* default margin in binomial sds */
+#define SDS         4.5 /* default margin in binomial sds */
 #define SLACK       3.0 /* default extra ranks either side */
 #define CHUNK_N     4096
 #define HUNT_SAMPLE 65536 /* a hunt keeps intervals this small whole */
