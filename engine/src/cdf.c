@@ -38,7 +38,7 @@
 static double half_gauss(double x)
 {
     double s = floor(x * 16) / 16, del = (x - s) * (x + s) * 0.5;
-    return mrv_exp(-0.5 * s * s) * mrv_exp(-del);
+    return mrv__exp(-0.5 * s * s) * mrv__exp(-del);
 }
 
 /* Q(x) for x >= 0. */
@@ -93,19 +93,19 @@ static double upper(double x)
     return half_gauss(x) * ((ONE_SQRT2PI - r) / x);
 }
 
-double mrv_cdf_normal_Q(double x)
+double mrv__cdf_normal_Q(double x)
 {
     if (x != x) return x;
     return x >= 0 ? upper(x) : 1 - upper(-x);
 }
 
-double mrv_cdf_normal_P(double x)
+double mrv__cdf_normal_P(double x)
 {
     if (x != x) return x;
     return x <= 0 ? upper(-x) : 1 - upper(x);
 }
 
-double mrv_cdf_normal_pdf(double x)
+double mrv__cdf_normal_pdf(double x)
 {
     return ONE_SQRT2PI * half_gauss(fabs(x));
 }
@@ -168,11 +168,11 @@ static double tail_x(double pp)
                                  1.8463183175100546818e-5,
                                  1.4215117583164458887e-7,
                                  2.04426310338993978564e-15};
-    double r = sqrt(-mrv_log(pp));
+    double r = sqrt(-mrv__log(pp));
     return r <= 5 ? ratio8(a1, b1, r - 1.6) : ratio8(a2, b2, r - 5);
 }
 
-double mrv_cdf_normal_Pinv(double p)
+double mrv__cdf_normal_Pinv(double p)
 {
     if (!(p > 0)) return p == 0 ? -(double)HUGE_VAL : (double)NAN;
     if (!(p < 1)) return p == 1 ? (double)HUGE_VAL : (double)NAN;
@@ -181,7 +181,7 @@ double mrv_cdf_normal_Pinv(double p)
     return p < 0.5 ? -tail_x(p) : tail_x(1 - p);
 }
 
-double mrv_cdf_normal_Qinv(double q)
+double mrv__cdf_normal_Qinv(double q)
 {
     if (!(q > 0)) return q == 0 ? (double)HUGE_VAL : (double)NAN;
     if (!(q < 1)) return q == 1 ? -(double)HUGE_VAL : (double)NAN;
@@ -209,8 +209,8 @@ static double lgam(double x)
                    z * (-1.0 / 1680 +
                         z * (1.0 / 1188 + z * (-691.0 / 360360)))))) /
         x;
-    return (x - 0.5) * mrv_log(x) - x + 0.91893853320467274178 /* ln 2pi / 2 */
-           + series - mrv_log(shift);
+    return (x - 0.5) * mrv__log(x) - x + 0.91893853320467274178 /* ln 2pi / 2 */
+           + series - mrv__log(shift);
 }
 
 static double lbeta(double a, double b)
@@ -251,7 +251,7 @@ static double beta_cf(double x, double a, double b)
 /* x^a (1 - x)^b / B(a, b). */
 static double beta_front(double x, double a, double b)
 {
-    return mrv_exp(a * mrv_log(x) + b * mrv_log(1 - x) - lbeta(a, b));
+    return mrv__exp(a * mrv__log(x) + b * mrv__log(1 - x) - lbeta(a, b));
 }
 
 /* I_x(a, b) directly, for x below the switch point. */
@@ -260,7 +260,7 @@ static double beta_low(double x, double a, double b)
     return beta_front(x, a, b) * beta_cf(x, a, b) / a;
 }
 
-double mrv_cdf_beta_P(double x, double a, double b)
+double mrv__cdf_beta_P(double x, double a, double b)
 {
     if (!(x > 0)) return 0;
     if (!(x < 1)) return 1;
@@ -268,7 +268,7 @@ double mrv_cdf_beta_P(double x, double a, double b)
     return 1 - beta_low(1 - x, b, a);
 }
 
-double mrv_cdf_beta_Q(double x, double a, double b)
+double mrv__cdf_beta_Q(double x, double a, double b)
 {
     if (!(x > 0)) return 1;
     if (!(x < 1)) return 0;
@@ -276,13 +276,13 @@ double mrv_cdf_beta_Q(double x, double a, double b)
     return beta_low(1 - x, b, a);
 }
 
-double mrv_cdf_beta_pdf(double x, double a, double b)
+double mrv__cdf_beta_pdf(double x, double a, double b)
 {
     if (x < 0 || x > 1) return 0;
-    if (x == 0) return a == 1 ? mrv_exp(-lbeta(a, b)) : 0;
-    if (x == 1) return b == 1 ? mrv_exp(-lbeta(a, b)) : 0;
-    return mrv_exp((a - 1) * mrv_log(x) + (b - 1) * mrv_log(1 - x) -
-                   lbeta(a, b));
+    if (x == 0) return a == 1 ? mrv__exp(-lbeta(a, b)) : 0;
+    if (x == 1) return b == 1 ? mrv__exp(-lbeta(a, b)) : 0;
+    return mrv__exp((a - 1) * mrv__log(x) + (b - 1) * mrv__log(1 - x) -
+                    lbeta(a, b));
 }
 
 /* x in [0, 1] with F(x) = t, F the CDF (upper = false) or the complement
@@ -293,14 +293,14 @@ static double beta_inv(double t, double a, double b, bool upper_tail)
     if (!(t < 1)) return upper_tail ? 0 : 1;
     double lo = 0, hi = 1, x = a / (a + b);
     for (int i = 0; i < 200; i++) {
-        double f = upper_tail ? t - mrv_cdf_beta_Q(x, a, b)
-                              : mrv_cdf_beta_P(x, a, b) - t;
+        double f = upper_tail ? t - mrv__cdf_beta_Q(x, a, b)
+                              : mrv__cdf_beta_P(x, a, b) - t;
         if (f == 0) return x;
         if (f < 0)
             lo = x;
         else
             hi = x;
-        double dens = mrv_cdf_beta_pdf(x, a, b), nx = x - f / dens;
+        double dens = mrv__cdf_beta_pdf(x, a, b), nx = x - f / dens;
         if (!(nx > lo && nx < hi)) nx = 0.5 * (lo + hi);
         if (fabs(nx - x) <= 1e-15 * x || hi - lo <= 1e-15 * hi) return nx;
         x = nx;
@@ -308,12 +308,12 @@ static double beta_inv(double t, double a, double b, bool upper_tail)
     return x;
 }
 
-double mrv_cdf_beta_Pinv(double p, double a, double b)
+double mrv__cdf_beta_Pinv(double p, double a, double b)
 {
     return beta_inv(p, a, b, false);
 }
 
-double mrv_cdf_beta_Qinv(double q, double a, double b)
+double mrv__cdf_beta_Qinv(double q, double a, double b)
 {
     return beta_inv(q, a, b, true);
 }

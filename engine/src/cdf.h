@@ -13,20 +13,20 @@
 #ifndef MRV_CDF_H
 #define MRV_CDF_H
 
-double mrv_cdf_normal_P(double x);
-double mrv_cdf_normal_Q(double x);
+double mrv__cdf_normal_P(double x);
+double mrv__cdf_normal_Q(double x);
 /* x with P(x) = p, for p in [0, 1] (-inf at 0, +inf at 1). */
-double mrv_cdf_normal_Pinv(double p);
+double mrv__cdf_normal_Pinv(double p);
 /* x with Q(x) = q. */
-double mrv_cdf_normal_Qinv(double q);
-double mrv_cdf_normal_pdf(double x);
+double mrv__cdf_normal_Qinv(double q);
+double mrv__cdf_normal_pdf(double x);
 
 /* Beta(a, b) with a, b >= 1: CDF, complement, inverses and density on
 ** [0, 1]. */
-double mrv_cdf_beta_P(double x, double a, double b);
-double mrv_cdf_beta_Q(double x, double a, double b);
-double mrv_cdf_beta_Pinv(double p, double a, double b);
-double mrv_cdf_beta_Qinv(double q, double a, double b);
-double mrv_cdf_beta_pdf(double x, double a, double b);
+double mrv__cdf_beta_P(double x, double a, double b);
+double mrv__cdf_beta_Q(double x, double a, double b);
+double mrv__cdf_beta_Pinv(double p, double a, double b);
+double mrv__cdf_beta_Qinv(double q, double a, double b);
+double mrv__cdf_beta_pdf(double x, double a, double b);
 
 #endif /* MRV_CDF_H */

@@ -18,7 +18,8 @@
 ** order statistics SDS binomial sds (plus SLACK ranks) either side of
 ** p (m - 1) give a bracket [lo, hi]; with the default 4.5 sds a rank
 ** falls outside with odds of about 3e-6 per bound (the brackets' width
-** is the time of small runs: wider keeps more draws to select among).  Feeding counts, per half
+** is the time of small runs: wider keeps more draws to select among).  Feeding
+*counts, per half
 ** (draws before floor(n/2) and after), the draws below lo, and keeps
 ** those in [lo, hi] (none when lo == hi: they are all lo).  A bracket
 ** whose kept draws pass its cap (twice the expected count plus a margin:
@@ -175,7 +176,7 @@ struct mrv_colpart {
 
 static const mrv_colstats_tuning no_tuning = {0, 0};
 
-uint64_t mrv_colstats_pilot_len(uint64_t n)
+uint64_t mrv__colstats_pilot_len(uint64_t n)
 {
     if (n <= DIRECT_MAX) return n;
     /* Pilot m and kept draws ~ 8 n / sqrt(m) cost alike (memory and
@@ -219,8 +220,8 @@ static uint64_t bracket_cap(uint64_t n, uint64_t m, double il, double iu)
     return (uint64_t)(2 * share * (double)n) + 4 * CHUNK_N;
 }
 
-uint64_t mrv_colstats_kept_bound(uint64_t n, uint64_t m,
-                                 const mrv_colstats_tuning *t)
+uint64_t mrv__colstats_kept_bound(uint64_t n, uint64_t m,
+                                  const mrv_colstats_tuning *t)
 {
     if (m >= n) return 0;
     double sds, slack, il, iu;
@@ -230,8 +231,8 @@ uint64_t mrv_colstats_kept_bound(uint64_t n, uint64_t m,
     return NB * bracket_cap(n, m, il, iu);
 }
 
-mrv_colstats *mrv_colstats_new(uint64_t n, double confidence,
-                               const mrv_colstats_tuning *t)
+mrv_colstats *mrv__colstats_new(uint64_t n, double confidence,
+                                const mrv_colstats_tuning *t)
 {
     mrv_colstats *c = calloc(1, sizeof *c);
     if (!c) return NULL;
@@ -261,20 +262,20 @@ mrv_colstats *mrv_colstats_new(uint64_t n, double confidence,
     return c;
 }
 
-void mrv_colstats_count_below(mrv_colstats *c, double t)
+void mrv__colstats_count_below(mrv_colstats *c, double t)
 {
     c->counting = true;
     c->thresh = t;
 }
 
-void mrv_colstats_free(mrv_colstats *c)
+void mrv__colstats_free(mrv_colstats *c)
 {
     if (!c) return;
     for (size_t i = 0; i < NHUNT; i++) keep_free(&c->h[i].kept);
     free(c);
 }
 
-uint64_t mrv_colstats_bytes(const mrv_colstats *c)
+uint64_t mrv__colstats_bytes(const mrv_colstats *c)
 {
     uint64_t b = sizeof *c;
     for (int j = 0; j < NB; j++)
@@ -332,8 +333,8 @@ static void place_direct(mrv_colstats *c, const double *x, size_t m,
     }
 }
 
-void mrv_colstats_place(mrv_colstats *c, const double *x, size_t m,
-                        double *scratch)
+void mrv__colstats_place(mrv_colstats *c, const double *x, size_t m,
+                         double *scratch)
 {
     c->x0 = x[0];
     if (m >= c->n) {
@@ -377,16 +378,16 @@ void mrv_colstats_place(mrv_colstats *c, const double *x, size_t m,
 
 /* ---- feeding ----------------------------------------------------------- */
 
-mrv_colpart *mrv_colpart_new(void)
+mrv_colpart *mrv__colpart_new(void)
 {
     mrv_colpart *p = calloc(1, sizeof *p);
     if (!p) return NULL;
-    mrv_exactsum_init(&p->s1);
-    mrv_exactsum_init(&p->s2);
+    mrv__exactsum_init(&p->s1);
+    mrv__exactsum_init(&p->s2);
     return p;
 }
 
-size_t mrv_colpart_bytes(void)
+size_t mrv__colpart_bytes(void)
 {
     return sizeof(mrv_colpart);
 }
@@ -398,12 +399,12 @@ static void part_clear(mrv_colpart *p)
     memset(p->below, 0, sizeof p->below);
     memset(p->nin, 0, sizeof p->nin);
     p->nthresh = 0;
-    mrv_exactsum_init(&p->s1);
-    mrv_exactsum_init(&p->s2);
+    mrv__exactsum_init(&p->s1);
+    mrv__exactsum_init(&p->s2);
     p->nomem = false;
 }
 
-void mrv_colpart_free(mrv_colpart *p)
+void mrv__colpart_free(mrv_colpart *p)
 {
     if (!p) return;
     part_clear(p);
@@ -582,8 +583,8 @@ static void feed_half(mrv_colstats *c, mrv_colpart *p, const double *x,
     }
 }
 
-bool mrv_colstats_feed(mrv_colstats *c, mrv_colpart *p, const double *x,
-                       size_t nx, uint64_t i0, uint64_t *bad)
+bool mrv__colstats_feed(mrv_colstats *c, mrv_colpart *p, const double *x,
+                        size_t nx, uint64_t i0, uint64_t *bad)
 {
     double s1, s2;
     block_sums(x, nx, c->x0, &s1, &s2);
@@ -597,11 +598,11 @@ bool mrv_colstats_feed(mrv_colstats *c, mrv_colpart *p, const double *x,
         }
         int e;
         block_sums_scaled(x, nx, c->x0, &e, &s1, &s2);
-        mrv_exactsum_add(&p->s1, s1, e);
-        mrv_exactsum_add(&p->s2, s2, 2 * e);
+        mrv__exactsum_add(&p->s1, s1, e);
+        mrv__exactsum_add(&p->s2, s2, 2 * e);
     } else {
-        mrv_exactsum_add(&p->s1, s1, 0);
-        mrv_exactsum_add(&p->s2, s2, 0);
+        mrv__exactsum_add(&p->s1, s1, 0);
+        mrv__exactsum_add(&p->s2, s2, 0);
     }
     if (c->counting) {
         uint64_t k = 0;
@@ -632,7 +633,7 @@ static void moments(const mrv_colstats *c, const mrv_exactsum *s1,
 {
     double n = (double)c->n;
     int e1, e2;
-    double m1 = mrv_exactsum_value(s1, &e1), m2 = mrv_exactsum_value(s2, &e2);
+    double m1 = mrv__exactsum_value(s1, &e1), m2 = mrv__exactsum_value(s2, &e2);
     /* x0 + S1 / n, also when S1 / n alone is beyond the doubles (draws
     ** of -1e308 after a first one of +1e308): then in quarters. */
     *mean = c->x0 + ldexp(m1 / n, e1);
@@ -705,17 +706,17 @@ static void quantiles_out(const mrv_colstats *c, mrv_stat *out)
     out->upper_half = v[4];
 }
 
-mrv_status mrv_colstats_finish(mrv_colstats *c, mrv_colpart *const *parts,
-                               size_t nparts, mrv_stat *out)
+mrv_status mrv__colstats_finish(mrv_colstats *c, mrv_colpart *const *parts,
+                                size_t nparts, mrv_stat *out)
 {
     mrv_exactsum s1, s2;
-    mrv_exactsum_init(&s1);
-    mrv_exactsum_init(&s2);
+    mrv__exactsum_init(&s1);
+    mrv__exactsum_init(&s2);
     mrv_status st = MRV_OK;
     uint64_t nthresh = 0;
     for (size_t i = 0; i < nparts; i++) {
-        mrv_exactsum_merge(&s1, &parts[i]->s1);
-        mrv_exactsum_merge(&s2, &parts[i]->s2);
+        mrv__exactsum_merge(&s1, &parts[i]->s1);
+        mrv__exactsum_merge(&s2, &parts[i]->s2);
         nthresh += parts[i]->nthresh;
         if (parts[i]->nomem) st = MRV_ENOMEM;
     }
@@ -783,7 +784,7 @@ mrv_status mrv_colstats_finish(mrv_colstats *c, mrv_colpart *const *parts,
     return st;
 }
 
-bool mrv_colstats_hunting(const mrv_colstats *c)
+bool mrv__colstats_hunting(const mrv_colstats *c)
 {
     for (size_t i = 0; i < c->nhunt; i++)
         if (c->h[i].phase != H_FOUND) return true;
@@ -808,8 +809,8 @@ static bool hunt_keep(hunt *h, double v)
     return true;
 }
 
-void mrv_colstats_hunt_feed(mrv_colstats *c, const double *x, size_t nx,
-                            uint64_t i0)
+void mrv__colstats_hunt_feed(mrv_colstats *c, const double *x, size_t nx,
+                             uint64_t i0)
 {
     for (size_t k = 0; k < c->nhunt; k++) {
         hunt *h = &c->h[k];
@@ -942,7 +943,7 @@ static mrv_status hunt_step(mrv_colstats *c, hunt *h)
     return MRV_OK;
 }
 
-mrv_status mrv_colstats_hunt_end(mrv_colstats *c, mrv_stat *out)
+mrv_status mrv__colstats_hunt_end(mrv_colstats *c, mrv_stat *out)
 {
     for (size_t k = 0; k < c->nhunt; k++) {
         hunt *h = &c->h[k];
@@ -955,45 +956,45 @@ mrv_status mrv_colstats_hunt_end(mrv_colstats *c, mrv_stat *out)
             rq->have[h->which] = true;
         }
     }
-    if (!mrv_colstats_hunting(c)) quantiles_out(c, out);
+    if (!mrv__colstats_hunting(c)) quantiles_out(c, out);
     return MRV_OK;
 }
 
 /* ---- a column in memory ------------------------------------------------ */
 
-mrv_status mrv_colstats_column(const double *x, size_t n, double confidence,
-                               const mrv_colstats_tuning *t, mrv_stat *out)
+mrv_status mrv__colstats_column(const double *x, size_t n, double confidence,
+                                const mrv_colstats_tuning *t, mrv_stat *out)
 {
-    uint64_t m = mrv_colstats_pilot_len(n);
-    mrv_colstats *c = mrv_colstats_new(n, confidence, t);
-    mrv_colpart *p = mrv_colpart_new();
+    uint64_t m = mrv__colstats_pilot_len(n);
+    mrv_colstats *c = mrv__colstats_new(n, confidence, t);
+    mrv_colpart *p = mrv__colpart_new();
     double *scratch = malloc((size_t)m * sizeof *scratch);
     mrv_status st = MRV_OK;
     if (!c || !p || !scratch) {
         st = MRV_ENOMEM;
         goto out;
     }
-    mrv_colstats_place(c, x, (size_t)m, scratch);
+    mrv__colstats_place(c, x, (size_t)m, scratch);
     for (size_t i0 = 0; i0 < n; i0 += MRV_COLSTATS_BLOCK) {
         size_t nx = n - i0 < MRV_COLSTATS_BLOCK ? n - i0 : MRV_COLSTATS_BLOCK;
         uint64_t bad;
-        if (!mrv_colstats_feed(c, p, x + i0, nx, i0, &bad)) {
+        if (!mrv__colstats_feed(c, p, x + i0, nx, i0, &bad)) {
             st = MRV_EDOMAIN;
             goto out;
         }
     }
-    st = mrv_colstats_finish(c, &p, 1, out);
-    while (st == MRV_OK && mrv_colstats_hunting(c)) {
+    st = mrv__colstats_finish(c, &p, 1, out);
+    while (st == MRV_OK && mrv__colstats_hunting(c)) {
         for (size_t i0 = 0; i0 < n; i0 += MRV_COLSTATS_BLOCK) {
             size_t nx =
                 n - i0 < MRV_COLSTATS_BLOCK ? n - i0 : MRV_COLSTATS_BLOCK;
-            mrv_colstats_hunt_feed(c, x + i0, nx, i0);
+            mrv__colstats_hunt_feed(c, x + i0, nx, i0);
         }
-        st = mrv_colstats_hunt_end(c, out);
+        st = mrv__colstats_hunt_end(c, out);
     }
 out:
     free(scratch);
-    mrv_colpart_free(p);
-    mrv_colstats_free(c);
+    mrv__colpart_free(p);
+    mrv__colstats_free(c);
     return st;
 }

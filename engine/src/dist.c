@@ -42,8 +42,8 @@
 void mrv_dist_lognormal_params(double median, double gsd, double *zeta,
                                double *sigma)
 {
-    *zeta = mrv_log(median);
-    *sigma = mrv_log(gsd);
+    *zeta = mrv__log(median);
+    *sigma = mrv__log(gsd);
 }
 
 void mrv_dist_pert_shape(double a, double c, double b, double *alpha,
@@ -64,9 +64,9 @@ double mrv_dist_triangular_split(double a, double c, double b)
 void mrv_dist_lognormal_moments(double median, double gsd, double *mean,
                                 double *sd)
 {
-    double s = mrv_log(gsd);
-    *mean = median * mrv_exp(s * s / 2);
-    *sd = *mean * sqrt(mrv_expm1(s * s));
+    double s = mrv__log(gsd);
+    *mean = median * mrv__exp(s * s / 2);
+    *sd = *mean * sqrt(mrv__expm1(s * s));
 }
 
 /* E X = (a + b + c) / 3, Var X = (a^2 + b^2 + c^2 - ab - ac - bc) / 18. */
@@ -149,9 +149,9 @@ double mrv_sampler_cdf(const mrv_sampler *s, double x)
     if (s->degenerate) return x < s->center ? 0 : 1;
     switch (s->dist) {
     case MRV_DIST_NORMAL:
-        return mrv_cdf_normal_P((x - s->mu) / s->sigma);
+        return mrv__cdf_normal_P((x - s->mu) / s->sigma);
     case MRV_DIST_LOGNORMAL:
-        return x <= 0 ? 0 : mrv_cdf_normal_P((mrv_log(x) - s->mu) / s->sigma);
+        return x <= 0 ? 0 : mrv__cdf_normal_P((mrv__log(x) - s->mu) / s->sigma);
     case MRV_DIST_TRIANGULAR:
         return tri_cdf(s, x);
     case MRV_DIST_UNIFORM:
@@ -159,8 +159,8 @@ double mrv_sampler_cdf(const mrv_sampler *s, double x)
     case MRV_DIST_PERT:
         return x <= s->a   ? 0
                : x >= s->b ? 1
-                           : mrv_cdf_beta_P((x - s->a) / (s->b - s->a),
-                                            s->alpha, s->beta);
+                           : mrv__cdf_beta_P((x - s->a) / (s->b - s->a),
+                                             s->alpha, s->beta);
     case MRV_DIST_NONE:
         break;
     }
@@ -174,14 +174,14 @@ static double survival(const mrv_sampler *s, double x)
     if (s->degenerate) return x < s->center ? 1 : 0;
     switch (s->dist) {
     case MRV_DIST_NORMAL:
-        return mrv_cdf_normal_Q((x - s->mu) / s->sigma);
+        return mrv__cdf_normal_Q((x - s->mu) / s->sigma);
     case MRV_DIST_LOGNORMAL:
-        return x <= 0 ? 1 : mrv_cdf_normal_Q((mrv_log(x) - s->mu) / s->sigma);
+        return x <= 0 ? 1 : mrv__cdf_normal_Q((mrv__log(x) - s->mu) / s->sigma);
     case MRV_DIST_PERT:
         return x <= s->a   ? 1
                : x >= s->b ? 0
-                           : mrv_cdf_beta_Q((x - s->a) / (s->b - s->a),
-                                            s->alpha, s->beta);
+                           : mrv__cdf_beta_Q((x - s->a) / (s->b - s->a),
+                                             s->alpha, s->beta);
     default:
         return 1 - mrv_sampler_cdf(s, x);
     }
@@ -192,15 +192,15 @@ double mrv_sampler_quantile(const mrv_sampler *s, double p)
     if (s->degenerate) return s->center;
     switch (s->dist) {
     case MRV_DIST_NORMAL:
-        return s->mu + s->sigma * mrv_cdf_normal_Pinv(p);
+        return s->mu + s->sigma * mrv__cdf_normal_Pinv(p);
     case MRV_DIST_LOGNORMAL:
-        return mrv_exp(s->mu + s->sigma * mrv_cdf_normal_Pinv(p));
+        return mrv__exp(s->mu + s->sigma * mrv__cdf_normal_Pinv(p));
     case MRV_DIST_TRIANGULAR:
         return tri_quantile(s, p);
     case MRV_DIST_UNIFORM:
         return s->a + (s->b - s->a) * p;
     case MRV_DIST_PERT:
-        return s->a + (s->b - s->a) * mrv_cdf_beta_Pinv(p, s->alpha, s->beta);
+        return s->a + (s->b - s->a) * mrv__cdf_beta_Pinv(p, s->alpha, s->beta);
     case MRV_DIST_NONE:
         break;
     }
@@ -213,11 +213,11 @@ static double survival_inv(const mrv_sampler *s, double q)
     if (s->degenerate) return s->center;
     switch (s->dist) {
     case MRV_DIST_NORMAL:
-        return s->mu + s->sigma * mrv_cdf_normal_Qinv(q);
+        return s->mu + s->sigma * mrv__cdf_normal_Qinv(q);
     case MRV_DIST_LOGNORMAL:
-        return mrv_exp(s->mu + s->sigma * mrv_cdf_normal_Qinv(q));
+        return mrv__exp(s->mu + s->sigma * mrv__cdf_normal_Qinv(q));
     case MRV_DIST_PERT:
-        return s->a + (s->b - s->a) * mrv_cdf_beta_Qinv(q, s->alpha, s->beta);
+        return s->a + (s->b - s->a) * mrv__cdf_beta_Qinv(q, s->alpha, s->beta);
     default:
         return mrv_sampler_quantile(s, 1 - q);
     }
@@ -324,14 +324,14 @@ double mrv__zig_rare(const mrv_zig *z, uint32_t s[3], uint32_t u)
         if (i == 0) {
             double a, b;
             do {
-                a = -mrv_log(mrv__taus2_uniform_pos(s)) / MRV_ZIG_R;
-                b = -mrv_log(mrv__taus2_uniform_pos(s));
+                a = -mrv__log(mrv__taus2_uniform_pos(s)) / MRV_ZIG_R;
+                b = -mrv__log(mrv__taus2_uniform_pos(s));
             } while (b + b < a * a);
             return sign * (MRV_ZIG_R + a);
         }
         double h =
             z->f[i] + mrv__taus2_uniform_pos(s) * (z->f[i - 1] - z->f[i]);
-        if (h < mrv_exp(-0.5 * x * x)) return sign * x;
+        if (h < mrv__exp(-0.5 * x * x)) return sign * x;
         u = mrv__taus2_next(s);
     }
 }
@@ -352,7 +352,7 @@ static double gamma_mt(const mrv_zig *z, uint32_t s[3], double a)
         v = v * v * v;
         double u = mrv__taus2_uniform_pos(s), x2 = x * x;
         if (u < 1 - 0.0331 * x2 * x2) return d * v;
-        if (mrv_log(u) < 0.5 * x2 + d * (1 - v + mrv_log(v))) return d * v;
+        if (mrv__log(u) < 0.5 * x2 + d * (1 - v + mrv__log(v))) return d * v;
     }
 }
 
@@ -385,7 +385,7 @@ static double draw_raw(const mrv_sampler *s, const mrv_zig *z, uint32_t st[3])
     case MRV_DIST_NORMAL:
         return s->mu + s->sigma * mrv__zig_normal(z, st);
     case MRV_DIST_LOGNORMAL:
-        return mrv_exp(s->mu + s->sigma * mrv__zig_normal(z, st));
+        return mrv__exp(s->mu + s->sigma * mrv__zig_normal(z, st));
     case MRV_DIST_TRIANGULAR:
         return tri_quantile(s, mrv__taus2_uniform_pos(st));
     case MRV_DIST_UNIFORM:
@@ -480,7 +480,7 @@ static void simple_finish(const mrv_sampler *s, double *x, size_t n)
     else if (s->dist == MRV_DIST_NORMAL)
         for (size_t i = 0; i < n; i++) x[i] = mu + sigma * x[i];
     else
-        for (size_t i = 0; i < n; i++) x[i] = mrv_exp(mu + sigma * x[i]);
+        for (size_t i = 0; i < n; i++) x[i] = mrv__exp(mu + sigma * x[i]);
 }
 
 #define GEN1(st) mrv__taus2_uniform_pos(st)
@@ -558,8 +558,8 @@ void mrv_sampler_fill(const mrv_sampler *s, const mrv_zig *z, uint32_t st[3],
 ** difference of two numbers close to 1 keeps its precision. */
 static double phi_diff(double x1, double x2)
 {
-    if (x1 > 0) return mrv_cdf_normal_Q(x1) - mrv_cdf_normal_Q(x2);
-    return mrv_cdf_normal_P(x2) - mrv_cdf_normal_P(x1);
+    if (x1 > 0) return mrv__cdf_normal_Q(x1) - mrv__cdf_normal_Q(x2);
+    return mrv__cdf_normal_P(x2) - mrv__cdf_normal_P(x1);
 }
 
 static double pdf(const mrv_sampler *s, double x)
@@ -571,7 +571,7 @@ static double pdf(const mrv_sampler *s, double x)
     case MRV_DIST_UNIFORM:
         return x < s->a || x > s->b ? 0 : 1 / w;
     case MRV_DIST_PERT:
-        return mrv_cdf_beta_pdf((x - s->a) / w, s->alpha, s->beta) / w;
+        return mrv__cdf_beta_pdf((x - s->a) / w, s->alpha, s->beta) / w;
     default:
         return 0;
     }
@@ -606,7 +606,7 @@ void mrv_sampler_moments(const mrv_sampler *s, double *mean, double *sd)
             *sd = s->sigma;
             break;
         case MRV_DIST_LOGNORMAL:
-            mrv_dist_lognormal_moments(s->center, mrv_exp(s->sigma), mean, sd);
+            mrv_dist_lognormal_moments(s->center, mrv__exp(s->sigma), mean, sd);
             break;
         case MRV_DIST_TRIANGULAR:
             mrv_dist_triangular_moments(s->a, s->c, s->b, mean, sd);
@@ -633,8 +633,8 @@ void mrv_sampler_moments(const mrv_sampler *s, double *mean, double *sd)
         double be = (s->hi - s->mu) / s->sigma;
         double z = phi_diff(al, be);
         if (!(z > 0)) return;
-        double pa = isfinite(al) ? mrv_cdf_normal_pdf(al) : 0;
-        double pb = isfinite(be) ? mrv_cdf_normal_pdf(be) : 0;
+        double pa = isfinite(al) ? mrv__cdf_normal_pdf(al) : 0;
+        double pb = isfinite(be) ? mrv__cdf_normal_pdf(be) : 0;
         double apa = isfinite(al) ? al * pa : 0;
         double bpb = isfinite(be) ? be * pb : 0;
         double d = (pa - pb) / z;
@@ -644,12 +644,12 @@ void mrv_sampler_moments(const mrv_sampler *s, double *mean, double *sd)
         /* Partial moments: E[X^k; l < X < h] = exp(k zeta + k^2 sigma^2 / 2)
         ** (Phi((ln h - zeta - k sigma^2) / sigma)
         **  - Phi((ln l - zeta - k sigma^2) / sigma)). */
-        double ll = s->lo > 0 ? mrv_log(s->lo) : -(double)HUGE_VAL,
-               lh = mrv_log(s->hi);
+        double ll = s->lo > 0 ? mrv__log(s->lo) : -(double)HUGE_VAL,
+               lh = mrv__log(s->hi);
         double m[3];
         for (int k = 0; k < 3; k++) {
             double sh = k * s->sigma * s->sigma;
-            m[k] = mrv_exp(k * s->mu + k * k * s->sigma * s->sigma / 2) *
+            m[k] = mrv__exp(k * s->mu + k * k * s->sigma * s->sigma / 2) *
                    phi_diff((ll - s->mu - sh) / s->sigma,
                             (lh - s->mu - sh) / s->sigma);
         }
@@ -726,18 +726,18 @@ void mrv_zig_init(mrv_zig *z)
 {
     const double m = 16777216.0; /* 2^24: j has 24 bits */
     double x = MRV_ZIG_R, above = x;
-    double q = MRV_ZIG_V / mrv_exp(-0.5 * x * x);
+    double q = MRV_ZIG_V / mrv__exp(-0.5 * x * x);
     z->k[0] = (uint32_t)(x / q * m);
     z->k[1] = 0;
     z->w[0] = q / m;
     z->w[MRV_ZIG_N - 1] = x / m;
     z->f[0] = 1.0;
-    z->f[MRV_ZIG_N - 1] = mrv_exp(-0.5 * x * x);
+    z->f[MRV_ZIG_N - 1] = mrv__exp(-0.5 * x * x);
     for (int i = MRV_ZIG_N - 2; i >= 1; i--) {
-        x = sqrt(-2.0 * mrv_log(MRV_ZIG_V / x + mrv_exp(-0.5 * x * x)));
+        x = sqrt(-2.0 * mrv__log(MRV_ZIG_V / x + mrv__exp(-0.5 * x * x)));
         z->k[i + 1] = (uint32_t)(x / above * m);
         above = x;
-        z->f[i] = mrv_exp(-0.5 * x * x);
+        z->f[i] = mrv__exp(-0.5 * x * x);
         z->w[i] = x / m;
     }
 }

@@ -206,7 +206,7 @@ double mrv_eval_op(const mrv_insn *ip, double b, double c, double d)
     case MRV_I_DIV:
         return b / c;
     case MRV_I_POW:
-        return mrv_pow(b, c);
+        return mrv__pow(b, c);
     case MRV_I_ADDK:
         return b + k;
     case MRV_I_SUBK:
@@ -222,9 +222,9 @@ double mrv_eval_op(const mrv_insn *ip, double b, double c, double d)
     case MRV_I_RDIVK:
         return k / b;
     case MRV_I_POWK:
-        return mrv_pow(b, k);
+        return mrv__pow(b, k);
     case MRV_I_RPOWK:
-        return mrv_pow(k, b);
+        return mrv__pow(k, b);
     case MRV_I_POWI:
         return powi(b, (int32_t)ip->c);
     case MRV_I_NEG:
@@ -232,11 +232,11 @@ double mrv_eval_op(const mrv_insn *ip, double b, double c, double d)
     case MRV_I_ABS:
         return fabs(b);
     case MRV_I_EXP:
-        return mrv_exp(b);
+        return mrv__exp(b);
     case MRV_I_LN:
-        return mrv_log(b);
+        return mrv__log(b);
     case MRV_I_LOG10:
-        return mrv_log10(b);
+        return mrv__log10(b);
     case MRV_I_SQRT:
         return sqrt(b);
     case MRV_I_FLOOR:

@@ -31,7 +31,7 @@ static void EVAL_RUN_NAME(const mrv_program *p, double *slots, size_t stride_,
         case MRV_I_DIV:
             LOOP(b[i] / c[i]);
         case MRV_I_POW:
-            LOOP(mrv_pow(b[i], c[i]));
+            LOOP(mrv__pow(b[i], c[i]));
         case MRV_I_ADDK:
             LOOP(b[i] + k);
         case MRV_I_SUBK:
@@ -47,9 +47,9 @@ static void EVAL_RUN_NAME(const mrv_program *p, double *slots, size_t stride_,
         case MRV_I_RDIVK:
             LOOP(k / b[i]);
         case MRV_I_POWK:
-            LOOP(mrv_pow(b[i], k));
+            LOOP(mrv__pow(b[i], k));
         case MRV_I_RPOWK:
-            LOOP(mrv_pow(k, b[i]));
+            LOOP(mrv__pow(k, b[i]));
         case MRV_I_POWI: {
             int e = (int32_t)ip->c;
             if (e == 2) {
@@ -66,11 +66,11 @@ static void EVAL_RUN_NAME(const mrv_program *p, double *slots, size_t stride_,
         case MRV_I_ABS:
             LOOP(fabs(b[i]));
         case MRV_I_EXP:
-            LOOP(mrv_exp(b[i]));
+            LOOP(mrv__exp(b[i]));
         case MRV_I_LN:
-            LOOP(mrv_log(b[i]));
+            LOOP(mrv__log(b[i]));
         case MRV_I_LOG10:
-            LOOP(mrv_log10(b[i]));
+            LOOP(mrv__log10(b[i]));
         case MRV_I_SQRT:
             LOOP(sqrt(b[i]));
         case MRV_I_FLOOR:

@@ -20,7 +20,7 @@
 
 #define BASE 1088 /* limb 0 weighs 2^-BASE */
 
-void mrv_exactsum_init(mrv_exactsum *s)
+void mrv__exactsum_init(mrv_exactsum *s)
 {
     memset(s, 0, sizeof *s);
 }
@@ -36,7 +36,7 @@ static void carry(int64_t *l)
     }
 }
 
-void mrv_exactsum_add(mrv_exactsum *s, double x, int e)
+void mrv__exactsum_add(mrv_exactsum *s, double x, int e)
 {
     if (x == 0) return;
     uint64_t bits;
@@ -70,7 +70,7 @@ void mrv_exactsum_add(mrv_exactsum *s, double x, int e)
     }
 }
 
-void mrv_exactsum_merge(mrv_exactsum *s, const mrv_exactsum *t)
+void mrv__exactsum_merge(mrv_exactsum *s, const mrv_exactsum *t)
 {
     mrv_exactsum u = *t;
     carry(u.limb);
@@ -79,7 +79,7 @@ void mrv_exactsum_merge(mrv_exactsum *s, const mrv_exactsum *t)
     s->nadd = 1;
 }
 
-double mrv_exactsum_value(const mrv_exactsum *s, int *e)
+double mrv__exactsum_value(const mrv_exactsum *s, int *e)
 {
     int64_t l[MRV_EXACTSUM_LIMBS];
     memcpy(l, s->limb, sizeof l);

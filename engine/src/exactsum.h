@@ -30,17 +30,17 @@ typedef struct mrv_exactsum {
 } mrv_exactsum;
 
 /* The empty sum (0). */
-void mrv_exactsum_init(mrv_exactsum *s);
+void mrv__exactsum_init(mrv_exactsum *s);
 
 /* Adds x * 2^e exactly: x finite, 0 <= e <= 1100. */
-void mrv_exactsum_add(mrv_exactsum *s, double x, int e);
+void mrv__exactsum_add(mrv_exactsum *s, double x, int e);
 
 /* Adds the sum t into s. */
-void mrv_exactsum_merge(mrv_exactsum *s, const mrv_exactsum *t);
+void mrv__exactsum_merge(mrv_exactsum *s, const mrv_exactsum *t);
 
 /* The sum as m * 2^*e with |m| in [0.5, 1) (m = 0, e = 0 for 0), m within
 ** one unit in its last place of the exact value; the same for the same
 ** exact value whatever the order its terms were added in.  Returns m. */
-double mrv_exactsum_value(const mrv_exactsum *s, int *e);
+double mrv__exactsum_value(const mrv_exactsum *s, int *e);
 
 #endif /* MRV_EXACTSUM_H */

@@ -409,7 +409,7 @@ static void keep_inputs(worker *w, uint64_t i0, size_t n)
     shared *sh = w->sh;
     size_t m = sh->nsens - i0 < n ? (size_t)(sh->nsens - i0) : n;
     for (size_t k = 0; k < sh->p->ninputs; k++) {
-        double *x = mrv_sens_input_draws(sh->sens, k);
+        double *x = mrv__sens_input_draws(sh->sens, k);
         if (x) memcpy(x + i0, w->slots + k * MRV_MC_BLOCK, m * sizeof *x);
     }
 }
@@ -417,12 +417,12 @@ static void keep_inputs(worker *w, uint64_t i0, size_t n)
 /* Phase 3: the sensitivity's ranks, then its pairs (sens.h). */
 static void sens_rank(worker *w, uint64_t item)
 {
-    mrv_sens_rank(w->sh->sens, (size_t)item, w->sens_scratch);
+    mrv__sens_rank(w->sh->sens, (size_t)item, w->sens_scratch);
 }
 
 static void sens_pairs(worker *w, uint64_t item)
 {
-    mrv_sens_pairs(w->sh->sens, (size_t)item, w->sens_scratch);
+    mrv__sens_pairs(w->sh->sens, (size_t)item, w->sens_scratch);
 }
 
 /* Phases 2 and 4: one block.  In the pilot every column's values are
@@ -444,7 +444,7 @@ static void run_block(worker *w, uint64_t blk)
         keep_draws(w, c, vals, i0, n);
         uint64_t bad;
         if (!pilot &&
-            !mrv_colstats_feed(col->cs, w->part[c], vals, n, i0, &bad) &&
+            !mrv__colstats_feed(col->cs, w->part[c], vals, n, i0, &bad) &&
             bad < w->overflow)
             w->overflow = bad;
     }
@@ -458,12 +458,12 @@ static void place_column(worker *w, uint64_t c)
     column *col = &sh->col[c];
     if (col->zero || sh->failed) return;
     const double *x = sh->pilot[c];
-    mrv_colstats_place(col->cs, x, (size_t)sh->npilot, w->scratch);
+    mrv__colstats_place(col->cs, x, (size_t)sh->npilot, w->scratch);
     for (uint64_t i0 = 0; i0 < sh->npilot; i0 += MRV_MC_BLOCK) {
         size_t n = sh->npilot - i0 < MRV_MC_BLOCK ? (size_t)(sh->npilot - i0)
                                                   : MRV_MC_BLOCK;
         uint64_t bad;
-        if (!mrv_colstats_feed(col->cs, w->part[c], x + i0, n, i0, &bad)) {
+        if (!mrv__colstats_feed(col->cs, w->part[c], x + i0, n, i0, &bad)) {
             if (bad < w->overflow) w->overflow = bad;
             return;
         }
@@ -485,7 +485,7 @@ static void finish_column(worker *w, uint64_t c)
     mrv_colpart *parts[MRV_MC_MAX_THREADS];
     for (unsigned t = 0; t < sh->nworkers; t++)
         parts[t] = sh->workers[t].part[c];
-    mrv_status st = mrv_colstats_finish(col->cs, parts, sh->nworkers, s);
+    mrv_status st = mrv__colstats_finish(col->cs, parts, sh->nworkers, s);
     if (st != MRV_OK) w->st = st;
 }
 
@@ -497,7 +497,7 @@ static mrv_status hunt(shared *sh, worker *w)
     for (;;) {
         bool any = false;
         for (size_t c = 0; c < sh->ncols; c++)
-            any |= !sh->col[c].zero && mrv_colstats_hunting(sh->col[c].cs);
+            any |= !sh->col[c].zero && mrv__colstats_hunting(sh->col[c].cs);
         if (!any) return MRV_OK;
         for (uint64_t blk = 0; blk < sh->nblocks; blk++) {
             uint64_t i0;
@@ -505,15 +505,15 @@ static mrv_status hunt(shared *sh, worker *w)
             eval_block(w, blk, &i0, &n);
             for (size_t c = 0; c < sh->ncols; c++) {
                 column *col = &sh->col[c];
-                if (col->zero || !mrv_colstats_hunting(col->cs)) continue;
+                if (col->zero || !mrv__colstats_hunting(col->cs)) continue;
                 column_values(col, w->slots, w->vals, n);
-                mrv_colstats_hunt_feed(col->cs, w->vals, n, i0);
+                mrv__colstats_hunt_feed(col->cs, w->vals, n, i0);
             }
         }
         for (size_t c = 0; c < sh->ncols; c++) {
             column *col = &sh->col[c];
-            if (col->zero || !mrv_colstats_hunting(col->cs)) continue;
-            mrv_status st = mrv_colstats_hunt_end(col->cs, col->out);
+            if (col->zero || !mrv__colstats_hunting(col->cs)) continue;
+            mrv_status st = mrv__colstats_hunt_end(col->cs, col->out);
             if (st != MRV_OK) return st;
         }
     }
@@ -652,7 +652,7 @@ static size_t live_columns(const shared *sh)
 ** sensitivity's sample if longer, in whole blocks, at most n. */
 static uint64_t pilot_len(const shared *sh, uint64_t n)
 {
-    uint64_t pl = mrv_colstats_pilot_len(n), ns = mrv_sens_draws(sh->sens);
+    uint64_t pl = mrv__colstats_pilot_len(n), ns = mrv__sens_draws(sh->sens);
     ns = (ns + MRV_MC_BLOCK - 1) / MRV_MC_BLOCK * MRV_MC_BLOCK;
     if (ns > pl) pl = ns;
     return pl < n ? pl : n;
@@ -672,13 +672,13 @@ static memuse memory_use(const shared *sh, uint64_t n)
     uint64_t all = run->keep_draws ? n * sh->nstd * sizeof(double) : 0;
     m.fixed = n * perdraw + red + all;
     uint64_t pl = pilot_len(sh, n);
-    uint64_t pilot = pl * ncol * sizeof(double) + mrv_sens_bytes(sh->sens);
+    uint64_t pilot = pl * ncol * sizeof(double) + mrv__sens_bytes(sh->sens);
     uint64_t kept =
-        ncol * mrv_colstats_kept_bound(n, pl, &sh->tune) * sizeof(double);
+        ncol * mrv__colstats_kept_bound(n, pl, &sh->tune) * sizeof(double);
     m.stream = pilot > kept ? pilot : kept;
     m.worker = (uint64_t)(p->nslots + 2) * MRV_MC_BLOCK * sizeof(double) +
                (uint64_t)(p->nchecks + 1) * 2 * sizeof(uint64_t) +
-               pl * sizeof(double) + ncol * mrv_colpart_bytes();
+               pl * sizeof(double) + ncol * mrv__colpart_bytes();
     m.after = red + all + (alloc ? n * MRV_LEDGER_DRAW_BYTES : 0);
     return m;
 }
@@ -852,9 +852,9 @@ static void free_workers(worker *ws, unsigned nt, size_t ncols)
         free(ws[t].bad);
         free(ws[t].first);
         free(ws[t].scratch);
-        mrv_sens_scratch_free(ws[t].sens_scratch);
+        mrv__sens_scratch_free(ws[t].sens_scratch);
         for (size_t c = 0; ws[t].part && c < ncols; c++)
-            mrv_colpart_free(ws[t].part[c]);
+            mrv__colpart_free(ws[t].part[c]);
         free(ws[t].part);
     }
     free(ws);
@@ -877,12 +877,12 @@ static mrv_status new_workers(shared *sh, unsigned nt, worker **out)
         w->first = malloc((p->nchecks + 1) * sizeof *w->first);
         w->scratch = malloc((size_t)sh->npilot * sizeof *w->scratch);
         w->part = calloc(sh->ncols, sizeof *w->part);
-        if (sh->nsens) w->sens_scratch = mrv_sens_scratch_new(sh->sens);
+        if (sh->nsens) w->sens_scratch = mrv__sens_scratch_new(sh->sens);
         if (!w->slots || !w->vals || !w->bad || !w->first || !w->scratch ||
             !w->part || (sh->nsens && !w->sens_scratch))
             return MRV_ENOMEM;
         for (size_t c = 0; c < sh->ncols; c++)
-            if (!sh->col[c].zero && !(w->part[c] = mrv_colpart_new()))
+            if (!sh->col[c].zero && !(w->part[c] = mrv__colpart_new()))
                 return MRV_ENOMEM;
         if (!w->rng) return MRV_EINTERNAL;
         for (size_t c = 0; c < p->nchecks; c++) w->first[c] = UINT64_MAX;
@@ -966,9 +966,9 @@ static mrv_status make_columns(shared *sh)
             if (total) col->out->p_below = 0 < col->out->central ? 1 : 0;
             continue;
         }
-        col->cs = mrv_colstats_new(sh->ndraws, run->confidence, &sh->tune);
+        col->cs = mrv__colstats_new(sh->ndraws, run->confidence, &sh->tune);
         if (!col->cs) return MRV_ENOMEM;
-        if (total) mrv_colstats_count_below(col->cs, col->out->central);
+        if (total) mrv__colstats_count_below(col->cs, col->out->central);
     }
     return MRV_OK;
 }
@@ -1047,11 +1047,11 @@ static mrv_status plan_sens(shared *sh)
             nterm[c] = sh->col[c].zero ? 0 : sh->col[c].nterm;
             slot[c] = sh->col[c].slot;
         }
-        st = mrv_sens_plan_new(sh->run, sh->nstd, nterm, slot, &sh->sens);
+        st = mrv__sens_plan_new(sh->run, sh->nstd, nterm, slot, &sh->sens);
     }
     free(nterm);
     free((void *)slot);
-    if (st == MRV_OK) sh->nsens = mrv_sens_draws(sh->sens);
+    if (st == MRV_OK) sh->nsens = mrv__sens_draws(sh->sens);
     return st;
 }
 
@@ -1062,13 +1062,13 @@ static mrv_status sensitivity(shared *sh, worker *ws, unsigned nt)
     mrv_sens_plan *sp = sh->sens;
     if (sh->nsens) {
         for (size_t c = 0; c < sh->nstd; c++)
-            if (!sh->col[c].zero) mrv_sens_set_column(sp, c, sh->pilot[c]);
-        run_phase(sh, ws, nt, sens_rank, 0, mrv_sens_rank_items(sp));
-        run_phase(sh, ws, nt, sens_pairs, 0, mrv_sens_pair_items(sp));
+            if (!sh->col[c].zero) mrv__sens_set_column(sp, c, sh->pilot[c]);
+        run_phase(sh, ws, nt, sens_rank, 0, mrv__sens_rank_items(sp));
+        run_phase(sh, ws, nt, sens_pairs, 0, mrv__sens_pair_items(sp));
     }
     mrv_sensitivity_free(sh->run->sens);
-    mrv_status st = mrv_sens_finish(sp, sh->run, &sh->run->sens);
-    mrv_sens_plan_free(sp);
+    mrv_status st = mrv__sens_finish(sp, sh->run, &sh->run->sens);
+    mrv__sens_plan_free(sp);
     sh->sens = NULL;
     sh->nsens = 0;
     return st;
@@ -1146,7 +1146,7 @@ mrv_status mrv_mc_run(mrv_run *run, unsigned threads,
     if (st == MRV_OK) st = keep_alloc(&sh);
     if (st == MRV_OK && run->method == MRV_SAMPLE_LHS) st = make_perms(&sh);
     if (st == MRV_OK) st = make_pilot(&sh);
-    if (st == MRV_OK && sh.sens) st = mrv_sens_alloc(sh.sens);
+    if (st == MRV_OK && sh.sens) st = mrv__sens_alloc(sh.sens);
     if (st == MRV_OK) {
         st = new_workers(&sh, nt, &ws);
         sh.workers = ws;
@@ -1162,12 +1162,12 @@ mrv_status mrv_mc_run(mrv_run *run, unsigned threads,
 out:
     free_workers(ws, nt, sh.ncols);
     free_pilot(&sh);
-    mrv_sens_plan_free(sh.sens);
+    mrv__sens_plan_free(sh.sens);
     if (sh.perm)
         for (size_t k = 0; k < p->ninputs; k++) free(sh.perm[k]);
     free(sh.perm);
     for (size_t c = 0; sh.col && c < sh.ncols; c++)
-        mrv_colstats_free(sh.col[c].cs);
+        mrv__colstats_free(sh.col[c].cs);
     free(sh.col);
     free(sh.tslot);
     free(sh.tscale);

@@ -138,8 +138,7 @@ static void run_block(const mrv_mcblock *b, mrv_mcblock_ws *w, uint64_t blk,
     for (size_t k = 0; k < p->ninputs; k++) {
         double *col = w->slots + k * MRV_MC_BLOCK;
         if (b->live[k]) {
-            mrv__mc_fill_random(&b->samp[k], &b->zig, b->key[k], blk, col,
-                                n);
+            mrv__mc_fill_random(&b->samp[k], &b->zig, b->key[k], blk, col, n);
         } else {
             /* Never drawn, as in mc.c: the central value (a failed
             ** check's trace copies every input). */

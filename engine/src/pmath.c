@@ -551,7 +551,7 @@ static void exp_core(double x, double xl, int *e, double *s, double *t)
     *t = he + (pe + (th * q + tl * (1 + (r + q))));
 }
 
-double mrv_exp(double x)
+double mrv__exp(double x)
 {
     if (x != x) return x + x;
     if (x > 0x1.62e42fefa39efp+9) return (double)HUGE_VAL; /* ln DBL_MAX */
@@ -563,7 +563,7 @@ double mrv_exp(double x)
     return scale(s + t, e);
 }
 
-double mrv_expm1(double x)
+double mrv__expm1(double x)
 {
     if (x != x) return x + x;
     if (x > 0x1.62e42fefa39efp+9) return (double)HUGE_VAL;
@@ -666,7 +666,7 @@ static bool log_special(double x, double *r)
     return true;
 }
 
-double mrv_log(double x)
+double mrv__log(double x)
 {
     double h, l;
     if (log_special(x, &h)) return h;
@@ -674,7 +674,7 @@ double mrv_log(double x)
     return h;
 }
 
-double mrv_log10(double x)
+double mrv__log10(double x)
 {
     double h, l, p, pe;
     if (log_special(x, &h)) return h;
@@ -693,7 +693,7 @@ static int int_kind(double y)
     return ((int64_t)y & 1) ? 1 : 2;
 }
 
-double mrv_pow(double x, double y)
+double mrv__pow(double x, double y)
 {
     /* C99 Annex F.9.4.4, case by case. */
     if (y == 0 || x == 1) return 1;

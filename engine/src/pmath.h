@@ -14,10 +14,10 @@
 #ifndef MRV_PMATH_H
 #define MRV_PMATH_H
 
-double mrv_exp(double x);
-double mrv_expm1(double x);
-double mrv_log(double x);
-double mrv_log10(double x);
-double mrv_pow(double x, double y);
+double mrv__exp(double x);
+double mrv__expm1(double x);
+double mrv__log(double x);
+double mrv__log10(double x);
+double mrv__pow(double x, double y);
 
 #endif /* MRV_PMATH_H */

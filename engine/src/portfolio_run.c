@@ -477,8 +477,8 @@ static mrv_status draws_ledger(mrv_pf_run *r, const source *src, size_t i,
     const mrv_colstats_tuning tune = {run->bracket_sds, run->bracket_slack};
     for (size_t v = 0; st == MRV_OK && v < run->nvint; v++) {
         size_t k = v * MRV_NRESULTS + MRV_RES_REDUCTIONS;
-        st = mrv_colstats_column(reductions + v * nd, (size_t)nd,
-                                 run->confidence, &tune, &run->stats[k]);
+        st = mrv__colstats_column(reductions + v * nd, (size_t)nd,
+                                  run->confidence, &tune, &run->stats[k]);
     }
     if (st == MRV_OK) {
         run->draws = nd;

@@ -108,7 +108,7 @@ mrv_status mrv_propagate(const mrv_program *p, const mrv_ipcc_input *in,
             }
         }
     }
-    double z = mrv_cdf_normal_Pinv((1 + confidence) / 2);
+    double z = mrv__cdf_normal_Pinv((1 + confidence) / 2);
     for (size_t c = 0; c < ncols; c++) {
         mrv_stat *s = &stats[c];
         if (broken[c] || !isfinite(var[c])) {

@@ -30,7 +30,7 @@
 **     / sqrt(N); its bias from the bins' width, a loss of at most about
 **     1 / B of the share at the distribution's tails, is below that.
 **
-** Owns, until mrv_sens_plan_free: the pairs, the sample's input draws,
+** Owns, until mrv__sens_plan_free: the pairs, the sample's input draws,
 ** the ranks and bins; borrows the columns' draws.  Every loop runs in a
 ** fixed order per item, so results do not depend on the threads.
 */
@@ -118,10 +118,10 @@ static uint64_t plan_draws(uint64_t n, size_t pairs, const char **why)
     return ns;
 }
 
-mrv_status mrv_sens_plan_new(const mrv_run *run, size_t ncols,
-                             const size_t *col_nterm,
-                             const uint32_t *const *col_slot,
-                             mrv_sens_plan **out)
+mrv_status mrv__sens_plan_new(const mrv_run *run, size_t ncols,
+                              const size_t *col_nterm,
+                              const uint32_t *const *col_slot,
+                              mrv_sens_plan **out)
 {
     const mrv_program *p = run->program;
     mrv_sens_plan *sp = calloc(1, sizeof *sp);
@@ -185,7 +185,7 @@ mrv_status mrv_sens_plan_new(const mrv_run *run, size_t ncols,
     return MRV_OK;
 }
 
-void mrv_sens_plan_free(mrv_sens_plan *sp)
+void mrv__sens_plan_free(mrv_sens_plan *sp)
 {
     if (!sp) return;
     for (size_t k = 0; k < sp->ninputs; k++) {
@@ -217,7 +217,7 @@ void mrv_sens_plan_free(mrv_sens_plan *sp)
     free(sp);
 }
 
-uint64_t mrv_sens_draws(const mrv_sens_plan *sp)
+uint64_t mrv__sens_draws(const mrv_sens_plan *sp)
 {
     return sp ? sp->ns : 0;
 }
@@ -230,7 +230,7 @@ static void count_used(const mrv_sens_plan *sp, size_t *nin, size_t *ncol)
     for (size_t c = 0; c < sp->ncols; c++) *ncol += sp->col_used[c];
 }
 
-uint64_t mrv_sens_bytes(const mrv_sens_plan *sp)
+uint64_t mrv__sens_bytes(const mrv_sens_plan *sp)
 {
     if (!sp || !sp->ns) return 0;
     size_t nin, ncol;
@@ -242,7 +242,7 @@ uint64_t mrv_sens_bytes(const mrv_sens_plan *sp)
            sp->npairs * 2 * sizeof(double) + nin * sp->bins * sizeof(uint32_t);
 }
 
-mrv_status mrv_sens_alloc(mrv_sens_plan *sp)
+mrv_status mrv__sens_alloc(mrv_sens_plan *sp)
 {
     if (!sp->ns) return MRV_OK;
     size_t nk = sp->ninputs + 1, nc = sp->ncols + 1, n = (size_t)sp->ns;
@@ -286,12 +286,12 @@ mrv_status mrv_sens_alloc(mrv_sens_plan *sp)
     return MRV_OK;
 }
 
-double *mrv_sens_input_draws(mrv_sens_plan *sp, size_t k)
+double *mrv__sens_input_draws(mrv_sens_plan *sp, size_t k)
 {
     return sp && sp->ns && sp->x ? sp->x[k] : NULL;
 }
 
-void mrv_sens_set_column(mrv_sens_plan *sp, size_t c, const double *y)
+void mrv__sens_set_column(mrv_sens_plan *sp, size_t c, const double *y)
 {
     if (sp && sp->ns && sp->col_used[c]) sp->y[c] = y;
 }
@@ -305,7 +305,7 @@ typedef struct scratch {
     double *bsum; /* bins */
 } scratch;
 
-void *mrv_sens_scratch_new(const mrv_sens_plan *sp)
+void *mrv__sens_scratch_new(const mrv_sens_plan *sp)
 {
     size_t n = (size_t)(sp->ns ? sp->ns : 1);
     scratch *s = calloc(1, sizeof *s);
@@ -316,13 +316,13 @@ void *mrv_sens_scratch_new(const mrv_sens_plan *sp)
     s->idx2 = malloc(n * sizeof *s->idx2);
     s->bsum = malloc((sp->bins + 1) * sizeof *s->bsum);
     if (!s->key || !s->k32 || !s->idx || !s->idx2 || !s->bsum) {
-        mrv_sens_scratch_free(s);
+        mrv__sens_scratch_free(s);
         return NULL;
     }
     return s;
 }
 
-void mrv_sens_scratch_free(void *v)
+void mrv__sens_scratch_free(void *v)
 {
     scratch *s = v;
     if (!s) return;
@@ -402,17 +402,17 @@ static void midranks(const double *x, size_t n, double *r, scratch *s)
     }
 }
 
-size_t mrv_sens_rank_items(const mrv_sens_plan *sp)
+size_t mrv__sens_rank_items(const mrv_sens_plan *sp)
 {
     return sp->ns ? sp->nin + sp->ncol : 0;
 }
 
-size_t mrv_sens_pair_items(const mrv_sens_plan *sp)
+size_t mrv__sens_pair_items(const mrv_sens_plan *sp)
 {
     return sp->ns ? sp->nin : 0;
 }
 
-void mrv_sens_rank(mrv_sens_plan *sp, size_t item, void *v)
+void mrv__sens_rank(mrv_sens_plan *sp, size_t item, void *v)
 {
     scratch *s = v;
     size_t n = (size_t)sp->ns;
@@ -452,7 +452,7 @@ void mrv_sens_rank(mrv_sens_plan *sp, size_t item, void *v)
 
 /* ---- the pairs --------------------------------------------------------- */
 
-void mrv_sens_pairs(mrv_sens_plan *sp, size_t item, void *v)
+void mrv__sens_pairs(mrv_sens_plan *sp, size_t item, void *v)
 {
     scratch *s = v;
     size_t k = sp->uin[item], n = (size_t)sp->ns, B = sp->bins;
@@ -581,8 +581,8 @@ static int row_cmp(const void *x, const void *y)
     return (a->input > b->input) - (a->input < b->input);
 }
 
-mrv_status mrv_sens_finish(mrv_sens_plan *sp, const mrv_run *run,
-                           mrv_sensitivity **out)
+mrv_status mrv__sens_finish(mrv_sens_plan *sp, const mrv_run *run,
+                            mrv_sensitivity **out)
 {
     *out = NULL;
     mrv_arena *a = mrv_arena_new(NULL, NULL);

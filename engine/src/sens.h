@@ -31,44 +31,44 @@ typedef struct mrv_sens_plan mrv_sens_plan;
 ** result slots col_slot[c][0..), none for a column that is 0 in every
 ** draw) to the program's inputs, for run->draws draws: which inputs reach
 ** which columns (through the program's instructions), and how many draws
-** to use.  *out may come back with mrv_sens_draws() 0 (nothing to do, or
+** to use.  *out may come back with mrv__sens_draws() 0 (nothing to do, or
 ** a model too large: the reason is kept for the report).  MRV_ENOMEM. */
-mrv_status mrv_sens_plan_new(const mrv_run *run, size_t ncols,
-                             const size_t *col_nterm,
-                             const uint32_t *const *col_slot,
-                             mrv_sens_plan **out);
-void mrv_sens_plan_free(mrv_sens_plan *p);
+mrv_status mrv__sens_plan_new(const mrv_run *run, size_t ncols,
+                              const size_t *col_nterm,
+                              const uint32_t *const *col_slot,
+                              mrv_sens_plan **out);
+void mrv__sens_plan_free(mrv_sens_plan *p);
 
 /* The number of leading draws used (0: none), and the bytes the plan
 ** will hold at most (for the Monte Carlo's memory limit). */
-uint64_t mrv_sens_draws(const mrv_sens_plan *p);
-uint64_t mrv_sens_bytes(const mrv_sens_plan *p);
+uint64_t mrv__sens_draws(const mrv_sens_plan *p);
+uint64_t mrv__sens_bytes(const mrv_sens_plan *p);
 
 /* Allocates the sample's storage; MRV_ENOMEM. */
-mrv_status mrv_sens_alloc(mrv_sens_plan *p);
+mrv_status mrv__sens_alloc(mrv_sens_plan *p);
 
 /* Where input k's draws go (NULL: the plan does not use it): the Monte
 ** Carlo copies draws 0 .. draws - 1 of the input there. */
-double *mrv_sens_input_draws(mrv_sens_plan *p, size_t k);
+double *mrv__sens_input_draws(mrv_sens_plan *p, size_t k);
 
-/* Column c's first draws, borrowed until mrv_sens_finish. */
-void mrv_sens_set_column(mrv_sens_plan *p, size_t c, const double *y);
+/* Column c's first draws, borrowed until mrv__sens_finish. */
+void mrv__sens_set_column(mrv_sens_plan *p, size_t c, const double *y);
 
 /* Items of the ranking phase (one per used input and column), and of
 ** the accumulating phase (one per used input); each takes a worker's
-** scratch from mrv_sens_scratch_new (NULL when out of memory; free with
-** mrv_sens_scratch_free, which accepts NULL). */
-size_t mrv_sens_rank_items(const mrv_sens_plan *p);
-size_t mrv_sens_pair_items(const mrv_sens_plan *p);
-void *mrv_sens_scratch_new(const mrv_sens_plan *p);
-void mrv_sens_scratch_free(void *scratch);
-void mrv_sens_rank(mrv_sens_plan *p, size_t item, void *scratch);
-void mrv_sens_pairs(mrv_sens_plan *p, size_t item, void *scratch);
+** scratch from mrv__sens_scratch_new (NULL when out of memory; free with
+** mrv__sens_scratch_free, which accepts NULL). */
+size_t mrv__sens_rank_items(const mrv_sens_plan *p);
+size_t mrv__sens_pair_items(const mrv_sens_plan *p);
+void *mrv__sens_scratch_new(const mrv_sens_plan *p);
+void mrv__sens_scratch_free(void *scratch);
+void mrv__sens_rank(mrv_sens_plan *p, size_t item, void *scratch);
+void mrv__sens_pairs(mrv_sens_plan *p, size_t item, void *scratch);
 
 /* The result, with the inputs named as users know them (parameter,
 ** then the year and members it is drawn for); *out is owned by the run
 ** (mrv_sensitivity_free).  MRV_ENOMEM. */
-mrv_status mrv_sens_finish(mrv_sens_plan *p, const mrv_run *run,
-                           mrv_sensitivity **out);
+mrv_status mrv__sens_finish(mrv_sens_plan *p, const mrv_run *run,
+                            mrv_sensitivity **out);
 
 #endif /* MRV_SENS_H */

@@ -350,8 +350,8 @@ static bool factor(const char *s, size_t *i, int sign, acc *a, perr *e)
     if (!in_range(a->yr)) return fail(e, start, "exponent out of range");
     /* pow() of an exact integer or decimal to a small integer power is
     ** exact whenever the result is representable. */
-    double pnum = mrv_pow(at->num, fabs((double)pw));
-    double pden = mrv_pow(at->den, fabs((double)pw));
+    double pnum = mrv__pow(at->num, fabs((double)pw));
+    double pden = mrv__pow(at->den, fabs((double)pw));
     if (pw > 0) {
         a->num *= pnum;
         a->den *= pden;
@@ -421,8 +421,8 @@ static void ratio(const mrv_unit *u, double year_days, double *num, double *den)
     int p = year_exp(u);
     *num = u->num;
     *den = u->den;
-    if (p > 0) *num *= mrv_pow(year_days, (double)p);
-    if (p < 0) *den *= mrv_pow(year_days, (double)-p);
+    if (p > 0) *num *= mrv__pow(year_days, (double)p);
+    if (p < 0) *den *= mrv__pow(year_days, (double)-p);
 }
 
 mrv_status mrv_unit_parse(const char *text, mrv_unit *out, size_t *bad_offset,
@@ -653,8 +653,8 @@ mrv_unit mrv_unit_div(mrv_unit a, mrv_unit b)
 mrv_unit mrv_unit_pow(mrv_unit a, int n)
 {
     mrv_unit r;
-    double pn = mrv_pow(a.num, fabs((double)n)),
-           pd = mrv_pow(a.den, fabs((double)n));
+    double pn = mrv__pow(a.num, fabs((double)n)),
+           pd = mrv__pow(a.den, fabs((double)n));
     r.num = n >= 0 ? pn : pd;
     r.den = n >= 0 ? pd : pn;
     fold(&r.num, &r.den);

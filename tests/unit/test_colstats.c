@@ -31,7 +31,7 @@ static mrv_stat summarise_tuned(const double *x, size_t n, double c,
 {
     mrv_stat s;
     memset(&s, 0, sizeof s);
-    assert_status(mrv_colstats_column(x, n, c, t, &s), MRV_OK);
+    assert_status(mrv__colstats_column(x, n, c, t, &s), MRV_OK);
     return s;
 }
 
@@ -242,33 +242,33 @@ static mrv_stat feed_in_order(const double *x, size_t n, double c,
                               size_t np)
 {
     size_t B = MRV_COLSTATS_BLOCK, nb = (n + B - 1) / B;
-    uint64_t m = mrv_colstats_pilot_len(n);
-    mrv_colstats *col = mrv_colstats_new(n, c, t);
+    uint64_t m = mrv__colstats_pilot_len(n);
+    mrv_colstats *col = mrv__colstats_new(n, c, t);
     mrv_colpart *parts[4];
     double *scratch = malloc((size_t)m * sizeof *scratch);
     assert_non_null(col);
     assert_non_null(scratch);
     for (size_t i = 0; i < np; i++)
-        assert_non_null(parts[i] = mrv_colpart_new());
-    mrv_colstats_place(col, x, (size_t)m, scratch);
+        assert_non_null(parts[i] = mrv__colpart_new());
+    mrv__colstats_place(col, x, (size_t)m, scratch);
     for (size_t k = 0; k < nb; k++) {
         size_t b = perm[k], i0 = b * B, nx = n - i0 < B ? n - i0 : B;
         uint64_t bad;
         assert_true(
-            mrv_colstats_feed(col, parts[b % np], x + i0, nx, i0, &bad));
+            mrv__colstats_feed(col, parts[b % np], x + i0, nx, i0, &bad));
     }
     mrv_stat s;
     memset(&s, 0, sizeof s);
-    assert_status(mrv_colstats_finish(col, parts, np, &s), MRV_OK);
-    while (mrv_colstats_hunting(col)) {
+    assert_status(mrv__colstats_finish(col, parts, np, &s), MRV_OK);
+    while (mrv__colstats_hunting(col)) {
         for (size_t k = 0; k < nb; k++) {
             size_t b = perm[k], i0 = b * B, nx = n - i0 < B ? n - i0 : B;
-            mrv_colstats_hunt_feed(col, x + i0, nx, i0);
+            mrv__colstats_hunt_feed(col, x + i0, nx, i0);
         }
-        assert_status(mrv_colstats_hunt_end(col, &s), MRV_OK);
+        assert_status(mrv__colstats_hunt_end(col, &s), MRV_OK);
     }
-    for (size_t i = 0; i < np; i++) mrv_colpart_free(parts[i]);
-    mrv_colstats_free(col);
+    for (size_t i = 0; i < np; i++) mrv__colpart_free(parts[i]);
+    mrv__colstats_free(col);
     free(scratch);
     return s;
 }
@@ -340,7 +340,7 @@ static void test_colstats_sizes(void **state)
 static double exact_value(const mrv_exactsum *s)
 {
     int e;
-    double m = mrv_exactsum_value(s, &e);
+    double m = mrv__exactsum_value(s, &e);
     return ldexp(m, e);
 }
 
@@ -359,49 +359,49 @@ static void test_exactsum_any_order(void **state)
         t[i] = ldexp(gsl_rng_uniform(r) - 0.5,
                      (int)(gsl_rng_uniform_int(r, 2000)) - 1000);
     mrv_exactsum a, b, c, d;
-    mrv_exactsum_init(&a);
-    mrv_exactsum_init(&b);
-    mrv_exactsum_init(&c);
-    mrv_exactsum_init(&d);
-    for (size_t i = 0; i < N; i++) mrv_exactsum_add(&a, t[i], 0);
-    for (size_t i = N; i-- > 0;) mrv_exactsum_add(&b, t[i], 0);
-    for (size_t i = 0; i < N; i += 2) mrv_exactsum_add(&c, t[i], 0);
-    for (size_t i = 1; i < N; i += 2) mrv_exactsum_add(&d, t[i], 0);
-    mrv_exactsum_merge(&c, &d);
+    mrv__exactsum_init(&a);
+    mrv__exactsum_init(&b);
+    mrv__exactsum_init(&c);
+    mrv__exactsum_init(&d);
+    for (size_t i = 0; i < N; i++) mrv__exactsum_add(&a, t[i], 0);
+    for (size_t i = N; i-- > 0;) mrv__exactsum_add(&b, t[i], 0);
+    for (size_t i = 0; i < N; i += 2) mrv__exactsum_add(&c, t[i], 0);
+    for (size_t i = 1; i < N; i += 2) mrv__exactsum_add(&d, t[i], 0);
+    mrv__exactsum_merge(&c, &d);
     int ea, eb, ec;
-    double ma = mrv_exactsum_value(&a, &ea), mb = mrv_exactsum_value(&b, &eb),
-           mc = mrv_exactsum_value(&c, &ec);
+    double ma = mrv__exactsum_value(&a, &ea), mb = mrv__exactsum_value(&b, &eb),
+           mc = mrv__exactsum_value(&c, &ec);
     assert_true(ma == mb && ea == eb && ma == mc && ea == ec);
     /* 1 + 2^-60 - 1 is 2^-60, which plain doubles lose. */
-    mrv_exactsum_init(&a);
-    mrv_exactsum_add(&a, 1, 0);
-    mrv_exactsum_add(&a, ldexp(1, -60), 0);
-    mrv_exactsum_add(&a, -1, 0);
+    mrv__exactsum_init(&a);
+    mrv__exactsum_add(&a, 1, 0);
+    mrv__exactsum_add(&a, ldexp(1, -60), 0);
+    mrv__exactsum_add(&a, -1, 0);
     assert_true(exact_value(&a) == ldexp(1, -60));
     /* Cancelling to zero, and negative sums. */
-    mrv_exactsum_init(&a);
-    for (size_t i = 0; i < N; i++) mrv_exactsum_add(&a, t[i], 0);
-    for (size_t i = 0; i < N; i++) mrv_exactsum_add(&a, -t[i], 0);
+    mrv__exactsum_init(&a);
+    for (size_t i = 0; i < N; i++) mrv__exactsum_add(&a, t[i], 0);
+    for (size_t i = 0; i < N; i++) mrv__exactsum_add(&a, -t[i], 0);
     assert_true(exact_value(&a) == 0);
-    mrv_exactsum_init(&a);
-    mrv_exactsum_add(&a, -3.25, 0);
-    mrv_exactsum_add(&a, 1e-300, 0);
+    mrv__exactsum_init(&a);
+    mrv__exactsum_add(&a, -3.25, 0);
+    mrv__exactsum_add(&a, 1e-300, 0);
     assert_true(exact_value(&a) == -3.25);
     /* Within an ulp of long double where it is exact. */
     long double ref = 0;
-    mrv_exactsum_init(&a);
+    mrv__exactsum_init(&a);
     for (size_t i = 0; i < N; i++) {
         double v =
             ldexp(gsl_rng_uniform(r) - 0.3, (int)gsl_rng_uniform_int(r, 8));
-        mrv_exactsum_add(&a, v, 0);
+        mrv__exactsum_add(&a, v, 0);
         ref += (long double)v;
     }
     assert_close(exact_value(&a), (double)ref, 2.3e-16);
     /* Beyond the doubles: 2^1000 * 2^1000 = 2^2000, as m 2^e. */
-    mrv_exactsum_init(&a);
-    mrv_exactsum_add(&a, ldexp(1, 1000), 1000);
-    mrv_exactsum_add(&a, ldexp(1, 1000), 1000);
-    ma = mrv_exactsum_value(&a, &ea);
+    mrv__exactsum_init(&a);
+    mrv__exactsum_add(&a, ldexp(1, 1000), 1000);
+    mrv__exactsum_add(&a, ldexp(1, 1000), 1000);
+    ma = mrv__exactsum_value(&a, &ea);
     assert_true(ma == 0.5 && ea == 2002);
     gsl_rng_free(r);
 }

@@ -294,9 +294,9 @@ static void holds_only(const char *dir, const char *const *want)
     assert_int_equal(n, nwant);
 }
 
-static const char *const report_set[] = {
-    "vintages.csv", "sensitivity.csv", "report.json", "report.html",
-    "report.xlsx",  NULL};
+static const char *const report_set[] = {"vintages.csv", "sensitivity.csv",
+                                         "report.json",  "report.html",
+                                         "report.xlsx",  NULL};
 
 /* Links planted where mrv once put its temporaries (.NAME.tmp.PID, the
 ** PID being ours here) and in place of a file of the set point outside

@@ -189,9 +189,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             check(memcmp(one->stats, three->stats, n * sizeof *one->stats) == 0,
                   "results depend on the thread count");
             size_t ns = n * (size_t)one->draws;
-            check(!one->all_draws ||
-                      memcmp(one->all_draws, three->all_draws,
-                             ns * sizeof *one->all_draws) == 0,
+            check(!one->all_draws || memcmp(one->all_draws, three->all_draws,
+                                            ns * sizeof *one->all_draws) == 0,
                   "draws depend on the thread count");
         }
     }
