@@ -14,8 +14,9 @@ an uncaught exception or a failed load; a main column wider than the
 window (horizontal overflow of the page); a chart missing (every chart
 the run calls for, from its report.json: reductions, emissions, and with
 an allocation the allocation and delivery charts, with sweep.csv the
-sweep, for removals the carbon stock; on a portfolio's page each
-buyer's delivery-versus-target chart), empty, or wider than the window;
+sweep, for removals the carbon stock, with draws the sensitivity
+tornado; on a portfolio's page each buyer's delivery-versus-target
+chart), empty, or wider than the window; tornado labels under 12 px high;
 and a chart label (SVG text) outside its chart's box, which would be cut
 off.  Prints one line per page and width; exit status 1 on any failure.
 """
@@ -47,11 +48,15 @@ MEASURE = r"""
     const h = sec.querySelector('h2');
     for (const svg of sec.querySelectorAll('figure.chart > svg')) {
       const r = svg.getBoundingClientRect();
-      out.charts.push({title: h ? h.textContent : '', w: r.width,
-                       h: r.height, right: r.right, left: r.left});
+      const c = {title: h ? h.textContent : '', w: r.width,
+                 h: r.height, right: r.right, left: r.left,
+                 tornado: svg.parentElement.classList.contains('tornado'),
+                 text: 1e9};
+      out.charts.push(c);
       for (const t of svg.querySelectorAll('text')) {
         const b = t.getBoundingClientRect();
         if (b.width === 0) continue;
+        c.text = Math.min(c.text, b.height);
         if (b.left < r.left - 1 || b.right > r.right + 1 ||
             b.top < r.top - 1 || b.bottom > r.bottom + 1)
           out.cut.push((h ? h.textContent : '') + ': ' + t.textContent);
@@ -164,6 +169,12 @@ def problems_in_console(events):
     return bad
 
 
+# The tornado's section, and the least height of its labels on screen:
+# about an 11 px font, readable on a phone.
+TORNADO = "Which inputs drive the uncertainty"
+TORNADO_TEXT_PX = 12
+
+
 def portfolio_charts(rep):
     """A portfolio's page: per buyer with a target, the delivery-versus-
     target chart under the target's heading (and the units on their own
@@ -198,6 +209,9 @@ def expected_charts(page):
                  "Delivery to " + rep["ledger"]["buyer"]]
         if os.path.exists(os.path.join(d, "sweep.csv")):
             want.append("Sweep of the agreement")
+    sens = rep.get("sensitivity", {})
+    if any(r["vintage"] == "total" for r in sens.get("results", [])):
+        want.append(TORNADO)
     return want
 
 
@@ -231,6 +245,9 @@ async def check(pages):
                     if c["w"] < 100 or c["h"] < 50:
                         bad.append("chart '%s' is %dx%d px"
                                    % (c["title"], c["w"], c["h"]))
+                    if c["tornado"] and c["text"] < TORNADO_TEXT_PX:
+                        bad.append("tornado labels %.1f px high"
+                                   % c["text"])
                     if c["right"] > m["vw"] + 0.5 or c["left"] < -0.5:
                         bad.append("chart '%s' leaves the window"
                                    % c["title"])

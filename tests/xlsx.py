@@ -267,8 +267,11 @@ def check_sensitivity(ws, out):
     rows = rows_of(ws)
     need(rows[0] == SENSITIVITY_HEADER, "Sensitivity: header %r" % rows[0])
     path = os.path.join(out, "sensitivity.csv")
-    if os.path.exists(path):
+    if len(read_csv(path)) > 1:
         same_table(ws, path, "Sensitivity")
+        need(ws["E2"].number_format == "0.0%",
+             "Sensitivity: variance share formatted %r" %
+             ws["E2"].number_format)
     else:
         only_note(ws, "Sensitivity")
 

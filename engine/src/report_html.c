@@ -978,20 +978,154 @@ static void section_sweep(FILE *f, const page *g)
     fputs("</ul>\n</figcaption>\n</figure>\n</section>\n", f);
 }
 
-/* HOOK(sensitivity): which inputs drive the uncertainty.  The per-input
-** variance shares and rank correlations are computed by the Monte Carlo
-** stage (issue 14, point 7) and are not yet part of mrv_run; when they
-** are, this section draws them as a tornado (one bar per input, longest
-** first, for the total reductions) and report.xlsx's Sensitivity sheet
-** lists them.  Until then it says so, and draws nothing. */
+/* The tornado: its own narrow drawing (not CH_W wide), so that on a 390
+** px phone its labels shrink by less than a tenth. */
+#define TN_W    400.0
+#define TN_ROW  46.0 /* a name above its bar */
+#define TN_TOP  6.0
+#define TN_AXIS 24.0
+#define TN_MAX  8  /* inputs drawn; sensitivity.csv has them all */
+#define TN_NAME 40 /* bytes of a name drawn; the full name in its title */
+#define C_FALLS "#d6604d"
+
+/* A share of the variance as the tornado prints it: "43.2 %". */
+static char *share_text(double x, char *buf, size_t n)
+{
+    if (isfinite(x))
+        snprintf(buf, n, "%.1f %%", x * 100);
+    else
+        snprintf(buf, n, "n/a");
+    return buf;
+}
+
+/* An input's name for the drawing: cut to TN_NAME bytes at a UTF-8
+** boundary, with an ellipsis. */
+static void tornado_name(FILE *f, const char *name)
+{
+    size_t n = strlen(name);
+    if (n <= TN_NAME) {
+        esc(f, name);
+        return;
+    }
+    size_t k = TN_NAME - 1;
+    while (k > 0 && ((unsigned char)name[k] & 0xC0) == 0x80) k--;
+    char buf[TN_NAME + 1];
+    memcpy(buf, name, k);
+    buf[k] = '\0';
+    esc(f, buf);
+    fputs("&#8230;", f);
+}
+
+/* One tornado for result r's crediting-period total: a bar per input,
+** largest share of the variance first, its length the share, to the right
+** when the result rises with the input (rank correlation >= 0) and to the
+** left when it falls. */
+static void tornado(FILE *f, const page *g, int r)
+{
+    const mrv_sensitivity *s = g->run->sens;
+    size_t col = g->run->nvint * MRV_NRESULTS + (size_t)r;
+    size_t n = s->count[col] < TN_MAX ? s->count[col] : TN_MAX;
+    const mrv_sens_row *rows = &s->rows[s->first[col]];
+    /* The scale: the largest share up to the next tenth (the rows come
+    ** largest first). */
+    double top = ceil(rows[0].variance_share * 10 - 1e-9) / 10;
+    if (!(top >= 0.1)) top = 0.1;
+    if (top > 1) top = 1;
+    double mid = TN_W / 2, half = TN_W / 2 - 8;
+    double h = TN_TOP + (double)n * TN_ROW + TN_AXIS;
+    char label[200], a[24], b[24];
+    fprintf(f, "<h3>%s (total)</h3>\n<figure class=\"chart tornado\">\n",
+            result_label(g, r));
+    snprintf(label, sizeof label,
+             "%s (total): each input's share of the variance, right when "
+             "the result rises with it, left when it falls",
+             result_label(g, r));
+    fprintf(f, "<svg viewBox=\"0 0 %.0f %.0f\" role=\"img\" aria-label=\"",
+            TN_W, h);
+    esc(f, label);
+    fputs("\" xmlns=\"http://www.w3.org/2000/svg\">\n", f);
+    fprintf(f,
+            "<g class=\"grid\"><line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
+            "y2=\"%.1f\"/></g>\n",
+            mid, TN_TOP, mid, h - TN_AXIS + 4);
+    for (size_t j = 0; j < n; j++) {
+        const mrv_sens_row *row = &rows[j];
+        const char *name = s->inputs[row->input];
+        double y = TN_TOP + (double)j * TN_ROW;
+        double w = isfinite(row->variance_share)
+                       ? half * row->variance_share / top
+                       : 0;
+        bool falls = row->rank_correlation < 0;
+        fprintf(f, "<g class=\"input\"><title>");
+        esc(f, name);
+        fprintf(f, ": %s of the variance, rank correlation %+.2f</title>",
+                share_text(row->variance_share, a, sizeof a),
+                row->rank_correlation);
+        fprintf(f, "<text x=\"8\" y=\"%.1f\">", y + 15);
+        tornado_name(f, name);
+        fprintf(f,
+                "</text><text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%s"
+                ", &#961; %+.2f</text>",
+                TN_W - 8, y + 15, a, row->rank_correlation);
+        fprintf(f,
+                "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"16\" "
+                "fill=\"%s\"/></g>\n",
+                falls ? mid - w : mid, y + 22, w < 0.5 ? 0.5 : w,
+                falls ? C_FALLS : C_LINE);
+    }
+    fprintf(f,
+            "<g class=\"xaxis\"><text x=\"8\" y=\"%.1f\">&#8592; %s</text>"
+            "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">0</text>"
+            "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%s &#8594;"
+            "</text></g>\n</svg>\n",
+            h - 6, share_text(top, a, sizeof a), mid, h - 6, TN_W - 8, h - 6,
+            share_text(top, b, sizeof b));
+    fputs("<figcaption>\n<ul class=\"legend\">\n", f);
+    legend_item(f, "box", C_LINE, "rises with the input");
+    legend_item(f, "box", C_FALLS, "falls as the input rises");
+    fputs("</ul>\n</figcaption>\n</figure>\n", f);
+}
+
+/* Which inputs drive the uncertainty (sensitivity.csv, report.json's
+** 'sensitivity'): a tornado per result's crediting-period total, the
+** result a working group reads first (reductions) first. */
 static void section_sensitivity(FILE *f, const page *g)
 {
-    if (!g->mc) return;
-    fputs("<section>\n<h2>Which inputs drive the uncertainty</h2>\n"
-          "<p class=\"note\" id=\"sensitivity-pending\">The share of the "
-          "variance each uncertain input explains is not computed by this "
-          "version of mrv.</p>\n</section>\n",
-          f);
+    const mrv_sensitivity *s = g->run->sens;
+    if (!g->mc || !s) return;
+    fputs("<section>\n<h2>Which inputs drive the uncertainty</h2>\n", f);
+    if (!s->draws) {
+        fputs("<p class=\"note\" id=\"sensitivity-skipped\">Not estimated: ",
+              f);
+        esc(f, s->skipped ? s->skipped : "no draws");
+        fputs(".</p>\n</section>\n", f);
+        return;
+    }
+    char nd[40];
+    fprintf(f,
+            "<p>Each uncertain input's share of the variance of a result "
+            "(its first-order index: how much of the spread would go if the "
+            "input were known exactly) and the sign of its rank correlation "
+            "with the result, estimated from the first %s draws. Shares "
+            "need not add up to 100 %%: the rest comes from inputs acting "
+            "together. The largest %d per result are drawn; "
+            "<code>sensitivity.csv</code> lists every input, per vintage "
+            "too. Measuring the inputs at the top better narrows the "
+            "interval most.</p>\n",
+            mrv_fmt_num((double)s->draws, 0, nd, sizeof nd), TN_MAX);
+    static const int order[MRV_NRESULTS] = {
+        MRV_RES_REDUCTIONS, MRV_RES_BASELINE, MRV_RES_PROJECT, MRV_RES_LEAKAGE};
+    bool any = false;
+    for (int k = 0; k < MRV_NRESULTS; k++) {
+        size_t col = g->run->nvint * MRV_NRESULTS + (size_t)order[k];
+        if (col >= s->ncols || !s->count[col]) continue;
+        tornado(f, g, order[k]);
+        any = true;
+    }
+    if (!any)
+        fputs("<p class=\"note\">No uncertain input moves any result.</p>\n",
+              f);
+    fputs("</section>\n", f);
 }
 
 /* The rules the methodology imposes and the project's answer to each
@@ -1178,6 +1312,7 @@ static void head(FILE *f, const page *g)
           /* Charts shrink with the page, never scroll: on a 390 px
           ** phone the whole drawing, markers and labels, stays in view. */
           ".chart>svg{display:block;width:100%;max-width:48rem;height:auto}\n"
+          ".chart.tornado>svg{max-width:30rem}\n"
           ".chart text{font-size:14px;fill:#333}\n"
           ".chart text.unit{font-weight:600}\n"
           ".chart text.small{font-size:10px;fill:#777}\n"

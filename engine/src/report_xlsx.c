@@ -13,8 +13,8 @@
 **   Adjustments  adjustments.csv      (likewise)
 **   Inputs       every parameter as written, with its source (inputs.h)
 **   Factors      every factor-table entry used, with its source
-**   Sensitivity  which inputs drive the uncertainty (a note until the
-**                run computes it)
+**   Sensitivity  sensitivity.csv: which inputs drive the uncertainty (a
+**                note without draws)
 **   Provenance   the engine, every input file with its SHA-256, the
 **                search path, the Monte Carlo settings
 **
@@ -67,6 +67,8 @@ enum {
     F_WHOLE,  /* whole tonnes: #,##0 */
     F_PLAIN,  /* a year, a serial number, a count of draws: 0 */
     F_FRAC,   /* a share of days: 0.0000 */
+    F_CORR,   /* a correlation: +0.000 */
+    F_SHARE,  /* a share of the variance: 0.0% */
     F_GENERAL /* as many digits as it takes */
 };
 #define NFMT (F_GENERAL + 1)
@@ -153,7 +155,11 @@ static void put_num(sheet *sh, size_t col, double x, int fmt)
     /* The width it shows at: its digits as the format rounds them. */
     char buf[64];
     int dec = fmt == F_STAT ? 2 : fmt == F_EST ? 1 : fmt == F_FRAC ? 4 : 0;
-    if (fmt == F_GENERAL)
+    if (fmt == F_CORR)
+        snprintf(buf, sizeof buf, "%+.3f", x);
+    else if (fmt == F_SHARE)
+        snprintf(buf, sizeof buf, "%.1f%%", x * 100);
+    else if (fmt == F_GENERAL)
         mrv_fmt_shortest(x, buf, sizeof buf);
     else if (fmt == F_PLAIN)
         snprintf(buf, sizeof buf, "%.0f", x);
@@ -524,20 +530,40 @@ static void sheet_factors(book *bk, const mrv_run *run)
     sheet_end(&sh);
 }
 
-/* HOOK(sensitivity): the per-input variance shares and rank correlations
-** go here, one row per vintage (and total), result and input, as
-** sensitivity.csv has them, once the run computes them. */
+/* sensitivity.csv's rows: per vintage (and total), result and input,
+** the rank correlation and the share of the variance, largest share
+** first within a result; a note instead when there is nothing to list. */
 static void sheet_sensitivity(book *bk, const mrv_run *run)
 {
     static const char *const heads[] = {"vintage", "result", "input",
                                         "rank_correlation", "variance_share"};
+    const mrv_sensitivity *s = run->sens;
     sheet sh;
     sheet_begin(bk, &sh, "Sensitivity", heads, 5);
-    note_row(&sh, run->draws
-                      ? "not computed: this version of mrv does not yet "
-                        "attribute the uncertainty to its inputs"
-                      : "no Monte Carlo draws: there is no uncertainty to "
-                        "attribute");
+    if (sh.ws) worksheet_freeze_panes(sh.ws, 1, 2);
+    size_t rows = 0;
+    for (size_t c = 0; s && s->draws && c < s->ncols; c++) {
+        size_t v = c / MRV_NRESULTS;
+        for (size_t j = 0; j < s->count[c]; j++) {
+            const mrv_sens_row *r = &s->rows[s->first[c] + j];
+            if (v < run->nvint)
+                put_int(&sh, 0, run->bound->first + (int)v, F_PLAIN);
+            else
+                put_text(&sh, 0, "total", F_TEXT);
+            put_text(&sh, 1, mrv_result_names[c % MRV_NRESULTS], F_TEXT);
+            put_text(&sh, 2, s->inputs[r->input], F_TEXT);
+            put_num(&sh, 3, r->rank_correlation, F_CORR);
+            put_num(&sh, 4, r->variance_share, F_SHARE);
+            end_row(&sh);
+            rows++;
+        }
+    }
+    if (rows == 0)
+        note_row(&sh, !run->draws ? "no Monte Carlo draws: there is no "
+                                    "uncertainty to attribute"
+                      : s && !s->draws && s->skipped
+                          ? s->skipped
+                          : "no uncertain input moves any result");
     sheet_end(&sh);
 }
 
@@ -597,8 +623,10 @@ static void sheet_provenance(book *bk, const mrv_run *run)
 static void make_formats(book *bk)
 {
     static const char *const num[NFMT] = {
-        [F_STAT] = "#,##0.00", [F_EST] = "#,##0.0", [F_WHOLE] = "#,##0",
-        [F_PLAIN] = "0",       [F_FRAC] = "0.0000",
+        [F_STAT] = "#,##0.00", [F_EST] = "#,##0.0",
+        [F_WHOLE] = "#,##0",   [F_PLAIN] = "0",
+        [F_FRAC] = "0.0000",   [F_CORR] = "+0.000;-0.000;0.000",
+        [F_SHARE] = "0.0%",
     };
     for (int i = 0; i < NFMT; i++) {
         lxw_format *f = workbook_add_format(bk->wb);

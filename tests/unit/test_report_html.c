@@ -143,6 +143,31 @@ static const char project_ruled[] =
     "source: a survey}}\n"
     "  ROUTE: {value: programme, assumption: \"<i>three</i> CPAs\"}\n";
 
+/* Two normal inputs, one adding to the reductions and one taking away:
+** Var ER = 40^2 + 30^2 = 2500, so X explains 1600 / 2500 = 64 % of it
+** and Y 36 %; for normals Spearman's rho is (6 / pi) asin(r / 2) with
+** r = 0.8 and -0.6: +0.786 and -0.582. */
+static const char meth_two[] =
+    "methodology: two\n"
+    "parameters:\n"
+    "  X: {unit: tCO2e}\n"
+    "  Y: {unit: tCO2e}\n"
+    "equations:\n"
+    "  BE: {unit: tCO2e, formula: \"X\"}\n"
+    "  PE: {unit: tCO2e, formula: \"Y\"}\n"
+    "  LE: {unit: tCO2e, formula: \"0\"}\n"
+    "  ER: {unit: tCO2e, formula: \"BE - PE - LE\"}\n"
+    "results: {baseline: BE, project: PE, leakage: LE, reductions: ER}\n";
+
+static const char project_two[] =
+    "project: two\n"
+    "methodology: ./two-m.yaml\n"
+    "crediting_period: {first: 2030, last: 2030}\n"
+    "parameters:\n"
+    "  X: {value: 1000, uncertainty: {dist: normal, sd: 40}}\n"
+    "  Y: {value: 200, uncertainty: {dist: normal, sd: 30}}\n"
+    "monte_carlo: {draws: 20000, seed: 5}\n";
+
 /* ---- helpers ----------------------------------------------------------- */
 
 typedef struct fixture {
@@ -163,6 +188,8 @@ static int setup(void **state)
     free(fx_write(fx->dir, "removals.yaml", project_removals));
     free(fx_write(fx->dir, "rules-m.yaml", meth_rules));
     free(fx_write(fx->dir, "ruled.yaml", project_ruled));
+    free(fx_write(fx->dir, "two-m.yaml", meth_two));
+    free(fx_write(fx->dir, "two.yaml", project_two));
     fx->diag = mrv_diag_new();
     *state = fx;
     return 0;
@@ -461,6 +488,76 @@ static void test_report_html_band_and_bars(void **state)
     mrv_run_free(run);
 }
 
+/* The tornado bar of input 'name' after 'from': its share (in %), its
+** rank correlation, and whether it is drawn left of the middle in the
+** colour of "falls". */
+static void tornado_bar(const char *from, const char *name, double *share,
+                        double *rho, bool *left)
+{
+    char key[64];
+    snprintf(key, sizeof key, "<g class=\"input\"><title>%s: ", name);
+    const char *p = strstr(from, key);
+    assert_non_null(p);
+    p += strlen(key);
+    assert_int_equal(
+        sscanf(p, "%lf %% of the variance, rank correlation %lf", share, rho),
+        2);
+    const char *r = strstr(p, "<rect x=\"");
+    assert_non_null(r);
+    double x = attr_after(r, " x=\""), w = attr_after(r, " width=\"");
+    static const char falls_fill[] = "fill=\"#d6604d\"";
+    bool falls =
+        strncmp(strstr(r, "fill=\""), falls_fill, sizeof falls_fill - 1) == 0;
+    /* The bar starts or ends at the middle, 200 of 400. */
+    assert_true(falls ? fabs(x + w - 200) < 0.11 : fabs(x - 200) < 0.11);
+    *left = falls;
+}
+
+static void test_report_html_tornado(void **state)
+{
+    fixture *fx = *state;
+    mrv_run *run = run_project(fx, "two.yaml", 2);
+    char *html = html_of(run);
+    assert_well_formed(html);
+    assert_coordinates_inside(html);
+    const char *sec = strstr(html, "<h2>Which inputs drive the uncertainty");
+    assert_non_null(sec);
+    const char *red = strstr(sec, "<h3>Reductions (total)</h3>");
+    assert_non_null(red);
+    /* Reductions first; then baseline (X alone) and project (Y alone);
+    ** leakage, 0 in every draw, has none. */
+    const char *base = strstr(sec, "<h3>Baseline emissions (total)</h3>");
+    const char *proj = strstr(sec, "<h3>Project emissions (total)</h3>");
+    assert_true(base && proj && red < base && base < proj);
+    assert_null(strstr(sec, "<h3>Leakage (total)</h3>"));
+    /* X on top, to the right; Y under it, to the left.  The shares are
+    ** estimated from 1,024 draws: a standard error near 2 sqrt(S) (1 - S)
+    ** / sqrt(N), 0.018 for S = 0.64, so 0.07 is four of them. */
+    double sx, rx, sy, ry;
+    bool lx, ly;
+    tornado_bar(red, "X", &sx, &rx, &lx);
+    tornado_bar(red, "Y", &sy, &ry, &ly);
+    assert_true(strstr(red, "<title>X: ") < strstr(red, "<title>Y: "));
+    assert_false(lx);
+    assert_true(ly);
+    assert_true(fabs(sx - 64) < 7 && fabs(sy - 36) < 7);
+    assert_true(fabs(rx - 0.786) < 0.05 && fabs(ry + 0.582) < 0.05);
+    /* The project total falls with nothing: Y drives it wholly, upwards. */
+    tornado_bar(proj, "Y", &sy, &ry, &ly);
+    assert_false(ly);
+    assert_true(sy > 95 && ry > 0.99);
+    assert_non_null(strstr(sec, "from the first 1,024 draws"));
+    free(html);
+    mrv_run_free(run);
+
+    /* Without draws there is no section. */
+    run = run_project(fx, "partial.yaml", 1);
+    html = html_of(run);
+    assert_null(strstr(html, "Which inputs drive the uncertainty"));
+    free(html);
+    mrv_run_free(run);
+}
+
 static void test_report_html_negative_and_zero(void **state)
 {
     fixture *fx = *state;
@@ -747,6 +844,7 @@ int main(void)
         cmocka_unit_test(test_report_html_deterministic),
         cmocka_unit_test(test_report_html_failed_write_leaves_nothing),
         cmocka_unit_test(test_report_html_guards_non_finite),
+        cmocka_unit_test(test_report_html_tornado),
     };
     gsl_set_error_handler_off();
     return cmocka_run_group_tests(tests, setup, teardown);
