@@ -268,6 +268,7 @@ valgrind: all $(TEST_BIN)
 bench: all
 	@tools/install-deps --bench
 	@tools/bench/run $(BUILD)/mrv
+	@tools/bench/targets $(BUILD)/mrv
 	@tools/bench/csv-load $(BUILD)/mrv
 	@tools/bench/portfolio $(BUILD)/mrv
 
