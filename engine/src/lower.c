@@ -46,6 +46,8 @@ typedef struct vinfo {
                     ** such as 1 / 0) */
     double k;       /* the value of an invariant vid */
     int32_t input;  /* input number, or -1 */
+    uint32_t base;  /* made by a MULK: R[base] * scale; else NO_VID */
+    double scale;
 } vinfo;
 
 typedef struct cse_key {
@@ -102,6 +104,10 @@ typedef struct lctx {
     ** equation over 10,000 sites has as many initial values. */
     cse_ent *initmap;
     size_t ninit, capinit;
+    /* (sum's serial, base vid) -> the term's index in that sum (lin) */
+    cse_ent *linmap;
+    size_t nlin, caplin;
+    uint32_t nsums;
     /* where we are: saved and restored around an 'initial' formula */
     struct where {
         const mrv_ynode *at;
@@ -248,7 +254,7 @@ static vinfo *info(lctx *c, uint32_t id)
 
 static uint32_t new_vid(lctx *c, bool safe)
 {
-    vinfo vi = {safe, false, false, false, 0, -1};
+    vinfo vi = {safe, false, false, false, 0, -1, NO_VID, 0};
     if (!mrv_vec_push(&c->vinfo, &vi)) {
         nomem(c);
         return NO_VID;
@@ -392,6 +398,10 @@ static val emit(lctx *c, uint32_t op, uint32_t b, uint32_t cc, uint32_t d,
     if (id == NO_VID) return r;
     info(c, id)->invariant = invariant;
     info(c, id)->k = kv;
+    if (op == MRV_I_MULK && !invariant) {
+        info(c, id)->base = b;
+        info(c, id)->scale = k;
+    }
     mrv_insn in = {op, id, b, cc, d, k, site_here(c, off)};
     if (!mrv_vec_push(&c->code, &in)) return nomem(c), r;
     e->key = key;
@@ -883,11 +893,126 @@ static val product(lctx *c, const factors *fs, const bool *take, size_t off,
     return p;
 }
 
-/* The sum over binders bi.. of the product of the factors in 'live'. */
-static val lower_sum_at(lctx *c, const mrv_ast *n, size_t bi, const factors *fs,
-                        const bool *live)
+/* A sum being formed, kept as k + sum of coef[i] * R[base[i]]: terms
+** that differ only by a constant factor (a deposit year's decay weight
+** times the same draws) become one term whose coefficient is the sum of
+** theirs, settled while lowering.  A landfill's 90 deposit years x 2
+** seasons then cost two operations per waste type and vintage, not 180.
+** This adds the constants before multiplying by the draws where the
+** formula multiplies first: the same value, rounded differently
+** (docs/performance.md), and the same on every machine. */
+typedef struct lin_term {
+    uint32_t base;
+    double coef;
+} lin_term;
+
+typedef struct lin {
+    uint32_t serial; /* this sum's key in lctx.linmap */
+    double k;
+    mrv_vec t; /* lin_term, in the order of first appearance */
+} lin;
+
+static void lin_init(lctx *c, lin *l)
 {
-    if (c->failed) return konst(0);
+    l->serial = c->nsums++;
+    l->k = 0;
+    mrv_vec_init(&l->t, sizeof(lin_term));
+}
+
+/* Adds coef * R[base] to l. */
+static void lin_add(lctx *c, lin *l, uint32_t base, double coef, size_t off)
+{
+    if (c->failed) return;
+    if (!isfinite(coef)) {
+        /* Not foldable: the product is formed at run time, where the
+        ** check sees it, and joins the sum as a term of its own. */
+        val v = emit(c, MRV_I_MUL, base, const_vid(c, coef), NO_VID, 0, off);
+        if (c->failed) return;
+        base = v.id;
+        coef = 1;
+    }
+    cse_key key = {l->serial, base, 0, 0, 0};
+    cse_ent *e = table_find(&c->linmap, &c->nlin, &c->caplin, &key);
+    if (!e) {
+        nomem(c);
+        return;
+    }
+    if (e->vid != NO_VID) {
+        MRV_VEC_AT(&l->t, lin_term, e->vid).coef += coef;
+        return;
+    }
+    lin_term t = {base, coef};
+    if (!mrv_vec_push(&l->t, &t)) {
+        nomem(c);
+        return;
+    }
+    e->key = key;
+    e->vid = (uint32_t)(l->t.n - 1);
+    c->nlin++;
+}
+
+/* Adds k * v to l, looking through the MULK that made v. */
+static void lin_add_val(lctx *c, lin *l, val v, double k, size_t off)
+{
+    if (c->failed) return;
+    if (v.k) {
+        l->k += k * v.v;
+        return;
+    }
+    const vinfo *vi = info(c, v.id);
+    if (vi->base != NO_VID)
+        lin_add(c, l, vi->base, k * vi->scale, off);
+    else
+        lin_add(c, l, v.id, k, off);
+}
+
+/* l's value; frees l. */
+static val lin_value(lctx *c, lin *l, size_t off)
+{
+    val acc = konst(0);
+    for (size_t i = 0; i < l->t.n && !c->failed; i++) {
+        const lin_term *t = &MRV_VEC_AT(&l->t, lin_term, i);
+        val b = {false, 0, t->base};
+        acc = binary(c, MRV_I_ADD, acc, mulk(c, b, t->coef, off), off);
+    }
+    mrv_vec_free(&l->t);
+    return binary(c, MRV_I_ADD, acc, konst(l->k), off);
+}
+
+/* Adds k times the product of the factors in 'take' (a sum's term) to
+** l, multiplying the constants apart from the draws: (a x)(b y) is
+** (a b)(x y), and x y is the same column in every term that has it. */
+static void lin_add_product(lctx *c, lin *l, const factors *fs,
+                            const bool *take, double k, size_t off, size_t t0)
+{
+    val p = konst(1);
+    for (size_t j = 0; j < fs->n && !c->failed; j++) {
+        if (!take[j]) continue;
+        mrv__trail_factor_at(c->rec, t0, j);
+        val f = lower(c, fs->f[j]);
+        mrv__trail_factor(c->rec, t0, j, tv(f));
+        if (c->failed) return;
+        double s = 1;
+        if (f.k)
+            s = f.v, f = konst(1);
+        else if (info(c, f.id)->base != NO_VID)
+            s = info(c, f.id)->scale, f.id = info(c, f.id)->base;
+        double ks = k * s;
+        if (isfinite(ks) && (ks != 0 || k == 0 || s == 0))
+            k = ks;
+        else
+            f = binary(c, MRV_I_MUL, konst(s), f, off);
+        p = binary(c, MRV_I_MUL, p, f, off);
+    }
+    lin_add_val(c, l, p, k, off);
+}
+
+/* Adds k times the sum over binders bi.. of the product of the factors
+** in 'live' to l. */
+static void lower_sum_at(lctx *c, const mrv_ast *n, size_t bi,
+                         const factors *fs, const bool *live, lin *l, double k)
+{
+    if (c->failed) return;
     if (bi == n->nbinders) {
         /* Each range is capped, but nested ranges multiply, and a body
         ** that folds to a constant emits nothing for MRV_MAX_CODE to
@@ -897,10 +1022,11 @@ static val lower_sum_at(lctx *c, const mrv_ast *n, size_t bi, const factors *fs,
                  "the sums expand to more than %d terms over the crediting "
                  "period; reduce the ranges or members summed over",
                  MRV_MAX_TERMS);
-            return konst(0);
+            return;
         }
         size_t t = mrv__trail_term(c->rec, n, c->w.iv);
-        return product(c, fs, live, n->off, t);
+        lin_add_product(c, l, fs, live, k, n->off, t);
+        return;
     }
     const mrv_binder *b = &n->binders[bi];
     size_t t0 = mrv__trail_level(c->rec);
@@ -911,33 +1037,48 @@ static val lower_sum_at(lctx *c, const mrv_ast *n, size_t bi, const factors *fs,
     } else {
         if (!static_int(c, b->lo, "a range bound", &lo) ||
             !static_int(c, b->hi, "a range bound", &hi))
-            return konst(0);
+            return;
         if (hi - lo + 1 > MRV_MAX_RANGE) {
             lerr(c, b->off, MRV_EDOMAIN,
                  "the range %ld .. %ld has %ld values; at most %d are allowed",
                  lo, hi, hi - lo + 1, MRV_MAX_RANGE);
-            return konst(0);
+            return;
         }
     }
     mrv__trail_range(c->rec, bi, lo, hi);
-    if (hi < lo) return konst(0); /* an empty sum is 0, whatever its body */
+    if (hi < lo) return; /* an empty sum is 0, whatever its body */
     /* Factors that use no index from here inwards leave this loop. */
     uint64_t here = 0;
-    for (size_t k = bi; k < n->nbinders; k++)
-        if (n->binders[k].slot >= 0 && n->binders[k].slot < MRV_MAX_SCOPE)
-            here |= (uint64_t)1 << n->binders[k].slot;
+    for (size_t j = bi; j < n->nbinders; j++)
+        if (n->binders[j].slot >= 0 && n->binders[j].slot < MRV_MAX_SCOPE)
+            here |= (uint64_t)1 << n->binders[j].slot;
     bool out[MAX_FACTORS], in[MAX_FACTORS];
-    for (size_t k = 0; k < fs->n; k++) {
-        out[k] = live[k] && !(fs->uses[k] & here);
-        in[k] = live[k] && !out[k];
+    for (size_t j = 0; j < fs->n; j++) {
+        out[j] = live[j] && !(fs->uses[j] & here);
+        in[j] = live[j] && !out[j];
     }
-    val acc = konst(0);
+    lin inner;
+    lin_init(c, &inner);
     for (long i = lo; i <= hi && !c->failed; i++) {
         c->w.iv[b->slot] = i;
-        val t = lower_sum_at(c, n, bi + 1, fs, in);
-        acc = binary(c, MRV_I_ADD, acc, t, n->off);
+        lower_sum_at(c, n, bi + 1, fs, in, &inner, 1);
     }
-    return binary(c, MRV_I_MUL, product(c, fs, out, n->off, t0), acc, n->off);
+    /* The factors outside, lowered after the terms as the trail records
+    ** them. */
+    val o = product(c, fs, out, n->off, t0);
+    double ko = o.k ? k * o.v : 0;
+    if (o.k && isfinite(ko) && (ko != 0 || k == 0 || o.v == 0)) {
+        /* A constant outside joins the coefficients. */
+        for (size_t j = 0; j < inner.t.n && !c->failed; j++) {
+            const lin_term *t = &MRV_VEC_AT(&inner.t, lin_term, j);
+            lin_add(c, l, t->base, t->coef * ko, n->off);
+        }
+        l->k += inner.k * ko;
+        mrv_vec_free(&inner.t);
+        return;
+    }
+    val s = lin_value(c, &inner, n->off);
+    lin_add_val(c, l, binary(c, MRV_I_MUL, o, s, n->off), k, n->off);
 }
 
 static val lower_sum(lctx *c, const mrv_ast *n)
@@ -948,7 +1089,10 @@ static val lower_sum(lctx *c, const mrv_ast *n)
     bool live[MAX_FACTORS];
     for (size_t k = 0; k < fs.n; k++) live[k] = true;
     mrv__trail_sum_begin(c->rec, n, fs.n);
-    val r = lower_sum_at(c, n, 0, &fs, live);
+    lin l;
+    lin_init(c, &l);
+    lower_sum_at(c, n, 0, &fs, live, &l, 1);
+    val r = lin_value(c, &l, n->off);
     mrv__trail_sum_end(c->rec, tv(r));
     return r;
 }
@@ -1513,6 +1657,7 @@ done:
     free(c.istr);
     free(c.kmap);
     free(c.initmap);
+    free(c.linmap);
     free(c.eqval);
     free(c.eqdone);
     mrv__trail_rec_free(c.rec);

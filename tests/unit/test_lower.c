@@ -11,6 +11,7 @@
 */
 #include "testutil.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -233,6 +234,40 @@ static void test_lower_shares_work(void **state)
                   MRV_OK);
     assert_int_equal(fx->run->program->ncode, ncode);
     assert_int_equal(count_op(fx->run->program, MRV_I_MULK), mulk);
+}
+
+/* A sum's terms that differ only by a constant factor become one term:
+** 40 years of decay weights times each member's draws cost a few
+** operations, not 120 products and additions. */
+static void test_lower_collects_sum_terms(void **state)
+{
+    fixture *fx = *state;
+    const char *params = "  V: {unit: t, over: [fleet]}\n";
+    const char *eqs = "  BE: {unit: t, formula: \"sum(x in 1 .. 40, i in "
+                      "fleet: V[i] * U * 0.9 ^ x)\"}\n"
+                      "  PE: {unit: t, formula: \"sum(x in 1 .. 2: X * (-1) "
+                      "^ x)\"}\n"
+                      "  LE: {unit: t, formula: \"0\"}\n"
+                      "  ER: {unit: t, formula: \"BE - PE - LE\"}\n";
+    assert_status(run_with(fx, params, eqs,
+                           "V: {value: {a: 1, b: 2, c: 3}, uncertainty: 5%, "
+                           "vary: member}",
+                           NULL),
+                  MRV_OK);
+    const mrv_program *p = fx->run->program;
+    check_slots(p);
+    assert_int_equal(p->ninputs, 5); /* V per member, U, X */
+    /* U leaves the sum; the weighted sum of the three members' draws is
+    ** made once (every vintage is the same), then multiplied by U. */
+    assert_int_equal(count_op(p, MRV_I_MUL), 1);
+    assert_true(count_op(p, MRV_I_MULK) + count_op(p, MRV_I_MADDK) <= 4);
+    assert_int_equal(count_op(p, MRV_I_ADD), 0);
+    /* sum of 0.9^x for x = 1 .. 40 is 9 (1 - 0.9^40); times 2 (U) and
+    ** 1 + 2 + 3 (V). */
+    double w = 9 * (1 - pow(0.9, 40));
+    assert_close(central(fx, 0, MRV_RES_BASELINE), 12 * w, 1e-14);
+    /* -X + X: the coefficients cancel, and X is finite. */
+    assert_close(central(fx, 0, MRV_RES_PROJECT), 0, 0);
 }
 
 static void test_lower_inputs_per_vintage(void **state)
@@ -712,6 +747,7 @@ int main(void)
         cmocka_unit_test(test_lower_folds_certain_models),
         cmocka_unit_test(test_lower_folds_only_finite),
         cmocka_unit_test(test_lower_shares_work),
+        cmocka_unit_test(test_lower_collects_sum_terms),
         cmocka_unit_test(test_lower_inputs_per_vintage),
         cmocka_unit_test(test_lower_short_cuts),
         cmocka_unit_test(test_lower_errors),
