@@ -46,6 +46,10 @@
 #define PAIR_WORK  ((uint64_t)1 << 23) /* pairs x draws */
 #define MAX_BINS   256
 #define RADIX_BITS 11
+/* Pairs per item of the accumulating phase: an input can move most
+** columns or one, so items per input would leave one thread the
+** largest at the end. */
+#define PAIR_CHUNK 8
 
 struct mrv_sens_plan {
     const mrv_program *p;
@@ -409,7 +413,7 @@ size_t mrv__sens_rank_items(const mrv_sens_plan *sp)
 
 size_t mrv__sens_pair_items(const mrv_sens_plan *sp)
 {
-    return sp->ns ? sp->nin : 0;
+    return sp->ns ? (sp->npairs + PAIR_CHUNK - 1) / PAIR_CHUNK : 0;
 }
 
 void mrv__sens_rank(mrv_sens_plan *sp, size_t item, void *v)
@@ -455,13 +459,14 @@ void mrv__sens_rank(mrv_sens_plan *sp, size_t item, void *v)
 void mrv__sens_pairs(mrv_sens_plan *sp, size_t item, void *v)
 {
     scratch *s = v;
-    size_t k = sp->uin[item], n = (size_t)sp->ns, B = sp->bins;
-    const double *dx = sp->dx[k];
-    const uint16_t *bin = sp->bin[k];
-    const uint32_t *cnt = sp->bcount[k];
-    for (size_t j = sp->in_first[k]; j < sp->in_first[k] + sp->in_count[k];
-         j++) {
-        size_t c = sp->pcol[j];
+    size_t n = (size_t)sp->ns, B = sp->bins;
+    size_t j0 = item * PAIR_CHUNK;
+    size_t j1 = j0 + PAIR_CHUNK < sp->npairs ? j0 + PAIR_CHUNK : sp->npairs;
+    for (size_t j = j0; j < j1; j++) {
+        size_t k = sp->pin[j], c = sp->pcol[j];
+        const double *dx = sp->dx[k];
+        const uint16_t *bin = sp->bin[k];
+        const uint32_t *cnt = sp->bcount[k];
         const double *y = sp->y[c], *dy = sp->dy[c];
         double m = sp->ymean[c], sxy = 0;
         memset(s->bsum, 0, B * sizeof *s->bsum);

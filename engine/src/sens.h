@@ -55,7 +55,7 @@ double *mrv__sens_input_draws(mrv_sens_plan *p, size_t k);
 void mrv__sens_set_column(mrv_sens_plan *p, size_t c, const double *y);
 
 /* Items of the ranking phase (one per used input and column), and of
-** the accumulating phase (one per used input); each takes a worker's
+** the accumulating phase (a few pairs each); each takes a worker's
 ** scratch from mrv__sens_scratch_new (NULL when out of memory; free with
 ** mrv__sens_scratch_free, which accepts NULL). */
 size_t mrv__sens_rank_items(const mrv_sens_plan *p);
