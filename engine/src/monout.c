@@ -339,23 +339,6 @@ bool mrv_monout_write(const mrv_run *run, size_t i, FILE *f)
 
 /* ---- report.json ------------------------------------------------------- */
 
-static void json_stat(FILE *f, const mrv_stat *s)
-{
-    fputs("{\"central\": ", f);
-    mrv_json_num(f, s->central);
-    fputs(", \"mean\": ", f);
-    mrv_json_num(f, s->mean);
-    fputs(", \"sd\": ", f);
-    mrv_json_num(f, s->sd);
-    fputs(", \"lower\": ", f);
-    mrv_json_num(f, s->lower);
-    fputs(", \"median\": ", f);
-    mrv_json_num(f, s->median);
-    fputs(", \"upper\": ", f);
-    mrv_json_num(f, s->upper);
-    fputc('}', f);
-}
-
 static void json_periods(const mrv_run *run, FILE *f)
 {
     const mrv_bound *b = run->bound;
@@ -385,7 +368,7 @@ static void json_periods(const mrv_run *run, FILE *f)
         fputs("], \"results\": {", f);
         for (int r = 0; r < MRV_NRESULTS; r++) {
             fprintf(f, "%s\"%s\": ", r ? ", " : "", mrv_result_names[r]);
-            json_stat(f, &pr->stats[r]);
+            mrv_json_stat(f, &pr->stats[r], false);
         }
         fputs("}}", f);
     }

@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "output.h"
+#include "stats.h"
 
 /* ---- numbers ------------------------------------------------------------ */
 
@@ -157,6 +158,39 @@ void mrv_json_num(FILE *f, double x)
 {
     char b[40];
     fputs(isfinite(x) ? mrv_fmt_g17(x, b, sizeof b) : "null", f);
+}
+
+void mrv_json_stat(FILE *f, const mrv_stat *s, bool mc)
+{
+    fputs("{\"central\": ", f);
+    mrv_json_num(f, s->central);
+    fputs(", \"mean\": ", f);
+    mrv_json_num(f, s->mean);
+    fputs(", \"sd\": ", f);
+    mrv_json_num(f, s->sd);
+    fputs(", \"lower\": ", f);
+    mrv_json_num(f, s->lower);
+    fputs(", \"median\": ", f);
+    mrv_json_num(f, s->median);
+    fputs(", \"upper\": ", f);
+    mrv_json_num(f, s->upper);
+    if (mc) {
+        fputs(", \"se_mean\": ", f);
+        mrv_json_num(f, s->se_mean);
+        fputs(", \"lower_half_draws\": ", f);
+        mrv_json_num(f, s->lower_half);
+        fputs(", \"upper_half_draws\": ", f);
+        mrv_json_num(f, s->upper_half);
+        fputs(", \"ipcc_approach1\": {\"sd\": ", f);
+        mrv_json_num(f, s->ipcc_sd);
+        fputs(", \"lower\": ", f);
+        mrv_json_num(f, s->ipcc_lower);
+        fputs(", \"upper\": ", f);
+        mrv_json_num(f, s->ipcc_upper);
+        fprintf(f, ", \"disagrees\": %s}",
+                s->ipcc_disagrees ? "true" : "false");
+    }
+    fputc('}', f);
 }
 
 /* ---- CSV ---------------------------------------------------------------- */

@@ -125,39 +125,6 @@ static const char *sampling_name(mrv_sampling m)
     return m == MRV_SAMPLE_LHS ? "lhs" : "random";
 }
 
-static void json_stat(FILE *f, const mrv_stat *s, bool mc)
-{
-    fputs("{\"central\": ", f);
-    mrv_json_num(f, s->central);
-    fputs(", \"mean\": ", f);
-    mrv_json_num(f, s->mean);
-    fputs(", \"sd\": ", f);
-    mrv_json_num(f, s->sd);
-    fputs(", \"lower\": ", f);
-    mrv_json_num(f, s->lower);
-    fputs(", \"median\": ", f);
-    mrv_json_num(f, s->median);
-    fputs(", \"upper\": ", f);
-    mrv_json_num(f, s->upper);
-    if (mc) {
-        fputs(", \"se_mean\": ", f);
-        mrv_json_num(f, s->se_mean);
-        fputs(", \"lower_half_draws\": ", f);
-        mrv_json_num(f, s->lower_half);
-        fputs(", \"upper_half_draws\": ", f);
-        mrv_json_num(f, s->upper_half);
-        fputs(", \"ipcc_approach1\": {\"sd\": ", f);
-        mrv_json_num(f, s->ipcc_sd);
-        fputs(", \"lower\": ", f);
-        mrv_json_num(f, s->ipcc_lower);
-        fputs(", \"upper\": ", f);
-        mrv_json_num(f, s->ipcc_upper);
-        fprintf(f, ", \"disagrees\": %s}",
-                s->ipcc_disagrees ? "true" : "false");
-    }
-    fputc('}', f);
-}
-
 /* The draws are enough when the bounds of the first half of them are
 ** within CONVERGED of the mean of the bounds of all of them
 ** (docs/uncertainty.md: the 2.5th and 97.5th percentiles move by less than
@@ -558,7 +525,7 @@ bool mrv_report_json(const mrv_run *run, FILE *f)
             fputs(", ", f);
             mrv_json_str(f, mrv_result_names[r]);
             fputs(": ", f);
-            json_stat(f, &run->stats[v * MRV_NRESULTS + r], mc);
+            mrv_json_stat(f, &run->stats[v * MRV_NRESULTS + r], mc);
         }
         fputc('}', f);
     }
@@ -567,7 +534,7 @@ bool mrv_report_json(const mrv_run *run, FILE *f)
         if (r) fputs(", ", f);
         mrv_json_str(f, mrv_result_names[r]);
         fputs(": ", f);
-        json_stat(f, &run->stats[run->nvint * MRV_NRESULTS + r], mc);
+        mrv_json_stat(f, &run->stats[run->nvint * MRV_NRESULTS + r], mc);
     }
     fputs("},\n  ", f);
     json_equations(run, f);

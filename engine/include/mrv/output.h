@@ -5,8 +5,9 @@
 ** The one place that turns a double into text for a file or a person.
 ** Every writer (report.c, report_html.c, ledger_out.c, explain.c, the
 ** formula printer) formats through these functions, so two files never
-** disagree on how a number reads.  Depends on libc and diag.h only:
-** report and ledger both depend on it, never on each other for it.
+** disagree on how a number reads.  Depends on libc, diag.h and (for
+** the one writer of a result's statistics) stats.h only: report and
+** ledger both depend on it, never on each other for it.
 */
 #ifndef MRV_OUTPUT_H
 #define MRV_OUTPUT_H
@@ -63,6 +64,13 @@ int mrv_utf8_seq(const char *p);
 void mrv_json_str(FILE *f, const char *s);
 /* A number as mrv_fmt_g17; null when not finite. */
 void mrv_json_num(FILE *f, double x);
+/* A result's statistics as one object, each number as mrv_json_num:
+** {"central", "mean", "sd", "lower", "median", "upper"}, and when 'mc'
+** (the run drew) also "se_mean", the bounds from the first half of the
+** draws and IPCC Approach 1 beside the Monte Carlo.  report.json and
+** the monitoring report write every mrv_stat through it. */
+struct mrv_stat;
+void mrv_json_stat(FILE *f, const struct mrv_stat *s, bool mc);
 
 /* ---- HTML -------------------------------------------------------------- */
 
