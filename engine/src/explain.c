@@ -782,71 +782,93 @@ static bool push_children(xstate *x, const mrv_trail_inst *in, const xnode *at)
     return true;
 }
 
-static mrv_status explain_node(xstate *x, const xnode *at)
-{
-    const mrv_run *run = x->run;
-    const mrv_bound *b = run->bound;
-    const mrv_methodology *m = b->meth;
-    const mrv_equation *e = &m->eqs[at->eq];
-    FILE *f = x->f;
-    bool init = at->kind == MRV_TRAIL_INIT;
-    const mrv_ast *root = init ? e->initial : e->ast;
-    const mrv_ynode *src = init ? e->initial_node : e->formula_node;
-    mrv_srcpos fpos = mrv_expr_pos(src, 0);
-    const mrv_trail_inst *in =
-        mrv_trail_find(run->trail, at->eq, init, at->year, at->m);
+/* A node as both printers read it: its equation, the formula written
+** for it (the initial value's or the equation's) and where that stands,
+** the trail's instance, the node's members and its label. */
+typedef struct xview {
+    const mrv_equation *e;
+    bool init; /* the initial value, before the first vintage */
+    const mrv_ast *root;
+    const mrv_ynode *src;
+    mrv_srcpos fpos;
+    const mrv_trail_inst *in;
     size_t pos[MRV_MAX_AXES];
     char label[512];
-    mrv_bound_eq_members(b, (size_t)at->eq, at->m, pos);
-    eq_label(b, at->eq, at->year, pos, label, sizeof label);
-    if (!in) /* NEVER: lowering formed every instance the trail reads */
-        return mrv_error(x->d, fpos, MRV_EINTERNAL,
+} xview;
+
+/* Fills 'v' for the node 'at'.  Fails with MRV_EINTERNAL, at the
+** formula, when the run's trail does not hold the node's instance. */
+static mrv_status node_view(const xstate *x, const xnode *at, xview *v)
+{
+    const mrv_bound *b = x->run->bound;
+    v->e = &b->meth->eqs[at->eq];
+    v->init = at->kind == MRV_TRAIL_INIT;
+    v->root = v->init ? v->e->initial : v->e->ast;
+    v->src = v->init ? v->e->initial_node : v->e->formula_node;
+    v->fpos = mrv_expr_pos(v->src, 0);
+    v->in = mrv_trail_find(x->run->trail, at->eq, v->init, at->year, at->m);
+    mrv_bound_eq_members(b, (size_t)at->eq, at->m, v->pos);
+    eq_label(b, at->eq, at->year, v->pos, v->label, sizeof v->label);
+    if (!v->in) /* NEVER: lowering formed every instance the trail reads */
+        return mrv_error(x->d, v->fpos, MRV_EINTERNAL,
                          "cannot explain '%s': the run's trail does not hold "
                          "it (a bug in mrv)",
-                         label);
-    double want = in->v.value;
+                         v->label);
+    return MRV_OK;
+}
+
+static mrv_status explain_node(xstate *x, const xnode *at)
+{
+    const mrv_bound *b = x->run->bound;
+    const mrv_methodology *m = b->meth;
+    FILE *f = x->f;
+    xview v;
+    mrv_status st = node_view(x, at, &v);
+    if (st != MRV_OK) return st;
+    double want = v.in->v.value;
     char ind[2 * MAX_INDENT + 2], num[64];
     indent_of(at->depth, ind, sizeof ind);
     if (at->depth > 1 || x->nroots++) fputc('\n', f);
-    fprintf(f, "%s%s = %s%s%s%s\n", ind, label,
-            fmt_num(want * (1.0 / mrv_unit_scale(e->unit, b->year_days)), 0,
+    fprintf(f, "%s%s = %s%s%s%s\n", ind, v.label,
+            fmt_num(want * (1.0 / mrv_unit_scale(v.e->unit, b->year_days)), 0,
                     GROUP, num, sizeof num),
-            usp(e->unit_text), utx(e->unit_text),
-            init ? "  (initial: before the first vintage)" : "");
-    if (e->description) fprintf(f, "%s  %s\n", ind, e->description);
-    for (int r = 0; r < MRV_NRESULTS && !init; r++) {
+            usp(v.e->unit_text), utx(v.e->unit_text),
+            v.init ? "  (initial: before the first vintage)" : "");
+    if (v.e->description) fprintf(f, "%s  %s\n", ind, v.e->description);
+    for (int r = 0; r < MRV_NRESULTS && !v.init; r++) {
         if (m->results[r] != at->eq) continue;
         double fr = b->frac[at->year - b->first];
         fprintf(f, "%s  result    %s", ind, mrv_result_names[r]);
         if (fr != 1) {
             char a[64], c[64];
-            fprintf(f,
-                    ": times frac %s (the vintage's share of days) = "
-                    "%s%s%s",
-                    fmt_num(fr, 0, NOGROUP, a, sizeof a),
-                    fmt_num(want * (fr / mrv_unit_scale(e->unit, b->year_days)),
-                            0, GROUP, c, sizeof c),
-                    usp(e->unit_text), utx(e->unit_text));
+            fprintf(
+                f,
+                ": times frac %s (the vintage's share of days) = "
+                "%s%s%s",
+                fmt_num(fr, 0, NOGROUP, a, sizeof a),
+                fmt_num(want * (fr / mrv_unit_scale(v.e->unit, b->year_days)),
+                        0, GROUP, c, sizeof c),
+                usp(v.e->unit_text), utx(v.e->unit_text));
         }
         fputc('\n', f);
     }
-    fprintf(f, "%s  formula   %s\n%s            at ", ind, src->text, ind);
-    pos_text(f, fpos);
+    fprintf(f, "%s  formula   %s\n%s            at ", ind, v.src->text, ind);
+    pos_text(f, v.fpos);
     fputc('\n', f);
     {
         char *line = NULL;
         size_t len = 0;
         FILE *mf = open_memstream(&line, &len);
-        bool any = mf && values_line(mf, m, b->year_days, in, e, root,
-                                     src->text, src->len);
+        bool any = mf && values_line(mf, m, b->year_days, v.in, v.e, v.root,
+                                     v.src->text, v.src->len);
         if (mf) fclose(mf);
         if (any && line) fprintf(f, "%s  values    %s\n", ind, line);
         free(line);
     }
-    for (size_t i = 0; i < in->nsums; i++)
-        print_sum(f, b, e, &in->sums[i], src->text, ind);
-    print_reads(x, in, at, ind);
-    return push_children(x, in, at) ? MRV_OK : MRV_ENOMEM;
+    for (size_t i = 0; i < v.in->nsums; i++)
+        print_sum(f, b, v.e, &v.in->sums[i], v.src->text, ind);
+    print_reads(x, v.in, at, ind);
+    return push_children(x, v.in, at) ? MRV_OK : MRV_ENOMEM;
 }
 
 /* ---- JSON ('mrv explain --json') --------------------------------------- */
@@ -1056,52 +1078,38 @@ static void values_print(FILE *f, void *arg)
 
 static mrv_status json_node(xstate *x, const xnode *at)
 {
-    const mrv_run *run = x->run;
-    const mrv_bound *b = run->bound;
+    const mrv_bound *b = x->run->bound;
     const mrv_methodology *m = b->meth;
-    const mrv_equation *e = &m->eqs[at->eq];
     FILE *f = x->f;
-    bool init = at->kind == MRV_TRAIL_INIT;
-    const mrv_ast *root = init ? e->initial : e->ast;
-    const mrv_ynode *src = init ? e->initial_node : e->formula_node;
-    mrv_srcpos fpos = mrv_expr_pos(src, 0);
-    const mrv_trail_inst *in =
-        mrv_trail_find(run->trail, at->eq, init, at->year, at->m);
-    size_t pos[MRV_MAX_AXES];
-    char label[512];
-    mrv_bound_eq_members(b, (size_t)at->eq, at->m, pos);
-    eq_label(b, at->eq, at->year, pos, label, sizeof label);
-    if (!in) /* NEVER: lowering formed every instance the trail reads */
-        return mrv_error(x->d, fpos, MRV_EINTERNAL,
-                         "cannot explain '%s': the run's trail does not hold "
-                         "it (a bug in mrv)",
-                         label);
-    double scale = mrv_unit_scale(e->unit, b->year_days);
+    xview v;
+    mrv_status st = node_view(x, at, &v);
+    if (st != MRV_OK) return st;
+    double scale = mrv_unit_scale(v.e->unit, b->year_days);
     fputs(x->nnodes++ ? ",\n    {\"label\": " : "\n    {\"label\": ", f);
-    mrv_json_str(f, label);
+    mrv_json_str(f, v.label);
     fputs(", \"equation\": ", f);
-    mrv_json_str(f, e->name);
+    mrv_json_str(f, v.e->name);
     fprintf(f, ", \"year\": %d, \"members\": {", at->year);
-    for (size_t k = 0; k < e->nover; k++) {
+    for (size_t k = 0; k < v.e->nover; k++) {
         fputs(k ? ", " : "", f);
-        mrv_json_str(f, m->dims[e->over[k]].name);
+        mrv_json_str(f, m->dims[v.e->over[k]].name);
         fputs(": ", f);
-        mrv_json_str(f, b->members[e->over[k]][pos[k]]);
+        mrv_json_str(f, b->members[v.e->over[k]][v.pos[k]]);
     }
     fprintf(f, "}, \"initial\": %s, \"depth\": %u,\n     \"value\": ",
-            init ? "true" : "false", at->depth);
-    mrv_json_num(f, in->v.value * (1.0 / scale));
+            v.init ? "true" : "false", at->depth);
+    mrv_json_num(f, v.in->v.value * (1.0 / scale));
     fputs(", \"unit\": ", f);
-    mrv_json_str(f, e->unit_text);
+    mrv_json_str(f, v.e->unit_text);
     fputs(", \"description\": ", f);
-    if (e->description)
-        mrv_json_str(f, e->description);
+    if (v.e->description)
+        mrv_json_str(f, v.e->description);
     else
         fputs("null", f);
     /* The results it is (one equation may be two: reductions that are
     ** the baseline), its vintage's frac and the value times frac. */
     size_t nres = 0;
-    for (int r = 0; r < MRV_NRESULTS && !init; r++) {
+    for (int r = 0; r < MRV_NRESULTS && !v.init; r++) {
         if (m->results[r] != at->eq) continue;
         fputs(nres++ ? ", " : ", \"results\": [", f);
         mrv_json_str(f, mrv_result_names[r]);
@@ -1111,25 +1119,25 @@ static mrv_status json_node(xstate *x, const xnode *at)
         fputs("], \"frac\": ", f);
         mrv_json_num(f, fr);
         fputs(", \"result_value\": ", f);
-        mrv_json_num(f, in->v.value * (fr / scale));
+        mrv_json_num(f, v.in->v.value * (fr / scale));
     }
     fputs(",\n     \"formula\": ", f);
-    mrv_json_str(f, src->text);
+    mrv_json_str(f, v.src->text);
     fputs(", \"at\": ", f);
-    json_pos(f, fpos);
+    json_pos(f, v.fpos);
     fputs(",\n     \"values\": ", f);
-    values_arg va = {b, in, e, root, src};
+    values_arg va = {b, v.in, v.e, v.root, v.src};
     json_captured(f, values_print, &va, 0);
     fputs(",\n     \"sums\": [", f);
-    for (size_t i = 0; i < in->nsums; i++) {
+    for (size_t i = 0; i < v.in->nsums; i++) {
         fputs(i ? ", " : "", f);
-        sum_arg sa = {b, e, &in->sums[i], src->text};
+        sum_arg sa = {b, v.e, &v.in->sums[i], v.src->text};
         json_captured(f, sum_print, &sa, 0);
     }
     fputc(']', f);
-    json_reads(x, in, at);
+    json_reads(x, v.in, at);
     fputc('}', f);
-    return push_children(x, in, at) ? MRV_OK : MRV_ENOMEM;
+    return push_children(x, v.in, at) ? MRV_OK : MRV_ENOMEM;
 }
 
 /* ---- a parameter ------------------------------------------------------- */
