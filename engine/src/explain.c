@@ -1142,6 +1142,59 @@ static mrv_status json_node(xstate *x, const xnode *at)
 
 /* ---- a parameter ------------------------------------------------------- */
 
+/* The elements of a parameter explained alone: every combination of its
+** members but the vintage's, first axis slowest, at most MAX_ELEMENTS
+** of them.  Both printers walk them in this order. */
+typedef struct pelems {
+    const mrv_bound *b;
+    const mrv_param *p;
+    int pi, year;
+    size_t *mem; /* the caller's: set to the element's members */
+    size_t axes[MRV_MAX_AXES], na; /* the axes that are not the vintage */
+    size_t cnt[MRV_MAX_AXES];      /* the next element's members */
+    size_t total, shown, at;       /* elements; walked; returned so far */
+} pelems;
+
+static void pelems_begin(pelems *it, const mrv_bound *b, int pi, int year,
+                         size_t *mem)
+{
+    memset(it, 0, sizeof *it);
+    it->b = b;
+    it->p = &b->meth->params[pi];
+    it->pi = pi;
+    it->year = year;
+    it->mem = mem;
+    it->total = 1;
+    for (size_t i = 0; i < it->p->nover; i++) {
+        if (it->p->over[i] == MRV_AXIS_VINTAGE) continue;
+        it->axes[it->na++] = i;
+        it->total *= b->nmembers[it->p->over[i]];
+    }
+    it->shown = it->total < MAX_ELEMENTS ? it->total : MAX_ELEMENTS;
+}
+
+/* The next element as the trail reads it, with the caller's 'mem' set
+** to its members; false once 'shown' have been returned. */
+static bool pelems_next(pelems *it, mrv_trail_read *el)
+{
+    if (it->at == it->shown) return false;
+    const mrv_param *p = it->p;
+    if (it->at++)
+        for (size_t k = it->na; k-- > 0;) {
+            if (++it->cnt[k] < it->b->nmembers[p->over[it->axes[k]]]) break;
+            it->cnt[k] = 0;
+        }
+    memset(el, 0, sizeof *el);
+    el->kind = MRV_TRAIL_PARAM;
+    el->idx = it->pi;
+    el->year = has_vintage_axis(p) ? it->year : MRV_NO_YEAR;
+    for (size_t k = 0; k < it->na; k++) {
+        el->mem[it->axes[k]] = (uint32_t)it->cnt[k];
+        it->mem[p->over[it->axes[k]]] = it->cnt[k];
+    }
+    return true;
+}
+
 static mrv_status explain_param(const mrv_run *run, int pi, int year,
                                 size_t *mem, FILE *f)
 {
@@ -1223,25 +1276,10 @@ static mrv_status explain_param(const mrv_run *run, int pi, int year,
                 strcmp(b->value_origin[pi], "default") == 0
                     ? "the methodology's default"
                     : "the project");
-    /* Every combination of members, first axis slowest. */
-    size_t axes[MRV_MAX_AXES], na = 0, total = 1;
-    for (size_t i = 0; i < p->nover; i++) {
-        if (p->over[i] == MRV_AXIS_VINTAGE) continue;
-        axes[na++] = i;
-        total *= b->nmembers[p->over[i]];
-    }
-    size_t shown = total < MAX_ELEMENTS ? total : MAX_ELEMENTS;
-    size_t cnt[MRV_MAX_AXES] = {0};
-    for (size_t e = 0; e < shown; e++) {
-        mrv_trail_read el;
-        memset(&el, 0, sizeof el);
-        el.kind = MRV_TRAIL_PARAM;
-        el.idx = pi;
-        el.year = has_vintage_axis(p) ? year : MRV_NO_YEAR;
-        for (size_t k = 0; k < na; k++) {
-            el.mem[axes[k]] = (uint32_t)cnt[k];
-            mem[p->over[axes[k]]] = cnt[k];
-        }
+    pelems it;
+    pelems_begin(&it, b, pi, year, mem);
+    mrv_trail_read el;
+    while (pelems_next(&it, &el)) {
         char label[512], num[64], why[200];
         read_label(b, &el, label, sizeof label);
         mrv_vpick pk;
@@ -1262,13 +1300,9 @@ static mrv_status explain_param(const mrv_run *run, int pi, int year,
             provenance(f, b, mem, &el);
             fputc('\n', f);
         }
-        for (size_t k = na; k-- > 0;) {
-            if (++cnt[k] < b->nmembers[p->over[axes[k]]]) break;
-            cnt[k] = 0;
-        }
     }
-    if (shown < total)
-        fprintf(f, "  ... and %zu more elements\n", total - shown);
+    if (it.shown < it.total)
+        fprintf(f, "  ... and %zu more elements\n", it.total - it.shown);
     return MRV_OK;
 }
 
@@ -1319,27 +1353,13 @@ static mrv_status json_param(const mrv_run *run, int pi, int year, size_t *mem,
     fputs(", \"origin\": ", f);
     mrv_json_str(f, b->value_origin[pi]);
     fputs(",\n   \"elements\": [", f);
-    size_t axes[MRV_MAX_AXES], na = 0, total = 1;
-    for (size_t i = 0; i < p->nover; i++) {
-        if (p->over[i] == MRV_AXIS_VINTAGE) continue;
-        axes[na++] = i;
-        total *= b->nmembers[p->over[i]];
-    }
-    size_t shown = total < MAX_ELEMENTS ? total : MAX_ELEMENTS;
-    size_t cnt[MRV_MAX_AXES] = {0};
-    for (size_t e = 0; e < shown; e++) {
-        mrv_trail_read el;
-        memset(&el, 0, sizeof el);
-        el.kind = MRV_TRAIL_PARAM;
-        el.idx = pi;
-        el.year = has_vintage_axis(p) ? year : MRV_NO_YEAR;
-        for (size_t k = 0; k < na; k++) {
-            el.mem[axes[k]] = (uint32_t)cnt[k];
-            mem[p->over[axes[k]]] = cnt[k];
-        }
+    pelems it;
+    pelems_begin(&it, b, pi, year, mem);
+    mrv_trail_read el;
+    while (pelems_next(&it, &el)) {
         char label[512], why[200];
         read_label(b, &el, label, sizeof label);
-        fputs(e ? ",\n     {\"label\": " : "\n     {\"label\": ", f);
+        fputs(it.at > 1 ? ",\n     {\"label\": " : "\n     {\"label\": ", f);
         mrv_json_str(f, label);
         fputs(", \"members\": ", f);
         json_read_members(f, b, &el);
@@ -1361,12 +1381,9 @@ static mrv_status json_param(const mrv_run *run, int pi, int year, size_t *mem,
             json_captured(f, prov_print, &pa, 1);
         }
         fputc('}', f);
-        for (size_t k = na; k-- > 0;) {
-            if (++cnt[k] < b->nmembers[p->over[axes[k]]]) break;
-            cnt[k] = 0;
-        }
     }
-    fprintf(f, "%s], \"more\": %zu}", shown ? "\n   " : "", total - shown);
+    fprintf(f, "%s], \"more\": %zu}", it.shown ? "\n   " : "",
+            it.total - it.shown);
     return MRV_OK;
 }
 
