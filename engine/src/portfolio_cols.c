@@ -370,6 +370,12 @@ mrv_status mrv__pf_statistics(mrv_pf_run *r, const mrv__pfcols *L,
                     central_only(&o->progress[y]);
                     continue;
                 }
+                if (!in && y > 0) {
+                    /* Nothing added: the same draws as last year, so the
+                    ** same statistics without another pass over them. */
+                    o->progress[y] = o->progress[y - 1];
+                    continue;
+                }
                 if (in) {
                     const int64_t *dc = cols + (bd + y) * n;
                     for (uint64_t i = 0; i < n; i++) cum[i] += dc[i];
