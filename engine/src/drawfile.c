@@ -349,9 +349,13 @@ mrv_status mrv_drawfile_open(const char *path, bool keep_open,
     fh->project[64] = '\0';
     memcpy(fh->engine, b + 152, 32);
     fh->engine[32] = '\0';
+    /* Every size is checked before it sizes an allocation or a read: a
+    ** forged header with blocks of one draw would otherwise make the
+    ** table as large as the draws. */
     if (get_u32(b + 12) != MRV_DRAWFILE_HEADER || get_u32(b + 44) != 8 ||
-        fh->block == 0 || fh->draws == 0 || fh->draws > MRV_MAX_DRAWS ||
-        fh->nvint == 0 || fh->nvint > MRV_MAX_VINTAGES)
+        fh->block != MRV_DRAWFILE_BLOCK || fh->draws == 0 ||
+        fh->draws > MRV_MAX_DRAWS || fh->nvint == 0 ||
+        fh->nvint > MRV_MAX_VINTAGES)
         return bad(d, f, path, "its header holds impossible sizes");
     f->nblocks = nblocks_of(fh);
     struct stat st;

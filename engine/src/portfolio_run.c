@@ -53,6 +53,8 @@
 #endif
 
 #define BLK MRV_MC_BLOCK
+_Static_assert(MRV_DRAWFILE_BLOCK == MRV_MC_BLOCK,
+               "a shard's blocks are the Monte Carlo's blocks");
 
 /* ---- small helpers ----------------------------------------------------- */
 

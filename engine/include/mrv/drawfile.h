@@ -52,6 +52,9 @@
 #define MRV_DRAWFILE_MAGIC   "MRVDRAWS"
 #define MRV_DRAWFILE_VERSION 1
 #define MRV_DRAWFILE_HEADER  256
+/* Draws per block: the Monte Carlo's block (MRV_MC_BLOCK), fixed by the
+** format so that a header cannot ask for a table of one entry a draw. */
+#define MRV_DRAWFILE_BLOCK 512
 
 /* What a shard says it holds; the combining run compares every field
 ** with its own. */
