@@ -169,6 +169,13 @@ mrv_status mrv_drawfile_create(const char *path, const mrv_drawfile_head *h,
                                mrv_drawfile **out, mrv_diag *d)
 {
     *out = NULL;
+    /* Refused before any draw: a folder at PATH would only fail the
+    ** rename at the end of the run. */
+    struct stat sb;
+    if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode))
+        return at_file(d, path, MRV_EREF,
+                       "cannot write the shard file: this is a folder; "
+                       "name the file (such as FOLDER/PROJECT.mrvd)");
     mrv_drawfile *f = calloc(1, sizeof *f);
     if (!f) return MRV_ENOMEM;
     f->fd = -1;
@@ -193,13 +200,18 @@ mrv_status mrv_drawfile_create(const char *path, const mrv_drawfile_head *h,
         if (f->fd < 0 && errno != EEXIST) break;
     }
     if (f->fd < 0) {
+        /* A folder that is missing, not a folder or not writable is the
+        ** user's argument (exit status 2), as for --out. */
+        int err = errno;
+        bool named = err == ENOENT || err == ENOTDIR || err == EACCES ||
+                     err == EROFS || err == ENAMETOOLONG || err == ELOOP;
         char msg[256];
         snprintf(msg, sizeof msg, "cannot create a shard file beside it: %s",
-                 strerror(errno));
+                 strerror(err));
         free(f->tmp);
         f->tmp = NULL;
         free_file(f);
-        return at_file(d, path, MRV_EIO, msg);
+        return at_file(d, path, named ? MRV_EREF : MRV_EIO, msg);
     }
     *out = f;
     return MRV_OK;

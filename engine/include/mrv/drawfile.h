@@ -72,8 +72,10 @@ typedef struct mrv_drawfile_head {
 typedef struct mrv_drawfile mrv_drawfile;
 
 /* Starts writing 'path': a new file beside it (PATH.tmp.PID.N) that
-** only mrv_drawfile_commit puts in place.  Errors: the folder cannot be
-** written (MRV_EIO, at "PATH: error: ..."); MRV_ENOMEM. */
+** only mrv_drawfile_commit puts in place.  Errors, at "PATH: error:
+** ...": PATH is a folder, or its folder is missing or not writable
+** (MRV_EREF, bad input); any other failure to create the file (MRV_EIO);
+** MRV_ENOMEM. */
 mrv_status mrv_drawfile_create(const char *path, const mrv_drawfile_head *h,
                                mrv_drawfile **out, mrv_diag *diag);
 /* Writes block 'blk' (n draws): red[v * stride + i] for vintage v and
