@@ -34,6 +34,10 @@ bool mrv_infile_inside(const char *dir, const char *path)
 
 bool mrv_infile_below(const char *dir, const char *rel, const char **why)
 {
+    if (rel[0] == '\0') {
+        *why = "names no file";
+        return false;
+    }
     if (rel[0] == '/') {
         *why = "is an absolute path";
         return false;
