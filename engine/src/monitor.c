@@ -642,6 +642,7 @@ static bool spec_time(mrv__mon *m, mrv_monparam *mp, const mrv_ynode *n)
 static bool pread_begin(mrv__reader *rd, mrv__mon *m, mrv_csvsrc *r);
 static bool pread_row(mrv__reader *rd, mrv__mon *m, mrv_csvsrc *r);
 static bool pread_end(mrv__reader *rd, mrv__mon *m, const mrv_datafile *f);
+static void pread_drop(mrv__reader *rd);
 
 static bool csv_param(mrv__mon *m, size_t pi, const mrv_ynode *n)
 {
@@ -670,6 +671,7 @@ static bool csv_param(mrv__mon *m, size_t pi, const mrv_ynode *n)
     rd->begin = pread_begin;
     rd->row = pread_row;
     rd->end = pread_end;
+    rd->drop = pread_drop;
     const char *s;
     bool ok = mrv__get_string(mrv_ymap_get(n, "csv"), "'csv'", &s, d);
     const mrv_ynode *v = mrv_ymap_get(n, "value"), *u = mrv_ymap_get(n, "unit");
@@ -1135,6 +1137,11 @@ static bool check_group(mrv__mon *m, const pread *pr, const mrv_mrow *g,
     return true;
 }
 
+static void pread_drop(mrv__reader *rd)
+{
+    mrv_vec_free(&((pread *)rd->self)->rows);
+}
+
 static bool pread_end(mrv__reader *rd, mrv__mon *m, const mrv_datafile *f)
 {
     pread *pr = rd->self;
@@ -1168,7 +1175,7 @@ bool mrv__mon_bind(mrv__mon *m)
     /* A reader that stopped early frees its rows here. */
     for (size_t i = ndims; i < m->readers.n; i++) {
         mrv__reader *rd = MRV_VEC_AT(&m->readers, mrv__reader *, i);
-        if (rd->begin == pread_begin) mrv_vec_free(&((pread *)rd->self)->rows);
+        if (rd->drop) rd->drop(rd);
     }
     if (!freeze_files(m)) return nomem(m, m->b->project->doc->root->pos);
     m->md->nparams = m->params.n;

@@ -31,6 +31,9 @@ struct mrv__reader {
     bool (*row)(mrv__reader *rd, mrv__mon *m, mrv_csvsrc *r);
     /* After the last row, with the file's record. */
     bool (*end)(mrv__reader *rd, mrv__mon *m, const mrv_datafile *f);
+    /* Frees what the rows read so far hold, when reading stopped before
+    ** 'end' (an error in this file or another); NULL when nothing. */
+    void (*drop)(mrv__reader *rd);
     void *self;
     const mrv_datafile *file;
 };

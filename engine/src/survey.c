@@ -199,6 +199,7 @@ static bool spec_values(mrv__mon *m, sread *sr, const mrv_ynode *n)
 static bool sread_begin(mrv__reader *rd, mrv__mon *m, mrv_csvsrc *r);
 static bool sread_row(mrv__reader *rd, mrv__mon *m, mrv_csvsrc *r);
 static bool sread_end(mrv__reader *rd, mrv__mon *m, const mrv_datafile *f);
+static void sread_drop(mrv__reader *rd);
 
 bool mrv__mon_survey(mrv__mon *m, size_t pi, const mrv_ynode *n)
 {
@@ -243,6 +244,7 @@ bool mrv__mon_survey(mrv__mon *m, size_t pi, const mrv_ynode *n)
     rd->begin = sread_begin;
     rd->row = sread_row;
     rd->end = sread_end;
+    rd->drop = sread_drop;
     const char *path;
     bool ok = mrv__get_string(mrv_ymap_get(s, "csv"), "'csv'", &path, m->d);
     ok = ok && spec_values(m, sr, s);
@@ -388,6 +390,11 @@ static bool sread_end(mrv__reader *rd, mrv__mon *m, const mrv_datafile *f)
         free(at);
     }
     return true;
+}
+
+static void sread_drop(mrv__reader *rd)
+{
+    mrv_vec_free(&((sread *)rd->self)->rows);
 }
 
 /* ---- estimates --------------------------------------------------------- */
