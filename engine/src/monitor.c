@@ -166,6 +166,20 @@ bool mrv__mon_number(mrv__mon *m, const mrv_csvfield *f, const char *col,
     return false;
 }
 
+bool mrv__mon_quantity(mrv__mon *m, const mrv_csvfield *f, const char *col,
+                       mrv_unit unit, const char *unit_text, double *raw,
+                       double *out)
+{
+    if (!mrv__mon_number(m, f, col, raw)) return false;
+    *out = mrv_unit_to_internal(*raw, unit, m->b->year_days);
+    if (isfinite(*out) && (*raw == 0 || fabs(*out) >= 2.2250738585072014e-308))
+        return true;
+    mrv_error(m->d, f->pos, MRV_EDOMAIN,
+              "column '%s': %s %s is too %s once converted", col, f->text,
+              unit_text, isfinite(*out) ? "small" : "large");
+    return false;
+}
+
 static bool build_tab(mrv__mon *m, int dim)
 {
     mrv__memtab *t = &m->tabs[dim];
@@ -1004,17 +1018,10 @@ static bool pread_row(mrv__reader *rd, mrv__mon *m, mrv_csvsrc *r)
                 return false;
             }
         } else {
-            if (!mrv__mon_number(m, f, mp->value_col, &row.value)) return false;
-            double yd = m->b->year_days;
-            double x = mrv_unit_to_internal(row.value, mp->unit, yd);
-            if (!isfinite(x) ||
-                (row.value != 0 && fabs(x) < 2.2250738585072014e-308)) {
-                mrv_error(m->d, f->pos, MRV_EDOMAIN,
-                          "column '%s': %s %s is too %s once converted",
-                          mp->value_col, f->text, mp->unit_text,
-                          isfinite(x) ? "small" : "large");
+            double x, yd = m->b->year_days;
+            if (!mrv__mon_quantity(m, f, mp->value_col, mp->unit, mp->unit_text,
+                                   &row.value, &x))
                 return false;
-            }
             if (p->has_bounds &&
                 (x < mrv_unit_to_internal(p->lo, p->unit, yd) ||
                  x > mrv_unit_to_internal(p->hi, p->unit, yd))) {

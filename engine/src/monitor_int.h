@@ -60,6 +60,14 @@ struct mrv__mon {
 ** the field and returns false otherwise. */
 bool mrv__mon_number(mrv__mon *m, const mrv_csvfield *f, const char *col,
                      double *out);
+/* The number of field 'f' of column 'col' (mrv__mon_number), written in
+** 'unit' ('unit_text'), as read ('raw') and in the internal units ('out').
+** Records an error at the field and returns false when it is no number,
+** or when the conversion leaves a double's range: beyond the largest or,
+** nonzero, below the smallest normal. */
+bool mrv__mon_quantity(mrv__mon *m, const mrv_csvfield *f, const char *col,
+                       mrv_unit unit, const char *unit_text, double *raw,
+                       double *out);
 /* The index of member 'name' of dimension 'dim', or records an error at
 ** the field (with a hint when a member is close) and returns -1. */
 long mrv__mon_member(mrv__mon *m, int dim, const mrv_csvfield *f);

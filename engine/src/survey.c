@@ -331,10 +331,11 @@ static bool sread_row(mrv__reader *rd, mrv__mon *m, mrv_csvsrc *r)
         row.mem[k] = (uint32_t)i;
     }
     if (sr->csample >= 0 && sv->equation >= 0) {
-        long i = mrv__mon_member(m, sv->sample_dim,
-                                 mrv_csvsrc_field(r, (size_t)sr->csample));
+        const mrv_csvfield *f = mrv_csvsrc_field(r, (size_t)sr->csample);
+        long i = mrv__mon_member(m, sv->sample_dim, f);
         if (i < 0) return false;
         row.sample = (uint32_t)i;
+        row.col = f->pos.col;
     }
     if (sr->cval >= 0) {
         const mrv_csvfield *f = mrv_csvsrc_field(r, (size_t)sr->cval);
@@ -344,8 +345,11 @@ static bool sread_row(mrv__reader *rd, mrv__mon *m, mrv_csvsrc *r)
                       "sample, or measure it");
             return false;
         }
-        if (!mrv__mon_number(m, f, sv->value_col, &row.value)) return false;
-        row.value = mrv_unit_to_internal(row.value, sv->unit, m->b->year_days);
+        double raw;
+        if (!mrv__mon_quantity(m, f, sv->value_col, sv->unit, sv->unit_text,
+                               &raw, &row.value))
+            return false;
+        row.col = f->pos.col;
     }
     if (!mrv_vec_push(&sr->rows, &row)) return nomem(m, rd->path_node->pos);
     return true;
@@ -416,18 +420,49 @@ static void finish_est(mrv_stratum_est *e, const mrv_survey *sv)
     e->used = e->met ? "mean" : NULL;
 }
 
-/* The estimate of the rows [0, n) of 'rows' (of one stratum). */
+/* The exponent k of the largest magnitude among the values of rows [0,
+** n): each value over 2^k lies in (-1, 1). */
+static int scale_exp(const mrv_srow *const *rows, size_t n)
+{
+    double big = 0;
+    int k = 0;
+    for (size_t i = 0; i < n; i++) big = fmax(big, fabs(rows[i]->value));
+    (void)frexp(big, &k);
+    return k;
+}
+
+/* The estimate of the rows [0, n) of 'rows' (of one stratum).  Values
+** near the largest double overflow the sum, and deviations beyond 1e154
+** their squares; then the mean or the sd is taken again over the values
+** scaled by a power of two (exactly), so that only an estimate really
+** beyond a double is left non-finite (est_finite refuses it). */
 static void stratum(mrv_stratum_est *e, const mrv_srow *const *rows, size_t n,
                     const mrv_survey *sv)
 {
     double s = 0;
     for (size_t i = 0; i < n; i++) s += rows[i]->value;
     double mean = s / (double)n, ss = 0;
+    if (!isfinite(mean)) {
+        int k = scale_exp(rows, n);
+        s = 0;
+        for (size_t i = 0; i < n; i++) s += ldexp(rows[i]->value, -k);
+        mean = ldexp(s / (double)n, k);
+    }
     for (size_t i = 0; i < n; i++)
         ss += (rows[i]->value - mean) * (rows[i]->value - mean);
+    double sd = sqrt(ss / (double)(n - 1));
+    if (!isfinite(sd)) {
+        int k = scale_exp(rows, n);
+        ss = 0;
+        for (size_t i = 0; i < n; i++) {
+            double dev = ldexp(rows[i]->value, -k) - ldexp(mean, -k);
+            ss += dev * dev;
+        }
+        sd = ldexp(sqrt(ss / (double)(n - 1)), k);
+    }
     e->n = n;
     e->mean = mean;
-    e->sd = sqrt(ss / (double)(n - 1));
+    e->sd = sd;
     e->se = e->sd / sqrt((double)n);
     e->df = (double)(n - 1);
     finish_est(e, sv);
@@ -438,6 +473,45 @@ static double draw_sd(const mrv_stratum_est *e, double c)
 {
     double z = gsl_cdf_ugaussian_Pinv((1 + c) / 2);
     return e->half_width / z;
+}
+
+/* Whether every number estimate 'e' reports or draws with is finite, in
+** the internal units and in the parameter's declared unit: the mean, sd
+** (a stratum's; the stratified estimate has none), se, both ends of the
+** interval and the draws' sd.  Values near the largest double overflow
+** the sums and squares behind them. */
+static bool est_finite(const mrv_bound *b, const mrv_survey *sv,
+                       const mrv_stratum_est *e, bool has_sd)
+{
+    const double x[] = {e->mean,
+                        has_sd ? e->sd : 0,
+                        e->se,
+                        e->mean - e->half_width,
+                        e->mean + e->half_width,
+                        draw_sd(e, sv->confidence)};
+    mrv_unit u = b->meth->params[sv->param].unit;
+    for (size_t i = 0; i < sizeof x / sizeof *x; i++)
+        if (!isfinite(x[i]) ||
+            !isfinite(mrv_unit_from_internal(x[i], u, b->year_days)))
+            return false;
+    return true;
+}
+
+/* Records that the estimate of the rows [0, n) of survey 'sv' ('what':
+** "stratum fleet commuter") overflows, at the cell of the largest value,
+** where a typo or a sentinel such as 1e308 would be. */
+static void overflow(const mrv_survey *sv, const mrv_srow *const *rows,
+                     size_t n, const char *what, mrv_diag *d)
+{
+    const mrv_srow *big = rows[0];
+    for (size_t i = 1; i < n; i++)
+        if (fabs(rows[i]->value) > fabs(big->value)) big = rows[i];
+    mrv_srcpos at = {sv->file->path, big->line, big->col};
+    mrv_error(d, at, MRV_EDOMAIN,
+              "the survey of '%s' overflows in %s: its mean, standard error "
+              "or interval is beyond the largest double (its largest value "
+              "is here)",
+              sv->name, what);
 }
 
 /* Puts estimate 'e' into its leaf: value and uncertainty. */
@@ -524,30 +598,54 @@ static bool estimate(const mrv_bound *b, mrv_arena *a, mrv_survey *sv,
             break;
         }
         stratum(e, rows + i, j - i, sv);
+        if (!est_finite(b, sv, e, true)) {
+            char what[320];
+            snprintf(what, sizeof what, "stratum %s",
+                     e->label ? e->label : "?");
+            overflow(sv, rows + i, j - i, what, d);
+            ok = false;
+            break;
+        }
         i = j;
     }
-    free(rows);
-    if (!ok) return false;
-    if (sv->stratified) {
+    if (ok && sv->stratified) {
         /* The weighted mean; its variance from each stratum's, with
-        ** Welch-Satterthwaite degrees of freedom. */
+        ** Welch-Satterthwaite degrees of freedom.  The variances are
+        ** taken over 2^(2k), k the exponent of the largest W_h se_h, and
+        ** df = (sum a_h)^2 / sum (a_h^2 / df_h) as 1 / sum ((a_h / sum
+        ** a)^2 / df_h): the same numbers, but no square of an se beyond
+        ** 1e154 overflows. */
         mrv_stratum_est *c = &sv->combined;
-        double var = 0, den = 0;
+        double var = 0, den = 0, big = 0;
+        int k = 0;
         c->label = "all";
         c->weight = 1;
         for (size_t s = 0; s < due; s++) {
             const mrv_stratum_est *e = &sv->strata[s];
-            double v = e->weight * e->weight * e->se * e->se;
             c->mean += e->weight * e->mean;
             c->n += e->n;
-            var += v;
-            den += v * v / e->df;
+            big = fmax(big, e->weight * e->se);
         }
-        c->se = sqrt(var);
+        (void)frexp(big, &k);
+        for (size_t s = 0; s < due; s++) {
+            double wse = ldexp(sv->strata[s].weight * sv->strata[s].se, -k);
+            var += wse * wse;
+        }
+        for (size_t s = 0; s < due && var > 0; s++) {
+            double wse = ldexp(sv->strata[s].weight * sv->strata[s].se, -k);
+            den += (wse * wse / var) * (wse * wse / var) / sv->strata[s].df;
+        }
+        c->se = ldexp(sqrt(var), k);
         c->sd = (double)NAN;
-        c->df = den > 0 ? var * var / den : (double)(c->n - due);
+        c->df = den > 0 ? 1 / den : (double)(c->n - due);
         finish_est(c, sv);
+        if (!est_finite(b, sv, c, false)) {
+            overflow(sv, rows, n, "its stratified estimate", d);
+            ok = false;
+        }
     }
+    free(rows);
+    if (!ok) return false;
     sv->pending = false;
     for (size_t s = 0; s < (sv->stratified ? 1 : due); s++)
         sv->pending |= !(sv->stratified ? &sv->combined : &sv->strata[s])->met;

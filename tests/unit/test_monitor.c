@@ -450,31 +450,86 @@ static void test_monitor_survey(void **state)
     assert_string_equal(e->used, "upper bound");
 }
 
-/* A stratified estimate of one value: the weighted mean, its standard
-** error from the strata's, Welch-Satterthwaite degrees of freedom. */
-static void test_monitor_survey_stratified(void **state)
+/* Checks the stratified estimate of the values below times 10^'e' (in
+** tCO2/MWh): the weighted mean, its standard error from the strata's,
+** Welch-Satterthwaite degrees of freedom (the same for every e). */
+static void check_stratified(fixture *fx, int e)
 {
-    fixture *fx = *state;
+    char csv[128];
+    snprintf(csv, sizeof csv,
+             "region,ef\nnorth,1e%d\nnorth,3e%d\nsouth,4e%d\nsouth,6e%d\n"
+             "south,8e%d\n",
+             e, e, e, e, e);
     assert_status(bind(fx, "{first: 2025, last: 2025}",
                        "parameters:\n"
                        "  EC: 1\n"
                        "  EF: {survey: {csv: d.csv, value: ef, unit: tCO2/MWh,"
                        " strata: region, weights: {north: 0.25, south: 0.75},"
                        " precision: 0.5}}\n",
-                       "region,ef\nnorth,1\nnorth,3\nsouth,4\nsouth,6\n"
-                       "south,8\n"),
+                       csv),
                   MRV_OK);
     const mrv_survey *sv = &fx->b->mon->surveys[0];
     const mrv_stratum_est *c = &sv->combined;
     /* north: mean 2, s^2 2, n 2; south: mean 6, s^2 4, n 3 */
-    double a = 0.0625 * 2 / 2, b = 0.5625 * 4 / 3;
+    double a = 0.0625 * 2 / 2, b = 0.5625 * 4 / 3, x = pow(10, e);
     double scale =
         mrv_unit_scale(fx->b->meth->params[sv->param].unit, fx->b->year_days);
-    assert_close(c->mean / scale, 0.25 * 2 + 0.75 * 6, 1e-12);
-    assert_close(c->se / scale, sqrt(a + b), 1e-12);
+    assert_close(c->mean / scale, (0.25 * 2 + 0.75 * 6) * x, 1e-12);
+    assert_close(c->se / scale, sqrt(a + b) * x, 1e-12);
     assert_close(c->df, (a + b) * (a + b) / (a * a / 1 + b * b / 2), 1e-12);
     assert_true(c->met);
-    assert_close(val(fx->b, "EF", MRV_NO_YEAR, 0, 0), 5, 1e-12);
+    assert_close(val(fx->b, "EF", MRV_NO_YEAR, 0, 0), 5 * x, 1e-12);
+}
+
+static void test_monitor_survey_stratified(void **state)
+{
+    check_stratified(*state, 0);
+}
+
+/* Binds a survey of KM in metres from 'csv' (columns v and km). */
+static mrv_status bind_km(fixture *fx, const char *csv)
+{
+    return bind(fx, "{first: 2025, last: 2025}",
+                "parameters:\n"
+                "  EC: 1\n"
+                "  KM: {survey: {csv: d.csv, value: km, unit: m,"
+                " strata: {vehicle: v}}}\n",
+                csv);
+}
+
+/* Values near the largest double: the mean and the sd come out right
+** where their sums overflow (1.5e308 m three times; 1e200 m and 3e200 m,
+** whose deviations' squares pass 1e308), and so does a stratified se
+** whose squares do (the strata's se near 1e160). */
+static void test_monitor_survey_extremes(void **state)
+{
+    fixture *fx = *state;
+    assert_status(bind_km(fx, "v,km\nV1,1.5e308\nV1,1.5e308\nV1,1.5e308\n"),
+                  MRV_OK);
+    const mrv_stratum_est *e = &fx->b->mon->surveys[0].strata[0];
+    assert_true(e->mean == 1.5e308); /* in m */
+    assert_true(e->sd == 0);
+    assert_true(e->met);
+    assert_close(val(fx->b, "KM", MRV_NO_YEAR, 0, 0), 1.5e305, 1e-15);
+
+    assert_status(bind_km(fx, "v,km\nV1,1e200\nV1,3e200\n"), MRV_OK);
+    e = &fx->b->mon->surveys[0].strata[0];
+    assert_close(e->mean, 2e200, 1e-15);
+    assert_close(e->sd, sqrt(2) * 1e200, 1e-15);
+    assert_close(e->se, 1e200, 1e-15);
+
+    check_stratified(fx, 160);
+}
+
+/* An estimate really beyond a double is refused at the largest value's
+** cell: 1e307 m and -1e308 m have se 5.5e307 and t(0.95, 1) = 6.31. */
+static void test_monitor_survey_overflow(void **state)
+{
+    fixture *fx = *state;
+    assert_status(bind_km(fx, "v,km\nV1,1e307\nV1,-1e308\n"), MRV_EDOMAIN);
+    assert_true(fx_has_error(fx->diag, 3, 4,
+                             "the survey of 'KM' overflows in stratum "
+                             "vehicle V1"));
 }
 
 int main(void)
@@ -493,6 +548,8 @@ int main(void)
         T(test_monitor_same_file_ex_ante),
         T(test_monitor_survey),
         T(test_monitor_survey_stratified),
+        T(test_monitor_survey_extremes),
+        T(test_monitor_survey_overflow),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

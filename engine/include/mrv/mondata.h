@@ -183,6 +183,7 @@ typedef struct mrv_srow {
                                 ** stratum in mem[0] */
     uint32_t sample;            /* equation surveys: the unit's member */
     uint32_t line;
+    uint32_t col; /* of the value's cell, or of the unit's (equation) */
     double value;
 } mrv_srow;
 
