@@ -367,7 +367,8 @@ static bool sread_end(mrv__reader *rd, mrv__mon *m, const mrv_datafile *f)
     mrv_vec_free(&sr->rows);
     if (sv->nrows && !sv->rows) return nomem(m, rd->path_node->pos);
     /* A unit sampled twice would count twice: with equation values the
-    ** sample column names members, so compare them. */
+    ** sample column names members, so compare them.  (A 'value' column's
+    ** rows name no unit: each is one, and a repeat cannot be told.) */
     if (sv->equation >= 0) {
         unsigned char *hit = calloc(m->b->nmembers[sv->sample_dim] + 1, 1);
         uint32_t *at = calloc(m->b->nmembers[sv->sample_dim] + 1, sizeof *at);
@@ -379,7 +380,7 @@ static bool sread_end(mrv__reader *rd, mrv__mon *m, const mrv_datafile *f)
         for (size_t i = 0; i < sv->nrows; i++) {
             uint32_t s = sv->rows[i].sample;
             if (hit[s]) {
-                mrv_srcpos pos = {f->path, sv->rows[i].line, 1};
+                mrv_srcpos pos = {f->path, sv->rows[i].line, sv->rows[i].col};
                 mrv_error(m->d, pos, MRV_ESCHEMA,
                           "unit '%s' is sampled again (first at line %u)",
                           m->b->members[sv->sample_dim][s], at[s]);
