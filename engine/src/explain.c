@@ -1152,8 +1152,37 @@ typedef struct pelems {
     size_t *mem; /* the caller's: set to the element's members */
     size_t axes[MRV_MAX_AXES], na; /* the axes that are not the vintage */
     size_t cnt[MRV_MAX_AXES];      /* the next element's members */
-    size_t total, shown, at;       /* elements; walked; returned so far */
+    size_t shown, at;              /* elements walked; returned so far */
+    bool more;                     /* elements are left past 'shown' */
+    char nmore[40];                /* how many, in decimal */
 } pelems;
+
+/* Four axes of records (up to 1,000,000 members each) have 10^24
+** elements, past 64 bits: their count is kept in base-10^9 digits, least
+** significant first, enough for 10^36. */
+#define LIMB  1000000000u
+#define LIMBS 4
+
+/* Sets the walk's 'shown', 'more' and 'nmore' from the count of
+** elements 'c'. */
+static void pelems_count(pelems *it, uint64_t *c)
+{
+    bool small = c[1] == 0 && c[2] == 0 && c[3] == 0;
+    it->shown = small && c[0] < MAX_ELEMENTS ? (size_t)c[0] : MAX_ELEMENTS;
+    for (size_t j = 0, borrow = it->shown; j < LIMBS && borrow; j++) {
+        bool under = c[j] < borrow;
+        c[j] = under ? c[j] + LIMB - borrow : c[j] - borrow;
+        borrow = under;
+    }
+    size_t top = LIMBS - 1, o = 0;
+    while (top > 0 && c[top] == 0) top--;
+    it->more = top > 0 || c[0] > 0;
+    o += (size_t)snprintf(it->nmore, sizeof it->nmore, "%llu",
+                          (unsigned long long)c[top]);
+    while (top-- > 0)
+        o += (size_t)snprintf(it->nmore + o, sizeof it->nmore - o, "%09llu",
+                              (unsigned long long)c[top]);
+}
 
 static void pelems_begin(pelems *it, const mrv_bound *b, int pi, int year,
                          size_t *mem)
@@ -1164,13 +1193,18 @@ static void pelems_begin(pelems *it, const mrv_bound *b, int pi, int year,
     it->pi = pi;
     it->year = year;
     it->mem = mem;
-    it->total = 1;
+    uint64_t count[LIMBS] = {1};
     for (size_t i = 0; i < it->p->nover; i++) {
         if (it->p->over[i] == MRV_AXIS_VINTAGE) continue;
         it->axes[it->na++] = i;
-        it->total *= b->nmembers[it->p->over[i]];
+        uint64_t carry = 0;
+        for (size_t j = 0; j < LIMBS; j++) {
+            uint64_t x = count[j] * b->nmembers[it->p->over[i]] + carry;
+            count[j] = x % LIMB;
+            carry = x / LIMB;
+        }
     }
-    it->shown = it->total < MAX_ELEMENTS ? it->total : MAX_ELEMENTS;
+    pelems_count(it, count);
 }
 
 /* The next element as the trail reads it, with the caller's 'mem' set
@@ -1301,8 +1335,7 @@ static mrv_status explain_param(const mrv_run *run, int pi, int year,
             fputc('\n', f);
         }
     }
-    if (it.shown < it.total)
-        fprintf(f, "  ... and %zu more elements\n", it.total - it.shown);
+    if (it.more) fprintf(f, "  ... and %s more elements\n", it.nmore);
     return MRV_OK;
 }
 
@@ -1382,8 +1415,7 @@ static mrv_status json_param(const mrv_run *run, int pi, int year, size_t *mem,
         }
         fputc('}', f);
     }
-    fprintf(f, "%s], \"more\": %zu}", it.shown ? "\n   " : "",
-            it.total - it.shown);
+    fprintf(f, "%s], \"more\": %s}", it.shown ? "\n   " : "", it.nmore);
     return MRV_OK;
 }
 

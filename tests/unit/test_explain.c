@@ -827,21 +827,34 @@ static char *explain_text(const mrv_run *run, const char *name, int year,
     return text;
 }
 
-static void test_explain_over_dimensions(void **state)
+/* The central run of project 'path' with its trail, as explain needs. */
+static mrv_run *trail_run(const char *path, mrv_diag *d)
 {
-    (void)state;
-    char *dir = fx_mkdtemp();
-    free(fx_write(dir, "m.yaml", fod_meth));
-    free(fx_write(dir, "t.yaml", fod_table));
-    char *path = fx_write(dir, "p.yaml", fod_project);
     mrv_options opt;
     memset(&opt, 0, sizeof opt);
     opt.search = fx_search();
     opt.central_only = true;
     opt.trail = true;
-    mrv_diag *d = mrv_diag_new();
     mrv_run *run = NULL;
     assert_status(mrv_run_new(path, &opt, &run, d), MRV_OK);
+    return run;
+}
+
+/* The fod project written into 'dir' (its path into '*path'), run. */
+static mrv_run *fod_run(const char *dir, char **path, mrv_diag *d)
+{
+    free(fx_write(dir, "m.yaml", fod_meth));
+    free(fx_write(dir, "t.yaml", fod_table));
+    *path = fx_write(dir, "p.yaml", fod_project);
+    return trail_run(*path, d);
+}
+
+static void test_explain_over_dimensions(void **state)
+{
+    (void)state;
+    char *dir = fx_mkdtemp(), *path = NULL;
+    mrv_diag *d = mrv_diag_new();
+    mrv_run *run = fod_run(dir, &path, d);
 
     /* Every member in turn, in the project's order. */
     char *all = explain_text(run, "DDOCm", 2026, NULL, d, MRV_OK);
@@ -949,24 +962,80 @@ static void test_explain_over_dimensions(void **state)
     free(dir);
 }
 
+/* A parameter over four dimensions of 70,000 records each has 70,000^4
+** = 2.401e19 elements, past 64 bits: the first 200 are listed (the last
+** axis fastest) and the rest counted exactly, 70,000^4 - 200 =
+** 24,009,999,999,999,999,800, in the text and in --json. */
+static void test_explain_parameter_count_past_64_bits(void **state)
+{
+    (void)state;
+    char *dir = fx_mkdtemp();
+    free(fx_write(dir, "m.yaml",
+                  "methodology: wide\n"
+                  "dimensions: {a: {}, b: {}, c: {}, d: {}}\n"
+                  "parameters:\n"
+                  "  U: {unit: t, over: [a, b, c, d]}\n"
+                  "  X: {unit: t}\n"
+                  "equations:\n"
+                  "  BE: {unit: t, formula: \"X\"}\n"
+                  "  PE: {unit: t, formula: \"0\"}\n"
+                  "  LE: {unit: t, formula: \"0\"}\n"
+                  "  ER: {unit: t, formula: \"BE - PE - LE\"}\n"
+                  "results: {baseline: BE, project: PE, leakage: LE, "
+                  "reductions: ER}\n"));
+    size_t nrec = 70000, o = 0, cap = 40 * nrec;
+    char *csv = malloc(cap);
+    assert_non_null(csv);
+    o += (size_t)snprintf(csv, cap, "a,b,c,d\n");
+    for (size_t i = 0; i < nrec; i++)
+        o += (size_t)snprintf(csv + o, cap - o, "a%zu,b%zu,c%zu,d%zu\n", i, i,
+                              i, i);
+    free(fx_write(dir, "r.csv", csv));
+    free(csv);
+    char *path = fx_write(dir, "p.yaml",
+                          "project: wide\n"
+                          "methodology: ./m.yaml\n"
+                          "crediting_period: {first: 2025, last: 2025}\n"
+                          "dimensions:\n"
+                          "  a: {csv: r.csv, column: a}\n"
+                          "  b: {csv: r.csv, column: b}\n"
+                          "  c: {csv: r.csv, column: c}\n"
+                          "  d: {csv: r.csv, column: d}\n"
+                          "parameters: {U: 1, X: 5}\n");
+    mrv_diag *d = mrv_diag_new();
+    mrv_run *run = trail_run(path, d);
+
+    char *text = explain_text(run, "U", MRV_NO_YEAR, NULL, d, MRV_OK);
+    assert_non_null(strstr(text, "\n  U[a0, b0, c0, d0] = 1 t  "));
+    assert_non_null(strstr(text, "\n  U[a0, b0, c0, d199] = 1 t  "));
+    assert_null(strstr(text, "d200]"));
+    assert_non_null(
+        strstr(text, "\n  ... and 24009999999999999800 more elements\n"));
+    free(text);
+    text = NULL;
+    size_t n = 0;
+    FILE *f = open_memstream(&text, &n);
+    mrv_explain_opts jo = {"U", MRV_NO_YEAR, 0, NULL, true};
+    assert_status(mrv_explain(run, &jo, f, d), MRV_OK);
+    fclose(f);
+    assert_non_null(strstr(text, "], \"more\": 24009999999999999800}"));
+    free(text);
+    mrv_run_free(run);
+    mrv_diag_free(d);
+    free(path);
+    fx_rmtree(dir);
+    free(dir);
+}
+
 /* explain --json: the same tree as data, read back with the strict
 ** JSON reader: nodes in the text's order, values bit for bit the run's,
 ** reads with their members, a parameter's elements. */
 static void test_explain_json(void **state)
 {
     (void)state;
-    char *dir = fx_mkdtemp();
-    free(fx_write(dir, "m.yaml", fod_meth));
-    free(fx_write(dir, "t.yaml", fod_table));
-    char *path = fx_write(dir, "p.yaml", fod_project);
-    mrv_options opt;
-    memset(&opt, 0, sizeof opt);
-    opt.search = fx_search();
-    opt.central_only = true;
-    opt.trail = true;
+    char *dir = fx_mkdtemp(), *path = NULL;
     mrv_diag *d = mrv_diag_new();
-    mrv_run *run = NULL;
-    assert_status(mrv_run_new(path, &opt, &run, d), MRV_OK);
+    mrv_run *run = fod_run(dir, &path, d);
     mrv_arena *a = mrv_arena_new(NULL, NULL);
 
     char *text = NULL;
@@ -1067,6 +1136,7 @@ int main(void)
         cmocka_unit_test(test_explain_landfill_methane),
         cmocka_unit_test(test_explain_over_dimensions),
         cmocka_unit_test(test_explain_json),
+        cmocka_unit_test(test_explain_parameter_count_past_64_bits),
     };
     gsl_set_error_handler_off(); /* process-wide; never in the library */
     return cmocka_run_group_tests_name("explain", tests, NULL, NULL);
