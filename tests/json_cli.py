@@ -266,6 +266,27 @@ def check_explain():
     need(els["food"] == 0.15 and els["paper"] == 0.4 and els["inert"] == 0,
          "explain: DOC %r" % els)
     ok("explain --json of a parameter: elements and values")
+    # Over two dimensions (tests/cli/grid.yaml, tests/cli/DERIVATION.md):
+    # G in 2025 site by site, coal then gas; B's 210 elements, 100 I + J
+    # at rI, cJ, the first 200 listed row by row and 10 counted.
+    doc, _ = document(["explain", "tests/cli/grid.yaml", "G", "--vintage",
+                       "2025"], 0)
+    p = doc["explanation"]["parameter"]
+    got = [(e["label"], e["members"], e["value"]) for e in p["elements"]]
+    want = [("G[2025, %s, %s]" % (s, f), {"site": s, "fuel": f}, v)
+            for (s, f, v) in [("north", "coal", 11), ("north", "gas", 21),
+                              ("south", "coal", 31), ("south", "gas", 41),
+                              ("west", "coal", 51), ("west", "gas", 61)]]
+    need(got == want and p["more"] == 0, "explain: G %r, more %r" %
+         (got, p["more"]))
+    doc, _ = document(["explain", "tests/cli/grid.yaml", "B"], 0)
+    p = doc["explanation"]["parameter"]
+    want = [("B[r%02d, c%02d]" % (i, j), 100 * i + j)
+            for i in range(1, 16) for j in range(1, 15)][:200]
+    got = [(e["label"], e["value"]) for e in p["elements"]]
+    need(got == want and p["more"] == 10,
+         "explain: B %r ... %r, more %r" % (got[:2], got[-2:], p["more"]))
+    ok("explain --json of a parameter over two dimensions, 200 listed")
     doc, err = document(["explain", "data/projects/ulaanbaatar-landfill.yaml",
                          "NOPE", "--vintage", "2027"], 2)
     need("did you mean" in doc["diagnostics"][0]["message"] and
