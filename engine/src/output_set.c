@@ -31,7 +31,7 @@
 ** the owned names (copied as pointers; the strings must outlive the
 ** set).
 */
-#define _GNU_SOURCE /* renameat2, RENAME_EXCHANGE */
+#define _GNU_SOURCE /* renameat2, RENAME_EXCHANGE, sync_file_range */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -515,24 +515,28 @@ mrv_status mrv_outset_path(mrv_outset *s, const char *name, char *path,
 }
 
 /* A file written by path: still the regular file created at its name
-** (a writer that replaced it by a link, or lost it, fails the set), and
-** on disk.  Returns 0 or an errno. */
-static int sync_path(const mrv_outset *s, size_t i)
+** (a writer that replaced it by a link, or lost it, fails the set).
+** Returns its descriptor, or -1 with *err an errno. */
+static int open_path(const mrv_outset *s, size_t i, int *err)
 {
     int fd = openat(s->tfd, s->file[i].name,
                     O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
-    if (fd < 0) return errno;
+    if (fd < 0) {
+        *err = errno;
+        return -1;
+    }
     struct stat sb;
-    int err = 0;
+    *err = 0;
     if (fstat(fd, &sb) != 0)
-        err = errno;
+        *err = errno;
     else if (!S_ISREG(sb.st_mode) || sb.st_dev != s->file[i].dev ||
              sb.st_ino != s->file[i].ino)
-        err = EEXIST;
-    else if (fsync(fd) != 0 && errno != EINVAL)
-        err = errno;
-    close(fd);
-    return err;
+        *err = EEXIST;
+    if (*err) {
+        close(fd);
+        return -1;
+    }
+    return fd;
 }
 
 const char *mrv_outset_name(const mrv_outset *s, size_t i)
@@ -612,30 +616,39 @@ int mrv__outset_swap(int pfd, const char *tmp, const char *base, bool exchange,
     return -1;
 }
 
+/* Every file flushed and on disk, in two passes: the first hands each
+** file's pages to the kernel and starts their writeback, the second
+** waits for it (fsync).  Started together, the files share the
+** filesystem's journal commits instead of forcing one each, which cost
+** a few milliseconds per file on ext4 (docs/performance.md). */
 mrv_status mrv_outset_commit(mrv_outset *s, mrv_diag *d)
 {
     mrv_status st = MRV_OK;
+    int fd[MAX_OUT_FILES], err[MAX_OUT_FILES];
+    for (size_t i = 0; i < s->n; i++) {
+        FILE *f = s->file[i].f;
+        /* The first failure's errno; a stream error seen before any call
+        ** here failed again is EIO. */
+        err[i] = 0;
+        if (!f) {
+            fd[i] = open_path(s, i, &err[i]);
+        } else {
+            fd[i] = fileno(f);
+            if (fflush(f) != 0) err[i] = errno;
+            if (!err[i] && ferror(f)) err[i] = EIO;
+        }
+        if (!err[i]) sync_file_range(fd[i], 0, 0, SYNC_FILE_RANGE_WRITE);
+    }
     for (size_t i = 0; i < s->n; i++) {
         FILE *f = s->file[i].f;
         s->file[i].f = NULL;
-        /* The first failure's errno; a stream error seen before any call
-        ** here failed again is EIO. */
-        int err = 0;
-        if (!f) {
-            if ((err = sync_path(s, i)) != 0 && st == MRV_OK)
-                st = mrv_error(d, at_dir(s->dir), MRV_EIO,
-                               "cannot write '%s/%s': %s", s->dir,
-                               s->file[i].name, strerror(err));
-            continue;
-        }
-        if (fflush(f) != 0) err = errno;
-        if (!err && ferror(f)) err = EIO;
-        if (!err && fsync(fileno(f)) != 0 && errno != EINVAL) err = errno;
-        if (fclose(f) != 0 && !err) err = errno;
-        if (err && st == MRV_OK)
+        if (!err[i] && fsync(fd[i]) != 0 && errno != EINVAL) err[i] = errno;
+        if (f && fclose(f) != 0 && !err[i]) err[i] = errno;
+        if (!f && fd[i] >= 0) close(fd[i]);
+        if (err[i] && st == MRV_OK)
             st = mrv_error(d, at_dir(s->dir), MRV_EIO,
                            "cannot write '%s/%s': %s", s->dir, s->file[i].name,
-                           strerror(err));
+                           strerror(err[i]));
     }
     /* The new set keeps the old folder's permissions. */
     struct stat old;
