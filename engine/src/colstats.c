@@ -762,19 +762,24 @@ mrv_status mrv__colstats_finish(mrv_colstats *c, mrv_colpart *const *parts,
                 uint64_t b = below[0] + (half ? 0 : below[1]);
                 uint64_t m = nin[0] + (half ? 0 : nin[1]);
                 uint64_t r[2] = {rq->k, rq->k1};
+                /* x(k) and x(k + 1) in one nested selection (ascending). */
+                size_t rr[2], nr = 0;
+                int ww[2];
                 for (int w = 0; w < 2; w++) {
                     if (complete && r[w] >= b && r[w] < b + m) {
-                        if (c->nokeep[j]) {
-                            rq->v[w] = c->lo[j];
-                        } else {
-                            size_t rr = (size_t)(r[w] - b);
-                            select_ranks(buf, (size_t)m, &rr, 1, &rq->v[w]);
-                        }
+                        rq->v[w] = c->lo[j]; /* a bracket with lo == hi */
                         rq->have[w] = true;
+                        if (!c->nokeep[j]) {
+                            rr[nr] = (size_t)(r[w] - b);
+                            ww[nr++] = w;
+                        }
                     } else {
                         start_hunt(c, q, w, r[w], b, m, over);
                     }
                 }
+                double vv[2];
+                if (nr) select_ranks(buf, (size_t)m, rr, nr, vv);
+                for (size_t i = 0; i < nr; i++) rq->v[ww[i]] = vv[i];
             }
         }
         free(buf);
