@@ -52,10 +52,66 @@ static void test_stats_type7_by_hand(void **state)
     assert_close(q7(y, 4, 0.95), 3.85, 1e-15);
 }
 
+static int by_value(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Order statistics against a sorted copy: short arrays (partition only)
+** and long ones (Floyd-Rivest's sampling step, past 600), distinct
+** values, heavy ties, already sorted and reversed; the ranks asked for
+** include runs of consecutive ranks (a quantile's k and k + 1, found as
+** the least above k) and repeats, at both ends. */
+static void test_stats_order_matches_sort(void **state)
+{
+    (void)state;
+    static const size_t lens[] = {1, 2, 3, 7, 600, 601, 2000, 50001};
+    uint64_t z = 12345;
+    for (size_t li = 0; li < sizeof lens / sizeof *lens; li++) {
+        size_t n = lens[li];
+        double *x = malloc(n * sizeof *x), *s = malloc(n * sizeof *s);
+        assert_non_null(x);
+        assert_non_null(s);
+        for (int shape = 0; shape < 4; shape++) {
+            for (size_t i = 0; i < n; i++) {
+                z = z * 6364136223846793005u + 1442695040888963407u;
+                double u = (double)(z >> 11) * 0x1p-53;
+                x[i] = shape == 0   ? u
+                       : shape == 1 ? (double)(z >> 61) /* 8 values */
+                       : shape == 2 ? (double)i
+                                    : (double)(n - i);
+            }
+            memcpy(s, x, n * sizeof *s);
+            qsort(s, n, sizeof *s, by_value);
+            size_t r[] = {0,         0,     1,     n / 3, n / 3 + 1,
+                          n / 3 + 2, n / 2, n - 2, n - 1, n - 1};
+            size_t nr = sizeof r / sizeof *r;
+            for (size_t i = 0; i < nr; i++)
+                if (r[i] >= n) r[i] = n - 1;
+            for (size_t i = 1; i < nr; i++) /* ascending */
+                for (size_t j = i; j > 0 && r[j - 1] > r[j]; j--) {
+                    size_t t = r[j];
+                    r[j] = r[j - 1];
+                    r[j - 1] = t;
+                }
+            double v[10];
+            mrv_stats_order(x, n, r, nr, v);
+            for (size_t i = 0; i < nr; i++) assert_true(v[i] == s[r[i]]);
+            /* Still the same draws, reordered. */
+            qsort(x, n, sizeof *x, by_value);
+            assert_memory_equal(x, s, n * sizeof *x);
+        }
+        free(x);
+        free(s);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_stats_type7_by_hand),
+        cmocka_unit_test(test_stats_order_matches_sort),
     };
     gsl_set_error_handler_off();
     return cmocka_run_group_tests(tests, NULL, NULL);
