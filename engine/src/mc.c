@@ -13,8 +13,11 @@
 **      colstats.h), fill every input, run the VM, and store every
 **      column's values;
 **   3. per column, its quantile brackets placed from its pilot, and the
-**      pilot's blocks fed to the column's statistics;
-**   4. per remaining block, fill, run and feed every column;
+**      pilot's blocks fed to the column's statistics; and, in the same
+**      phase, the sensitivity's ranks of its inputs and columns (sens.h);
+**   4. the sensitivity's pairs, then per remaining block, fill, run and
+**      feed every column: one phase, so that no thread waits between
+**      them;
 **   5. per column, the summary from every worker's share;
 ** and, on one thread and only when some quantile fell outside its
 ** bracket, replays of every block until colstats has found it.  Then
@@ -179,13 +182,18 @@ struct shared {
     mrv_colstats_tuning tune;
     worker *workers; /* every worker, for the columns' shares */
     unsigned nworkers;
-    bool failed; /* a check or an overflow failed: count checks only */
+    bool failed;          /* a check or an overflow failed: count checks only */
+    uint64_t npb;         /* the pilot's blocks */
+    uint64_t npair_items; /* phase 4's items before its blocks */
     item_fn fn;
     uint64_t first_item, nitems;
     atomic_uint_fast64_t next;
-    /* Progress of the phase that runs blocks: items finished, told by
-    ** the calling thread (worker 'caller') after each of its items. */
-    const mrv_progress *progress; /* NULL outside that phase */
+    /* Progress of a phase that runs blocks: items finished, told by the
+    ** calling thread (worker 'caller') after each of its items; the
+    ** phase's blocks are its items from 'nonblock' on, the first of
+    ** them block 'block0'. */
+    const mrv_progress *progress; /* NULL outside those phases */
+    uint64_t nonblock, block0;
     atomic_uint_fast64_t finished;
     const struct worker *caller;
 };
@@ -219,7 +227,8 @@ static void *worker_main(void *arg)
         ** this phase are done. */
         uint64_t done = atomic_fetch_add(&sh->finished, 1) + 1;
         if (w == sh->caller) {
-            uint64_t draws = (sh->first_item + done) * MRV_MC_BLOCK;
+            done = done > sh->nonblock ? done - sh->nonblock : 0;
+            uint64_t draws = (sh->block0 + done) * MRV_MC_BLOCK;
             sh->progress->fn(sh->progress->ud,
                              draws < sh->ndraws ? draws : sh->ndraws,
                              sh->ndraws);
@@ -414,17 +423,6 @@ static void keep_inputs(worker *w, uint64_t i0, size_t n)
     }
 }
 
-/* Phase 3: the sensitivity's ranks, then its pairs (sens.h). */
-static void sens_rank(worker *w, uint64_t item)
-{
-    mrv__sens_rank(w->sh->sens, (size_t)item, w->sens_scratch);
-}
-
-static void sens_pairs(worker *w, uint64_t item)
-{
-    mrv__sens_pairs(w->sh->sens, (size_t)item, w->sens_scratch);
-}
-
 /* Phases 2 and 4: one block.  In the pilot every column's values are
 ** stored whole; after it they are fed to this worker's shares.  Zero
 ** columns are neither (their kept draws are calloc'd zeros). */
@@ -468,6 +466,28 @@ static void place_column(worker *w, uint64_t c)
             return;
         }
     }
+}
+
+/* Phase 3's items: the columns' brackets, then the sensitivity's ranks.
+** Both only read the pilot. */
+static void place_or_rank(worker *w, uint64_t item)
+{
+    shared *sh = w->sh;
+    if (item < sh->ncols)
+        place_column(w, item);
+    else
+        mrv__sens_rank(sh->sens, (size_t)(item - sh->ncols), w->sens_scratch);
+}
+
+/* Phase 4's items: the sensitivity's pairs (which need every rank),
+** then the blocks after the pilot (which need every bracket). */
+static void pairs_or_block(worker *w, uint64_t item)
+{
+    shared *sh = w->sh;
+    if (item < sh->npair_items)
+        mrv__sens_pairs(sh->sens, (size_t)item, w->sens_scratch);
+    else
+        run_block(w, sh->npb + item - sh->npair_items);
 }
 
 /* Phase 5: one column's summary from every worker's share. */
@@ -672,10 +692,12 @@ static memuse memory_use(const shared *sh, uint64_t n)
     uint64_t all = run->keep_draws ? n * sh->nstd * sizeof(double) : 0;
     m.fixed = n * perdraw + red + all;
     uint64_t pl = pilot_len(sh, n);
-    uint64_t pilot = pl * ncol * sizeof(double) + mrv__sens_bytes(sh->sens);
+    uint64_t pilot = pl * ncol * sizeof(double);
     uint64_t kept =
         ncol * mrv__colstats_kept_bound(n, pl, &sh->tune) * sizeof(double);
-    m.stream = pilot > kept ? pilot : kept;
+    /* The sensitivity's sample lives until its pairs are done, beside
+    ** the first blocks' kept draws. */
+    m.stream = (pilot > kept ? pilot : kept) + mrv__sens_bytes(sh->sens);
     m.worker = (uint64_t)(p->nslots + 2) * MRV_MC_BLOCK * sizeof(double) +
                (uint64_t)(p->nchecks + 1) * 2 * sizeof(uint64_t) +
                pl * sizeof(double) + ncol * mrv__colpart_bytes();
@@ -1055,51 +1077,58 @@ static mrv_status plan_sens(shared *sh)
     return st;
 }
 
-/* After the pilot: the sensitivity from its first draws (sens.h), into
-** run->sens; its memory is given back before the remaining blocks. */
-static mrv_status sensitivity(shared *sh, worker *ws, unsigned nt)
+/* After the pilot: the sensitivity's columns, its first draws; the
+** number of rank items to run (0: none, after a failed check). */
+static size_t sens_columns(shared *sh)
 {
-    mrv_sens_plan *sp = sh->sens;
-    if (sh->nsens) {
-        for (size_t c = 0; c < sh->nstd; c++)
-            if (!sh->col[c].zero) mrv__sens_set_column(sp, c, sh->pilot[c]);
-        run_phase(sh, ws, nt, sens_rank, 0, mrv__sens_rank_items(sp));
-        run_phase(sh, ws, nt, sens_pairs, 0, mrv__sens_pair_items(sp));
-    }
+    if (!sh->nsens || sh->failed) return 0;
+    for (size_t c = 0; c < sh->nstd; c++)
+        if (!sh->col[c].zero) mrv__sens_set_column(sh->sens, c, sh->pilot[c]);
+    return mrv__sens_rank_items(sh->sens);
+}
+
+/* After its pairs: the sensitivity into run->sens, its memory given
+** back. */
+static mrv_status sens_finish(shared *sh)
+{
     mrv_sensitivity_free(sh->run->sens);
-    mrv_status st = mrv__sens_finish(sp, sh->run, &sh->run->sens);
-    mrv__sens_plan_free(sp);
+    mrv_status st = mrv__sens_finish(sh->sens, sh->run, &sh->run->sens);
+    mrv__sens_plan_free(sh->sens);
     sh->sens = NULL;
     sh->nsens = 0;
     return st;
 }
 
 /* The Monte Carlo proper, once the samplers, columns and workers are
-** ready: pilot, brackets, the remaining blocks, the summaries, replays
-** while a quantile is hunted. */
+** ready: pilot, brackets and ranks, pairs and the remaining blocks, the
+** summaries, replays while a quantile is hunted. */
 static mrv_status run_phases(shared *sh, worker *ws, unsigned nt,
                              const mrv_progress *progress, mrv_diag *d)
 {
-    uint64_t npb = (sh->npilot + MRV_MC_BLOCK - 1) / MRV_MC_BLOCK;
+    sh->npb = (sh->npilot + MRV_MC_BLOCK - 1) / MRV_MC_BLOCK;
     if (sh->perm) run_phase(sh, ws, nt, make_perm, 0, sh->p->ninputs);
     if (progress && progress->fn) sh->progress = progress;
-    run_phase(sh, ws, nt, run_block, 0, npb);
+    sh->nonblock = sh->block0 = 0;
+    run_phase(sh, ws, nt, run_block, 0, sh->npb);
     sh->progress = NULL;
     sh->failed = any_failed(sh, ws, nt);
-    if (!sh->failed) {
-        mrv_status st = sensitivity(sh, ws, nt);
-        if (st != MRV_OK) return st;
-    }
-    run_phase(sh, ws, nt, place_column, 0, sh->ncols);
-    free_pilot(sh);
+    bool sens = !sh->failed; /* else the run fails: no sensitivity */
+    size_t nrank = sens_columns(sh);
+    run_phase(sh, ws, nt, place_or_rank, 0, sh->ncols + nrank);
+    free_pilot(sh); /* ranked: the sensitivity keeps what it needs */
+    sh->npair_items = nrank ? mrv__sens_pair_items(sh->sens) : 0;
     sh->failed = any_failed(sh, ws, nt);
     /* After a failure the rest only counts the checks, for the report
     ** (how many draws failed, and the first). */
     if (progress && progress->fn) sh->progress = progress;
-    run_phase(sh, ws, nt, run_block, npb, sh->nblocks - npb);
+    sh->nonblock = sh->npair_items;
+    sh->block0 = sh->npb;
+    run_phase(sh, ws, nt, pairs_or_block, 0,
+              sh->npair_items + sh->nblocks - sh->npb);
     if (sh->progress) progress->fn(progress->ud, sh->ndraws, sh->ndraws);
     sh->progress = NULL;
-    mrv_status st = report_checks(sh, ws, nt, d);
+    mrv_status st = sens ? sens_finish(sh) : MRV_OK;
+    if (st == MRV_OK) st = report_checks(sh, ws, nt, d);
     if (st != MRV_OK) return st;
     run_phase(sh, ws, nt, finish_column, 0, sh->ncols);
     for (unsigned t = 0; t < nt; t++)

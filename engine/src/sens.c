@@ -31,7 +31,8 @@
 **     1 / B of the share at the distribution's tails, is below that.
 **
 ** Owns, until mrv__sens_plan_free: the pairs, the sample's input draws,
-** the ranks and bins; borrows the columns' draws.  Every loop runs in a
+** the ranks and bins, and each column's draws less their mean; borrows
+** the columns' draws until they are ranked.  Every loop runs in a
 ** fixed order per item, so results do not depend on the threads.
 */
 #include <math.h>
@@ -68,12 +69,13 @@ struct mrv_sens_plan {
     uint32_t *uin, *ucol;
     double **x;        /* per input: its draws (owned) */
     const double **y;  /* per column: its draws (borrowed) */
+    double **yc;       /* per column: its draws less their mean */
     double **dx;       /* per input: rank - (N - 1)/2 */
     uint16_t **bin;    /* per input: bin by rank */
     uint32_t **bcount; /* per input: draws per bin */
     double *sxx;       /* per input: sum dx^2 */
     double **dy;       /* per column */
-    double *syy, *ymean, *sst;
+    double *syy, *sst;
     double *rho, *share; /* per pair */
 };
 
@@ -199,15 +201,16 @@ void mrv__sens_plan_free(mrv_sens_plan *sp)
         if (sp->bcount) free(sp->bcount[k]);
     }
     for (size_t c = 0; sp->dy && c < sp->ncols; c++) free(sp->dy[c]);
+    for (size_t c = 0; sp->yc && c < sp->ncols; c++) free(sp->yc[c]);
     free(sp->x);
     free(sp->dx);
     free(sp->bin);
     free(sp->bcount);
     free(sp->dy);
+    free(sp->yc);
     free((void *)sp->y);
     free(sp->sxx);
     free(sp->syy);
-    free(sp->ymean);
     free(sp->sst);
     free(sp->rho);
     free(sp->share);
@@ -239,10 +242,10 @@ uint64_t mrv__sens_bytes(const mrv_sens_plan *sp)
     if (!sp || !sp->ns) return 0;
     size_t nin, ncol;
     count_used(sp, &nin, &ncol);
-    /* Per input its draws, ranks and bins; per column its ranks; per
-    ** pair two numbers. */
+    /* Per input its draws, ranks and bins; per column its ranks and
+    ** centred draws; per pair two numbers. */
     return sp->ns * (nin * (2 * sizeof(double) + sizeof(uint16_t)) +
-                     ncol * sizeof(double)) +
+                     ncol * 2 * sizeof(double)) +
            sp->npairs * 2 * sizeof(double) + nin * sp->bins * sizeof(uint32_t);
 }
 
@@ -260,13 +263,13 @@ mrv_status mrv__sens_alloc(mrv_sens_plan *sp)
     sp->sxx = calloc(nk, sizeof *sp->sxx);
     sp->dy = calloc(nc, sizeof *sp->dy);
     sp->y = calloc(nc, sizeof *sp->y);
+    sp->yc = calloc(nc, sizeof *sp->yc);
     sp->syy = calloc(nc, sizeof *sp->syy);
-    sp->ymean = calloc(nc, sizeof *sp->ymean);
     sp->sst = calloc(nc, sizeof *sp->sst);
     sp->rho = calloc(sp->npairs + 1, sizeof *sp->rho);
     sp->share = calloc(sp->npairs + 1, sizeof *sp->share);
     if (!sp->uin || !sp->ucol || !sp->x || !sp->dx || !sp->bin || !sp->bcount ||
-        !sp->sxx || !sp->dy || !sp->y || !sp->syy || !sp->ymean || !sp->sst ||
+        !sp->sxx || !sp->dy || !sp->y || !sp->yc || !sp->syy || !sp->sst ||
         !sp->rho || !sp->share)
         return MRV_ENOMEM;
     size_t i = 0;
@@ -285,7 +288,8 @@ mrv_status mrv__sens_alloc(mrv_sens_plan *sp)
         if (!sp->col_used[c]) continue;
         sp->ucol[i++] = (uint32_t)c;
         sp->dy[c] = malloc(n * sizeof **sp->dy);
-        if (!sp->dy[c]) return MRV_ENOMEM;
+        sp->yc[c] = malloc(n * sizeof **sp->yc);
+        if (!sp->dy[c] || !sp->yc[c]) return MRV_ENOMEM;
     }
     return MRV_OK;
 }
@@ -440,17 +444,18 @@ void mrv__sens_rank(mrv_sens_plan *sp, size_t item, void *v)
     }
     size_t c = sp->ucol[item - sp->nin];
     const double *y = sp->y[c];
-    double *d = sp->dy[c], m = 0, q = 0, t = 0;
+    double *d = sp->dy[c], *yc = sp->yc[c], m = 0, q = 0, t = 0;
     midranks(y, n, d, s);
     for (size_t i = 0; i < n; i++) m += y[i];
     m /= (double)n;
     for (size_t i = 0; i < n; i++) {
         d[i] -= mr;
         q += d[i] * d[i];
-        t += (y[i] - m) * (y[i] - m);
+        yc[i] = y[i] - m;
+        t += yc[i] * yc[i];
     }
+    sp->y[c] = NULL; /* no longer read: the caller may free it */
     sp->syy[c] = q;
-    sp->ymean[c] = m;
     sp->sst[c] = t;
 }
 
@@ -467,12 +472,12 @@ void mrv__sens_pairs(mrv_sens_plan *sp, size_t item, void *v)
         const double *dx = sp->dx[k];
         const uint16_t *bin = sp->bin[k];
         const uint32_t *cnt = sp->bcount[k];
-        const double *y = sp->y[c], *dy = sp->dy[c];
-        double m = sp->ymean[c], sxy = 0;
+        const double *yc = sp->yc[c], *dy = sp->dy[c];
+        double sxy = 0;
         memset(s->bsum, 0, B * sizeof *s->bsum);
         /* Two loops: the dot product vectorises, the scatter cannot. */
         for (size_t i = 0; i < n; i++) sxy += dx[i] * dy[i];
-        for (size_t i = 0; i < n; i++) s->bsum[bin[i]] += y[i] - m;
+        for (size_t i = 0; i < n; i++) s->bsum[bin[i]] += yc[i];
         double ssb = 0;
         size_t nb = 0;
         for (size_t b = 0; b < B; b++) {

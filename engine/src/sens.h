@@ -14,7 +14,9 @@
 ** The Monte Carlo (mc.c) drives it: plan before the draws, store the
 ** sample's input draws as blocks are drawn, hand over the columns' first
 ** draws, then rank (any thread, items in any order), accumulate per input
-** (likewise) and finish.  The result, an mrv_sensitivity (result.h), is
+** (likewise, once every rank item is done; the columns' draws are no
+** longer needed then) and finish.  The result, an mrv_sensitivity (result.h),
+*is
 ** owned by the run.
 */
 #ifndef MRV_SENS_H
@@ -51,7 +53,7 @@ mrv_status mrv__sens_alloc(mrv_sens_plan *p);
 ** Carlo copies draws 0 .. draws - 1 of the input there. */
 double *mrv__sens_input_draws(mrv_sens_plan *p, size_t k);
 
-/* Column c's first draws, borrowed until mrv__sens_finish. */
+/* Column c's first draws, borrowed until its rank item is done. */
 void mrv__sens_set_column(mrv_sens_plan *p, size_t c, const double *y);
 
 /* Items of the ranking phase (one per used input and column), and of
