@@ -597,6 +597,7 @@ mrv_status mrv_run_new(const char *path, const mrv_options *opt, mrv_run **out,
     const mrv_project *pj = run->bound->project;
     run->nvint = run->bound->nvint;
     run->draws = opt->draws_set ? opt->draws : pj->mc.draws;
+    run->threads = opt->threads;
     run->seed = opt->seed_set ? opt->seed : pj->mc.seed;
     run->confidence = opt->confidence_set ? opt->confidence : pj->mc.confidence;
     run->method = opt->method_set ? opt->method : pj->mc.method;

@@ -73,7 +73,10 @@ mrv_status mrv_report_check_dir(const char *dir, mrv_diag *diag);
 /* Writes vintages.csv, sensitivity.csv, report.json, report.html and
 ** report.xlsx (and, with an
 ** allocation, the ledger files) into 'dir' as one set (output.h says
-** exactly what is atomic). */
+** exactly what is atomic).  Unless the run was given one thread,
+** report.xlsx is written while a second thread writes the other files;
+** the bytes, and the failure reported when several fail (the first in
+** that order), are the same either way. */
 mrv_status mrv_report_write(const mrv_run *run, const char *dir,
                             mrv_diag *diag);
 /* The same, and on success the names of the files written, joined by

@@ -123,6 +123,9 @@ typedef struct mrv_run {
     ** Results never depend on them, only the work does; tests narrow
     ** them to make every bracket miss. */
     double bracket_sds, bracket_slack;
+    /* The threads the run was given (mrv_options; 0: all cores): with 1,
+    ** its reports are written on one thread too (report.h). */
+    unsigned threads;
     /* Per monitoring period of the project (none: 0, NULL). */
     size_t nperiods;
     mrv_period_result *periods;
