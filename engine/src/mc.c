@@ -378,6 +378,28 @@ static void column_values(const column *c, const double *slots, double *out,
     }
 }
 
+/* A running total's values (column c, after the standard columns: the
+** reductions of vintages 0..v) from the one before it, prev (vintages
+** 0..v-1, which c - 1 holds when it is not zero): prev plus term v, the
+** very addition column_values would make last, so the same bits without
+** re-adding every earlier vintage (quadratic in the vintages).  out may
+** be prev. */
+static void running_values(const column *c, const double *slots,
+                           const double *prev, double *out, size_t n)
+{
+    size_t t = c->nterm - 1;
+    if (out != prev) memcpy(out, prev, n * sizeof *out);
+    if (c->tzero[t]) {
+        for (size_t i = 0; i < n; i++) out[i] += 0.0;
+        return;
+    }
+    const double *src = slots + (size_t)c->slot[t] * MRV_MC_BLOCK;
+    if (n == MRV_MC_BLOCK)
+        add_scaled(out, src, c->scale[t], MRV_MC_BLOCK);
+    else
+        add_scaled(out, src, c->scale[t], n);
+}
+
 /* The draws of block 'blk' (n of them from draw i0): inputs filled and
 ** the VM run; false when a check failed in it (nothing more to do with
 ** its results). */
@@ -438,7 +460,12 @@ static void run_block(worker *w, uint64_t blk)
         const column *col = &sh->col[c];
         if (col->zero) continue;
         double *vals = pilot ? sh->pilot[c] + i0 : w->vals;
-        column_values(col, w->slots, vals, n);
+        if (c > sh->nstd && !sh->col[c - 1].zero)
+            /* w->vals still holds column c - 1's values */
+            running_values(col, w->slots, pilot ? sh->pilot[c - 1] + i0 : vals,
+                           vals, n);
+        else
+            column_values(col, w->slots, vals, n);
         keep_draws(w, c, vals, i0, n);
         uint64_t bad;
         if (!pilot &&

@@ -533,6 +533,57 @@ static void test_mc_quantiles_exact(void **state)
     free_proj(&pj);
 }
 
+/* A removals methodology's running totals (the carbon stock of
+** report.html, run->cum_stats): vintage v's is the removals of vintages
+** 0..v added draw by draw in vintage order, each added to the total
+** before it.  Checked against the kept draws of every vintage, summed
+** here in that order: the quantiles are type-7 percentiles of those
+** sums, on one thread with the default brackets and on three with
+** brackets so narrow that every quantile is hunted by replaying the
+** blocks, and the last running total is the crediting-period total. */
+static void test_mc_running_totals(void **state)
+{
+    (void)state;
+    proj pj = {0};
+    pj.dir = fx_mkdtemp();
+    char mt[2048];
+    snprintf(mt, sizeof mt, "%s", meth);
+    char *at = strstr(mt, "dimensions:");
+    assert_non_null(at);
+    memmove(at + strlen("kind: removals\n"), at, strlen(at) + 1);
+    memcpy(at, "kind: removals\n", strlen("kind: removals\n"));
+    free(fx_write(pj.dir, "m.yaml", mt));
+    char *p = write_project(&pj, "rt", rich, "{draws: 6000, seed: 21}");
+    mrv_run *r1 = run_tuned(p, 1, 0), *r3 = run_tuned(p, 3, 1e-9);
+    size_t n = (size_t)r1->draws, nv = r1->nvint;
+    assert_non_null(r1->cum_stats);
+    double *sum = calloc(n, sizeof *sum), *y = malloc(n * sizeof *y);
+    assert_non_null(sum);
+    assert_non_null(y);
+    double plo = (1 - r1->confidence) / 2, phi = (1 + r1->confidence) / 2;
+    for (size_t v = 0; v < nv; v++) {
+        const double *x = column(r1, v, MRV_RES_REDUCTIONS);
+        for (size_t i = 0; i < n; i++) sum[i] = v ? sum[i] + x[i] : x[i];
+        memcpy(y, sum, n * sizeof *y);
+        qsort(y, n, sizeof *y, cmp_double);
+        const mrv_stat *s = &r1->cum_stats[v];
+        assert_true(s->lower == type7(y, n, plo));
+        assert_true(s->median == type7(y, n, 0.5));
+        assert_true(s->upper == type7(y, n, phi));
+        assert_memory_equal(s, &r3->cum_stats[v], sizeof *s);
+    }
+    /* The whole period's running total is the total's column. */
+    const mrv_stat *t = &r1->stats[nv * MRV_NRESULTS + MRV_RES_REDUCTIONS];
+    assert_true(r1->cum_stats[nv - 1].median == t->median);
+    assert_true(r1->cum_stats[nv - 1].mean == t->mean);
+    free(sum);
+    free(y);
+    mrv_run_free(r1);
+    mrv_run_free(r3);
+    free(p);
+    free_proj(&pj);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -547,6 +598,7 @@ int main(void)
         cmocka_unit_test(test_mc_nonfinite_draws),
         cmocka_unit_test(test_mc_partial_block_prefix),
         cmocka_unit_test(test_mc_quantiles_exact),
+        cmocka_unit_test(test_mc_running_totals),
     };
     gsl_set_error_handler_off();
     return cmocka_run_group_tests(tests, NULL, NULL);
