@@ -1296,7 +1296,11 @@ static mrv_status explain_param(const mrv_run *run, int pi, int year,
                 fprintf(f, "%.1f %%", e->rel_precision * 100);
             else
                 fputs("n/a", f);
-            fprintf(f, ": %s %s\n", e->used ? e->used : "?",
+            if (k < sv->nstrata && sv->stratified)
+                fputs(": in the stratified estimate\n", f);
+            else
+                fprintf(
+                    f, ": %s %s\n", e->used ? e->used : "?",
                     fmt_num(e->value / mrv_unit_scale(p->unit, b->year_days),
                             FINE_DIGITS, GROUP, x, sizeof x));
         }

@@ -253,6 +253,15 @@ static bool write_exante(const mrv_run *run, FILE *f)
     "parameter,stratum,n,mean,sd,se,df,t,half_width,relative_precision,"       \
     "confidence,required,met,used,value,unit"
 
+/* Whether estimate e is used on its own: a stratum of a stratified
+** survey only enters its combined estimate, so it has no value used
+** (its bound would read as one: a stratum's lower bound can even be
+** negative). */
+static bool est_alone(const mrv_survey *sv, const mrv_stratum_est *e)
+{
+    return !sv->stratified || e == &sv->combined;
+}
+
 /* Each estimate of a survey, the stratified one last: in the
 ** parameter's declared unit. */
 static void survey_row(mrv_csv *c, const mrv_bound *b, const mrv_survey *sv,
@@ -273,8 +282,12 @@ static void survey_row(mrv_csv *c, const mrv_bound *b, const mrv_survey *sv,
     mrv_csv_g17(c, sv->confidence);
     mrv_csv_g17(c, sv->precision);
     mrv_csv_text(c, e->met ? "yes" : "no");
-    mrv_csv_text(c, e->used ? e->used : "");
-    mrv_csv_g17(c, e->value / s);
+    bool alone = est_alone(sv, e);
+    mrv_csv_text(c, alone && e->used ? e->used : "");
+    if (alone)
+        mrv_csv_g17(c, e->value / s);
+    else
+        mrv_csv_text(c, "");
     mrv_csv_text(c, p->unit_text);
     mrv_csv_end(c);
 }
@@ -546,8 +559,10 @@ static void json_ex_ante(const mrv_run *run, FILE *f)
 }
 
 /* An estimate in the parameter's unit: one of it is 's' internal. */
-static void json_est(FILE *f, double s, const mrv_stratum_est *e)
+static void json_est(FILE *f, double s, const mrv_survey *sv,
+                     const mrv_stratum_est *e)
 {
+    bool alone = est_alone(sv, e);
     fputs("{\"stratum\": ", f);
     mrv_json_str(f, e->label);
     fprintf(f, ", \"n\": %llu, \"mean\": ", (unsigned long long)e->n);
@@ -565,9 +580,12 @@ static void json_est(FILE *f, double s, const mrv_stratum_est *e)
     fputs(", \"relative_precision\": ", f);
     mrv_json_num(f, e->rel_precision);
     fprintf(f, ", \"met\": %s, \"used\": ", e->met ? "true" : "false");
-    mrv_json_str(f, e->used ? e->used : "");
+    mrv_json_str(f, alone && e->used ? e->used : "");
     fputs(", \"value\": ", f);
-    mrv_json_num(f, e->value / s);
+    if (alone)
+        mrv_json_num(f, e->value / s);
+    else
+        fputs("null", f);
     fputs(", \"weight\": ", f);
     mrv_json_num(f, e->weight);
     fputc('}', f);
@@ -609,12 +627,12 @@ static void json_surveys(const mrv_run *run, FILE *f)
               f);
         for (size_t k = 0; k < sv->nstrata; k++) {
             fputs(k ? ", " : "", f);
-            json_est(f, s, &sv->strata[k]);
+            json_est(f, s, sv, &sv->strata[k]);
         }
         fputc(']', f);
         if (sv->stratified) {
             fputs(", \"stratified\": ", f);
-            json_est(f, s, &sv->combined);
+            json_est(f, s, sv, &sv->combined);
         }
         fputc('}', f);
     }
@@ -859,6 +877,12 @@ static void html_est(FILE *f, const mrv_survey *sv, const mrv_param *p,
         fputs("n/a", f);
     }
     fputs("</td><td>", f);
+    if (!est_alone(sv, e)) {
+        fputs("in the stratified estimate</td><td class=\"n\">&ndash;</td>"
+              "</tr>\n",
+              f);
+        return;
+    }
     if (e->met)
         fputs("the mean", f);
     else {
