@@ -595,6 +595,27 @@ static mrv_vnode *build(cctx *c, size_t k, uint32_t *mem, int year)
     return ok ? n : NULL;
 }
 
+/* Refuses a parameter with more cells than MRV_MAX_CELLS, at its
+** 'members' (where the dimensions read from data files come in): each
+** cell is looked up one by one, and four dimensions of up to
+** MRV_MAX_RECORDS members make 10^24 of them. */
+static bool few_enough_cells(mrv__mon *m, const mrv_monparam *mp,
+                             const mrv_param *p)
+{
+    const mrv_bound *b = m->b;
+    mrv__count c;
+    mrv__count_axes(&c, b->meth, b->nmembers, b->nvint, p->over, p->nover);
+    if (c.n <= MRV_MAX_CELLS) return true;
+    const mrv_ynode *at = mrv_ymap_get(mp->node, "members");
+    if (!at) at = mrv_ymap_get(mp->node, "csv");
+    mrv_error(m->d, at->pos, MRV_EDOMAIN,
+              "parameter '%s' would read %s values from its data file (a "
+              "value per combination of %s), more than the %d one "
+              "parameter may hold; reduce the members",
+              p->name, c.text, c.factors, MRV_MAX_CELLS);
+    return false;
+}
+
 /* Binds monitored parameter 'mp' into b->values[mp->param]. */
 static bool bind_param(mrv__mon *m, const mrv_monparam *mp)
 {
@@ -610,6 +631,7 @@ static bool bind_param(mrv__mon *m, const mrv_monparam *mp)
             if (mp->mem_dim[j] == c.p->over[k]) c.kpos[k] = (int)j;
     }
     mrv_srcpos at = mrv_ymap_get(mp->node, "csv")->pos;
+    if (!few_enough_cells(m, mp, c.p)) return false;
     static const mrv_cellsrc none = {0};
     c.uncovered = new_leaf(&c, at);
     c.absent = new_leaf(&c, at);

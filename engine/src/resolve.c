@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "caps_int.h"
 #include "infile.h"
 #include "resolve_int.h"
 #include "schema.h"
@@ -43,6 +44,32 @@ static bool is_file(const char *path)
 {
     struct stat st;
     return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+void mrv__count_axes(mrv__count *c, const mrv_methodology *m,
+                     const size_t *nmembers, size_t nvint, const int *axes,
+                     size_t n)
+{
+    /* The double is for the message alone: past 64 bits it says how far
+    ** past, to two digits. */
+    double approx = 1;
+    size_t o = 0;
+    c->n = 1;
+    c->factors[0] = '\0';
+    for (size_t k = 0; k < n; k++) {
+        bool v = axes[k] == MRV_AXIS_VINTAGE;
+        size_t nk = v ? nvint : nmembers[axes[k]];
+        c->n = mrv__caps_mul(c->n, nk);
+        approx *= (double)nk;
+        if (o < sizeof c->factors)
+            o += (size_t)snprintf(c->factors + o, sizeof c->factors - o,
+                                  "%s%s (%zu)", k ? " x " : "",
+                                  v ? "vintage" : m->dims[axes[k]].name, nk);
+    }
+    if (c->n < UINT64_MAX)
+        snprintf(c->text, sizeof c->text, "%llu", (unsigned long long)c->n);
+    else
+        snprintf(c->text, sizeof c->text, "about %.2g", approx);
 }
 
 /* dir + "/" + rel, without "./" noise; rel itself when absolute. */
@@ -399,21 +426,24 @@ static bool bind_eq_layout(rctx *r)
     size_t total = 0;
     for (size_t e = 0; e < ne; e++) {
         const mrv_equation *eq = &m->eqs[e];
-        size_t n = 1; /* at most 10,000^4: no overflow in 64 bits */
-        for (size_t k = 0; k < eq->nover; k++) n *= b->nmembers[eq->over[k]];
-        b->eq_nmem[e] = n;
-        b->eq_base[e] = total;
-        if (n > MRV_MAX_EQ_VALUES / b->nvint ||
-            total + n * b->nvint > MRV_MAX_EQ_VALUES) {
+        /* Dimensions read from data files have up to MRV_MAX_RECORDS
+        ** members each, so the product is checked: one past 64 bits
+        ** fails the cap instead of wrapping to a small number. */
+        mrv__count c;
+        mrv__count_axes(&c, m, b->nmembers, b->nvint, eq->over, eq->nover);
+        if (c.n > MRV_MAX_EQ_VALUES / b->nvint ||
+            total + c.n * b->nvint > MRV_MAX_EQ_VALUES) {
             mrv_error(r->vc.d, eq->over_pos, MRV_EDOMAIN,
-                      "equation '%s' has %zu values per vintage (a value "
-                      "per combination of members), and the equations "
+                      "equation '%s' has %s values per vintage (a value "
+                      "per combination of %s), and the equations "
                       "would hold more than %d values over the %zu "
                       "vintages; reduce the members",
-                      eq->name, n, MRV_MAX_EQ_VALUES, b->nvint);
+                      eq->name, c.text, c.factors, MRV_MAX_EQ_VALUES, b->nvint);
             return false;
         }
-        total += n * b->nvint;
+        b->eq_nmem[e] = (size_t)c.n;
+        b->eq_base[e] = total;
+        total += (size_t)c.n * b->nvint;
     }
     b->neqvals = total;
     return true;

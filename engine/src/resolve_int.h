@@ -37,6 +37,18 @@ mrv_vnode *mrv__value_parse(mrv__valctx *c, const mrv_param *p,
 ** options not taken need.  False when it recorded errors. */
 bool mrv__needs_check(const mrv_bound *b, bool warn, mrv_diag *d);
 
+/* How many values an array over axes[0..n) holds (MRV_AXIS_VINTAGE:
+** the nvint vintages; else a dimension of 'm', of nmembers[] members),
+** for a cap check and its message. */
+typedef struct mrv__count {
+    uint64_t n;        /* UINT64_MAX past 64 bits (mrv__caps_mul) */
+    char text[32];     /* "4294967296", or "about 1.8e+19" past 64 bits */
+    char factors[400]; /* "a (65536) x b (65536)", "vintage (2) x a (9)" */
+} mrv__count;
+void mrv__count_axes(mrv__count *c, const mrv_methodology *m,
+                     const size_t *nmembers, size_t nvint, const int *axes,
+                     size_t n);
+
 /* "2025-2030, 2032" for the years of a series node. */
 void mrv__years_text(const mrv_vnode *n, char *buf, size_t len);
 

@@ -550,6 +550,36 @@ static const char *stratum_label(mrv_arena *a, const mrv_bound *b,
     return mrv_arena_strdup(a, sv->nmem ? buf : "all");
 }
 
+/* The strata of survey 'sv' over dimensions: one per combination of
+** members of the parameter's dimensions (1 over none), counted past 64
+** bits (few_enough_strata has checked them before estimate counts them
+** again). */
+static mrv__count strata_due(const mrv_bound *b, const mrv_survey *sv)
+{
+    mrv__count c;
+    mrv__count_axes(&c, b->meth, b->nmembers, b->nvint, sv->mem_dim, sv->nmem);
+    return c;
+}
+
+/* Refuses a survey with more strata than sampled units, at its 'strata':
+** some stratum then has none, and each takes a leaf and an estimate
+** before that is found, so dimensions read from data files (up to
+** MRV_MAX_RECORDS members each) would take memory without bound.  The
+** strata are bounded by the rows of one data file after it. */
+static bool few_enough_strata(mrv__mon *m, const mrv_survey *sv)
+{
+    if (sv->stratified) return true;
+    mrv__count c = strata_due(m->b, sv);
+    if (c.n <= sv->nrows) return true;
+    const mrv_ynode *st = mrv_ymap_get(sv->node, "strata");
+    mrv_error(m->d, st ? st->pos : sv->node->pos, MRV_EDOMAIN,
+              "the survey of '%s' has %s strata (a stratum per combination "
+              "of %s) but %zu sampled unit%s: each stratum needs at least 2",
+              sv->name, c.text, c.factors, sv->nrows,
+              sv->nrows == 1 ? "" : "s");
+    return false;
+}
+
 /* The estimates of survey 'sv' from its rows' values; false after an
 ** error (a stratum with fewer than two units). */
 static bool estimate(const mrv_bound *b, mrv_arena *a, mrv_survey *sv,
@@ -562,12 +592,7 @@ static bool estimate(const mrv_bound *b, mrv_arena *a, mrv_survey *sv,
     qsort(rows, n, sizeof *rows, srow_cmp);
     /* The strata due: every member tuple, every weighted stratum, or
     ** the one sample. */
-    size_t due = 1;
-    if (sv->stratified)
-        due = sv->nweights;
-    else
-        for (size_t k = 0; k < sv->nmem; k++)
-            due *= b->nmembers[sv->mem_dim[k]];
+    size_t due = sv->stratified ? sv->nweights : strata_due(b, sv).n;
     sv->strata = mrv_arena_array(a, due + 1, sizeof *sv->strata);
     if (!sv->strata) {
         free(rows);
@@ -731,9 +756,11 @@ bool mrv__mon_surveys_bind(mrv__mon *m)
         mrv_survey *sv = &md->surveys[i];
         *sv = *MRV_VEC_AT(&m->surveys, mrv_survey *, i);
         sv->file = &md->files[sv->file - m->files];
-        size_t nl = 1;
-        for (size_t k = 0; k < sv->nmem; k++)
-            nl *= m->b->nmembers[sv->mem_dim[k]];
+        if (!few_enough_strata(m, sv)) {
+            ok = false;
+            continue;
+        }
+        size_t nl = (size_t)strata_due(m->b, sv).n;
         sv->leaves = mrv_arena_array(m->a, nl + 1, sizeof *sv->leaves);
         uint32_t mem[MRV_MAX_AXES] = {0};
         size_t leafno = 0;

@@ -580,6 +580,22 @@ static mrv_vnode *member_keyed_ref(vctx *v, const mrv_ynode *n)
 {
     holes h;
     if (!find_holes(v, n, &h)) return NULL;
+    /* Each combination of members is an entry of one factor table, a
+    ** YAML file of at most MRV_YAML_MAX_NODES nodes: more cannot all be
+    ** found, and dimensions read from data files would make up to 10^24
+    ** lookups. */
+    mrv__valctx *c = v->c;
+    mrv__count k;
+    mrv__count_axes(&k, c->m, c->nmembers, (size_t)(c->last - c->first + 1),
+                    h.dims, h.ndims);
+    if (k.n > MRV_YAML_MAX_NODES) {
+        mrv_error(c->d, n->pos, MRV_EDOMAIN,
+                  "factor reference '%s' stands for %s entries (one per "
+                  "combination of %s), more than a factor table can hold "
+                  "(%u YAML nodes); reduce the members",
+                  n->text, k.text, k.factors, MRV_YAML_MAX_NODES);
+        return (fail(v), NULL);
+    }
     size_t *mem = calloc(v->c->m->ndims + 1, sizeof *mem);
     if (!mem) return (fail(v), NULL);
     mrv_vnode *r = expand_holes(v, n, &h, 0, mem);

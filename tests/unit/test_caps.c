@@ -70,6 +70,7 @@ static void test_caps_mul_members(void **state)
     /* Saturated stays saturated, and still exceeds every cap. */
     assert_true(mrv__caps_mul(members_product(records, 4), 2) == UINT64_MAX);
     assert_true(members_product(records, 4) > MRV_MAX_EQ_VALUES);
+    assert_true(members_product(records, 4) > MRV_MAX_CELLS);
 }
 
 int main(void)

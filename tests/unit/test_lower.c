@@ -663,8 +663,8 @@ static void test_lower_over_cap(void **state)
     free(path);
     fx_expect_error(fx->diag, 5, 22,
                     "equation 'A' has 10000 values per vintage (a value per "
-                    "combination of members), and the equations would hold "
-                    "more than 250000 values over the 200 vintages");
+                    "combination of site (10000)), and the equations would "
+                    "hold more than 250000 values over the 200 vintages");
 }
 
 static void test_lower_trace_through_initial(void **state)

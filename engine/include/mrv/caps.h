@@ -119,6 +119,13 @@ extern "C" {
 ** lowering keeps a few words per value, and report.json lists them all,
 ** which 'mrv verify' must read back within MRV_JSON_MAX_NODES. */
 #define MRV_MAX_EQ_VALUES 250000
+/* Values of one parameter read from a data file (a value per vintage and
+** combination of members of its axes, each a cell whose rows, gaps or
+** absence are looked up one by one): formulas read a parameter's values
+** through sums, whose terms are capped at MRV_MAX_TERMS, so a parameter
+** with more could never be read whole.  A registry of 1,000,000 records
+** over 20 vintages fits. */
+#define MRV_MAX_CELLS MRV_MAX_TERMS
 /* Placeholders of one member-keyed factor reference (tbl/k.{waste}):
 ** each nests a member map, and one per dimension of a parameter is all a
 ** reference can use. */
