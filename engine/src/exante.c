@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "caps_int.h"
 #include "exante.h"
 #include "output.h"
 
@@ -93,7 +94,11 @@ static bool compare_values(const mrv_bound *ea, int ia, const mrv_bound *mon,
 {
     const mrv_param *pa = &ea->meth->params[ia], *pm = &mon->meth->params[im];
     bool over_v = false;
-    size_t total = 1, na = 0;
+    size_t na = 0;
+    /* The sets of members, past 64 bits too (four dimensions read from
+    ** data files make 10^24): one that wrapped to 0 would compare
+    ** nothing and call every such parameter the same. */
+    uint64_t total = 1;
     int dm[MRV_MAX_AXES], da[MRV_MAX_AXES];
     for (size_t i = 0; i < pm->nover; i++) {
         if (pm->over[i] == MRV_AXIS_VINTAGE) {
@@ -102,10 +107,18 @@ static bool compare_values(const mrv_bound *ea, int ia, const mrv_bound *mon,
         }
         dm[na] = pm->over[i];
         da[na++] = pa->over[i];
-        total *= mon->nmembers[pm->over[i]];
+        total = mrv__caps_mul(total, mon->nmembers[pm->over[i]]);
     }
+    /* Each set of members then compares at least one element, so the
+    ** walk ends within MAX_ELEMENTS sets, however many there are. */
+    bool any_year = !over_v;
+    for (size_t v = 0; v < mon->nvint && !any_year; v++) {
+        int y = mon->first + (int)v;
+        any_year = mon->frac[v] != 0 && y >= ea->first && y <= ea->last;
+    }
+    if (!any_year) return true;
     size_t cnt[MRV_MAX_AXES] = {0}, done = 0;
-    for (size_t e = 0; e < total; e++) {
+    for (uint64_t e = 0; e < total; e++) {
         for (size_t k = 0; k < na; k++) {
             mm[dm[k]] = cnt[k];
             ma[da[k]] = cnt[k];
