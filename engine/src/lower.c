@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "caps_int.h"
 #include "eval.h"
 #include "hash.h"
 #include "lower.h"
@@ -1007,21 +1008,44 @@ static void lin_add_product(lctx *c, lin *l, const factors *fs,
     lin_add_val(c, l, p, k, off);
 }
 
+static bool terms_error(lctx *c, const mrv_ast *n)
+{
+    return lerr(c, n->off, MRV_EDOMAIN,
+                "the sums expand to more than %d terms over the crediting "
+                "period; reduce the ranges or members summed over",
+                MRV_MAX_TERMS);
+}
+
+/* Whether sum n, over dimensions alone, would pass MRV_MAX_TERMS (after
+** the error): its terms are then the product of their members, known
+** before any is expanded, and four dimensions read from data files make
+** 10^24 of them (counted past 64 bits).  A sum over a range is counted
+** as it goes, since its bounds may depend on an outer index. */
+static bool too_many_terms(lctx *c, const mrv_ast *n)
+{
+    uint64_t nterms = 1;
+    for (size_t j = 0; j < n->nbinders; j++) {
+        if (!n->binders[j].dim) return false;
+        nterms = mrv__caps_mul(nterms, c->b->nmembers[n->binders[j].dim_index]);
+    }
+    if (nterms <= MRV_MAX_TERMS - c->terms) return false;
+    terms_error(c, n);
+    return true;
+}
+
 /* Adds k times the sum over binders bi.. of the product of the factors
 ** in 'live' to l. */
 static void lower_sum_at(lctx *c, const mrv_ast *n, size_t bi,
                          const factors *fs, const bool *live, lin *l, double k)
 {
     if (c->failed) return;
+    if (bi == 0 && too_many_terms(c, n)) return;
     if (bi == n->nbinders) {
         /* Each range is capped, but nested ranges multiply, and a body
         ** that folds to a constant emits nothing for MRV_MAX_CODE to
         ** stop: count the terms themselves, so time stays bounded. */
         if (++c->terms > MRV_MAX_TERMS) {
-            lerr(c, n->off, MRV_EDOMAIN,
-                 "the sums expand to more than %d terms over the crediting "
-                 "period; reduce the ranges or members summed over",
-                 MRV_MAX_TERMS);
+            terms_error(c, n);
             return;
         }
         size_t t = mrv__trail_term(c->rec, n, c->w.iv);
