@@ -83,12 +83,16 @@ mrv_status mrv_propagate(const mrv_program *p, const mrv_ipcc_input *in,
         pt[np++] = q;
     }
     mrv_eval_fill_consts(p, slots, stride, stride);
+    /* Every input at its central value in every lane, once: a chunk
+    ** moves two lanes of each of its inputs and puts them back after, so
+    ** the work per chunk is its inputs', not every input's (refilling
+    ** every input for every chunk was quadratic in the inputs). */
+    for (size_t k = 0; k < p->ninputs; k++)
+        for (size_t l = 0; l < stride; l++)
+            slots[k * stride + l] = in[k].center;
     for (size_t c0 = 0; c0 < np; c0 += per_chunk) {
         size_t nq = np - c0 < per_chunk ? np - c0 : per_chunk;
         size_t lanes = 1 + 2 * nq;
-        for (size_t k = 0; k < p->ninputs; k++)
-            for (size_t l = 0; l < lanes; l++)
-                slots[k * stride + l] = in[k].center;
         for (size_t q = 0; q < nq; q++) {
             const pert *e = &pt[c0 + q];
             slots[e->input * stride + 1 + 2 * q] = e->xm;
@@ -106,6 +110,12 @@ mrv_status mrv_propagate(const mrv_program *p, const mrv_ipcc_input *in,
                 if (!isfinite(s)) broken[c] = true;
                 var[c] += s * s;
             }
+        }
+        /* After the results are read: a result may be an input's slot. */
+        for (size_t q = 0; q < nq; q++) {
+            const pert *e = &pt[c0 + q];
+            slots[e->input * stride + 1 + 2 * q] = in[e->input].center;
+            slots[e->input * stride + 2 + 2 * q] = in[e->input].center;
         }
     }
     double z = mrv__cdf_normal_Pinv((1 + confidence) / 2);
