@@ -874,7 +874,10 @@ static mrv_status check_summaries(const shared *sh, mrv_diag *d)
     return MRV_OK;
 }
 
-static mrv_status propagate(shared *sh)
+/* IPCC Approach 1 beside the Monte Carlo; a warning when the program
+** is too large for it (its statistics are then NaN: n/a in the reports,
+** null in report.json). */
+static mrv_status propagate(shared *sh, mrv_diag *d)
 {
     const mrv_program *p = sh->p;
     mrv_ipcc_input *in = calloc(p->ninputs + 1, sizeof *in);
@@ -887,6 +890,17 @@ static mrv_status propagate(shared *sh)
         in[k].lo = sh->samp[k].lo;
         in[k].hi = sh->samp[k].hi;
     }
+    double work;
+    uint64_t bytes;
+    if (!mrv_propagate_fits(p, in, &work, &bytes))
+        mrv_warning(d, sh->run->bound->project->mc.pos,
+                    "IPCC Approach 1 not computed: %zu inputs over a program "
+                    "of %zu instructions would take %.2g lane operations "
+                    "(at most %.2g) and %.0f MiB (at most %.0f); the Monte "
+                    "Carlo's statistics are complete",
+                    p->ninputs, p->ncode, work, MRV_IPCC_MAX_WORK,
+                    (double)bytes / (1 << 20),
+                    (double)MRV_IPCC_MAX_BYTES / (1 << 20));
     mrv_status st = mrv_propagate(p, in, sh->run->confidence, sh->run->stats);
     free(in);
     return st;
@@ -1213,7 +1227,7 @@ mrv_status mrv_mc_run(mrv_run *run, unsigned threads,
                        "GSL's taus2 generator does not have the state "
                        "layout mrv seeds (three unsigned longs)");
     if (st == MRV_OK) st = run_phases(&sh, ws, nt, progress, d);
-    if (st == MRV_OK) st = propagate(&sh);
+    if (st == MRV_OK) st = propagate(&sh, d);
 
 out:
     free_workers(ws, nt, sh.ncols);

@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "caps.h"
 #include "cdf.h"
 #include "eval.h"
 #include "propagate.h"
@@ -39,6 +40,33 @@ typedef struct pert {
     size_t input;
     double xm, xp; /* values in lanes 1 + 2q and 2 + 2q */
 } pert;
+
+/* Whether input k is moved, and to where: x -+ h inside its bounds (a
+** lane that would leave them stays at x); not when it is certain or its
+** bounds are too tight to move it (no slope). */
+static bool perturb(const mrv_ipcc_input *in, size_t k, pert *q)
+{
+    double x = in[k].center, sd = in[k].sd;
+    if (!(sd > 0)) return false;
+    double h = mrv_propagate_step(x, sd);
+    *q = (pert){k, x - h, x + h};
+    if (q->xm < in[k].lo) q->xm = x;
+    if (q->xp > in[k].hi) q->xp = x;
+    return q->xp != q->xm;
+}
+
+bool mrv_propagate_fits(const mrv_program *p, const mrv_ipcc_input *in,
+                        double *work, uint64_t *bytes)
+{
+    const size_t per_chunk = (MRV_EVAL_BLOCK - 1) / 2;
+    size_t np = 0;
+    pert q;
+    for (size_t k = 0; k < p->ninputs; k++) np += perturb(in, k, &q);
+    double passes = (double)((np + per_chunk - 1) / per_chunk);
+    *work = passes * (double)p->ncode * (double)MRV_EVAL_BLOCK;
+    *bytes = ((uint64_t)p->nslots + 1) * MRV_EVAL_BLOCK * sizeof(double);
+    return *work <= MRV_IPCC_MAX_WORK && *bytes <= MRV_IPCC_MAX_BYTES;
+}
 
 /* The value of column c (v * R + r; v == nvint the total) in lane l. */
 static double lane_value(const mrv_program *p, const double *slots,
@@ -61,6 +89,16 @@ mrv_status mrv_propagate(const mrv_program *p, const mrv_ipcc_input *in,
 {
     size_t ncols = (p->nvint + 1) * MRV_NRESULTS, np = 0;
     const size_t stride = MRV_EVAL_BLOCK, per_chunk = (MRV_EVAL_BLOCK - 1) / 2;
+    double work;
+    uint64_t bytes;
+    if (!mrv_propagate_fits(p, in, &work, &bytes)) {
+        for (size_t c = 0; c < ncols; c++) {
+            stats[c].ipcc_sd = stats[c].ipcc_lower = stats[c].ipcc_upper =
+                (double)NAN;
+            stats[c].ipcc_disagrees = false;
+        }
+        return MRV_OK;
+    }
     pert *pt = malloc((p->ninputs + 1) * sizeof *pt);
     double *slots = malloc((p->nslots + 1) * stride * sizeof *slots);
     double *var = calloc(ncols, sizeof *var);
@@ -72,16 +110,8 @@ mrv_status mrv_propagate(const mrv_program *p, const mrv_ipcc_input *in,
         st = MRV_ENOMEM;
         goto out;
     }
-    for (size_t k = 0; k < p->ninputs; k++) {
-        double x = in[k].center, sd = in[k].sd;
-        if (!(sd > 0)) continue;
-        double h = mrv_propagate_step(x, sd);
-        pert q = {k, x - h, x + h};
-        if (q.xm < in[k].lo) q.xm = x;
-        if (q.xp > in[k].hi) q.xp = x;
-        if (q.xp == q.xm) continue; /* bounds too tight to move: no slope */
-        pt[np++] = q;
-    }
+    for (size_t k = 0; k < p->ninputs; k++)
+        if (perturb(in, k, &pt[np])) np++;
     mrv_eval_fill_consts(p, slots, stride, stride);
     /* Every input at its central value in every lane, once: a chunk
     ** moves two lanes of each of its inputs and puts them back after, so

@@ -168,6 +168,14 @@ _Static_assert(MRV_PICK_MAXREL > MRV_MAX_AXES, "one multiplier per level");
 ** MRV_MC_MAX_BYTES: a vintage's draws for its conservativeness rule, and
 ** what the host keeps and the buyer receives in every draw. */
 #define MRV_LEDGER_DRAW_BYTES (3 * sizeof(double))
+/* IPCC Approach 1 (propagate.h) evaluates the program over 511 lanes
+** once per 255 uncertain inputs: its work grows as inputs x program
+** size, quadratic when a model draws every member of a large dimension.
+** Past either cap it is not computed (a warning says why; the Monte
+** Carlo's statistics are complete): about 10 s of lane operations on
+** the development machine, and the lanes' buffer (4 KiB per slot). */
+#define MRV_IPCC_MAX_WORK  15000000000.0
+#define MRV_IPCC_MAX_BYTES ((uint64_t)1 << 30)
 /* Threads one run starts (a larger --threads, or more cores, is capped):
 ** beyond this, starting threads costs more than the blocks they share. */
 #define MRV_MC_MAX_THREADS 256

@@ -51,10 +51,17 @@ typedef struct mrv_ipcc_input {
     double lo, hi; /* its bounds: differences stay inside them */
 } mrv_ipcc_input;
 
+/* What Approach 1 would take for program p with inputs 'in': lane
+** operations (instructions x lanes over every pass) and the bytes of its
+** lanes' buffer; true when both are within MRV_IPCC_MAX_WORK and
+** MRV_IPCC_MAX_BYTES (caps.h). */
+bool mrv_propagate_fits(const mrv_program *p, const mrv_ipcc_input *in,
+                        double *work, uint64_t *bytes);
 /* Sets ipcc_sd, ipcc_lower, ipcc_upper and ipcc_disagrees of every
 ** stats[(v * MRV_NRESULTS) + r] (v == nvint the total); 'central',
 ** 'lower' and 'upper' must be filled already.  A result whose
-** derivatives are not finite gets NaN and is not flagged.  'in' has
+** derivatives are not finite gets NaN and is not flagged; so does every
+** result when the program does not fit (mrv_propagate_fits).  'in' has
 ** p->ninputs entries.  Returns MRV_OK or MRV_ENOMEM. */
 mrv_status mrv_propagate(const mrv_program *p, const mrv_ipcc_input *in,
                          double confidence, mrv_stat *stats);
