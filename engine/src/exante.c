@@ -87,10 +87,15 @@ static void element_text(const mrv_bound *m, const mrv_param *p, int year,
     if (p->nover && o + 2 < n) snprintf(buf + o, n - o, "]");
 }
 
+/* What comparing a parameter's elements found. */
+enum { CMP_SAME, CMP_CHANGED, CMP_NONE };
+
 /* Compares the elements of ea's 'ia' and mon's 'im' (same shape) over
-** the vintages the monitored run covers; the first difference into c. */
-static bool compare_values(const mrv_bound *ea, int ia, const mrv_bound *mon,
-                           int im, mrv_input_change *c, size_t *ma, size_t *mm)
+** the vintages the monitored run covers; the first difference into c.
+** CMP_NONE when no element could be compared (no vintage in common):
+** nothing says they are the same. */
+static int compare_values(const mrv_bound *ea, int ia, const mrv_bound *mon,
+                          int im, mrv_input_change *c, size_t *ma, size_t *mm)
 {
     const mrv_param *pa = &ea->meth->params[ia], *pm = &mon->meth->params[im];
     bool over_v = false;
@@ -116,7 +121,13 @@ static bool compare_values(const mrv_bound *ea, int ia, const mrv_bound *mon,
         int y = mon->first + (int)v;
         any_year = mon->frac[v] != 0 && y >= ea->first && y <= ea->last;
     }
-    if (!any_year) return true;
+    if (!any_year) {
+        snprintf(c->detail, sizeof c->detail,
+                 "no vintage the monitored run covers is in the ex-ante "
+                 "crediting period");
+        return CMP_NONE;
+    }
+    uint64_t compared = 0;
     size_t cnt[MRV_MAX_AXES] = {0}, done = 0;
     for (uint64_t e = 0; e < total; e++) {
         for (size_t k = 0; k < na; k++) {
@@ -132,7 +143,7 @@ static bool compare_values(const mrv_bound *ea, int ia, const mrv_bound *mon,
                          "the first %d elements are the same; the rest were "
                          "not compared",
                          MAX_ELEMENTS);
-                return true;
+                return CMP_SAME;
             }
             mrv_vpick ka, km;
             char why[8];
@@ -141,6 +152,7 @@ static bool compare_values(const mrv_bound *ea, int ia, const mrv_bound *mon,
                 mrv_bound_pick(mon, (size_t)im, y, mm, &km, why, sizeof why) !=
                     MRV_OK)
                 continue;
+            compared++;
             double xa = mrv_vpick_central(&ka) /
                         mrv_unit_scale(pa->unit, ea->year_days);
             double xm = mrv_vpick_central(&km) /
@@ -158,14 +170,17 @@ static bool compare_values(const mrv_bound *ea, int ia, const mrv_bound *mon,
                 snprintf(c->detail, sizeof c->detail, "%s: %s %s -> %s %s", el,
                          mrv_fmt_shortest(xa, a, sizeof a), pa->unit_text,
                          mrv_fmt_shortest(xm, b, sizeof b), pm->unit_text);
-            return false;
+            return CMP_CHANGED;
         }
         for (size_t k = na; k-- > 0;) {
             if (++cnt[k] < mon->nmembers[dm[k]]) break;
             cnt[k] = 0;
         }
     }
-    return true;
+    if (compared) return CMP_SAME;
+    snprintf(c->detail, sizeof c->detail,
+             "no element has a value in both runs");
+    return CMP_NONE;
 }
 
 mrv_status mrv_exante_inputs(const mrv_bound *ea, const mrv_bound *mon,
@@ -195,9 +210,12 @@ mrv_status mrv_exante_inputs(const mrv_bound *ea, const mrv_bound *mon,
         }
         source_text(ea, ia, c->ex_ante, sizeof c->ex_ante);
         const mrv_param *pa = &ma->params[ia];
-        bool same = same_shape(ea, pa, mon, pm, c->detail, sizeof c->detail) &&
-                    compare_values(ea, ia, mon, (int)i, c, ka, km);
-        c->status = same ? "same" : "changed";
+        int found = same_shape(ea, pa, mon, pm, c->detail, sizeof c->detail)
+                        ? compare_values(ea, ia, mon, (int)i, c, ka, km)
+                        : CMP_CHANGED;
+        c->status = found == CMP_SAME      ? "same"
+                    : found == CMP_CHANGED ? "changed"
+                                           : "not compared";
     }
     for (size_t i = 0; i < ma->nparams; i++) {
         if (mrv_methodology_param(mm, ma->params[i].name) >= 0) continue;

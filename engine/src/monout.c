@@ -969,7 +969,8 @@ void mrv_monout_table(const mrv_run *run, FILE *f)
         }
         size_t changed = 0;
         for (size_t i = 0; i < ex->ninputs; i++)
-            changed += strcmp(ex->inputs[i].status, "same") != 0;
+            changed += strcmp(ex->inputs[i].status, "same") != 0 &&
+                       strcmp(ex->inputs[i].status, "not compared") != 0;
         fprintf(f,
                 "%sex ante over the same days: %s; monitored %s (%s); "
                 "%zu input%s changed (exante.csv)\n",
