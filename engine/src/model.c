@@ -1078,6 +1078,9 @@ mrv_status mrv_project_load(const mrv_ydoc *doc, mrv_arena *a,
     if (!p) return MRV_ENOMEM;
     p->doc = doc;
     p->mc.confidence = 0.95;
+    /* Where the Monte Carlo's errors and warnings point when the project
+    ** has no 'monte_carlo' (draws from the command line): the project. */
+    p->mc.pos = root->pos;
     mrv__check_keys(root, "a project", project_keys,
                     sizeof project_keys / sizeof *project_keys, d);
     const mrv_ynode *n;
