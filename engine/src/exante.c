@@ -139,6 +139,7 @@ static int compare_values(const mrv_bound *ea, int ia, const mrv_bound *mon,
             if (over_v && (mon->frac[v] == 0 || y < ea->first || y > ea->last))
                 continue;
             if (++done > MAX_ELEMENTS) {
+                if (!compared) break; /* none had a value in both */
                 snprintf(c->detail, sizeof c->detail,
                          "the first %d elements are the same; the rest were "
                          "not compared",
@@ -172,14 +173,20 @@ static int compare_values(const mrv_bound *ea, int ia, const mrv_bound *mon,
                          mrv_fmt_shortest(xm, b, sizeof b), pm->unit_text);
             return CMP_CHANGED;
         }
+        if (done > MAX_ELEMENTS) break;
         for (size_t k = na; k-- > 0;) {
             if (++cnt[k] < mon->nmembers[dm[k]]) break;
             cnt[k] = 0;
         }
     }
     if (compared) return CMP_SAME;
-    snprintf(c->detail, sizeof c->detail,
-             "no element has a value in both runs");
+    if (done > MAX_ELEMENTS)
+        snprintf(c->detail, sizeof c->detail,
+                 "none of the first %d elements has a value in both runs",
+                 MAX_ELEMENTS);
+    else
+        snprintf(c->detail, sizeof c->detail,
+                 "no element has a value in both runs");
     return CMP_NONE;
 }
 
