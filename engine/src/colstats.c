@@ -767,9 +767,10 @@ mrv_status mrv__colstats_finish(mrv_colstats *c, mrv_colpart *const *parts,
                 int ww[2];
                 for (int w = 0; w < 2; w++) {
                     if (complete && r[w] >= b && r[w] < b + m) {
-                        rq->v[w] = c->lo[j]; /* a bracket with lo == hi */
                         rq->have[w] = true;
-                        if (!c->nokeep[j]) {
+                        if (c->nokeep[j]) { /* lo == hi: nothing kept */
+                            rq->v[w] = c->lo[j];
+                        } else {
                             rr[nr] = (size_t)(r[w] - b);
                             ww[nr++] = w;
                         }
