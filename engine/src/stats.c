@@ -2,9 +2,12 @@
 ** stats.c -- type-7 quantiles of arrays of draws held in memory.
 **
 ** Every quantile is exact: the interpolation of two order statistics
-** x(k) and x(k + 1) found by selection (Floyd and Rivest's SELECT), never
-** by sorting the draws.  The Monte Carlo's result columns, which
-** are never held whole, are summarised by colstats.c on top of these.
+** x(k) and x(k + 1) found by selection, never by sorting the draws: on
+** long arrays through brackets placed from a sample (one branch-free
+** pass, then a short selection), else by Floyd and Rivest's SELECT.
+** Any correct selection finds the same values, so the choice changes
+** only the speed.  The Monte Carlo's result columns, which are never
+** held whole, are summarised by colstats.c on top of these.
 */
 #include <math.h>
 #include <stddef.h>
@@ -130,8 +133,155 @@ static void nested(double *x, size_t lo, size_t hi, const size_t *r, size_t a,
     }
 }
 
+/* Arrays at least this long are selected on through brackets (below);
+** at most this many ranks. */
+#define BRACKET_MIN   2048
+#define BRACKET_RANKS 64
+
+/* The draws x[0..n) that lie in [lo[g], hi[g]] copied to dst[g] (each
+** with room for n), in order, their counts into k[g], and those under
+** lo[g] counted into below[g], for the groups g < 3 at once (a group
+** with lo > hi holds nothing).  Branch-free: a draw is stored at each
+** buffer's end whether or not it is inside, and the end moves only when
+** it is, so a draw on either side costs the same (the partitions of a
+** selection mispredict about half their branches when the rank is near
+** the middle). */
+static void extract3(const double *x, size_t n, const double lo[3],
+                     const double hi[3], double *dst[3], size_t k[3],
+                     size_t below[3])
+{
+    const double l0 = lo[0], h0 = hi[0], l1 = lo[1], h1 = hi[1], l2 = lo[2],
+                 h2 = hi[2];
+    double *d0 = dst[0], *d1 = dst[1], *d2 = dst[2];
+    size_t k0 = 0, k1 = 0, k2 = 0, b0 = 0, b1 = 0, b2 = 0;
+    for (size_t i = 0; i < n; i++) {
+        double t = x[i];
+        d0[k0] = t;
+        d1[k1] = t;
+        d2[k2] = t;
+        b0 += t < l0;
+        b1 += t < l1;
+        b2 += t < l2;
+        k0 += (t >= l0) & (t <= h0);
+        k1 += (t >= l1) & (t <= h1);
+        k2 += (t >= l2) & (t <= h2);
+    }
+    k[0] = k0, k[1] = k1, k[2] = k2;
+    below[0] = b0, below[1] = b1, below[2] = b2;
+}
+
+/* The same for one group. */
+static size_t extract1(const double *x, size_t n, double lo, double hi,
+                       double *dst, size_t *below)
+{
+    size_t k = 0, b = 0;
+    for (size_t i = 0; i < n; i++) {
+        double t = x[i];
+        dst[k] = t;
+        b += t < lo;
+        k += (t >= lo) & (t <= hi);
+    }
+    *below = b;
+    return k;
+}
+
+/* Order statistics of a long x at ascending ranks r[0..nr) into v,
+** through brackets: a strided sample of about n^(2/3) draws places, for
+** each group of nearby ranks, a value interval that holds them with
+** high probability (3 binomial sds of the sample plus 3 ranks either
+** side); one pass counts the draws below the interval and copies those
+** in it, and the ranks are selected among the copies.  False, with v
+** partly set, when a rank fell outside its interval or memory ran out (then
+** the caller selects on x itself); x is left as it was. */
+static bool bracketed(const double *x, size_t n, const size_t *r, size_t nr,
+                      double *v)
+{
+    /* pmath, not libm: the same sample on every machine (only the speed
+    ** depends on it). */
+    size_t s = (size_t)mrv__exp(2 * mrv__log((double)n) / 3);
+    if (s > n / 4) s = n / 4;
+    size_t step = n / s;
+    /* Each rank's interval as sample ranks [a, b] (-1 and s: unbounded);
+    ** overlapping ones merged into groups of ranks r[g0..g1). */
+    ptrdiff_t ga[BRACKET_RANKS], gb[BRACKET_RANKS];
+    size_t g0[BRACKET_RANKS], ng = 0;
+    for (size_t i = 0; i < nr; i++) {
+        double p = ((double)r[i] + 1) / ((double)n + 1);
+        double c = (double)r[i] * (double)(s - 1) / (double)(n - 1);
+        double d = 3 * sqrt((double)s * p * (1 - p)) + 3;
+        ptrdiff_t a = (ptrdiff_t)floor(c - d), b = (ptrdiff_t)ceil(c + d);
+        if (a < 0) a = -1;
+        if (b > (ptrdiff_t)s - 1) b = (ptrdiff_t)s;
+        if (ng && a <= gb[ng - 1]) {
+            if (b > gb[ng - 1]) gb[ng - 1] = b;
+            continue;
+        }
+        ga[ng] = a;
+        gb[ng] = b;
+        g0[ng++] = i;
+    }
+    /* Room for the sample, then for the copies of up to three groups. */
+    double *buf = malloc((ng < 3 ? ng : 3) * n * sizeof *buf);
+    if (!buf) return false;
+    /* The sample's order statistics at the groups' ends. */
+    size_t sr[2 * BRACKET_RANKS], ns = 0;
+    double sv[2 * BRACKET_RANKS];
+    for (size_t g = 0; g < ng; g++) {
+        if (ga[g] >= 0 && (!ns || sr[ns - 1] != (size_t)ga[g]))
+            sr[ns++] = (size_t)ga[g];
+        if (gb[g] < (ptrdiff_t)s && (!ns || sr[ns - 1] != (size_t)gb[g]))
+            sr[ns++] = (size_t)gb[g];
+    }
+    for (size_t i = 0; i < s; i++) buf[i] = x[i * step];
+    nested(buf, 0, s, sr, 0, ns, sv);
+    double lo[BRACKET_RANKS], hi[BRACKET_RANKS];
+    for (size_t g = 0, j = 0; g < ng; g++) {
+        lo[g] = -(double)HUGE_VAL;
+        hi[g] = (double)HUGE_VAL;
+        if (ga[g] >= 0) {
+            while (sr[j] != (size_t)ga[g]) j++;
+            lo[g] = sv[j];
+        }
+        if (gb[g] < (ptrdiff_t)s) {
+            while (sr[j] != (size_t)gb[g]) j++;
+            hi[g] = sv[j];
+        }
+    }
+    /* The groups three at a time, one pass each. */
+    bool found = true;
+    for (size_t g = 0; found && g < ng; g += 3) {
+        size_t m = ng - g < 3 ? ng - g : 3, k[3], below[3];
+        /* A group not in use holds nothing: its draws all go to sink[0]. */
+        double l3[3] = {1, 1, 1}, h3[3] = {0, 0, 0}, *dst[3], sink[1];
+        for (size_t j = 0; j < 3; j++) {
+            dst[j] = j < m ? buf + j * n : sink;
+            if (j < m) l3[j] = lo[g + j], h3[j] = hi[g + j];
+        }
+        if (m == 1)
+            k[0] = extract1(x, n, l3[0], h3[0], dst[0], &below[0]);
+        else
+            extract3(x, n, l3, h3, dst, k, below);
+        for (size_t j = 0; found && j < m; j++) {
+            size_t i0 = g0[g + j], i1 = g + j + 1 < ng ? g0[g + j + 1] : nr;
+            size_t rr[BRACKET_RANKS];
+            for (size_t i = i0; i < i1; i++) {
+                found = found && r[i] >= below[j] && r[i] < below[j] + k[j];
+                rr[i - i0] = r[i] - below[j];
+            }
+            /* The copies are exactly the order statistics below .. below
+            ** + k - 1 of x: nothing under lo, nothing over hi, ties
+            ** kept. */
+            if (found) nested(dst[j], 0, k[j], rr, 0, i1 - i0, v + i0);
+        }
+    }
+    free(buf);
+    return found;
+}
+
 void mrv_stats_order(double *x, size_t n, const size_t *r, size_t nr, double *v)
 {
+    if (n >= BRACKET_MIN && nr <= BRACKET_RANKS && bracketed(x, n, r, nr, v))
+        return;
     nested(x, 0, n, r, 0, nr, v);
 }
 

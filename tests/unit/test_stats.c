@@ -59,28 +59,35 @@ static int by_value(const void *a, const void *b)
 }
 
 /* Order statistics against a sorted copy: short arrays (partition only)
-** and long ones (Floyd-Rivest's sampling step, past 600), distinct
-** values, heavy ties, already sorted and reversed; the ranks asked for
-** include runs of consecutive ranks (a quantile's k and k + 1, found as
-** the least above k) and repeats, at both ends. */
+** and long ones (Floyd-Rivest's sampling step, past 600; brackets from a
+** strided sample, from 2048), distinct values, heavy ties, already
+** sorted and reversed, and a shape whose strided sample is all one value
+** (every 64th draw the least: no rank inside the middle's interval, so
+** the bracketed selection must give up and select in place); the ranks
+** asked for include runs of consecutive ranks (a quantile's k and k + 1,
+** found as the least above k) and repeats, at both ends. */
 static void test_stats_order_matches_sort(void **state)
 {
     (void)state;
-    static const size_t lens[] = {1, 2, 3, 7, 600, 601, 2000, 50001};
+    static const size_t lens[] = {1,    2,    3,    7,    600,   601,
+                                  2000, 2047, 2048, 4096, 50001, 262144};
     uint64_t z = 12345;
     for (size_t li = 0; li < sizeof lens / sizeof *lens; li++) {
         size_t n = lens[li];
         double *x = malloc(n * sizeof *x), *s = malloc(n * sizeof *s);
+        double *y = malloc(n * sizeof *y);
         assert_non_null(x);
         assert_non_null(s);
-        for (int shape = 0; shape < 4; shape++) {
+        assert_non_null(y);
+        for (int shape = 0; shape < 5; shape++) {
             for (size_t i = 0; i < n; i++) {
                 z = z * 6364136223846793005u + 1442695040888963407u;
                 double u = (double)(z >> 11) * 0x1p-53;
                 x[i] = shape == 0   ? u
                        : shape == 1 ? (double)(z >> 61) /* 8 values */
                        : shape == 2 ? (double)i
-                                    : (double)(n - i);
+                       : shape == 3 ? (double)(n - i)
+                                    : (i % 64 == 0 ? -1 : u);
             }
             memcpy(s, x, n * sizeof *s);
             qsort(s, n, sizeof *s, by_value);
@@ -96,6 +103,11 @@ static void test_stats_order_matches_sort(void **state)
                     r[j - 1] = t;
                 }
             double v[10];
+            /* Two ranks far apart: two brackets in one pass. */
+            size_t r2[2] = {n / 3, n - 1};
+            memcpy(y, x, n * sizeof *y);
+            mrv_stats_order(y, n, r2, 2, v);
+            assert_true(v[0] == s[r2[0]] && v[1] == s[r2[1]]);
             mrv_stats_order(x, n, r, nr, v);
             for (size_t i = 0; i < nr; i++) assert_true(v[i] == s[r[i]]);
             /* Still the same draws, reordered. */
@@ -104,6 +116,7 @@ static void test_stats_order_matches_sort(void **state)
         }
         free(x);
         free(s);
+        free(y);
     }
 }
 

@@ -44,7 +44,7 @@ typedef struct mrv_stat {
 } mrv_stat;
 
 /* Type-7 quantiles of x[0..n) (n > 0) at the ascending probabilities
-** p[0..np) into q[0..np), by nested selection: x is reordered. */
+** p[0..np) into q[0..np), by selection: x may be reordered. */
 void mrv_stats_quantiles(double *x, size_t n, const double *p, size_t np,
                          double *q);
 
@@ -53,7 +53,7 @@ void mrv_stats_quantiles(double *x, size_t n, const double *p, size_t np,
 void mrv_stats_type7_rank(size_t n, double p, size_t *k, double *t);
 
 /* The order statistics of x[0..n) at the ascending ranks r[0..nr) (each
-** below n) into v[0..nr), by nested selection: x is reordered. */
+** below n) into v[0..nr), by selection: x may be reordered. */
 void mrv_stats_order(double *x, size_t n, const size_t *r, size_t nr,
                      double *v);
 
