@@ -51,7 +51,6 @@
 ** the run.
 */
 #include <math.h>
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,6 +64,7 @@
 #include "mc.h"
 #include "mc_int.h"
 #include "nonfinite.h"
+#include "pool.h"
 #include "propagate.h"
 #include "sens.h"
 
@@ -182,6 +182,7 @@ struct shared {
     mrv_colstats_tuning tune;
     worker *workers; /* every worker, for the columns' shares */
     unsigned nworkers;
+    mrv__pool *pool;      /* the threads; worker t runs on thread t */
     bool failed;          /* a check or an overflow failed: count checks only */
     uint64_t npb;         /* the pilot's blocks */
     uint64_t npair_items; /* phase 4's items before its blocks */
@@ -210,8 +211,6 @@ struct worker {
     double *scratch;       /* npilot doubles, for placing brackets */
     void *sens_scratch;    /* the sensitivity's ranks and bins */
     mrv_status st;
-    pthread_t tid;
-    bool started;
 };
 
 static void *worker_main(void *arg)
@@ -237,27 +236,25 @@ static void *worker_main(void *arg)
     return NULL;
 }
 
-/* Runs sh->fn over items first .. first + nitems - 1 on the workers; the
-** calling thread is worker 0.  A thread that cannot be started just
-** leaves its share to the others: the results do not depend on who runs
-** what. */
-static void run_phase(shared *sh, worker *ws, unsigned nt, item_fn fn,
-                      uint64_t first, uint64_t nitems)
+static void phase_thread(void *arg, unsigned t)
+{
+    shared *sh = arg;
+    worker_main(&sh->workers[t]);
+}
+
+/* Runs sh->fn over items first .. first + nitems - 1 on the pool's
+** threads; the calling thread is worker 0.  A thread that could not be
+** started just leaves its share to the others: the results do not
+** depend on who runs what. */
+static void run_phase(shared *sh, item_fn fn, uint64_t first, uint64_t nitems)
 {
     sh->fn = fn;
     sh->first_item = first;
     sh->nitems = nitems;
-    sh->caller = &ws[0];
+    sh->caller = &sh->workers[0];
     atomic_store(&sh->next, 0);
     atomic_store(&sh->finished, 0);
-    for (unsigned t = 1; t < nt && (uint64_t)t < nitems; t++)
-        ws[t].started =
-            pthread_create(&ws[t].tid, NULL, worker_main, &ws[t]) == 0;
-    worker_main(&ws[0]);
-    for (unsigned t = 1; t < nt; t++) {
-        if (ws[t].started) pthread_join(ws[t].tid, NULL);
-        ws[t].started = false;
-    }
+    mrv__pool_run(sh->pool, phase_thread, sh);
 }
 
 /* Phase 1: Fisher-Yates shuffle of input k's strata, from its own stream
@@ -1147,15 +1144,15 @@ static mrv_status run_phases(shared *sh, worker *ws, unsigned nt,
                              const mrv_progress *progress, mrv_diag *d)
 {
     sh->npb = (sh->npilot + MRV_MC_BLOCK - 1) / MRV_MC_BLOCK;
-    if (sh->perm) run_phase(sh, ws, nt, make_perm, 0, sh->p->ninputs);
+    if (sh->perm) run_phase(sh, make_perm, 0, sh->p->ninputs);
     if (progress && progress->fn) sh->progress = progress;
     sh->nonblock = sh->block0 = 0;
-    run_phase(sh, ws, nt, run_block, 0, sh->npb);
+    run_phase(sh, run_block, 0, sh->npb);
     sh->progress = NULL;
     sh->failed = any_failed(sh, ws, nt);
     bool sens = !sh->failed; /* else the run fails: no sensitivity */
     size_t nrank = sens_columns(sh);
-    run_phase(sh, ws, nt, place_or_rank, 0, sh->ncols + nrank);
+    run_phase(sh, place_or_rank, 0, sh->ncols + nrank);
     free_pilot(sh); /* ranked: the sensitivity keeps what it needs */
     sh->npair_items = nrank ? mrv__sens_pair_items(sh->sens) : 0;
     sh->failed = any_failed(sh, ws, nt);
@@ -1164,14 +1161,13 @@ static mrv_status run_phases(shared *sh, worker *ws, unsigned nt,
     if (progress && progress->fn) sh->progress = progress;
     sh->nonblock = sh->npair_items;
     sh->block0 = sh->npb;
-    run_phase(sh, ws, nt, pairs_or_block, 0,
-              sh->npair_items + sh->nblocks - sh->npb);
+    run_phase(sh, pairs_or_block, 0, sh->npair_items + sh->nblocks - sh->npb);
     if (sh->progress) progress->fn(progress->ud, sh->ndraws, sh->ndraws);
     sh->progress = NULL;
     mrv_status st = sens ? sens_finish(sh) : MRV_OK;
     if (st == MRV_OK) st = report_checks(sh, ws, nt, d);
     if (st != MRV_OK) return st;
-    run_phase(sh, ws, nt, finish_column, 0, sh->ncols);
+    run_phase(sh, finish_column, 0, sh->ncols);
     for (unsigned t = 0; t < nt; t++)
         if (ws[t].st != MRV_OK) return ws[t].st;
     st = hunt(sh, &ws[0]);
@@ -1212,6 +1208,10 @@ mrv_status mrv_mc_run(mrv_run *run, unsigned threads,
     if (st == MRV_OK) st = plan_sens(&sh);
     sh.npilot = pilot_len(&sh, run->draws);
     if (st == MRV_OK) st = check_memory(&sh, &nt, d);
+    /* The threads start now, to be awake when the work is set up; with
+    ** no pool (no memory for it) the phases run on this thread alone,
+    ** to the same results. */
+    if (st == MRV_OK && nt > 1) sh.pool = mrv__pool_new(nt);
     if (st == MRV_OK) st = setup_samplers(run, &sh, d);
     if (st == MRV_OK) st = keep_alloc(&sh);
     if (st == MRV_OK && run->method == MRV_SAMPLE_LHS) st = make_perms(&sh);
@@ -1227,9 +1227,12 @@ mrv_status mrv_mc_run(mrv_run *run, unsigned threads,
                        "GSL's taus2 generator does not have the state "
                        "layout mrv seeds (three unsigned longs)");
     if (st == MRV_OK) st = run_phases(&sh, ws, nt, progress, d);
+    mrv__pool_free(sh.pool);
+    sh.pool = NULL;
     if (st == MRV_OK) st = propagate(&sh, d);
 
 out:
+    mrv__pool_free(sh.pool);
     free_workers(ws, nt, sh.ncols);
     free_pilot(&sh);
     mrv__sens_plan_free(sh.sens);
