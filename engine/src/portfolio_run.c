@@ -30,7 +30,6 @@
 ** draws run, and the result arrays in its arena.
 */
 #include <math.h>
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +41,7 @@
 #include "mcblock.h"
 #include "portfolio_cols.h"
 #include "portfolio_keys.h"
+#include "pool.h"
 #include "portfolio_run.h"
 #include "run.h"
 #include "schema.h"
@@ -86,11 +86,12 @@ static unsigned thread_count(unsigned threads)
     return threads > MRV_MC_MAX_THREADS ? MRV_MC_MAX_THREADS : threads;
 }
 
-/* ---- a tiny pool: items 0..n-1 from an atomic counter ------------------ */
+/* ---- rounds of items 0..n-1 from an atomic counter, on pool.h's threads */
 
 typedef struct pool pool;
 typedef void (*pool_fn)(pool *pl, unsigned t, uint64_t item);
 struct pool {
+    mrv__pool *threads; /* NULL: the calling thread alone */
     pool_fn fn;
     void *ud;
     uint64_t n;
@@ -102,45 +103,30 @@ struct pool {
     atomic_uint_fast64_t finished;
 };
 
-typedef struct pool_arg {
-    pool *pl;
-    unsigned t;
-} pool_arg;
-
-static void *pool_main(void *arg)
+static void pool_items(void *arg, unsigned t)
 {
-    pool_arg *a = arg;
+    pool *pl = arg;
     for (;;) {
-        uint64_t it = atomic_fetch_add(&a->pl->next, 1);
-        if (it >= a->pl->n) break;
-        a->pl->fn(a->pl, a->t, it);
-        const mrv_progress *pg = a->pl->progress;
+        uint64_t it = atomic_fetch_add(&pl->next, 1);
+        if (it >= pl->n) break;
+        pl->fn(pl, t, it);
+        const mrv_progress *pg = pl->progress;
         if (!pg) continue;
-        uint64_t done = (atomic_fetch_add(&a->pl->finished, 1) + 1) * BLK;
-        if (a->t == 0)
-            pg->fn(pg->ud, done < a->pl->draws ? done : a->pl->draws,
-                   a->pl->draws);
+        uint64_t done = (atomic_fetch_add(&pl->finished, 1) + 1) * BLK;
+        if (t == 0)
+            pg->fn(pg->ud, done < pl->draws ? done : pl->draws, pl->draws);
     }
-    return NULL;
 }
 
-/* Runs fn over the items on nt threads (the caller is thread 0); a
-** thread that cannot start leaves its share to the others. */
-static void pool_run(pool *pl, unsigned nt, pool_fn fn, uint64_t n)
+/* Runs fn over the items on the pool's threads (the caller is thread 0);
+** a thread that could not start leaves its share to the others. */
+static void pool_run(pool *pl, pool_fn fn, uint64_t n)
 {
-    pthread_t tid[MRV_MC_MAX_THREADS];
-    bool started[MRV_MC_MAX_THREADS] = {false};
-    pool_arg args[MRV_MC_MAX_THREADS];
     pl->fn = fn;
     pl->n = n;
     atomic_store(&pl->next, 0);
     atomic_store(&pl->finished, 0);
-    for (unsigned t = 0; t < nt; t++) args[t] = (pool_arg){pl, t};
-    for (unsigned t = 1; t < nt && (uint64_t)t < n; t++)
-        started[t] = pthread_create(&tid[t], NULL, pool_main, &args[t]) == 0;
-    pool_main(&args[0]);
-    for (unsigned t = 1; t < nt; t++)
-        if (started[t]) pthread_join(tid[t], NULL);
+    mrv__pool_run(pl->threads, pool_items, pl);
     if (pl->progress) pl->progress->fn(pl->progress->ud, pl->draws, pl->draws);
 }
 
@@ -468,7 +454,7 @@ static mrv_status draws_ledger(mrv_pf_run *r, const source *src, size_t i,
     if (!reductions) return MRV_ENOMEM;
     p1 x = {r, src, i, reductions, ws, red, fail};
     pl->ud = &x;
-    pool_run(pl, nt, p1_block, (nd + BLK - 1) / BLK);
+    pool_run(pl, p1_block, (nd + BLK - 1) / BLK);
     failure first = {0};
     for (unsigned t = 0; t < nt; t++)
         if (fail[t].set)
@@ -859,7 +845,7 @@ static mrv_status run_draws(mrv_pf_run *r, const mrv_pf_options *opt,
         pl->ud = &x;
         pl->progress = opt->progress.fn ? &opt->progress : NULL;
         pl->draws = n;
-        pool_run(pl, nt, main_block, (n + BLK - 1) / BLK);
+        pool_run(pl, main_block, (n + BLK - 1) / BLK);
         pl->progress = NULL;
         failure first = {0};
         bool over = false;
@@ -946,6 +932,8 @@ mrv_status mrv_pf_run_new(const char *path, const mrv_pf_options *opt,
             if (p->nvint > nv) nv = p->nvint;
         }
         if (st == MRV_OK && !workers_new(&W, nt, ns, nc, nv)) st = MRV_ENOMEM;
+        /* Started once, for every round of draws below. */
+        if (st == MRV_OK && nt > 1) pl.threads = mrv__pool_new(nt);
     }
     /* Every input is read and checked (shards too): now the output
     ** folder, before any draw. */
@@ -975,6 +963,7 @@ mrv_status mrv_pf_run_new(const char *path, const mrv_pf_options *opt,
             free(cen);
         }
     }
+    mrv__pool_free(pl.threads);
     workers_free(&W);
     sources_free(src, r->nprojects);
     if (st == MRV_OK && mrv_diag_status(d) == MRV_ENOMEM) st = MRV_ENOMEM;
@@ -1192,7 +1181,9 @@ mrv_status mrv_pf_shard_write(const char *portfolio_path,
         pl.ud = &x;
         pl.progress = opt->progress.fn ? &opt->progress : NULL;
         pl.draws = r->draws;
-        pool_run(&pl, nt, shard_block, (r->draws + BLK - 1) / BLK);
+        pl.threads = nt > 1 ? mrv__pool_new(nt) : NULL;
+        pool_run(&pl, shard_block, (r->draws + BLK - 1) / BLK);
+        mrv__pool_free(pl.threads);
         failure first = {0};
         bool wfail = false;
         for (unsigned t = 0; t < nt; t++) {
