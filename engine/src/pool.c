@@ -18,8 +18,9 @@
 ** still being run.
 **
 ** Waits spin (the next round is usually a few microseconds away) and
-** then sleep: a thread on a condition variable, checked under the mutex
-** so that no wake-up is lost; the caller with sched_yield.
+** then sleep, at once when there are more threads than processors: a
+** thread on a condition variable, checked under the mutex so that no
+** wake-up is lost; the caller with sched_yield.
 **
 ** Owns its threads, from mrv__pool_new to mrv__pool_free.
 */
@@ -29,6 +30,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "caps.h"
 #include "pool.h"
@@ -41,7 +43,8 @@ struct mrv__pool {
     atomic_bool quit;
     mrv__pool_fn fn;
     void *arg;
-    unsigned n; /* threads started, besides the caller */
+    unsigned n;   /* threads started, besides the caller */
+    long spin_ns; /* how long a wait spins before it sleeps */
     pthread_t tid[MRV_MC_MAX_THREADS];
     struct start {
         mrv__pool *p;
@@ -83,7 +86,7 @@ static void *thread_main(void *arg)
         clock_gettime(CLOCK_MONOTONIC, &t0);
         for (unsigned i = 1; !called(p, seen); i++) {
             relax();
-            if (i % 256 == 0 && since_ns(&t0) > MRV__POOL_SPIN_NS) {
+            if (i % 256 == 0 && since_ns(&t0) > p->spin_ns) {
                 pthread_mutex_lock(&p->mu);
                 while (!called(p, seen)) pthread_cond_wait(&p->go, &p->mu);
                 pthread_mutex_unlock(&p->mu);
@@ -116,6 +119,11 @@ mrv__pool *mrv__pool_new(unsigned n)
     atomic_init(&p->inside, 0);
     atomic_init(&p->quit, false);
     if (n > MRV_MC_MAX_THREADS) n = MRV_MC_MAX_THREADS;
+    /* More threads than processors: a spinning thread would take the
+    ** processor from one with work (the caller between rounds), so
+    ** waits sleep at once. */
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    p->spin_ns = cpus > 0 && n <= (unsigned long)cpus ? MRV__POOL_SPIN_NS : 0;
     for (unsigned t = 1; t < n; t++) {
         p->start[p->n] = (struct start){p, p->n + 1};
         if (pthread_create(&p->tid[p->n], NULL, thread_main, &p->start[p->n]) ==
@@ -154,7 +162,7 @@ void mrv__pool_run(mrv__pool *p, mrv__pool_fn fn, void *arg)
     clock_gettime(CLOCK_MONOTONIC, &t0);
     for (unsigned i = 1; atomic_load(&p->inside) != 0; i++) {
         relax();
-        if (i % 256 == 0 && since_ns(&t0) > MRV__POOL_SPIN_NS) sched_yield();
+        if (i % 256 == 0 && since_ns(&t0) > p->spin_ns) sched_yield();
     }
 }
 

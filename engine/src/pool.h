@@ -8,7 +8,8 @@
 ** late on the 2-core development machine (its idle virtual CPU had to
 ** be woken), at every phase: a quarter of a 10^5-draw run's wall time.
 ** So the threads are started once, before the work is set up, and
-** between rounds they spin (up to MRV__POOL_SPIN_NS) before they sleep.
+** between rounds they spin (up to MRV__POOL_SPIN_NS, unless there are
+** more threads than processors) before they sleep.
 */
 #ifndef MRV_POOL_H
 #define MRV_POOL_H

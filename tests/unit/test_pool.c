@@ -7,13 +7,14 @@
 ** may be inside the round's function once it has returned (a thread
 ** that wakes late stays out of a closed round), and the
 ** threads must sleep and wake (rounds further apart than the spin) and
-** stop cleanly.
+** stop cleanly, also when there are more threads than processors.
 */
 #include "testutil.h"
 
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "pool.h"
 
@@ -24,7 +25,7 @@ typedef struct work {
     unsigned ran[NITEMS];      /* times each item ran (one writer each) */
     unsigned round_of[NITEMS]; /* the round number it ran in */
     unsigned round;            /* set by the caller before the round */
-    atomic_uint by_thread[16]; /* items each thread ran */
+    atomic_uint by_thread[64]; /* items each thread ran */
     atomic_uint running;       /* calls of take_items under way */
     unsigned nitems;           /* this round's items, at most NITEMS */
 } work;
@@ -68,7 +69,11 @@ static void run_rounds(mrv__pool *p, work *r, unsigned rounds, long pause_ns)
 static void test_pool_rounds(void **state)
 {
     (void)state;
-    static const unsigned sizes[] = {1, 2, 4};
+    /* The last: more threads than processors, whose waits sleep at
+    ** once instead of spinning. */
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    unsigned sizes[] = {1, 2, 4,
+                        cpus > 0 && cpus < 63 ? (unsigned)cpus + 1 : 63};
     for (size_t s = 0; s < sizeof sizes / sizeof *sizes; s++) {
         work *r = calloc(1, sizeof *r);
         assert_non_null(r);
@@ -80,7 +85,7 @@ static void test_pool_rounds(void **state)
         r->nitems = NITEMS;
         run_rounds(p, r, 2000, 0);
         unsigned total = 0;
-        for (unsigned t = 0; t < 16; t++) {
+        for (unsigned t = 0; t < 64; t++) {
             if (t >= mrv__pool_size(p))
                 assert_int_equal(atomic_load(&r->by_thread[t]), 0);
             total += atomic_load(&r->by_thread[t]);
