@@ -22,7 +22,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hash.h"
 #include "infile.h"
 #include "monitor_int.h"
 #include "schema.h"
@@ -111,7 +110,7 @@ void mrv__mon_free(mrv__mon *m)
     mrv_vec_free(&m->gaps);
     mrv_vec_free(&m->leaves);
     for (size_t i = 0; m->tabs && i < m->b->meth->ndims; i++)
-        free(m->tabs[i].slot);
+        mrv__strmap_free(&m->tabs[i]);
     free(m->tabs);
     free(m);
 }
@@ -180,33 +179,15 @@ bool mrv__mon_quantity(mrv__mon *m, const mrv_csvfield *f, const char *col,
     return false;
 }
 
-static bool build_tab(mrv__mon *m, int dim)
-{
-    mrv__memtab *t = &m->tabs[dim];
-    size_t n = m->b->nmembers[dim], cap = 16;
-    while (cap < 2 * n) cap *= 2;
-    t->slot = calloc(cap, sizeof *t->slot);
-    if (!t->slot) return false;
-    t->cap = cap;
-    for (size_t i = 0; i < n; i++) {
-        size_t j = mrv__fnv1a_str(m->b->members[dim][i]) & (cap - 1);
-        while (t->slot[j]) j = (j + 1) & (cap - 1);
-        t->slot[j] = (uint32_t)i + 1;
-    }
-    return true;
-}
-
 long mrv__mon_member(mrv__mon *m, int dim, const mrv_csvfield *f)
 {
-    mrv__memtab *t = &m->tabs[dim];
-    if (!t->cap && !build_tab(m, dim)) return nomem(m, f->pos), -1;
+    mrv__strmap *t = &m->tabs[dim];
     const char *const *names = m->b->members[dim];
-    size_t j = mrv__fnv1a(f->text, f->len) & (t->cap - 1);
-    for (; t->slot[j]; j = (j + 1) & (t->cap - 1)) {
-        const char *s = names[t->slot[j] - 1];
-        if (strlen(s) == f->len && memcmp(s, f->text, f->len) == 0)
-            return (long)t->slot[j] - 1;
-    }
+    if (t->failed ||
+        (!t->n && !mrv__strmap_add_all(t, names, m->b->nmembers[dim])))
+        return nomem(m, f->pos), -1;
+    size_t i = mrv__strmap_find(t, f->text, f->len);
+    if (i != SIZE_MAX) return (long)i;
     size_t n = m->b->nmembers[dim];
     const char *hint =
         n <= MRV_MAX_HINTS ? mrv__closest(f->text, names, n) : NULL;
@@ -341,8 +322,7 @@ typedef struct dimread {
     int dim;
     const mrv_pdim *pd;
     int col;
-    mrv_vec names; /* const char * */
-    mrv__memtab seen;
+    mrv__strmap names; /* the members read so far, in order */
 } dimread;
 
 /* A member read from a file becomes a name in reports and CSV files: the
@@ -393,37 +373,17 @@ static bool dim_row(mrv__reader *rd, mrv__mon *m, mrv_csvsrc *r)
                   MRV_MAX_RECORDS);
         return false;
     }
-    /* A repeated name is an error at its second occurrence: a table
-    ** grown by doubling finds it. */
-    mrv__memtab *t = &dr->seen;
-    if (2 * (dr->names.n + 1) > t->cap) {
-        size_t cap = t->cap ? 2 * t->cap : 1024;
-        uint32_t *slot = calloc(cap, sizeof *slot);
-        if (!slot) return nomem(m, f->pos);
-        for (size_t i = 0; i < dr->names.n; i++) {
-            const char *s = MRV_VEC_AT(&dr->names, const char *, i);
-            size_t j = mrv__fnv1a_str(s) & (cap - 1);
-            while (slot[j]) j = (j + 1) & (cap - 1);
-            slot[j] = (uint32_t)i + 1;
-        }
-        free(t->slot);
-        t->slot = slot;
-        t->cap = cap;
-    }
-    size_t j = mrv__fnv1a(f->text, f->len) & (t->cap - 1);
-    for (; t->slot[j]; j = (j + 1) & (t->cap - 1)) {
-        const char *s = MRV_VEC_AT(&dr->names, const char *, t->slot[j] - 1);
-        if (strcmp(s, f->text) == 0) {
-            mrv_error(m->d, f->pos, MRV_ESCHEMA,
-                      "'%s' is listed again: each row of the column names "
-                      "one member of '%s'",
-                      f->text, dr->pd->name);
-            return false;
-        }
+    /* A repeated name is an error at its second occurrence. */
+    if (mrv__strmap_find(&dr->names, f->text, f->len) != SIZE_MAX) {
+        mrv_error(m->d, f->pos, MRV_ESCHEMA,
+                  "'%s' is listed again: each row of the column names one "
+                  "member of '%s'",
+                  f->text, dr->pd->name);
+        return false;
     }
     const char *name = mrv_arena_strndup(m->a, f->text, f->len);
-    if (!name || !mrv_vec_push(&dr->names, &name)) return nomem(m, f->pos);
-    t->slot[j] = (uint32_t)dr->names.n;
+    if (!name || mrv__strmap_add(&dr->names, name) == SIZE_MAX)
+        return nomem(m, f->pos);
     return true;
 }
 
@@ -432,16 +392,15 @@ static bool dim_end(mrv__reader *rd, mrv__mon *m, const mrv_datafile *f)
     dimread *dr = rd->self;
     (void)f;
     size_t n = dr->names.n;
-    free(dr->seen.slot);
-    dr->seen.slot = NULL;
     if (n == 0) {
-        mrv_vec_free(&dr->names);
         mrv_error(m->d, rd->path_node->pos, MRV_ESCHEMA,
                   "data file '%s' has no rows: dimension '%s' has no members",
                   rd->path_node->text, dr->pd->name);
         return false;
     }
-    const char **names = mrv_vec_freeze(&dr->names, m->a);
+    const char **names =
+        mrv_arena_memdup(m->a, dr->names.keys, n * sizeof *names);
+    mrv__strmap_free(&dr->names);
     if (!names) return nomem(m, rd->path_node->pos);
     m->b->nmembers[dr->dim] = n;
     m->b->members[dr->dim] = names;
@@ -466,7 +425,6 @@ bool mrv__mon_dims(mrv__mon *m)
         }
         dr->dim = dim;
         dr->pd = pd;
-        mrv_vec_init(&dr->names, sizeof(const char *));
         rd->self = dr;
         rd->begin = dim_begin;
         rd->row = dim_row;
@@ -483,8 +441,7 @@ bool mrv__mon_dims(mrv__mon *m)
     for (size_t i = i0; i < m->readers.n; i++) {
         mrv__reader *rd = MRV_VEC_AT(&m->readers, mrv__reader *, i);
         dimread *dr = rd->self;
-        free(dr->seen.slot);
-        mrv_vec_free(&dr->names);
+        mrv__strmap_free(&dr->names);
     }
     return ok && !m->failed;
 }

@@ -11,13 +11,7 @@
 
 #include "csvsrc.h"
 #include "resolve_int.h"
-
-/* A member name -> index table for one dimension, for the rows' member
-** columns (a registry may list a million). */
-typedef struct mrv__memtab {
-    size_t cap;     /* a power of two, or 0 when not built */
-    uint32_t *slot; /* member index + 1, 0 empty */
-} mrv__memtab;
+#include "strmap.h"
 
 /* Something that reads rows of a data file: a monitored parameter, a
 ** survey or a dimension's members. */
@@ -48,11 +42,14 @@ struct mrv__mon {
     mrv_vec readers; /* mrv__reader * */
     mrv_datafile files[MRV_MAX_DATA_FILES];
     size_t nfiles;
-    mrv_vec params;    /* mrv_monparam * (arena) */
-    mrv_vec surveys;   /* mrv_survey * (arena) */
-    mrv_vec gaps;      /* mrv_gap */
-    mrv_vec leaves;    /* mrv_vnode *: the value each gap fills */
-    mrv__memtab *tabs; /* per methodology dimension */
+    mrv_vec params;  /* mrv_monparam * (arena) */
+    mrv_vec surveys; /* mrv_survey * (arena) */
+    mrv_vec gaps;    /* mrv_gap */
+    mrv_vec leaves;  /* mrv_vnode *: the value each gap fills */
+    /* Per methodology dimension, its members by name for the rows'
+    ** member columns (a registry may list a million); built on first
+    ** use. */
+    mrv__strmap *tabs;
 };
 
 /* A parse of one number written in a data file: plain decimal ('.'

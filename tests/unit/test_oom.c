@@ -26,6 +26,7 @@
 #include "ledger.h"
 #include "report.h"
 #include "run.h"
+#include "strmap.h"
 #include "verify.h"
 
 void *__real_malloc(size_t n);
@@ -312,10 +313,57 @@ static void test_oom_every_allocation(void **state)
     __real_free(g.set);
 }
 
+/* A map whose growth fails is left as it was, and stays failed. */
+static void test_oom_strmap_unchanged(void **state)
+{
+    (void)state;
+    g.set = __real_calloc(SET_SIZE, sizeof *g.set);
+    assert_non_null(g.set);
+    static const char *const keys[] = {"k0", "k1", "k2", "k3", "k4",
+                                       "k5", "k6", "k7", "k8"};
+    mrv__strmap m;
+    /* The first key's arrays. */
+    mrv__strmap_init(&m);
+    g.n = 0;
+    g.fail_at = 1;
+    g.armed = true;
+    assert_int_equal(mrv__strmap_add(&m, "k0"), SIZE_MAX);
+    g.armed = false;
+    assert_true(m.failed);
+    assert_int_equal(m.n, 0);
+    assert_int_equal(mrv__strmap_get(&m, "k0"), SIZE_MAX);
+    assert_int_equal(mrv__strmap_add(&m, "k0"), SIZE_MAX); /* sticky */
+    mrv__strmap_free(&m);
+
+    /* Eight keys fill the first table (16 slots) to half; the ninth
+    ** needs a new table, and that allocation fails. */
+    mrv__strmap_init(&m);
+    assert_true(mrv__strmap_add_all(&m, keys, 8));
+    assert_int_equal(m.cap, 16);
+    g.n = 0;
+    g.fail_at = 1;
+    g.armed = true;
+    assert_int_equal(mrv__strmap_add(&m, keys[8]), SIZE_MAX);
+    g.armed = false;
+    assert_true(g.failed);
+    assert_true(m.failed);
+    assert_int_equal(m.n, 8);
+    assert_int_equal(m.cap, 16);
+    for (size_t i = 0; i < 8; i++)
+        assert_int_equal(mrv__strmap_get(&m, keys[i]), i);
+    assert_int_equal(mrv__strmap_get(&m, keys[8]), SIZE_MAX);
+    assert_int_equal(mrv__strmap_add(&m, keys[8]), SIZE_MAX);
+    assert_false(mrv__strmap_add_all(&m, keys, 1));
+    mrv__strmap_free(&m);
+    g.failed = false;
+    __real_free(g.set);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_oom_every_allocation),
+        cmocka_unit_test(test_oom_strmap_unchanged),
     };
     return cmocka_run_group_tests_name("oom", tests, NULL, NULL);
 }
