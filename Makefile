@@ -181,7 +181,8 @@ cli: $(BUILD)/mrv
 	@tests/run-cli $(BUILD)/mrv
 
 # Dimensions read from data files whose member counts multiply past 64
-# bits: every count reaches its cap (data files generated at test time).
+# bits: every count reaches its cap; long lists of members looked up by
+# name (projects and data files generated at test time).
 large: $(BUILD)/mrv
 	@tests/run-large $(BUILD)/mrv
 

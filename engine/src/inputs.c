@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "inputs.h"
+#include "strmap.h"
 
 /* Summaries longer than this are cut at a character boundary with an
 ** ellipsis: a table cell, not a dump of the file. */
@@ -107,13 +108,19 @@ static void put_uncertainty(FILE *f, const mrv_ynode *u)
     }
 }
 
-static const mrv_factor *factor_of(const mrv_bound *b, const mrv_ynode *n)
+/* The bound being listed, and the ids of the factor entries it used,
+** key i that of b->factors_used[i] (a member map may refer to an entry
+** per member: one lookup each, not a scan). */
+typedef struct ictx {
+    const mrv_bound *b;
+    mrv__strmap used;
+} ictx;
+
+static const mrv_factor *factor_of(const ictx *x, const mrv_ynode *n)
 {
     if (!n || n->kind != MRV_Y_SCALAR || !strchr(n->text, '/')) return NULL;
-    for (size_t i = 0; i < b->nfactors_used; i++)
-        if (strcmp(b->factors_used[i]->id, n->text) == 0)
-            return b->factors_used[i];
-    return NULL;
+    size_t i = mrv__strmap_get(&x->used, n->text);
+    return i == SIZE_MAX ? NULL : x->b->factors_used[i];
 }
 
 /* The distinct sources of the factor entries referred to under 'n', and
@@ -154,9 +161,10 @@ static const char *scalar_text(const mrv_ynode *n)
     return n && n->kind == MRV_Y_SCALAR ? n->text : NULL;
 }
 
-static void collect(const mrv_bound *b, const mrv_ynode *n, fsources *fs,
+static void collect(const ictx *x, const mrv_ynode *n, fsources *fs,
                     const char *key)
 {
+    const mrv_bound *b = x->b;
     if (!n) return;
     if (n->kind == MRV_Y_MAP && mrv_ymap_get(n, "value")) {
         /* A wrapper inside the value: its own source and assumption. */
@@ -181,7 +189,7 @@ static void collect(const mrv_bound *b, const mrv_ynode *n, fsources *fs,
                     add_source(fs, b->factors_used[i]);
             return;
         }
-        add_source(fs, factor_of(b, n));
+        add_source(fs, factor_of(x, n));
         return;
     }
     for (size_t i = 0; i < n->n; i++) {
@@ -191,7 +199,7 @@ static void collect(const mrv_bound *b, const mrv_ynode *n, fsources *fs,
                         strcmp(n->keys[i]->text, "note") == 0 ||
                         strcmp(n->keys[i]->text, "assumption") == 0))
             continue;
-        collect(b, n->vals[i], fs, n->keys ? n->keys[i]->text : key);
+        collect(x, n->vals[i], fs, n->keys ? n->keys[i]->text : key);
     }
 }
 
@@ -264,8 +272,9 @@ static bool monitored_row(const mrv_bound *b, size_t i, mrv_input_row *r)
     return true;
 }
 
-static bool fill_row(const mrv_bound *b, size_t i, mrv_input_row *r)
+static bool fill_row(const ictx *x, size_t i, mrv_input_row *r)
 {
+    const mrv_bound *b = x->b;
     const mrv_methodology *m = b->meth;
     const mrv_param *p = &m->params[i];
     r->name = p->name;
@@ -280,7 +289,7 @@ static bool fill_row(const mrv_bound *b, size_t i, mrv_input_row *r)
         n && n->kind == MRV_Y_MAP && mrv_ymap_get(n, "value") ? n : NULL;
     const mrv_ynode *val = wrap ? mrv_ymap_get(wrap, "value") : n;
     r->pos = n ? n->pos : p->pos;
-    const mrv_factor *fc = factor_of(b, val);
+    const mrv_factor *fc = factor_of(x, val);
     r->unit = scalar_text(wrap ? mrv_ymap_get(wrap, "unit") : NULL);
     if (!r->unit) r->unit = fc ? fc->unit_text : p->unit_text;
     const char *own_asm =
@@ -294,7 +303,7 @@ static bool fill_row(const mrv_bound *b, size_t i, mrv_input_row *r)
     const mrv_ynode *u = wrap ? mrv_ymap_get(wrap, "uncertainty") : NULL;
     if (!u && fc) u = fc->uncert_node;
     fsources fs = {0, 0, {NULL}, NULL, false, 0, 0, {NULL}, {NULL}};
-    collect(b, val, &fs, NULL);
+    collect(x, val, &fs, NULL);
     if (!mt_open(&t)) return false;
     if (u)
         put_uncertainty(t.f, u);
@@ -356,14 +365,20 @@ void mrv_inputs_free(mrv_inputs *in)
 mrv_status mrv_inputs_list(const mrv_bound *b, mrv_inputs *out)
 {
     out->n = 0;
-    out->rows = calloc(b->meth->nparams + 1, sizeof *out->rows);
-    if (!out->rows) return MRV_ENOMEM;
-    for (size_t i = 0; i < b->meth->nparams; i++) {
+    ictx x = {b, {0}};
+    /* The run's entries are distinct (resolve keeps each once), so the
+    ** id of b->factors_used[i] gets index i. */
+    for (size_t i = 0; i < b->nfactors_used; i++)
+        mrv__strmap_add(&x.used, b->factors_used[i]->id);
+    bool ok = !x.used.failed;
+    out->rows = ok ? calloc(b->meth->nparams + 1, sizeof *out->rows) : NULL;
+    ok = out->rows != NULL;
+    for (size_t i = 0; ok && i < b->meth->nparams; i++) {
         out->n = i + 1;
-        if (!fill_row(b, i, &out->rows[i])) {
-            mrv_inputs_free(out);
-            return MRV_ENOMEM;
-        }
+        ok = fill_row(&x, i, &out->rows[i]);
     }
-    return MRV_OK;
+    mrv__strmap_free(&x.used);
+    if (ok) return MRV_OK;
+    mrv_inputs_free(out);
+    return MRV_ENOMEM;
 }

@@ -16,6 +16,7 @@
 
 #include "model.h"
 #include "schema.h"
+#include "strmap.h"
 #include "suggest.h"
 
 const char *const mrv_result_names[MRV_NRESULTS] = {"baseline", "project",
@@ -956,12 +957,14 @@ static void load_monitoring(const mrv_ynode *n, mrv_project *p,
     }
 }
 
-static void load_pdims(const mrv_ynode *n, mrv_project *p, mrv_arena *a,
+/* The project's dimensions; false when out of memory (errors in them are
+** recorded in 'd'). */
+static bool load_pdims(const mrv_ynode *n, mrv_project *p, mrv_arena *a,
                        mrv_diag *d)
 {
-    if (!mrv__expect_map(n, "'dimensions'", d)) return;
+    if (!mrv__expect_map(n, "'dimensions'", d)) return true;
     p->dims = mrv_arena_array(a, n->n, sizeof *p->dims);
-    if (!p->dims) return;
+    if (!p->dims) return false;
     for (size_t i = 0; i < n->n; i++) {
         const mrv_ynode *k = n->keys[i], *v = n->vals[i];
         char what[128];
@@ -1004,14 +1007,17 @@ static void load_pdims(const mrv_ynode *n, mrv_project *p, mrv_arena *a,
         pd->pos = k->pos;
         pd->members = mrv_arena_array(a, v->n, sizeof *pd->members);
         pd->member_pos = mrv_arena_array(a, v->n, sizeof *pd->member_pos);
-        if (!pd->members || !pd->member_pos) return;
+        if (!pd->members || !pd->member_pos) return false;
+        /* Every repeat is an error at its own place; the map keeps the
+        ** check linear in the members (up to MRV_MAX_MEMBERS). */
+        mrv__strmap seen;
+        mrv__strmap_init(&seen);
         for (size_t j = 0; j < v->n; j++) {
             const char *mname;
             if (!mrv__get_ident(v->vals[j], "a member", &mname, d)) continue;
-            bool dup = false;
-            for (size_t t = 0; t < pd->n; t++)
-                dup |= strcmp(pd->members[t], mname) == 0;
-            if (dup) {
+            size_t at = mrv__strmap_add(&seen, mname);
+            if (at == SIZE_MAX) break;
+            if (at < pd->n) {
                 mrv_error(d, v->vals[j]->pos, MRV_ESCHEMA,
                           "member '%s' appears twice in %s", mname, what);
                 continue;
@@ -1019,7 +1025,11 @@ static void load_pdims(const mrv_ynode *n, mrv_project *p, mrv_arena *a,
             pd->member_pos[pd->n] = v->vals[j]->pos;
             pd->members[pd->n++] = mname;
         }
+        bool lost = seen.failed;
+        mrv__strmap_free(&seen);
+        if (lost) return false;
     }
+    return true;
 }
 
 static void load_mc(const mrv_ynode *n, mrv_mcspec *mc, mrv_diag *d)
@@ -1105,7 +1115,8 @@ mrv_status mrv_project_load(const mrv_ydoc *doc, mrv_arena *a,
         p->methodology_node = n;
     bool period =
         (n = mrv_ymap_get(root, "crediting_period")) && load_period(n, p, d);
-    if ((n = mrv_ymap_get(root, "dimensions"))) load_pdims(n, p, a, d);
+    bool lost = false; /* out of memory where the arena cannot tell */
+    if ((n = mrv_ymap_get(root, "dimensions"))) lost = !load_pdims(n, p, a, d);
     if ((n = mrv_ymap_get(root, "parameters")) &&
         mrv__expect_map(n, "'parameters'", d))
         p->params = n;
@@ -1134,7 +1145,7 @@ mrv_status mrv_project_load(const mrv_ydoc *doc, mrv_arena *a,
     if ((n = mrv_ymap_get(root, "monitoring")))
         load_monitoring(n, p, period, a, d);
 
-    if (mrv_arena_failed(a)) return MRV_ENOMEM;
+    if (lost || mrv_arena_failed(a)) return MRV_ENOMEM;
     if (mrv_diag_error_count(d) > errs) return mrv_diag_status(d);
     *out = p;
     return MRV_OK;

@@ -30,8 +30,11 @@ typedef struct rctx {
     const char *project_dir;
     mrv_vec files;         /* mrv_input_file */
     mrv_vec tables;        /* const mrv_table * */
+    mrv__strmap entry_ids; /* "TABLE/ENTRY" of every entry of 'tables' */
+    mrv_vec entries;       /* const mrv_factor *, in entry_ids' order */
     mrv_vec failed_tables; /* const char * ids that failed to load */
     mrv_vec used;          /* const mrv_factor * */
+    mrv__strmap used_ids;  /* the ids of 'used', in its order */
     mrv__mon *mon;         /* the data files being read */
     const char *ex_ante;   /* the ex-ante project's path, or NULL */
     const mrv_resolve_opts *opts;
@@ -234,6 +237,31 @@ static const mrv_table *table_by_id(rctx *r, const char *id)
     return NULL;
 }
 
+/* Adds table 't' to those the run may read, and its entries by id: a
+** project may refer to thousands of entries of one table, and a member-
+** keyed reference reads one per member.  Table ids are distinct, so are
+** the entries of a table (and their ids); were one repeated, the first
+** would be found, as a scan would find it.  False when out of memory. */
+static bool add_table(rctx *r, const mrv_table *t)
+{
+    if (!mrv_vec_push(&r->tables, &t)) return false;
+    for (size_t i = 0; i < t->n; i++) {
+        const mrv_factor *f = &t->entries[i];
+        size_t was = r->entry_ids.n;
+        if (mrv__strmap_add(&r->entry_ids, f->id) == was)
+            mrv_vec_push(&r->entries, &f);
+    }
+    return !r->entry_ids.failed && !r->entries.failed;
+}
+
+/* Whether a list find_factor reads lost an entry: its answers would
+** then be wrong (a table not found, an entry missing). */
+static bool lookups_lost(const rctx *r)
+{
+    return r->tables.failed || r->entry_ids.failed || r->entries.failed ||
+           r->failed_tables.failed;
+}
+
 static bool table_failed(rctx *r, const char *id)
 {
     for (size_t i = 0; i < r->failed_tables.n; i++)
@@ -256,6 +284,7 @@ static const mrv_factor *find_factor(mrv__valctx *vc, const char *ref,
 {
     rctx *r = (rctx *)vc;
     mrv_diag *d = vc->d;
+    if (lookups_lost(r)) return NULL; /* out of memory: resolve says so */
     const char *slash = strchr(ref, '/');
     char *id = mrv_arena_strndup(r->b->arena, ref, (size_t)(slash - ref));
     const char *entry = slash + 1;
@@ -295,9 +324,12 @@ static const mrv_factor *find_factor(mrv__valctx *vc, const char *ref,
             mrv_vec_push(&r->failed_tables, &id);
             return NULL;
         }
-        mrv_vec_push(&r->tables, &t);
+        if (!add_table(r, t)) return NULL;
     }
-    const mrv_factor *f = mrv_table_entry(t, entry);
+    /* 'ref' is the entry's id: the table's id, '/', the entry's name. */
+    size_t k = mrv__strmap_get(&r->entry_ids, ref);
+    const mrv_factor *f =
+        k == SIZE_MAX ? NULL : MRV_VEC_AT(&r->entries, const mrv_factor *, k);
     if (!f) {
         const char *names[MRV_MAX_HINTS];
         size_t n = t->n < MRV_MAX_HINTS ? t->n : MRV_MAX_HINTS;
@@ -313,10 +345,8 @@ static const mrv_factor *find_factor(mrv__valctx *vc, const char *ref,
                       "factor table '%s' has no entry '%s'", id, entry);
         return NULL;
     }
-    bool seen = false;
-    for (size_t i = 0; i < r->used.n && !seen; i++)
-        seen = MRV_VEC_AT(&r->used, const mrv_factor *, i) == f;
-    if (!seen) mrv_vec_push(&r->used, &f);
+    size_t was = r->used_ids.n;
+    if (mrv__strmap_add(&r->used_ids, f->id) == was) mrv_vec_push(&r->used, &f);
     return f;
 }
 
@@ -337,7 +367,7 @@ static void project_tables(rctx *r)
                       t->id);
             continue;
         }
-        mrv_vec_push(&r->tables, &t);
+        add_table(r, t); /* out of memory: lookups_lost */
     }
 }
 
@@ -627,6 +657,7 @@ mrv_status mrv_resolve_with(const char *path, const mrv_search *search,
     r.vc.factor = find_factor;
     mrv_vec_init(&r.files, sizeof(mrv_input_file));
     mrv_vec_init(&r.tables, sizeof(const mrv_table *));
+    mrv_vec_init(&r.entries, sizeof(const mrv_factor *));
     mrv_vec_init(&r.failed_tables, sizeof(const char *));
     mrv_vec_init(&r.used, sizeof(const mrv_factor *));
     size_t errs = mrv_diag_error_count(d);
@@ -639,7 +670,13 @@ mrv_status mrv_resolve_with(const char *path, const mrv_search *search,
                   "uses it (or 'mrv check' the methodology)");
         ok = false;
     }
-    ok = ok && mrv_project_load(doc, a, &b->project, d) == MRV_OK;
+    /* Out of memory where neither the arena nor a list records it. */
+    bool nomem = false;
+    if (ok) {
+        mrv_status st = mrv_project_load(doc, a, &b->project, d);
+        nomem = st == MRV_ENOMEM;
+        ok = st == MRV_OK;
+    }
     if (ok) ok = (b->project = with_periods(a, b->project, opts)) != NULL;
     if (ok) b->year_days = b->project->year_days;
     if (ok) r.project_dir = mrv__path_dir(a, path);
@@ -663,9 +700,8 @@ mrv_status mrv_resolve_with(const char *path, const mrv_search *search,
     } else if (ok && !opts->ex_ante && b->project->monitored) {
         r.ex_ante = path;
     }
-    bool mon_lost = false;
     if (ok && !(r.mon = mrv__mon_new(b, r.project_dir, d)))
-        ok = !(mon_lost = true);
+        ok = !(nomem = true);
     if (ok) {
         b->mon->ex_ante_path = r.ex_ante;
         b->mon->ex_ante_node = b->project->ex_ante;
@@ -680,6 +716,11 @@ mrv_status mrv_resolve_with(const char *path, const mrv_search *search,
         r.vc.m = b->meth;
         r.vc.nmembers = b->nmembers;
         r.vc.members = b->members;
+        r.vc.member_index =
+            calloc(b->meth->ndims + 1, sizeof *r.vc.member_index);
+        if (!r.vc.member_index) ok = !(nomem = true);
+    }
+    if (ok) {
         r.vc.first = b->first;
         r.vc.last = b->last;
         r.vc.year_days = b->year_days;
@@ -698,10 +739,19 @@ mrv_status mrv_resolve_with(const char *path, const mrv_search *search,
         mrv_vec_push(&r.files, &f);
     }
     mrv__mon_free(r.mon);
+    for (size_t k = 0; r.vc.member_index && k < b->meth->ndims; k++) {
+        nomem |= r.vc.member_index[k].failed;
+        mrv__strmap_free(&r.vc.member_index[k]);
+    }
+    free(r.vc.member_index);
     /* A list that could not grow lost an entry: out of memory, whatever
     ** else went wrong because of it. */
-    bool lost = mon_lost || r.files.failed || r.tables.failed ||
-                r.used.failed || r.failed_tables.failed;
+    bool lost = nomem || r.files.failed || r.tables.failed ||
+                r.entry_ids.failed || r.entries.failed || r.used.failed ||
+                r.used_ids.failed || r.failed_tables.failed;
+    mrv__strmap_free(&r.entry_ids);
+    mrv_vec_free(&r.entries);
+    mrv__strmap_free(&r.used_ids);
     b->nfiles = r.files.n;
     b->files = mrv_vec_freeze(&r.files, a);
     b->ntables = r.tables.n;

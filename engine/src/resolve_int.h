@@ -6,6 +6,7 @@
 #define MRV_RESOLVE_INT_H
 
 #include "resolve.h"
+#include "strmap.h"
 
 typedef struct mrv__valctx mrv__valctx;
 struct mrv__valctx {
@@ -14,6 +15,10 @@ struct mrv__valctx {
     const mrv_methodology *m;
     const size_t *nmembers; /* per methodology dimension */
     const char *const *const *members;
+    /* Per methodology dimension, its members by name: values.c builds
+    ** each on first use; the owner of the context frees them, and a
+    ** failed one means out of memory. */
+    mrv__strmap *member_index;
     int first, last;
     double year_days; /* the project's year_length */
     /* Finds "TABLE/ENTRY" (loading the table on first use); records a

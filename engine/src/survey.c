@@ -29,6 +29,7 @@
 #include "hash.h"
 #include "monitor_int.h"
 #include "schema.h"
+#include "strmap.h"
 
 static const mrv_keyspec survey_keys[] = {
     {"csv", true},       {"value", false},      {"unit", false},
@@ -43,7 +44,8 @@ typedef struct sread {
     const char *strata_col[MRV_MAX_AXES]; /* per dimension, or [0] the
                                           ** named strata's column */
     int cval, csample, cstrata[MRV_MAX_AXES];
-    mrv_vec rows; /* mrv_srow */
+    mrv_vec rows;        /* mrv_srow */
+    mrv__strmap weighed; /* a stratified estimate's strata, by name */
 } sread;
 
 static bool nomem(mrv__mon *m, mrv_srcpos at)
@@ -302,6 +304,11 @@ static bool sread_begin(mrv__reader *rd, mrv__mon *m, mrv_csvsrc *r)
     size_t ns = sv->stratified ? 1 : sv->nmem;
     for (size_t k = 0; k < ns; k++)
         ok = need(m, r, sr, sr->strata_col[k], "strata", &sr->cstrata[k]) && ok;
+    /* Each row names its stratum: found in a map, not a scan of the
+    ** weights (the keys of a YAML map, so distinct: stratum i at i). */
+    if (ok && sv->stratified &&
+        !mrv__strmap_add_all(&sr->weighed, sv->wname, sv->nweights))
+        return nomem(m, sr->spec->pos);
     return ok;
 }
 
@@ -314,9 +321,8 @@ static bool sread_row(mrv__reader *rd, mrv__mon *m, mrv_csvsrc *r)
     row.line = mrv_csvsrc_line(r);
     if (sv->stratified) {
         const mrv_csvfield *f = mrv_csvsrc_field(r, (size_t)sr->cstrata[0]);
-        size_t k = 0;
-        while (k < sv->nweights && strcmp(sv->wname[k], f->text) != 0) k++;
-        if (k == sv->nweights) {
+        size_t k = mrv__strmap_get(&sr->weighed, f->text);
+        if (k == SIZE_MAX) {
             mrv_error(m->d, f->pos, MRV_EREF,
                       "'%s' is not one of the strata the survey weighs",
                       f->text);
@@ -359,6 +365,7 @@ static bool sread_end(mrv__reader *rd, mrv__mon *m, const mrv_datafile *f)
 {
     sread *sr = rd->self;
     mrv_survey *sv = sr->sv;
+    mrv__strmap_free(&sr->weighed);
     sv->file = f;
     sv->nrows = sr->rows.n;
     sv->rows = sr->rows.n ? mrv_arena_memdup(m->a, sr->rows.data,
@@ -399,7 +406,9 @@ static bool sread_end(mrv__reader *rd, mrv__mon *m, const mrv_datafile *f)
 
 static void sread_drop(mrv__reader *rd)
 {
-    mrv_vec_free(&((sread *)rd->self)->rows);
+    sread *sr = rd->self;
+    mrv_vec_free(&sr->rows);
+    mrv__strmap_free(&sr->weighed);
 }
 
 /* ---- estimates --------------------------------------------------------- */

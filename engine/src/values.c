@@ -26,6 +26,7 @@
 #include "hash.h"
 #include "resolve_int.h"
 #include "schema.h"
+#include "strmap.h"
 #include "suggest.h"
 
 #define Z95 1.959963984540054 /* two-sided 95 % normal quantile */
@@ -76,6 +77,19 @@ static mrv_vnode *members_node(vctx *v, mrv_srcpos pos, int dim)
     s->kids = mrv_arena_array(v->c->a, nm, sizeof *s->kids);
     if (!s->kids) return (fail(v), NULL);
     return s;
+}
+
+/* The index of member 'key' of dimension 'dim', or SIZE_MAX when it is
+** none; false when out of memory (the context failed). */
+static bool member_index(vctx *v, int dim, const char *key, size_t *out)
+{
+    mrv__valctx *c = v->c;
+    mrv__strmap *t = &c->member_index[dim];
+    if (t->failed ||
+        (!t->n && !mrv__strmap_add_all(t, c->members[dim], c->nmembers[dim])))
+        return fail(v);
+    *out = mrv__strmap_get(t, key);
+    return true;
 }
 
 static bool has_axis(const vctx *v, int axis, size_t *slot)
@@ -832,12 +846,11 @@ static mrv_vnode *members_map(vctx *v, const mrv_ynode *n, const mrv_unit *unit,
     for (size_t i = 0; i < v->p->nover && dim < 0; i++) {
         int ax = v->p->over[i];
         if (ax == MRV_AXIS_VINTAGE || !(v->axes_left & (1u << i))) continue;
-        for (size_t m = 0; m < c->nmembers[ax]; m++) {
-            if (strcmp(c->members[ax][m], k0) == 0) {
-                dim = ax;
-                slot = i;
-                break;
-            }
+        size_t m;
+        if (!member_index(v, ax, k0, &m)) return NULL;
+        if (m != SIZE_MAX) {
+            dim = ax;
+            slot = i;
         }
     }
     if (dim < 0) {
@@ -871,9 +884,8 @@ static mrv_vnode *members_map(vctx *v, const mrv_ynode *n, const mrv_unit *unit,
     for (size_t i = 0; i < n->n; i++) {
         const char *key = n->keys[i]->text;
         size_t m;
-        for (m = 0; m < nm; m++)
-            if (strcmp(c->members[dim][m], key) == 0) break;
-        if (m == nm) {
+        if (!member_index(v, dim, key, &m)) return NULL;
+        if (m == SIZE_MAX) {
             const char *hint = mrv__closest(key, c->members[dim], nm);
             if (hint)
                 mrv_error(c->d, n->keys[i]->pos, MRV_EREF,
