@@ -350,16 +350,40 @@ static const mrv_factor *find_factor(mrv__valctx *vc, const char *ref,
     return f;
 }
 
-static void project_tables(rctx *r)
+/* Whether memory ran out since entry 'from' of the sink: the arena or
+** the list of files failed, or an error says so. */
+static bool ran_out(const rctx *r, size_t from)
+{
+    if (mrv_arena_failed(r->b->arena) || r->files.failed) return true;
+    for (size_t i = from; i < mrv_diag_count(r->vc.d); i++) {
+        const mrv_diag_entry *e = mrv_diag_get(r->vc.d, i);
+        if (e->sev == MRV_SEV_ERROR && e->code == MRV_ENOMEM) return true;
+    }
+    return false;
+}
+
+/* The project's own factor table named at 'n', or NULL after recording
+** why not. */
+static const mrv_table *project_table(rctx *r, const mrv_ynode *n)
+{
+    if (!below_project(r, n, "factor table file", n->text)) return NULL;
+    char *path = mrv__path_join(r->b->arena, r->project_dir, n->text);
+    if (!path) return NULL;
+    if (!named_file(r, n, "factor table file", n->text, path)) return NULL;
+    return load_table(r, path);
+}
+
+/* Loads the tables the project lists.  False when out of memory: then
+** a table that could not be read must not be looked for by id on the
+** search path instead, nor its entries be said not to exist. */
+static bool project_tables(rctx *r)
 {
     const mrv_project *p = r->b->project;
     for (size_t i = 0; i < p->nfactors; i++) {
         const mrv_ynode *n = p->factors[i];
-        if (!below_project(r, n, "factor table file", n->text)) continue;
-        char *path = mrv__path_join(r->b->arena, r->project_dir, n->text);
-        if (!path) return;
-        if (!named_file(r, n, "factor table file", n->text, path)) continue;
-        const mrv_table *t = load_table(r, path);
+        size_t from = mrv_diag_count(r->vc.d);
+        const mrv_table *t = project_table(r, n);
+        if (!t && ran_out(r, from)) return false;
         if (!t) continue;
         if (table_by_id(r, t->id)) {
             mrv_error(r->vc.d, n->pos, MRV_ESCHEMA,
@@ -367,8 +391,9 @@ static void project_tables(rctx *r)
                       t->id);
             continue;
         }
-        add_table(r, t); /* out of memory: lookups_lost */
+        if (!add_table(r, t)) return false;
     }
+    return true;
 }
 
 /* ---- members and vintages ---------------------------------------------- */
@@ -706,8 +731,8 @@ mrv_status mrv_resolve_with(const char *path, const mrv_search *search,
         b->mon->ex_ante_path = r.ex_ante;
         b->mon->ex_ante_node = b->project->ex_ante;
     }
+    if (ok && !project_tables(&r)) ok = !(nomem = true);
     if (ok) {
-        project_tables(&r);
         ok = bind_dims(&r);
         ok = ok && mrv__mon_dims(r.mon);
         ok = bind_vintages(&r) && ok;

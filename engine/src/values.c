@@ -610,11 +610,10 @@ static mrv_vnode *member_keyed_ref(vctx *v, const mrv_ynode *n)
                   n->text, k.text, k.factors, MRV_YAML_MAX_NODES);
         return (fail(v), NULL);
     }
-    size_t *mem = calloc(v->c->m->ndims + 1, sizeof *mem);
+    /* In the arena, whose failure resolve reports as out of memory. */
+    size_t *mem = mrv_arena_array(c->a, c->m->ndims + 1, sizeof *mem);
     if (!mem) return (fail(v), NULL);
-    mrv_vnode *r = expand_holes(v, n, &h, 0, mem);
-    free(mem);
-    return r;
+    return expand_holes(v, n, &h, 0, mem);
 }
 
 /* A choice parameter's value: one of its names, kept as its index. */

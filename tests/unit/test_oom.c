@@ -14,7 +14,9 @@
 ** rule, an allocation and a sweep, then its report.json, is done once to
 ** count its allocations, then once with each of them failing.  Each time
 ** the status must be MRV_ENOMEM with no error posing as an input error,
-** and nothing may leak.
+** and nothing may leak.  A second run does the same for a project whose
+** names are looked up through maps (members from a data file, member
+** maps, a member-keyed factor reference, the inputs list).
 */
 #include "testutil.h"
 
@@ -165,6 +167,49 @@ static const char project[] =
     "  deductions: [{name: sop, rate: 0.05, to: adaptation_fund}]\n"
     "  split: {buyer_share: 0.5}\n";
 
+/* Names looked up through maps (strmap.h): members read from a data
+** file, member maps, a member-keyed factor reference into a table of the
+** project's own, and the inputs list that finds the entries it used. */
+static const char meth_lookups[] =
+    "methodology: oom2\n"
+    "dimensions:\n"
+    "  fleet: {description: vehicle classes}\n"
+    "parameters:\n"
+    "  N:  {unit: vehicle, over: [fleet]}\n"
+    "  DD: {unit: km/yr, over: [fleet]}\n"
+    "  EF: {unit: kg/km, over: [fleet]}\n"
+    "equations:\n"
+    "  BE: {unit: t, formula: \"sum(i in fleet: N[i] * DD[i] * EF[i])\"}\n"
+    "  PE: {unit: t, formula: \"BE * 0.4\"}\n"
+    "  LE: {unit: t, formula: \"0\"}\n"
+    "  ER: {unit: t, formula: \"BE - PE - LE\"}\n"
+    "results: {baseline: BE, project: PE, leakage: LE, reductions: ER}\n";
+
+static const char table_lookups[] =
+    "table: oomt\n"
+    "source: a test table\n"
+    "entries:\n"
+    "  ef.car: {value: 0.2, unit: kg/km, uncertainty: 10%}\n"
+    "  ef.bus: {value: 1.1, unit: kg/km}\n"
+    "  ef.van: {value: 0.3, unit: kg/km}\n";
+
+static const char project_lookups[] =
+    "project: oom2\n"
+    "methodology: ./m2.yaml\n"
+    "host: KHM\n"
+    "crediting_period: {first: 2025, last: 2027}\n"
+    "factors: [t.yaml]\n"
+    "dimensions: {fleet: {csv: fleet.csv, column: id}}\n"
+    "parameters:\n"
+    "  N: {car: 1000, bus: 50, van: 20}\n"
+    "  DD: {value: {car: 10000, bus: 40000, van: 20000}, uncertainty: 5%, "
+    "vary: member}\n"
+    "  EF: oomt/ef.{fleet}\n"
+    "monte_carlo: {draws: 600, seed: 7}\n"
+    "allocation:\n"
+    "  buyer: KOR\n"
+    "  split: {buyer_share: 0.5}\n";
+
 /* Runs, sweeps and writes report.json; returns the first failure. */
 static mrv_status whole_run(const char *path, mrv_diag *d)
 {
@@ -240,14 +285,16 @@ static void every_failure(const char *path, work_fn work, bool may_absorb)
             if (e->sev == MRV_SEV_ERROR && e->code != MRV_ENOMEM)
                 why = e->msg; /* out of memory posing as bad input */
         }
-        char first[256];
+        /* Both copied: 'why' may be an entry of the sink freed here. */
+        char first[256], because[256];
         snprintf(first, sizeof first, "%s", fx_first_msg(d));
+        snprintf(because, sizeof because, "%s", why ? why : "");
         mrv_diag_free(d);
         if (!why && g.live != 0) why = "blocks leaked";
         if (why && bad++ < 20)
             print_message("failing allocation %zu of %zu: %s (%s; %zu "
                           "live)\n",
-                          n, total, why, first, g.live);
+                          n, total, because[0] ? because : why, first, g.live);
     }
     if (bad) fail_msg("%zu of %zu failing allocations mishandled", bad, total);
 }
@@ -359,11 +406,29 @@ static void test_oom_strmap_unchanged(void **state)
     __real_free(g.set);
 }
 
+static void test_oom_every_allocation_of_lookups(void **state)
+{
+    (void)state;
+    g.set = __real_calloc(SET_SIZE, sizeof *g.set);
+    assert_non_null(g.set);
+    char *dir = fx_mkdtemp();
+    __real_free(fx_write(dir, "m2.yaml", meth_lookups));
+    __real_free(fx_write(dir, "t.yaml", table_lookups));
+    __real_free(fx_write(dir, "fleet.csv", "id\ncar\nbus\nvan\n"));
+    char *path = fx_write(dir, "p.yaml", project_lookups);
+    every_failure(path, whole_run, false);
+    __real_free(path);
+    fx_rmtree(dir);
+    __real_free(dir);
+    __real_free(g.set);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_oom_every_allocation),
         cmocka_unit_test(test_oom_strmap_unchanged),
+        cmocka_unit_test(test_oom_every_allocation_of_lookups),
     };
     return cmocka_run_group_tests_name("oom", tests, NULL, NULL);
 }
