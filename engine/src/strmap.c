@@ -96,8 +96,10 @@ size_t mrv__strmap_add(mrv__strmap *m, const char *key)
 
 bool mrv__strmap_add_all(mrv__strmap *m, const char *const *keys, size_t n)
 {
-    for (size_t i = 0; i < n; i++)
-        if (mrv__strmap_add(m, keys[i]) == SIZE_MAX) return false;
+    /* A repeated name would shift every later index off its position:
+    ** refused, never a map that finds the wrong name. */
+    for (size_t i = 0, n0 = m->n; i < n; i++)
+        if (mrv__strmap_add(m, keys[i]) != n0 + i) return false;
     return true;
 }
 

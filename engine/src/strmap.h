@@ -42,8 +42,9 @@ void mrv__strmap_free(mrv__strmap *m);
 ** before.  At most UINT32_MAX - 1 keys: past that, out of memory. */
 size_t mrv__strmap_add(mrv__strmap *m, const char *key);
 /* Adds keys[0..n) in order (mrv__strmap_add), for a list whose names
-** are distinct: into an empty map, key i gets index i.  False when out
-** of memory. */
+** are distinct and new to the map: into an empty map, key i gets index
+** i.  False when out of memory, or when a name repeats one added before
+** (its index would not be its position). */
 bool mrv__strmap_add_all(mrv__strmap *m, const char *const *keys, size_t n);
 
 /* The index of the key equal to the 'len' bytes at 's' (which need not

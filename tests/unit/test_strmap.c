@@ -150,6 +150,13 @@ static void test_strmap_grows(void **state)
     assert_int_equal(mrv__strmap_get(&m, "m0"), N - 1);
     assert_int_equal(mrv__strmap_get(&m, "m12345"), N - 1 - 12345);
     mrv__strmap_free(&m);
+    /* A list with a repeat is refused: "m5" again at position 3 would
+    ** leave "m6" at index 3 while it is at position 4. */
+    const char *rep[] = {"m4", "m5", "m6", "m5", "m6"};
+    mrv__strmap_init(&m);
+    assert_false(mrv__strmap_add_all(&m, rep, 5));
+    assert_false(m.failed); /* not a failed allocation */
+    mrv__strmap_free(&m);
     free((void *)list);
     free(names);
 }
