@@ -137,6 +137,12 @@ static void nested(double *x, size_t lo, size_t hi, const size_t *r, size_t a,
 ** at most this many ranks. */
 #define BRACKET_MIN   2048
 #define BRACKET_RANKS 64
+/* Draws extracted at a time, into a scratch of this many per group. */
+#define BRACKET_CHUNK 2048
+/* The most doubles the bracketed selection holds beside x (32 MiB):
+** past it, x is selected in place.  The copies of a rank's interval
+** number about 6 sqrt(p (1 - p)) n^(2/3), some 10^6 for 10^8 draws. */
+#define BRACKET_MAX_HELD ((size_t)1 << 22)
 
 /* The draws x[0..n) that lie in [lo[g], hi[g]] copied to dst[g] (each
 ** with room for n), in order, their counts into k[g], and those under
@@ -185,14 +191,54 @@ static size_t extract1(const double *x, size_t n, double lo, double hi,
     return k;
 }
 
+/* A group of nearby ranks, r[i0..i1): the value interval [lo, hi] that
+** should hold them, and the draws of x found in it. */
+typedef struct group {
+    size_t i0, i1;
+    ptrdiff_t a, b; /* the interval's ends as sample ranks (-1, s: none) */
+    double lo, hi;
+    double *in; /* the draws in [lo, hi], room for 'cap' */
+    size_t k, cap, below;
+} group;
+
+/* Copies into each of the groups g[0..m) (m <= 3) the draws of x in its
+** interval, a chunk at a time through 'scratch' (3 BRACKET_CHUNK
+** doubles); false when a group has more than its room (heavy ties, or
+** an unlucky sample). */
+static bool extract_groups(const double *x, size_t n, group *g, size_t m,
+                           double *scratch)
+{
+    double lo[3] = {1, 1, 1}, hi[3] = {0, 0, 0}, *dst[3];
+    for (size_t j = 0; j < 3; j++) {
+        dst[j] = scratch + j * BRACKET_CHUNK;
+        if (j < m) lo[j] = g[j].lo, hi[j] = g[j].hi;
+    }
+    for (size_t i0 = 0; i0 < n; i0 += BRACKET_CHUNK) {
+        size_t len = n - i0 < BRACKET_CHUNK ? n - i0 : BRACKET_CHUNK;
+        size_t k[3], below[3];
+        if (m == 1)
+            k[0] = extract1(x + i0, len, lo[0], hi[0], dst[0], &below[0]);
+        else
+            extract3(x + i0, len, lo, hi, dst, k, below);
+        for (size_t j = 0; j < m; j++) {
+            if (k[j] > g[j].cap - g[j].k) return false;
+            memcpy(g[j].in + g[j].k, dst[j], k[j] * sizeof *dst[j]);
+            g[j].k += k[j];
+            g[j].below += below[j];
+        }
+    }
+    return true;
+}
+
 /* Order statistics of a long x at ascending ranks r[0..nr) into v,
 ** through brackets: a strided sample of about n^(2/3) draws places, for
 ** each group of nearby ranks, a value interval that holds them with
 ** high probability (3 binomial sds of the sample plus 3 ranks either
 ** side); one pass counts the draws below the interval and copies those
 ** in it, and the ranks are selected among the copies.  False, with v
-** partly set, when a rank fell outside its interval or memory ran out (then
-** the caller selects on x itself); x is left as it was. */
+** partly set, when a rank fell outside its interval, a group outgrew
+** its room, or the room would be more than BRACKET_MAX_HELD or memory
+** ran out (then the caller selects on x itself); x is left as it was. */
 static bool bracketed(const double *x, size_t n, const size_t *r, size_t nr,
                       double *v)
 {
@@ -201,10 +247,10 @@ static bool bracketed(const double *x, size_t n, const size_t *r, size_t nr,
     size_t s = (size_t)mrv__exp(2 * mrv__log((double)n) / 3);
     if (s > n / 4) s = n / 4;
     size_t step = n / s;
-    /* Each rank's interval as sample ranks [a, b] (-1 and s: unbounded);
-    ** overlapping ones merged into groups of ranks r[g0..g1). */
-    ptrdiff_t ga[BRACKET_RANKS], gb[BRACKET_RANKS];
-    size_t g0[BRACKET_RANKS], ng = 0;
+    /* Each rank's interval as sample ranks [a, b], overlapping ones
+    ** merged into groups. */
+    group g[BRACKET_RANKS];
+    size_t ng = 0;
     for (size_t i = 0; i < nr; i++) {
         double p = ((double)r[i] + 1) / ((double)n + 1);
         double c = (double)r[i] * (double)(s - 1) / (double)(n - 1);
@@ -212,66 +258,71 @@ static bool bracketed(const double *x, size_t n, const size_t *r, size_t nr,
         ptrdiff_t a = (ptrdiff_t)floor(c - d), b = (ptrdiff_t)ceil(c + d);
         if (a < 0) a = -1;
         if (b > (ptrdiff_t)s - 1) b = (ptrdiff_t)s;
-        if (ng && a <= gb[ng - 1]) {
-            if (b > gb[ng - 1]) gb[ng - 1] = b;
+        if (ng && a <= g[ng - 1].b) {
+            if (b > g[ng - 1].b) g[ng - 1].b = b;
+            g[ng - 1].i1 = i + 1;
             continue;
         }
-        ga[ng] = a;
-        gb[ng] = b;
-        g0[ng++] = i;
+        g[ng++] = (group){.i0 = i, .i1 = i + 1, .a = a, .b = b};
     }
-    /* Room for the sample, then for the copies of up to three groups. */
-    double *buf = malloc((ng < 3 ? ng : 3) * n * sizeof *buf);
+    /* Room: the sample, the scratch, and for each group one and a half
+    ** times the draws its share of the sample should hold, plus 256. */
+    size_t held = s + 3 * BRACKET_CHUNK;
+    for (size_t j = 0; j < ng; j++) {
+        double share = (double)(g[j].b - g[j].a + 1) / (double)s;
+        double cap = 1.5 * share * (double)n + 256;
+        g[j].cap = cap < (double)n ? (size_t)cap : n;
+        held += g[j].cap;
+    }
+    if (held > BRACKET_MAX_HELD) return false;
+    double *buf = malloc(held * sizeof *buf);
     if (!buf) return false;
+    double *scratch = buf + s, *next = scratch + 3 * BRACKET_CHUNK;
+    for (size_t j = 0; j < ng; j++) {
+        g[j].in = next;
+        next += g[j].cap;
+    }
     /* The sample's order statistics at the groups' ends. */
     size_t sr[2 * BRACKET_RANKS], ns = 0;
     double sv[2 * BRACKET_RANKS];
-    for (size_t g = 0; g < ng; g++) {
-        if (ga[g] >= 0 && (!ns || sr[ns - 1] != (size_t)ga[g]))
-            sr[ns++] = (size_t)ga[g];
-        if (gb[g] < (ptrdiff_t)s && (!ns || sr[ns - 1] != (size_t)gb[g]))
-            sr[ns++] = (size_t)gb[g];
+    for (size_t j = 0; j < ng; j++) {
+        if (g[j].a >= 0 && (!ns || sr[ns - 1] != (size_t)g[j].a))
+            sr[ns++] = (size_t)g[j].a;
+        if (g[j].b < (ptrdiff_t)s && (!ns || sr[ns - 1] != (size_t)g[j].b))
+            sr[ns++] = (size_t)g[j].b;
     }
     for (size_t i = 0; i < s; i++) buf[i] = x[i * step];
     nested(buf, 0, s, sr, 0, ns, sv);
-    double lo[BRACKET_RANKS], hi[BRACKET_RANKS];
-    for (size_t g = 0, j = 0; g < ng; g++) {
-        lo[g] = -(double)HUGE_VAL;
-        hi[g] = (double)HUGE_VAL;
-        if (ga[g] >= 0) {
-            while (sr[j] != (size_t)ga[g]) j++;
-            lo[g] = sv[j];
+    for (size_t j = 0, t = 0; j < ng; j++) {
+        g[j].lo = -(double)HUGE_VAL;
+        g[j].hi = (double)HUGE_VAL;
+        if (g[j].a >= 0) {
+            while (sr[t] != (size_t)g[j].a) t++;
+            g[j].lo = sv[t];
         }
-        if (gb[g] < (ptrdiff_t)s) {
-            while (sr[j] != (size_t)gb[g]) j++;
-            hi[g] = sv[j];
+        if (g[j].b < (ptrdiff_t)s) {
+            while (sr[t] != (size_t)g[j].b) t++;
+            g[j].hi = sv[t];
         }
     }
     /* The groups three at a time, one pass each. */
     bool found = true;
-    for (size_t g = 0; found && g < ng; g += 3) {
-        size_t m = ng - g < 3 ? ng - g : 3, k[3], below[3];
-        /* A group not in use holds nothing: its draws all go to sink[0]. */
-        double l3[3] = {1, 1, 1}, h3[3] = {0, 0, 0}, *dst[3], sink[1];
-        for (size_t j = 0; j < 3; j++) {
-            dst[j] = j < m ? buf + j * n : sink;
-            if (j < m) l3[j] = lo[g + j], h3[j] = hi[g + j];
-        }
-        if (m == 1)
-            k[0] = extract1(x, n, l3[0], h3[0], dst[0], &below[0]);
-        else
-            extract3(x, n, l3, h3, dst, k, below);
-        for (size_t j = 0; found && j < m; j++) {
-            size_t i0 = g0[g + j], i1 = g + j + 1 < ng ? g0[g + j + 1] : nr;
+    for (size_t j0 = 0; found && j0 < ng; j0 += 3) {
+        size_t m = ng - j0 < 3 ? ng - j0 : 3;
+        found = extract_groups(x, n, g + j0, m, scratch);
+        for (size_t j = j0; found && j < j0 + m; j++) {
             size_t rr[BRACKET_RANKS];
-            for (size_t i = i0; i < i1; i++) {
-                found = found && r[i] >= below[j] && r[i] < below[j] + k[j];
-                rr[i - i0] = r[i] - below[j];
+            for (size_t i = g[j].i0; i < g[j].i1; i++) {
+                found =
+                    found && r[i] >= g[j].below && r[i] < g[j].below + g[j].k;
+                rr[i - g[j].i0] = r[i] - g[j].below;
             }
             /* The copies are exactly the order statistics below .. below
             ** + k - 1 of x: nothing under lo, nothing over hi, ties
             ** kept. */
-            if (found) nested(dst[j], 0, k[j], rr, 0, i1 - i0, v + i0);
+            if (found)
+                nested(g[j].in, 0, g[j].k, rr, 0, g[j].i1 - g[j].i0,
+                       v + g[j].i0);
         }
     }
     free(buf);
