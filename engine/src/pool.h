@@ -1,15 +1,17 @@
 /*
 ** pool.h -- a few threads kept waiting for rounds of work.
 **
-** A round runs one function on every thread of the pool, the caller
-** included (as thread 0), and returns when every call has returned; the
-** Monte Carlo's phases are rounds whose function takes items from a
-** shared counter.  Threads started per round came alive up to 2-4 ms
-** late on the 2-core development machine (its idle virtual CPU had to
-** be woken), at every phase: a quarter of a 10^5-draw run's wall time.
-** So the threads are started once, before the work is set up, and
-** between rounds they spin (up to MRV__POOL_SPIN_NS, unless there are
-** more threads than processors) before they sleep.
+** A round runs one function on the caller (as thread 0) and on every
+** thread of the pool that comes while the round is open; the function
+** hands out the round's work itself (the Monte Carlo's phases take
+** items from a shared counter), so the round is over once the caller's
+** call has returned and every call begun has returned.  Threads started
+** per phase came alive 1-4 ms late on the 2-core development machine
+** (its idle virtual CPU had to be woken), and each phase waited for
+** them: about 3 ms of a 10^5-draw run's 40.  So the threads are started
+** once, before the work is set up, a late one never holds a round up,
+** and between rounds they spin (up to MRV__POOL_SPIN_NS, unless there
+** are more threads than processors) before they sleep.
 */
 #ifndef MRV_POOL_H
 #define MRV_POOL_H
@@ -28,8 +30,11 @@ typedef void (*mrv__pool_fn)(void *arg, unsigned thread);
 mrv__pool *mrv__pool_new(unsigned n);
 /* The threads a round runs on, the caller included: at least 1. */
 unsigned mrv__pool_size(const mrv__pool *p);
-/* Runs fn(arg, t) on every thread t of p (the caller's is 0) and returns
-** once every call has returned.  What fn writes before it returns is
+/* Runs fn(arg, 0) on the caller and fn(arg, t) on each thread t of p
+** that comes before the caller's call returns; returns once every call
+** begun has returned (p NULL: the caller's call alone).  fn must hand
+** out the round's work itself, so that the caller's call returns only
+** when all of it has been taken.  What fn writes before it returns is
 ** seen by the caller after. */
 void mrv__pool_run(mrv__pool *p, mrv__pool_fn fn, void *arg);
 /* Stops and joins the threads and frees p; accepts NULL. */
