@@ -11,11 +11,17 @@
 */
 #include <math.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "pmath.h"
 #include "stats.h"
+#include "stats_int.h"
 
 double mrv_stats_lerp7(double a, double b, double t)
 {
@@ -144,50 +150,100 @@ static void nested(double *x, size_t lo, size_t hi, const size_t *r, size_t a,
 ** number about 6 sqrt(p (1 - p)) n^(2/3), some 10^6 for 10^8 draws. */
 #define BRACKET_MAX_HELD ((size_t)1 << 22)
 
-/* The draws x[0..n) that lie in [lo[g], hi[g]] copied to dst[g] (each
-** with room for n), in order, their counts into k[g], and those under
-** lo[g] counted into below[g], for the groups g < 3 at once (a group
-** with lo > hi holds nothing).  Branch-free: a draw is stored at each
-** buffer's end whether or not it is inside, and the end moves only when
-** it is, so a draw on either side costs the same (the partitions of a
-** selection mispredict about half their branches when the rank is near
-** the middle). */
-static void extract3(const double *x, size_t n, const double lo[3],
-                     const double hi[3], double *dst[3], size_t k[3],
-                     size_t below[3])
+/* Keeps v in each bracket that holds it: branch-free stores at each
+** buffer's end, advanced only where v is inside.  Written out per
+** bracket so that the ends stay in registers. */
+#define KEEP3(v)                                                               \
+    do {                                                                       \
+        double v_ = (v);                                                       \
+        d0[k0] = v_;                                                           \
+        k0 += (v_ >= l0) & (v_ <= h0);                                         \
+        d1[k1] = v_;                                                           \
+        k1 += (v_ >= l1) & (v_ <= h1);                                         \
+        d2[k2] = v_;                                                           \
+        k2 += (v_ >= l2) & (v_ <= h2);                                         \
+    } while (0)
+
+/* With 'few', most draws lie in no bracket: with SSE2 a pair of draws is
+** tested against all three at once and only a pair with a draw inside
+** is kept draw by draw (a data-dependent branch per draw and bracket
+** cost twice as much).  Otherwise, and for what is left, every draw
+** goes through KEEP3 with the counts in registers: when a tenth or more
+** of the pairs have a draw inside, the pairs' branch mispredicts more
+** than it saves (selecting 2 ranks in 50,000 draws: 2.3 ns per draw
+** against 1.4). */
+void mrv__stats_classify3(const double *x, size_t n, const double lo[3],
+                          const double hi[3], bool few, double *dst[3],
+                          uint64_t below[3], size_t kept[3])
 {
     const double l0 = lo[0], h0 = hi[0], l1 = lo[1], h1 = hi[1], l2 = lo[2],
                  h2 = hi[2];
     double *d0 = dst[0], *d1 = dst[1], *d2 = dst[2];
-    size_t k0 = 0, k1 = 0, k2 = 0, b0 = 0, b1 = 0, b2 = 0;
-    for (size_t i = 0; i < n; i++) {
+    size_t k0 = 0, k1 = 0, k2 = 0, i = 0;
+    uint64_t b0 = 0, b1 = 0, b2 = 0;
+#if defined(__SSE2__)
+    if (few) {
+        /* Counts as 64-bit lanes: a comparison's all-ones lane is -1. */
+        const __m128d la = _mm_set1_pd(l0), ha = _mm_set1_pd(h0),
+                      lb = _mm_set1_pd(l1), hb = _mm_set1_pd(h1),
+                      lc = _mm_set1_pd(l2), hc = _mm_set1_pd(h2);
+        __m128i na = _mm_setzero_si128(), nb = na, nc = na;
+        for (; i + 2 <= n; i += 2) {
+            __m128d v = _mm_loadu_pd(x + i);
+            __m128d lta = _mm_cmplt_pd(v, la), ltb = _mm_cmplt_pd(v, lb),
+                    ltc = _mm_cmplt_pd(v, lc);
+            na = _mm_sub_epi64(na, _mm_castpd_si128(lta));
+            nb = _mm_sub_epi64(nb, _mm_castpd_si128(ltb));
+            nc = _mm_sub_epi64(nc, _mm_castpd_si128(ltc));
+            __m128d in =
+                _mm_or_pd(_mm_or_pd(_mm_andnot_pd(lta, _mm_cmple_pd(v, ha)),
+                                    _mm_andnot_pd(ltb, _mm_cmple_pd(v, hb))),
+                          _mm_andnot_pd(ltc, _mm_cmple_pd(v, hc)));
+            if (_mm_movemask_pd(in)) {
+                KEEP3(x[i]);
+                KEEP3(x[i + 1]);
+            }
+        }
+        uint64_t cnt[2];
+        _mm_storeu_si128((__m128i *)cnt, na);
+        b0 = cnt[0] + cnt[1];
+        _mm_storeu_si128((__m128i *)cnt, nb);
+        b1 = cnt[0] + cnt[1];
+        _mm_storeu_si128((__m128i *)cnt, nc);
+        b2 = cnt[0] + cnt[1];
+    }
+#else
+    (void)few;
+#endif
+    for (; i < n; i++) {
         double t = x[i];
-        d0[k0] = t;
-        d1[k1] = t;
-        d2[k2] = t;
         b0 += t < l0;
         b1 += t < l1;
         b2 += t < l2;
-        k0 += (t >= l0) & (t <= h0);
-        k1 += (t >= l1) & (t <= h1);
-        k2 += (t >= l2) & (t <= h2);
+        KEEP3(t);
     }
-    k[0] = k0, k[1] = k1, k[2] = k2;
-    below[0] = b0, below[1] = b1, below[2] = b2;
+    below[0] += b0;
+    below[1] += b1;
+    below[2] += b2;
+    kept[0] = k0;
+    kept[1] = k1;
+    kept[2] = k2;
 }
 
-/* The same for one group. */
-static size_t extract1(const double *x, size_t n, double lo, double hi,
-                       double *dst, size_t *below)
+/* mrv__stats_classify3 for one bracket: a third of the work, for the
+** common case of a quantile's two neighbouring ranks. */
+static size_t classify1(const double *x, size_t n, double lo, double hi,
+                        double *dst, uint64_t *below)
 {
-    size_t k = 0, b = 0;
+    size_t k = 0;
+    uint64_t b = 0;
     for (size_t i = 0; i < n; i++) {
         double t = x[i];
         dst[k] = t;
         b += t < lo;
         k += (t >= lo) & (t <= hi);
     }
-    *below = b;
+    *below += b;
     return k;
 }
 
@@ -208,6 +264,7 @@ typedef struct group {
 static bool extract_groups(const double *x, size_t n, group *g, size_t m,
                            double *scratch)
 {
+    /* A group not in use (lo > hi) holds nothing. */
     double lo[3] = {1, 1, 1}, hi[3] = {0, 0, 0}, *dst[3];
     for (size_t j = 0; j < 3; j++) {
         dst[j] = scratch + j * BRACKET_CHUNK;
@@ -215,11 +272,12 @@ static bool extract_groups(const double *x, size_t n, group *g, size_t m,
     }
     for (size_t i0 = 0; i0 < n; i0 += BRACKET_CHUNK) {
         size_t len = n - i0 < BRACKET_CHUNK ? n - i0 : BRACKET_CHUNK;
-        size_t k[3], below[3];
+        size_t k[3];
+        uint64_t below[3] = {0, 0, 0};
         if (m == 1)
-            k[0] = extract1(x + i0, len, lo[0], hi[0], dst[0], &below[0]);
+            k[0] = classify1(x + i0, len, lo[0], hi[0], dst[0], &below[0]);
         else
-            extract3(x + i0, len, lo, hi, dst, k, below);
+            mrv__stats_classify3(x + i0, len, lo, hi, false, dst, below, k);
         for (size_t j = 0; j < m; j++) {
             if (k[j] > g[j].cap - g[j].k) return false;
             memcpy(g[j].in + g[j].k, dst[j], k[j] * sizeof *dst[j]);
