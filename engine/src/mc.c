@@ -213,10 +213,12 @@ struct worker {
     mrv_status st;
 };
 
-static void *worker_main(void *arg)
+/* One thread's share of a phase: items from the shared counter until
+** none is left. */
+static void take_items(void *arg, unsigned t)
 {
-    worker *w = arg;
-    shared *sh = w->sh;
+    shared *sh = arg;
+    worker *w = &sh->workers[t];
     for (;;) {
         uint64_t it = atomic_fetch_add(&sh->next, 1);
         if (it >= sh->nitems) break;
@@ -233,13 +235,6 @@ static void *worker_main(void *arg)
                              sh->ndraws);
         }
     }
-    return NULL;
-}
-
-static void phase_thread(void *arg, unsigned t)
-{
-    shared *sh = arg;
-    worker_main(&sh->workers[t]);
 }
 
 /* Runs sh->fn over items first .. first + nitems - 1 on the pool's
@@ -254,7 +249,7 @@ static void run_phase(shared *sh, item_fn fn, uint64_t first, uint64_t nitems)
     sh->caller = &sh->workers[0];
     atomic_store(&sh->next, 0);
     atomic_store(&sh->finished, 0);
-    mrv__pool_run(sh->pool, phase_thread, sh);
+    mrv__pool_run(sh->pool, take_items, sh);
 }
 
 /* Phase 1: Fisher-Yates shuffle of input k's strata, from its own stream
