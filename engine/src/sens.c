@@ -410,6 +410,26 @@ static void midranks(const double *x, size_t n, double *r, scratch *s)
     }
 }
 
+/* Sum of a[i] b[i] over ranks less their mean: multiples of 1/2 below
+** 2^15 in size, so each product is a multiple of 1/4 below 2^30 and each
+** partial sum one below 2^46, which a double holds exactly.  No addition
+** rounds, so any order gives the same bits, and four running sums let
+** the additions overlap instead of waiting on each other. */
+_Static_assert(MAX_DRAWS <= 65536, "rank sums must stay exact");
+static double rank_dot(const double *a, const double *b, size_t n)
+{
+    double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    size_t i = 0;
+    for (; i + 4 <= n; i += 4) {
+        s0 += a[i] * b[i];
+        s1 += a[i + 1] * b[i + 1];
+        s2 += a[i + 2] * b[i + 2];
+        s3 += a[i + 3] * b[i + 3];
+    }
+    for (; i < n; i++) s0 += a[i] * b[i];
+    return (s0 + s1) + (s2 + s3);
+}
+
 size_t mrv__sens_rank_items(const mrv_sens_plan *sp)
 {
     return sp->ns ? sp->nin + sp->ncol : 0;
@@ -430,32 +450,29 @@ void mrv__sens_rank(mrv_sens_plan *sp, size_t item, void *v)
         double *d = sp->dx[k];
         midranks(sp->x[k], n, d, s);
         uint16_t *b = sp->bin[k];
-        double q = 0;
         for (size_t i = 0; i < n; i++) {
             /* Bin by rank: mean ranks keep tied draws together. */
             size_t bi = (size_t)(d[i] * (double)sp->bins / (double)n);
             b[i] = (uint16_t)bi;
             sp->bcount[k][bi]++;
             d[i] -= mr;
-            q += d[i] * d[i];
         }
-        sp->sxx[k] = q;
+        sp->sxx[k] = rank_dot(d, d, n);
         return;
     }
     size_t c = sp->ucol[item - sp->nin];
     const double *y = sp->y[c];
-    double *d = sp->dy[c], *yc = sp->yc[c], m = 0, q = 0, t = 0;
+    double *d = sp->dy[c], *yc = sp->yc[c], m = 0, t = 0;
     midranks(y, n, d, s);
     for (size_t i = 0; i < n; i++) m += y[i];
     m /= (double)n;
     for (size_t i = 0; i < n; i++) {
         d[i] -= mr;
-        q += d[i] * d[i];
         yc[i] = y[i] - m;
         t += yc[i] * yc[i];
     }
     sp->y[c] = NULL; /* no longer read: the caller may free it */
-    sp->syy[c] = q;
+    sp->syy[c] = rank_dot(d, d, n);
     sp->sst[c] = t;
 }
 
@@ -473,10 +490,8 @@ void mrv__sens_pairs(mrv_sens_plan *sp, size_t item, void *v)
         const uint16_t *bin = sp->bin[k];
         const uint32_t *cnt = sp->bcount[k];
         const double *yc = sp->yc[c], *dy = sp->dy[c];
-        double sxy = 0;
         memset(s->bsum, 0, B * sizeof *s->bsum);
-        /* Two loops: the dot product vectorises, the scatter cannot. */
-        for (size_t i = 0; i < n; i++) sxy += dx[i] * dy[i];
+        double sxy = rank_dot(dx, dy, n);
         for (size_t i = 0; i < n; i++) s->bsum[bin[i]] += yc[i];
         double ssb = 0;
         size_t nb = 0;

@@ -61,7 +61,10 @@ static int by_value(const void *a, const void *b)
 /* Order statistics against a sorted copy: short arrays (partition only)
 ** and long ones (Floyd-Rivest's sampling step, past 600; brackets from a
 ** strided sample, from 2048), distinct values, heavy ties, already
-** sorted and reversed, and a shape whose strided sample is all one value
+** sorted and reversed, all one value, two values (each partition's
+** pivot is tied with most of the range: a selection that moves only one
+** tied value per pass would be quadratic), and a shape whose strided
+** sample is all one value
 ** (every 64th draw the least: no rank inside the middle's interval, so
 ** the bracketed selection must give up and select in place); the ranks
 ** asked for include runs of consecutive ranks (a quantile's k and k + 1,
@@ -79,7 +82,7 @@ static void test_stats_order_matches_sort(void **state)
         assert_non_null(x);
         assert_non_null(s);
         assert_non_null(y);
-        for (int shape = 0; shape < 5; shape++) {
+        for (int shape = 0; shape < 7; shape++) {
             for (size_t i = 0; i < n; i++) {
                 z = z * 6364136223846793005u + 1442695040888963407u;
                 double u = (double)(z >> 11) * 0x1p-53;
@@ -87,7 +90,9 @@ static void test_stats_order_matches_sort(void **state)
                        : shape == 1 ? (double)(z >> 61) /* 8 values */
                        : shape == 2 ? (double)i
                        : shape == 3 ? (double)(n - i)
-                                    : (i % 64 == 0 ? -1 : u);
+                       : shape == 4 ? (i % 64 == 0 ? -1 : u)
+                       : shape == 5 ? 2.5 /* all tied */
+                                    : (double)(u < 0.01); /* two values */
             }
             memcpy(s, x, n * sizeof *s);
             qsort(s, n, sizeof *s, by_value);
