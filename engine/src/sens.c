@@ -307,10 +307,8 @@ void mrv__sens_set_column(mrv_sens_plan *sp, size_t c, const double *y)
 /* ---- ranks ------------------------------------------------------------- */
 
 typedef struct scratch {
-    uint64_t *key; /* ns: the draws' order-preserving keys */
-    uint32_t *k32; /* 2 ns: the cut keys, sorted in two halves */
-    uint32_t *idx, *idx2;
-    double *bsum; /* bins */
+    uint64_t *key, *key2; /* ns each: keys, then (cut key, index) pairs */
+    double *bsum;         /* bins */
 } scratch;
 
 void *mrv__sens_scratch_new(const mrv_sens_plan *sp)
@@ -319,11 +317,9 @@ void *mrv__sens_scratch_new(const mrv_sens_plan *sp)
     scratch *s = calloc(1, sizeof *s);
     if (!s) return NULL;
     s->key = malloc(n * sizeof *s->key);
-    s->k32 = malloc(2 * n * sizeof *s->k32);
-    s->idx = malloc(n * sizeof *s->idx);
-    s->idx2 = malloc(n * sizeof *s->idx2);
+    s->key2 = malloc(n * sizeof *s->key2);
     s->bsum = malloc((sp->bins + 1) * sizeof *s->bsum);
-    if (!s->key || !s->k32 || !s->idx || !s->idx2 || !s->bsum) {
+    if (!s->key || !s->key2 || !s->bsum) {
         mrv__sens_scratch_free(s);
         return NULL;
     }
@@ -335,9 +331,7 @@ void mrv__sens_scratch_free(void *v)
     scratch *s = v;
     if (!s) return;
     free(s->key);
-    free(s->k32);
-    free(s->idx);
-    free(s->idx2);
+    free(s->key2);
     free(s->bsum);
     free(s);
 }
@@ -356,56 +350,50 @@ static uint64_t order_key(double x)
 ** to the 32 bits that matter across the sample (the key less the least,
 ** shifted right until the range fits): values closer than 1 / 2^32 of
 ** the sample's range tie, which changes a rank correlation by far less
-** than its sampling error.  Then an LSD radix sort, 11 bits a pass, the
-** three histograms taken in one pass over the keys. */
+** than its sampling error.  Then an LSD radix sort of (cut key, index)
+** in one word each, 11 bits a pass, the three histograms taken in one
+** pass over the keys. */
 static void midranks(const double *x, size_t n, double *r, scratch *s)
 {
-    uint64_t *k64 = s->key;
+    uint64_t *a = s->key, *b = s->key2;
     uint64_t lo = UINT64_MAX, hi = 0;
     for (size_t i = 0; i < n; i++) {
-        k64[i] = order_key(x[i]);
-        lo = k64[i] < lo ? k64[i] : lo;
-        hi = k64[i] > hi ? k64[i] : hi;
+        a[i] = order_key(x[i]);
+        lo = a[i] < lo ? a[i] : lo;
+        hi = a[i] > hi ? a[i] : hi;
     }
     int shift = 0;
     while (((hi - lo) >> shift) > UINT32_MAX) shift++;
-    uint32_t *k = s->k32, *k2 = k + n;
-    uint32_t *ix = s->idx, *ix2 = s->idx2;
     enum { BITS = 11, NBK = 1 << BITS, NPASS = 3 };
-    static const int sh[NPASS] = {0, BITS, 2 * BITS};
-    size_t cnt[NPASS][NBK];
+    uint32_t cnt[NPASS][NBK]; /* n <= MAX_DRAWS */
     memset(cnt, 0, sizeof cnt);
     for (size_t i = 0; i < n; i++) {
-        uint32_t v = (uint32_t)((k64[i] - lo) >> shift);
-        k[i] = v;
-        ix[i] = (uint32_t)i;
-        for (int p = 0; p < NPASS; p++) cnt[p][(v >> sh[p]) & (NBK - 1)]++;
+        uint32_t v = (uint32_t)((a[i] - lo) >> shift);
+        a[i] = (uint64_t)v << 32 | i;
+        cnt[0][v & (NBK - 1)]++;
+        cnt[1][(v >> BITS) & (NBK - 1)]++;
+        cnt[2][v >> (2 * BITS)]++;
     }
     for (int p = 0; p < NPASS; p++) {
-        if (cnt[p][(k[0] >> sh[p]) & (NBK - 1)] == n) continue;
-        size_t at = 0;
-        for (size_t b = 0; b < NBK; b++) {
-            size_t c = cnt[p][b];
-            cnt[p][b] = at;
+        int sh = 32 + p * BITS;
+        if (cnt[p][(a[0] >> sh) & (NBK - 1)] == n) continue;
+        uint32_t at = 0;
+        for (size_t q = 0; q < NBK; q++) {
+            uint32_t c = cnt[p][q];
+            cnt[p][q] = at;
             at += c;
         }
-        for (size_t i = 0; i < n; i++) {
-            size_t d = cnt[p][(k[i] >> sh[p]) & (NBK - 1)]++;
-            k2[d] = k[i];
-            ix2[d] = ix[i];
-        }
-        uint32_t *tk = k;
-        k = k2;
-        k2 = tk;
-        uint32_t *ti = ix;
-        ix = ix2;
-        ix2 = ti;
+        for (size_t i = 0; i < n; i++) b[cnt[p][(a[i] >> sh) & (NBK - 1)]++] = a[i];
+        uint64_t *t = a;
+        a = b;
+        b = t;
     }
     for (size_t i = 0; i < n;) {
+        uint32_t key = (uint32_t)(a[i] >> 32);
         size_t j = i + 1;
-        while (j < n && k[j] == k[i]) j++;
+        while (j < n && (uint32_t)(a[j] >> 32) == key) j++;
         double mid = 0.5 * (double)(i + j - 1);
-        for (size_t t = i; t < j; t++) r[ix[t]] = mid;
+        for (size_t t = i; t < j; t++) r[(uint32_t)a[t]] = mid;
         i = j;
     }
 }
