@@ -383,7 +383,8 @@ static void midranks(const double *x, size_t n, double *r, scratch *s)
             cnt[p][q] = at;
             at += c;
         }
-        for (size_t i = 0; i < n; i++) b[cnt[p][(a[i] >> sh) & (NBK - 1)]++] = a[i];
+        for (size_t i = 0; i < n; i++)
+            b[cnt[p][(a[i] >> sh) & (NBK - 1)]++] = a[i];
         uint64_t *t = a;
         a = b;
         b = t;

@@ -117,7 +117,7 @@ static void select_fr(double *x, ptrdiff_t l, ptrdiff_t r, ptrdiff_t k)
                 continue;
             }
             ptrdiff_t e = part_le(x, j, r, t); /* x[j..e) == t */
-            if (k < e || e == j) return; /* e == j: t is NaN */
+            if (k < e || e == j) return;       /* e == j: t is NaN */
             l = e;
         } else {
             /* t is expected below the answer: x[e..r] > t. */

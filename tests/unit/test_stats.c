@@ -91,7 +91,7 @@ static void test_stats_order_matches_sort(void **state)
                        : shape == 2 ? (double)i
                        : shape == 3 ? (double)(n - i)
                        : shape == 4 ? (i % 64 == 0 ? -1 : u)
-                       : shape == 5 ? 2.5 /* all tied */
+                       : shape == 5 ? 2.5                 /* all tied */
                                     : (double)(u < 0.01); /* two values */
             }
             memcpy(s, x, n * sizeof *s);
