@@ -722,6 +722,11 @@ static void html_periods(const mrv_run *run, FILE *f)
     fputs("</tbody>\n</table>\n</div>\n", f);
 }
 
+/* The most gaps report.html lists: a page to read, not a file to search
+** (a data file with millions of empty cells made a report.html of
+** gigabytes); gaps.csv and report.json list every gap. */
+#define HTML_GAPS_MAX 1000
+
 static void html_gaps(const mrv_run *run, FILE *f)
 {
     const mrv_bound *b = run->bound;
@@ -732,16 +737,23 @@ static void html_gaps(const mrv_run *run, FILE *f)
               f);
         return;
     }
+    size_t shown = run->ngaps < HTML_GAPS_MAX ? run->ngaps : HTML_GAPS_MAX;
     fprintf(f,
             "<p class=\"note\">%zu gap%s in the monitored data, each filled "
             "by its parameter's rule (gaps.csv holds the same).  Results "
-            "marked &#8224; in the tables read a filled value.</p>\n"
-            "<div class=\"scroll\">\n<table>\n<thead><tr><th>Parameter</th>"
-            "<th>Run</th><th>Slot</th><th>Members</th><th>File:line</th>"
-            "<th>Problem</th><th>Filled</th><th>Value</th><th>Results"
-            "</th></tr></thead>\n<tbody>\n",
+            "marked &#8224; in the tables read a filled value.</p>\n",
             run->ngaps, run->ngaps == 1 ? "" : "s");
-    for (size_t i = 0; i < run->ngaps; i++) {
+    if (shown < run->ngaps)
+        fprintf(f,
+                "<p class=\"note\">The first %zu, in the order found, are "
+                "listed here; gaps.csv and report.json list all %zu.</p>\n",
+                shown, run->ngaps);
+    fputs("<div class=\"scroll\">\n<table>\n<thead><tr><th>Parameter</th>"
+          "<th>Run</th><th>Slot</th><th>Members</th><th>File:line</th>"
+          "<th>Problem</th><th>Filled</th><th>Value</th><th>Results"
+          "</th></tr></thead>\n<tbody>\n",
+          f);
+    for (size_t i = 0; i < shown; i++) {
         const mrv_gap *g = &run->gaps[i];
         char slot[32], mem[300], res[64];
         slot_text(g, slot, sizeof slot);
