@@ -2,22 +2,15 @@
 ** stats.c -- type-7 quantiles of arrays of draws held in memory.
 **
 ** Every quantile is exact: the interpolation of two order statistics
-** x(k) and x(k + 1) found by selection, never by sorting the draws: on
-** long arrays through brackets placed from a sample (one branch-free
-** pass, then a short selection), else by Floyd and Rivest's SELECT.
-** Any correct selection finds the same values, so the choice changes
-** only the speed.  The Monte Carlo's result columns, which are never
-** held whole, are summarised by colstats.c on top of these.
+** x(k) and x(k + 1) found by selection (Floyd and Rivest's SELECT, in
+** place), never by sorting the draws.  The Monte Carlo's result
+** columns, which are never held whole, are summarised by colstats.c on
+** top of these.
 */
 #include <math.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <stdlib.h>
-#include <string.h>
-
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 
 #include "pmath.h"
 #include "stats.h"
@@ -58,8 +51,11 @@ static inline void swap2(double *x, ptrdiff_t i, ptrdiff_t j)
 ** with x[j], and j advances only past those that belong in front, so a
 ** median's partition does not mispredict every other comparison as
 ** Hoare's scan does (7 against 2 ns per draw on 2,000 draws). */
+_Thread_local uint64_t mrv__stats_moved;
+
 static ptrdiff_t part(double *x, ptrdiff_t l, ptrdiff_t r, double t, bool eq)
 {
+    mrv__stats_moved += (uint64_t)(r - l + 1);
     ptrdiff_t j = l;
     for (ptrdiff_t i = l; i <= r; i++) {
         double v = x[i];
@@ -94,7 +90,18 @@ static void select_fr(double *x, ptrdiff_t l, ptrdiff_t r, ptrdiff_t k)
             if (i < n / 2) sd = -sd;
             ptrdiff_t nl = (ptrdiff_t)((double)k - i * s / n + sd);
             ptrdiff_t nr = (ptrdiff_t)((double)k + (n - i) * s / n + sd);
-            select_fr(x, nl > l ? nl : l, nr < r ? nr : r, k);
+            nl = nl > l ? nl : l;
+            nr = nr < r ? nr : r;
+            /* The sample is gathered from across the range, not taken
+            ** from k's neighbours: a partition keeps the values on each
+            ** side in their order, so the neighbours would be the same
+            ** few values pass after pass, and a pivot they put on the
+            ** wrong side of the answer cut a million draws by only a
+            ** few hundred a pass (25 passes over them, not 4). */
+            ptrdiff_t step = (r - l + 1) / (nr - nl + 1);
+            for (ptrdiff_t q = 0; q <= nr - nl; q++)
+                swap2(x, nl + q, l + q * step);
+            select_fr(x, nl, nr, k);
         }
         double t = x[k];
         if (low) {
@@ -164,258 +171,8 @@ static void nested(double *x, size_t lo, size_t hi, const size_t *r, size_t a,
     }
 }
 
-/* Arrays at least this long are selected on through brackets (below);
-** at most this many ranks. */
-#define BRACKET_MIN   2048
-#define BRACKET_RANKS 64
-/* Draws extracted at a time, into a scratch of this many per group. */
-#define BRACKET_CHUNK 2048
-/* The most doubles the bracketed selection holds beside x (32 MiB):
-** past it, x is selected in place.  The copies of a rank's interval
-** number about 6 sqrt(p (1 - p)) n^(2/3), some 10^6 for 10^8 draws. */
-#define BRACKET_MAX_HELD ((size_t)1 << 22)
-
-/* Keeps v in each bracket that holds it: branch-free stores at each
-** buffer's end, advanced only where v is inside.  Written out per
-** bracket so that the ends stay in registers. */
-#define KEEP3(v)                                                               \
-    do {                                                                       \
-        double v_ = (v);                                                       \
-        d0[k0] = v_;                                                           \
-        k0 += (v_ >= l0) & (v_ <= h0);                                         \
-        d1[k1] = v_;                                                           \
-        k1 += (v_ >= l1) & (v_ <= h1);                                         \
-        d2[k2] = v_;                                                           \
-        k2 += (v_ >= l2) & (v_ <= h2);                                         \
-    } while (0)
-
-/* With 'few', most draws lie in no bracket: with SSE2 a pair of draws is
-** tested against all three at once and only a pair with a draw inside
-** is kept draw by draw (a data-dependent branch per draw and bracket
-** cost twice as much).  Otherwise, and for what is left, every draw
-** goes through KEEP3 with the counts in registers: when a tenth or more
-** of the pairs have a draw inside, the pairs' branch mispredicts more
-** than it saves (selecting 2 ranks in 50,000 draws: 2.3 ns per draw
-** against 1.4). */
-void mrv__stats_classify3(const double *x, size_t n, const double lo[3],
-                          const double hi[3], bool few, double *dst[3],
-                          uint64_t below[3], size_t kept[3])
-{
-    const double l0 = lo[0], h0 = hi[0], l1 = lo[1], h1 = hi[1], l2 = lo[2],
-                 h2 = hi[2];
-    double *d0 = dst[0], *d1 = dst[1], *d2 = dst[2];
-    size_t k0 = 0, k1 = 0, k2 = 0, i = 0;
-    uint64_t b0 = 0, b1 = 0, b2 = 0;
-#if defined(__SSE2__)
-    if (few) {
-        /* Counts as 64-bit lanes: a comparison's all-ones lane is -1. */
-        const __m128d la = _mm_set1_pd(l0), ha = _mm_set1_pd(h0),
-                      lb = _mm_set1_pd(l1), hb = _mm_set1_pd(h1),
-                      lc = _mm_set1_pd(l2), hc = _mm_set1_pd(h2);
-        __m128i na = _mm_setzero_si128(), nb = na, nc = na;
-        for (; i + 2 <= n; i += 2) {
-            __m128d v = _mm_loadu_pd(x + i);
-            __m128d lta = _mm_cmplt_pd(v, la), ltb = _mm_cmplt_pd(v, lb),
-                    ltc = _mm_cmplt_pd(v, lc);
-            na = _mm_sub_epi64(na, _mm_castpd_si128(lta));
-            nb = _mm_sub_epi64(nb, _mm_castpd_si128(ltb));
-            nc = _mm_sub_epi64(nc, _mm_castpd_si128(ltc));
-            __m128d in =
-                _mm_or_pd(_mm_or_pd(_mm_andnot_pd(lta, _mm_cmple_pd(v, ha)),
-                                    _mm_andnot_pd(ltb, _mm_cmple_pd(v, hb))),
-                          _mm_andnot_pd(ltc, _mm_cmple_pd(v, hc)));
-            if (_mm_movemask_pd(in)) {
-                KEEP3(x[i]);
-                KEEP3(x[i + 1]);
-            }
-        }
-        uint64_t cnt[2];
-        _mm_storeu_si128((__m128i *)cnt, na);
-        b0 = cnt[0] + cnt[1];
-        _mm_storeu_si128((__m128i *)cnt, nb);
-        b1 = cnt[0] + cnt[1];
-        _mm_storeu_si128((__m128i *)cnt, nc);
-        b2 = cnt[0] + cnt[1];
-    }
-#else
-    (void)few;
-#endif
-    for (; i < n; i++) {
-        double t = x[i];
-        b0 += t < l0;
-        b1 += t < l1;
-        b2 += t < l2;
-        KEEP3(t);
-    }
-    below[0] += b0;
-    below[1] += b1;
-    below[2] += b2;
-    kept[0] = k0;
-    kept[1] = k1;
-    kept[2] = k2;
-}
-
-/* mrv__stats_classify3 for one bracket: a third of the work, for the
-** common case of a quantile's two neighbouring ranks. */
-static size_t classify1(const double *x, size_t n, double lo, double hi,
-                        double *dst, uint64_t *below)
-{
-    size_t k = 0;
-    uint64_t b = 0;
-    for (size_t i = 0; i < n; i++) {
-        double t = x[i];
-        dst[k] = t;
-        b += t < lo;
-        k += (t >= lo) & (t <= hi);
-    }
-    *below += b;
-    return k;
-}
-
-/* A group of nearby ranks, r[i0..i1): the value interval [lo, hi] that
-** should hold them, and the draws of x found in it. */
-typedef struct group {
-    size_t i0, i1;
-    ptrdiff_t a, b; /* the interval's ends as sample ranks (-1, s: none) */
-    double lo, hi;
-    double *in; /* the draws in [lo, hi], room for 'cap' */
-    size_t k, cap, below;
-} group;
-
-/* Copies into each of the groups g[0..m) (m <= 3) the draws of x in its
-** interval, a chunk at a time through 'scratch' (3 BRACKET_CHUNK
-** doubles); false when a group has more than its room (heavy ties, or
-** an unlucky sample). */
-static bool extract_groups(const double *x, size_t n, group *g, size_t m,
-                           double *scratch)
-{
-    /* A group not in use (lo > hi) holds nothing. */
-    double lo[3] = {1, 1, 1}, hi[3] = {0, 0, 0}, *dst[3];
-    for (size_t j = 0; j < 3; j++) {
-        dst[j] = scratch + j * BRACKET_CHUNK;
-        if (j < m) lo[j] = g[j].lo, hi[j] = g[j].hi;
-    }
-    for (size_t i0 = 0; i0 < n; i0 += BRACKET_CHUNK) {
-        size_t len = n - i0 < BRACKET_CHUNK ? n - i0 : BRACKET_CHUNK;
-        size_t k[3];
-        uint64_t below[3] = {0, 0, 0};
-        if (m == 1)
-            k[0] = classify1(x + i0, len, lo[0], hi[0], dst[0], &below[0]);
-        else
-            mrv__stats_classify3(x + i0, len, lo, hi, false, dst, below, k);
-        for (size_t j = 0; j < m; j++) {
-            if (k[j] > g[j].cap - g[j].k) return false;
-            memcpy(g[j].in + g[j].k, dst[j], k[j] * sizeof *dst[j]);
-            g[j].k += k[j];
-            g[j].below += below[j];
-        }
-    }
-    return true;
-}
-
-/* Order statistics of a long x at ascending ranks r[0..nr) into v,
-** through brackets: a strided sample of about n^(2/3) draws places, for
-** each group of nearby ranks, a value interval that holds them with
-** high probability (3 binomial sds of the sample plus 3 ranks either
-** side); one pass counts the draws below the interval and copies those
-** in it, and the ranks are selected among the copies.  False, with v
-** partly set, when a rank fell outside its interval, a group outgrew
-** its room, or the room would be more than BRACKET_MAX_HELD or memory
-** ran out (then the caller selects on x itself); x is left as it was. */
-static bool bracketed(const double *x, size_t n, const size_t *r, size_t nr,
-                      double *v)
-{
-    /* pmath, not libm: the same sample on every machine (only the speed
-    ** depends on it). */
-    size_t s = (size_t)mrv__exp(2 * mrv__log((double)n) / 3);
-    if (s > n / 4) s = n / 4;
-    size_t step = n / s;
-    /* Each rank's interval as sample ranks [a, b], overlapping ones
-    ** merged into groups. */
-    group g[BRACKET_RANKS];
-    size_t ng = 0;
-    for (size_t i = 0; i < nr; i++) {
-        double p = ((double)r[i] + 1) / ((double)n + 1);
-        double c = (double)r[i] * (double)(s - 1) / (double)(n - 1);
-        double d = 3 * sqrt((double)s * p * (1 - p)) + 3;
-        ptrdiff_t a = (ptrdiff_t)floor(c - d), b = (ptrdiff_t)ceil(c + d);
-        if (a < 0) a = -1;
-        if (b > (ptrdiff_t)s - 1) b = (ptrdiff_t)s;
-        if (ng && a <= g[ng - 1].b) {
-            if (b > g[ng - 1].b) g[ng - 1].b = b;
-            g[ng - 1].i1 = i + 1;
-            continue;
-        }
-        g[ng++] = (group){.i0 = i, .i1 = i + 1, .a = a, .b = b};
-    }
-    /* Room: the sample, the scratch, and for each group one and a half
-    ** times the draws its share of the sample should hold, plus 256. */
-    size_t held = s + 3 * BRACKET_CHUNK;
-    for (size_t j = 0; j < ng; j++) {
-        double share = (double)(g[j].b - g[j].a + 1) / (double)s;
-        double cap = 1.5 * share * (double)n + 256;
-        g[j].cap = cap < (double)n ? (size_t)cap : n;
-        held += g[j].cap;
-    }
-    if (held > BRACKET_MAX_HELD) return false;
-    double *buf = malloc(held * sizeof *buf);
-    if (!buf) return false;
-    double *scratch = buf + s, *next = scratch + 3 * BRACKET_CHUNK;
-    for (size_t j = 0; j < ng; j++) {
-        g[j].in = next;
-        next += g[j].cap;
-    }
-    /* The sample's order statistics at the groups' ends. */
-    size_t sr[2 * BRACKET_RANKS], ns = 0;
-    double sv[2 * BRACKET_RANKS];
-    for (size_t j = 0; j < ng; j++) {
-        if (g[j].a >= 0 && (!ns || sr[ns - 1] != (size_t)g[j].a))
-            sr[ns++] = (size_t)g[j].a;
-        if (g[j].b < (ptrdiff_t)s && (!ns || sr[ns - 1] != (size_t)g[j].b))
-            sr[ns++] = (size_t)g[j].b;
-    }
-    for (size_t i = 0; i < s; i++) buf[i] = x[i * step];
-    nested(buf, 0, s, sr, 0, ns, sv);
-    for (size_t j = 0, t = 0; j < ng; j++) {
-        g[j].lo = -(double)HUGE_VAL;
-        g[j].hi = (double)HUGE_VAL;
-        if (g[j].a >= 0) {
-            while (sr[t] != (size_t)g[j].a) t++;
-            g[j].lo = sv[t];
-        }
-        if (g[j].b < (ptrdiff_t)s) {
-            while (sr[t] != (size_t)g[j].b) t++;
-            g[j].hi = sv[t];
-        }
-    }
-    /* The groups three at a time, one pass each. */
-    bool found = true;
-    for (size_t j0 = 0; found && j0 < ng; j0 += 3) {
-        size_t m = ng - j0 < 3 ? ng - j0 : 3;
-        found = extract_groups(x, n, g + j0, m, scratch);
-        for (size_t j = j0; found && j < j0 + m; j++) {
-            size_t rr[BRACKET_RANKS];
-            for (size_t i = g[j].i0; i < g[j].i1; i++) {
-                found =
-                    found && r[i] >= g[j].below && r[i] < g[j].below + g[j].k;
-                rr[i - g[j].i0] = r[i] - g[j].below;
-            }
-            /* The copies are exactly the order statistics below .. below
-            ** + k - 1 of x: nothing under lo, nothing over hi, ties
-            ** kept. */
-            if (found)
-                nested(g[j].in, 0, g[j].k, rr, 0, g[j].i1 - g[j].i0,
-                       v + g[j].i0);
-        }
-    }
-    free(buf);
-    return found;
-}
-
 void mrv_stats_order(double *x, size_t n, const size_t *r, size_t nr, double *v)
 {
-    if (n >= BRACKET_MIN && nr <= BRACKET_RANKS && bracketed(x, n, r, nr, v))
-        return;
     nested(x, 0, n, r, 0, nr, v);
 }
 
