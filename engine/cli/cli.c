@@ -53,7 +53,6 @@ static const char usage_main[] =
     "                       vintages.csv, sensitivity.csv, report.json,\n"
     "                       report.html, report.xlsx (and with an\n"
     "                       allocation the ledger files)\n"
-    "                       files)\n"
     "  check FILE...        load, bind and compile methodologies, projects\n"
     "                       and factor tables without running them\n"
     "  allocate PROJECT.yaml  the allocation ledger for working groups: what\n"
