@@ -719,7 +719,8 @@ static memuse memory_use(const shared *sh, uint64_t n)
     m.stream = (pilot > kept ? pilot : kept) + mrv__sens_bytes(sh->sens);
     m.worker = (uint64_t)(p->nslots + 2) * MRV_MC_BLOCK * sizeof(double) +
                (uint64_t)(p->nchecks + 1) * 2 * sizeof(uint64_t) +
-               pl * sizeof(double) + ncol * mrv__colpart_bytes();
+               pl * sizeof(double) + ncol * mrv__colpart_bytes() +
+               mrv__sens_scratch_bytes(sh->sens);
     m.after = red + all + (alloc ? n * MRV_LEDGER_DRAW_BYTES : 0);
     return m;
 }

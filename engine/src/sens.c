@@ -326,6 +326,12 @@ void *mrv__sens_scratch_new(const mrv_sens_plan *sp)
     return s;
 }
 
+uint64_t mrv__sens_scratch_bytes(const mrv_sens_plan *sp)
+{
+    if (!sp || !sp->ns) return 0;
+    return sp->ns * 2 * sizeof(uint64_t) + (sp->bins + 1) * sizeof(double);
+}
+
 void mrv__sens_scratch_free(void *v)
 {
     scratch *s = v;

@@ -63,6 +63,7 @@ void mrv__sens_set_column(mrv_sens_plan *p, size_t c, const double *y);
 size_t mrv__sens_rank_items(const mrv_sens_plan *p);
 size_t mrv__sens_pair_items(const mrv_sens_plan *p);
 void *mrv__sens_scratch_new(const mrv_sens_plan *p);
+uint64_t mrv__sens_scratch_bytes(const mrv_sens_plan *p); /* per worker */
 void mrv__sens_scratch_free(void *scratch);
 void mrv__sens_rank(mrv_sens_plan *p, size_t item, void *scratch);
 void mrv__sens_pairs(mrv_sens_plan *p, size_t item, void *scratch);
