@@ -6,7 +6,7 @@
 #   make lint-includes  modules as docs/ARCHITECTURE.md maps them, no
 #                   include cycle (part of make check)
 #   make demo       install missing packages, build, run and allocate
-#                   data/projects/*.yaml into out/NAME/run and allocate
+#                   data/projects/*.yaml into out/demo/NAME/run and allocate
 #   make screenshot docs/report.png from the demo (headless Chromium)
 #   make asan       the whole test suite under ASan + UBSan (build-asan/)
 #   make valgrind   the demo and the unit tests under valgrind
@@ -222,7 +222,7 @@ xlsx: $(BUILD)/mrv
 # the demo, at 1280 px, by headless Chromium.
 screenshot: demo
 	@/usr/bin/python3 tests/browser.py shot \
-	    out/ulaanbaatar-landfill/allocate/report.html 1280 docs/report.png 1900
+	    out/demo/ulaanbaatar-landfill/allocate/report.html 1280 docs/report.png 1900
 	@echo "wrote docs/report.png"
 
 # make demo's layout, into a temporary folder.
