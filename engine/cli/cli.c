@@ -514,6 +514,8 @@ static int parse_args(cli *c, int argc, char **argv)
                 return fail_usage("--draws needs a whole number from 0 to "
                                   "%d, not '%s'",
                                   MRV_MAX_DRAWS, val);
+            if (c->opt.draws == 1)
+                return fail_usage("--draws 1: %s", MRV_ONE_DRAW_WHY);
             c->opt.draws_set = true;
             i++;
         } else if (strcmp(a, "--seed") == 0) {

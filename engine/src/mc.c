@@ -1185,6 +1185,9 @@ mrv_status mrv_mc_run(mrv_run *run, unsigned threads,
     sh.tune.sds = run->bracket_sds;
     sh.tune.slack = run->bracket_slack;
     if (run->draws == 0) return MRV_EINTERNAL;
+    if (run->draws == 1) /* a library caller's or a report's setting */
+        return mrv_error(d, run->bound->project->mc.pos, MRV_EDOMAIN,
+                         "1 draw: %s", MRV_ONE_DRAW_WHY);
     mrv_status st = MRV_OK;
     unsigned nt = thread_count(threads);
     worker *ws = NULL;

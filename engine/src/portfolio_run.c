@@ -766,6 +766,9 @@ static mrv_status prepare(mrv_pf_run *r, const char *path,
     const mrv_portfolio *pf = r->pf;
     r->path = mrv_arena_strdup(r->arena, path);
     r->draws = opt->draws_set ? opt->draws : pf->draws;
+    if (r->draws == 1) /* a library caller's setting */
+        return mrv_error(d, pf->mc_node ? pf->mc_node->pos : nowhere(),
+                         MRV_EDOMAIN, "1 draw: %s", MRV_ONE_DRAW_WHY);
     r->seed = opt->seed_set ? opt->seed : pf->seed;
     r->confidence = pf->confidence;
     r->search = opt->search;
@@ -1103,6 +1106,9 @@ mrv_status mrv_pf_shard_write(const char *portfolio_path,
         r->projects = mrv_arena_array(r->arena, 1, sizeof *r->projects);
         if (!r->projects) st = MRV_ENOMEM;
     }
+    if (st == MRV_OK && r->draws == 1)
+        st = mrv_error(d, pf->mc_node ? pf->mc_node->pos : nowhere(),
+                       MRV_EDOMAIN, "1 draw: %s", MRV_ONE_DRAW_WHY);
     if (st == MRV_OK && r->draws == 0)
         st = mrv_error(d, pf->mc_node ? pf->mc_node->pos : nowhere(),
                        MRV_EDOMAIN,

@@ -385,6 +385,20 @@ static void test_mc_refusals(void **state)
     fx_expect_error(d, 0, 0, "GiB limit");
     mrv_diag_free(d);
     free(p);
+    /* One draw set by a library caller (the YAML and --draws refuse it
+    ** where written): no sd, no interval, so no run. */
+    p = write_project(&pj, "one",
+                      "  A: {value: 100, uncertainty: {dist: normal, sd: 1}}\n"
+                      "  Z: 0\n",
+                      "{draws: 100, seed: 1}");
+    o.draws_set = true;
+    o.draws = 1;
+    d = mrv_diag_new();
+    assert_status(mrv_run_new(p, &o, &r, d), MRV_EDOMAIN);
+    assert_null(r);
+    fx_expect_error(d, 0, 0, "1 draw: one draw has no spread");
+    mrv_diag_free(d);
+    free(p);
     free_proj(&pj);
 }
 

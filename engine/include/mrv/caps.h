@@ -153,6 +153,13 @@ _Static_assert(MRV_PICK_MAXREL > MRV_MAX_AXES, "one multiplier per level");
 ** far more than any input's uncertainty can use; memory is capped
 ** separately below. */
 #define MRV_MAX_DRAWS 100000000
+/* Why a run of exactly one draw is refused wherever draws are given: a
+** Monte Carlo statistic of one draw would be printed as if it meant
+** something (an sd of 0 where n - 1 = 0 leaves it undefined, bounds
+** equal to the draw, the draws called enough). */
+#define MRV_ONE_DRAW_WHY                                                       \
+    "one draw has no spread (no standard deviation, no interval); give 0 "     \
+    "for the central case only, or at least 2"
 /* The least share of a distribution its parameter's bounds may leave:
 ** below it the bounds contradict the uncertainty rather than trim it (the
 ** draws would all crowd one edge), and the inverse CDF over so thin a
