@@ -322,7 +322,6 @@ static bool fill_gap(cctx *c, mrv_gap *g, size_t g0, size_t g1)
         return true;
     case MRV_GAP_CONSERVATIVE: {
         const mrv_param *p = c->p;
-        uint32_t llo = 0, lhi = 0;
         if (mp->range == MRV_RANGE_GIVEN) {
             g->lo = mp->range_lo;
             g->hi = mp->range_hi;
@@ -332,7 +331,8 @@ static bool fill_gap(cctx *c, mrv_gap *g, size_t g0, size_t g1)
                 mrv_unit_to_internal(p->lo, p->unit, yd), mp->unit, yd);
             g->hi = mrv_unit_from_internal(
                 mrv_unit_to_internal(p->hi, p->unit, yd), mp->unit, yd);
-        } else if (!records_range(c, g->mem, &g->lo, &g->hi, &llo, &lhi)) {
+        } else if (!records_range(c, g->mem, &g->lo, &g->hi, &g->lo_line,
+                                  &g->hi_line)) {
             mrv_error(m->d, mp->missing_node->pos, MRV_EDOMAIN,
                       "'%s' has no readings in the days covered to take a "
                       "conservative range from (the gap is %s%s%s)",
@@ -342,9 +342,8 @@ static bool fill_gap(cctx *c, mrv_gap *g, size_t g0, size_t g1)
         /* The lower end until the run has tried both (mrv_bound_set_
         ** conservative); the row it came from goes with it. */
         g->value = g->lo;
-        g->from_line = llo;
+        g->from_line = g->lo_line;
         g->chosen = NULL;
-        (void)lhi;
         return true;
     }
     }
@@ -795,6 +794,7 @@ void mrv_bound_set_conservative(mrv_bound *b, size_t mpi, bool upper,
         mrv_gap *gp = &md->gaps[g];
         if (gp->mp != mp || gp->fill != MRV_GAP_CONSERVATIVE) continue;
         gp->value = upper ? gp->hi : gp->lo;
+        gp->from_line = upper ? gp->hi_line : gp->lo_line;
         gp->chosen = decided ? (upper ? "upper" : "lower") : NULL;
     }
     for (size_t g = 0; g < md->ngaps; g++) {

@@ -154,10 +154,11 @@ typedef struct mrv_gap {
     uint32_t kind; /* MRV_ROW_EMPTY, MRV_ROW_REJECTED, or MRV_ROW_VALUE
                    ** for a slot without a row */
     mrv_fill_rule fill;
-    double value;       /* what filled it, in the column's unit */
-    uint32_t from_line; /* hold and a range from records: that row */
-    const char *chosen; /* conservative: "lower" or "upper" */
-    double lo, hi;      /* conservative: the range tried */
+    double value;              /* what filled it, in the column's unit */
+    uint32_t from_line;        /* hold and a range from records: that row */
+    const char *chosen;        /* conservative: "lower" or "upper" */
+    double lo, hi;             /* conservative: the range tried */
+    uint32_t lo_line, hi_line; /* a range from records: each end's row */
 } mrv_gap;
 
 /* The estimate of one stratum of a survey (docs/monitoring.md,

@@ -43,10 +43,12 @@ for y in N:                              # vehicle-days / days: the mean
 months = [(2025, m) for m in range(7, 13)] + [(2026, m) for m in range(1, 7)]
 stations = [f"ST{k:02d}" for k in range(1, 25)]
 kwh = {}                                 # (station, y, m) -> a reading
-for r in rows("charging.csv"):
+line = {}                                # (station, reading) -> its line
+for i, r in enumerate(rows("charging.csv")):
     d = dt.date.fromisoformat(r["date"])
     if r["qc"] != "rejected":
         kwh[(r["station"], d.year, d.month)] = float(r["kwh"])
+        line.setdefault((r["station"], float(r["kwh"])), i + 2)  # header: 1
 gaps = [(s, y, m) for s in stations for (y, m) in months if (s, y, m) not in kwh]
 # 'conservative: records': the station's own lowest or highest reading
 rng = {s: (min(v for (t, y, m), v in kwh.items() if t == s),
@@ -158,11 +160,14 @@ with open(os.path.join(HERE, "expected-surveys.csv"), "w") as f:
         f.write(f"DD,fleet {fl},{s['n']},{num(s['mean'])},{num(s['se'])},"
                 f"{num(s['t'])},{num(s['rel'])},{s['used']},{num(dd[fl])}\n")
 with open(os.path.join(HERE, "expected-gaps.csv"), "w") as f:
-    f.write("slot,members,window,fill,value,range_low,range_high,chosen\n")
+    f.write("slot,members,window,fill,value,range_low,range_high,chosen,"
+            "source_line\n")
     for (s, y, m) in gaps:
         lo, hi = rng[s]
+        v = fills[(s, y, m)]
         f.write(f"{y:04d}-{m:02d},station {s},run,conservative,"
-                f"{num(fills[(s, y, m)])},{num(lo)},{num(hi)},{chosen[(s, y, m)]}\n")
+                f"{num(v)},{num(lo)},{num(hi)},{chosen[(s, y, m)]},"
+                f"{line[(s, v)]}\n")
 with open(os.path.join(HERE, "expected-exante.csv"), "w") as f:
     f.write("id,result,ex_ante,monitored,difference\n")
     for y in SPAN:
