@@ -516,6 +516,60 @@ typedef struct pread {
     const mrv_ynode *outside_node;
 } pread;
 
+/* Whether 'x' (internal scale) lies outside the bounds of 'p'. */
+static bool outside_bounds(const mrv__mon *m, const mrv_param *p, double x)
+{
+    double yd = m->b->year_days;
+    return p->has_bounds && (x < mrv_unit_to_internal(p->lo, p->unit, yd) ||
+                             x > mrv_unit_to_internal(p->hi, p->unit, yd));
+}
+
+/* A value the project writes for a gap or for members without rows
+** stands for a reading, so it must be one a row could hold: finite once
+** converted, and inside the parameter's bounds.  'raw' is in the
+** column's unit, 'text' as written. */
+static bool fill_value_ok(mrv__mon *m, const mrv_monparam *mp,
+                          const mrv_ynode *at, const char *what, double raw,
+                          const char *text)
+{
+    const mrv_param *p = &m->b->meth->params[mp->param];
+    double x = mrv_unit_to_internal(raw, mp->unit, m->b->year_days);
+    if (!isfinite(x) || (raw != 0 && fabs(x) < 2.2250738585072014e-308)) {
+        mrv_error(m->d, at->pos, MRV_EDOMAIN,
+                  "%s: %s %s is too %s once converted", what, text,
+                  mp->unit_text, isfinite(x) ? "small" : "large");
+        return false;
+    }
+    if (!outside_bounds(m, p, x)) return true;
+    mrv_error(m->d, at->pos, MRV_EDOMAIN,
+              "%s: %s %s is outside the bounds of '%s' [%g, %g] %s (a row "
+              "with it would be refused)",
+              what, text, mp->unit_text, p->name, p->lo, p->hi, p->unit_text);
+    return false;
+}
+
+/* The values the project itself gives for gaps and absent members. */
+static bool fill_values_ok(mrv__mon *m, const mrv_monparam *mp)
+{
+    const mrv_ynode *n = mp->missing_node, *c;
+    bool ok = true;
+    if (mp->fill == MRV_GAP_VALUE)
+        ok = fill_value_ok(m, mp, n, "'missing'", mp->fill_value, n->text);
+    else if (mp->fill == MRV_GAP_ZERO)
+        ok = fill_value_ok(m, mp, n, "'missing: zero'", 0, "0");
+    else if (mp->fill == MRV_GAP_CONSERVATIVE && mp->range == MRV_RANGE_GIVEN) {
+        c = mrv_ymap_get(n, "conservative");
+        ok = fill_value_ok(m, mp, c->vals[0], "the range's low end",
+                           mp->range_lo, c->vals[0]->text);
+        ok = fill_value_ok(m, mp, c->vals[1], "the range's high end",
+                           mp->range_hi, c->vals[1]->text) &&
+             ok;
+    }
+    if ((c = mrv_ymap_get(mp->node, "absent")))
+        ok = fill_value_ok(m, mp, c, "'absent'", mp->absent, c->text) && ok;
+    return ok;
+}
+
 static bool read_missing(mrv__mon *m, mrv_monparam *mp, const mrv_ynode *n)
 {
     static const char *const names[] = {"error", "hold", "zero",
@@ -758,10 +812,10 @@ static bool csv_param(mrv__mon *m, size_t pi, const mrv_ynode *n)
     if ((x = mrv_ymap_get(n, "missing"))) ok = read_missing(m, mp, x) && ok;
     if ((x = mrv_ymap_get(n, "absent"))) {
         ok = mrv__get_number(x, "'absent'", &mp->absent, d) && ok;
-        mp->absent =
-            mrv_unit_to_internal(mp->absent, mp->unit, m->b->year_days);
         mp->has_absent = true;
     }
+    if (ok) ok = fill_values_ok(m, mp);
+    mp->absent = mrv_unit_to_internal(mp->absent, mp->unit, m->b->year_days);
     mp->amount = (mp->agg == MRV_AGG_SUM || mp->agg == MRV_AGG_COUNT) &&
                  mp->timing != MRV_TIME_NONE;
     if (ok) ok = mrv__mon_add_reader(m, rd, mrv_ymap_get(n, "csv"));
@@ -975,13 +1029,11 @@ static bool pread_row(mrv__reader *rd, mrv__mon *m, mrv_csvsrc *r)
                 return false;
             }
         } else {
-            double x, yd = m->b->year_days;
+            double x;
             if (!mrv__mon_quantity(m, f, mp->value_col, mp->unit, mp->unit_text,
                                    &row.value, &x))
                 return false;
-            if (p->has_bounds &&
-                (x < mrv_unit_to_internal(p->lo, p->unit, yd) ||
-                 x > mrv_unit_to_internal(p->hi, p->unit, yd))) {
+            if (outside_bounds(m, p, x)) {
                 mrv_error(m->d, f->pos, MRV_EDOMAIN,
                           "column '%s': %s %s is outside the bounds of '%s' "
                           "[%g, %g] %s",
