@@ -615,6 +615,44 @@ static bool few_enough_cells(mrv__mon *m, const mrv_monparam *mp,
     return false;
 }
 
+/* Refuses a parameter with a frequency whose slots (a month or day of
+** the days covered, per combination of its members) pass MRV_MAX_CELLS,
+** at its 'frequency': each slot without a row is a gap kept in memory
+** and listed in gaps.csv, so a few lines of YAML naming many members
+** over a long crediting period would otherwise take gigabytes. */
+static bool few_enough_slots(mrv__mon *m, const mrv_monparam *mp)
+{
+    const mrv_mondata *md = m->md;
+    if (!mp->frequency) return true;
+    int32_t a = INT32_MAX, z = INT32_MIN;
+    for (size_t i = 0; i < md->ncover; i++) {
+        if (md->cover_from[i] > md->cover_to[i]) continue;
+        if (md->cover_from[i] < a) a = md->cover_from[i];
+        if (md->cover_to[i] > z) z = md->cover_to[i];
+    }
+    if (a > z) return true;
+    uint64_t per = (uint64_t)(z - a) + 1;
+    bool month = mp->frequency == MRV_FREQ_MONTH;
+    if (month) {
+        mrv_date da = mrv_date_from_ordinal(a), dz = mrv_date_from_ordinal(z);
+        per = (uint64_t)((dz.y - da.y) * 12 + dz.m - da.m + 1);
+    }
+    mrv__count c;
+    mrv__count_axes(&c, m->b->meth, m->b->nmembers, m->b->nvint, mp->mem_dim,
+                    mp->nmem);
+    /* few_enough_cells came first: c.n <= MRV_MAX_CELLS, per < 80,000 */
+    uint64_t n = c.n * per;
+    if (n <= MRV_MAX_CELLS) return true;
+    mrv_error(m->d, mrv_ymap_get(mp->node, "frequency")->pos, MRV_EDOMAIN,
+              "'%s' is due every %s of the days covered (%llu) for each "
+              "combination of %s: %llu readings to check for gaps, more "
+              "than the %d one parameter may; reduce the members or the "
+              "days",
+              mp->name, month ? "month" : "day", (unsigned long long)per,
+              c.factors, (unsigned long long)n, MRV_MAX_CELLS);
+    return false;
+}
+
 /* Binds monitored parameter 'mp' into b->values[mp->param]. */
 static bool bind_param(mrv__mon *m, const mrv_monparam *mp)
 {
@@ -630,7 +668,7 @@ static bool bind_param(mrv__mon *m, const mrv_monparam *mp)
             if (mp->mem_dim[j] == c.p->over[k]) c.kpos[k] = (int)j;
     }
     mrv_srcpos at = mrv_ymap_get(mp->node, "csv")->pos;
-    if (!few_enough_cells(m, mp, c.p)) return false;
+    if (!few_enough_cells(m, mp, c.p) || !few_enough_slots(m, mp)) return false;
     static const mrv_cellsrc none = {0};
     c.uncovered = new_leaf(&c, at);
     c.absent = new_leaf(&c, at);
