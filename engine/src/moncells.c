@@ -549,6 +549,21 @@ static mrv_vnode *leaf_for(cctx *c, const uint32_t *mem, int year)
     if (!l) return NULL;
     l->cell = cs;
     l->value = cell_value(mp, cs, b->year_days);
+    if (!isfinite(l->value)) {
+        /* Each row fits a double; their sum (or a yearly rate of it)
+        ** may not.  The formulas must never read an infinite value. */
+        char mtext[200], ytext[16] = "";
+        members_text(m, mp, mem, mtext, sizeof mtext);
+        if (year != MRV_NO_YEAR) snprintf(ytext, sizeof ytext, "%d", year);
+        mrv_error(m->d, pos, MRV_EDOMAIN,
+                  "'%s'%s%s%s%s: the %s of its %zu row%s is beyond the "
+                  "largest double once converted (the first is here)",
+                  mp->name, mtext[0] ? " for " : "", mtext,
+                  ytext[0] ? " in " : "", ytext,
+                  mp->agg == MRV_AGG_NONE ? "value" : mrv_agg_names[mp->agg],
+                  cs->nrows, cs->nrows == 1 ? "" : "s");
+        return NULL;
+    }
     for (size_t i = gap0; i < m->gaps.n; i++)
         MRV_VEC_AT(&c->leaves, mrv_vnode *, i - c->gbase) = l;
     return l;
