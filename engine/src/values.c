@@ -731,13 +731,12 @@ static mrv_vnode *wrapper(vctx *v, const mrv_ynode *n, const mrv_unit *unit,
     }
     mrv_vnode *val = parse_value(v, inner, unit, unit_text, stream);
     if (!val) return NULL;
+    /* Free text, read by the report's inputs table; only its type is
+    ** checked here.  Not the leaf's 'source', which names the factor
+    ** entry a value was read from. */
     const mrv_ynode *src = mrv_ymap_get(n, "source");
     const char *s;
-    if (src && mrv__get_string(src, "'source'", &s, d) &&
-        val->kind == MRV_V_LEAF && !val->source)
-        val->source = s;
-    /* Free text, read by the report's inputs table; only its type is
-    ** checked here. */
+    if (src) mrv__get_string(src, "'source'", &s, d);
     const mrv_ynode *assumed = mrv_ymap_get(n, "assumption");
     if (assumed) mrv__get_string(assumed, "'assumption'", &s, d);
     const mrv_ynode *un_node = mrv_ymap_get(n, "uncertainty");

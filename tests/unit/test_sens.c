@@ -22,7 +22,7 @@
 **
 ** Also: the same sensitivity.csv on 1 and 3 threads; rows only for inputs
 ** the program lets reach a result; inputs named by parameter, year and
-** member.
+** member (never by the free text of a value's 'source').
 */
 #include "testutil.h"
 
@@ -160,7 +160,8 @@ static void test_sens_names_reach_threads(void **state)
         "    value: {a: {2025: 5, 2026: 6}, b: {2025: 7, 2026: 8}}\n"
         "    uncertainty: {dist: normal, sd: 0.2, relative: true, vary: "
         "[vintage, member]}\n"
-        "  Z: {value: 3, uncertainty: {dist: uniform, min: 2, max: 4}}\n";
+        "  Z: {value: 3, uncertainty: {dist: uniform, min: 2, max: 4}, "
+        "source: \"a figure cited, not a name\"}\n";
     mrv_run *r1 = run_project(dir, params, "{first: 2025, last: 2026}",
                               "{draws: 40000, seed: 3}", 1);
     mrv_run *r3 = run_project(dir, params, "{first: 2025, last: 2026}",
