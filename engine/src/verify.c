@@ -503,9 +503,14 @@ static const char *show(const mrv_json *x, char *buf, size_t n)
         snprintf(buf, n, "%s", x->text);
         break;
     case MRV_J_STRING:
-        if (x->len > 60)
-            snprintf(buf, n, "\"%.57s...\"", x->text);
-        else
+        if (x->len > 60) {
+            /* Cut before a character, not inside one: half of it would
+            ** print as a broken byte the report does not hold. */
+            int cut = 57;
+            while (cut > 0 && ((unsigned char)x->text[cut] & 0xC0) == 0x80)
+                cut--;
+            snprintf(buf, n, "\"%.*s...\"", cut, x->text);
+        } else
             snprintf(buf, n, "\"%s\"", x->text);
         break;
     case MRV_J_ARRAY:
