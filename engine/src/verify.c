@@ -18,11 +18,14 @@
 ** covers every number the report holds, including sections added later
 ** (the ledger, the equations), and any edit to the file, numbers or not.
 ** Two numbers are the same when their text is (the writer prints %.17g, or
-** %llu for counts and the seed), or when both are non-integers that read
-** back to the same double; integers compare as text, because a seed above
-** 2^53 does not survive a double.  A null is never equal to anything,
-** itself included, except where the writers put one for a value that
-** does not apply (may_be_null).  Two members are skipped: "inputs"
+** %llu for counts and the seed), or, unless both are written as integers,
+** when they read back to the same double (0.95 and 0.94999999999999996,
+** 2776 and 2776.0: a report reformatted by a JSON tool still verifies);
+** two integers compare as text, because a seed above 2^53 does not
+** survive a double (every other integer the writers print is below 2^53,
+** and the recorded seed must be digits).  A null is never equal to
+** anything, itself included, except where the writers put one for a value
+** that does not apply (may_be_null).  Two members are skipped: "inputs"
 ** (compared by digest in step 2, since paths may legitimately differ) and
 ** "search" (a re-run may be given more folders).
 **
