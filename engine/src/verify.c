@@ -18,11 +18,14 @@
 ** covers every number the report holds, including sections added later
 ** (the ledger, the equations), and any edit to the file, numbers or not.
 ** Two numbers are the same when their text is (the writer prints %.17g, or
-** %llu for counts and the seed), or when both are non-integers that read
-** back to the same double; integers compare as text, because a seed above
-** 2^53 does not survive a double.  A null is never equal to anything,
-** itself included, except where the writers put one for a value that
-** does not apply (may_be_null).  Two members are skipped: "inputs"
+** %llu for counts and the seed), or, unless both are written as integers,
+** when they read back to the same double (0.95 and 0.94999999999999996,
+** 2776 and 2776.0: a report reformatted by a JSON tool still verifies);
+** two integers compare as text, because a seed above 2^53 does not
+** survive a double (every other integer the writers print is below 2^53,
+** and the recorded seed must be digits).  A null is never equal to
+** anything, itself included, except where the writers put one for a value
+** that does not apply (may_be_null).  Two members are skipped: "inputs"
 ** (compared by digest in step 2, since paths may legitimately differ) and
 ** "search" (a re-run may be given more folders).
 **
@@ -503,9 +506,14 @@ static const char *show(const mrv_json *x, char *buf, size_t n)
         snprintf(buf, n, "%s", x->text);
         break;
     case MRV_J_STRING:
-        if (x->len > 60)
-            snprintf(buf, n, "\"%.57s...\"", x->text);
-        else
+        if (x->len > 60) {
+            /* Cut before a character, not inside one: half of it would
+            ** print as a broken byte the report does not hold. */
+            int cut = 57;
+            while (cut > 0 && ((unsigned char)x->text[cut] & 0xC0) == 0x80)
+                cut--;
+            snprintf(buf, n, "\"%.*s...\"", cut, x->text);
+        } else
             snprintf(buf, n, "\"%s\"", x->text);
         break;
     case MRV_J_ARRAY:

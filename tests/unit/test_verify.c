@@ -518,6 +518,29 @@ static void test_verify_confines_paths(void **state)
     free(p);
 }
 
+/* What mrv_verify_compare prints for the report 'rec' recorded and
+** 'now' re-run (malloc'd), its counts in *res. */
+static char *compared(const char *rec, const char *now, mrv_verify_result *res)
+{
+    mrv_arena *a = mrv_arena_new(NULL, NULL);
+    mrv_diag *d = mrv_diag_new();
+    assert_non_null(a);
+    assert_non_null(d);
+    const mrv_json *x = NULL, *y = NULL;
+    assert_status(mrv_json_parse("a", rec, strlen(rec), a, &x, d), MRV_OK);
+    assert_status(mrv_json_parse("b", now, strlen(now), a, &y, d), MRV_OK);
+    char *out = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&out, &len);
+    assert_non_null(f);
+    memset(res, 0, sizeof *res);
+    mrv_verify_compare(x, y, f, res);
+    fclose(f);
+    mrv_diag_free(d);
+    mrv_arena_free(a);
+    return out;
+}
+
 /* A report whose statistics overflowed held "mean": null and the re-run
 ** wrote null too, so null == null passed as verified.  A null equals
 ** nothing where a number belongs, and still equals itself where the
@@ -534,39 +557,37 @@ static void test_verify_null_is_not_a_number(void **state)
         "\"ledger\": {\"authorized\": null, \"monte_carlo\": null, "
         "\"total\": {\"half_width\": null}}, \"equations\": [{\"description\": "
         "null}]}";
-    mrv_arena *a = mrv_arena_new(NULL, NULL);
-    mrv_diag *d = mrv_diag_new();
-    assert_non_null(a);
-    assert_non_null(d);
-    const mrv_json *x = NULL, *y = NULL;
-    assert_status(mrv_json_parse("a", bad, strlen(bad), a, &x, d), MRV_OK);
-    assert_status(mrv_json_parse("b", bad, strlen(bad), a, &y, d), MRV_OK);
-    char *out = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&out, &len);
-    assert_non_null(f);
     mrv_verify_result res;
-    memset(&res, 0, sizeof res);
-    mrv_verify_compare(x, y, f, &res);
-    fclose(f);
+    char *out = compared(bad, bad, &res);
     assert_int_equal(res.differences, 2);
     assert_int_equal(res.numbers, 1);
     assert_non_null(strstr(out, "total.reductions.mean: null where a number "
                                 "belongs"));
     assert_non_null(strstr(out, "equations[0].central.2025: null"));
     free(out);
-    assert_status(mrv_json_parse("a", fine, strlen(fine), a, &x, d), MRV_OK);
-    assert_status(mrv_json_parse("b", fine, strlen(fine), a, &y, d), MRV_OK);
-    f = open_memstream(&out, &len);
-    assert_non_null(f);
-    memset(&res, 0, sizeof res);
-    mrv_verify_compare(x, y, f, &res);
-    fclose(f);
+    out = compared(fine, fine, &res);
     assert_int_equal(res.differences, 0);
     assert_string_equal(out, "");
     free(out);
-    mrv_diag_free(d);
-    mrv_arena_free(a);
+}
+
+/* A string too long to show whole is cut to 57 bytes; a cut inside a
+** character showed half of it, printed as \xc3 as though the report
+** held a broken byte.  The cut falls before the character instead. */
+static void test_verify_cut_keeps_characters(void **state)
+{
+    (void)state;
+    /* 56 ASCII bytes, then two-byte characters: byte 57 is the first
+    ** half of the first 'é' */
+    static const char *const rec =
+        "{\"source\": \"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+        "AAAAAAAA\u00e9\u00e9\u00e9\u00e9\"}";
+    mrv_verify_result res;
+    char *out = compared(rec, "{\"source\": \"B\"}", &res);
+    assert_int_equal(res.differences, 1);
+    assert_string_equal(out, "source: recorded \"AAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+                             "AAAAAAAAAAAAAAAAAAAAAAAAAAAA...\", now \"B\"\n");
+    free(out);
 }
 
 /* ---- the Cambodia demo, with its ledger -------------------------------- */
@@ -665,6 +686,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_verify_confines_paths, setup,
                                         teardown),
         cmocka_unit_test(test_verify_null_is_not_a_number),
+        cmocka_unit_test(test_verify_cut_keeps_characters),
         cmocka_unit_test_setup_teardown(test_verify_demo_with_ledger, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_verify_data_files, setup,
