@@ -109,10 +109,13 @@ static char *rate_pct(mrv_dec x, char *buf, size_t n)
     return mrv_dec_format_percent(x, buf, n);
 }
 
+/* Whole tonnes, exactly: a ledger's crediting-period total may pass
+** 2^53, where a double would print a neighbouring integer. */
 static void tonnes_int(FILE *f, int64_t x)
 {
-    char b[48];
-    fputs(mrv_fmt_num((double)x, 0, b, sizeof b), f);
+    char raw[32], b[48];
+    snprintf(raw, sizeof raw, "%lld", (long long)x);
+    fputs(mrv_fmt_group(raw, b, sizeof b), f);
 }
 
 /* The unit of a crediting-period total: a vintage's flow "per year" summed

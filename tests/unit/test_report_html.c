@@ -168,6 +168,23 @@ static const char project_two[] =
     "  Y: {value: 200, uncertainty: {dist: normal, sd: 30}}\n"
     "monte_carlo: {draws: 20000, seed: 5}\n";
 
+/* Nine vintages of 10^15 - 1 t and one of 7,199,254,741,002 t: the
+** crediting period issues 2^53 + 1 units, which no double holds. */
+static const char project_big[] =
+    "project: big\n"
+    "methodology: ./m.yaml\n"
+    "host: KHM\n"
+    "crediting_period: {first: 2030, last: 2039}\n"
+    "parameters:\n"
+    "  X: {2030: 999999999999999, 2031: 999999999999999, "
+    "2032: 999999999999999, 2033: 999999999999999, 2034: 999999999999999, "
+    "2035: 999999999999999, 2036: 999999999999999, 2037: 999999999999999, "
+    "2038: 999999999999999, 2039: 7199254741002}\n"
+    "  K: 1\n"
+    "allocation:\n"
+    "  buyer: KOR\n"
+    "  split: {buyer_share: 1}\n";
+
 /* ---- helpers ----------------------------------------------------------- */
 
 typedef struct fixture {
@@ -190,6 +207,7 @@ static int setup(void **state)
     free(fx_write(fx->dir, "ruled.yaml", project_ruled));
     free(fx_write(fx->dir, "two-m.yaml", meth_two));
     free(fx_write(fx->dir, "two.yaml", project_two));
+    free(fx_write(fx->dir, "big.yaml", project_big));
     fx->diag = mrv_diag_new();
     *state = fx;
     return 0;
@@ -694,6 +712,25 @@ static void test_report_html_removals(void **state)
     mrv_run_free(run);
 }
 
+/* The ledger's whole tonnes are printed exactly, past 2^53 too: the
+** total row issues 2^53 + 1 units and the buyer receives them all. */
+static void test_report_html_ledger_exact_tonnes(void **state)
+{
+    fixture *fx = *state;
+    mrv_run *run = run_project(fx, "big.yaml", 1);
+    char *html = html_of(run);
+    assert_well_formed(html);
+    const char *ledger = strstr(html, "<h2>Allocation ledger</h2>");
+    assert_non_null(ledger);
+    const char *total = strstr(ledger, "<tr class=\"total\">");
+    assert_non_null(total);
+    /* Estimate (a double), issued, host, buyer. */
+    assert_non_null(strstr(total, "</td><td>9,007,199,254,740,993</td><td>0"
+                                  "</td><td>9,007,199,254,740,993</td></tr>"));
+    free(html);
+    mrv_run_free(run);
+}
+
 static void test_report_html_deterministic(void **state)
 {
     fixture *fx = *state;
@@ -909,6 +946,7 @@ int main(void)
         cmocka_unit_test(test_report_html_central_only_partial),
         cmocka_unit_test(test_report_html_removals),
         cmocka_unit_test(test_report_html_rules),
+        cmocka_unit_test(test_report_html_ledger_exact_tonnes),
         cmocka_unit_test(test_report_html_deterministic),
         cmocka_unit_test(test_report_html_failed_write_leaves_nothing),
         cmocka_unit_test(test_report_html_guards_non_finite),
