@@ -77,6 +77,13 @@ static mrv_status conserve(mrv_ledger *l, const mrv_run *run,
         tot->creditable += c->creditable;
     }
     tot->half_width = tot->relative = tot->factor = (double)NAN;
+    if (l->issued[l->nvint] > MRV_LEDGER_MAX_TONNES) {
+        free(x);
+        return mrv_error(d, at->pos, MRV_EDOMAIN,
+                         "the crediting period issues %lld t in all, beyond "
+                         "10^15 t",
+                         (long long)l->issued[l->nvint]);
+    }
     l->carried[l->nvint] = carried;
     /* Units already issued that later losses leave uncovered: issued
     ** beyond the estimates of the whole period. */
@@ -84,6 +91,39 @@ static mrv_status conserve(mrv_ledger *l, const mrv_run *run,
         (double)l->issued[l->nvint] - mrv_ledger_round(tot->creditable);
     l->overissued = over > 0 ? over : 0;
     free(x);
+    return MRV_OK;
+}
+
+/* Whether every draw stays inside what a ledger holds: no vintage's
+** creditable estimate, nor the crediting period's issuance, beyond
+** 10^15 t.  mrv_ledger_issue would cap such a draw, and the host's and
+** buyer's statistics would then be of other numbers than the draws'. */
+static mrv_status draws_fit(const mrv_ledger *l, const mrv_run *run,
+                            const mrv_ynode *at, mrv_diag *d)
+{
+    const double max = (double)MRV_LEDGER_MAX_TONNES;
+    for (uint64_t i = 0; i < run->draws; i++) {
+        double sum = 0;
+        for (size_t v = 0; v < l->nvint; v++) {
+            double e =
+                run->reduction_draws[v * run->draws + i] - l->draw_adj[v];
+            if (e >= max)
+                return mrv_error(d, at->pos, MRV_EDOMAIN,
+                                 "draw %llu gives vintage %d a creditable "
+                                 "estimate of %g t, beyond 10^15 t: the "
+                                 "inputs' uncertainty reaches far past any "
+                                 "project",
+                                 (unsigned long long)i + 1, l->first + (int)v,
+                                 e);
+            sum += e > 0 ? e : 0;
+        }
+        if (sum > max)
+            return mrv_error(d, at->pos, MRV_EDOMAIN,
+                             "draw %llu issues %g t over the crediting "
+                             "period, beyond 10^15 t: the inputs' "
+                             "uncertainty reaches far past any project",
+                             (unsigned long long)i + 1, sum);
+    }
     return MRV_OK;
 }
 
@@ -191,6 +231,8 @@ mrv_status mrv_ledger_build_for(mrv_run *run, const mrv_allocation *al,
             (l->agr.split == MRV_SPLIT_BUYER_VOLUME && !l->mc.p_complete))
             st = MRV_ENOMEM;
     }
+    if (st == MRV_OK && run->draws > 0 && run->reduction_draws)
+        st = draws_fit(l, run, al->node, d);
     if (st == MRV_OK && run->draws > 0 && run->reduction_draws) {
         st = mrv__ledger_draws(l, &l->agr, run->reduction_draws, run->draws,
                                &l->mc);

@@ -134,16 +134,23 @@ int64_t mrv__host_keeps(const mrv_agreement *a, const int64_t *row)
 
 /* ---- the allocation on every draw -------------------------------------- */
 
-/* One draw under agreement 'a' (the ledger's own, or a sweep's copy). */
-static void draw_with(const mrv_ledger *l, const mrv_agreement *a,
+/* One draw under agreement 'a' (the ledger's own, or a sweep's copy);
+** false when a vintage's estimate reaches 10^15 t, where
+** mrv_ledger_issue caps it so that the integer arithmetic stays exact:
+** the cells are then not the draw's (ledger.c refuses such draws before
+** it allocates any). */
+static bool draw_with(const mrv_ledger *l, const mrv_agreement *a,
                       const double *red, int64_t *issued, int64_t *cells)
 {
     double carried = 0; /* a draw carries its own shortfalls */
-    for (size_t v = 0; v < l->nvint; v++)
-        /* mrv_ledger_issue caps a draw at 10^15 t, far beyond any
-        ** project, so the integer arithmetic stays exact. */
-        issued[v] = mrv_ledger_issue_carry(red[v] - l->draw_adj[v], &carried);
+    bool fits = true;
+    for (size_t v = 0; v < l->nvint; v++) {
+        double e = red[v] - l->draw_adj[v];
+        fits &= e < (double)MRV_LEDGER_MAX_TONNES;
+        issued[v] = mrv_ledger_issue_carry(e, &carried);
+    }
     mrv_ledger_waterfall(a, l->nvint, issued, cells, NULL);
+    return fits;
 }
 
 int64_t mrv_ledger_kept(const mrv_ledger *l, const int64_t *row)
@@ -151,10 +158,10 @@ int64_t mrv_ledger_kept(const mrv_ledger *l, const int64_t *row)
     return mrv__host_keeps(&l->agr, row);
 }
 
-void mrv_ledger_draw(const mrv_ledger *l, const double *red, int64_t *issued,
+bool mrv_ledger_draw(const mrv_ledger *l, const double *red, int64_t *issued,
                      int64_t *cells)
 {
-    draw_with(l, &l->agr, red, issued, cells);
+    return draw_with(l, &l->agr, red, issued, cells);
 }
 
 mrv_status mrv__ledger_draws(const mrv_ledger *l, const mrv_agreement *a,

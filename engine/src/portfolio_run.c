@@ -529,7 +529,7 @@ static void main_block(pool *pl, unsigned t, uint64_t blk)
         int64_t *iss = x->issued[t], *cells = x->cells[t];
         for (size_t j = 0; j < n; j++) {
             for (size_t v = 0; v < m->nv; v++) redi[v] = x->red[t][v * BLK + j];
-            mrv_ledger_draw(l, redi, iss, cells);
+            ok &= mrv_ledger_draw(l, redi, iss, cells);
             int64_t itot = 0, ktot = 0, c = 0;
             for (size_t v = 0; v < m->nv; v++) {
                 const int64_t *row = cells + v * nc;
@@ -863,8 +863,8 @@ static mrv_status run_draws(mrv_pf_run *r, const mrv_pf_options *opt,
         else if (over)
             st = mrv_error(d, r->pf->mc_node ? r->pf->mc_node->pos : nowhere(),
                            MRV_EDOMAIN,
-                           "a Party's units add up to more than 10^15 t in a "
-                           "draw");
+                           "a draw passes 10^15 t: a project's vintage, or "
+                           "a Party's units in all");
     }
     mrv__pfacc *sums = calloc(r->nprojects + 1, sizeof *sums);
     if (st == MRV_OK && !sums) st = MRV_ENOMEM;

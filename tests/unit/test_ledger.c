@@ -1095,6 +1095,46 @@ static void test_ledger_monte_carlo_allocation(void **state)
     mrv_sweep_free(s);
 }
 
+/* A ledger holds at most 10^15 t per vintage and over the crediting
+** period, central or in any draw: beyond that a double no longer holds
+** every whole tonne (2^53 is about 9.007 x 10^15) and a draw would be
+** capped rather than allocated.  Each is refused, naming what passed. */
+static void test_ledger_period_and_draws_capped(void **state)
+{
+    struct fixture *fx = *state;
+    static const char *yaml = "project: proj\nhost: KHM\nallocation:\n"
+                              "  buyer: KOR\n  split: {buyer_share: 1}\n";
+    /* 999,999,999,999,999 + 1 = 10^15 issued: the most, allowed. */
+    static const double full[] = {999999999999999.0, 1};
+    fx->run.draws = 0;
+    fx->run.reduction_draws = NULL;
+    build_ok(fx, yaml, 2030, 2, full);
+    assert_true(fx->run.ledger->issued[2] == MRV_LEDGER_MAX_TONNES);
+    /* One tonne more over the period: refused, though each vintage fits. */
+    static const double over[] = {999999999999999.0, 2};
+    assert_status(build(fx, yaml, 2030, 2, over), MRV_EDOMAIN);
+    assert_null(fx->run.ledger);
+    fx_expect_error(fx->diag, 4, 3,
+                    "the crediting period issues 1000000000000001 t in all, "
+                    "beyond 10^15 t");
+    /* Draws: the second draw's 2031 reaches 10^15 t (it was issued as
+    ** 10^15 and allocated as if it were the draw). */
+    static const double est[] = {10, 10};
+    static const double x[] = {10, 12, 10, 1e15};
+    set_draws(fx, 2, 2, x);
+    assert_status(build(fx, yaml, 2030, 2, est), MRV_EDOMAIN);
+    fx_expect_error(fx->diag, 4, 3,
+                    "draw 2 gives vintage 2031 a creditable estimate of "
+                    "1e+15 t, beyond 10^15 t");
+    /* Each vintage fits but the draw's period does not. */
+    static const double y[] = {6e14, 10, 6e14, 10};
+    set_draws(fx, 2, 2, y);
+    assert_status(build(fx, yaml, 2030, 2, est), MRV_EDOMAIN);
+    fx_expect_error(fx->diag, 4, 3,
+                    "draw 1 issues 1.2e+15 t over the crediting period, "
+                    "beyond 10^15 t");
+}
+
 /* ---- sweeps ------------------------------------------------------------ */
 
 static void test_ledger_sweep(void **state)
@@ -1737,6 +1777,8 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_ledger_basis, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ledger_monte_carlo_allocation,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_ledger_period_and_draws_capped,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_ledger_sweep, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ledger_bad_agreements, setup,

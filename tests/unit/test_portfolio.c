@@ -325,6 +325,39 @@ static void test_portfolio_check(void **state)
     pf_free(&fx);
 }
 
+/* A draw past what a ledger holds (10^15 t in a vintage) fails the run:
+** the ledger would issue it as 10^15 t and the portfolio would count
+** another number than the draw's.  A's draws: 9 x 10^14 t give or take
+** 1.5 x 10^14 (a uniform), so about a sixth of them pass 10^15 t. */
+static void test_portfolio_draw_past_ledger(void **state)
+{
+    (void)state;
+    pf_fx fx;
+    pf_make(&fx);
+    free(fx_write(fx.dir, "big.yaml",
+                  "project: big\nmethodology: ./m.yaml\nhost: KHM\n"
+                  "crediting_period: {first: 2025, last: 2025}\n"
+                  "factors: [t.yaml]\n"
+                  "parameters:\n"
+                  "  A: {value: 9e14, uncertainty: {dist: uniform, min: "
+                  "7.5e14, max: 10.5e14}}\n"
+                  "  F: 0\n"
+                  "  G: 0\n"
+                  "allocation: {buyer: KOR, split: {buyer_share: 0.5}}\n"));
+    char *path = fx_write(fx.dir, "pfbig.yaml",
+                          "portfolio: big\nprojects: [big.yaml]\n"
+                          "monte_carlo: {draws: 200, seed: 1}\n");
+    mrv_pf_options o = options();
+    mrv_diag *d = mrv_diag_new();
+    mrv_pf_run *r = NULL;
+    assert_int_equal(mrv_pf_run_new(path, &o, &r, d), MRV_EDOMAIN);
+    assert_null(r);
+    fx_expect_error(d, 3, 14, "a draw passes 10^15 t");
+    mrv_diag_free(d);
+    free(path);
+    pf_free(&fx);
+}
+
 /* ---- the buyer's answer in words --------------------------------------- */
 
 /* The share of a target covered, and whether the draws reach it: a share
@@ -458,6 +491,7 @@ int main(void)
         cmocka_unit_test(test_portfolio_file),
         cmocka_unit_test(test_portfolio_keys),
         cmocka_unit_test(test_portfolio_check),
+        cmocka_unit_test(test_portfolio_draw_past_ledger),
         cmocka_unit_test(test_portfolio_reach),
         cmocka_unit_test(test_portfolio_drawfile_roundtrip),
         cmocka_unit_test(test_portfolio_drawfile_refuses),

@@ -174,12 +174,9 @@ static const char project_big[] =
     "project: big\n"
     "methodology: ./m.yaml\n"
     "host: KHM\n"
-    "crediting_period: {first: 2030, last: 2039}\n"
+    "crediting_period: {first: 2030, last: 2031}\n"
     "parameters:\n"
-    "  X: {2030: 999999999999999, 2031: 999999999999999, "
-    "2032: 999999999999999, 2033: 999999999999999, 2034: 999999999999999, "
-    "2035: 999999999999999, 2036: 999999999999999, 2037: 999999999999999, "
-    "2038: 999999999999999, 2039: 7199254741002}\n"
+    "  X: {2030: 999999999999999, 2031: 1}\n"
     "  K: 1\n"
     "allocation:\n"
     "  buyer: KOR\n"
@@ -712,8 +709,9 @@ static void test_report_html_removals(void **state)
     mrv_run_free(run);
 }
 
-/* The ledger's whole tonnes are printed exactly, past 2^53 too: the
-** total row issues 2^53 + 1 units and the buyer receives them all. */
+/* The ledger's whole tonnes are printed from the integers: the total
+** row issues the most a crediting period may (10^15 t, test_ledger) and
+** the buyer receives them all. */
 static void test_report_html_ledger_exact_tonnes(void **state)
 {
     fixture *fx = *state;
@@ -724,9 +722,10 @@ static void test_report_html_ledger_exact_tonnes(void **state)
     assert_non_null(ledger);
     const char *total = strstr(ledger, "<tr class=\"total\">");
     assert_non_null(total);
-    /* Estimate (a double), issued, host, buyer. */
-    assert_non_null(strstr(total, "</td><td>9,007,199,254,740,993</td><td>0"
-                                  "</td><td>9,007,199,254,740,993</td></tr>"));
+    /* Estimate (a double), issued, host, buyer: the most a ledger holds
+    ** over a crediting period, every tonne printed. */
+    assert_non_null(strstr(total, "</td><td>1,000,000,000,000,000</td><td>0"
+                                  "</td><td>1,000,000,000,000,000</td></tr>"));
     free(html);
     mrv_run_free(run);
 }

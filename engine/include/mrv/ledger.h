@@ -152,9 +152,10 @@ typedef struct mrv_ledger {
 ** is carried against the draw's later issuance (mrv_ledger_issue_carry),
 ** and each is issued in whole tonnes and allocated
 ** (mrv_ledger_waterfall) into issued[v] and cells[v * ncols + c], as
-** docs/allocation.md says of "the agreement on every draw".  Cannot
-** fail. */
-void mrv_ledger_draw(const mrv_ledger *l, const double *red, int64_t *issued,
+** docs/allocation.md says of "the agreement on every draw".  False when
+** a vintage's estimate reaches 10^15 t: its issuance is then capped
+** there, and the cells are not the draw's. */
+bool mrv_ledger_draw(const mrv_ledger *l, const double *red, int64_t *issued,
                      int64_t *cells);
 
 /* What the host keeps of one ledger row (cells of one vintage, or the
