@@ -87,45 +87,52 @@ bool mrv__check_keys(const mrv_ynode *map, const char *what,
     return ok;
 }
 
-/* Copies the digits of a YAML number without '_' separators into buf;
-** false when the text is not a decimal number. */
-static bool clean_number(const char *s, size_t len, char *buf, size_t n)
+/* Copies the digits of a YAML number without '_' separators into buf
+** (n bytes); MRV__NUM_SYNTAX when the text is not a decimal number,
+** MRV__NUM_LONG when it is one but does not fit. */
+static mrv__numread clean_number(const char *s, size_t len, char *buf, size_t n)
 {
     size_t o = 0, i = 0;
-    if (len == 0 || len >= n) return false;
-    if (s[i] == '+' || s[i] == '-') buf[o++] = s[i++];
+#define PUT(c) (o + 1 < n ? (void)(buf[o] = (c)) : (void)0, o++)
+    if (len == 0) return MRV__NUM_SYNTAX;
+    if (s[i] == '+' || s[i] == '-') PUT(s[i++]);
     bool digits = false, dot = false, exp = false;
     for (; i < len; i++) {
         char c = s[i];
         if (isdigit((unsigned char)c)) {
             digits = true;
-            buf[o++] = c;
+            PUT(c);
         } else if (c == '_') {
             /* only between two digits */
             if (i == 0 || i + 1 >= len || !isdigit((unsigned char)s[i - 1]) ||
                 !isdigit((unsigned char)s[i + 1]))
-                return false;
+                return MRV__NUM_SYNTAX;
         } else if (c == '.' && !dot && !exp) {
             dot = true;
-            buf[o++] = c;
+            PUT(c);
         } else if ((c == 'e' || c == 'E') && digits && !exp) {
             exp = true;
-            buf[o++] = c;
+            PUT(c);
             if (i + 1 < len && (s[i + 1] == '+' || s[i + 1] == '-'))
-                buf[o++] = s[++i];
-            if (i + 1 >= len || !isdigit((unsigned char)s[i + 1])) return false;
+                PUT(s[++i]);
+            if (i + 1 >= len || !isdigit((unsigned char)s[i + 1]))
+                return MRV__NUM_SYNTAX;
         } else {
-            return false;
+            return MRV__NUM_SYNTAX;
         }
     }
+#undef PUT
+    if (!digits) return MRV__NUM_SYNTAX;
+    if (o >= n) return MRV__NUM_LONG;
     buf[o] = '\0';
-    return digits;
+    return MRV__NUM_OK;
 }
 
 mrv__numread mrv__read_number(const char *s, size_t len, double *out)
 {
     char buf[128];
-    if (!clean_number(s, len, buf, sizeof buf)) return MRV__NUM_SYNTAX;
+    mrv__numread c = clean_number(s, len, buf, sizeof buf);
+    if (c != MRV__NUM_OK) return c;
     errno = 0;
     char *end;
     double v = strtod(buf, &end);
@@ -149,6 +156,9 @@ const char *mrv__numread_why(mrv__numread r)
         return "not a decimal number";
     case MRV__NUM_OVERFLOW:
         return "too large: beyond 1.8e308, the largest double";
+    case MRV__NUM_LONG:
+        return "too long: more than 127 characters (a double holds 17 "
+               "significant digits; write it with fewer)";
     case MRV__NUM_UNDERFLOW:
         return "too small: below 2.2e-308 in magnitude a nonzero number "
                "underflows (it would be read as 0 or lose digits)";
@@ -218,8 +228,8 @@ bool mrv__get_u64(const mrv_ynode *n, const char *what, uint64_t *out,
     if (!mrv__expect_scalar(n, what, d)) return false;
     char buf[64];
     const char *s = n->text;
-    bool ok =
-        n->style == MRV_YS_PLAIN && clean_number(s, n->len, buf, sizeof buf);
+    bool ok = n->style == MRV_YS_PLAIN &&
+              clean_number(s, n->len, buf, sizeof buf) == MRV__NUM_OK;
     if (ok) {
         for (const char *p = buf; *p; p++)
             if (!isdigit((unsigned char)*p)) ok = false;

@@ -42,9 +42,10 @@ bool mrv__expect_scalar(const mrv_ynode *n, const char *what, mrv_diag *d);
 ** octal, inf and nan are not): OK, or why not. */
 typedef enum mrv__numread {
     MRV__NUM_OK,
-    MRV__NUM_SYNTAX,   /* not a decimal number */
-    MRV__NUM_OVERFLOW, /* beyond the largest double */
-    MRV__NUM_UNDERFLOW /* nonzero, but below the smallest normal double */
+    MRV__NUM_SYNTAX,    /* not a decimal number */
+    MRV__NUM_OVERFLOW,  /* beyond the largest double */
+    MRV__NUM_UNDERFLOW, /* nonzero, but below the smallest normal double */
+    MRV__NUM_LONG       /* a decimal number of more than 127 characters */
 } mrv__numread;
 mrv__numread mrv__read_number(const char *s, size_t len, double *out);
 /* "too large: ..." for messages ("" for MRV__NUM_OK). */
