@@ -113,7 +113,8 @@ static mrv_json *new_value(jp *j, mrv_json_kind kind, mrv_srcpos pos)
     if (++j->nodes > MRV_JSON_MAX_NODES) {
         jerr(j, pos, MRV_ESCHEMA,
              "more than %u values: too large for a "
-             "report",
+             "report mrv verify reads (docs/limits.md says which runs "
+             "write one)",
              MRV_JSON_MAX_NODES);
         return NULL;
     }
@@ -709,7 +710,9 @@ mrv_status mrv_json_load_file(const char *path, mrv_arena *arena,
         return mrv_error(d, whole, MRV_EREF, "cannot read: not a file");
     case MRV_INFILE_TOO_LARGE:
         return mrv_error(d, whole, MRV_ESCHEMA,
-                         "larger than %u bytes: too large for a report",
+                         "larger than %u bytes: too large for a report mrv "
+                         "verify reads (docs/limits.md says which runs write "
+                         "one)",
                          MRV_JSON_MAX_BYTES);
     case MRV_INFILE_IO:
         return mrv_error(d, whole, MRV_EIO, "cannot read: %s", strerror(err));
