@@ -1163,6 +1163,15 @@ static bool pread_end(mrv__reader *rd, mrv__mon *m, const mrv_datafile *f)
     pread *pr = rd->self;
     mrv_monparam *mp = pr->mp;
     mp->file = f;
+    /* Not an error: an empty log of events can mean none happened.  But
+    ** a file cut short reads the same, and its values (a count of 0, no
+    ** downtime, every reading a gap) can raise reductions. */
+    if (f->rows == 0)
+        mrv_warning(m->d, rd->path_node->pos,
+                    "data file '%s' has no rows after its header: every "
+                    "value of '%s' comes from its rules for readings that "
+                    "are absent or missing",
+                    rd->path_node->text, mp->name);
     size_t n = pr->rows.n;
     mrv_mrow *rows = pr->rows.data;
     if (n) qsort(rows, n, sizeof *rows, row_cmp);

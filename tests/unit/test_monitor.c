@@ -221,6 +221,39 @@ static void test_monitor_active_rows(void **state)
     assert_close(val(fx->b, "NV", 2026, 0, 0), (365.0 + 182) / 365, 1e-15);
 }
 
+/* A data file with a header and no rows is read (an empty log can mean
+** nothing happened), with a warning at its 'csv:' naming the parameter:
+** a file cut short reads the same. */
+static void test_monitor_empty_file_warns(void **state)
+{
+    fixture *fx = *state;
+    assert_status(bind(fx, "{first: 2025, last: 2026}",
+                       "parameters:\n"
+                       "  EC: 1\n"
+                       "  NV: {csv: d.csv, active: {from: in, to: out},"
+                       " aggregate: sum}\n",
+                       "id,in,out\n"),
+                  MRV_OK);
+    assert_close(val(fx->b, "NV", 2025, 0, 0), 0, 0);
+    assert_int_equal(mrv_diag_error_count(fx->diag), 0);
+    assert_int_equal(mrv_diag_count(fx->diag), 1);
+    const mrv_diag_entry *e = mrv_diag_get(fx->diag, 0);
+    assert_int_equal(e->sev, MRV_SEV_WARNING);
+    assert_int_equal(e->pos.line, 9);
+    assert_int_equal(e->pos.col, 13);
+    assert_non_null(strstr(e->msg, "data file 'd.csv' has no rows after its "
+                                   "header: every value of 'NV' comes from"));
+    /* One row: no warning. */
+    assert_status(bind(fx, "{first: 2025, last: 2026}",
+                       "parameters:\n"
+                       "  EC: 1\n"
+                       "  NV: {csv: d.csv, active: {from: in, to: out},"
+                       " aggregate: sum}\n",
+                       "id,in,out\nA,2025-01-01,\n"),
+                  MRV_OK);
+    assert_int_equal(mrv_diag_count(fx->diag), 0);
+}
+
 /* Gaps: a missing month, an empty value, a rejected reading; each filled
 ** by the rule and recorded with its line. */
 static void test_monitor_gap_fills(void **state)
@@ -536,19 +569,13 @@ int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
     const struct CMUnitTest tests[] = {
-        T(test_monitor_sum_is_annualised),
-        T(test_monitor_levels),
-        T(test_monitor_year_rows),
-        T(test_monitor_active_rows),
-        T(test_monitor_gap_fills),
-        T(test_monitor_conservative),
-        T(test_monitor_records),
-        T(test_monitor_period_bound),
-        T(test_monitor_outside_ignore),
-        T(test_monitor_same_file_ex_ante),
-        T(test_monitor_survey),
-        T(test_monitor_survey_stratified),
-        T(test_monitor_survey_extremes),
+        T(test_monitor_sum_is_annualised), T(test_monitor_levels),
+        T(test_monitor_year_rows),         T(test_monitor_active_rows),
+        T(test_monitor_empty_file_warns),  T(test_monitor_gap_fills),
+        T(test_monitor_conservative),      T(test_monitor_records),
+        T(test_monitor_period_bound),      T(test_monitor_outside_ignore),
+        T(test_monitor_same_file_ex_ante), T(test_monitor_survey),
+        T(test_monitor_survey_stratified), T(test_monitor_survey_extremes),
         T(test_monitor_survey_overflow),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
