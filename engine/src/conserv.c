@@ -154,6 +154,10 @@ void mrv_conserv_apply(const mrv_rule_spec *r, mrv_conserv *c, double *x,
                 }
                 break;
             }
+            /* A deduction for uncertainty takes the claim at most, never
+            ** more: what would pass it is no loss of carbon for later
+            ** vintages to make up. */
+            if (c->rule_adj > u) c->rule_adj = u;
         }
     }
     c->creditable = u - c->rule_adj;

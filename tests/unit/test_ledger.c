@@ -827,10 +827,16 @@ static void test_ledger_rule_ar_tool14(void **state)
     **   5   225   22.49 %   0.75  168.75    831.75       831
     **   8   360   35.98 %   1     360       640.5        640
     **  14   630   62.97 %   1     630       370.5        370
-    **  25  1125  112.4 %    1    1125      -124.5          0 */
+    **  25  1125  112.4 %    1    1000.5       0            0
+    ** The last would lose 1125 t of 1000.5: the rule takes the whole
+    ** estimate and no more, so nothing is carried as a shortfall. */
     static const int64_t want[] = {1000, 966, 910, 831, 640, 370, 0};
     const mrv_ledger *l = fx->run.ledger;
     assert_issued(l, want);
+    assert_close(l->cons[6].rule_adj, 1000.5, 0);
+    assert_close(l->cons[6].creditable, 0, 0);
+    assert_close(l->carried[6], 0, 0);
+    assert_close(l->overissued, 0, 0);
     assert_close(l->cons[2].half_width, 180, 1e-12);
     assert_close(l->cons[2].relative, 180 / 1000.5, 1e-12);
     assert_close(l->cons[2].factor, 0.5, 0);
