@@ -6,12 +6,22 @@
 ** every other file: %.17g in CSV and JSON, rounded for people in the
 ** page and the table.
 */
+#define _GNU_SOURCE /* fopencookie: gaps.csv's digest without holding it */
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/types.h>
 
 #include "monout.h"
 #include "output.h"
+#include "sha256.h"
 #include "term.h"
+
+/* The most gaps report.json lists one by one (about 18 values each), so
+** that a report stays within what mrv verify reads (docs/limits.md).
+** Past it report.json gives the first ones, their number and gaps.csv's
+** SHA-256, which covers every gap: gaps.csv lists all. */
+#define JSON_GAPS_MAX 20000
 
 /* ---- what a run has ---------------------------------------------------- */
 
@@ -140,6 +150,31 @@ static bool write_periods(const mrv_run *run, FILE *f)
 }
 
 /* ---- gaps.csv ---------------------------------------------------------- */
+
+static bool write_gaps(const mrv_run *run, FILE *f);
+
+static ssize_t sha_write(void *c, const char *buf, size_t n)
+{
+    mrv_sha256_update(c, buf, n);
+    return (ssize_t)n;
+}
+
+/* The SHA-256 of gaps.csv as write_gaps writes it, in hex, computed as
+** it is written (gaps.csv can be gigabytes); false when out of memory. */
+static bool gaps_csv_sha256(const mrv_run *run, char hex[65])
+{
+    mrv_sha256 c;
+    mrv_sha256_init(&c);
+    cookie_io_functions_t io = {NULL, sha_write, NULL, NULL};
+    FILE *f = fopencookie(&c, "w", io);
+    if (!f) return false;
+    bool ok = write_gaps(run, f);
+    ok = fclose(f) == 0 && ok;
+    unsigned char d[32];
+    mrv_sha256_final(&c, d);
+    for (int i = 0; i < 32; i++) snprintf(hex + 2 * i, 3, "%02x", d[i]);
+    return ok;
+}
 
 #define GAPS_HEADER                                                            \
     "parameter,window,vintage,slot,members,file,line,problem,fill,value,"      \
@@ -420,11 +455,14 @@ static void json_params(const mrv_run *run, FILE *f)
     fputs(md->nparams ? "\n    ]" : "]", f);
 }
 
-static void json_gaps(const mrv_run *run, FILE *f)
+/* The gaps, the first JSON_GAPS_MAX of them; past that their number and
+** gaps.csv's digest.  False when the digest could not be computed. */
+static bool json_gaps(const mrv_run *run, FILE *f)
 {
     const mrv_bound *b = run->bound;
+    size_t shown = run->ngaps < JSON_GAPS_MAX ? run->ngaps : JSON_GAPS_MAX;
     fputs("\"gaps\": [", f);
-    for (size_t i = 0; i < run->ngaps; i++) {
+    for (size_t i = 0; i < shown; i++) {
         const mrv_gap *g = &run->gaps[i];
         char slot[32], mem[300], a[16], z[16];
         slot_text(g, slot, sizeof slot);
@@ -484,6 +522,12 @@ static void json_gaps(const mrv_run *run, FILE *f)
         fputs("]}", f);
     }
     fputs(run->ngaps ? "\n    ]" : "]", f);
+    if (shown == run->ngaps) return true;
+    char hex[65];
+    if (!gaps_csv_sha256(run, hex)) return false;
+    fprintf(f, ",\n    \"gaps_total\": %zu, \"gaps_csv_sha256\": \"%s\"",
+            run->ngaps, hex);
+    return true;
 }
 
 static void json_compare(FILE *f, const mrv_stat *ea, const mrv_stat *mo)
@@ -639,15 +683,15 @@ static void json_surveys(const mrv_run *run, FILE *f)
     fputs(md->nsurveys ? "\n    ]" : "]", f);
 }
 
-void mrv_monout_json(const mrv_run *run, FILE *f)
+bool mrv_monout_json(const mrv_run *run, FILE *f)
 {
-    if (!monitored(run)) return;
+    if (!monitored(run)) return true;
     fputs(",\n  \"monitoring\": {\n    ", f);
     json_periods(run, f);
     fputs(",\n    ", f);
     json_params(run, f);
     fputs(",\n    ", f);
-    json_gaps(run, f);
+    bool ok = json_gaps(run, f);
     fputs(",\n    ", f);
     json_surveys(run, f);
     if (run->ex_ante) {
@@ -655,6 +699,7 @@ void mrv_monout_json(const mrv_run *run, FILE *f)
         json_ex_ante(run, f);
     }
     fputs("\n  }", f);
+    return ok;
 }
 
 /* ---- report.html ------------------------------------------------------- */
@@ -724,7 +769,7 @@ static void html_periods(const mrv_run *run, FILE *f)
 
 /* The most gaps report.html lists: a page to read, not a file to search
 ** (a data file with millions of empty cells made a report.html of
-** gigabytes); gaps.csv and report.json list every gap. */
+** gigabytes); gaps.csv lists every gap. */
 #define HTML_GAPS_MAX 1000
 
 static void html_gaps(const mrv_run *run, FILE *f)
@@ -743,11 +788,17 @@ static void html_gaps(const mrv_run *run, FILE *f)
             "by its parameter's rule (gaps.csv holds the same).  Results "
             "marked &#8224; in the tables read a filled value.</p>\n",
             run->ngaps, run->ngaps == 1 ? "" : "s");
-    if (shown < run->ngaps)
+    if (shown < run->ngaps && run->ngaps <= JSON_GAPS_MAX)
         fprintf(f,
                 "<p class=\"note\">The first %zu, in the order found, are "
                 "listed here; gaps.csv and report.json list all %zu.</p>\n",
                 shown, run->ngaps);
+    else if (shown < run->ngaps)
+        fprintf(f,
+                "<p class=\"note\">The first %zu, in the order found, are "
+                "listed here; gaps.csv lists all %zu (report.json the first "
+                "%d, with gaps.csv's SHA-256).</p>\n",
+                shown, run->ngaps, JSON_GAPS_MAX);
     fputs("<div class=\"scroll\">\n<table>\n<thead><tr><th>Parameter</th>"
           "<th>Run</th><th>Slot</th><th>Members</th><th>File:line</th>"
           "<th>Problem</th><th>Filled</th><th>Value</th><th>Results"

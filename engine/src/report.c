@@ -576,11 +576,12 @@ bool mrv_report_json(const mrv_run *run, FILE *f)
         fputc('}', f);
     }
     fputs("\n  ]", f);
-    mrv_monout_json(run, f); /* ",\n  \"monitoring\": {...}" or nothing */
+    /* ",\n  \"monitoring\": {...}" or nothing */
+    bool ok = mrv_monout_json(run, f);
     mrv_ledger_json(run, f); /* ",\n  \"ledger\": {...}" or nothing */
     fputs("\n}\n", f);
     mrv_inputs_free(&in);
-    return !ferror(f);
+    return ok && !ferror(f);
 }
 
 /* ---- the terminal table ------------------------------------------------ */

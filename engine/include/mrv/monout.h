@@ -36,8 +36,9 @@ bool mrv_monout_writes(const mrv_run *run, size_t i);
 bool mrv_monout_write(const mrv_run *run, size_t i, FILE *f);
 
 /* ",\n  \"monitoring\": {...}" into report.json, or nothing for a run
-** without periods, monitored data, surveys or an ex-ante project. */
-void mrv_monout_json(const mrv_run *run, FILE *f);
+** without periods, monitored data, surveys or an ex-ante project; false
+** when out of memory (the digest of gaps.csv it may give). */
+bool mrv_monout_json(const mrv_run *run, FILE *f);
 /* The section of report.html (nothing for such a run). */
 void mrv_monout_html(const mrv_run *run, FILE *f);
 /* The lines of the printed table after the vintages (nothing for such a
