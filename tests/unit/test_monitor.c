@@ -199,17 +199,19 @@ static void test_monitor_year_rows(void **state)
     assert_close(val(fx->b, "EC", 2026, 1, 0), 730, 1e-12);
 }
 
+/* NV from a registry of vehicles in service from 'in' to 'out'. */
+static const char registry_params[] =
+    "parameters:\n"
+    "  EC: 1\n"
+    "  NV: {csv: d.csv, active: {from: in, to: out}, aggregate: sum}\n";
+
 /* Rows active from one day to another count their days: vehicles of a
 ** registry in service become vehicle-years, divided by the share of the
 ** year covered: the mean number in service. */
 static void test_monitor_active_rows(void **state)
 {
     fixture *fx = *state;
-    assert_status(bind(fx, "{first: 2025, last: 2026}",
-                       "parameters:\n"
-                       "  EC: 1\n"
-                       "  NV: {csv: d.csv, active: {from: in, to: out},"
-                       " aggregate: sum}\n",
+    assert_status(bind(fx, "{first: 2025, last: 2026}", registry_params,
                        "id,in,out\n"
                        "A,2025-01-01,\n"
                        "B,2025-07-02,2026-07-01\n"
@@ -227,13 +229,9 @@ static void test_monitor_active_rows(void **state)
 static void test_monitor_empty_file_warns(void **state)
 {
     fixture *fx = *state;
-    assert_status(bind(fx, "{first: 2025, last: 2026}",
-                       "parameters:\n"
-                       "  EC: 1\n"
-                       "  NV: {csv: d.csv, active: {from: in, to: out},"
-                       " aggregate: sum}\n",
-                       "id,in,out\n"),
-                  MRV_OK);
+    assert_status(
+        bind(fx, "{first: 2025, last: 2026}", registry_params, "id,in,out\n"),
+        MRV_OK);
     assert_close(val(fx->b, "NV", 2025, 0, 0), 0, 0);
     assert_int_equal(mrv_diag_error_count(fx->diag), 0);
     assert_int_equal(mrv_diag_count(fx->diag), 1);
@@ -244,11 +242,7 @@ static void test_monitor_empty_file_warns(void **state)
     assert_non_null(strstr(e->msg, "data file 'd.csv' has no rows after its "
                                    "header: every value of 'NV' comes from"));
     /* One row: no warning. */
-    assert_status(bind(fx, "{first: 2025, last: 2026}",
-                       "parameters:\n"
-                       "  EC: 1\n"
-                       "  NV: {csv: d.csv, active: {from: in, to: out},"
-                       " aggregate: sum}\n",
+    assert_status(bind(fx, "{first: 2025, last: 2026}", registry_params,
                        "id,in,out\nA,2025-01-01,\n"),
                   MRV_OK);
     assert_int_equal(mrv_diag_count(fx->diag), 0);
