@@ -430,16 +430,18 @@ static bool check_call(cctx *c, mrv_ast *n)
     }
     case MRV_F_ROUND: {
         /* Decimals depend on the unit a value is written in: a value
-        ** with a dimension is rounded in the unit its equation declares
-        ** (the unit it is reported in), any other needs dividing by a
-        ** parameter first. */
+        ** of its equation's dimension is rounded in the unit the
+        ** equation declares (the unit it is reported in), a number in
+        ** that of any other equation as it is (so 22.5 % rounds to 23 %
+        ** in '%', and 0.225 to 0 in 't'), any other value needs dividing
+        ** by a parameter first. */
         n->unit = a[0]->unit;
         n->any_dim = a[0]->any_dim;
         n->num = 1;
         if (n->nargs > 1 &&
             !need_dimless(c, a[1], "the number of decimals of 'round'"))
             return false;
-        if (a[0]->any_dim || mrv_unit_dimensionless(a[0]->unit)) return true;
+        if (a[0]->any_dim) return true;
         if (meet(a[0]->unit, c->eq->unit)) {
             /* Rounded in the equation's unit, whose scale lowering takes
             ** for the project's year length (n->num 0 says so). */
@@ -447,6 +449,7 @@ static bool check_call(cctx *c, mrv_ast *n)
             n->num = 0;
             return true;
         }
+        if (mrv_unit_dimensionless(a[0]->unit)) return true;
         char y[96];
         return err(c, n->off, MRV_ESCHEMA,
                    "'round' of %s: it rounds a dimensionless value, or one "

@@ -467,6 +467,27 @@ static void test_lower_round(void **state)
                            NULL, NULL),
                   MRV_OK);
     assert_close(central(fx, 0, MRV_RES_BASELINE), -3900, 1e-15);
+    /* A dimensionless value in an equation declared in a unit of numbers
+    ** that is not 1 is rounded in that unit too: 22.5 % is 23 % (not
+    ** 0.225 to 0, 0 %), 4,380.6 h/yr is 4,381 h/yr (not half a year to
+    ** 1, 8,760 h/yr), 2.345 t/t is 2,345 kg/t (not 2). */
+    assert_status(run_with(fx,
+                           "  R: {unit: '%', default: 22.5}\n"
+                           "  HY: {unit: h/yr, default: 4380.6}\n"
+                           "  A: {unit: kg, default: 2345}\n",
+                           "  PCT: {unit: '%', formula: \"round(R)\"}\n"
+                           "  HRS: {unit: h/yr, formula: \"round(HY)\"}\n"
+                           "  KGT: {unit: kg/t, formula: \"round(A / C * "
+                           "3)\"}\n"
+                           "  BE: {unit: t, formula: \"C * PCT\"}\n"
+                           "  PE: {unit: t, formula: \"C * HRS / HY\"}\n"
+                           "  LE: {unit: t, formula: \"KGT * C / 3\"}\n"
+                           "  ER: {unit: t, formula: \"BE - PE - LE\"}\n",
+                           NULL, NULL),
+                  MRV_OK);
+    assert_close(central(fx, 0, MRV_RES_BASELINE), 3 * 0.23, 1e-15);
+    assert_close(central(fx, 0, MRV_RES_PROJECT), 3 * 4381 / 4380.6, 1e-15);
+    assert_close(central(fx, 0, MRV_RES_LEAKAGE), 2.345, 1e-15);
 }
 
 static void test_lower_choices(void **state)
