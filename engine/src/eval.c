@@ -6,9 +6,11 @@
 ** (lowering never lets an instruction write a slot it reads), so the
 ** compiler vectorises the arithmetic.  Semantics are those of
 ** mrv_eval_op, the scalar definition used for constant folding: IEEE
-** arithmetic, and NaN propagating through comparisons, and/or/not, min,
-** max and the condition of a select, so that a broken value can never be
-** hidden by a test on it.  Only a select's unchosen branch is dropped:
+** arithmetic, except that a non-finite operand (NaN, or the +-Inf of a
+** division by zero) of a comparison, and/or/not, min, max or the
+** condition of a select makes NaN, so that a broken value can never be
+** hidden by a test on it (min(1, x / 0) is not 1).  Only a select's unchosen
+*branch is dropped:
 ** 'if(x > 0, ln(x), 0)' is fine for x <= 0.
 **
 ** mrv_eval_trace replays one lane instruction by instruction, remembering
@@ -190,8 +192,10 @@ static uint64_t count_nonfinite(const double *b, size_t n)
     return nb;
 }
 
-#define TRUTH(x)       ((x) != 0)
-#define NANOR(b, c, e) (((b) != (b) || (c) != (c)) ? DNAN : (e))
+#define TRUTH(x) ((x) != 0)
+/* NaN or +-Inf: x - x is 0 for finite x only (as count_nonfinite). */
+#define BAD(x)         ((x) - (x) != 0)
+#define NANOR(b, c, e) ((BAD(b) || BAD(c)) ? DNAN : (e))
 
 double mrv_eval_op(const mrv_insn *ip, double b, double c, double d)
 {
@@ -262,13 +266,13 @@ double mrv_eval_op(const mrv_insn *ip, double b, double c, double d)
     case MRV_I_OR:
         return NANOR(b, c, TRUTH(b) || TRUTH(c) ? 1.0 : 0.0);
     case MRV_I_NOT:
-        return b != b ? DNAN : (TRUTH(b) ? 0.0 : 1.0);
+        return BAD(b) ? DNAN : (TRUTH(b) ? 0.0 : 1.0);
     case MRV_I_MIN:
         return NANOR(b, c, b < c ? b : c);
     case MRV_I_MAX:
         return NANOR(b, c, b > c ? b : c);
     case MRV_I_SEL:
-        return b != b ? DNAN : (TRUTH(b) ? c : d);
+        return BAD(b) ? DNAN : (TRUTH(b) ? c : d);
     case MRV_I_CHECK:
     case MRV_I_COUNT:
         break;
@@ -441,7 +445,7 @@ int mrv_eval_trace(const mrv_program *p, const double *slots, size_t stride,
         for (int k = 0; k < 3; k++)
             ob[k] = opw[target][k] >= 0 ? val[opw[target][k]] : 0;
         if (ip->op == MRV_I_SEL) {
-            int pick = ob[0] != ob[0] ? 0 : (ob[0] != 0 ? 1 : 2);
+            int pick = !isfinite(ob[0]) ? 0 : (ob[0] != 0 ? 1 : 2);
             if (opw[target][pick] >= 0 && !isfinite(ob[pick]))
                 next = opw[target][pick];
         } else {

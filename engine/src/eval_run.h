@@ -98,13 +98,13 @@ static void EVAL_RUN_NAME(const mrv_program *p, double *slots, size_t stride_,
         case MRV_I_OR:
             LOOP(NANOR(b[i], c[i], TRUTH(b[i]) || TRUTH(c[i]) ? 1.0 : 0.0));
         case MRV_I_NOT:
-            LOOP(b[i] != b[i] ? DNAN : (TRUTH(b[i]) ? 0.0 : 1.0));
+            LOOP(BAD(b[i]) ? DNAN : (TRUTH(b[i]) ? 0.0 : 1.0));
         case MRV_I_MIN:
             LOOP(NANOR(b[i], c[i], b[i] < c[i] ? b[i] : c[i]));
         case MRV_I_MAX:
             LOOP(NANOR(b[i], c[i], b[i] > c[i] ? b[i] : c[i]));
         case MRV_I_SEL:
-            LOOP(b[i] != b[i] ? DNAN : (TRUTH(b[i]) ? c[i] : d[i]));
+            LOOP(BAD(b[i]) ? DNAN : (TRUTH(b[i]) ? c[i] : d[i]));
         case MRV_I_CHECK: {
             uint64_t nb = count_nonfinite(b, n);
             if (nb) {

@@ -81,6 +81,8 @@ static const struct {
     {MRV_I_LT, 1, 2, 0, 0, 0, 1},
     {MRV_I_LT, 2, 2, 0, 0, 0, 0},
     {MRV_I_LT, DNAN, 2, 0, 0, 0, DNAN},
+    {MRV_I_LT, DINF, 2, 0, 0, 0, DNAN}, /* x / 0 > 1 must not be 1 */
+    {MRV_I_GE, 1, -DINF, 0, 0, 0, DNAN},
     {MRV_I_LE, 2, 2, 0, 0, 0, 1},
     {MRV_I_LE, 2, DNAN, 0, 0, 0, DNAN},
     {MRV_I_GT, 3, 2, 0, 0, 0, 1},
@@ -93,16 +95,20 @@ static const struct {
     {MRV_I_AND, 2, 3, 0, 0, 0, 1},
     {MRV_I_AND, 0, 3, 0, 0, 0, 0},
     {MRV_I_AND, 0, DNAN, 0, 0, 0, DNAN}, /* no short cut past a NaN */
+    {MRV_I_AND, DINF, 1, 0, 0, 0, DNAN},
     {MRV_I_OR, 0, 0, 0, 0, 0, 0},
     {MRV_I_OR, 0, -1, 0, 0, 0, 1},
     {MRV_I_OR, 1, DNAN, 0, 0, 0, DNAN},
     {MRV_I_NOT, 0, 0, 0, 0, 0, 1},
     {MRV_I_NOT, 5, 0, 0, 0, 0, 0},
     {MRV_I_NOT, DNAN, 0, 0, 0, 0, DNAN},
+    {MRV_I_NOT, DINF, 0, 0, 0, 0, DNAN},
     {MRV_I_MIN, 1, 2, 0, 0, 0, 1},
     {MRV_I_MIN, DNAN, 2, 0, 0, 0, DNAN}, /* unlike fmin */
     {MRV_I_MIN, 2, DNAN, 0, 0, 0, DNAN},
-    {MRV_I_MIN, -DINF, 2, 0, 0, 0, -DINF},
+    {MRV_I_MIN, -DINF, 2, 0, 0, 0, DNAN},
+    {MRV_I_MIN, 1, DINF, 0, 0, 0, DNAN}, /* min(1, x / 0) must not be 1 */
+    {MRV_I_MAX, -DINF, 1, 0, 0, 0, DNAN},
     {MRV_I_MAX, 1, 2, 0, 0, 0, 2},
     {MRV_I_MAX, 1, DNAN, 0, 0, 0, DNAN},
     {MRV_I_MAX, DNAN, 1, 0, 0, 0, DNAN},
@@ -110,6 +116,7 @@ static const struct {
     {MRV_I_SEL, 0, 5, 7, 0, 0, 7},
     {MRV_I_SEL, -2, 5, 7, 0, 0, 5},
     {MRV_I_SEL, DNAN, 5, 7, 0, 0, DNAN},
+    {MRV_I_SEL, DINF, 5, 7, 0, 0, DNAN},
     {MRV_I_SEL, 1, 5, DNAN, 0, 0, 5}, /* the unchosen branch drops */
     {MRV_I_SEL, 0, DINF, 7, 0, 0, 7},
     {MRV_I_SEL, 0, 5, DNAN, 0, 0, DNAN},

@@ -400,6 +400,10 @@ static const struct {
     {"", "C * round(U, 5 / 2)", NULL, "5 /",
      "the number of decimals of 'round' is 2.5, not a whole number"},
     {"", "round(C / Z, 2)", NULL, "/ Z", "division by zero"},
+    /* A test on an infinite value does not hide it: min(1, inf) is not
+    ** 1, nor inf > 1 true. */
+    {"", "C * min(1, U / Z)", NULL, "/ Z", "division by zero"},
+    {"", "C * if(1 / Z > 1, 1, 2)", NULL, "/ Z", "division by zero"},
     {"", "C * round(Z + 1.7976931348623157e308, -308)", NULL, "round",
      "overflow in a rounding"},
 };

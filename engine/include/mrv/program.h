@@ -54,18 +54,18 @@ typedef enum mrv_opcode {
     MRV_I_FLOOR, /* R[a] := floor(R[b]) */
     MRV_I_CEIL,  /* R[a] := ceil(R[b]) */
     MRV_I_ROUND, /* R[a] := mrv_eval_round(R[b], c) (signed c decimals) */
-    MRV_I_LT,    /* R[a] := R[b] < R[c] (1 or 0; NaN if either is NaN) */
+    MRV_I_LT,    /* R[a] := R[b] < R[c] (1 or 0; NaN if either is not finite) */
     MRV_I_LE,    /* R[a] := R[b] <= R[c] */
     MRV_I_GT,    /* R[a] := R[b] > R[c] */
     MRV_I_GE,    /* R[a] := R[b] >= R[c] */
     MRV_I_EQ,    /* R[a] := R[b] == R[c] */
     MRV_I_NE,    /* R[a] := R[b] != R[c] */
-    MRV_I_AND,   /* R[a] := R[b] && R[c] (nonzero is true; NaN -> NaN) */
+    MRV_I_AND,   /* R[a] := R[b] && R[c] (nonzero is true; not finite -> NaN) */
     MRV_I_OR,    /* R[a] := R[b] || R[c] */
     MRV_I_NOT,   /* R[a] := !R[b] */
-    MRV_I_MIN,   /* R[a] := min(R[b], R[c]) (NaN if either is NaN) */
+    MRV_I_MIN,   /* R[a] := min(R[b], R[c]) (NaN if either is not finite) */
     MRV_I_MAX,   /* R[a] := max(R[b], R[c]) */
-    MRV_I_SEL,   /* R[a] := R[b] ? R[c] : R[d] (NaN condition -> NaN) */
+    MRV_I_SEL,   /* R[a] := R[b] ? R[c] : R[d] (condition not finite -> NaN) */
     MRV_I_CHECK, /* count non-finite R[b] into check number c */
     MRV_I_COUNT
 } mrv_opcode;
