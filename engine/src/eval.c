@@ -9,9 +9,8 @@
 ** arithmetic, except that a non-finite operand (NaN, or the +-Inf of a
 ** division by zero) of a comparison, and/or/not, min, max or the
 ** condition of a select makes NaN, so that a broken value can never be
-** hidden by a test on it (min(1, x / 0) is not 1).  Only a select's unchosen
-*branch is dropped:
-** 'if(x > 0, ln(x), 0)' is fine for x <= 0.
+** hidden by a test on it (min(1, x / 0) is not 1).  Only a select's
+** unchosen branch is dropped: 'if(x > 0, ln(x), 0)' is fine for x <= 0.
 **
 ** mrv_eval_trace replays one lane instruction by instruction, remembering
 ** which instruction last wrote each slot, then walks back from a failed
