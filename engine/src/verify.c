@@ -12,7 +12,9 @@
 ** found as a run finds them, so only their digests must match.  (3) The
 ** project is re-run with the recorded settings and search path, the
 ** report it would write is produced in memory, parsed back, and compared
-** with the recorded one member by member.
+** with the recorded one member by member.  A recorded methodology or
+** table that the re-run read unchanged, but that is not the file of its
+** id in verify's default folders, is a note (note_lookalike).
 **
 ** Comparing the two parsed trees, rather than a list of known fields,
 ** covers every number the report holds, including sections added later
@@ -42,10 +44,12 @@
 #include "json.h"
 #include "output.h"
 #include "report.h"
+#include "resolve_int.h"
 #include "run.h"
 #include "sha256.h"
 #include "term.h"
 #include "verify.h"
+#include "yamlsrc.h"
 
 #ifndef MRV_VERSION_STRING
 #define MRV_VERSION_STRING "0.0.0"
@@ -434,10 +438,66 @@ static mrv_status check_inputs(vctx *v, recorded *r, const char *project)
     return MRV_OK;
 }
 
+/* The first regular file DIR/ID.yaml of the default folders dirs[from]
+** to dirs[n - 1], as a run given no folders finds it (malloc'd), or
+** NULL; *nomem when memory ran out. */
+static char *default_file(const char *const *dirs, size_t from, size_t n,
+                          const char *id, bool *nomem)
+{
+    for (size_t i = from; i < n; i++) {
+        size_t len = strlen(dirs[i]) + strlen(id) + sizeof "/.yaml";
+        char *path = malloc(len);
+        struct stat sb;
+        if (!path) {
+            *nomem = true;
+            return NULL;
+        }
+        snprintf(path, len, "%s/%s.yaml", dirs[i], id);
+        if (stat(path, &sb) == 0 && S_ISREG(sb.st_mode)) return path;
+        free(path);
+    }
+    return NULL;
+}
+
+/* A note when the recorded methodology or factor table 'in', which the
+** re-run read as 'f' (same digest), is not byte for byte the one of the
+** same id in verify's default folders: the report verifies against the
+** files it names, and a project-local look-alike of a shipped
+** methodology (its id, title and version, another equation) would
+** otherwise pass unremarked.  Only a note: a project may rightly bring
+** its own. */
+static void note_lookalike(vctx *v, const mrv_verify_opts *o,
+                           const rec_input *in, const mrv_input_file *f)
+{
+    bool ex_ante = strncmp(f->role, "ex-ante ", 8) == 0;
+    const char *role = ex_ante ? f->role + 8 : f->role;
+    bool meth = strcmp(role, "methodology") == 0;
+    if (!f->doc || (!meth && strcmp(role, "factors") != 0)) return;
+    const mrv_ynode *id =
+        mrv_ymap_get(f->doc->root, meth ? "methodology" : "table");
+    /* An id no search finds (not a plain name) has no default. */
+    if (!id || id->kind != MRV_Y_SCALAR || !mrv__plain_name(id->text)) return;
+    char *path = meth ? default_file(o->search.meth_dirs, o->nextra_meth,
+                                     o->search.nmeth, id->text, &v->nomem)
+                      : default_file(o->search.factor_dirs, o->nextra_factor,
+                                     o->search.nfactor, id->text, &v->nomem);
+    char hex[65];
+    const char *why = NULL;
+    if (path && file_sha256(path, role, hex, &why) && strcmp(hex, in->sha))
+        say(v,
+            "note: %s%s '%s' (%s, sha256 %s) differs from the default "
+            "one (%s, sha256 %s)",
+            ex_ante ? "ex-ante " : "", meth ? "methodology" : "factor table",
+            id->text, in->path, in->sha, path, hex);
+    if (why == out_of_memory) v->nomem = true;
+    free(path);
+}
+
 /* After the re-run: the files it read, in order, against the recorded
 ** ones.  Contents decide; a different path with the same digest is only
-** a note. */
-static void compare_files(vctx *v, recorded *r, const mrv_bound *b, bool quiet)
+** a note, and so is a methodology or table unlike the default one. */
+static void compare_files(vctx *v, recorded *r, const mrv_bound *b,
+                          const mrv_verify_opts *o)
 {
     size_t n = b->nfiles < r->ninputs ? b->nfiles : r->ninputs;
     for (size_t i = 0; i < n; i++) {
@@ -458,9 +518,11 @@ static void compare_files(vctx *v, recorded *r, const mrv_bound *b, bool quiet)
                      in->path, in->role, in->sha, doc->path, doc->sha256_hex);
                 v->res->inputs_changed++;
             }
-        } else if (strcmp(doc->path, in->path) != 0 && !quiet) {
-            say(v, "note: %s %s read from %s; same sha256", in->role, in->path,
-                doc->path);
+        } else if (!o->quiet) {
+            if (strcmp(doc->path, in->path) != 0)
+                say(v, "note: %s %s read from %s; same sha256", in->role,
+                    in->path, doc->path);
+            note_lookalike(v, o, in, doc);
         }
     }
     for (size_t i = n; i < r->ninputs; i++) {
@@ -747,7 +809,7 @@ static mrv_status rerun_and_compare(vctx *v, const mrv_verify_opts *o,
         res->rerun_failed = true;
         return MRV_OK;
     }
-    compare_files(v, rec, run->bound, o->quiet);
+    compare_files(v, rec, run->bound, o);
     const mrv_json *now = NULL;
     st = rerun_report(run, a, &now, d);
     if (st == MRV_OK) {
@@ -802,9 +864,37 @@ static void json_lines(FILE *f, const vctx *v, bool note)
     fputs(first ? "]" : "\n    ]", f);
 }
 
-/* What verify found, once it knows: the verdict first, then the notes
-** and differences (text), or all of it as one JSON object. */
-static void conclude(vctx *v, const mrv_verify_opts *o, const char *project)
+/* The recorded inputs, as the verdict's "inputs unchanged" means them:
+** one line each, "  ROLE: PATH" (text), or an array of objects with
+** role, path and sha256 (JSON). */
+static void list_inputs(FILE *f, const recorded *r, bool json)
+{
+    for (size_t i = 0; i < r->ninputs; i++) {
+        const rec_input *in = &r->inputs[i];
+        if (json) {
+            fputs(i ? ",\n      {\"role\": " : "[\n      {\"role\": ", f);
+            mrv_json_str(f, in->role);
+            fputs(", \"path\": ", f);
+            mrv_json_str(f, in->path);
+            fputs(", \"sha256\": ", f);
+            mrv_json_str(f, in->sha);
+            fputc('}', f);
+            continue;
+        }
+        fputs("  ", f);
+        mrv_term_puts(f, in->role, MRV_TERM_LINE);
+        fputs(": ", f);
+        mrv_term_puts(f, in->path, MRV_TERM_LINE);
+        fputc('\n', f);
+    }
+    if (json) fputs(r->ninputs ? "\n    ]" : "[]", f);
+}
+
+/* What verify found, once it knows: the verdict first, the inputs it
+** vouches for when verified, then the notes and differences (text), or
+** all of it as one JSON object. */
+static void conclude(vctx *v, const mrv_verify_opts *o, const recorded *r,
+                     const char *project)
 {
     const mrv_verify_result *res = v->res;
     char line[1024];
@@ -815,6 +905,7 @@ static void conclude(vctx *v, const mrv_verify_opts *o, const char *project)
             mrv_term_puts(f, line, MRV_TERM_LINE);
             fputc('\n', f);
         }
+        if (res->identical && !o->quiet) list_inputs(f, r, false);
         print_lines(v);
         return;
     }
@@ -830,8 +921,10 @@ static void conclude(vctx *v, const mrv_verify_opts *o, const char *project)
     json_lines(f, v, true);
     fputs(",\n    \"shown\": ", f);
     json_lines(f, v, false);
-    fprintf(f, ", \"not_shown\": %zu}",
+    fprintf(f, ", \"not_shown\": %zu,\n    \"input_files\": ",
             v->shown > MAX_SHOWN ? v->shown - MAX_SHOWN : 0);
+    list_inputs(f, r, true);
+    fputc('}', f);
 }
 
 mrv_status mrv_verify(const mrv_verify_opts *o, FILE *out,
@@ -875,7 +968,7 @@ mrv_status mrv_verify(const mrv_verify_opts *o, FILE *out,
     if (st == MRV_OK && v.nomem) st = MRV_ENOMEM;
     if (st == MRV_OK) {
         res->identical = !res->rerun_failed && res->differences == 0;
-        conclude(&v, o, project);
+        conclude(&v, o, &r, project);
     }
     free_lines(&v);
     mrv_arena_free(a);

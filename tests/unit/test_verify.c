@@ -28,6 +28,7 @@
 #include "json.h"
 #include "report.h"
 #include "run.h"
+#include "sha256.h"
 #include "verify.h"
 
 static const char meth[] =
@@ -232,11 +233,15 @@ static void test_verify_fresh_report(void **state)
     assert_false(fx->res.rerun_failed);
     /* 3 vintages and the total, 4 results, 13 statistics each, at least */
     assert_true(fx->res.numbers > 4 * 4 * 13);
-    char want[128];
+    /* the verdict, then the inputs it vouches for, as recorded */
+    char want[1024];
     snprintf(want, sizeof want,
              "verified: %zu numbers identical, inputs "
-             "unchanged (3 files)\n",
-             fx->res.numbers);
+             "unchanged (3 files)\n"
+             "  project: %s/p.yaml\n"
+             "  methodology: %s/m.yaml\n"
+             "  factors: %s/t.yaml\n",
+             fx->res.numbers, fx->dir, fx->dir, fx->dir);
     assert_string_equal(fx->out, want);
 }
 
@@ -666,6 +671,91 @@ static void test_verify_data_files(void **state)
     free(out);
 }
 
+/* Writes 'text' with its first 'from' replaced by 'to' into DIR/NAME;
+** returns the path (malloc'd) and the new text's SHA-256 in 'hex'. */
+static char *write_edited(const char *dir, const char *name, const char *text,
+                          const char *from, const char *to, char hex[65])
+{
+    const char *p = strstr(text, from);
+    if (!p) fail_msg("no '%s' to replace", from);
+    size_t len = strlen(text) + strlen(to) + 1;
+    char *t = malloc(len);
+    assert_non_null(t);
+    snprintf(t, len, "%.*s%s%s", (int)(p - text), text, to, p + strlen(from));
+    mrv_sha256_hex(t, strlen(t), hex);
+    char *path = fx_write(dir, name, t);
+    free(t);
+    return path;
+}
+
+/* A project folder may bring its own methodology and tables with the
+** ids of shipped ones: a look-alike solar-pv (same id, title, version;
+** baseline doubled) and a grid.mn table differing by a comment.  Its
+** report verifies, faithfully, but with a note for each naming both
+** files and both digests.  The shipped files give no such note. */
+static void test_verify_lookalike_methodology(void **state)
+{
+    fixture *fx = *state;
+    char *shipped_m = slurp("methodologies/solar-pv.yaml");
+    char *shipped_t = slurp("data/factors/grid.mn.yaml");
+    char *shipped_p = slurp("data/projects/darkhan-solar.yaml");
+    char hm[65], ht[65], hp[65], sm[65], st[65];
+    mrv_sha256_hex(shipped_m, strlen(shipped_m), sm);
+    mrv_sha256_hex(shipped_t, strlen(shipped_t), st);
+    char *m = write_edited(fx->dir, "solar-pv.yaml", shipped_m,
+                           "formula: \"EG * EF_BL\"",
+                           "formula: \"EG * EF_BL * 2\"", hm);
+    char *t = write_edited(fx->dir, "grid.mn.yaml", shipped_t,
+                           "table:", "# a local copy\ntable:", ht);
+    char *p =
+        write_edited(fx->dir, "look.yaml", shipped_p, "methodology: solar-pv\n",
+                     "methodology: ./solar-pv.yaml\n"
+                     "factors: [grid.mn.yaml]\n",
+                     hp);
+    char *out = fx_path(fx->dir, "out");
+    run_and_write(p, 50, true, out, fx->diag);
+    assert_status(verify(fx, fx->report, NULL, 0), MRV_OK);
+    if (!fx->res.identical) fail_msg("%s", fx->out);
+    char want[1024];
+    snprintf(want, sizeof want,
+             "note: methodology 'solar-pv' (%s, sha256 %s) differs from "
+             "the default one (methodologies/solar-pv.yaml, sha256 %s)\n",
+             m, hm, sm);
+    printed(fx, want);
+    snprintf(want, sizeof want,
+             "note: factor table 'grid.mn' (%s, sha256 %s) differs from "
+             "the default one (data/factors/grid.mn.yaml, sha256 %s)\n",
+             t, ht, st);
+    printed(fx, want);
+    snprintf(want, sizeof want, "  methodology: %s\n", m);
+    printed(fx, want);
+    /* a note is not a difference */
+    assert_int_equal(fx->res.differences, 0);
+
+    /* The shipped project, methodology and tables: verified, the inputs
+    ** listed, nothing else. */
+    fx->allow = false;
+    run_and_write("data/projects/darkhan-solar.yaml", 50, true, out, fx->diag);
+    assert_status(verify(fx, fx->report, NULL, 0), MRV_OK);
+    if (!fx->res.identical) fail_msg("%s", fx->out);
+    snprintf(want, sizeof want,
+             "verified: %zu numbers identical, inputs unchanged (5 files)\n"
+             "  project: data/projects/darkhan-solar.yaml\n"
+             "  methodology: methodologies/solar-pv.yaml\n"
+             "  factors: data/factors/grid.mn.yaml\n"
+             "  factors: data/factors/cdm.tool05.yaml\n"
+             "  factors: data/factors/tdl.tool05.yaml\n",
+             fx->res.numbers);
+    assert_string_equal(fx->out, want);
+    free(out);
+    free(p);
+    free(t);
+    free(m);
+    free(shipped_p);
+    free(shipped_t);
+    free(shipped_m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -691,6 +781,8 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_verify_data_files, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_verify_lookalike_methodology,
+                                        setup, teardown),
     };
     gsl_set_error_handler_off(); /* process-wide; never in the library */
     return cmocka_run_group_tests_name("verify", tests, NULL, NULL);

@@ -37,7 +37,9 @@ typedef struct mrv_verify_opts {
                          ** recorded one; NULL: the recorded path */
     /* The caller's search path.  Its first nextra_meth methodology folders
     ** and nextra_factor factor folders (given explicitly) are tried before
-    ** the recorded search path, the rest (defaults) after it. */
+    ** the recorded search path, the rest (defaults) after it.  A recorded
+    ** methodology or table unlike the file of its id in the defaults gets
+    ** a note; with no defaults, nothing is compared. */
     mrv_search search;
     size_t nextra_meth, nextra_factor;
     unsigned threads;      /* 0: all cores */
@@ -63,8 +65,9 @@ typedef struct mrv_verify_result {
 } mrv_verify_result;
 
 /* Verifies the report at opts->report and prints to 'out' (borrowed) the
-** one-line verdict ("verified: ..." or "verification failed: ..."), then
-** the notes and differences found (the first 50, then how many more), or
+** one-line verdict ("verified: ..." or "verification failed: ..."), when
+** verified the recorded inputs ("  ROLE: PATH", one a line), then the
+** notes and differences found (the first 50, then how many more), or
 ** with opts->json all of it as one JSON object; nothing is printed when
 ** an error is returned.  Returns MRV_OK when the comparison could
 ** be made, whatever it found (see *res; a re-run that fails leaves its
