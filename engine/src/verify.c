@@ -210,6 +210,47 @@ typedef struct recorded {
     const mrv_json *search; /* NULL in reports older than it */
 } recorded;
 
+/* The error for a portfolio's report.json ('mrv portfolio' writes a
+** "portfolio" member and no "vintages"), at that member.  verify
+** re-runs one project; a portfolio is checked by running it again, which
+** writes the same bytes from the same files, seed and draws on any
+** thread count (sharded or not).  The command is spelled out with the
+** recorded file, seed and draws where the report has them. */
+static mrv_status portfolio_report(const mrv_json *root, const mrv_json *pf,
+                                   mrv_diag *d)
+{
+    const char *file = "PORTFOLIO.yaml";
+    const mrv_json *in = mrv_json_get(root, "inputs");
+    for (size_t i = 0; in && in->kind == MRV_J_ARRAY && i < in->n; i++) {
+        const mrv_json *role = mrv_json_get(in->items[i], "role");
+        const mrv_json *path = mrv_json_get(in->items[i], "path");
+        if (role && role->kind == MRV_J_STRING && path &&
+            path->kind == MRV_J_STRING && path->text[0] &&
+            strcmp(role->text, "portfolio") == 0) {
+            file = path->text;
+            break;
+        }
+    }
+    const mrv_json *mc = mrv_json_get(root, "monte_carlo");
+    uint64_t seed, draws;
+    char settings[64] = "";
+    if (get_u64(mrv_json_get(mc, "seed"), &seed) &&
+        get_u64(mrv_json_get(mc, "draws"), &draws))
+        snprintf(settings, sizeof settings, " --seed %llu --draws %llu",
+                 (unsigned long long)seed, (unsigned long long)draws);
+    const mrv_json *id = mrv_json_get(pf, "id");
+    bool named = id && id->kind == MRV_J_STRING;
+    return mrv_error(d, pf->pos, MRV_ESCHEMA,
+                     "report of portfolio%s%s%s: verify re-runs a project's "
+                     "report (from 'mrv run' or 'mrv allocate'), not a "
+                     "portfolio's; to check a portfolio, run 'mrv portfolio "
+                     "%s%s --out DIR' into a new folder DIR and compare "
+                     "DIR/report.json with this file (cmp): the same files, "
+                     "seed and draws write the same bytes",
+                     named ? " '" : "", named ? id->text : "", named ? "'" : "",
+                     file, settings);
+}
+
 static mrv_status read_report(const mrv_json *root, mrv_arena *a, recorded *r,
                               mrv_diag *d)
 {
@@ -227,6 +268,10 @@ static mrv_status read_report(const mrv_json *root, mrv_arena *a, recorded *r,
     const mrv_json *ver =
         eng ? need(d, eng, "version", MRV_J_STRING, &st) : NULL;
     if (ver) r->version = ver->text;
+    const mrv_json *pf = mrv_json_get(root, "portfolio");
+    if (st == MRV_OK && pf && pf->kind == MRV_J_OBJECT &&
+        !mrv_json_get(root, "vintages"))
+        return portfolio_report(root, pf, d);
     const mrv_json *in = need(d, root, "inputs", MRV_J_ARRAY, &st);
     const mrv_json *mc = need(d, root, "monte_carlo", MRV_J_OBJECT, &st);
     need(d, root, "vintages", MRV_J_ARRAY, &st);
