@@ -340,19 +340,17 @@ static void json_inputs(FILE *f, const mrv_pf_run *r)
             for (size_t j = 0; j < i && !seen; j++) {
                 const mrv_bound *o = r->projects[j].run->bound;
                 for (size_t q = 0; q < o->nfiles && !seen; q++)
-                    seen = strcmp(o->files[q].doc->path,
-                                  b->files[k].doc->path) == 0;
+                    seen = strcmp(o->files[q].path, b->files[k].path) == 0;
             }
             for (size_t q = 0; q < k && !seen; q++)
-                seen =
-                    strcmp(b->files[q].doc->path, b->files[k].doc->path) == 0;
+                seen = strcmp(b->files[q].path, b->files[k].path) == 0;
             if (seen) continue;
             fputs(",\n    {\"role\": ", f);
             mrv_json_str(f, b->files[k].role);
             fputs(", \"path\": ", f);
-            mrv_json_str(f, b->files[k].doc->path);
+            mrv_json_str(f, b->files[k].path);
             fputs(", \"sha256\": ", f);
-            mrv_json_str(f, b->files[k].doc->sha256_hex);
+            mrv_json_str(f, b->files[k].sha256_hex);
             fputc('}', f);
         }
     }

@@ -153,6 +153,28 @@ static mrv_options project_options(const mrv_pf_options *opt, bool lower_only)
     return o;
 }
 
+/* A project's input files by their digests, role by role, for the
+** shard header: a shard must have been made from the same files.  Each
+** file's SHA-256 is read from its hex, which every file has (a data
+** file has no YAML document). */
+static void inputs_digest(const mrv_bound *b, unsigned char out[32])
+{
+    mrv_sha256 c;
+    mrv_sha256_init(&c);
+    for (size_t k = 0; k < b->nfiles; k++) {
+        const char *hex = b->files[k].sha256_hex;
+        unsigned char raw[32];
+        for (int j = 0; j < 32; j++) {
+            unsigned v = 0;
+            sscanf(hex + 2 * j, "%2x", &v);
+            raw[j] = (unsigned char)v;
+        }
+        mrv_sha256_update(&c, b->files[k].role, strlen(b->files[k].role) + 1);
+        mrv_sha256_update(&c, raw, 32);
+    }
+    mrv_sha256_final(&c, out);
+}
+
 static mrv_status bind_project(mrv_pf_run *r, size_t i,
                                const mrv_pf_options *opt, bool lower_only,
                                mrv_diag *d)
@@ -202,13 +224,7 @@ static mrv_status bind_project(mrv_pf_run *r, size_t i,
     P->buyer = P->al->agr.buyer;
     /* The project's input files, by their digests: a shard must have been
     ** made from the same files. */
-    mrv_sha256 c;
-    mrv_sha256_init(&c);
-    for (size_t k = 0; k < b->nfiles; k++) {
-        mrv_sha256_update(&c, b->files[k].role, strlen(b->files[k].role) + 1);
-        mrv_sha256_update(&c, b->files[k].doc->sha256, 32);
-    }
-    mrv_sha256_final(&c, P->inputs_sha);
+    inputs_digest(b, P->inputs_sha);
     return MRV_OK;
 }
 
@@ -1144,15 +1160,7 @@ mrv_status mrv_pf_shard_write(const char *portfolio_path,
         st = mrv__pf_key_project(pf, P, r->arena);
     }
     if (st == MRV_OK) {
-        const mrv_bound *b = P->run->bound;
-        mrv_sha256 c;
-        mrv_sha256_init(&c);
-        for (size_t k = 0; k < b->nfiles; k++) {
-            mrv_sha256_update(&c, b->files[k].role,
-                              strlen(b->files[k].role) + 1);
-            mrv_sha256_update(&c, b->files[k].doc->sha256, 32);
-        }
-        mrv_sha256_final(&c, P->inputs_sha);
+        inputs_digest(P->run->bound, P->inputs_sha);
     }
     source src = {0};
     if (st == MRV_OK)
