@@ -458,6 +458,14 @@ bool mrv__mon_unit(mrv__mon *m, const mrv_ynode *at, const mrv_param *p,
                    mrv_unit *out, const char **text)
 {
     if (!mrv__get_unit(at, "'unit'", out, text, m->d)) return false;
+    if (mrv_unit_same_dim(*out, p->unit) &&
+        !mrv_unit_tags_agree(*text, p->unit_text)) {
+        mrv_error(m->d, at->pos, MRV_ESCHEMA,
+                  "the column is in '%s' but parameter '%s' is in '%s': they "
+                  "weigh different substances, and a tag converts nothing",
+                  *text, p->name, p->unit_text);
+        return false;
+    }
     if (mrv_unit_same_dim(*out, p->unit)) return true;
     char a[96], b[96];
     mrv_error(m->d, at->pos, MRV_ESCHEMA,

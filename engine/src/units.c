@@ -209,13 +209,17 @@ static const atom *match_atom(const char *s)
     return best;
 }
 
-/* Length of the longest tag that is a prefix of s, or 0. */
-static size_t match_tag(const char *s)
+/* Length of the longest tag that is a prefix of s, or 0; its index in
+** tags[] into *which. */
+static size_t match_tag(const char *s, size_t *which)
 {
     size_t nbest = 0;
     for (size_t i = 0; i < NELEM(tags); i++) {
         size_t n = strlen(tags[i]);
-        if (n > nbest && strncmp(s, tags[i], n) == 0) nbest = n;
+        if (n > nbest && strncmp(s, tags[i], n) == 0) {
+            nbest = n;
+            *which = i;
+        }
     }
     return nbest;
 }
@@ -257,6 +261,7 @@ typedef struct acc {
     double num, den;
     int dim[MRV_NDIM];
     int yr;
+    int tag[NELEM(tags)]; /* the power of each substance tag */
 } acc;
 
 typedef struct perr {
@@ -329,7 +334,7 @@ static bool factor(const char *s, size_t *i, int sign, acc *a, perr *e)
                     is_word(s[start]) ? "unknown unit" : "expected a unit");
     }
     size_t p = start + strlen(at->name);
-    size_t ntag = match_tag(s + p);
+    size_t which = 0, ntag = match_tag(s + p, &which);
     int pw;
     if (ntag > 0 && at->kind != MASS) {
         return fail(e, p, "substance tag needs a mass unit");
@@ -340,6 +345,7 @@ static bool factor(const char *s, size_t *i, int sign, acc *a, perr *e)
     if (s[p] == '^') return fail(e, p, "unexpected '^'");
 
     pw *= sign;
+    if (ntag > 0) a->tag[which] += pw;
     for (int k = 0; k < MRV_NDIM; k++) {
         a->dim[k] += at->dim[k] * pw;
         if (!in_range(a->dim[k])) {
@@ -428,7 +434,7 @@ static void ratio(const mrv_unit *u, double year_days, double *num, double *den)
 mrv_status mrv_unit_parse(const char *text, mrv_unit *out, size_t *bad_offset,
                           const char **why)
 {
-    acc a = {1, 1, {0}, 0};
+    acc a = {1, 1, {0}, 0, {0}};
     perr e = {0, NULL};
     bool ok = text ? parse(text, &a, &e) : fail(&e, 0, "empty unit");
     if (ok) {
@@ -760,6 +766,32 @@ bool mrv_unit_atom_at(size_t i, mrv_unit_atom *out)
     out->tag = a->kind == MASS;
     out->power = a->kind != SEALED;
     return true;
+}
+
+/* The substance tags of 'text' and their powers, CO2 counted as CO2e;
+** false when it does not parse. */
+static bool tags_of(const char *text, int *tag)
+{
+    acc a = {1, 1, {0}, 0, {0}};
+    perr e = {0, NULL};
+    if (!text || !parse(text, &a, &e)) return false;
+    for (size_t i = 0; i < NELEM(tags); i++) tag[i] = a.tag[i];
+    tag[0] += tag[1]; /* tags[0] is CO2e, tags[1] CO2 */
+    tag[1] = 0;
+    return true;
+}
+
+bool mrv_unit_tags_agree(const char *a, const char *b)
+{
+    int ta[NELEM(tags)], tb[NELEM(tags)];
+    if (!tags_of(a, ta) || !tags_of(b, tb)) return true;
+    bool any_a = false, any_b = false, same = true;
+    for (size_t i = 0; i < NELEM(tags); i++) {
+        any_a |= ta[i] != 0;
+        any_b |= tb[i] != 0;
+        same &= ta[i] == tb[i];
+    }
+    return same || !any_a || !any_b;
 }
 
 const char *mrv_unit_tag_at(size_t i)

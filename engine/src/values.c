@@ -114,6 +114,18 @@ static char *unit_desc(mrv_unit u, char *buf, size_t n)
 static bool check_dim(vctx *v, mrv_unit got, const char *got_text,
                       mrv_srcpos pos, const char *what)
 {
+    if (mrv_unit_same_dim(got, v->p->unit) &&
+        !mrv_unit_tags_agree(got_text, v->p->unit_text)) {
+        mrv_error(v->c->d, pos, MRV_ESCHEMA,
+                  "%s is in '%s' but %s '%s' is in '%s': they weigh different "
+                  "substances, and a tag converts nothing (C to CO2 is x "
+                  "44/12, CH4 or N2O to CO2e a GWP); write it in the "
+                  "parameter's substance",
+                  what, got_text,
+                  v->p->is_initial ? "the initial of equation" : "parameter",
+                  v->p->name, v->p->unit_text);
+        return fail(v);
+    }
     if (mrv_unit_same_dim(got, v->p->unit)) return true;
     char a[96], b[96];
     const char *hint = mrv_unit_hint(got, v->p->unit);

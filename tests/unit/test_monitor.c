@@ -248,6 +248,24 @@ static void test_monitor_empty_file_warns(void **state)
     assert_int_equal(mrv_diag_count(fx->diag), 0);
 }
 
+/* A column's unit must weigh what its parameter does: tC per MWh where
+** tCO2/MWh is declared is refused at the column's 'unit' (a tag converts
+** nothing; the readings would lose 44/12). */
+static void test_monitor_column_substance(void **state)
+{
+    fixture *fx = *state;
+    assert_status(bind(fx, "{first: 2025, last: 2025}",
+                       "parameters:\n"
+                       "  EC: 1\n"
+                       "  EF: {csv: d.csv, value: ef, unit: tC/MWh, date: "
+                       "date}\n",
+                       "date,ef\n2025-06-30,0.2\n"),
+                  MRV_ESCHEMA);
+    fx_expect_error(fx->diag, 9, 37,
+                    "the column is in 'tC/MWh' but parameter 'EF' is in "
+                    "'tCO2/MWh': they weigh different substances");
+}
+
 /* Gaps: a missing month, an empty value, a rejected reading; each filled
 ** by the rule and recorded with its line. */
 static void test_monitor_gap_fills(void **state)
@@ -563,13 +581,21 @@ int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
     const struct CMUnitTest tests[] = {
-        T(test_monitor_sum_is_annualised), T(test_monitor_levels),
-        T(test_monitor_year_rows),         T(test_monitor_active_rows),
-        T(test_monitor_empty_file_warns),  T(test_monitor_gap_fills),
-        T(test_monitor_conservative),      T(test_monitor_records),
-        T(test_monitor_period_bound),      T(test_monitor_outside_ignore),
-        T(test_monitor_same_file_ex_ante), T(test_monitor_survey),
-        T(test_monitor_survey_stratified), T(test_monitor_survey_extremes),
+        T(test_monitor_sum_is_annualised),
+        T(test_monitor_levels),
+        T(test_monitor_year_rows),
+        T(test_monitor_active_rows),
+        T(test_monitor_empty_file_warns),
+        T(test_monitor_column_substance),
+        T(test_monitor_gap_fills),
+        T(test_monitor_conservative),
+        T(test_monitor_records),
+        T(test_monitor_period_bound),
+        T(test_monitor_outside_ignore),
+        T(test_monitor_same_file_ex_ante),
+        T(test_monitor_survey),
+        T(test_monitor_survey_stratified),
+        T(test_monitor_survey_extremes),
         T(test_monitor_survey_overflow),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

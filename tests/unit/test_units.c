@@ -542,6 +542,33 @@ static void test_units_hints(void **state)
     }
 }
 
+/* Substance tags: a value may stand where a parameter is declared only
+** if it weighs the same substances (CO2 counting as CO2e), or if either
+** unit names none.  A tag converts nothing: '12 tC' read as tCO2 would be
+** 12 t of CO2, not 44. */
+static void test_units_tags_agree(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *a, *b;
+        bool agree;
+    } cases[] = {
+        {"tCO2", "tCO2", true},          {"tCO2", "tCO2e", true},
+        {"kgCO2e/TJ", "tCO2/TJ", true},  {"t", "tC", true},
+        {"tCO2e/tCH4", "1", true},       {"tCO2e/tCH4", "tCO2/tCH4", true},
+        {"tC/tdm", "kgC/kgdm", true},    {"tC", "tCO2", false},
+        {"kgCH4/TJ", "kgCO2/TJ", false}, {"tCO2e/tCH4", "tCO2e/tN2O", false},
+        {"tN", "tN2O", false},           {"tC/tdm", "tC/t", false},
+        {"tCO2^2", "tCO2", false},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        if (mrv_unit_tags_agree(cases[i].a, cases[i].b) != cases[i].agree ||
+            mrv_unit_tags_agree(cases[i].b, cases[i].a) != cases[i].agree)
+            fail_msg("'%s' and '%s': want %s", cases[i].a, cases[i].b,
+                     cases[i].agree ? "agree" : "differ");
+    }
+}
+
 static void test_units_factor_mismatch(void **state)
 {
     (void)state;
@@ -811,6 +838,7 @@ int main(void)
         cmocka_unit_test(test_units_design_conversions),
         cmocka_unit_test(test_units_to_internal),
         cmocka_unit_test(test_units_hints),
+        cmocka_unit_test(test_units_tags_agree),
         cmocka_unit_test(test_units_factor_mismatch),
         cmocka_unit_test(test_units_one),
         cmocka_unit_test(test_units_mul_div),

@@ -142,6 +142,14 @@ typedef struct mrv_unit_atom {
 ** false past the last. */
 bool mrv_unit_atom_at(size_t i, mrv_unit_atom *out);
 
+/* Whether unit texts a and b weigh the same substances: the same tags
+** with the same powers (CO2 is CO2e: a tonne of CO2 is a tonne of CO2e),
+** or one of them with no tag at all (a plain 't' names no substance).
+** A tag converts nothing, so a value in tC where tCO2 is declared would
+** be read as CO2 without its 44/12.  True when either does not parse
+** (its own error is reported where it is read). */
+bool mrv_unit_tags_agree(const char *a, const char *b);
+
 /* The i-th substance tag ("CO2e", "CH4", ...), or NULL past the last. */
 const char *mrv_unit_tag_at(size_t i);
 
