@@ -968,7 +968,15 @@ static void collect(const mrv_ast *e, ubctx *u, mrv_vec *edges)
         bool has_year = e->kind == MRV_AST_INDEX &&
                         e->nargs == u->m->eqs[e->index].nover + 1;
         bool earlier = has_year && upper(u, e->args[0], &c) && c <= -1;
-        if (!earlier) {
+        /* y + k, k >= 1: no order of the equations is asked for; lowering
+        ** refuses it as a read after the vintage being computed (an edge
+        ** would make E[y + 1] a cycle "in the same vintage"). */
+        const mrv_ast *yr = has_year ? e->args[0] : NULL;
+        bool later = yr && yr->kind == MRV_AST_BINARY && yr->op == MRV_OP_ADD &&
+                     yr->args[0]->kind == MRV_AST_NAME &&
+                     yr->args[0]->sym == MRV_SYM_Y &&
+                     yr->args[1]->kind == MRV_AST_NUM && yr->args[1]->num >= 1;
+        if (!earlier && !later) {
             edge ed = {e->index, e->off};
             mrv_vec_push(edges, &ed);
         }

@@ -389,6 +389,10 @@ static const struct {
      "'initial'"},
     {"", "C + PE[y + 1] * 0", NULL, "y +",
      "'PE' is read at 2026, after the vintage 2025 being computed"},
+    /* Itself a year later: the same error, not a cycle "in the same
+    ** vintage". */
+    {"", "C + BE[y + 1]", NULL, "y +",
+     "'BE' is read at 2026, after the vintage 2025 being computed"},
     {"", "C * 2^(1 + 2000 * (Z + 1))", NULL, "^", "overflow in a power"},
     {"", "C * sqrt(Z - 1)", NULL, "sqrt", "square root of a negative number"},
     /* round's decimals are a whole number known before sampling; a
