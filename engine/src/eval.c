@@ -6,10 +6,12 @@
 ** (lowering never lets an instruction write a slot it reads), so the
 ** compiler vectorises the arithmetic.  Semantics are those of
 ** mrv_eval_op, the scalar definition used for constant folding: IEEE
-** arithmetic, except that a non-finite operand (NaN, or the +-Inf of a
-** division by zero) of a comparison, and/or/not, min, max or the
-** condition of a select makes NaN, so that a broken value can never be
-** hidden by a test on it (min(1, x / 0) is not 1).  Only a select's
+** arithmetic, except that a division by zero makes NaN, not +-Inf,
+** which later arithmetic could turn back into a finite number
+** (1 / (x / 0) is not 0), and a non-finite operand (NaN, or the +-Inf of
+** an overflow) of a comparison, and/or/not, min, max or the condition
+** of a select makes NaN, so that a broken value can never be hidden by a
+** test on it (min(1, x / 0) is not 1).  Only a select's
 ** unchosen branch is dropped: 'if(x > 0, ln(x), 0)' is fine for x <= 0.
 **
 ** mrv_eval_trace replays one lane instruction by instruction, remembering
@@ -207,7 +209,7 @@ double mrv_eval_op(const mrv_insn *ip, double b, double c, double d)
     case MRV_I_MUL:
         return b * c;
     case MRV_I_DIV:
-        return b / c;
+        return c == 0 ? DNAN : b / c;
     case MRV_I_POW:
         return mrv__pow(b, c);
     case MRV_I_ADDK:
@@ -223,7 +225,7 @@ double mrv_eval_op(const mrv_insn *ip, double b, double c, double d)
     case MRV_I_DIVK:
         return b / k;
     case MRV_I_RDIVK:
-        return k / b;
+        return b == 0 ? DNAN : k / b;
     case MRV_I_POWK:
         return mrv__pow(b, k);
     case MRV_I_RPOWK:

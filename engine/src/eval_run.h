@@ -29,7 +29,7 @@ static void EVAL_RUN_NAME(const mrv_program *p, double *slots, size_t stride_,
         case MRV_I_MUL:
             LOOP(b[i] * c[i]);
         case MRV_I_DIV:
-            LOOP(b[i] / c[i]);
+            LOOP(c[i] == 0 ? DNAN : b[i] / c[i]);
         case MRV_I_POW:
             LOOP(mrv__pow(b[i], c[i]));
         case MRV_I_ADDK:
@@ -45,7 +45,7 @@ static void EVAL_RUN_NAME(const mrv_program *p, double *slots, size_t stride_,
         case MRV_I_DIVK:
             LOOP(b[i] / k);
         case MRV_I_RDIVK:
-            LOOP(k / b[i]);
+            LOOP(b[i] == 0 ? DNAN : k / b[i]);
         case MRV_I_POWK:
             LOOP(mrv__pow(b[i], k));
         case MRV_I_RPOWK:

@@ -367,14 +367,14 @@ static const struct {
      "U:", "a range bound depends on an uncertain input"},
     /* Known but not finite: the cause, not an uncertain input. */
     {"", "sum(x in 1 .. 1 / Z: C)", NULL, "1 /",
-     "a range bound is inf, not a finite number (a division by zero or an "
+     "a range bound is NaN, not a finite number (a division by zero or an "
      "overflow among constants)"},
     {"  A: {unit: t, over: [vintage]}\n", "A[y - Z / Z]",
      "A: {2025: 1, 2026: 1, 2027: 1}", "y -",
      "the year subscript is NaN, not a finite number"},
     {"  A: {unit: t, over: [vintage]}\n", "A[y - 1 / (1 / Z)]",
      "A: {2025: 1, 2026: 1, 2027: 1}", "y -",
-     "the year subscript passes through a value that is not finite"},
+     "the year subscript is NaN, not a finite number (a division by zero"},
     {"", "sum(x in 0 .. 100000: C)", NULL, "x in",
      "the range 0 .. 100000 has 100001 values; at most 100000 are allowed"},
     {"", "sum(a in 1 .. 100000, b in 1 .. 1000: C)", NULL, "sum",
@@ -395,6 +395,10 @@ static const struct {
      "'BE' is read at 2026, after the vintage 2025 being computed"},
     {"", "C * 2^(1 + 2000 * (Z + 1))", NULL, "^", "overflow in a power"},
     {"", "C * sqrt(Z - 1)", NULL, "sqrt", "square root of a negative number"},
+    /* An infinity from a division by zero, turned back into a number by
+    ** the next step (1 / inf is 0): NaN instead, so it is reported. */
+    {"", "C * (1 / (1 / Z))", NULL, "/ Z", "division by zero"},
+    {"", "C * exp(-1 / Z)", NULL, "/ Z", "division by zero"},
     /* round's decimals are a whole number known before sampling; a
     ** non-finite argument is reported where it was made, an overflowing
     ** rounding at the 'round'. */

@@ -32,7 +32,7 @@ typedef enum mrv_opcode {
     MRV_I_ADD,   /* R[a] := R[b] + R[c] */
     MRV_I_SUB,   /* R[a] := R[b] - R[c] */
     MRV_I_MUL,   /* R[a] := R[b] * R[c] */
-    MRV_I_DIV,   /* R[a] := R[b] / R[c] */
+    MRV_I_DIV,   /* R[a] := R[b] / R[c]; NaN when R[c] is 0 */
     MRV_I_POW,   /* R[a] := pow(R[b], R[c]) */
     MRV_I_ADDK,  /* R[a] := R[b] + K */
     MRV_I_SUBK,  /* R[a] := R[b] - K */
@@ -41,7 +41,7 @@ typedef enum mrv_opcode {
     MRV_I_MADDK, /* R[a] := R[b] + R[c] * K: two roundings, an ADD of a MULK
                  ** fused by lowering (one pass over the columns) */
     MRV_I_DIVK,  /* R[a] := R[b] / K */
-    MRV_I_RDIVK, /* R[a] := K / R[b] */
+    MRV_I_RDIVK, /* R[a] := K / R[b]; NaN when R[b] is 0 */
     MRV_I_POWK,  /* R[a] := pow(R[b], K) */
     MRV_I_RPOWK, /* R[a] := pow(K, R[b]) */
     MRV_I_POWI,  /* R[a] := R[b]^c for the integer c (signed, in c) */
