@@ -39,7 +39,9 @@ typedef struct val {
 
 typedef struct vinfo {
     bool safe; /* surely finite: inputs, finite constants, and
-               ** + - * min max abs neg select of safe values */
+               ** + - * min max abs neg, comparisons, and/or/not and
+               ** select of safe values (a select's condition too: one
+               ** that is not finite makes it NaN) */
     bool checked;
     bool is_const;  /* a materialised constant */
     bool invariant; /* the same in every draw: a constant, or computed
@@ -342,6 +344,15 @@ static bool keeps_safe(uint32_t op)
     case MRV_I_SEL:
     case MRV_I_FLOOR:
     case MRV_I_CEIL:
+    case MRV_I_LT:
+    case MRV_I_LE:
+    case MRV_I_GT:
+    case MRV_I_GE:
+    case MRV_I_EQ:
+    case MRV_I_NE:
+    case MRV_I_AND:
+    case MRV_I_OR:
+    case MRV_I_NOT:
         return true;
     default:
         return false;
@@ -384,7 +395,6 @@ static val emit(lctx *c, uint32_t op, uint32_t b, uint32_t cc, uint32_t d,
     bool safe = keeps_safe(op) && info(c, b)->safe &&
                 (!c_is_vid(op) || cc == NO_VID || info(c, cc)->safe) &&
                 (d == NO_VID || info(c, d)->safe) && isfinite(k);
-    if (op == MRV_I_SEL) safe = info(c, cc)->safe && info(c, d)->safe;
     bool c_vid = c_is_vid(op) && cc != NO_VID;
     bool invariant = info(c, b)->invariant &&
                      (!c_vid || info(c, cc)->invariant) &&

@@ -399,6 +399,9 @@ static const struct {
     ** the next step (1 / inf is 0): NaN instead, so it is reported. */
     {"", "C * (1 / (1 / Z))", NULL, "/ Z", "division by zero"},
     {"", "C * exp(-1 / Z)", NULL, "/ Z", "division by zero"},
+    /* 0 * X is folded to 0 only for an X surely finite; an if whose
+    ** condition divides by zero is not (the condition makes it NaN). */
+    {"", "C + 0 * if(Z / Z > 1, C, C)", NULL, "/ Z", "division by zero"},
     /* round's decimals are a whole number known before sampling; a
     ** non-finite argument is reported where it was made, an overflowing
     ** rounding at the 'round'. */
