@@ -420,11 +420,7 @@ mrv_status mrv_ledger_write(const mrv_run *run, mrv_outset *set, mrv_diag *d)
             mrv_status st = mrv_diag_status(d);
             return st != MRV_OK ? st : MRV_ENOMEM;
         }
-        if (!files[i].write(l, f)) {
-            mrv_srcpos nowhere = {NULL, 0, 0};
-            return mrv_error(d, nowhere, MRV_EIO, "cannot write %s",
-                             files[i].name);
-        }
+        if (!files[i].write(l, f)) return MRV_EIO; /* the set names it */
     }
     if (!run->sweep) return MRV_OK;
     FILE *f = mrv_outset_file(set, MRV_SWEEP_FILE, d);
@@ -432,12 +428,7 @@ mrv_status mrv_ledger_write(const mrv_run *run, mrv_outset *set, mrv_diag *d)
         mrv_status st = mrv_diag_status(d);
         return st != MRV_OK ? st : MRV_ENOMEM;
     }
-    if (!mrv_ledger_sweep_csv(l, run->sweep, f)) {
-        mrv_srcpos nowhere = {NULL, 0, 0};
-        return mrv_error(d, nowhere, MRV_EIO, "cannot write %s",
-                         MRV_SWEEP_FILE);
-    }
-    return MRV_OK;
+    return mrv_ledger_sweep_csv(l, run->sweep, f) ? MRV_OK : MRV_EIO;
 }
 
 /* ---- report.json ------------------------------------------------------- */

@@ -680,15 +680,19 @@ mrv_status mrv_outset_finish(mrv_outset *s, bool ok, int err, char *names,
                              size_t n, mrv_diag *d)
 {
     if (!ok) {
-        char *dir = strdup(s->dir);
+        /* A writer that failed on its stream left the stream's error
+        ** flag: that file is the one to name. */
+        size_t bad = 0;
+        while (bad < s->n && !(s->file[bad].f && ferror(s->file[bad].f))) bad++;
+        mrv_status st = mrv_diag_status(d);
+        if (st == MRV_OK && bad < s->n)
+            st = mrv_error(d, at_dir(s->dir), MRV_EIO,
+                           "cannot write '%s/%s': %s", s->dir,
+                           s->file[bad].name, strerror(err));
+        else if (st == MRV_OK)
+            st = mrv_error(d, (mrv_srcpos){NULL, 0, 0}, MRV_EIO,
+                           "cannot write into '%s': %s", s->dir, strerror(err));
         mrv_outset_abort(s);
-        mrv_srcpos nowhere = {NULL, 0, 0};
-        mrv_status st =
-            mrv_diag_status(d) != MRV_OK
-                ? mrv_diag_status(d)
-                : mrv_error(d, nowhere, MRV_EIO, "cannot write into '%s': %s",
-                            dir ? dir : "the output folder", strerror(err));
-        free(dir);
         return st;
     }
     if (names && n) {

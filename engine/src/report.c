@@ -1009,8 +1009,10 @@ mrv_status mrv_report_write_named(const mrv_run *run, const char *dir,
         }
         mrv_diag_free(xd);
         if (w.failed == MAX_STREAMS && run->ledger &&
-            mrv_ledger_write(run, s, d) != MRV_OK)
+            mrv_ledger_write(run, s, d) != MRV_OK) {
             w.failed = MAX_STREAMS + 1;
+            w.err = errno;
+        }
     }
     if (w.failed == at && pst != MRV_OK && mrv_diag_status(d) == MRV_OK) {
         mrv_outset_abort(s);

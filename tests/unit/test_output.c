@@ -12,6 +12,7 @@
 #include "testutil.h"
 
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <float.h>
 #include <stdlib.h>
@@ -334,6 +335,32 @@ static void test_output_set_failure_leaves_nothing(void **state)
     free(root);
 }
 
+/* A writer that fails on its stream (a full disk; here its descriptor
+** closed under it) is named with the reason, not only the folder. */
+static void test_output_set_names_failed_writer(void **state)
+{
+    fx_base *fx = *state;
+    char *root = fx_mkdtemp();
+    char *dir = fx_path(root, "out");
+    mrv_outset *s = NULL;
+    assert_status(mrv_outset_open(dir, owned, NOWNED, &s, fx->diag), MRV_OK);
+    fputs("a\n", mrv_outset_file(s, "a.csv", fx->diag));
+    FILE *f = mrv_outset_file(s, "b.csv", fx->diag);
+    close(fileno(f));
+    fputs("b\n", f);
+    assert_int_not_equal(fflush(f), 0);
+    assert_status(mrv_outset_finish(s, false, errno, NULL, 0, fx->diag),
+                  MRV_EIO);
+    char want[4200];
+    snprintf(want, sizeof want, "cannot write '%s/b.csv': %s", dir,
+             strerror(EBADF));
+    assert_string_equal(fx_first_msg(fx->diag), want);
+    assert_listing(root, "");
+    free(dir);
+    fx_rmtree(root);
+    free(root);
+}
+
 /* A file written by name (as libxlsxwriter writes): the path lies in the
 ** set's own folder and the file joins the set; one replaced by a link,
 ** or removed, before the commit fails the set and leaves DIR as it was. */
@@ -474,6 +501,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_output_set_replaces_whole,
                                         fx_base_setup, fx_base_teardown),
         cmocka_unit_test_setup_teardown(test_output_set_failure_leaves_nothing,
+                                        fx_base_setup, fx_base_teardown),
+        cmocka_unit_test_setup_teardown(test_output_set_names_failed_writer,
                                         fx_base_setup, fx_base_teardown),
         cmocka_unit_test_setup_teardown(test_output_set_path, fx_base_setup,
                                         fx_base_teardown),

@@ -180,8 +180,10 @@ void mrv_ledger_free(mrv_ledger *l);
 
 /* Adds ledger.csv, serials.csv, adjustments.csv, aef.csv and
 ** conservativeness.csv to the output set being written by
-** mrv_report_write.  Returns MRV_OK, or the status of a failed write
-** (recorded in 'diag'). */
+** mrv_report_write.  Returns MRV_OK, or the status of a failed write:
+** recorded in 'diag' when a file cannot be created; MRV_EIO with errno
+** set, and nothing recorded, when a writer fails on its stream
+** (mrv_outset_finish names the file). */
 mrv_status mrv_ledger_write(const mrv_run *run, mrv_outset *set,
                             mrv_diag *diag);
 

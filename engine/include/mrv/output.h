@@ -170,7 +170,9 @@ const char *mrv_outset_name(const mrv_outset *s, size_t i);
 /* Ends a set its writers have filled: when 'ok', the names of its files
 ** joined by ", " into names[0..n) (when n > 0) and mrv_outset_commit;
 ** otherwise mrv_outset_abort and the writers' error, or, when none was
-** recorded, "cannot write into 'DIR'" with errno 'err' (MRV_EIO). */
+** recorded, with errno 'err' (MRV_EIO): "cannot write 'DIR/NAME'" for
+** the first file whose stream is in error, else "cannot write into
+** 'DIR'". */
 mrv_status mrv_outset_finish(mrv_outset *s, bool ok, int err, char *names,
                              size_t n, mrv_diag *d);
 
