@@ -200,7 +200,17 @@ mrv_status mrv_outset_check(const char *dir, const char *const *owned,
     if (!parent) return MRV_ENOMEM;
     mrv_status st = MRV_OK;
     struct stat sb;
-    if (lstat(dir, &sb) == 0) {
+    /* DIR's own entry, the one swapped: "LINK/" would lstat the folder
+    ** the link points to. */
+    size_t len = strlen(dir);
+    while (len > 1 && dir[len - 1] == '/') len--;
+    char *name = strndup(dir, len);
+    if (!name) {
+        free(parent);
+        free(base);
+        return MRV_ENOMEM;
+    }
+    if (lstat(name, &sb) == 0) {
         if (S_ISLNK(sb.st_mode))
             st = refuse(d, dir,
                         "the output folder is a symbolic link; give the "
@@ -245,6 +255,7 @@ mrv_status mrv_outset_check(const char *dir, const char *const *owned,
         st =
             refuse(d, dir, "cannot use the output folder: %s", strerror(errno));
     }
+    free(name);
     free(parent);
     free(base);
     return st;
