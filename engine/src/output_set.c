@@ -280,6 +280,9 @@ static void remove_set(int pfd, const char *name, const char *const *owned,
         close(fd);
         return;
     }
+    /* A set swapped out of a read-only DIR (chmod 555; the new set took
+    ** its mode) cannot be emptied as it is: the folder goes anyway. */
+    fchmod(fd, S_IRWXU);
     int fd2 = dup(fd);
     DIR *dp = fd2 >= 0 ? fdopendir(fd2) : NULL;
     if (!dp && fd2 >= 0) close(fd2);
