@@ -238,8 +238,10 @@ bool mrv_drawfile_put(mrv_drawfile *f, uint64_t blk, const double *red,
     }
     f->sums[blk] = mrv__fnv1a(buf, bytes);
     bool ok = pwrite_all(f->fd, buf, bytes, off);
+    int err = errno; /* the write's, for the caller's message */
     free(buf);
     if (!ok) f->failed = true;
+    errno = err;
     return ok;
 }
 

@@ -29,6 +29,7 @@
 ** Owns (through mrv_pf_run) every project's run, the columns while the
 ** draws run, and the result arrays in its arena.
 */
+#include <errno.h>
 #include <math.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -1089,7 +1090,7 @@ typedef struct shardpass {
     mrv_drawfile *out;
     workers *W;
     failure fail[MRV_MC_MAX_THREADS];
-    bool wfail[MRV_MC_MAX_THREADS];
+    int werr[MRV_MC_MAX_THREADS]; /* a failed write's errno, or 0 */
 } shardpass;
 
 static void shard_block(pool *pl, unsigned t, uint64_t blk)
@@ -1099,7 +1100,7 @@ static void shard_block(pool *pl, unsigned t, uint64_t blk)
     if (!fetch(x->src, 0, x->W->ws[t], blk, x->W->red[t], &n, &x->fail[t]))
         return;
     if (!mrv_drawfile_put(x->out, blk, x->W->red[t], BLK, n))
-        x->wfail[t] = true;
+        x->werr[t] = errno ? errno : EIO;
 }
 
 mrv_status mrv_pf_shard_write(const char *portfolio_path,
@@ -1199,17 +1200,18 @@ mrv_status mrv_pf_shard_write(const char *portfolio_path,
         pool_run(&pl, shard_block, (r->draws + BLK - 1) / BLK);
         mrv__pool_free(pl.threads);
         failure first = {0};
-        bool wfail = false;
+        int werr = 0;
         for (unsigned t = 0; t < nt; t++) {
             if (x.fail[t].set)
                 fail_at(&first, 0, x.fail[t].blk, x.fail[t].st, x.fail[t].why);
-            wfail |= x.wfail[t];
+            if (!werr) werr = x.werr[t];
         }
         if (first.set) {
             st = mrv_mcblock_report(src.mb, W.ws[0], d);
-        } else if (wfail) {
+        } else if (werr) {
             mrv_srcpos at = {out, 0, 0};
-            st = mrv_error(d, at, MRV_EIO, "cannot write the shard file");
+            st = mrv_error(d, at, MRV_EIO, "cannot write the shard file: %s",
+                           strerror(werr));
         }
         if (st == MRV_OK)
             st = mrv_drawfile_commit(x.out, d);

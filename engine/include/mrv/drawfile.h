@@ -80,7 +80,8 @@ mrv_status mrv_drawfile_create(const char *path, const mrv_drawfile_head *h,
                                mrv_drawfile **out, mrv_diag *diag);
 /* Writes block 'blk' (n draws): red[v * stride + i] for vintage v and
 ** draw i.  Blocks may come in any order, from several threads at once.
-** Returns false when the write fails (reported by commit). */
+** Returns false, with errno set, when the write fails (the caller
+** reports it; commit then fails too). */
 bool mrv_drawfile_put(mrv_drawfile *f, uint64_t blk, const double *red,
                       size_t stride, size_t n);
 /* Writes the checksums and the header, flushes the file to disk and
