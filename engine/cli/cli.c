@@ -1309,11 +1309,23 @@ int main(int argc, char **argv)
     stdout = term_stream(&tout, raw_out, _IOLBF);
     stderr = term_stream(&terr, raw_err, _IONBF);
     int rc = run_command(argc, argv);
-    if (stdout != raw_out && fclose(stdout) != 0 && rc == 0) rc = 1;
+    /* What was printed may not have arrived (stdout closed, a full
+    ** disk): that fails the command, and never in silence. */
+    errno = 0;
+    bool lost = stdout != raw_out && fclose(stdout) != 0;
+    int err = errno;
     if (stderr != raw_err) fclose(stderr);
     stdout = raw_out;
     stderr = raw_err;
-    if (fflush(stdout) != 0 && rc == 0) rc = 1;
+    if (fflush(stdout) != 0 && !lost) {
+        lost = true;
+        err = errno;
+    }
+    if (lost && rc == 0) {
+        fprintf(stderr, "mrv: error: cannot write to standard output: %s\n",
+                err ? strerror(err) : "a write failed");
+        rc = 1;
+    }
     return rc;
 }
 
