@@ -35,6 +35,7 @@
 ** Text from input files is stored as text, never as a formula; bytes
 ** that are not UTF-8 become U+FFFD.
 */
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -675,12 +676,20 @@ mrv_status mrv_report_xlsx(const mrv_run *run, const char *path, mrv_diag *diag)
         sheet_sensitivity(&bk, run);
         sheet_provenance(&bk, run);
     }
-    /* Closing writes the file, and frees the workbook whatever happens. */
+    /* Closing writes the file, and frees the workbook whatever happens.
+    ** Its zip errors say only "ZIP_ERRNO": the system's reason (a full
+    ** disk) is in errno. */
+    errno = 0;
     lxw_error closed = workbook_close(bk.wb);
+    int err = errno;
     if (bk.nomem) return MRV_ENOMEM;
     check(&bk, closed);
     if (bk.err == LXW_NO_ERROR) return MRV_OK;
     if (bk.err == LXW_ERROR_MEMORY_MALLOC_FAILED) return MRV_ENOMEM;
+    if (closed != LXW_NO_ERROR && err != 0)
+        return mrv_error(diag, nowhere, MRV_EIO,
+                         "cannot write report.xlsx: %s (%s)", strerror(err),
+                         lxw_strerror(bk.err));
     return mrv_error(diag, nowhere, MRV_EIO, "cannot write report.xlsx: %s",
                      lxw_strerror(bk.err));
 }

@@ -301,6 +301,19 @@ static const char *const report_set[] = {"vintages.csv", "sensitivity.csv",
 /* Links planted where mrv once put its temporaries (.NAME.tmp.PID, the
 ** PID being ours here) and in place of a file of the set point outside
 ** the folder: writing the set must follow none of them. */
+/* report.xlsx on a full disk (/dev/full takes every open and fails every
+** write with ENOSPC): the error says why, not only libxlsxwriter's
+** "ZIP_ERRNO". */
+static void test_report_xlsx_full_disk(void **state)
+{
+    fixture *fx = *state;
+    mrv_diag *d = mrv_diag_new();
+    assert_int_equal(mrv_report_xlsx(fx->run, "/dev/full", d), MRV_EIO);
+    fx_expect_error(d, 0, 0,
+                    "cannot write report.xlsx: No space left on device (");
+    mrv_diag_free(d);
+}
+
 static void test_report_write_follows_no_link(void **state)
 {
     fixture *fx = *state;
@@ -418,6 +431,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_report_csv_golden),
         cmocka_unit_test_setup_teardown(test_report_tiny_run, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_report_xlsx_full_disk, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_report_write_follows_no_link,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_report_write_replaces_the_set,
