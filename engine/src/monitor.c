@@ -18,6 +18,7 @@
 ** Owns: the readers' state (malloc'd) until mrv__mon_free; everything a
 ** run keeps is in the bound's arena.
 */
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -165,14 +166,21 @@ bool mrv__mon_number(mrv__mon *m, const mrv_csvfield *f, const char *col,
     return false;
 }
 
+/* Whether 'raw', converted to the internal scale as x, is a number a
+** formula may read: finite, and not a nonzero value gone below the
+** smallest normal double (it would have lost its digits). */
+static bool converts(double raw, double x)
+{
+    return isfinite(x) && (raw == 0 || fabs(x) >= DBL_MIN);
+}
+
 bool mrv__mon_quantity(mrv__mon *m, const mrv_csvfield *f, const char *col,
                        mrv_unit unit, const char *unit_text, double *raw,
                        double *out)
 {
     if (!mrv__mon_number(m, f, col, raw)) return false;
     *out = mrv_unit_to_internal(*raw, unit, m->b->year_days);
-    if (isfinite(*out) && (*raw == 0 || fabs(*out) >= 2.2250738585072014e-308))
-        return true;
+    if (converts(*raw, *out)) return true;
     mrv_error(m->d, f->pos, MRV_EDOMAIN,
               "column '%s': %s %s is too %s once converted", col, f->text,
               unit_text, isfinite(*out) ? "small" : "large");
@@ -542,7 +550,7 @@ static bool fill_value_ok(mrv__mon *m, const mrv_monparam *mp,
 {
     const mrv_param *p = &m->b->meth->params[mp->param];
     double x = mrv_unit_to_internal(raw, mp->unit, m->b->year_days);
-    if (!isfinite(x) || (raw != 0 && fabs(x) < 2.2250738585072014e-308)) {
+    if (!converts(raw, x)) {
         mrv_error(m->d, at->pos, MRV_EDOMAIN,
                   "%s: %s %s is too %s once converted", what, text,
                   mp->unit_text, isfinite(x) ? "small" : "large");
