@@ -349,7 +349,7 @@ static mrv_status read_row(mrv_csvsrc *r, bool *got, mrv_diag *d)
     if (b == END) {
         unsigned char dg[32];
         mrv_sha256_final(&r->sha, dg);
-        for (int i = 0; i < 32; i++) snprintf(r->hex + 2 * i, 3, "%02x", dg[i]);
+        mrv_sha256_to_hex(dg, r->hex);
         r->done = true;
         return MRV_OK;
     }

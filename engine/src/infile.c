@@ -185,6 +185,6 @@ mrv_infile_fail mrv_infile_sha256(const char *path, uint64_t max, char hex[65],
     if (fail != MRV_INFILE_OK) return fail;
     unsigned char dg[32];
     mrv_sha256_final(&c, dg);
-    for (int i = 0; i < 32; i++) snprintf(hex + 2 * i, 3, "%02x", dg[i]);
+    mrv_sha256_to_hex(dg, hex);
     return MRV_INFILE_OK;
 }

@@ -172,7 +172,7 @@ static bool gaps_csv_sha256(const mrv_run *run, char hex[65])
     ok = fclose(f) == 0 && ok;
     unsigned char d[32];
     mrv_sha256_final(&c, d);
-    for (int i = 0; i < 32; i++) snprintf(hex + 2 * i, 3, "%02x", d[i]);
+    mrv_sha256_to_hex(d, hex);
     return ok;
 }
 

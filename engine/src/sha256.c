@@ -125,17 +125,22 @@ void mrv_sha256_final(mrv_sha256 *c, unsigned char out[32])
     c->nbuf = 0;
 }
 
-void mrv_sha256_hex(const void *data, size_t n, char out[65])
+void mrv_sha256_to_hex(const unsigned char d[32], char out[65])
 {
     static const char hex[] = "0123456789abcdef";
-    unsigned char d[32];
-    mrv_sha256 c;
-    mrv_sha256_init(&c);
-    mrv_sha256_update(&c, data, n);
-    mrv_sha256_final(&c, d);
     for (int i = 0; i < 32; i++) {
         out[2 * i] = hex[d[i] >> 4];
         out[2 * i + 1] = hex[d[i] & 15];
     }
     out[64] = '\0';
+}
+
+void mrv_sha256_hex(const void *data, size_t n, char out[65])
+{
+    unsigned char d[32];
+    mrv_sha256 c;
+    mrv_sha256_init(&c);
+    mrv_sha256_update(&c, data, n);
+    mrv_sha256_final(&c, d);
+    mrv_sha256_to_hex(d, out);
 }

@@ -528,9 +528,7 @@ static mrv_status load(const char *name, const char *bytes, size_t len,
     mrv_sha256_init(&c);
     mrv_sha256_update(&c, buf, len);
     mrv_sha256_final(&c, doc->sha256);
-    for (size_t i = 0; i < 32; i++) {
-        snprintf(doc->sha256_hex + 2 * i, 3, "%02x", doc->sha256[i]);
-    }
+    mrv_sha256_to_hex(doc->sha256, doc->sha256_hex);
 
     loader L = {.doc = doc, .arena = arena, .diag = diag};
     if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0) L.base = 3;

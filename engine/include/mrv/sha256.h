@@ -23,6 +23,8 @@ void mrv_sha256_update(mrv_sha256 *c, const void *data, size_t n);
 void mrv_sha256_final(mrv_sha256 *c, unsigned char out[32]);
 /* One call: digest of 'n' bytes at 'data' as 64 lowercase hex digits. */
 void mrv_sha256_hex(const void *data, size_t n, char out[65]);
+/* A digest as 64 lowercase hex digits and a NUL. */
+void mrv_sha256_to_hex(const unsigned char d[32], char out[65]);
 
 #ifdef __cplusplus
 }
