@@ -49,6 +49,35 @@ static bool is_file(const char *path)
     return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
+char *mrv__find_by_id(const char *const *dirs, size_t n, const char *id,
+                      bool *nomem)
+{
+    for (size_t i = 0; i < n; i++) {
+        size_t len = strlen(dirs[i]) + strlen(id) + sizeof "/.yaml";
+        char *path = malloc(len);
+        if (!path) {
+            *nomem = true;
+            return NULL;
+        }
+        snprintf(path, len, "%s/%s.yaml", dirs[i], id);
+        if (is_file(path)) return path;
+        free(path);
+    }
+    return NULL;
+}
+
+/* mrv__find_by_id, the path in the arena; NULL also when out of memory
+** (reported as not found, as before). */
+static const char *find_in(mrv_arena *a, const char *const *dirs, size_t n,
+                           const char *id)
+{
+    bool nomem = false;
+    char *p = mrv__find_by_id(dirs, n, id, &nomem);
+    const char *in = p ? mrv_arena_strdup(a, p) : NULL;
+    free(p);
+    return in;
+}
+
 void mrv__count_axes(mrv__count *c, const mrv_methodology *m,
                      const size_t *nmembers, size_t nvint, const int *axes,
                      size_t n)
@@ -197,11 +226,8 @@ static const mrv_methodology *find_methodology(rctx *r)
                       ref);
             return NULL;
         }
-        for (size_t i = 0; i < r->search->nmeth && !path; i++) {
-            char *c = mrv_arena_printf(r->b->arena, "%s/%s.yaml",
-                                       r->search->meth_dirs[i], ref);
-            if (c && is_file(c)) path = c;
-        }
+        path =
+            find_in(r->b->arena, r->search->meth_dirs, r->search->nmeth, ref);
         if (!path) {
             char dirs[512];
             list_dirs(r->search->meth_dirs, r->search->nmeth, dirs,
@@ -297,12 +323,8 @@ static const mrv_factor *find_factor(mrv__valctx *vc, const char *ref,
     if (table_failed(r, id)) return NULL;
     const mrv_table *t = table_by_id(r, id);
     if (!t) {
-        const char *path = NULL;
-        for (size_t i = 0; i < r->search->nfactor && !path; i++) {
-            char *c = mrv_arena_printf(r->b->arena, "%s/%s.yaml",
-                                       r->search->factor_dirs[i], id);
-            if (c && is_file(c)) path = c;
-        }
+        const char *path = find_in(r->b->arena, r->search->factor_dirs,
+                                   r->search->nfactor, id);
         if (!path) {
             char dirs[512];
             list_dirs(r->search->factor_dirs, r->search->nfactor, dirs,

@@ -92,5 +92,10 @@ char *mrv__path_dir(mrv_arena *a, const char *path);
 ** path: [A-Za-z0-9_.-], not starting with '.', at most 128 characters. */
 bool mrv__plain_name(const char *s);
 bool mrv__ends_with(const char *s, const char *suffix);
+/* The first regular file DIR/ID.yaml of dirs[0..n), as a run finds a
+** methodology or factor table by id (malloc'd), or NULL: none there, or
+** out of memory, which sets *nomem. */
+char *mrv__find_by_id(const char *const *dirs, size_t n, const char *id,
+                      bool *nomem);
 
 #endif /* MRV_RESOLVE_INT_H */

@@ -483,27 +483,6 @@ static mrv_status check_inputs(vctx *v, recorded *r, const char *project)
     return MRV_OK;
 }
 
-/* The first regular file DIR/ID.yaml of the default folders dirs[from]
-** to dirs[n - 1], as a run given no folders finds it (malloc'd), or
-** NULL; *nomem when memory ran out. */
-static char *default_file(const char *const *dirs, size_t from, size_t n,
-                          const char *id, bool *nomem)
-{
-    for (size_t i = from; i < n; i++) {
-        size_t len = strlen(dirs[i]) + strlen(id) + sizeof "/.yaml";
-        char *path = malloc(len);
-        struct stat sb;
-        if (!path) {
-            *nomem = true;
-            return NULL;
-        }
-        snprintf(path, len, "%s/%s.yaml", dirs[i], id);
-        if (stat(path, &sb) == 0 && S_ISREG(sb.st_mode)) return path;
-        free(path);
-    }
-    return NULL;
-}
-
 /* A note when the recorded methodology or factor table 'in', which the
 ** re-run read as 'f' (same digest), is not byte for byte the one of the
 ** same id in verify's default folders: the report verifies against the
@@ -522,10 +501,14 @@ static void note_lookalike(vctx *v, const mrv_verify_opts *o,
         mrv_ymap_get(f->doc->root, meth ? "methodology" : "table");
     /* An id no search finds (not a plain name) has no default. */
     if (!id || id->kind != MRV_Y_SCALAR || !mrv__plain_name(id->text)) return;
-    char *path = meth ? default_file(o->search.meth_dirs, o->nextra_meth,
-                                     o->search.nmeth, id->text, &v->nomem)
-                      : default_file(o->search.factor_dirs, o->nextra_factor,
-                                     o->search.nfactor, id->text, &v->nomem);
+    /* The default folders follow the ones given (nextra_*). */
+    const char *const *dirs =
+        meth ? o->search.meth_dirs : o->search.factor_dirs;
+    size_t n = meth ? o->search.nmeth : o->search.nfactor;
+    size_t extra = meth ? o->nextra_meth : o->nextra_factor;
+    char *path = extra < n ? mrv__find_by_id(dirs + extra, n - extra, id->text,
+                                             &v->nomem)
+                           : NULL;
     char hex[65];
     const char *why = NULL;
     if (path && file_sha256(path, role, hex, &why) && strcmp(hex, in->sha))
