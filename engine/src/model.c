@@ -1038,15 +1038,7 @@ static void load_mc(const mrv_ynode *n, mrv_mcspec *mc, mrv_diag *d)
     mc->given = true;
     mc->pos = n->pos;
     const mrv_ynode *v;
-    if ((v = mrv_ymap_get(n, "draws"))) {
-        long draws;
-        if (mrv__get_int(v, "'draws'", 0, MRV_MAX_DRAWS, &draws, d)) {
-            if (draws == 1)
-                mrv_error(d, v->pos, MRV_EDOMAIN, "'draws' is 1: %s",
-                          MRV_ONE_DRAW_WHY);
-            mc->draws = (uint64_t)draws;
-        }
-    }
+    if ((v = mrv_ymap_get(n, "draws"))) mrv__get_draws(v, &mc->draws, d);
     if ((v = mrv_ymap_get(n, "seed"))) mrv__get_u64(v, "'seed'", &mc->seed, d);
     if ((v = mrv_ymap_get(n, "confidence")) &&
         mrv__get_number(v, "'confidence'", &mc->confidence, d) &&

@@ -111,15 +111,7 @@ static void load_mc(loader *L, const mrv_ynode *n)
         return;
     pf->mc_node = n;
     const mrv_ynode *v;
-    if ((v = mrv_ymap_get(n, "draws"))) {
-        long draws;
-        if (mrv__get_int(v, "'draws'", 0, MRV_MAX_DRAWS, &draws, L->d)) {
-            if (draws == 1)
-                mrv_error(L->d, v->pos, MRV_EDOMAIN, "'draws' is 1: %s",
-                          MRV_ONE_DRAW_WHY);
-            pf->draws = (uint64_t)draws;
-        }
-    }
+    if ((v = mrv_ymap_get(n, "draws"))) mrv__get_draws(v, &pf->draws, L->d);
     if ((v = mrv_ymap_get(n, "seed")))
         mrv__get_u64(v, "'seed'", &pf->seed, L->d);
     if ((v = mrv_ymap_get(n, "confidence")) &&

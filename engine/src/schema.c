@@ -222,6 +222,18 @@ bool mrv__get_int(const mrv_ynode *n, const char *what, long lo, long hi,
     return true;
 }
 
+bool mrv__get_draws(const mrv_ynode *n, uint64_t *out, mrv_diag *d)
+{
+    long draws;
+    if (!mrv__get_int(n, "'draws'", 0, MRV_MAX_DRAWS, &draws, d)) return false;
+    if (draws == 1) {
+        mrv_error(d, n->pos, MRV_EDOMAIN, "'draws' is 1: %s", MRV_ONE_DRAW_WHY);
+        return false;
+    }
+    *out = (uint64_t)draws;
+    return true;
+}
+
 bool mrv__get_u64(const mrv_ynode *n, const char *what, uint64_t *out,
                   mrv_diag *d)
 {

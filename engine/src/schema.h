@@ -68,6 +68,9 @@ bool mrv__get_number(const mrv_ynode *n, const char *what, double *out,
 /* An integer-valued plain number within [lo, hi]. */
 bool mrv__get_int(const mrv_ynode *n, const char *what, long lo, long hi,
                   long *out, mrv_diag *d);
+/* A Monte Carlo's 'draws': 0 (the central case only) or 2 to
+** MRV_MAX_DRAWS; one draw is refused (MRV_ONE_DRAW_WHY). */
+bool mrv__get_draws(const mrv_ynode *n, uint64_t *out, mrv_diag *d);
 bool mrv__get_u64(const mrv_ynode *n, const char *what, uint64_t *out,
                   mrv_diag *d);
 /* A plain integer key that is a year (MRV_YEAR_MIN..MRV_YEAR_MAX). */
